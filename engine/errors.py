@@ -1,0 +1,112 @@
+"""The one error tree of the engine; HTTP and CLI map these to status codes and exit codes.
+
+Every error carries a stable ``code`` (for programs and translations) and a ``message`` a
+business user can act on. Layers above the core never invent their own exception types for
+user-facing failures; they raise one of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class EngineError(Exception):
+    """Base of every error the engine reports to a user."""
+
+    code: str = "engine_error"
+
+    def __init__(self, message: str, *, code: str | None = None, details: Mapping[str, Any] | None = None):
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details: dict[str, Any] = dict(details or {})
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(EngineError):
+    """A setting (environment variable) is missing or malformed."""
+
+    code = "config_error"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a definition: where (JSON pointer), what (stable code), and why."""
+
+    pointer: str
+    code: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def line(self) -> str:
+        return f"{self.pointer or '/'}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"pointer": self.pointer, "code": self.code, "message": self.message}
+
+
+class DefinitionError(EngineError):
+    """A definition (app package, form, flow, report) is invalid; ``problems`` lists every finding."""
+
+    code = "definition_invalid"
+
+    def __init__(self, message: str, problems: Sequence[Problem] = (), *, code: str | None = None):
+        super().__init__(message, code=code)
+        self.problems: tuple[Problem, ...] = tuple(problems)
+
+    @property
+    def path(self) -> str:
+        return self.problems[0].pointer if self.problems else ""
+
+
+class ExpressionError(EngineError):
+    """An expression in a definition cannot be compiled or evaluated safely."""
+
+    code = "expression_error"
+
+
+class SubmissionError(EngineError):
+    """Submitted data fails validation; ``field_errors`` maps field ids to messages."""
+
+    code = "submission_invalid"
+
+    def __init__(self, message: str, field_errors: Mapping[str, Sequence[str]] | None = None):
+        super().__init__(message)
+        self.field_errors = {k: list(v) for k, v in (field_errors or {}).items()}
+
+
+class FlowError(EngineError):
+    code = "flow_error"
+
+
+class InvalidTransitionError(FlowError):
+    code = "invalid_transition"
+
+
+class ConflictError(EngineError):
+    """Someone else changed the thing first (optimistic locking); reload and try again."""
+
+    code = "conflict"
+
+
+class PermissionDeniedError(EngineError):
+    code = "permission_denied"
+
+
+class ConnectorError(EngineError):
+    code = "connector_error"
+
+
+class NotFoundError(EngineError):
+    code = "not_found"
+
+
+class StorageError(EngineError):
+    """The database could not be reached or refused an operation for a reason outside the user's data."""
+
+    code = "storage_error"
