@@ -1,0 +1,114 @@
+"""Settings from environment variables, read once and checked up front.
+
+A bad setting is reported as one line naming the variable (``ConfigError``), so an admin who
+mistyped a URL sees what to fix instead of a traceback from deep inside a driver.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from engine.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///instance/trellis.db"
+_DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    instance_dir: Path
+    upload_dir: Path
+    max_package_bytes: int
+    host: str
+    port: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        instance_dir = Path(env.get("TRELLIS_INSTANCE_DIR") or "instance")
+        return cls(
+            database_url=_database_url(env.get("TRELLIS_DATABASE_URL") or DEFAULT_DATABASE_URL),
+            redis_url=_redis_url(env.get("TRELLIS_REDIS_URL") or None),
+            secret_key=env.get("TRELLIS_SECRET_KEY") or _instance_secret(instance_dir),
+            instance_dir=instance_dir,
+            upload_dir=Path(env.get("TRELLIS_UPLOAD_DIR") or instance_dir / "uploads"),
+            max_package_bytes=_positive_int(env, "TRELLIS_MAX_PACKAGE_MB", 20) * 1024 * 1024,
+            host=env.get("TRELLIS_HOST") or "127.0.0.1",
+            port=_port(env.get("TRELLIS_PORT") or "5000"),
+        )
+
+
+def normalize_database_url(url: str) -> str:
+    """Map ``postgres://`` and ``postgresql://`` to the psycopg 3 driver SQLAlchemy should use."""
+    scheme, _, rest = url.partition("://")
+    if scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def _database_url(url: str) -> str:
+    scheme = url.partition("://")[0]
+    if "://" not in url or scheme not in _DB_SCHEMES:
+        raise ConfigError(
+            f"TRELLIS_DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}",
+            details={"variable": "TRELLIS_DATABASE_URL"},
+        )
+    return normalize_database_url(url)
+
+
+def _redis_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix") or (parts.scheme != "unix" and not parts.hostname):
+        raise ConfigError(
+            f"TRELLIS_REDIS_URL must look like redis://host:6379/0, got {url!r}",
+            details={"variable": "TRELLIS_REDIS_URL"},
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise ConfigError(f"TRELLIS_REDIS_URL has a malformed port: {url!r}") from None
+    return url
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"TRELLIS_PORT must be a port number from 1 to 65535, got {raw!r}")
+    return int(raw)
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+def _instance_secret(instance_dir: Path) -> str:
+    """Keep a generated secret in the instance folder so sessions survive restarts.
+
+    Falls back to a per-process secret when the folder cannot be written (read-only deploys
+    should set TRELLIS_SECRET_KEY).
+    """
+    path = instance_dir / "secret_key"
+    try:
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key, encoding="utf-8")
+        path.chmod(0o600)
+        return key
+    except OSError:
+        return secrets.token_hex(32)

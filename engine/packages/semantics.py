@@ -1,0 +1,347 @@
+"""Meaning checks on a package whose structure is already valid: ids, references, flow graphs.
+
+The schema can say "target is an id"; only this module can say "there is no node 'dispatchh'
+(did you mean 'dispatch'?)", "node 'x' can never be reached" or "this parallel split never joins".
+Each check appends Problems; nothing here raises, so one run reports every finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from engine.errors import Problem
+from engine.packages.messages import problem
+from engine.registry import suggest
+
+SYSTEM_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by")
+SERIAL_PARTS = re.compile(r"\{([^{}]*)\}")
+SERIAL_KNOWN = re.compile(r"^(yyyy|yy|MM|dd|yyyyMMdd|yyyyMM|HH|seq(:\d)?)$")
+SPLIT_KINDS = {"parallel_gateway": "parallel", "inclusive_gateway": "inclusive"}
+
+
+class _Ids:
+    """The ids of one collection, where each was declared, and a did-you-mean for misses."""
+
+    def __init__(self, kind: str, items: Iterable[tuple[str, str]], problems: list[Problem]):
+        self.kind = kind
+        self.where: dict[str, str] = {}
+        for pointer, ident in items:
+            if ident in self.where:
+                problems.append(
+                    problem(f"{pointer}/id", "ref.duplicate_id", kind=kind, id=ident, first=self.where[ident])
+                )
+            else:
+                self.where[ident] = pointer
+
+    def check(self, pointer: str, ident: str, problems: list[Problem], extra: Sequence[str] = ()) -> bool:
+        if ident in self.where or ident in extra:
+            return True
+        problems.append(
+            problem(pointer, "ref.unknown", kind=self.kind, id=ident, hint=suggest(ident, [*self.where, *extra]))
+        )
+        return False
+
+
+def semantic_problems(document: Mapping[str, Any]) -> list[Problem]:
+    return _PackageChecker(document).run()
+
+
+def _indexed(items: Sequence[Mapping[str, Any]], base: str) -> list[tuple[str, str]]:
+    return [(f"{base}/{i}", item["id"]) for i, item in enumerate(items)]
+
+
+class _PackageChecker:
+    def __init__(self, document: Mapping[str, Any]):
+        self.doc = document
+        self.problems: list[Problem] = []
+        p = self.problems
+        self.roles = _Ids("role", _indexed(document.get("roles", []), "/roles"), p)
+        self.forms = _Ids("form", _indexed(document.get("forms", []), "/forms"), p)
+        self.flows = _Ids("flow", _indexed(document.get("flows", []), "/flows"), p)
+        self.reports = _Ids("report", _indexed(document.get("reports", []), "/reports"), p)
+        self.dashboards = _Ids("dashboard", _indexed(document.get("dashboards", []), "/dashboards"), p)
+        self.automations = _Ids("automation", _indexed(document.get("automations", []), "/automations"), p)
+        self.connectors = _Ids("connector", _indexed(document.get("connectors", []), "/connectors"), p)
+        self.form_fields: dict[str, _Ids] = {}
+        for i, form in enumerate(document.get("forms", [])):
+            fields = _Ids("field", _indexed(form["fields"], f"/forms/{i}/fields"), p)
+            self.form_fields.setdefault(form["id"], fields)
+
+    def run(self) -> list[Problem]:
+        for i, form in enumerate(self.doc.get("forms", [])):
+            self._form(f"/forms/{i}", form)
+        for i, flow in enumerate(self.doc.get("flows", [])):
+            _FlowChecker(self, f"/flows/{i}", flow).run()
+        for i, report in enumerate(self.doc.get("reports", [])):
+            self._report(f"/reports/{i}", report)
+        for i, board in enumerate(self.doc.get("dashboards", [])):
+            self._dashboard(f"/dashboards/{i}", board)
+        for i, automation in enumerate(self.doc.get("automations", [])):
+            self._automation(f"/automations/{i}", automation)
+        for i, grant in enumerate(self.doc.get("permissions", [])):
+            self._permission(f"/permissions/{i}", grant)
+        return self.problems
+
+    # -- shared helpers ------------------------------------------------------------------------
+    def field_ids(self, form_id: str) -> _Ids | None:
+        return self.form_fields.get(form_id)
+
+    def check_field(self, pointer: str, form_id: str, field_id: str, *, system: bool = False) -> None:
+        fields = self.field_ids(form_id)
+        if fields is not None:
+            fields.check(pointer, field_id, self.problems, SYSTEM_FIELDS if system else ())
+
+    def check_assignment(self, pointer: str, assignment: Mapping[str, Any], form_id: str | None) -> None:
+        if assignment["type"] == "role":
+            self.roles.check(f"{pointer}/role", assignment["role"], self.problems)
+        elif assignment["type"] == "roles":
+            for k, role in enumerate(assignment["roles"]):
+                self.roles.check(f"{pointer}/roles/{k}", role, self.problems)
+        elif assignment["type"] == "field" and form_id is not None:
+            self.check_field(f"{pointer}/field", form_id, assignment["field"], system=True)
+        elif assignment["type"] == "dispatch" and form_id is not None and "match_community" in assignment:
+            self.check_field(f"{pointer}/match_community", form_id, assignment["match_community"])
+
+    # -- forms ---------------------------------------------------------------------------------
+    def _form(self, base: str, form: Mapping[str, Any]) -> None:
+        fields = self.form_fields[form["id"]]
+        p = self.problems
+        for key in ("title_field",):
+            if key in form:
+                fields.check(f"{base}/{key}", form[key], p)
+        for s, step in enumerate(form.get("layout", [])):
+            for k, field_id in enumerate(step["fields"]):
+                fields.check(f"{base}/layout/{s}/fields/{k}", field_id, p)
+        public = form.get("public", {})
+        for key in ("prefill", "fields"):
+            for k, field_id in enumerate(public.get(key, [])):
+                fields.check(f"{base}/public/{key}/{k}", field_id, p)
+        for n, index in enumerate(form.get("indexes", [])):
+            for k, field_id in enumerate(index["fields"]):
+                fields.check(f"{base}/indexes/{n}/fields/{k}", field_id, p)
+        _Ids("rule", _indexed(form.get("rules", []), f"{base}/rules"), p)
+        for r, rule in enumerate(form.get("rules", [])):
+            for k, field_id in enumerate(rule.get("fields", [])):
+                fields.check(f"{base}/rules/{r}/fields/{k}", field_id, p)
+        for j, field in enumerate(form["fields"]):
+            self._field(f"{base}/fields/{j}", form["id"], field)
+
+    def _field(self, base: str, form_id: str, field: Mapping[str, Any]) -> None:
+        p = self.problems
+        kind = field["type"]
+        if kind == "relation" and self.forms.check(f"{base}/target", field["target"], p):
+            if field["target"] == form_id and field.get("required"):
+                p.append(problem(f"{base}/required", "form.relation_self_required", form=form_id))
+            if "display_field" in field:
+                self.check_field(f"{base}/display_field", field["target"], field["display_field"])
+        if kind in ("user", "group") and "role" in field:
+            self.roles.check(f"{base}/role", field["role"], p)
+        if "min" in field and "max" in field and kind in ("number", "money") and field["min"] > field["max"]:
+            p.append(problem(f"{base}/min", "form.range", min=field["min"], max=field["max"]))
+        if "pattern" in field and kind in ("text", "textarea"):
+            try:
+                re.compile(field["pattern"])
+            except re.error as exc:
+                p.append(problem(f"{base}/pattern", "form.bad_pattern", pattern=field["pattern"], reason=str(exc)))
+        if kind == "serial":
+            for part in SERIAL_PARTS.findall(field["pattern"]):
+                if not SERIAL_KNOWN.match(part):
+                    p.append(problem(f"{base}/pattern", "form.serial_pattern", pattern=field["pattern"], part=part))
+        if "options" in field:
+            seen: set[str] = set()
+            for k, option in enumerate(field["options"]):
+                if option["value"] in seen:
+                    p.append(problem(f"{base}/options/{k}/value", "form.option_duplicate", value=option["value"]))
+                seen.add(option["value"])
+        if kind == "subtable":
+            _Ids("field", _indexed(field["fields"], f"{base}/fields"), p)
+            for k, child in enumerate(field["fields"]):
+                self._field(f"{base}/fields/{k}", form_id, child)
+
+    # -- reports, dashboards, automations, permissions -----------------------------------------
+    def _report(self, base: str, report: Mapping[str, Any]) -> None:
+        p = self.problems
+        source = report["source"]
+        form_id: str | None = None
+        if "form" in source and self.forms.check(f"{base}/source/form", source["form"], p):
+            form_id = source["form"]
+        if "flow" in source:
+            self.flows.check(f"{base}/source/flow", source["flow"], p)
+        dims: list[str] = []
+        for key in ("rows", "columns"):
+            for k, dim in enumerate(report.get(key, [])):
+                dims.append(dim["field"])
+                if form_id:
+                    self.check_field(f"{base}/{key}/{k}/field", form_id, dim["field"], system=True)
+        for k, flt in enumerate(report.get("filters", [])):
+            if form_id:
+                self.check_field(f"{base}/filters/{k}/field", form_id, flt["field"], system=True)
+        measures = _Ids("measure", _indexed(report["measures"], f"{base}/measures"), p)
+        for k, measure in enumerate(report["measures"]):
+            if form_id and "field" in measure:
+                self.check_field(f"{base}/measures/{k}/field", form_id, measure["field"], system=True)
+        chart = report.get("chart", {})
+        if "x" in chart:
+            measures.check(f"{base}/chart/x", chart["x"], p, extra=dims)
+        for k, name in enumerate(chart.get("y", [])):
+            measures.check(f"{base}/chart/y/{k}", name, p, extra=dims)
+        for k, order in enumerate(report.get("sort", [])):
+            measures.check(f"{base}/sort/{k}/by", order["by"], p, extra=dims)
+
+    def _dashboard(self, base: str, board: Mapping[str, Any]) -> None:
+        _Ids("widget", _indexed(board["widgets"], f"{base}/widgets"), self.problems)
+        _Ids("filter", _indexed(board.get("filters", []), f"{base}/filters"), self.problems)
+        for k, widget in enumerate(board["widgets"]):
+            self.reports.check(f"{base}/widgets/{k}/report", widget["report"], self.problems)
+
+    def _automation(self, base: str, automation: Mapping[str, Any]) -> None:
+        p = self.problems
+        trigger = automation["trigger"]
+        form_id = trigger.get("form")
+        if form_id is not None and not self.forms.check(f"{base}/trigger/form", form_id, p):
+            form_id = None
+        if "flow" in trigger:
+            self.flows.check(f"{base}/trigger/flow", trigger["flow"], p)
+        for k, action in enumerate(automation["actions"]):
+            here = f"{base}/actions/{k}"
+            if action["type"] == "call_connector":
+                self.connectors.check(f"{here}/connector", action["connector"], p)
+            elif action["type"] == "start_flow":
+                self.flows.check(f"{here}/flow", action["flow"], p)
+            elif action["type"] == "notify":
+                self.check_assignment(f"{here}/to", action["to"], form_id)
+            elif action["type"] == "set_fields" and form_id:
+                for name in action["set"]:
+                    self.check_field(f"{here}/set/{name}", form_id, name)
+
+    def _permission(self, base: str, grant: Mapping[str, Any]) -> None:
+        self.roles.check(f"{base}/role", grant["role"], self.problems)
+        if self.forms.check(f"{base}/form", grant["form"], self.problems):
+            for name in grant.get("fields", {}):
+                self.check_field(f"{base}/fields/{name}", grant["form"], name, system=True)
+
+
+class _FlowChecker:
+    """Graph checks of one flow: references, one start, reachable ends, no dead ends, joined splits."""
+
+    def __init__(self, package: _PackageChecker, base: str, flow: Mapping[str, Any]):
+        self.pkg = package
+        self.base = base
+        self.flow = flow
+        self.problems = package.problems
+        self.nodes = _Ids("node", _indexed(flow["nodes"], f"{base}/nodes"), self.problems)
+        self.edges = _Ids("edge", _indexed(flow["edges"], f"{base}/edges"), self.problems)
+        self.kind = {node["id"]: node["type"] for node in flow["nodes"]}
+        self.form_id = flow["form"] if flow["form"] in package.forms.where else None
+
+    def run(self) -> None:
+        p = self.problems
+        self.pkg.forms.check(f"{self.base}/form", self.flow["form"], p)
+        outgoing: dict[str, list[str]] = {n: [] for n in self.kind}
+        incoming: dict[str, list[str]] = {n: [] for n in self.kind}
+        defaults: dict[str, int] = {}
+        for k, edge in enumerate(self.flow["edges"]):
+            here = f"{self.base}/edges/{k}"
+            ok_source = self.nodes.check(f"{here}/source", edge["source"], p)
+            ok_target = self.nodes.check(f"{here}/target", edge["target"], p)
+            if edge["source"] == edge["target"]:
+                p.append(problem(here, "flow.self_loop", id=edge["id"]))
+            if ok_source and ok_target:
+                outgoing[edge["source"]].append(edge["target"])
+                incoming[edge["target"]].append(edge["source"])
+            if edge.get("default") and ok_source:
+                defaults[edge["source"]] = defaults.get(edge["source"], 0) + 1
+        for node_id, count in defaults.items():
+            if count > 1:
+                p.append(problem(self.nodes.where[node_id], "flow.many_defaults", id=node_id, count=count))
+        for k, node in enumerate(self.flow["nodes"]):
+            self._node(f"{self.base}/nodes/{k}", node)
+        for s, stage in enumerate(self.flow.get("stages", [])):
+            for k, node_id in enumerate(stage["nodes"]):
+                self.nodes.check(f"{self.base}/stages/{s}/nodes/{k}", node_id, p)
+        self._graph(outgoing, incoming)
+
+    def _node(self, base: str, node: Mapping[str, Any]) -> None:
+        p = self.problems
+        form_id = self.form_id
+        if "assignee" in node:
+            self.pkg.check_assignment(f"{base}/assignee", node["assignee"], form_id)
+        if "to" in node:
+            self.pkg.check_assignment(f"{base}/to", node["to"], form_id)
+        if form_id:
+            for name in node.get("field_permissions", {}):
+                self.pkg.check_field(f"{base}/field_permissions/{name}", form_id, name)
+            for name in node.get("set", {}):
+                self.pkg.check_field(f"{base}/set/{name}", form_id, name)
+            if "until_field" in node:
+                self.pkg.check_field(f"{base}/until_field", form_id, node["until_field"], system=True)
+        if "connector" in node:
+            self.pkg.connectors.check(f"{base}/connector", node["connector"], p)
+        if node["type"] == "subflow":
+            self.pkg.flows.check(f"{base}/flow", node["flow"], p)
+        _Ids("timer", _indexed(node.get("timers", []), f"{base}/timers"), p)
+        for t, timer in enumerate(node.get("timers", [])):
+            here = f"{base}/timers/{t}"
+            if "to" in timer:
+                self.pkg.check_assignment(f"{here}/to", timer["to"], form_id)
+            if "edge" in timer:
+                self.edges.check(f"{here}/edge", timer["edge"], p)
+            if "until_field" in timer and form_id:
+                self.pkg.check_field(f"{here}/until_field", form_id, timer["until_field"], system=True)
+
+    def _graph(self, outgoing: dict[str, list[str]], incoming: dict[str, list[str]]) -> None:
+        p = self.problems
+        starts = [n for n, kind in self.kind.items() if kind == "start"]
+        ends = [n for n, kind in self.kind.items() if kind == "end"]
+        flow_pointer = self.base
+        if not starts:
+            p.append(problem(f"{flow_pointer}/nodes", "flow.no_start"))
+        elif len(starts) > 1:
+            p.append(problem(self.nodes.where[starts[1]], "flow.many_starts", count=len(starts)))
+        if not ends:
+            p.append(problem(f"{flow_pointer}/nodes", "flow.no_end"))
+        for node_id, kind in self.kind.items():
+            where = self.nodes.where.get(node_id, flow_pointer)
+            if kind == "start" and incoming[node_id]:
+                p.append(problem(where, "flow.start_incoming"))
+            elif kind == "end" and outgoing[node_id]:
+                p.append(problem(where, "flow.end_outgoing"))
+            elif kind != "end" and not outgoing[node_id]:
+                p.append(problem(where, "flow.dead_end", id=node_id))
+        if len(starts) != 1:
+            return
+        reached = _reachable(starts[0], outgoing)
+        for node_id in self.kind:
+            if node_id not in reached:
+                p.append(problem(self.nodes.where[node_id], "flow.unreachable", id=node_id))
+        if ends and not any(end in reached for end in ends):
+            p.append(problem(f"{flow_pointer}/nodes", "flow.end_unreachable"))
+        for node_id, kind in self.kind.items():
+            if kind in SPLIT_KINDS and len(outgoing[node_id]) > 1 and node_id in reached:
+                self._split_joins(node_id, kind, outgoing, incoming)
+
+    def _split_joins(self, split: str, kind: str, outgoing: dict[str, list[str]], incoming: dict[str, list[str]]) -> None:
+        joins = {n for n, k in self.kind.items() if k == kind and len(incoming[n]) > 1 and n != split}
+        common: set[str] | None = None
+        for branch in outgoing[split]:
+            seen = _reachable(branch, outgoing, stop=split)
+            found = seen & joins
+            common = found if common is None else common & found
+        if not common:
+            self.problems.append(
+                problem(self.nodes.where[split], "flow.split_without_join", kind=SPLIT_KINDS[kind], id=split)
+            )
+
+
+def _reachable(start: str, outgoing: Mapping[str, list[str]], stop: str | None = None) -> set[str]:
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        for nxt in outgoing.get(queue.popleft(), []):
+            if nxt not in seen and nxt != stop:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen

@@ -1,0 +1,43 @@
+"""Validate an app package: structure against the meta-schemas, then meaning.
+
+Meaning checks run only on a structurally valid package: they can then rely on every id,
+list and type being where the schema promised, instead of guarding every lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.errors import DefinitionError, Problem
+from engine.packages.messages import problem
+from engine.packages.semantics import semantic_problems
+from engine.packages.structure import structure_problems
+
+MAX_PROBLEMS = 200
+
+
+class PackageInvalidError(DefinitionError):
+    code = "package_invalid"
+
+
+def package_problems(document: Any) -> list[Problem]:
+    """Every problem found in a parsed package, best first; an empty list means it is valid."""
+    if not isinstance(document, Mapping):
+        return [problem("", "package.not_object", kind=type(document).__name__)]
+    found = structure_problems(document)
+    if not found:
+        found = semantic_problems(document)
+    if len(found) > MAX_PROBLEMS:
+        rest = len(found) - MAX_PROBLEMS
+        found = [*found[:MAX_PROBLEMS], problem("", "package.too_many_problems", count=rest)]
+    return found
+
+
+def check_package(document: Any) -> Mapping[str, Any]:
+    """Return the document when valid; raise PackageInvalidError listing every problem otherwise."""
+    found = package_problems(document)
+    if found:
+        noun = "problem" if len(found) == 1 else "problems"
+        raise PackageInvalidError(f"the app package has {len(found)} {noun}", found)
+    return document
