@@ -23,7 +23,7 @@ _DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
 class Settings:
     database_url: str
     redis_url: str | None
-    secret_key: str
+    secret_key: str | None
     instance_dir: Path
     upload_dir: Path
     max_package_bytes: int
@@ -37,7 +37,7 @@ class Settings:
         return cls(
             database_url=_database_url(env.get("TRELLIS_DATABASE_URL") or DEFAULT_DATABASE_URL),
             redis_url=_redis_url(env.get("TRELLIS_REDIS_URL") or None),
-            secret_key=env.get("TRELLIS_SECRET_KEY") or _instance_secret(instance_dir),
+            secret_key=env.get("TRELLIS_SECRET_KEY") or None,
             instance_dir=instance_dir,
             upload_dir=Path(env.get("TRELLIS_UPLOAD_DIR") or instance_dir / "uploads"),
             max_package_bytes=_positive_int(env, "TRELLIS_MAX_PACKAGE_MB", 20) * 1024 * 1024,
@@ -93,6 +93,11 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) <= 0:
         raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
     return int(raw)
+
+
+def secret_key(settings: Settings) -> str:
+    """TRELLIS_SECRET_KEY, or one generated once and kept in the instance folder."""
+    return settings.secret_key or _instance_secret(settings.instance_dir)
 
 
 def _instance_secret(instance_dir: Path) -> str:

@@ -1,0 +1,217 @@
+"""``trellis``: the command line for admins and scripts.
+
+Every command prints what a person needs and exits 0 on success, 1 when the input was
+refused (the reasons printed one per line), 2 for a usage or configuration mistake. No
+command shows a traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from engine.config import Settings
+from engine.errors import ConfigError, DefinitionError, EngineError
+from engine.packages import package_problems, read_package_file
+from engine.packages.messages import localize, pick_locale
+
+if TYPE_CHECKING:
+    from engine.storage.apps import AppStore
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        code: int = args.handler(args)
+        return code
+    except ConfigError as exc:
+        print(f"trellis: configuration error: {exc.message}", file=sys.stderr)
+        return 2
+    except DefinitionError as exc:
+        _print_problems(exc, _locale(args), sys.stderr)
+        return 1
+    except EngineError as exc:
+        print(f"trellis: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="trellis", description="Trellis low-code engine")
+    parser.add_argument("--lang", help="language of messages: zh-CN or en (default: from LANG)")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    cmd = sub.add_parser("validate", help="check an app package and list every problem")
+    cmd.add_argument("path")
+    cmd.set_defaults(handler=cmd_validate)
+
+    cmd = sub.add_parser("import", help="install or update app packages (files or folders of .json)")
+    cmd.add_argument("paths", nargs="+")
+    cmd.set_defaults(handler=cmd_import)
+
+    cmd = sub.add_parser("export", help="write an installed app's package")
+    cmd.add_argument("app_id")
+    cmd.add_argument("-o", "--output", help="file to write (default: standard output)")
+    cmd.add_argument("--version", type=int, help="version number (default: the current one)")
+    cmd.set_defaults(handler=cmd_export)
+
+    cmd = sub.add_parser("versions", help="list an app's published versions")
+    cmd.add_argument("app_id")
+    cmd.set_defaults(handler=cmd_versions)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(title="db commands", metavar="DB_COMMAND")
+    cmd = db_sub.add_parser("upgrade", help="apply the engine's schema migrations")
+    cmd.set_defaults(handler=cmd_db_upgrade)
+
+    cmd = sub.add_parser("serve", help="serve the web app and API")
+    cmd.add_argument("--host", help="address to listen on (default: TRELLIS_HOST or 127.0.0.1)")
+    cmd.add_argument("--port", type=int, help="port (default: TRELLIS_PORT or 5000)")
+    cmd.add_argument("--workers", type=int, default=1, help="web processes (default 1)")
+    cmd.add_argument("--threads", type=int, default=8, help="threads per process (default 8)")
+    cmd.set_defaults(handler=cmd_serve)
+
+    cmd = sub.add_parser("worker", help="deliver the outbox and fire due timers")
+    cmd.add_argument("--once", action="store_true", help="do one round and exit")
+    cmd.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
+    cmd.set_defaults(handler=cmd_worker)
+    return parser
+
+
+def _locale(args: argparse.Namespace) -> str:
+    return pick_locale(getattr(args, "lang", None) or os.environ.get("LC_ALL") or os.environ.get("LANG"))
+
+
+def _print_problems(error: DefinitionError, locale: str, stream: TextIO) -> None:
+    for item in error.problems:
+        print(localize(item, locale).line(), file=stream)
+    if not error.problems:
+        print(f"trellis: {error.message}", file=stream)
+
+
+def _store() -> tuple[Settings, AppStore]:
+    from engine.storage import Database
+    from engine.storage.apps import AppStore
+    from engine.storage.migrate import upgrade
+
+    settings = Settings.from_env()
+    database = Database(settings.database_url)
+    upgrade(database)
+    return settings, AppStore(database)
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "cli:unknown"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    max_bytes = Settings.from_env().max_package_bytes
+    document = read_package_file(args.path, max_bytes=max_bytes)
+    problems = package_problems(document)
+    locale = _locale(args)
+    for item in problems:
+        print(localize(item, locale).line())
+    if problems:
+        return 1
+    print("ok")
+    return 0
+
+
+def _package_paths(paths: Sequence[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        found.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+    return found
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings, store = _store()
+    failed = 0
+    for path in _package_paths(args.paths):
+        try:
+            document = read_package_file(path, max_bytes=settings.max_package_bytes)
+            result = store.import_package(document, actor=_actor())
+        except DefinitionError as exc:
+            print(f"{path}: refused, nothing was changed", file=sys.stderr)
+            _print_problems(exc, _locale(args), sys.stderr)
+            failed += 1
+            continue
+        print(f"{path}: {result.app_id} {result.outcome} (version {result.version})")
+    return 1 if failed else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _, store = _store()
+    text = store.export_text(args.app_id, args.version, actor=_actor())
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    _, store = _store()
+    versions = store.versions(args.app_id)
+    for info in versions:
+        stamp = info.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{info.number}\t{info.package_version}\t{stamp} UTC\t{info.created_by}\t{info.fingerprint[:12]}")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from engine.storage import Database
+    from engine.storage.migrate import upgrade
+
+    settings = Settings.from_env()
+    database = Database(settings.database_url)
+    before, after = upgrade(database)
+    if before == after:
+        print(f"database {database.describe()} is up to date (revision {after})")
+    else:
+        print(f"database {database.describe()} upgraded from {before or 'empty'} to {after}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from engine.web.server import serve
+
+    settings = Settings.from_env()
+    serve(settings, host=args.host or settings.host, port=args.port or settings.port,
+          workers=args.workers, threads=args.threads)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from engine.storage import Database
+    from engine.storage.migrate import upgrade
+    from engine.worker import Worker
+
+    settings = Settings.from_env()
+    database = Database(settings.database_url)
+    upgrade(database)
+    worker = Worker(database, interval=args.interval)
+    if args.once:
+        worker.run_once()
+    else:
+        worker.run_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

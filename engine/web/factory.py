@@ -1,0 +1,38 @@
+"""``create_app``: build the Flask application from settings, migrating the database first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from engine.config import Settings, secret_key
+from engine.storage import Database
+from engine.storage.apps import AppStore
+from engine.storage.migrate import upgrade
+from engine.web import api_apps, health, pages
+from engine.web.context import Services
+from engine.web.errors import register_error_handlers
+
+
+def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    database = Database(settings.database_url)
+    upgrade(database)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key(settings),
+        MAX_CONTENT_LENGTH=settings.max_package_bytes + 1024 * 1024,
+        JSON_AS_ASCII=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["trellis"] = Services(settings=settings, database=database, apps=AppStore(database))
+    register_error_handlers(app)
+    for blueprint in (api_apps.bp, health.bp, pages.bp):
+        app.register_blueprint(blueprint)
+    return app

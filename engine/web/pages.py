@@ -1,0 +1,49 @@
+"""Server-rendered pages; for now the home page listing installed apps, in Chinese or English."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from engine.packages.messages import pick_locale
+from engine.web.context import services
+
+bp = Blueprint("pages", __name__)
+
+UI_TEXT = {
+    "zh-CN": {
+        "title": "Trellis 低代码平台",
+        "apps": "已安装的应用",
+        "version": "版本",
+        "none": "还没有安装应用。运行 `trellis import apps/property_repair.json` 安装示例应用。",
+        "export": "导出",
+        "history": "版本记录",
+        "switch": "English",
+    },
+    "en": {
+        "title": "Trellis low-code engine",
+        "apps": "Installed apps",
+        "version": "version",
+        "none": "No app is installed yet. Run `trellis import apps/property_repair.json` to install the sample app.",
+        "export": "Export",
+        "history": "Versions",
+        "switch": "中文",
+    },
+}
+
+
+def current_locale() -> str:
+    return pick_locale(request.args.get("lang") or request.cookies.get("lang") or request.headers.get("Accept-Language"))
+
+
+def localized(text: object, locale: str) -> str:
+    if isinstance(text, dict):
+        return str(text.get(locale) or next(iter(text.values()), ""))
+    return str(text)
+
+
+@bp.get("/")
+def home() -> str:
+    locale = current_locale()
+    apps = [{**app, "label": localized(app["name"], locale)} for app in services().apps.list_apps()]
+    other = "en" if locale == "zh-CN" else "zh-CN"
+    return render_template("home.html", t=UI_TEXT[locale], locale=locale, other=other, apps=apps)

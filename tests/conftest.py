@@ -1,0 +1,129 @@
+"""Shared fixtures: real back-ends only.
+
+``database`` runs each storage test on SQLite and, when TRELLIS_TEST_DATABASE_URL is set, on
+PostgreSQL too (each test in a schema of its own, dropped afterwards). Under CI=true a missing
+or unreachable PostgreSQL or Redis fails the run instead of quietly testing less.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+
+from engine.config import Settings, normalize_database_url
+from engine.storage import Database
+from engine.storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+PROPERTY_APP = ROOT / "apps" / "property_repair.json"
+PG_URL = os.environ.get("TRELLIS_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TRELLIS_TEST_REDIS_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not IN_CI:
+        return
+    missing = [name for name, value in (("TRELLIS_TEST_DATABASE_URL", PG_URL), ("TRELLIS_TEST_REDIS_URL", REDIS_URL)) if not value]
+    if missing:
+        raise pytest.UsageError(f"CI=true but {', '.join(missing)} not set: CI must test PostgreSQL and Redis")
+    _check_postgres(PG_URL or "")
+    client = redis.Redis.from_url(REDIS_URL or "", socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise pytest.UsageError(f"CI=true but Redis at {REDIS_URL} is unreachable: {exc}") from None
+    finally:
+        client.close()
+
+
+def _check_postgres(url: str) -> None:
+    engine = create_engine(normalize_database_url(url))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver failure means the same thing here
+        raise pytest.UsageError(f"CI=true but PostgreSQL at {url} is unreachable: {exc}") from None
+    finally:
+        engine.dispose()
+
+
+class PostgresSchema:
+    """A schema of its own for one test, reached through search_path in the URL."""
+
+    def __init__(self, base_url: str):
+        self.base_url = normalize_database_url(base_url)
+        self.name = f"t_{uuid.uuid4().hex[:16]}"
+        self._admin = create_engine(self.base_url)
+        with self._admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{self.name}"'))
+
+    @property
+    def url(self) -> str:
+        joiner = "&" if "?" in self.base_url else "?"
+        return f"{self.base_url}{joiner}options={quote(f'-csearch_path={self.name}')}"
+
+    def drop(self) -> None:
+        with self._admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
+        self._admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL on each back-end."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'trellis.db'}"
+        return
+    schema = PostgresSchema(PG_URL or "")
+    try:
+        yield schema.url
+    finally:
+        schema.drop()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    upgrade(db)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    env = {"TRELLIS_DATABASE_URL": database_url, "TRELLIS_INSTANCE_DIR": str(tmp_path / "instance")}
+    if REDIS_URL:
+        env["TRELLIS_REDIS_URL"] = REDIS_URL
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    from engine.web import create_app
+
+    application = create_app(settings, {"TESTING": True})
+    yield application
+    application.extensions["trellis"].database.dispose()
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def property_package() -> dict:
+    return json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
