@@ -47,6 +47,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "cannot read {path}: {reason}",
         "zh-CN": "无法读取 {path}:{reason}",
     },
+    "package.missing_file": {
+        "en": "no file named 'package' in the upload; attach the package JSON as the field 'package'",
+        "zh-CN": "上传内容中没有名为“package”的文件;请以“package”字段附上应用包 JSON",
+    },
     "package.too_many_problems": {
         "en": "{count} more problems not shown; fix the ones above first",
         "zh-CN": "还有 {count} 个问题未显示,请先修正以上问题",

@@ -15,6 +15,7 @@ from typing import Any
 from engine.errors import Problem
 from engine.packages.messages import problem
 from engine.registry import suggest
+from engine.packages.structure import pointer_sort_key
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by")
 SERIAL_PARTS = re.compile(r"\{([^{}]*)\}")
@@ -46,7 +47,8 @@ class _Ids:
 
 
 def semantic_problems(document: Mapping[str, Any]) -> list[Problem]:
-    return _PackageChecker(document).run()
+    """Every meaning problem, in document order (by JSON pointer)."""
+    return sorted(_PackageChecker(document).run(), key=lambda found: pointer_sort_key(found.pointer))
 
 
 def _indexed(items: Sequence[Mapping[str, Any]], base: str) -> list[tuple[str, str]]:
@@ -66,13 +68,15 @@ class _PackageChecker:
         self.automations = _Ids("automation", _indexed(document.get("automations", []), "/automations"), p)
         self.connectors = _Ids("connector", _indexed(document.get("connectors", []), "/connectors"), p)
         self.form_fields: dict[str, _Ids] = {}
+        self.fields_by_index: list[_Ids] = []
         for i, form in enumerate(document.get("forms", [])):
             fields = _Ids("field", _indexed(form["fields"], f"/forms/{i}/fields"), p)
+            self.fields_by_index.append(fields)
             self.form_fields.setdefault(form["id"], fields)
 
     def run(self) -> list[Problem]:
         for i, form in enumerate(self.doc.get("forms", [])):
-            self._form(f"/forms/{i}", form)
+            self._form(f"/forms/{i}", form, self.fields_by_index[i])
         for i, flow in enumerate(self.doc.get("flows", [])):
             _FlowChecker(self, f"/flows/{i}", flow).run()
         for i, report in enumerate(self.doc.get("reports", [])):
@@ -106,8 +110,7 @@ class _PackageChecker:
             self.check_field(f"{pointer}/match_community", form_id, assignment["match_community"])
 
     # -- forms ---------------------------------------------------------------------------------
-    def _form(self, base: str, form: Mapping[str, Any]) -> None:
-        fields = self.form_fields[form["id"]]
+    def _form(self, base: str, form: Mapping[str, Any], fields: _Ids) -> None:
         p = self.problems
         for key in ("title_field",):
             if key in form:
@@ -314,9 +317,12 @@ class _FlowChecker:
         if len(starts) != 1:
             return
         reached = _reachable(starts[0], outgoing)
+        # one finding per cut-off region: its first node in document order, not every node behind it
+        explained = set(reached)
         for node_id in self.kind:
-            if node_id not in reached:
+            if node_id not in explained:
                 p.append(problem(self.nodes.where[node_id], "flow.unreachable", id=node_id))
+                explained |= _reachable(node_id, outgoing)
         if ends and not any(end in reached for end in ends):
             p.append(problem(f"{flow_pointer}/nodes", "flow.end_unreachable"))
         for node_id, kind in self.kind.items():

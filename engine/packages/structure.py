@@ -39,24 +39,29 @@ def structure_problems(document: Any) -> list[Problem]:
     unique: dict[tuple[str, str], Problem] = {}
     for item in found:
         unique.setdefault((item.pointer, item.message), item)
-    return sorted(unique.values(), key=lambda p: _sort_key(p.pointer))
+    return sorted(unique.values(), key=lambda p: pointer_sort_key(p.pointer))
 
 
-def _sort_key(pointer: str) -> list[Any]:
+def pointer_sort_key(pointer: str) -> list[Any]:
+    """Order pointers as the document reads: /a/2 before /a/10."""
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in pointer.split("/")]
 
 
 def _is_echo(error: ValidationError, errors: list[ValidationError]) -> bool:
-    """True for 'unevaluated property X' when X itself already failed (its annotations were dropped)."""
+    """True for 'unevaluated property' findings on an object that has another finding inside it.
+
+    When any branch of an object's schema fails, jsonschema drops that branch's annotations, so
+    every property the branch knew about is reported as unexpected too. Those echoes are noise;
+    the real finding is reported, and a true unknown property shows once the rest is fixed.
+    """
     if error.validator != "unevaluatedProperties":
         return False
     here = list(error.absolute_path)
-    if any(list(other.absolute_path) == [*here, "type"] for other in errors):
-        return True  # the type itself is wrong: which properties belong to it is moot
-    names = _unexpected_names(error)
-    return all(
-        any(list(other.absolute_path)[: len(here) + 1] == [*here, name] for other in errors if other is not error)
-        for name in names
+    return any(
+        other is not error
+        and other.validator != "unevaluatedProperties"
+        and list(other.absolute_path)[: len(here)] == here
+        for other in errors
     )
 
 

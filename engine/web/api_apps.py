@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, json, request, url_for
 
 from engine.errors import NotFoundError
-from engine.packages import parse_package
+from engine.packages import PackageReadError, parse_package
+from engine.packages.messages import problem
 from engine.web.context import services
 
 bp = Blueprint("api_apps", __name__, url_prefix="/api/v1/apps")
@@ -26,9 +27,18 @@ def list_apps() -> Response:
 def import_app() -> Response:
     """Import a package sent as the JSON body, or as the file field ``package`` of a multipart form."""
     svc = services()
-    upload = request.files.get("package")
-    raw = upload.read(svc.settings.max_package_bytes + 1) if upload is not None else request.get_data(cache=False)
-    document = parse_package(raw, max_bytes=svc.settings.max_package_bytes)
+    limit = svc.settings.max_package_bytes
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("package")
+        if upload is None:
+            raise PackageReadError(
+                "send the package as the file field 'package'",
+                [problem("", "package.missing_file")],
+            )
+        raw = upload.read(limit + 1)
+    else:
+        raw = request.get_data(cache=False)
+    document = parse_package(raw, max_bytes=limit)
     result = svc.apps.import_package(document, actor=_actor())
     status = 201 if result.outcome == "created" else 200
     location = url_for("api_apps.export_app", app_id=result.app_id, version=result.version)
