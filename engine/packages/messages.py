@@ -39,6 +39,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "the key '{key}' appears twice in the same object; keep one",
         "zh-CN": "同一对象中键“{key}”出现了两次,请只保留一个",
     },
+    "package.bad_character": {
+        "en": "the package contains the invalid character {character}; remove it",
+        "zh-CN": "应用包包含非法字符 {character},请删除",
+    },
     "package.not_object": {
         "en": "an app package is a JSON object, not {kind}",
         "zh-CN": "应用包必须是 JSON 对象,而不是{kind}",

@@ -60,6 +60,11 @@ def parse_package(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> d
         _fail("package.too_deep", limit=MAX_DEPTH)
     if not isinstance(document, dict):
         _fail("package.not_object", kind=_json_kind(document))
+    try:
+        # JSON may spell lone surrogates (\\ud800) that no database or file can store as UTF-8
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        _fail("package.bad_character", character=repr(exc.object[exc.start : exc.end]))
     return document
 
 

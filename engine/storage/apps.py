@@ -54,6 +54,9 @@ class ImportResult:
         return {"app_id": self.app_id, "version": self.version, "outcome": self.outcome}
 
 
+MAX_VERSION = 2**31 - 1  # version numbers are INTEGER columns on every back-end
+
+
 class AppStore:
     def __init__(self, database: Database):
         self.database = database
@@ -147,7 +150,7 @@ class AppStore:
 
     @staticmethod
     def _version_row(session: Session, app_id: str, number: int) -> AppVersionRow:
-        row = session.scalar(
+        row = None if not 0 < number <= MAX_VERSION else session.scalar(
             select(AppVersionRow).where(AppVersionRow.app_id == app_id, AppVersionRow.number == number)
         )
         if row is None:
