@@ -11,7 +11,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -99,15 +100,20 @@ def _print_problems(error: DefinitionError, locale: str, stream: TextIO) -> None
         print(f"trellis: {error.message}", file=stream)
 
 
-def _store() -> tuple[Settings, AppStore]:
+@contextmanager
+def _opened_store() -> Iterator[tuple[Settings, AppStore]]:
+    """Settings and an AppStore on a migrated database, closed again when the command is done."""
     from engine.storage import Database
     from engine.storage.apps import AppStore
     from engine.storage.migrate import upgrade
 
     settings = Settings.from_env()
     database = Database(settings.database_url)
-    upgrade(database)
-    return settings, AppStore(database)
+    try:
+        upgrade(database)
+        yield settings, AppStore(database)
+    finally:
+        database.dispose()
 
 
 def _actor() -> str:
@@ -139,24 +145,24 @@ def _package_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    settings, store = _store()
     failed = 0
-    for path in _package_paths(args.paths):
-        try:
-            document = read_package_file(path, max_bytes=settings.max_package_bytes)
-            result = store.import_package(document, actor=_actor())
-        except DefinitionError as exc:
-            print(f"{path}: refused, nothing was changed", file=sys.stderr)
-            _print_problems(exc, _locale(args), sys.stderr)
-            failed += 1
-            continue
-        print(f"{path}: {result.app_id} {result.outcome} (version {result.version})")
+    with _opened_store() as (settings, store):
+        for path in _package_paths(args.paths):
+            try:
+                document = read_package_file(path, max_bytes=settings.max_package_bytes)
+                result = store.import_package(document, actor=_actor())
+            except DefinitionError as exc:
+                print(f"{path}: refused, nothing was changed", file=sys.stderr)
+                _print_problems(exc, _locale(args), sys.stderr)
+                failed += 1
+                continue
+            print(f"{path}: {result.app_id} {result.outcome} (version {result.version})")
     return 1 if failed else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    _, store = _store()
-    text = store.export_text(args.app_id, args.version, actor=_actor())
+    with _opened_store() as (_, store):
+        text = store.export_text(args.app_id, args.version, actor=_actor())
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")
@@ -166,8 +172,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
-    _, store = _store()
-    versions = store.versions(args.app_id)
+    with _opened_store() as (_, store):
+        versions = store.versions(args.app_id)
     for info in versions:
         stamp = info.created_at.strftime("%Y-%m-%d %H:%M:%S")
         print(f"{info.number}\t{info.package_version}\t{stamp} UTC\t{info.created_by}\t{info.fingerprint[:12]}")
@@ -180,7 +186,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     database = Database(settings.database_url)
-    before, after = upgrade(database)
+    try:
+        before, after = upgrade(database)
+    finally:
+        database.dispose()
     if before == after:
         print(f"database {database.describe()} is up to date (revision {after})")
     else:
@@ -204,12 +213,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     database = Database(settings.database_url)
-    upgrade(database)
-    worker = Worker(database, interval=args.interval)
-    if args.once:
-        worker.run_once()
-    else:
-        worker.run_forever()
+    try:
+        upgrade(database)
+        worker = Worker(database, interval=args.interval)
+        if args.once:
+            worker.run_once()
+        else:
+            worker.run_forever()
+    finally:
+        database.dispose()
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Flows (domain core, no Flask or SQLAlchemy): arrives with its own issue."""

@@ -1,0 +1,1 @@
+"""Forms (domain core, no Flask or SQLAlchemy): arrives with its own issue."""
