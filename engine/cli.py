@@ -201,8 +201,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from engine.web.server import serve
 
     settings = Settings.from_env()
-    serve(settings, host=args.host or settings.host, port=args.port or settings.port,
-          workers=args.workers, threads=args.threads)
+    serve(
+        settings,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        threads=args.threads,
+    )
     return 0
 
 

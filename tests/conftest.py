@@ -34,7 +34,11 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not IN_CI:
         return
-    missing = [name for name, value in (("TRELLIS_TEST_DATABASE_URL", PG_URL), ("TRELLIS_TEST_REDIS_URL", REDIS_URL)) if not value]
+    missing = [
+        name
+        for name, value in (("TRELLIS_TEST_DATABASE_URL", PG_URL), ("TRELLIS_TEST_REDIS_URL", REDIS_URL))
+        if not value
+    ]
     if missing:
         raise pytest.UsageError(f"CI=true but {', '.join(missing)} not set: CI must test PostgreSQL and Redis")
     _check_postgres(PG_URL or "")

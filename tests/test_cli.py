@@ -56,7 +56,10 @@ def test_validate_in_chinese(tmp_path, capsys):
     path = tmp_path / "bad.json"
     path.write_bytes(b"{oops")
     assert main(["--lang", "zh-CN", "validate", str(path)]) == 1
-    assert capsys.readouterr().err == "/: 第 1 行第 2 列不是合法的 JSON:Expecting property name enclosed in double quotes\n"
+    assert (
+        capsys.readouterr().err
+        == "/: 第 1 行第 2 列不是合法的 JSON:Expecting property name enclosed in double quotes\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,7 +111,10 @@ def test_import_of_a_broken_package_changes_nothing(env, capsys):
     broken.write_text('{"format": "trellis.app/1", "id": "x", "version": "1.0.0", "name": "X", "roles": 3}')
 
     assert main(["import", str(broken)]) == 1
-    assert capsys.readouterr().err.splitlines() == [f"{broken}: refused, nothing was changed", "/roles: must be a list, not a whole number"]
+    assert capsys.readouterr().err.splitlines() == [
+        f"{broken}: refused, nothing was changed",
+        "/roles: must be a list, not a whole number",
+    ]
     assert main(["versions", "x"]) == 1
     assert capsys.readouterr().err == "trellis: there is no app 'x'; `trellis import` installs one\n"
 
@@ -130,8 +136,16 @@ def test_db_upgrade_is_repeatable(env, capsys):
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("TRELLIS_DATABASE_URL", "mysql://x", "TRELLIS_DATABASE_URL must start with sqlite:/// or postgresql://, got 'mysql://x'"),
-        ("TRELLIS_REDIS_URL", "localhost:6379", "TRELLIS_REDIS_URL must look like redis://host:6379/0, got 'localhost:6379'"),
+        (
+            "TRELLIS_DATABASE_URL",
+            "mysql://x",
+            "TRELLIS_DATABASE_URL must start with sqlite:/// or postgresql://, got 'mysql://x'",
+        ),
+        (
+            "TRELLIS_REDIS_URL",
+            "localhost:6379",
+            "TRELLIS_REDIS_URL must look like redis://host:6379/0, got 'localhost:6379'",
+        ),
         ("TRELLIS_PORT", "70000", "TRELLIS_PORT must be a port number from 1 to 65535, got '70000'"),
         ("TRELLIS_MAX_PACKAGE_MB", "lots", "TRELLIS_MAX_PACKAGE_MB must be a positive whole number, got 'lots'"),
     ],

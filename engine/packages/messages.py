@@ -66,7 +66,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "此处不允许出现“{name}”{hint}",
     },
     "schema.type": {"en": "must be {expected}, not {actual}", "zh-CN": "应为{expected},实际是{actual}"},
-    "schema.enum": {"en": "'{value}' is not one of: {allowed}{hint}", "zh-CN": "“{value}”不是可选值之一:{allowed}{hint}"},
+    "schema.enum": {
+        "en": "'{value}' is not one of: {allowed}{hint}",
+        "zh-CN": "“{value}”不是可选值之一:{allowed}{hint}",
+    },
     "schema.const": {"en": "must be '{expected}'", "zh-CN": "必须是“{expected}”"},
     "schema.pattern": {"en": "{value} {pattern_help}", "zh-CN": "{value} {pattern_help}"},
     "schema.too_short": {"en": "needs at least {limit} {unit}", "zh-CN": "至少需要 {limit} 个{unit}"},
@@ -115,7 +118,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "flow.self_loop": {"en": "edge '{id}' leads from a node to itself", "zh-CN": "连线“{id}”从节点指向其自身"},
     "form.serial_pattern": {
-        "en": "serial pattern '{pattern}' has an unknown part '{part}'; use {{yyyy}}, {{MM}}, {{dd}}, {{yyyyMMdd}} or {{seq:N}}",
+        "en": (
+            "serial pattern '{pattern}' has an unknown part '{part}'; "
+            "use {{yyyy}}, {{MM}}, {{dd}}, {{yyyyMMdd}} or {{seq:N}}"
+        ),
         "zh-CN": "编号规则“{pattern}”包含未知部分“{part}”;可用 {{yyyy}}、{{MM}}、{{dd}}、{{yyyyMMdd}} 或 {{seq:N}}",
     },
     "form.bad_pattern": {
@@ -123,26 +129,45 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "“{pattern}”不是合法的正则表达式:{reason}",
     },
     "form.option_duplicate": {
-        "en": "option value '{value}' appears twice", "zh-CN": "选项值“{value}”重复",
+        "en": "option value '{value}' appears twice",
+        "zh-CN": "选项值“{value}”重复",
     },
     "form.range": {
-        "en": "min ({min}) is greater than max ({max})", "zh-CN": "最小值({min})大于最大值({max})",
+        "en": "min ({min}) is greater than max ({max})",
+        "zh-CN": "最小值({min})大于最大值({max})",
     },
     "form.relation_self_required": {
         "en": "a required relation from form '{form}' to itself could never be filled for the first record",
         "zh-CN": "表单“{form}”对自身的必填关联,第一条记录永远无法填写",
     },
     "report.field_in_flow": {
-        "en": "'{id}' is not a field of form '{form}'{hint}", "zh-CN": "“{id}”不是表单“{form}”的字段{hint}",
+        "en": "'{id}' is not a field of form '{form}'{hint}",
+        "zh-CN": "“{id}”不是表单“{form}”的字段{hint}",
     },
 }
 
 KIND_LABELS = {
     "zh-CN": {
-        "form": "表单", "field": "字段", "flow": "流程", "node": "节点", "edge": "连线", "role": "角色",
-        "report": "报表", "dashboard": "看板", "widget": "组件", "connector": "连接器",
-        "automation": "自动化", "measure": "指标", "rule": "规则", "stage": "阶段", "timer": "定时器",
-        "option": "选项", "filter": "筛选", "outcome": "结果", "parallel": "并行", "inclusive": "包容",
+        "form": "表单",
+        "field": "字段",
+        "flow": "流程",
+        "node": "节点",
+        "edge": "连线",
+        "role": "角色",
+        "report": "报表",
+        "dashboard": "看板",
+        "widget": "组件",
+        "connector": "连接器",
+        "automation": "自动化",
+        "measure": "指标",
+        "rule": "规则",
+        "stage": "阶段",
+        "timer": "定时器",
+        "option": "选项",
+        "filter": "筛选",
+        "outcome": "结果",
+        "parallel": "并行",
+        "inclusive": "包容",
     }
 }
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from engine.errors import Problem
 from engine.packages.messages import problem
-from engine.registry import suggest
 from engine.packages.structure import pointer_sort_key
+from engine.registry import suggest
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by")
 SERIAL_PARTS = re.compile(r"\{([^{}]*)\}")
@@ -329,7 +329,9 @@ class _FlowChecker:
             if kind in SPLIT_KINDS and len(outgoing[node_id]) > 1 and node_id in reached:
                 self._split_joins(node_id, kind, outgoing, incoming)
 
-    def _split_joins(self, split: str, kind: str, outgoing: dict[str, list[str]], incoming: dict[str, list[str]]) -> None:
+    def _split_joins(
+        self, split: str, kind: str, outgoing: dict[str, list[str]], incoming: dict[str, list[str]]
+    ) -> None:
         joins = {n for n, k in self.kind.items() if k == kind and len(incoming[n]) > 1 and n != split}
         common: set[str] | None = None
         for branch in outgoing[split]:

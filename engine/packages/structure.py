@@ -18,11 +18,18 @@ from engine.registry import suggest
 from engine.schemas import app_validator
 
 _TYPE_NAMES = {
-    "string": "a text", "object": "an object", "array": "a list", "integer": "a whole number",
-    "number": "a number", "boolean": "true or false", "null": "null",
+    "string": "a text",
+    "object": "an object",
+    "array": "a list",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
 }
 _PATTERN_HELP = {
-    "^[a-z][a-z0-9_]{0,62}$": "is not a valid id: use lower-case letters, digits and _ (start with a letter, at most 63)",
+    "^[a-z][a-z0-9_]{0,62}$": (
+        "is not a valid id: use lower-case letters, digits and _ (start with a letter, at most 63)"
+    ),
     "duration": "is not an ISO-8601 duration such as PT15M, PT4H or P3D",
     "semver": "is not a version like 1.0.0",
 }
@@ -78,7 +85,7 @@ def _unexpected_names(error: ValidationError) -> list[str]:
 def _convert(error: ValidationError) -> Problem:
     pointer = pointer_of(error.absolute_path)
     kind = error.validator
-    value = error.validator_value
+    value: Any = error.validator_value
     instance = error.instance
     if kind == "required":
         name = error.message.split("'")[1] if "'" in error.message else str(value)
@@ -95,13 +102,17 @@ def _convert(error: ValidationError) -> Problem:
     if kind == "type":
         expected = value if isinstance(value, list) else [value]
         return problem(
-            pointer, "schema.type",
-            expected=" or ".join(_TYPE_NAMES.get(t, t) for t in expected), actual=_describe(instance),
+            pointer,
+            "schema.type",
+            expected=" or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected),
+            actual=_describe(instance),
         )
     if kind == "enum":
         allowed = [str(v) for v in value]
         shown = ", ".join(allowed) if len(allowed) <= 12 else ", ".join(allowed[:12]) + ", ..."
-        return problem(pointer, "schema.enum", value=_short(instance), allowed=shown, hint=suggest(str(instance), allowed))
+        return problem(
+            pointer, "schema.enum", value=_short(instance), allowed=shown, hint=suggest(str(instance), allowed)
+        )
     if kind == "const":
         return problem(pointer, "schema.const", expected=value)
     if kind == "pattern":
@@ -136,11 +147,12 @@ def _is_text_union(value: Any) -> bool:
 
 
 def _one_of_message(error: ValidationError) -> str:
-    options = [sorted(branch.get("required", [])) for branch in error.validator_value if isinstance(branch, dict)]
+    branches: Any = error.validator_value
+    options = [sorted(branch.get("required", [])) for branch in branches if isinstance(branch, dict)]
     if all(len(o) == 1 for o in options):
         names = " or ".join(f"'{o[0]}'" for o in options)
         return f"give exactly one of {names}"
-    return error.message[:300]
+    return str(error.message)[:300]
 
 
 def _pattern_help(pattern: str) -> str:

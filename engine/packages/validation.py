@@ -34,10 +34,9 @@ def package_problems(document: Any) -> list[Problem]:
     return found
 
 
-def check_package(document: Any) -> Mapping[str, Any]:
-    """Return the document when valid; raise PackageInvalidError listing every problem otherwise."""
+def check_package(document: Mapping[str, Any]) -> None:
+    """Raise PackageInvalidError listing every problem, unless the package is valid."""
     found = package_problems(document)
     if found:
         noun = "problem" if len(found) == 1 else "problems"
         raise PackageInvalidError(f"the app package has {len(found)} {noun}", found)
-    return document

@@ -74,7 +74,9 @@ class AppStore:
                 f"another import of app '{app_id}' finished at the same moment; import again to see the result"
             ) from None
 
-    def _install(self, session: Session, document: Mapping[str, Any], app_id: str, digest: str, actor: str) -> ImportResult:
+    def _install(
+        self, session: Session, document: Mapping[str, Any], app_id: str, digest: str, actor: str
+    ) -> ImportResult:
         app = session.get(AppRow, app_id, with_for_update=True)
         if app is not None:
             current = self._version_row(session, app_id, app.current_version)
@@ -94,12 +96,19 @@ class AppStore:
         session.flush()
         session.add(
             AppVersionRow(
-                app_id=app_id, number=number, package_version=document["version"], fingerprint=digest,
-                document=dumps(document), created_at=now, created_by=actor,
+                app_id=app_id,
+                number=number,
+                package_version=document["version"],
+                fingerprint=digest,
+                document=dumps(document),
+                created_at=now,
+                created_by=actor,
             )
         )
         session.flush()
-        self._audit(session, actor, "app.import", app_id, {"version": number, "outcome": outcome, "fingerprint": digest})
+        self._audit(
+            session, actor, "app.import", app_id, {"version": number, "outcome": outcome, "fingerprint": digest}
+        )
         return ImportResult(app_id, number, outcome)
 
     def _audit(self, session: Session, actor: str, action: str, app_id: str, details: dict[str, Any]) -> None:
@@ -135,8 +144,11 @@ class AppStore:
             rows = session.scalars(select(AppRow).order_by(AppRow.id))
             return [
                 {
-                    "id": r.id, "name": r.name, "current_version": r.current_version,
-                    "created_at": r.created_at.isoformat(), "updated_at": r.updated_at.isoformat(),
+                    "id": r.id,
+                    "name": r.name,
+                    "current_version": r.current_version,
+                    "created_at": r.created_at.isoformat(),
+                    "updated_at": r.updated_at.isoformat(),
                 }
                 for r in rows
             ]
@@ -145,14 +157,22 @@ class AppStore:
     def _app(session: Session, app_id: str) -> AppRow:
         app = session.get(AppRow, app_id)
         if app is None:
-            raise NotFoundError(f"there is no app '{app_id}'; `trellis import` installs one", details={"app_id": app_id})
+            raise NotFoundError(
+                f"there is no app '{app_id}'; `trellis import` installs one", details={"app_id": app_id}
+            )
         return app
 
     @staticmethod
     def _version_row(session: Session, app_id: str, number: int) -> AppVersionRow:
-        row = None if not 0 < number <= MAX_VERSION else session.scalar(
-            select(AppVersionRow).where(AppVersionRow.app_id == app_id, AppVersionRow.number == number)
+        row = (
+            None
+            if not 0 < number <= MAX_VERSION
+            else session.scalar(
+                select(AppVersionRow).where(AppVersionRow.app_id == app_id, AppVersionRow.number == number)
+            )
         )
         if row is None:
-            raise NotFoundError(f"app '{app_id}' has no version {number}", details={"app_id": app_id, "version": number})
+            raise NotFoundError(
+                f"app '{app_id}' has no version {number}", details={"app_id": app_id, "version": number}
+            )
         return row

@@ -14,7 +14,5 @@ class Outbox:
 
     def pending_count(self) -> int:
         with self.database.transaction() as session:
-            count = session.scalar(
-                select(func.count()).select_from(OutboxRow).where(OutboxRow.delivered_at.is_(None))
-            )
+            count = session.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.delivered_at.is_(None)))
         return int(count or 0)

@@ -35,7 +35,13 @@ STATUS: list[tuple[type[EngineError], int]] = [
 
 
 def problem_response(status: int, title: str, detail: str, code: str, **extra: Any) -> Response:
-    body = {"type": f"https://trellis.dev/problems/{code}", "title": title, "status": status, "detail": detail, "code": code}
+    body = {
+        "type": f"https://trellis.dev/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
     body.update(extra)
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
 
@@ -73,7 +79,8 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(error: Exception) -> Response:
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
         return problem_response(
-            500, "Internal Server Error",
+            500,
+            "Internal Server Error",
             "something went wrong on the server; it has been logged — try again, and tell an admin if it persists",
             "internal_error",
         )
@@ -81,6 +88,10 @@ def register_error_handlers(app: Flask) -> None:
 
 def _title(status: int) -> str:
     return {
-        400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
-        422: "Unprocessable Content", 503: "Service Unavailable",
+        400: "Bad Request",
+        403: "Forbidden",
+        404: "Not Found",
+        409: "Conflict",
+        422: "Unprocessable Content",
+        503: "Service Unavailable",
     }.get(status, "Error")

@@ -32,7 +32,9 @@ UI_TEXT = {
 
 
 def current_locale() -> str:
-    return pick_locale(request.args.get("lang") or request.cookies.get("lang") or request.headers.get("Accept-Language"))
+    return pick_locale(
+        request.args.get("lang") or request.cookies.get("lang") or request.headers.get("Accept-Language")
+    )
 
 
 def localized(text: object, locale: str) -> str:

@@ -22,6 +22,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:
+            self.cfg.set("control_socket_disable", True)  # no admin socket in the user's home folder
 
     def load(self) -> Flask:
         return self.application
@@ -33,14 +35,17 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1, threads
     # connections opened while starting up must not be shared with forked worker processes
     app.extensions["trellis"].database.dispose()
     print(f"Trellis is serving at http://{host}:{port}/  (Ctrl-C stops)", flush=True)
-    _Gunicorn(app, {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "threads": threads,
-        "worker_class": "gthread",
-        "timeout": 60,
-        "graceful_timeout": 10,
-        "accesslog": "-",
-        "errorlog": "-",
-        "loglevel": "info",
-    }).run()
+    _Gunicorn(
+        app,
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "info",
+        },
+    ).run()

@@ -11,8 +11,27 @@ json_values = st.recursive(
     max_leaves=30,
 )
 package_keys = st.sampled_from(
-    ["format", "id", "version", "name", "roles", "forms", "flows", "reports", "dashboards", "automations",
-     "connectors", "permissions", "i18n", "fields", "nodes", "edges", "type", "target", "source"]
+    [
+        "format",
+        "id",
+        "version",
+        "name",
+        "roles",
+        "forms",
+        "flows",
+        "reports",
+        "dashboards",
+        "automations",
+        "connectors",
+        "permissions",
+        "i18n",
+        "fields",
+        "nodes",
+        "edges",
+        "type",
+        "target",
+        "source",
+    ]
 )
 package_like = st.dictionaries(package_keys, json_values, max_size=8)
 

@@ -22,11 +22,13 @@ def test_not_json_names_line_and_column():
 
 
 def test_binary_garbage_is_not_utf8():
-    assert _refused(b"\x89PNG\r\n\x1a\n\xff\xfe") == ["/: the package is not UTF-8 text (byte 0); save it as UTF-8 JSON"]
+    assert _refused(b"\x89PNG\r\n\x1a\n\xff\xfe") == [
+        "/: the package is not UTF-8 text (byte 0); save it as UTF-8 JSON"
+    ]
 
 
 def test_a_utf8_bom_is_accepted():
-    assert parse_package("\ufeff{\"a\": 1}".encode()) == {"a": 1}
+    assert parse_package('\ufeff{"a": 1}'.encode()) == {"a": 1}
 
 
 def test_oversized_package_is_refused_before_parsing():
@@ -48,14 +50,14 @@ def test_fifty_megabyte_file_is_refused_quickly(tmp_path):
     assert elapsed < 5, "refusing a large file must not read it"
 
 
-@pytest.mark.parametrize("opener", ["[", "{\"a\":"])
+@pytest.mark.parametrize("opener", ["[", '{"a":'])
 def test_ten_thousand_levels_deep_is_refused(opener):
     data = (opener * 10_000).encode()
     assert _refused(data) == [f"/: the JSON is nested more than {MAX_DEPTH} levels deep; app packages never need that"]
 
 
 def test_brackets_inside_strings_do_not_count_as_depth():
-    document = {"name": "[" * 5000 + "\\\"{" * 100}
+    document = {"name": "[" * 5000 + '\\"{' * 100}
     assert parse_package(json.dumps(document).encode()) == document
 
 
@@ -69,7 +71,8 @@ def test_duplicate_keys_are_refused_not_silently_merged():
 
 
 @pytest.mark.parametrize(
-    ("data", "kind"), [(b"[]", "an array"), (b'"text"', "a string"), (b"42", "a number"), (b"null", "null"), (b"true", "a boolean")]
+    ("data", "kind"),
+    [(b"[]", "an array"), (b'"text"', "a string"), (b"42", "a number"), (b"null", "null"), (b"true", "a boolean")],
 )
 def test_a_package_must_be_an_object(data, kind):
     assert _refused(data) == [f"/: an app package is a JSON object, not {kind}"]

@@ -43,7 +43,9 @@ def test_broken_package_is_refused_with_its_pointer(case_file, property_package)
 def test_dangling_edge_message_suggests_the_near_miss():
     from tests.docs.test_app_format_doc import example_package
 
-    broken = jsonpatch.apply_patch(example_package(), [{"op": "replace", "path": "/flows/0/edges/4/target", "value": "dones"}])
+    broken = jsonpatch.apply_patch(
+        example_package(), [{"op": "replace", "path": "/flows/0/edges/4/target", "value": "dones"}]
+    )
 
     lines = [p.line() for p in package_problems(broken)]
 
@@ -53,7 +55,9 @@ def test_dangling_edge_message_suggests_the_near_miss():
 def test_unknown_property_message_suggests_the_near_miss():
     from tests.docs.test_app_format_doc import example_package
 
-    broken = jsonpatch.apply_patch(example_package(), [{"op": "add", "path": "/forms/0/fields/1/requried", "value": True}])
+    broken = jsonpatch.apply_patch(
+        example_package(), [{"op": "add", "path": "/forms/0/fields/1/requried", "value": True}]
+    )
 
     assert [p.line() for p in package_problems(broken)] == [
         "/forms/0/fields/1/requried: 'requried' is not allowed here (did you mean 'required'?)"
@@ -63,7 +67,9 @@ def test_unknown_property_message_suggests_the_near_miss():
 def test_problems_read_in_chinese():
     from tests.docs.test_app_format_doc import example_package
 
-    broken = jsonpatch.apply_patch(example_package(), [{"op": "replace", "path": "/flows/0/edges/4/target", "value": "dones"}])
+    broken = jsonpatch.apply_patch(
+        example_package(), [{"op": "replace", "path": "/flows/0/edges/4/target", "value": "dones"}]
+    )
 
     first = localize(package_problems(broken)[0], "zh-CN")
 
@@ -82,8 +88,13 @@ def test_check_package_raises_with_every_problem():
 
 
 def test_a_flood_of_problems_is_capped():
-    package = {"format": "trellis.app/1", "id": "x", "version": "1.0.0", "name": "X",
-               "roles": [{"id": "BAD", "name": 1} for _ in range(150)]}
+    package = {
+        "format": "trellis.app/1",
+        "id": "x",
+        "version": "1.0.0",
+        "name": "X",
+        "roles": [{"id": "BAD", "name": 1} for _ in range(150)],
+    }
 
     found = package_problems(package)
 

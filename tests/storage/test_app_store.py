@@ -74,7 +74,9 @@ def test_every_import_is_audited(database, property_package):
     store.export_text("property_repair", actor="bob")
 
     with database.transaction() as session:
-        events = [(e.actor, e.action, e.subject_id) for e in session.scalars(select(AuditEventRow).order_by(AuditEventRow.id))]
+        events = [
+            (e.actor, e.action, e.subject_id) for e in session.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
+        ]
 
     assert events == [("alice", "app.import", "property_repair"), ("bob", "app.export", "property_repair")]
 
@@ -137,7 +139,9 @@ def test_list_apps(database, property_package):
 
     listed = store.list_apps()
 
-    assert [(a["id"], a["current_version"], a["name"]["zh-CN"]) for a in listed] == [("property_repair", 1, "物业报修与客服")]
+    assert [(a["id"], a["current_version"], a["name"]["zh-CN"]) for a in listed] == [
+        ("property_repair", 1, "物业报修与客服")
+    ]
 
 
 def test_concurrent_imports_of_one_change_publish_one_version(database, property_package):

@@ -76,10 +76,16 @@ def test_invalid_package_is_problem_json_with_pointers(client, property_package)
     assert response.mimetype == PROBLEM
     assert response.json["code"] == "package_invalid"
     assert response.json["errors"] == [
-        {"pointer": "/flows/0/edges/3/target", "code": "ref.unknown",
-         "message": "unknown node 'dispatchh' (did you mean 'dispatch_gate'?)"},
-        {"pointer": "/flows/0/nodes/4", "code": "flow.unreachable",
-         "message": "node 'dispatch_gate' cannot be reached from the start; connect it or remove it"},
+        {
+            "pointer": "/flows/0/edges/3/target",
+            "code": "ref.unknown",
+            "message": "unknown node 'dispatchh' (did you mean 'dispatch_gate'?)",
+        },
+        {
+            "pointer": "/flows/0/nodes/4",
+            "code": "flow.unreachable",
+            "message": "node 'dispatch_gate' cannot be reached from the start; connect it or remove it",
+        },
     ]
     assert client.get("/api/v1/apps").json["items"] == []
 
@@ -87,7 +93,9 @@ def test_invalid_package_is_problem_json_with_pointers(client, property_package)
 def test_problems_in_chinese_when_asked(client):
     response = _post(client, b'{"format": "trellis.app/1"}', **{"Accept-Language": "zh-CN,zh;q=0.9"})
     assert [e["message"] for e in response.json["errors"]] == [
-        "此处缺少必填项“id”", "此处缺少必填项“version”", "此处缺少必填项“name”",
+        "此处缺少必填项“id”",
+        "此处缺少必填项“version”",
+        "此处缺少必填项“name”",
     ]
 
 

@@ -28,7 +28,9 @@ def server(database_url, tmp_path):
     env.pop("TRELLIS_REDIS_URL", None)
     script = Path(sys.executable).with_name("trellis")
     log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen([str(script), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(script), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
