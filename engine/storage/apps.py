@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from engine.errors import ConflictError, NotFoundError
+from engine.errors import ConflictError, DefinitionError, NotFoundError, Problem
+from engine.forms.spec import FormSpec
 from engine.packages import check_package, dumps, fingerprint
 from engine.storage.database import Database
+from engine.storage.form_tables import apply_tables, build_tables, evolution_problems, refuse
 from engine.storage.tables import AppRow, AppVersionRow, AuditEventRow, utcnow
 
 
@@ -57,6 +60,26 @@ class ImportResult:
 MAX_VERSION = 2**31 - 1  # version numbers are INTEGER columns on every back-end
 
 
+def publish_forms(
+    connection: Connection, app_id: str, previous: Mapping[str, Any], document: Mapping[str, Any]
+) -> list[str]:
+    """Bring the app's form tables to the new version inside the import's transaction."""
+    old_forms = {f["id"]: FormSpec.from_definition(app_id, f) for f in previous.get("forms", [])}
+    new_forms = [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
+    refuse(evolution_problems(old_forms, enumerate(new_forms)))
+    try:
+        return apply_tables(connection, build_tables(app_id, new_forms))
+    except IntegrityError as exc:
+        # a new unique index over existing duplicates: the data decides, so say which rule it breaks
+        message = (
+            "a new unique rule cannot be applied because existing records already share values "
+            f"({str(exc.orig).splitlines()[0][:200]}); remove the duplicates first or drop the unique rule"
+        )
+        raise DefinitionError(
+            message, [Problem("/forms", "form.unique_conflict", message)], code="publish_refused"
+        ) from None
+
+
 class AppStore:
     def __init__(self, database: Database):
         self.database = database
@@ -78,10 +101,12 @@ class AppStore:
         self, session: Session, document: Mapping[str, Any], app_id: str, digest: str, actor: str
     ) -> ImportResult:
         app = session.get(AppRow, app_id, with_for_update=True)
+        previous: Mapping[str, Any] = {}
         if app is not None:
             current = self._version_row(session, app_id, app.current_version)
             if current.fingerprint == digest:
                 return ImportResult(app_id, app.current_version, "unchanged")
+            previous = json.loads(current.document)
         number = (session.scalar(select(func.max(AppVersionRow.number)).where(AppVersionRow.app_id == app_id)) or 0) + 1
         now = utcnow()
         if app is None:
@@ -106,9 +131,9 @@ class AppStore:
             )
         )
         session.flush()
-        self._audit(
-            session, actor, "app.import", app_id, {"version": number, "outcome": outcome, "fingerprint": digest}
-        )
+        changes = publish_forms(session.connection(), app_id, previous, document)
+        details = {"version": number, "outcome": outcome, "fingerprint": digest, "schema_changes": changes}
+        self._audit(session, actor, "app.import", app_id, details)
         return ImportResult(app_id, number, outcome)
 
     def _audit(self, session: Session, actor: str, action: str, app_id: str, details: dict[str, Any]) -> None:

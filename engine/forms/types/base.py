@@ -82,6 +82,11 @@ class FieldType:
         return templates.get(locale) or templates["en"]
 
 
+def common_message(code: str, locale: str) -> str:
+    templates = COMMON_MESSAGES[code]
+    return templates.get(locale) or templates["en"]
+
+
 FIELD_TYPES: Registry[FieldType] = Registry("field type")
 
 

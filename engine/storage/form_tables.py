@@ -1,0 +1,277 @@
+"""Each form's records in a SQL table of its own, built from the form spec and evolved additively.
+
+Names are readable (``property_repair__repair_order``) so customers can query their data with
+any SQL or BI tool. Publishing a new app version adds tables, columns and indexes; it never
+drops or rewrites a column. A change that would need existing data converted (text → number)
+is refused with a message saying what to do instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    Time,
+    inspect,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeEngine
+
+from engine.errors import DefinitionError, Problem
+from engine.forms.spec import FieldSpec, FormSpec
+from engine.forms.types import FIELD_TYPES
+from engine.forms.types import Column as ColumnSpec
+from engine.storage.tables import UTCDateTime
+
+MAX_NAME = 63
+ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")  # SQLite: INTEGER PRIMARY KEY is the rowid
+
+
+def table_name(*parts: str) -> str:
+    name = "__".join(parts)
+    if len(name) <= MAX_NAME:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    return f"{name[: MAX_NAME - 9]}_{digest}"
+
+
+def sql_type(column: ColumnSpec) -> TypeEngine[Any]:
+    kind = column.kind
+    if kind == "string":
+        return String(column.length or 200)
+    if kind == "text":
+        return Text()
+    if kind == "decimal":
+        return Numeric(column.length or 18, column.scale if column.scale is not None else 6, asdecimal=True)
+    if kind in ("integer",):
+        return Integer()
+    if kind == "reference":
+        return ID_TYPE
+    if kind == "boolean":
+        return Boolean()
+    if kind == "date":
+        return Date()
+    if kind == "datetime":
+        return UTCDateTime()
+    if kind == "time":
+        return Time()
+    if kind == "json":
+        return JSON()
+    raise ValueError(f"no SQL type for column kind {kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class FormTables:
+    """The SQLAlchemy tables of one app version: main tables, sub-table rows, relation links."""
+
+    app_id: str
+    metadata: MetaData
+    main: Mapping[str, Table]  # form id -> table
+    children: Mapping[tuple[str, str], Table]  # (form id, subtable field id) -> table
+    links: Mapping[tuple[str, str], Table]  # (form id, multi-relation field id) -> table
+
+
+def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
+    metadata = MetaData()
+    forms = list(forms)
+    main: dict[str, Table] = {}
+    children: dict[tuple[str, str], Table] = {}
+    links: dict[tuple[str, str], Table] = {}
+    for form in forms:
+        name = table_name(app_id, form.id)
+        columns = [
+            Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+            Column("uuid", String(32), nullable=False, unique=True),
+            Column("app_version", Integer, nullable=False),
+            Column("created_at", UTCDateTime(), nullable=False, index=True),
+            Column("updated_at", UTCDateTime(), nullable=False),
+            Column("created_by", String(64), nullable=False),
+            Column("updated_by", String(64), nullable=False),
+            Column("lock_version", Integer, nullable=False),
+            Column("deleted_at", UTCDateTime(), nullable=True),
+        ]
+        columns.extend(_field_columns(app_id, form.fields))
+        table = Table(name, metadata, *columns)
+        for number, index in enumerate(form.indexes):
+            Index(
+                f"ix_{name}_{number}"[:MAX_NAME],
+                *[table.c[f] for f in index["fields"]],
+                unique=bool(index.get("unique")),
+            )
+        main[form.id] = table
+        for field in form.fields:
+            if field.type == "subtable":
+                child_name = table_name(app_id, form.id, field.id)
+                child_columns = [
+                    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+                    Column(
+                        "parent_id", ID_TYPE, ForeignKey(f"{name}.id", ondelete="CASCADE"), nullable=False, index=True
+                    ),
+                    Column("position", Integer, nullable=False),
+                    *_field_columns(app_id, field.children),
+                ]
+                children[(form.id, field.id)] = Table(child_name, metadata, *child_columns)
+            elif field.type == "relation" and field.config.get("multiple"):
+                target = table_name(app_id, field.config["target"])
+                links[(form.id, field.id)] = Table(
+                    table_name(app_id, form.id, field.id),
+                    metadata,
+                    Column("record_id", ID_TYPE, ForeignKey(f"{name}.id", ondelete="CASCADE"), primary_key=True),
+                    Column("target_id", ID_TYPE, ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True),
+                    Column("position", Integer, nullable=False),
+                )
+    return FormTables(app_id, metadata, main, children, links)
+
+
+def _field_columns(app_id: str, fields: Iterable[FieldSpec]) -> list[Column[Any]]:
+    columns: list[Column[Any]] = []
+    for field in fields:
+        spec = FIELD_TYPES.get(field.type).column(field)
+        if spec is None:
+            continue
+        args: list[Any] = []
+        if spec.kind == "reference":
+            on_delete = "SET NULL" if field.config.get("on_delete") == "set_null" else "RESTRICT"
+            args.append(ForeignKey(f"{table_name(app_id, spec.target or '')}.id", ondelete=on_delete))
+        columns.append(
+            Column(
+                field.id,
+                sql_type(spec),
+                *args,
+                nullable=True,
+                unique=field.unique or field.type == "serial",
+                index=field.indexed and not field.unique,
+            )
+        )
+    return columns
+
+
+def column_specs(form: FormSpec) -> dict[str, ColumnSpec]:
+    """Field id -> abstract column, over the main table and every sub-table (``sub/child``)."""
+    found: dict[str, ColumnSpec] = {}
+    for field in form.fields:
+        spec = FIELD_TYPES.get(field.type).column(field)
+        if spec is not None:
+            found[field.id] = spec
+        for child in field.children:
+            child_spec = FIELD_TYPES.get(child.type).column(child)
+            if child_spec is not None:
+                found[f"{field.id}/{child.id}"] = child_spec
+    return found
+
+
+def evolution_problems(old_forms: Mapping[str, FormSpec], new_forms: Iterable[tuple[int, FormSpec]]) -> list[Problem]:
+    """Changes the new version asks of existing columns that cannot be applied without converting data."""
+    problems: list[Problem] = []
+    for index, form in new_forms:
+        old = old_forms.get(form.id)
+        if old is None:
+            continue
+        before = column_specs(old)
+        for field_id, spec in column_specs(form).items():
+            previous = before.get(field_id)
+            if previous is None or _compatible(previous, spec):
+                continue
+            message = (
+                f"field '{field_id}' of form '{form.id}' would change from {_describe(previous)} to {_describe(spec)}; "
+                "existing records cannot be converted safely — add a new field instead and keep the old one"
+            )
+            problems.append(Problem(f"/forms/{index}/fields", "form.unsafe_change", message))
+    return problems
+
+
+def _compatible(old: ColumnSpec, new: ColumnSpec) -> bool:
+    if old == new:
+        return True
+    if old.kind == "string" and new.kind == "string":
+        return (new.length or 0) >= (old.length or 0)
+    if old.kind == "string" and new.kind == "text":
+        return True
+    if old.kind == new.kind == "decimal":
+        return (new.scale or 0) >= (old.scale or 0) and (new.length or 0) - (new.scale or 0) >= (old.length or 0) - (
+            old.scale or 0
+        )
+    return False
+
+
+def _describe(spec: ColumnSpec) -> str:
+    if spec.kind == "string":
+        return f"text of up to {spec.length} characters"
+    if spec.kind == "decimal":
+        return f"a number with {spec.scale} decimal places"
+    if spec.kind == "reference":
+        return f"a link to '{spec.target}'"
+    return {"text": "long text", "json": "a list or object", "integer": "a whole number"}.get(spec.kind, spec.kind)
+
+
+def apply_tables(connection: Connection, tables: FormTables) -> list[str]:
+    """Create missing tables, add missing columns and indexes, widen columns; return what was done."""
+    done: list[str] = []
+    inspector = inspect(connection)
+    existing = set(inspector.get_table_names())
+    operations = Operations(MigrationContext.configure(connection))
+    for table in tables.metadata.sorted_tables:
+        if table.name not in existing:
+            table.create(connection)
+            done.append(f"created table {table.name}")
+            continue
+        present = {c["name"]: c for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                operations.add_column(table.name, _detached(column))
+                done.append(f"added column {table.name}.{column.name}")
+                if column.unique:
+                    operations.create_index(
+                        f"uq_{table.name}_{column.name}"[:MAX_NAME], table.name, [column.name], unique=True
+                    )
+                elif column.index:
+                    operations.create_index(f"ix_{table.name}_{column.name}"[:MAX_NAME], table.name, [column.name])
+            elif connection.dialect.name == "postgresql" and _wider(present[column.name]["type"], column.type):
+                operations.alter_column(table.name, column.name, type_=column.type)
+                done.append(f"widened column {table.name}.{column.name}")
+        index_names = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name and index.name not in index_names and all(c.name in present for c in index.columns):
+                index.create(connection)
+                done.append(f"created index {index.name}")
+    return done
+
+
+def _detached(column: Column[Any]) -> Column[Any]:
+    args: list[Any] = [ForeignKey(fk.target_fullname, ondelete=fk.ondelete) for fk in column.foreign_keys]
+    return Column(column.name, column.type, *args, nullable=True)
+
+
+def _wider(current: TypeEngine[Any], wanted: TypeEngine[Any]) -> bool:
+    if isinstance(wanted, Text) and isinstance(current, String) and not isinstance(current, Text):
+        return True
+    if isinstance(wanted, String) and isinstance(current, String) and not isinstance(current, Text):
+        return (wanted.length or 0) > (current.length or 0)
+    if isinstance(wanted, Numeric) and isinstance(current, Numeric):
+        return (wanted.precision, wanted.scale) != (current.precision, current.scale)
+    return False
+
+
+def refuse(problems: list[Problem]) -> None:
+    if problems:
+        raise DefinitionError(
+            f"the new version cannot be published: {problems[0].message}", problems, code="publish_refused"
+        )
