@@ -15,6 +15,12 @@ def _columns(database, table: str) -> dict[str, str]:
         return {c["name"]: str(c["type"]) for c in inspect(connection).get_columns(table)}
 
 
+INSERT_DEVICE = (
+    "INSERT INTO inspection__device (uuid, app_version, created_at, updated_at, created_by, updated_by, lock_version, "
+    "code, name) VALUES (:uuid, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'u', 'u', 1, :code, :name)"
+)
+
+
 def _tables(database) -> set[str]:
     with database.engine.connect() as connection:
         return set(inspect(connection).get_table_names())
@@ -70,12 +76,7 @@ def test_a_new_field_adds_a_column_and_keeps_the_rows(database):
     package = example_package()
     store.import_package(package, actor="test")
     with database.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO inspection__device (uuid, app_version, created_at, updated_at, created_by, updated_by, "
-                "lock_version, code, name) VALUES ('a1', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'u', 'u', 1, 'D-1', '水泵')"
-            )
-        )
+        connection.execute(text(INSERT_DEVICE), {"uuid": "a1", "code": "D-1", "name": "水泵"})
     changed = copy.deepcopy(package)
     changed["forms"][0]["fields"].append({"id": "floor", "type": "number", "precision": 0})
     changed["forms"].append({"id": "spare", "name": "备件", "fields": [{"id": "code", "type": "text"}]})
@@ -139,13 +140,7 @@ def test_a_new_unique_index_over_duplicates_is_refused_cleanly(database):
     store.import_package(package, actor="test")
     with database.engine.begin() as connection:
         for n in (1, 2):
-            connection.execute(
-                text(
-                    "INSERT INTO inspection__device (uuid, app_version, created_at, updated_at, created_by, updated_by, "
-                    f"lock_version, code, name) VALUES ('u{n}', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'u', 'u', 1, "
-                    f"'D-{n}', '同名')"
-                )
-            )
+            connection.execute(text(INSERT_DEVICE), {"uuid": f"u{n}", "code": f"D-{n}", "name": "同名"})
     changed = copy.deepcopy(package)
     changed["forms"][0]["indexes"] = [{"fields": ["name"], "unique": True}]
 
