@@ -97,7 +97,7 @@ def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
     links: dict[tuple[str, str], Table] = {}
     for form in forms:
         name = table_name(app_id, form.id)
-        columns = [
+        columns: list[Column[Any]] = [
             Column("id", ID_TYPE, primary_key=True, autoincrement=True),
             Column("uuid", String(32), nullable=False, unique=True),
             Column("app_version", Integer, nullable=False),
