@@ -92,3 +92,44 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RecordHistoryRow(Base):
+    """Append-only: every change to a form record, field by field (old → new)."""
+
+    __tablename__ = "trellis_record_history"
+    __table_args__ = (Index("ix_trellis_record_history_record", "app_id", "form_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    app_id: Mapped[str] = mapped_column(String(63))
+    form_id: Mapped[str] = mapped_column(String(63))
+    record_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[Any] = mapped_column(JSON)
+
+
+class IdempotencyKeyRow(Base):
+    """A create seen before: retrying phones get the first record back instead of a duplicate."""
+
+    __tablename__ = "trellis_idempotency_keys"
+
+    app_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SerialCounterRow(Base):
+    """The last number handed out per serial field and period (BX-20260301-0001, -0002, ...)."""
+
+    __tablename__ = "trellis_serial_counters"
+
+    app_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    field_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)

@@ -5,7 +5,10 @@ from sqlalchemy import inspect
 from engine.storage import Database
 from engine.storage.migrate import current_revision, head_revision, upgrade
 
-ENGINE_TABLES = {"trellis_apps", "trellis_app_versions", "trellis_audit_events", "trellis_outbox"}
+ENGINE_TABLES = {
+    "trellis_apps", "trellis_app_versions", "trellis_audit_events", "trellis_outbox",
+    "trellis_record_history", "trellis_idempotency_keys", "trellis_serial_counters",
+}
 
 
 def test_upgrade_creates_the_engine_tables(database_url):
@@ -31,3 +34,16 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
         foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
     assert (journal, foreign_keys) == ("wal", 1)
     database.dispose()
+
+
+def test_the_migrations_match_the_table_definitions(database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from engine.storage.tables import Base
+
+    with database.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    engine_only = [d for d in diff if "trellis_" in str(d)]
+    assert engine_only == []

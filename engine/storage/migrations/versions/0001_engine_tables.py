@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table(
         "trellis_apps",
         sa.Column("id", sa.String(63), primary_key=True),
-        sa.Column("name", sa.JSON()),
+        sa.Column("name", sa.JSON(), nullable=False),
         sa.Column("current_version", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(100), nullable=False),
         sa.Column("subject_type", sa.String(100), nullable=False),
         sa.Column("subject_id", sa.String(200), nullable=False),
-        sa.Column("details", sa.JSON()),
+        sa.Column("details", sa.JSON(), nullable=False),
     )
     op.create_index("ix_trellis_audit_events_at", "trellis_audit_events", ["at"])
     op.create_index("ix_trellis_audit_events_subject", "trellis_audit_events", ["subject_type", "subject_id"])
@@ -54,7 +54,7 @@ def upgrade() -> None:
         "trellis_outbox",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("topic", sa.String(100), nullable=False),
-        sa.Column("payload", sa.JSON()),
+        sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("available_at", UTCDateTime(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
