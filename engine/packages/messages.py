@@ -128,6 +128,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "'{pattern}' is not a valid regular expression: {reason}",
         "zh-CN": "“{pattern}”不是合法的正则表达式:{reason}",
     },
+    "form.reserved_field_id": {
+        "en": "'{id}' is a system column of every record; name the field differently",
+        "zh-CN": "“{id}”是每条记录的系统列,请换一个字段标识",
+    },
+    "form.bad_default": {
+        "en": "the default value does not fit the field ({reason})",
+        "zh-CN": "默认值不符合字段要求({reason})",
+    },
     "form.option_duplicate": {
         "en": "option value '{value}' appears twice",
         "zh-CN": "选项值“{value}”重复",

@@ -13,11 +13,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from engine.errors import Problem
+from engine.forms.spec import FieldSpec
+from engine.forms.types import FIELD_TYPES, FieldValueError
 from engine.packages.messages import problem
 from engine.packages.structure import pointer_sort_key
 from engine.registry import suggest
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by")
+RESERVED_FIELD_IDS = frozenset(
+    {"id", "uuid", "app_version", "created_at", "updated_at", "created_by", "updated_by", "lock_version", "deleted_at"}
+)
+RESERVED_ROW_IDS = frozenset({"id", "parent_id", "position"})
 SERIAL_PARTS = re.compile(r"\{([^{}]*)\}")
 SERIAL_KNOWN = re.compile(r"^(yyyy|yy|MM|dd|yyyyMMdd|yyyyMM|HH|seq(:\d)?)$")
 SPLIT_KINDS = {"parallel_gateway": "parallel", "inclusive_gateway": "inclusive"}
@@ -130,6 +136,8 @@ class _PackageChecker:
             for k, field_id in enumerate(rule.get("fields", [])):
                 fields.check(f"{base}/rules/{r}/fields/{k}", field_id, p)
         for j, field in enumerate(form["fields"]):
+            if field["id"] in RESERVED_FIELD_IDS:
+                p.append(problem(f"{base}/fields/{j}/id", "form.reserved_field_id", id=field["id"]))
             self._field(f"{base}/fields/{j}", form["id"], field)
 
     def _field(self, base: str, form_id: str, field: Mapping[str, Any]) -> None:
@@ -159,9 +167,16 @@ class _PackageChecker:
                 if option["value"] in seen:
                     p.append(problem(f"{base}/options/{k}/value", "form.option_duplicate", value=option["value"]))
                 seen.add(option["value"])
+        if "default" in field and field["default"] is not None and kind in FIELD_TYPES:
+            try:
+                FIELD_TYPES.get(kind).clean(FieldSpec.from_definition(field), field["default"])
+            except FieldValueError as exc:
+                p.append(problem(f"{base}/default", "form.bad_default", reason=exc.code))
         if kind == "subtable":
             _Ids("field", _indexed(field["fields"], f"{base}/fields"), p)
             for k, child in enumerate(field["fields"]):
+                if child["id"] in RESERVED_ROW_IDS:
+                    p.append(problem(f"{base}/fields/{k}/id", "form.reserved_field_id", id=child["id"]))
                 self._field(f"{base}/fields/{k}", form_id, child)
 
     # -- reports, dashboards, automations, permissions -----------------------------------------

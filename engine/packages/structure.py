@@ -51,7 +51,7 @@ def structure_problems(document: Any) -> list[Problem]:
 
 def pointer_sort_key(pointer: str) -> list[Any]:
     """Order pointers as the document reads: /a/2 before /a/10."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in pointer.split("/")]
+    return [(0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part) for part in pointer.split("/")]
 
 
 def _is_echo(error: ValidationError, errors: list[ValidationError]) -> bool:
