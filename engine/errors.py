@@ -110,3 +110,9 @@ class StorageError(EngineError):
     """The database could not be reached or refused an operation for a reason outside the user's data."""
 
     code = "storage_error"
+
+
+class PreconditionRequiredError(EngineError):
+    """A change must name the version it applies to (HTTP If-Match), and did not."""
+
+    code = "precondition_required"

@@ -9,6 +9,7 @@ from flask import current_app
 from engine.config import Settings
 from engine.storage import Database
 from engine.storage.apps import AppStore
+from engine.storage.records import RecordStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,7 @@ class Services:
     settings: Settings
     database: Database
     apps: AppStore
+    records: RecordStore
 
 
 def services() -> Services:

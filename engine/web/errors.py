@@ -18,10 +18,12 @@ from engine.errors import (
     EngineError,
     NotFoundError,
     PermissionDeniedError,
+    PreconditionRequiredError,
     StorageError,
     SubmissionError,
 )
 from engine.packages.messages import localize, pick_locale
+from engine.storage.record_queries import QueryError
 
 STATUS: list[tuple[type[EngineError], int]] = [
     (DefinitionError, 422),
@@ -30,6 +32,8 @@ STATUS: list[tuple[type[EngineError], int]] = [
     (ConflictError, 409),
     (PermissionDeniedError, 403),
     (StorageError, 503),
+    (QueryError, 400),
+    (PreconditionRequiredError, 428),
     (ConfigError, 500),
 ]
 
@@ -63,6 +67,8 @@ def register_error_handlers(app: Flask) -> None:
             extra["errors"] = [localize(p, locale).as_dict() for p in error.problems]
         if isinstance(error, SubmissionError):
             extra["errors"] = error.field_errors
+        if isinstance(error, ConflictError) and "current_version" in error.details:
+            extra["current_version"] = error.details["current_version"]
         return problem_response(status, _title(status), error.message, error.code, **extra)
 
     @app.errorhandler(HTTPException)
@@ -93,5 +99,6 @@ def _title(status: int) -> str:
         404: "Not Found",
         409: "Conflict",
         422: "Unprocessable Content",
+        428: "Precondition Required",
         503: "Service Unavailable",
     }.get(status, "Error")

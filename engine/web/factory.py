@@ -11,7 +11,8 @@ from engine.config import Settings, secret_key
 from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.migrate import upgrade
-from engine.web import api_apps, health, pages
+from engine.storage.records import RecordStore
+from engine.web import api_apps, api_records, health, pages
 from engine.web.context import Services
 from engine.web.errors import register_error_handlers
 
@@ -31,8 +32,10 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions["trellis"] = Services(settings=settings, database=database, apps=AppStore(database))
+    app.extensions["trellis"] = Services(
+        settings=settings, database=database, apps=AppStore(database), records=RecordStore(database)
+    )
     register_error_handlers(app)
-    for blueprint in (api_apps.bp, health.bp, pages.bp):
+    for blueprint in (api_apps.bp, api_records.bp, health.bp, pages.bp):
         app.register_blueprint(blueprint)
     return app

@@ -6,8 +6,13 @@ from engine.storage import Database
 from engine.storage.migrate import current_revision, head_revision, upgrade
 
 ENGINE_TABLES = {
-    "trellis_apps", "trellis_app_versions", "trellis_audit_events", "trellis_outbox",
-    "trellis_record_history", "trellis_idempotency_keys", "trellis_serial_counters",
+    "trellis_apps",
+    "trellis_app_versions",
+    "trellis_audit_events",
+    "trellis_outbox",
+    "trellis_record_history",
+    "trellis_idempotency_keys",
+    "trellis_serial_counters",
 }
 
 

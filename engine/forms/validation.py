@@ -1,0 +1,332 @@
+"""Server-side validation of a submitted record: the one gate every write passes.
+
+Order matters and is fixed: refuse unknown and system-owned keys; clean each value by its type;
+fill defaults; clean sub-table rows (with their own formulas); compute formulas in dependency
+order; check required / required-when on visible fields; check the form's rules. Every problem
+is collected, keyed by field id (``parts_used/0/qty`` inside a sub-table), in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from engine.errors import DefinitionError, ExpressionError, Problem, SubmissionError
+from engine.expressions import Expression, compile_expression
+from engine.forms.spec import FieldSpec, FormSpec, RuleSpec, localized
+from engine.forms.types import FIELD_TYPES, FieldType, FieldValueError
+from engine.forms.types.base import common_message
+
+Lookup = Callable[[str, Any], Mapping[str, Any] | None]  # (target form, id) -> the related record
+MAX_ERRORS = 50
+SUBMISSION_MESSAGES = {
+    "invalid": {
+        "en": "the record has {count} problem(s); see the fields",
+        "zh-CN": "提交内容有 {count} 处问题,请查看各字段",
+    },
+    "not_object": {"en": "a record is a JSON object of field values", "zh-CN": "记录应为字段值组成的 JSON 对象"},
+    "formula_failed": {"en": "{label} could not be computed: {reason}", "zh-CN": "{label}无法计算:{reason}"},
+    "rule_failed": {"en": "the rule '{rule}' could not be checked: {reason}", "zh-CN": "规则“{rule}”无法检查:{reason}"},
+}
+
+
+def submission_message(code: str, locale: str, **params: Any) -> str:
+    templates = SUBMISSION_MESSAGES[code]
+    return (templates.get(locale) or templates["en"]).format(**params)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    field: FieldSpec
+    kind: FieldType
+    visible_when: Expression | None
+    required_when: Expression | None
+    default_expr: Expression | None
+    formula: Expression | None
+
+
+def _compile(field: FieldSpec, pointer: str) -> _Compiled:
+    def expression(source: str | None, key: str) -> Expression | None:
+        if source is None:
+            return None
+        try:
+            return compile_expression(source)
+        except ExpressionError as exc:
+            problem = Problem(f"{pointer}/{key}", exc.code, exc.message)
+            raise DefinitionError(f"{pointer}/{key}: {exc.message}", [problem]) from None
+
+    return _Compiled(
+        field=field,
+        kind=FIELD_TYPES.get(field.type),
+        visible_when=expression(field.visible_when, "visible_when"),
+        required_when=expression(field.required_when, "required_when"),
+        default_expr=expression(field.default_expr, "default_expr"),
+        formula=expression(field.config.get("expression"), "expression") if field.type == "formula" else None,
+    )
+
+
+def formula_order(compiled: list[_Compiled], pointer: str) -> list[_Compiled]:
+    """Formulas sorted so each runs after the formulas it reads; a cycle is a definition error."""
+    formulas = {c.field.id: c for c in compiled if c.formula is not None}
+    ordered: list[_Compiled] = []
+    state: dict[str, str] = {}
+
+    def visit(field_id: str, trail: list[str]) -> None:
+        if state.get(field_id) == "done":
+            return
+        if state.get(field_id) == "visiting":
+            cycle = " → ".join([*trail[trail.index(field_id) :], field_id])
+            raise DefinitionError(
+                f"formulas depend on each other in a circle: {cycle}",
+                [Problem(pointer, "form.formula_cycle", f"formulas depend on each other in a circle: {cycle}")],
+            )
+        state[field_id] = "visiting"
+        expression = formulas[field_id].formula
+        assert expression is not None
+        for name in sorted(expression.names):
+            if name in formulas:
+                visit(name, [*trail, field_id])
+        state[field_id] = "done"
+        ordered.append(formulas[field_id])
+
+    for field_id in formulas:
+        visit(field_id, [])
+    return ordered
+
+
+class FieldSetValidator:
+    """Validates one level of fields: a form's top level, or the rows of one sub-table."""
+
+    def __init__(self, fields: tuple[FieldSpec, ...], pointer: str):
+        self.compiled = [_compile(f, f"{pointer}/fields/{i}") for i, f in enumerate(fields)]
+        self.by_id = {c.field.id: c for c in self.compiled}
+        self.formulas = formula_order(self.compiled, pointer)
+        self.children = {
+            c.field.id: FieldSetValidator(c.field.children, f"{pointer}/fields/{i}")
+            for i, c in enumerate(self.compiled)
+            if c.field.type == "subtable"
+        }
+
+    def clean(
+        self,
+        data: Any,
+        *,
+        locale: str,
+        prefix: str,
+        errors: dict[str, list[str]],
+        base: Mapping[str, Any] | None,
+        trusted: frozenset[str],
+        lookup: Lookup | None,
+    ) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            errors.setdefault(prefix.rstrip("/") or "_record", []).append(submission_message("not_object", locale))
+            return {}
+        values: dict[str, Any] = dict(base or {})
+        for key, raw in data.items():
+            self._clean_one(
+                key, raw, values, locale=locale, prefix=prefix, errors=errors, trusted=trusted, lookup=lookup
+            )
+        if base is None:
+            self._fill_defaults(values, lookup)
+        context = self._context(values, lookup)
+        for compiled in self.formulas:
+            self._compute(compiled, values, context, locale, prefix, errors)
+        for compiled in self.compiled:
+            self._check_required(compiled, values, context, locale, prefix, errors)
+        return values
+
+    def _clean_one(
+        self,
+        key: Any,
+        raw: Any,
+        values: dict[str, Any],
+        *,
+        locale: str,
+        prefix: str,
+        errors: dict[str, list[str]],
+        trusted: frozenset[str],
+        lookup: Lookup | None,
+    ) -> None:
+        compiled = self.by_id.get(key) if isinstance(key, str) else None
+        if compiled is None:
+            label = str(key)[:40]
+            _add(errors, f"{prefix}{label}", common_message("unknown_field", locale), label)
+            return
+        field, kind = compiled.field, compiled.kind
+        if (kind.computed or field.read_only or not kind.stores_value) and field.id not in trusted:
+            _add(errors, f"{prefix}{field.id}", kind.message("computed", locale), field.title(locale))
+            return
+        if kind.is_empty(raw):
+            values[field.id] = [] if field.type == "subtable" else None
+            return
+        try:
+            cleaned = kind.clean(field, raw)
+        except FieldValueError as exc:
+            _add(errors, f"{prefix}{field.id}", kind.message(exc.code, locale), field.title(locale), **exc.params)
+            return
+        if field.type == "subtable":
+            child = self.children[field.id]
+            cleaned = [
+                child.clean(
+                    row,
+                    locale=locale,
+                    prefix=f"{prefix}{field.id}/{n}/",
+                    errors=errors,
+                    base=None,
+                    trusted=trusted,
+                    lookup=lookup,
+                )
+                for n, row in enumerate(cleaned)
+            ]
+        values[field.id] = cleaned
+
+    def _fill_defaults(self, values: dict[str, Any], lookup: Lookup | None) -> None:
+        for compiled in self.compiled:
+            field = compiled.field
+            if values.get(field.id) is not None or compiled.kind.computed or not compiled.kind.stores_value:
+                continue
+            if field.default is not None:
+                values[field.id] = compiled.kind.clean(field, field.default)
+            elif compiled.default_expr is not None:
+                try:
+                    result = compiled.default_expr.evaluate(self._context(values, lookup))
+                    values[field.id] = None if result is None else compiled.kind.clean(field, _jsonish(result))
+                except (ExpressionError, FieldValueError):
+                    values[field.id] = None  # a default that cannot be computed leaves the field empty
+
+    def _context(self, values: Mapping[str, Any], lookup: Lookup | None) -> dict[str, Any]:
+        context = {c.field.id: values.get(c.field.id) for c in self.compiled if c.kind.stores_value}
+        if lookup is not None:
+            for compiled in self.compiled:
+                field = compiled.field
+                if field.type == "relation" and not field.config.get("multiple") and context.get(field.id):
+                    context[field.id] = lookup(field.config["target"], context[field.id])
+        return context
+
+    def _compute(
+        self,
+        compiled: _Compiled,
+        values: dict[str, Any],
+        context: dict[str, Any],
+        locale: str,
+        prefix: str,
+        errors: dict[str, list[str]],
+    ) -> None:
+        field = compiled.field
+        assert compiled.formula is not None
+        try:
+            result = _coerce(compiled.formula.evaluate(context), field.config.get("result_type", "number"))
+        except (ExpressionError, ArithmeticError, TypeError, ValueError) as exc:
+            reason = getattr(exc, "message", None) or str(exc)
+            errors.setdefault(f"{prefix}{field.id}", []).append(
+                submission_message("formula_failed", locale, label=field.title(locale), reason=reason)
+            )
+            return
+        values[field.id] = result
+        context[field.id] = result
+
+    def _check_required(
+        self,
+        compiled: _Compiled,
+        values: dict[str, Any],
+        context: Mapping[str, Any],
+        locale: str,
+        prefix: str,
+        errors: dict[str, list[str]],
+    ) -> None:
+        field, kind = compiled.field, compiled.kind
+        if kind.computed or not kind.stores_value or not kind.is_empty(values.get(field.id)):
+            return
+        if f"{prefix}{field.id}" in errors or not self._holds(compiled.visible_when, context, default=True):
+            return
+        if field.required or self._holds(compiled.required_when, context, default=False):
+            _add(errors, f"{prefix}{field.id}", kind.message("required", locale), field.title(locale))
+
+    @staticmethod
+    def _holds(expression: Expression | None, context: Mapping[str, Any], *, default: bool) -> bool:
+        if expression is None:
+            return default
+        try:
+            return bool(expression.evaluate(context))
+        except ExpressionError:
+            return default
+
+
+class FormValidator:
+    """Compiled once per published form version; validates every create and update."""
+
+    def __init__(self, spec: FormSpec, pointer: str = ""):
+        self.spec = spec
+        self.fields = FieldSetValidator(spec.fields, pointer)
+        self.rules: list[tuple[RuleSpec, Expression]] = [(rule, compile_expression(rule.check)) for rule in spec.rules]
+
+    def validate(
+        self,
+        data: Any,
+        *,
+        locale: str = "zh-CN",
+        existing: Mapping[str, Any] | None = None,
+        trusted: frozenset[str] = frozenset(),
+        lookup: Lookup | None = None,
+    ) -> dict[str, Any]:
+        """Cleaned values of the whole record (``existing`` merged with ``data`` for an update)."""
+        errors: dict[str, list[str]] = {}
+        values = self.fields.clean(
+            data, locale=locale, prefix="", errors=errors, base=existing, trusted=trusted, lookup=lookup
+        )
+        if not errors:
+            self._check_rules(values, locale, errors)
+        if errors:
+            trimmed = dict(list(errors.items())[:MAX_ERRORS])
+            count = sum(len(v) for v in trimmed.values())
+            raise SubmissionError(submission_message("invalid", locale, count=count), trimmed)
+        return values
+
+    def _check_rules(self, values: Mapping[str, Any], locale: str, errors: dict[str, list[str]]) -> None:
+        context = {c.field.id: values.get(c.field.id) for c in self.fields.compiled if c.kind.stores_value}
+        for rule, expression in self.rules:
+            key = rule.fields[0] if rule.fields else "_record"
+            try:
+                holds = bool(expression.evaluate(context))
+            except ExpressionError as exc:
+                errors.setdefault(key, []).append(
+                    submission_message("rule_failed", locale, rule=rule.id, reason=exc.message)
+                )
+                continue
+            if not holds:
+                errors.setdefault(key, []).append(localized(rule.message, locale, rule.id))
+
+
+def _add(errors: dict[str, list[str]], key: str, template: str | None, label: str, **params: Any) -> None:
+    text = (template or "{label} is not valid").format(label=label, **params)
+    errors.setdefault(key, []).append(text)
+
+
+def _jsonish(value: Any) -> Any:
+    """A computed default as the JSON a client would have sent, so the type's cleaning applies."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _coerce(value: Any, result_type: str) -> Any:
+    if value is None:
+        return None
+    if result_type in ("number", "money"):
+        if isinstance(value, bool):
+            raise TypeError("the result is true/false, not a number")
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        places = 2 if result_type == "money" else 6
+        return number.quantize(Decimal(1).scaleb(-places))
+    if result_type == "text":
+        return str(value)
+    if result_type == "boolean":
+        return bool(value)
+    if result_type in ("date", "datetime") and not isinstance(value, date):
+        raise TypeError(f"the result is not a {result_type}")
+    return value

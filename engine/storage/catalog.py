@@ -1,0 +1,93 @@
+"""Compiled app versions, cached per process: specs, validators and tables built once per version.
+
+App versions are immutable, so a compiled version never goes stale; only "which version is
+current" is asked of the database, with one indexed lookup per request.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFoundError
+from engine.forms.spec import FormSpec
+from engine.forms.validation import FormValidator
+from engine.registry import suggest
+from engine.storage.form_tables import FormTables, build_tables
+from engine.storage.tables import AppRow, AppVersionRow
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledForm:
+    spec: FormSpec
+    validator: FormValidator
+    table: Table
+    children: Mapping[str, Table]  # subtable field id -> table
+    links: Mapping[str, Table]  # multi-relation field id -> table
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledApp:
+    app_id: str
+    version: int
+    document: Mapping[str, Any]
+    tables: FormTables
+    forms: Mapping[str, CompiledForm]
+
+    def form(self, form_id: str) -> CompiledForm:
+        try:
+            return self.forms[form_id]
+        except KeyError:
+            raise NotFoundError(
+                f"app '{self.app_id}' has no form '{form_id}'{suggest(form_id, self.forms)}",
+                details={"form_id": form_id},
+            ) from None
+
+
+def compile_app(app_id: str, version: int, document: Mapping[str, Any]) -> CompiledApp:
+    specs = [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
+    tables = build_tables(app_id, specs)
+    forms = {}
+    for index, spec in enumerate(specs):
+        forms[spec.id] = CompiledForm(
+            spec=spec,
+            validator=FormValidator(spec, f"/forms/{index}"),
+            table=tables.main[spec.id],
+            children={field: t for (form, field), t in tables.children.items() if form == spec.id},
+            links={field: t for (form, field), t in tables.links.items() if form == spec.id},
+        )
+    return CompiledApp(app_id, version, document, tables, forms)
+
+
+class AppCatalog:
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[str, int], CompiledApp] = {}
+        self._lock = threading.Lock()
+
+    def current(self, session: Session, app_id: str) -> CompiledApp:
+        version = session.scalar(select(AppRow.current_version).where(AppRow.id == app_id))
+        if version is None:
+            raise NotFoundError(
+                f"there is no app '{app_id}'; `trellis import` installs one", details={"app_id": app_id}
+            )
+        return self.version(session, app_id, version)
+
+    def version(self, session: Session, app_id: str, version: int) -> CompiledApp:
+        key = (app_id, version)
+        found = self._compiled.get(key)
+        if found is not None:
+            return found
+        text = session.scalar(
+            select(AppVersionRow.document).where(AppVersionRow.app_id == app_id, AppVersionRow.number == version)
+        )
+        if text is None:
+            raise NotFoundError(f"app '{app_id}' has no version {version}")
+        compiled = compile_app(app_id, version, json.loads(text))
+        with self._lock:
+            return self._compiled.setdefault(key, compiled)
