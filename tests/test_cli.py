@@ -66,7 +66,7 @@ def test_validate_in_chinese(tmp_path, capsys):
     ("content", "line"),
     [
         (b"\x00\x01\x02", "/: not valid JSON at line 1, column 1: Expecting value"),
-        (b"[" * 10_000, "/: the JSON is nested more than 64 levels deep; app packages never need that"),
+        (b"[" * 10_000, "/: the JSON is nested more than 64 levels deep; Trellis documents never need that"),
         (b'{"format": 1}', None),
     ],
 )
@@ -87,7 +87,7 @@ def test_validate_a_50_mb_file(tmp_path, capsys):
     with path.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)
     assert main(["validate", str(path)]) == 1
-    assert capsys.readouterr().err == "/: the package is 50.0 MB; the limit is 20.0 MB\n"
+    assert capsys.readouterr().err == "/: the document is 50.0 MB; the limit is 20.0 MB\n"
 
 
 def test_import_export_versions_round_trip(env, capsys):

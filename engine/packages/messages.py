@@ -16,20 +16,20 @@ LOCALES = ("en", "zh-CN")
 CATALOG: dict[str, dict[str, str]] = {
     # reading the file
     "package.too_large": {
-        "en": "the package is {size_mb} MB; the limit is {limit_mb} MB",
-        "zh-CN": "应用包大小为 {size_mb} MB,超过上限 {limit_mb} MB",
+        "en": "the document is {size_mb} MB; the limit is {limit_mb} MB",
+        "zh-CN": "文件大小为 {size_mb} MB,超过上限 {limit_mb} MB",
     },
     "package.not_utf8": {
-        "en": "the package is not UTF-8 text (byte {position}); save it as UTF-8 JSON",
-        "zh-CN": "应用包不是 UTF-8 文本(第 {position} 字节);请另存为 UTF-8 编码的 JSON",
+        "en": "the document is not UTF-8 text (byte {position}); save it as UTF-8 JSON",
+        "zh-CN": "内容不是 UTF-8 文本(第 {position} 字节);请另存为 UTF-8 编码的 JSON",
     },
     "package.not_json": {
         "en": "not valid JSON at line {line}, column {column}: {reason}",
         "zh-CN": "第 {line} 行第 {column} 列不是合法的 JSON:{reason}",
     },
     "package.too_deep": {
-        "en": "the JSON is nested more than {limit} levels deep; app packages never need that",
-        "zh-CN": "JSON 嵌套超过 {limit} 层,应用包不需要这么深的结构",
+        "en": "the JSON is nested more than {limit} levels deep; Trellis documents never need that",
+        "zh-CN": "JSON 嵌套超过 {limit} 层,Trellis 文档不需要这么深的结构",
     },
     "package.bad_number": {
         "en": "'{token}' is not a number JSON allows; write a plain number",
@@ -40,8 +40,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "同一对象中键“{key}”出现了两次,请只保留一个",
     },
     "package.bad_character": {
-        "en": "the package contains the invalid character {character}; remove it",
-        "zh-CN": "应用包包含非法字符 {character},请删除",
+        "en": "the document contains the invalid character {character}; remove it",
+        "zh-CN": "内容包含非法字符 {character},请删除",
     },
     "package.not_object": {
         "en": "an app package is a JSON object, not {kind}",

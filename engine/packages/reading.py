@@ -36,6 +36,14 @@ def read_package_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -
 
 def parse_package(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     """Parse a package document; raise PackageReadError with one problem when that is impossible."""
+    document = parse_json(data, max_bytes=max_bytes)
+    if not isinstance(document, dict):
+        _fail("package.not_object", kind=_json_kind(document))
+    return document
+
+
+def parse_json(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+    """Parse untrusted JSON of any shape with every limit applied (size, encoding, depth, keys, numbers)."""
     if isinstance(data, bytes):
         if len(data) > max_bytes:
             _fail("package.too_large", size_mb=_mb(len(data)), limit_mb=_mb(max_bytes))
@@ -58,8 +66,6 @@ def parse_package(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> d
         _fail("package.bad_number", token=exc.token)
     except RecursionError:
         _fail("package.too_deep", limit=MAX_DEPTH)
-    if not isinstance(document, dict):
-        _fail("package.not_object", kind=_json_kind(document))
     try:
         # JSON may spell lone surrogates (\\ud800) that no database or file can store as UTF-8
         json.dumps(document, ensure_ascii=False).encode("utf-8")

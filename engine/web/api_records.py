@@ -7,13 +7,12 @@ first record back instead of a duplicate.
 
 from __future__ import annotations
 
-import json as stdlib_json
 from typing import Any
 
 from flask import Blueprint, Response, json, request
 
 from engine.errors import EngineError, PreconditionRequiredError, SubmissionError
-from engine.packages import parse_package
+from engine.packages import parse_json
 from engine.packages.messages import pick_locale
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.storage.record_queries import ListQuery
@@ -43,17 +42,10 @@ def locale() -> str:
 
 
 def _body() -> Any:
-    raw = request.get_data(cache=False)
-    if len(raw) > MAX_RECORD_BYTES:
-        raise SubmissionError("the record is too large", {"_record": ["the record is larger than 2 MB"]})
     try:
-        return (
-            parse_package(raw, max_bytes=MAX_RECORD_BYTES) if raw.strip().startswith(b"{") else stdlib_json.loads(raw)
-        )
+        return parse_json(request.get_data(cache=False), max_bytes=MAX_RECORD_BYTES)
     except EngineError as exc:
         raise SubmissionError(exc.message, {"_record": [exc.message]}) from None
-    except ValueError:
-        raise SubmissionError("the body is not JSON", {"_record": ["send the record as a JSON object"]}) from None
 
 
 def _expected_version(required: bool) -> int | None:

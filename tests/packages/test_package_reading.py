@@ -23,7 +23,7 @@ def test_not_json_names_line_and_column():
 
 def test_binary_garbage_is_not_utf8():
     assert _refused(b"\x89PNG\r\n\x1a\n\xff\xfe") == [
-        "/: the package is not UTF-8 text (byte 0); save it as UTF-8 JSON"
+        "/: the document is not UTF-8 text (byte 0); save it as UTF-8 JSON"
     ]
 
 
@@ -33,7 +33,7 @@ def test_a_utf8_bom_is_accepted():
 
 def test_oversized_package_is_refused_before_parsing():
     big = b"[" + b"1," * (3 * 1024 * 1024) + b"1]"
-    assert _refused(big, max_bytes=5 * 1024 * 1024) == ["/: the package is 6.0 MB; the limit is 5.0 MB"]
+    assert _refused(big, max_bytes=5 * 1024 * 1024) == ["/: the document is 6.0 MB; the limit is 5.0 MB"]
 
 
 def test_fifty_megabyte_file_is_refused_quickly(tmp_path):
@@ -46,14 +46,16 @@ def test_fifty_megabyte_file_is_refused_quickly(tmp_path):
     with pytest.raises(PackageReadError) as caught:
         read_package_file(path)
     elapsed = time.perf_counter() - started
-    assert caught.value.problems[0].line() == "/: the package is 50.0 MB; the limit is 20.0 MB"
+    assert caught.value.problems[0].line() == "/: the document is 50.0 MB; the limit is 20.0 MB"
     assert elapsed < 5, "refusing a large file must not read it"
 
 
 @pytest.mark.parametrize("opener", ["[", '{"a":'])
 def test_ten_thousand_levels_deep_is_refused(opener):
     data = (opener * 10_000).encode()
-    assert _refused(data) == [f"/: the JSON is nested more than {MAX_DEPTH} levels deep; app packages never need that"]
+    assert _refused(data) == [
+        f"/: the JSON is nested more than {MAX_DEPTH} levels deep; Trellis documents never need that"
+    ]
 
 
 def test_brackets_inside_strings_do_not_count_as_depth():
@@ -95,4 +97,4 @@ def test_a_directory_is_not_a_package(tmp_path):
 
 
 def test_lone_surrogates_are_refused():
-    assert _refused(b'{"name": "\\ud800"}') == ["/: the package contains the invalid character '\\ud800'; remove it"]
+    assert _refused(b'{"name": "\\ud800"}') == ["/: the document contains the invalid character '\\ud800'; remove it"]
