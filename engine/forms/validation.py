@@ -131,6 +131,9 @@ class FieldSetValidator:
             )
         if base is None:
             self._fill_defaults(values, lookup)
+            for compiled in self.compiled:
+                if compiled.kind.stores_value and not compiled.kind.computed:
+                    values.setdefault(compiled.field.id, [] if compiled.field.type == "subtable" else None)
         context = self._context(values, lookup)
         for compiled in self.formulas:
             self._compute(compiled, values, context, locale, prefix, errors)
@@ -220,6 +223,11 @@ class FieldSetValidator:
         try:
             result = _coerce(compiled.formula.evaluate(context), field.config.get("result_type", "number"))
         except (ExpressionError, ArithmeticError, TypeError, ValueError) as exc:
+            inputs = compiled.formula.names & set(self.by_id)
+            if any(context.get(n) is None or f"{prefix}{n}" in errors for n in inputs):
+                # an input is missing or wrong: that field's own message says what to fix
+                values[field.id] = context[field.id] = None
+                return
             reason = getattr(exc, "message", None) or str(exc)
             errors.setdefault(f"{prefix}{field.id}", []).append(
                 submission_message("formula_failed", locale, label=field.title(locale), reason=reason)

@@ -38,7 +38,6 @@ class FileType(FieldType):
         return {
             "type": "array",
             "maxItems": self.max_count(spec),
-            "uniqueItems": True,
             "items": {"type": "string", "pattern": ATTACHMENT_ID.pattern},
         }
 

@@ -26,7 +26,7 @@ class RelationType(FieldType):
         return Column("reference", target=spec.config["target"])
 
     def value_schema(self, spec: FieldSpec) -> dict[str, Any]:
-        one = {"type": "integer", "minimum": 1}
+        one = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
         return {"type": "array", "items": one, "uniqueItems": True} if spec.config.get("multiple") else one
 
     def clean(self, spec: FieldSpec, value: Any) -> int | list[int]:
@@ -54,7 +54,7 @@ class UserType(FieldType):
         return Column("json") if spec.config.get("multiple") else Column("string", length=64)
 
     def value_schema(self, spec: FieldSpec) -> dict[str, Any]:
-        one = {"type": "string", "pattern": PRINCIPAL.pattern}
+        one = {"anyOf": [{"type": "string", "pattern": PRINCIPAL.pattern}, {"type": "integer", "minimum": 1}]}
         return {"type": "array", "items": one, "uniqueItems": True} if spec.config.get("multiple") else one
 
     def clean(self, spec: FieldSpec, value: Any) -> str | list[str]:
