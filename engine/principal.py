@@ -18,3 +18,4 @@ class Principal:
 
 SYSTEM = Principal(id="system", name="Trellis", is_admin=True)
 LOCAL_ADMIN = Principal(id="admin", name="Administrator", is_admin=True)
+PUBLIC = Principal(id="public", name="Public", roles=frozenset({"owner"}))

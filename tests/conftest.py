@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,3 +136,39 @@ def client(app):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def property_package() -> dict:
     return json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """`trellis serve` as a real process on a free port; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "TRELLIS_DATABASE_URL": database_url, "TRELLIS_INSTANCE_DIR": str(tmp_path / "instance")}
+    env.pop("TRELLIS_REDIS_URL", None)
+    script = Path(sys.executable).with_name("trellis")
+    log_path = tmp_path / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(script), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            process.terminate()
+            raise AssertionError(log_path.read_text())
+        try:
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

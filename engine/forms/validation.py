@@ -134,7 +134,7 @@ class FieldSetValidator:
             for compiled in self.compiled:
                 if compiled.kind.stores_value and not compiled.kind.computed:
                     values.setdefault(compiled.field.id, [] if compiled.field.type == "subtable" else None)
-        context = self._context(values, lookup)
+        context = self.context_for(values, lookup)
         for compiled in self.formulas:
             self._compute(compiled, values, context, locale, prefix, errors)
         for compiled in self.compiled:
@@ -195,12 +195,12 @@ class FieldSetValidator:
                 values[field.id] = compiled.kind.clean(field, field.default)
             elif compiled.default_expr is not None:
                 try:
-                    result = compiled.default_expr.evaluate(self._context(values, lookup))
+                    result = compiled.default_expr.evaluate(self.context_for(values, lookup))
                     values[field.id] = None if result is None else compiled.kind.clean(field, _jsonish(result))
                 except (ExpressionError, FieldValueError):
                     values[field.id] = None  # a default that cannot be computed leaves the field empty
 
-    def _context(self, values: Mapping[str, Any], lookup: Lookup | None) -> dict[str, Any]:
+    def context_for(self, values: Mapping[str, Any], lookup: Lookup | None) -> dict[str, Any]:
         context = {c.field.id: values.get(c.field.id) for c in self.compiled if c.kind.stores_value}
         if lookup is not None:
             for compiled in self.compiled:
@@ -248,13 +248,13 @@ class FieldSetValidator:
         field, kind = compiled.field, compiled.kind
         if kind.computed or not kind.stores_value or not kind.is_empty(values.get(field.id)):
             return
-        if f"{prefix}{field.id}" in errors or not self._holds(compiled.visible_when, context, default=True):
+        if f"{prefix}{field.id}" in errors or not self.holds(compiled.visible_when, context, default=True):
             return
-        if field.required or self._holds(compiled.required_when, context, default=False):
+        if field.required or self.holds(compiled.required_when, context, default=False):
             _add(errors, f"{prefix}{field.id}", kind.message("required", locale), field.title(locale))
 
     @staticmethod
-    def _holds(expression: Expression | None, context: Mapping[str, Any], *, default: bool) -> bool:
+    def holds(expression: Expression | None, context: Mapping[str, Any], *, default: bool) -> bool:
         if expression is None:
             return default
         try:
@@ -292,6 +292,31 @@ class FormValidator:
             count = sum(len(v) for v in trimmed.values())
             raise SubmissionError(submission_message("invalid", locale, count=count), trimmed)
         return values
+
+    def preview(self, data: Any, *, lookup: Lookup | None = None) -> dict[str, Any]:
+        """Which fields show and which are required for the values typed so far, and the formulas.
+
+        Used by forms while someone types, so visible-when and required-when change live with
+        exactly the server's rules. Values that do not clean are treated as empty; nothing raises.
+        """
+        errors: dict[str, list[str]] = {}
+        values = self.fields.clean(
+            data if isinstance(data, dict) else {},
+            locale="en",
+            prefix="",
+            errors=errors,
+            base=None,
+            trusted=frozenset(),
+            lookup=lookup,
+        )
+        context = self.fields.context_for(values, lookup)
+        visible, required = {}, {}
+        for compiled in self.fields.compiled:
+            field = compiled.field
+            visible[field.id] = self.fields.holds(compiled.visible_when, context, default=True)
+            required[field.id] = field.required or self.fields.holds(compiled.required_when, context, default=False)
+        formulas = {c.field.id: c.kind.dump(c.field, values.get(c.field.id)) for c in self.fields.formulas}
+        return {"visible": visible, "required": required, "formulas": formulas}
 
     def _check_rules(self, values: Mapping[str, Any], locale: str, errors: dict[str, list[str]]) -> None:
         context = {c.field.id: values.get(c.field.id) for c in self.fields.compiled if c.kind.stores_value}

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, SubmissionError
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
+from engine.forms.types.base import common_message
 from engine.forms.types.computed import StampType
 from engine.forms.validation import submission_message
-from engine.principal import Principal
+from engine.principal import PUBLIC, Principal
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
 from engine.storage.record_queries import ListQuery, run_list
@@ -77,6 +78,23 @@ class RecordStore:
             rows, next_cursor = run_list(session, form, query)
             return {"items": self._document(session, form, rows), "next_cursor": next_cursor}
 
+    def titles(
+        self, app_id: str, form_id: str, query: str, *, limit: int = 20, record_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Ids and titles of records whose title contains ``query``: all a picker needs to show."""
+        with self.database.transaction() as session:
+            form = self.catalog.current(session, app_id).form(form_id)
+            table = form.table
+            title = form.spec.title_field
+            column = table.c[title] if title and title in table.c else table.c.id
+            statement = select(table.c.id, column.label("title")).where(table.c.deleted_at.is_(None))
+            if record_id is not None:
+                statement = statement.where(table.c.id == record_id)
+            elif query and title:
+                statement = statement.where(column.contains(query, autoescape=True))
+            rows = session.execute(statement.order_by(column, table.c.id).limit(limit))
+            return [{"id": row.id, "title": str(row.title)} for row in rows]
+
     def history(self, principal: Principal, app_id: str, form_id: str, record_id: int) -> list[dict[str, Any]]:
         with self.database.transaction() as session:
             form = self.catalog.current(session, app_id).form(form_id)
@@ -114,11 +132,25 @@ class RecordStore:
         idempotency_key: str | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """The new record and True; or, for an idempotency key seen before, the first record and False."""
+        return self._create(principal, app_id, form_id, data, locale=locale, idempotency_key=idempotency_key)
+
+    def _create(
+        self,
+        principal: Principal,
+        app_id: str,
+        form_id: str,
+        data: Any,
+        *,
+        locale: str,
+        idempotency_key: str | None,
+        check: bool = True,
+    ) -> tuple[dict[str, Any], bool]:
         try:
             with self.database.transaction() as session:
                 app = self.catalog.current(session, app_id)
                 form = app.form(form_id)
-                self._authorize(principal, "create", form)
+                if check:
+                    self._authorize(principal, "create", form)
                 if idempotency_key is not None:
                     seen = self._seen(session, app_id, form_id, idempotency_key)
                     if seen is not None:
@@ -137,6 +169,25 @@ class RecordStore:
                 return self._document(session, form, [self._row(session, form, record_id, deleted=False)])[0], True
         except IntegrityError:
             return self._after_integrity_error(principal, app_id, form_id, data, locale, idempotency_key)
+
+    def create_public(
+        self, app_id: str, form_id: str, data: Any, *, locale: str = "zh-CN", idempotency_key: str | None = None
+    ) -> tuple[dict[str, Any], bool]:
+        """A submission through a form's public link: only the fields the link shows may be sent."""
+        with self.database.transaction() as session:
+            spec = self.catalog.current(session, app_id).form(form_id).spec
+        public = spec.public
+        if not public.get("enabled"):
+            raise NotFoundError(f"form '{form_id}' has no public link")
+        allowed = set(public.get("fields") or [f.id for f in spec.fields])
+        if isinstance(data, dict):
+            extra = sorted(str(k)[:40] for k in data if k not in allowed)
+            if extra:
+                message = submission_message("invalid", locale, count=len(extra))
+                raise SubmissionError(
+                    message, {k: [common_message("unknown_field", locale).format(label=k)] for k in extra}
+                )
+        return self._create(PUBLIC, app_id, form_id, data, locale=locale, idempotency_key=idempotency_key, check=False)
 
     def update(
         self,

@@ -38,9 +38,7 @@ def next_serial(session: Session, app_id: str, form_id: str, field_id: str, patt
     period = render(pattern, moment, None)[:20]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = insert(SerialCounterRow).values(
-        app_id=app_id, form_id=form_id, field_id=field_id, period=period, value=1
-    )
+    values = insert(SerialCounterRow).values(app_id=app_id, form_id=form_id, field_id=field_id, period=period, value=1)
     statement = values.on_conflict_do_update(
         index_elements=["app_id", "form_id", "field_id", "period"], set_={"value": SerialCounterRow.value + 1}
     ).returning(SerialCounterRow.value)

@@ -133,3 +133,31 @@ class SerialCounterRow(Base):
     field_id: Mapped[str] = mapped_column(String(63), primary_key=True)
     period: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class AttachmentRow(Base):
+    """An uploaded file, checked and (for images) re-encoded; its bytes live in the upload folder.
+
+    Uploads come before the record they belong to, so ``record_id`` stays empty until a record
+    save claims the attachment. Paths are relative to the upload folder and built by the engine
+    alone; the user's file name is kept here, sanitised, and never reaches the file system.
+    """
+
+    __tablename__ = "trellis_attachments"
+    __table_args__ = (Index("ix_trellis_attachments_record", "app_id", "form_id", "record_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    app_id: Mapped[str] = mapped_column(String(63))
+    form_id: Mapped[str] = mapped_column(String(63))
+    field_id: Mapped[str] = mapped_column(String(63))
+    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(127))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_path: Mapped[str] = mapped_column(String(255))
+    thumbnail_path: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))

@@ -12,7 +12,7 @@ from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
-from engine.web import api_apps, api_attachments, api_exports, api_records, health, pages
+from engine.web import api_apps, api_attachments, api_exports, api_records, form_pages, health, pages
 from engine.web.context import Services
 from engine.web.errors import register_error_handlers
 
@@ -36,6 +36,14 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         settings=settings, database=database, apps=AppStore(database), records=RecordStore(database)
     )
     register_error_handlers(app)
-    for blueprint in (api_apps.bp, api_records.bp, api_exports.bp, api_attachments.bp, health.bp, pages.bp):
+    for blueprint in (
+        api_apps.bp,
+        api_records.bp,
+        api_exports.bp,
+        api_attachments.bp,
+        form_pages.bp,
+        health.bp,
+        pages.bp,
+    ):
         app.register_blueprint(blueprint)
     return app

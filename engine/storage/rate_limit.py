@@ -1,0 +1,38 @@
+"""Fixed-window rate limits: Redis when configured (shared by every web process), else in memory."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from redis.exceptions import RedisError
+
+from engine.storage.redis_link import connect
+
+
+class RateLimiter:
+    def __init__(self, redis_url: str | None):
+        self._redis = connect(redis_url) if redis_url else None
+        self._counts: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str, limit: int, window_seconds: int = 60) -> bool:
+        """Count one hit for ``key``; False once more than ``limit`` hits fall in the current window."""
+        window = int(time.time() // window_seconds)
+        bucket = f"trellis:rate:{key}:{window}"
+        if self._redis is not None:
+            try:
+                pipe = self._redis.pipeline()
+                pipe.incr(bucket)
+                pipe.expire(bucket, window_seconds * 2)
+                count = int(pipe.execute()[0])
+                return count <= limit
+            except RedisError:
+                pass  # Redis down: fall back to this process's own count rather than refusing everyone
+        with self._lock:
+            seen_window, count = self._counts.get(key, (window, 0))
+            count = count + 1 if seen_window == window else 1
+            self._counts[key] = (window, count)
+            if len(self._counts) > 100_000:
+                self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
+            return count <= limit

@@ -1,0 +1,203 @@
+"""Generated form pages: the public link (phone-first, with QR code) and the staff entry form.
+
+The page is drawn from the form's UI description; the browser script posts JSON to the same
+record service the API uses, so the server's validation is the only one that decides.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from engine.errors import EngineError, SubmissionError
+from engine.forms.ui import form_ui
+from engine.packages import parse_json
+from engine.storage.catalog import CompiledForm
+from engine.storage.rate_limit import RateLimiter
+from engine.web.api_records import MAX_RECORD_BYTES, _json
+from engine.web.context import services
+from engine.web.pages import current_locale
+
+bp = Blueprint("form_pages", __name__)
+
+PAGE_TEXT = {
+    "zh-CN": {
+        "next": "下一步",
+        "back": "上一步",
+        "submit": "提交",
+        "submitting": "正在提交…",
+        "add_row": "添加一行",
+        "remove_row": "删除",
+        "search": "搜索…",
+        "thanks": "提交成功",
+        "track": "查看进度",
+        "step": "第 {n}/{total} 步",
+        "fix": "请修改标红的内容",
+        "offline": "网络不通,请稍后再试(内容不会丢失)",
+        "photos": "拍照或选择照片",
+        "uploading": "正在上传…",
+        "switch": "English",
+        "choose": "请选择",
+        "too_many_requests": "提交太频繁,请一分钟后再试",
+    },
+    "en": {
+        "next": "Next",
+        "back": "Back",
+        "submit": "Submit",
+        "submitting": "Submitting…",
+        "add_row": "Add a row",
+        "remove_row": "Remove",
+        "search": "Search…",
+        "thanks": "Thank you — received",
+        "track": "Track progress",
+        "step": "Step {n} of {total}",
+        "fix": "Please correct the fields marked in red",
+        "offline": "No connection; try again in a moment (nothing is lost)",
+        "photos": "Take or choose photos",
+        "uploading": "Uploading…",
+        "switch": "中文",
+        "choose": "Choose",
+        "too_many_requests": "Too many submissions; wait a minute",
+    },
+}
+_limiters: dict[int, RateLimiter] = {}
+
+
+def _public_form(app_id: str, form_id: str) -> CompiledForm:
+    with services().database.transaction() as session:
+        form = services().records.catalog.current(session, app_id).form(form_id)
+    if not form.spec.public.get("enabled"):
+        abort(404)
+    return form
+
+
+def _public_fields(form: CompiledForm) -> list[str]:
+    return list(form.spec.public.get("fields") or [f.id for f in form.spec.fields])
+
+
+def _prefill(form: CompiledForm) -> dict[str, Any]:
+    allowed = set(form.spec.public.get("prefill", []))
+    found: dict[str, Any] = {}
+    for key, value in request.args.items():
+        if key in allowed and len(value) <= 200:
+            found[key] = int(value) if value.isdigit() and len(value) < 18 else value
+    return found
+
+
+@bp.get("/f/<app_id>/<form_id>")
+def public_form(app_id: str, form_id: str) -> str:
+    form = _public_form(app_id, form_id)
+    locale = current_locale()
+    ui = form_ui(form.spec, locale, only=_public_fields(form))
+    prefill = _prefill(form)
+    for step in ui["steps"]:
+        for field in step["fields"]:
+            if field["id"] in prefill:
+                field["default"] = prefill[field["id"]]
+    other = "en" if locale == "zh-CN" else "zh-CN"
+    return render_template(
+        "form.html",
+        ui=ui,
+        t=PAGE_TEXT[locale],
+        locale=locale,
+        other=other,
+        submit_url=url_for("form_pages.public_submit", app_id=app_id, form_id=form_id),
+        preview_url=url_for("form_pages.public_preview", app_id=app_id, form_id=form_id),
+        options_url=url_for("form_pages.public_options", app_id=app_id, form_id=form_id, field_id="__field__"),
+        upload_url=f"/api/v1/apps/{app_id}/forms/{form_id}/fields/__field__/attachments",
+        config={"ui": ui, "prefill": prefill},
+        switch_url=f"{request.path}?{urlencode({**request.args, 'lang': other})}",
+    )
+
+
+@bp.post("/f/<app_id>/<form_id>")
+def public_submit(app_id: str, form_id: str) -> Response:
+    form = _public_form(app_id, form_id)
+    limit = int(form.spec.public.get("rate_limit_per_minute", 10))
+    if not _limiter().allow(f"{app_id}:{form_id}:{request.remote_addr}", limit):
+        locale = current_locale()
+        response = _json(
+            {
+                "title": "Too Many Requests",
+                "status": 429,
+                "detail": PAGE_TEXT[locale]["too_many_requests"],
+                "code": "rate_limited",
+            },
+            429,
+        )
+        response.mimetype = "application/problem+json"
+        response.headers["Retry-After"] = "60"
+        return response
+    data = _body()
+    key = request.headers.get("Idempotency-Key")
+    record, created = services().records.create_public(
+        app_id, form_id, data, locale=current_locale(), idempotency_key=key[:200] if key else None
+    )
+    body = {"id": record["id"], "title": record["data"].get(form.spec.title_field or "", record["id"])}
+    return _json(body, 201 if created else 200)
+
+
+@bp.post("/f/<app_id>/<form_id>/preview")
+def public_preview(app_id: str, form_id: str) -> Response:
+    form = _public_form(app_id, form_id)
+    data = _body()
+    allowed = set(_public_fields(form))
+    visible_data = {k: v for k, v in data.items() if k in allowed} if isinstance(data, dict) else {}
+    return _json(form.validator.preview(visible_data))
+
+
+@bp.get("/f/<app_id>/<form_id>/options/<field_id>")
+def public_options(app_id: str, form_id: str, field_id: str) -> Response:
+    """Search the records a public relation field may point at; only ids and titles leave the server."""
+    form = _public_form(app_id, form_id)
+    if field_id not in _public_fields(form):
+        abort(404)
+    try:
+        field = form.spec.field(field_id)
+    except KeyError:
+        abort(404)
+    if field.type != "relation":
+        abort(404)
+    query = request.args.get("q", "")[:50]
+    raw_id = request.args.get("id", "")
+    record_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 18 else None
+    items = services().records.titles(app_id, field.config["target"], query, limit=20, record_id=record_id)
+    return _json({"items": items})
+
+
+@bp.get("/f/<app_id>/<form_id>/qr.<kind>")
+def public_qr(app_id: str, form_id: str, kind: str) -> Response:
+    """A QR code for the public link; prefill arguments (a building's room) are carried in the link."""
+    form = _public_form(app_id, form_id)
+    if kind not in ("png", "svg"):
+        abort(404)
+    link = url_for("form_pages.public_form", app_id=app_id, form_id=form_id, _external=True)
+    prefill = {k: v for k, v in _prefill(form).items()}
+    if prefill:
+        link = f"{link}?{urlencode(prefill)}"
+    buffer = io.BytesIO()
+    if kind == "svg":
+        qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).save(buffer)
+        return Response(buffer.getvalue(), mimetype="image/svg+xml")
+    qrcode.make(link, box_size=10, border=2).save(buffer)
+    return Response(buffer.getvalue(), mimetype="image/png")
+
+
+def _body() -> Any:
+    try:
+        return parse_json(request.get_data(cache=False), max_bytes=MAX_RECORD_BYTES)
+    except EngineError as exc:
+        raise SubmissionError(exc.message, {"_record": [exc.message]}) from None
+
+
+def _limiter() -> RateLimiter:
+    settings = services().settings
+    key = id(settings)
+    if key not in _limiters:
+        _limiters[key] = RateLimiter(settings.redis_url)
+    return _limiters[key]
