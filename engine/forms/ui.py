@@ -43,7 +43,14 @@ def form_ui(spec: FormSpec, locale: str, *, only: Iterable[str] | None = None) -
     if rest:
         title = spec.title(locale) if not steps else ("其他信息" if locale == "zh-CN" else "More")
         steps.append({"title": title, "fields": [field_ui(f, locale) for f in rest]})
-    return {"form": spec.id, "app": spec.app_id, "title": spec.title(locale), "locale": locale, "steps": steps}
+    return {
+        "form": spec.id,
+        "app": spec.app_id,
+        "title": spec.title(locale),
+        "locale": locale,
+        "title_field": spec.title_field,
+        "steps": steps,
+    }
 
 
 def field_ui(field: FieldSpec, locale: str) -> dict[str, Any]:

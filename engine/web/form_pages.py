@@ -115,6 +115,45 @@ def public_form(app_id: str, form_id: str) -> str:
     )
 
 
+@bp.get("/apps/<app_id>/forms/<form_id>/new")
+def staff_form(app_id: str, form_id: str) -> str:
+    """The desktop entry form for staff (an agent typing in a phoned-in report): every field, one page."""
+    with services().database.transaction() as session:
+        form = services().records.catalog.current(session, app_id).form(form_id)
+    locale = current_locale()
+    ui = form_ui(form.spec, locale)
+    other = "en" if locale == "zh-CN" else "zh-CN"
+    base = f"/apps/{app_id}/forms/{form_id}"
+    return render_template(
+        "form.html",
+        ui=ui,
+        t=PAGE_TEXT[locale],
+        locale=locale,
+        other=other,
+        mode="single",
+        submit_url=f"/api/v1/apps/{app_id}/forms/{form_id}/records",
+        preview_url=f"{base}/preview",
+        options_url=f"{base}/options/__field__",
+        upload_url=f"/api/v1/apps/{app_id}/forms/{form_id}/fields/__field__/attachments",
+        config={"ui": ui, "prefill": {}},
+        switch_url=f"{request.path}?{urlencode({**request.args, 'lang': other})}",
+    )
+
+
+@bp.post("/apps/<app_id>/forms/<form_id>/preview")
+def staff_preview(app_id: str, form_id: str) -> Response:
+    with services().database.transaction() as session:
+        form = services().records.catalog.current(session, app_id).form(form_id)
+    return _json(form.validator.preview(_body()))
+
+
+@bp.get("/apps/<app_id>/forms/<form_id>/options/<field_id>")
+def staff_options(app_id: str, form_id: str, field_id: str) -> Response:
+    with services().database.transaction() as session:
+        form = services().records.catalog.current(session, app_id).form(form_id)
+    return _options(app_id, form, field_id)
+
+
 @bp.post("/f/<app_id>/<form_id>")
 def public_submit(app_id: str, form_id: str) -> Response:
     form = _public_form(app_id, form_id)
@@ -157,6 +196,10 @@ def public_options(app_id: str, form_id: str, field_id: str) -> Response:
     form = _public_form(app_id, form_id)
     if field_id not in _public_fields(form):
         abort(404)
+    return _options(app_id, form, field_id)
+
+
+def _options(app_id: str, form: CompiledForm, field_id: str) -> Response:
     try:
         field = form.spec.field(field_id)
     except KeyError:

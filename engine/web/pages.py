@@ -18,6 +18,11 @@ UI_TEXT = {
         "export": "导出",
         "history": "版本记录",
         "switch": "English",
+        "forms": "表单",
+        "new": "新建记录",
+        "public": "公开链接",
+        "qr": "二维码",
+        "open": "打开",
     },
     "en": {
         "title": "Trellis low-code engine",
@@ -27,6 +32,11 @@ UI_TEXT = {
         "export": "Export",
         "history": "Versions",
         "switch": "中文",
+        "forms": "Forms",
+        "new": "New record",
+        "public": "Public link",
+        "qr": "QR code",
+        "open": "Open",
     },
 }
 
@@ -49,3 +59,19 @@ def home() -> str:
     apps = [{**app, "label": localized(app["name"], locale)} for app in services().apps.list_apps()]
     other = "en" if locale == "zh-CN" else "zh-CN"
     return render_template("home.html", t=UI_TEXT[locale], locale=locale, other=other, apps=apps)
+
+
+@bp.get("/apps/<app_id>")
+def app_page(app_id: str) -> str:
+    """One app: its forms, each with its entry form, public link and QR code, and exports."""
+    locale = current_locale()
+    with services().database.transaction() as session:
+        compiled = services().records.catalog.current(session, app_id)
+    forms = [
+        {"id": f.spec.id, "title": f.spec.title(locale), "public": bool(f.spec.public.get("enabled"))}
+        for f in compiled.forms.values()
+    ]
+    other = "en" if locale == "zh-CN" else "zh-CN"
+    title = localized(compiled.document["name"], locale)
+    return render_template("app.html", t=UI_TEXT[locale], locale=locale, other=other, app_id=app_id, title=title,
+                           forms=forms)

@@ -107,8 +107,18 @@ function checkStep(index) {
   return ok;
 }
 
+const singlePage = form.dataset.mode === "single";
+
 function show(index) {
-  current = index;
+  current = singlePage ? steps.length - 1 : index;
+  if (singlePage) {
+    steps.forEach((step) => { step.hidden = false; });
+    form.querySelector(".back").hidden = true;
+    form.querySelector(".next").hidden = true;
+    form.querySelector(".submit").hidden = false;
+    form.querySelector(".progress").textContent = "";
+    return;
+  }
   steps.forEach((step, n) => { step.hidden = n !== index; });
   form.querySelector(".back").hidden = index === 0;
   form.querySelector(".next").hidden = index === steps.length - 1;
@@ -223,7 +233,8 @@ async function submit() {
       form.hidden = true;
       const done = document.querySelector(".done");
       done.hidden = false;
-      done.querySelector(".done-title").textContent = answer.title || "";
+      const title = answer.title || (answer.data && config.ui.title_field ? answer.data[config.ui.title_field] : answer.id);
+      done.querySelector(".done-title").textContent = title ?? "";
       if (answer.tracking_url) {
         const link = document.createElement("a");
         link.href = answer.tracking_url;
