@@ -82,6 +82,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "schema.one_of": {"en": "{message}", "zh-CN": "{message}"},
     "schema.invalid": {"en": "{message}", "zh-CN": "{message}"},
+    # expressions: the sandbox's own message (it is written for business users)
+    "expression": {"en": "{message}", "zh-CN": "{message}"},
     # meaning
     "ref.duplicate_id": {
         "en": "duplicate {kind} id '{id}' (first used at {first})",
@@ -181,7 +183,7 @@ KIND_LABELS = {
 
 
 def render(code: str, params: dict[str, Any], locale: str = DEFAULT_LOCALE) -> str:
-    templates = CATALOG.get(code)
+    templates = CATALOG.get(code) or (CATALOG["expression"] if code.startswith("expression") else None)
     if templates is None:
         return str(params.get("message", code))
     template = templates.get(locale) or templates[DEFAULT_LOCALE]

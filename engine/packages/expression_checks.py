@@ -1,0 +1,100 @@
+"""Compile every expression of a package where it will run, so a typo such as ``urgncy`` is found
+when the package is validated instead of when the first ticket reaches that branch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from engine.errors import DefinitionError, ExpressionError, Problem
+from engine.expressions import compile_expression
+from engine.forms.spec import FormSpec
+from engine.forms.validation import FormValidator
+from engine.packages.messages import problem
+
+SYSTEM_NAMES = ("id", "created_at", "updated_at", "created_by", "updated_by")
+FLOW_NAMES = ("outcome", "user", "instance")
+
+
+def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
+    found: list[Problem] = []
+    forms = {f["id"]: f for f in document.get("forms", [])}
+
+    def check(pointer: str, source: str, names: Iterable[str] | None) -> None:
+        try:
+            compile_expression(source, names=None if names is None else list(names))
+        except ExpressionError as exc:
+            found.append(problem(pointer, exc.code, message=exc.message))
+
+    def fields_of(form_id: str | None) -> list[str]:
+        form = forms.get(form_id or "")
+        return [f["id"] for f in form["fields"]] if form else []
+
+    for i, form in enumerate(document.get("forms", [])):
+        base = f"/forms/{i}"
+        top = [*fields_of(form["id"]), *SYSTEM_NAMES]
+        before = len(found)
+        for j, field in enumerate(form["fields"]):
+            _field_expressions(check, f"{base}/fields/{j}", field, top)
+            for k, child in enumerate(field.get("fields", []) if field["type"] == "subtable" else []):
+                _field_expressions(check, f"{base}/fields/{j}/fields/{k}", child, [c["id"] for c in field["fields"]])
+        for r, rule in enumerate(form.get("rules", [])):
+            check(f"{base}/rules/{r}/check", rule["check"], top)
+        if len(found) == before:
+            try:
+                FormValidator(FormSpec.from_definition(document["id"], form), base)
+            except DefinitionError as exc:
+                found.extend(exc.problems)
+
+    for i, flow in enumerate(document.get("flows", [])):
+        names = [*fields_of(flow["form"]), *SYSTEM_NAMES, *FLOW_NAMES]
+        for k, edge in enumerate(flow["edges"]):
+            if "condition" in edge:
+                check(f"/flows/{i}/edges/{k}/condition", edge["condition"], names)
+        for n, node in enumerate(flow["nodes"]):
+            here = f"/flows/{i}/nodes/{n}"
+            for key in ("set", "assign", "mapping"):
+                for target, source in node.get(key, {}).items():
+                    check(f"{here}/{key}/{target}", source, names)
+            for r, row in enumerate(node.get("assignee", {}).get("table", [])):
+                if "when" in row:
+                    check(f"{here}/assignee/table/{r}/when", row["when"], names)
+            for t, timer in enumerate(node.get("timers", [])):
+                if "when" in timer:
+                    check(f"{here}/timers/{t}/when", timer["when"], names)
+
+    for i, automation in enumerate(document.get("automations", [])):
+        form_id = automation["trigger"].get("form")
+        names = [*fields_of(form_id), *SYSTEM_NAMES, "user"] if form_id in forms else None
+        if "condition" in automation:
+            check(f"/automations/{i}/condition", automation["condition"], names)
+        for a, action in enumerate(automation["actions"]):
+            for target, source in action.get("set", {}).items():
+                check(f"/automations/{i}/actions/{a}/set/{target}", source, names)
+
+    for i, grant in enumerate(document.get("permissions", [])):
+        if "rows" in grant:
+            check(f"/permissions/{i}/rows", grant["rows"], [*fields_of(grant["form"]), *SYSTEM_NAMES, "user"])
+
+    for i, report in enumerate(document.get("reports", [])):
+        form_id = report["source"].get("form")
+        measure_ids = [m["id"] for m in report["measures"]]
+        for m, measure in enumerate(report["measures"]):
+            if "where" in measure:
+                names = [*fields_of(form_id), *SYSTEM_NAMES] if form_id else None
+                check(f"/reports/{i}/measures/{m}/where", measure["where"], names)
+            if "expression" in measure:
+                check(f"/reports/{i}/measures/{m}/expression", measure["expression"], measure_ids)
+
+    for i, connector in enumerate(document.get("connectors", [])):
+        for target, source in connector.get("mapping", {}).items():
+            check(f"/connectors/{i}/mapping/{target}", source, None)
+    return found
+
+
+def _field_expressions(check: Any, base: str, field: Mapping[str, Any], names: list[str]) -> None:
+    for key in ("visible_when", "required_when", "default_expr"):
+        if key in field:
+            check(f"{base}/{key}", field[key], names)
+    if field["type"] == "formula":
+        check(f"{base}/expression", field["expression"], names)
