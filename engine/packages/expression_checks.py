@@ -65,12 +65,12 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
 
     for i, automation in enumerate(document.get("automations", [])):
         form_id = automation["trigger"].get("form")
-        names = [*fields_of(form_id), *SYSTEM_NAMES, "user"] if form_id in forms else None
+        trigger_names: list[str] | None = [*fields_of(form_id), *SYSTEM_NAMES, "user"] if form_id in forms else None
         if "condition" in automation:
-            check(f"/automations/{i}/condition", automation["condition"], names)
+            check(f"/automations/{i}/condition", automation["condition"], trigger_names)
         for a, action in enumerate(automation["actions"]):
             for target, source in action.get("set", {}).items():
-                check(f"/automations/{i}/actions/{a}/set/{target}", source, names)
+                check(f"/automations/{i}/actions/{a}/set/{target}", source, trigger_names)
 
     for i, grant in enumerate(document.get("permissions", [])):
         if "rows" in grant:
@@ -81,8 +81,8 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
         measure_ids = [m["id"] for m in report["measures"]]
         for m, measure in enumerate(report["measures"]):
             if "where" in measure:
-                names = [*fields_of(form_id), *SYSTEM_NAMES] if form_id else None
-                check(f"/reports/{i}/measures/{m}/where", measure["where"], names)
+                where_names = [*fields_of(form_id), *SYSTEM_NAMES] if form_id else None
+                check(f"/reports/{i}/measures/{m}/where", measure["where"], where_names)
             if "expression" in measure:
                 check(f"/reports/{i}/measures/{m}/expression", measure["expression"], measure_ids)
 
