@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
@@ -55,7 +56,7 @@ class RecordStore:
         self.catalog = catalog or AppCatalog()
 
     # -- permission: the one place (the identity issue fills it in) ------------------------------
-    def _authorize(self, principal: Principal, action: str, form: CompiledForm) -> None:
+    def authorize(self, principal: Principal, action: str, form: CompiledForm) -> None:
         if not principal.is_admin:
             raise PermissionDeniedError(f"you may not {action} records of '{form.spec.id}'")
 
@@ -66,7 +67,7 @@ class RecordStore:
         with self.database.transaction() as session:
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
-            self._authorize(principal, "read", form)
+            self.authorize(principal, "read", form)
             row = self._row(session, form, record_id, deleted=deleted)
             return self._document(session, form, [row])[0]
 
@@ -74,9 +75,22 @@ class RecordStore:
         with self.database.transaction() as session:
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
-            self._authorize(principal, "read", form)
+            self.authorize(principal, "read", form)
             rows, next_cursor = run_list(session, form, query)
             return {"items": self._document(session, form, rows), "next_cursor": next_cursor}
+
+    def count(self, app_id: str, form_id: str) -> int:
+        with self.database.transaction() as session:
+            table = self.catalog.current(session, app_id).form(form_id).table
+            return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+    def backdate(self, app_id: str, form_id: str, record_id: int, moment: datetime) -> None:
+        """Move a record's creation time into the past: for demo data and imports of old records."""
+        if moment.tzinfo is None:
+            raise ValueError("backdate needs a timezone-aware moment")
+        with self.database.transaction() as session:
+            table = self.catalog.current(session, app_id).form(form_id).table
+            session.execute(update(table).where(table.c.id == record_id).values(created_at=moment, updated_at=moment))
 
     def titles(
         self, app_id: str, form_id: str, query: str, *, limit: int = 20, record_id: int | None = None
@@ -98,7 +112,7 @@ class RecordStore:
     def history(self, principal: Principal, app_id: str, form_id: str, record_id: int) -> list[dict[str, Any]]:
         with self.database.transaction() as session:
             form = self.catalog.current(session, app_id).form(form_id)
-            self._authorize(principal, "read", form)
+            self.authorize(principal, "read", form)
             self._row(session, form, record_id, deleted=None)
             rows = session.scalars(
                 select(RecordHistoryRow)
@@ -150,7 +164,7 @@ class RecordStore:
                 app = self.catalog.current(session, app_id)
                 form = app.form(form_id)
                 if check:
-                    self._authorize(principal, "create", form)
+                    self.authorize(principal, "create", form)
                 if idempotency_key is not None:
                     seen = self._seen(session, app_id, form_id, idempotency_key)
                     if seen is not None:
@@ -205,7 +219,7 @@ class RecordStore:
             with self.database.transaction() as session:
                 app = self.catalog.current(session, app_id)
                 form = app.form(form_id)
-                self._authorize(principal, "update", form)
+                self.authorize(principal, "update", form)
                 row = self._row(session, form, record_id, deleted=False, lock=True)
                 self._check_version(form, row, expected_version)
                 before = self._values(session, form, row)
@@ -247,7 +261,7 @@ class RecordStore:
     ) -> dict[str, Any]:
         with self.database.transaction() as session:
             form = self.catalog.current(session, app_id).form(form_id)
-            self._authorize(principal, "delete", form)
+            self.authorize(principal, "delete", form)
             row = self._row(session, form, record_id, deleted=not deleting, lock=True)
             if expected_version is not None:
                 self._check_version(form, row, expected_version)
@@ -302,9 +316,9 @@ class RecordStore:
         for field in form.spec.fields:
             kind = FIELD_TYPES.get(field.type)
             if field.id in form.children:
-                values[field.id] = self._child_rows(session, form, field, [row.id])[row.id]
+                values[field.id] = self.child_rows(session, form, field, [row.id])[row.id]
             elif field.id in form.links:
-                values[field.id] = self._links(session, form.links[field.id], [row.id])[row.id]
+                values[field.id] = self.links_of(session, form.links[field.id], [row.id])[row.id]
             elif isinstance(kind, StampType):
                 values[field.id] = getattr(row, kind.system_column)
             elif kind.column(field) is not None:
@@ -312,7 +326,7 @@ class RecordStore:
         return values
 
     @staticmethod
-    def _child_rows(
+    def child_rows(
         session: Session, form: CompiledForm, field: FieldSpec, parents: list[int]
     ) -> dict[int, list[dict[str, Any]]]:
         table = form.children[field.id]
@@ -326,7 +340,7 @@ class RecordStore:
         return found
 
     @staticmethod
-    def _links(session: Session, table: Table, records: list[int]) -> dict[int, list[int]]:
+    def links_of(session: Session, table: Table, records: list[int]) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {r: [] for r in records}
         rows = session.execute(select(table).where(table.c.record_id.in_(records)).order_by(table.c.position))
         for row in rows:
@@ -335,8 +349,8 @@ class RecordStore:
 
     def _document(self, session: Session, form: CompiledForm, rows: list[Any]) -> list[dict[str, Any]]:
         ids = [row.id for row in rows]
-        children = {f.id: self._child_rows(session, form, f, ids) for f in form.spec.fields if f.id in form.children}
-        links = {name: self._links(session, table, ids) for name, table in form.links.items()}
+        children = {f.id: self.child_rows(session, form, f, ids) for f in form.spec.fields if f.id in form.children}
+        links = {name: self.links_of(session, table, ids) for name, table in form.links.items()}
         documents = []
         for row in rows:
             data: dict[str, Any] = {}

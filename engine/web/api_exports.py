@@ -1,7 +1,50 @@
-"""Exports of form records to CSV and XLSX."""
+"""Exports of form records to CSV and XLSX: ``/api/v1/apps/<app>/forms/<form>/export.csv|.xlsx``.
+
+The query string is the records list's (filters and sort; ``cursor`` and ``limit`` are ignored,
+as an export takes every matching record). Errors are raised before the first byte is sent, so
+they still reach the client as problem+json.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from urllib.parse import quote
 
-bp = Blueprint("api_exports", __name__)
+from flask import Blueprint, Response, request
+
+from engine.storage.exports import Download, ExportService
+from engine.storage.record_queries import ListQuery
+from engine.web.api_records import locale, principal
+from engine.web.context import services
+
+bp = Blueprint("api_exports", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>")
+PAGING_ARGS = ("cursor", "limit")
+
+
+def _service() -> ExportService:
+    return ExportService(services().records)
+
+
+def _query() -> ListQuery:
+    return ListQuery.from_args({k: v for k, v in request.args.items() if k not in PAGING_ARGS})
+
+
+def _send(download: Download) -> Response:
+    response = Response(download.chunks, content_type=download.media_type)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{download.ascii_name}\"; filename*=UTF-8''{quote(download.file_name, safe='')}"
+    )
+    response.headers["Cache-Control"] = "no-store"  # records are personal data: no shared caches
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if download.size is not None:
+        response.content_length = download.size
+    return response
+
+
+@bp.get("/export.csv")
+def export_csv(app_id: str, form_id: str) -> Response:
+    return _send(_service().csv(principal(), app_id, form_id, _query(), locale=locale()))
+
+
+@bp.get("/export.xlsx")
+def export_xlsx(app_id: str, form_id: str) -> Response:
+    return _send(_service().xlsx(principal(), app_id, form_id, _query(), locale=locale()))
