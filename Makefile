@@ -18,6 +18,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/trellis db upgrade
 	$(BIN)/trellis import apps/
+	$(BIN)/trellis seed-demo apps/
 	@echo ""
 	@echo "Open http://127.0.0.1:5000/ in a browser (Ctrl-C stops the server)."
 	@echo "Demo logins arrive with user accounts; for now the local admin acts for every request."

@@ -66,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--version", type=int, help="version number (default: the current one)")
     cmd.set_defaults(handler=cmd_export)
 
+    cmd = sub.add_parser("seed-demo", help="load demo records (apps/*.demo.json) into apps that have none yet")
+    cmd.add_argument("folder", nargs="?", default="apps")
+    cmd.set_defaults(handler=cmd_seed_demo)
+
     cmd = sub.add_parser("versions", help="list an app's published versions")
     cmd.add_argument("app_id")
     cmd.set_defaults(handler=cmd_versions)
@@ -140,7 +144,10 @@ def _package_paths(paths: Sequence[str]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        found.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+        if path.is_dir():
+            found.extend(p for p in sorted(path.glob("*.json")) if not p.name.endswith(".demo.json"))
+        else:
+            found.append(path)
     return found
 
 
@@ -158,6 +165,27 @@ def cmd_import(args: argparse.Namespace) -> int:
                 continue
             print(f"{path}: {result.app_id} {result.outcome} (version {result.version})")
     return 1 if failed else 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from engine.demo import demo_files, load_demo
+    from engine.storage.records import RecordStore
+
+    with _opened_store() as (_, store):
+        records = RecordStore(store.database)
+        for path in demo_files(Path(args.folder)):
+            counts = load_demo(records, path, progress=_show_progress)
+            if counts:
+                summary = ", ".join(f"{n} {form}" for form, n in counts.items())
+                print(f"{path}: loaded {summary}")
+            else:
+                print(f"{path}: already loaded, nothing to do")
+    return 0
+
+
+def _show_progress(form: str, done: int, total: int) -> None:
+    end = "\n" if done == total else ""
+    print(f"\r  {form}: {done}/{total}", end=end, flush=True)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -1,0 +1,66 @@
+"""``trellis seed-demo``: load an app's demo records from a data file, once.
+
+Demo data is data, like the app itself: ``apps/<app>.demo.json`` lists records per form, in
+dependency order, each with an optional ``_key`` other records refer to as ``"@key"`` and an
+optional ``_created_at`` that back-dates it (a year of history makes dashboards alive on first
+start). No app-specific code: any app can ship a demo file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from engine.errors import DefinitionError, Problem
+from engine.principal import SYSTEM
+from engine.storage.records import RecordStore
+
+
+def demo_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.demo.json"))
+
+
+def load_demo(
+    records: RecordStore, path: Path, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, int]:
+    """Create the demo records of ``path`` unless its app already has records; counts per form.
+
+    ``progress(form, done, total)`` is called every 250 records and at the end of each form, so a
+    command line can show that a minute-long load is moving.
+    """
+    document = json.loads(path.read_text(encoding="utf-8"))
+    app_id = document["app"]
+    forms: Mapping[str, list[dict[str, Any]]] = document["records"]
+    first_form = next(iter(forms), None)
+    if first_form is None or records.count(app_id, first_form) > 0:
+        return {}
+    keys: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for form_id, rows in forms.items():
+        for n, row in enumerate(rows):
+            data = {k: _resolve(v, keys, f"{form_id}[{n}]") for k, v in row.items() if not k.startswith("_")}
+            record, _ = records.create(SYSTEM, app_id, form_id, data, locale="en")
+            if "_created_at" in row:
+                records.backdate(app_id, form_id, record["id"], datetime.fromisoformat(row["_created_at"]))
+            if "_key" in row:
+                keys[row["_key"]] = record["id"]
+            counts[form_id] = counts.get(form_id, 0) + 1
+            if progress is not None and (n + 1 == len(rows) or (n + 1) % 250 == 0):
+                progress(form_id, n + 1, len(rows))
+    return counts
+
+
+def _resolve(value: Any, keys: Mapping[str, int], where: str) -> Any:
+    if isinstance(value, str) and value.startswith("@"):
+        if value[1:] not in keys:
+            message = f"{where}: demo record refers to unknown key {value!r}"
+            raise DefinitionError(message, [Problem(where, "demo.unknown_key", message)])
+        return keys[value[1:]]
+    if isinstance(value, list):
+        return [_resolve(item, keys, where) for item in value]
+    if isinstance(value, dict):
+        return {k: _resolve(v, keys, where) for k, v in value.items()}
+    return value
