@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from engine.errors import EngineError
-from engine.forms.types import FIELD_TYPES, FieldValueError
+from engine.forms.types import FIELD_TYPES
+from engine.forms.types.temporal import parse_datetime
 from engine.storage.catalog import CompiledForm
 
 MAX_LIMIT = 200
@@ -136,15 +137,12 @@ def _decode(cursor: str, sort: _Sort, form: CompiledForm) -> tuple[Any, int]:
         if value is not None and sort.name != "id":
             value = _typed(form, sort.name, value)
         return value, last_id
-    except (ValueError, TypeError, FieldValueError):
+    except (ValueError, TypeError, ArithmeticError):
         raise QueryError("the cursor is not one this server handed out; start again from the first page") from None
 
 
 def _typed(form: CompiledForm, name: str, value: Any) -> Any:
-    if name in ("created_at", "updated_at"):
-        return datetime.fromisoformat(value)
-    spec = form.spec.field(name)
-    return FIELD_TYPES.get(spec.type).clean(spec, value)
+    return _parse(form, name, value if isinstance(value, str) else json.dumps(value))
 
 
 def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElement[bool]:
@@ -158,6 +156,8 @@ def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElemen
         return column.is_(None) if raw.lower() in ("1", "true", "yes") else column.is_not(None)
     if op == "in":
         return column.in_([_value(form, name, part) for part in raw.split(",")[:100]])
+    if op == "contains" and _kind(form, name) not in ("string", "text"):
+        raise QueryError(f"'{name[:40]}' holds no text; use eq, lt, gt or in to filter it")
     if op == "contains":
         contains: ColumnElement[bool] = column.contains(raw[:200], autoescape=True)
         return contains
@@ -174,24 +174,45 @@ def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElemen
 
 
 def _value(form: CompiledForm, name: str, raw: str) -> Any:
-    if name == "id":
-        if not raw.isdigit() or len(raw) > 18:
-            raise QueryError(f"id must be a whole number, got '{raw[:40]}'")
-        return int(raw)
-    if name in ("created_at", "updated_at"):
-        try:
-            return datetime.fromisoformat(raw)
-        except ValueError:
-            raise QueryError(f"{name} must be a date-time like 2026-03-01T09:30, got '{raw[:40]}'") from None
-    spec = form.spec.field(name)
-    kind = FIELD_TYPES.get(spec.type)
     try:
-        parsed: Any = json.loads(raw) if raw[:1] in '-0123456789tfn[{"' else raw
-    except ValueError:
-        parsed = raw
-    if spec.type in ("text", "textarea", "mobile", "email", "select", "radio", "serial", "user", "group"):
-        parsed = raw
-    try:
-        return kind.clean(spec, parsed)
-    except FieldValueError:
+        return _parse(form, name, raw)
+    except (ValueError, ArithmeticError):
         raise QueryError(f"'{raw[:40]}' is not a value field '{name}' can hold") from None
+
+
+def _kind(form: CompiledForm, name: str) -> str:
+    if name == "id":
+        return "integer"
+    if name in ("created_at", "updated_at"):
+        return "datetime"
+    spec = form.spec.field(name)
+    column = FIELD_TYPES.get(spec.type).column(spec)
+    return column.kind if column is not None else "json"
+
+
+def _parse(form: CompiledForm, name: str, raw: str) -> Any:
+    """A filter or cursor value as its column holds it — by column type, not by submission rules
+    (a cursor on a visit time that has since passed, or on an option since removed, stays valid)."""
+    kind = _kind(form, name)
+    if kind in ("string", "text"):
+        return raw
+    if kind in ("integer", "reference"):
+        if not raw.lstrip("-").isdigit() or len(raw) > 18:
+            raise ValueError(raw)
+        return int(raw)
+    if kind == "decimal":
+        number = Decimal(raw)
+        if not number.is_finite():
+            raise ValueError(raw)
+        return number
+    if kind == "boolean":
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(raw)
+        return raw.lower() in ("true", "1")
+    if kind == "date":
+        return date.fromisoformat(raw)
+    if kind == "datetime":
+        return parse_datetime(raw)
+    if kind == "time":
+        return time.fromisoformat(raw)
+    raise ValueError(raw)

@@ -245,3 +245,29 @@ def test_money_stays_exact(records):
     part, _ = records.create(ADMIN, APP, "spare_part", {"code": "X", "name": "x", "unit_price": 0.1})
     assert part["data"]["unit_price"] == "0.10"
     assert Decimal(part["data"]["unit_price"]) * 3 == Decimal("0.30")
+
+
+def test_cursor_on_a_value_that_would_no_longer_validate_still_works(records, room, database):
+    from sqlalchemy import text
+
+    for n in range(3):
+        records.create(ADMIN, APP, "repair_order", _order(room, expected_visit_at=f"2030-01-0{n + 1}T09:00"))
+    with database.engine.begin() as connection:  # time passes: the visit times are now in the past
+        connection.execute(text("UPDATE property_repair__repair_order SET expected_visit_at = created_at"))
+
+    first = records.list_records(ADMIN, APP, "repair_order", ListQuery(sort="expected_visit_at", limit=2))
+    second = records.list_records(
+        ADMIN, APP, "repair_order", ListQuery(sort="expected_visit_at", limit=2, cursor=first["next_cursor"])
+    )
+    past = records.list_records(
+        ADMIN, APP, "repair_order", ListQuery(filters=(("expected_visit_at", "lt", "2029-01-01"),))
+    )
+
+    assert len(first["items"]) + len(second["items"]) == 3
+    assert len(past["items"]) == 3
+
+
+def test_contains_is_only_for_text(records):
+    with pytest.raises(QueryError) as caught:
+        records.list_records(ADMIN, APP, "spare_part", ListQuery(filters=(("unit_price", "contains", "35"),)))
+    assert caught.value.message == "'unit_price' holds no text; use eq, lt, gt or in to filter it"
