@@ -169,13 +169,20 @@ class RecordStore:
                     seen = self._seen(session, app_id, form_id, idempotency_key)
                     if seen is not None:
                         return self._document(session, form, [self._row(session, form, seen, deleted=None)])[0], False
-                values = form.validator.validate(data, locale=locale, lookup=self._lookup(session, app))
-                self._check_references(session, app, form, values, locale)
+                lookup = self._lookup(session, app)
+                values = form.validator.validate(data, locale=locale, lookup=lookup)
+                self._check_references(session, app, form, values, locale, lookup)
                 self._check_unique(session, form, values, locale, exclude=None)
                 record_id = self._insert(session, app, form, values, principal)
                 if idempotency_key is not None:
-                    session.add(
-                        IdempotencyKeyRow(app_id=app_id, form_id=form_id, key=idempotency_key, record_id=record_id)
+                    session.execute(
+                        insert(IdempotencyKeyRow).values(
+                            app_id=app_id,
+                            form_id=form_id,
+                            key=idempotency_key,
+                            record_id=record_id,
+                            created_at=utcnow(),
+                        )
                     )
                 changes = {k: [None, v] for k, v in self._dump_values(form, values).items() if v not in (None, [])}
                 self._history(session, app_id, form_id, record_id, 1, principal, "create", changes)
@@ -223,10 +230,9 @@ class RecordStore:
                 row = self._row(session, form, record_id, deleted=False, lock=True)
                 self._check_version(form, row, expected_version)
                 before = self._values(session, form, row)
-                values = form.validator.validate(
-                    data, locale=locale, existing=before, trusted=trusted, lookup=self._lookup(session, app)
-                )
-                self._check_references(session, app, form, values, locale)
+                lookup = self._lookup(session, app)
+                values = form.validator.validate(data, locale=locale, existing=before, trusted=trusted, lookup=lookup)
+                self._check_references(session, app, form, values, locale, lookup)
                 self._check_unique(session, form, values, locale, exclude=record_id)
                 old_json, new_json = self._dump_values(form, before), self._dump_values(form, values)
                 changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
@@ -503,12 +509,13 @@ class RecordStore:
         action: str,
         changes: dict[str, Any],
     ) -> None:
-        session.add(
-            RecordHistoryRow(
+        session.execute(
+            insert(RecordHistoryRow).values(
                 app_id=app_id,
                 form_id=form_id,
                 record_id=record_id,
                 version=version,
+                at=utcnow(),
                 actor=principal.id,
                 action=action,
                 changes=changes,
@@ -535,18 +542,28 @@ class RecordStore:
         return lookup
 
     def _check_references(
-        self, session: Session, app: CompiledApp, form: CompiledForm, values: Mapping[str, Any], locale: str
+        self,
+        session: Session,
+        app: CompiledApp,
+        form: CompiledForm,
+        values: Mapping[str, Any],
+        locale: str,
+        lookup: Any,
     ) -> None:
+        """Every related record exists and is not deleted; single links reuse the validation's lookups."""
         errors: dict[str, list[str]] = {}
 
         def check(field: FieldSpec, value: Any, key: str) -> None:
             if field.type != "relation" or value in (None, []):
                 return
-            target = app.forms[field.config["target"]].table
             wanted = value if isinstance(value, list) else [value]
-            present = set(
-                session.scalars(select(target.c.id).where(target.c.id.in_(wanted), target.c.deleted_at.is_(None)))
-            )
+            if isinstance(value, list):
+                target = app.forms[field.config["target"]].table
+                present = set(
+                    session.scalars(select(target.c.id).where(target.c.id.in_(wanted), target.c.deleted_at.is_(None)))
+                )
+            else:
+                present = {value} if lookup(field.config["target"], value) is not None else set()
             for item in wanted:
                 if item not in present:
                     errors.setdefault(key, []).append(
