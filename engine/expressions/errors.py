@@ -1,0 +1,108 @@
+"""The five ways an expression can fail, each a located ``engine.errors.ExpressionError``.
+
+Every error says what is wrong in words a builder understands, where (line and column, both
+1-based, counted in characters so Chinese text points at the right place), and usually what to
+do. ``code`` is stable for programs and translations; ``details`` holds the position and the
+parameters of the message (``name``, ``limit``, ...) so a translated message can be rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from engine.errors import ExpressionError
+
+__all__ = [
+    "ExpressionError",
+    "ExpressionRuntimeError",
+    "ExpressionSyntaxError",
+    "ForbiddenConstructError",
+    "LimitExceededError",
+    "LocatedExpressionError",
+    "UnknownNameError",
+]
+
+E = TypeVar("E", bound="LocatedExpressionError")
+
+
+class LocatedExpressionError(ExpressionError):
+    """Shared shape of the sandbox's errors: a reason, an optional hint and a position.
+
+    The message reads ``"<reason> (line L, column C). <hint>"``; reasons carry no final
+    punctuation, hints are whole sentences.
+
+    Guards deep inside an evaluation raise these without a position; the evaluator adds it
+    from the failing instruction with :meth:`at`, so the position is never guessed by hand.
+    """
+
+    code = "expression_error"
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        hint: str = "",
+        line: int | None = None,
+        column: int | None = None,
+        params: Mapping[str, Any] | None = None,
+    ):
+        self.reason = reason
+        self.hint = hint
+        self.line = line
+        self.column = column
+        self.params: dict[str, Any] = dict(params or {})
+        where = f" (line {line}, column {column})" if line is not None else ""
+        message = f"{reason}{where}."
+        if hint:
+            message = f"{message} {hint}"
+        details = {**self.params, "line": line, "column": column}
+        super().__init__(message, details=details)
+
+    def at(self: E, line: int, column: int) -> E:
+        """The same error, placed at ``line``/``column`` of the source (1-based)."""
+        return type(self)(self.reason, hint=self.hint, line=line, column=column, params=self.params)
+
+    @property
+    def located(self) -> bool:
+        return self.line is not None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by parts (workers may ship errors between processes); ``args`` is the message."""
+        return (_rebuild, (type(self), self.reason, self.hint, self.line, self.column, self.params))
+
+
+def _rebuild(cls: type[E], reason: str, hint: str, line: int | None, column: int | None, params: dict[str, Any]) -> E:
+    return cls(reason, hint=hint, line=line, column=column, params=params)
+
+
+class ExpressionSyntaxError(LocatedExpressionError):
+    """The text is not a well-formed expression (a missing quote, bracket or operator)."""
+
+    code = "expression_syntax"
+
+
+class ForbiddenConstructError(LocatedExpressionError):
+    """The expression uses something the sandbox refuses: statements, ``lambda``, names or
+    attributes starting with ``_``, host builtins such as ``getattr`` or ``open``, methods that
+    are not on the allow-list."""
+
+    code = "expression_forbidden"
+
+
+class UnknownNameError(LocatedExpressionError):
+    """A name is neither a known field nor a helper function."""
+
+    code = "expression_unknown_name"
+
+
+class LimitExceededError(LocatedExpressionError):
+    """The expression would do too much work, take too long or build too large a value."""
+
+    code = "expression_limit"
+
+
+class ExpressionRuntimeError(LocatedExpressionError):
+    """The expression is valid but failed on these values (division by zero, text + number...)."""
+
+    code = "expression_runtime"
