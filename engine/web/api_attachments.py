@@ -1,7 +1,95 @@
-"""Attachment upload and download for image and file fields."""
+"""Attachment upload and download for image and file fields (``/api/v1/.../attachments``).
+
+A phone uploads each photo on its own, before the record is saved, and puts the returned id
+into the field's value. Downloads never let the browser guess: the type is the sniffed one,
+``nosniff`` is set, and only images Trellis re-encoded are shown inline.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+import unicodedata
+from urllib.parse import quote
+
+from flask import Blueprint, Response, request, send_file, url_for
+
+from engine.errors import SubmissionError
+from engine.storage.attachments import AttachmentFile, AttachmentStore
+from engine.web.api_records import _json, locale, principal
+from engine.web.context import services
+from engine.web.errors import problem_response
 
 bp = Blueprint("api_attachments", __name__)
+MULTIPART_OVERHEAD = 64 * 1024  # part headers and boundaries around the file itself
+EXTENSION_KEY = "trellis.attachments"
+
+
+def attachments() -> AttachmentStore:
+    return services().attachments
+
+
+@bp.errorhandler(SubmissionError)
+def refused(error: SubmissionError) -> Response:
+    # a file over the field's limit is 413, so clients can tell "smaller please" from "wrong file"
+    status = 413 if error.code == "attachment_too_large" else 422
+    title = "Content Too Large" if status == 413 else "Unprocessable Content"
+    return problem_response(status, title, error.message, error.code, errors=error.field_errors)
+
+
+@bp.post("/api/v1/apps/<app_id>/forms/<form_id>/fields/<field_id>/attachments")
+def upload(app_id: str, form_id: str, field_id: str) -> Response:
+    """One file as the multipart field ``file``; 201 with its id, name, sniffed type and size."""
+    store = attachments()
+    rules = store.rules(app_id, form_id, field_id)
+    lang = locale()
+    # refuse on the declared length before reading a byte; bodies without one are cut off at the limit
+    request.max_content_length = rules.max_bytes + MULTIPART_OVERHEAD
+    if (request.content_length or 0) > request.max_content_length:
+        raise rules.error("too_large", lang)
+    upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
+    if upload is None:
+        raise rules.error("missing_file", lang)
+    found = store.upload(
+        principal(), app_id, form_id, field_id, upload.filename, upload.stream, upload.mimetype, locale=lang
+    )
+    return _json(found, 201, Location=url_for(".download", attachment_id=found["id"]))
+
+
+@bp.get("/api/v1/attachments/<attachment_id>")
+def download(attachment_id: str) -> Response:
+    return _send(attachments().open(principal(), attachment_id))
+
+
+@bp.get("/api/v1/attachments/<attachment_id>/thumbnail")
+def thumbnail(attachment_id: str) -> Response:
+    return _send(attachments().open(principal(), attachment_id, thumbnail=True))
+
+
+def _send(found: AttachmentFile) -> Response:
+    response = send_file(found.path, mimetype=found.content_type, conditional=True, etag=found.etag)
+    response.headers["Content-Disposition"] = content_disposition(
+        "inline" if found.is_image else "attachment", found.name
+    )
+    # revalidated on every use, so a revoked reader stops seeing it; the ETag keeps that cheap
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers.pop("Expires", None)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def content_disposition(kind: str, name: str) -> str:
+    """``filename`` as plain ASCII for old clients, ``filename*`` (RFC 5987) with the real name."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    ascii_stem, ascii_extension = _ascii(stem), _ascii(extension)
+    fallback = (ascii_stem if ascii_stem.strip("_") else "download") + (
+        f".{ascii_extension}" if ascii_extension else ""
+    )
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def _ascii(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9._ -]", "_", plain).strip(" .")

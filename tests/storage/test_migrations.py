@@ -13,6 +13,7 @@ ENGINE_TABLES = {
     "trellis_record_history",
     "trellis_idempotency_keys",
     "trellis_serial_counters",
+    "trellis_attachments",
 }
 
 
