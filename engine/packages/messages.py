@@ -134,6 +134,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "'{id}' is a system column of every record; name the field differently",
         "zh-CN": "“{id}”是每条记录的系统列,请换一个字段标识",
     },
+    "form.field_shadows_helper": {
+        "en": "'{id}' is also a name of the expression language, so no expression could read this field; "
+        "name it differently (for example '{id}_value')",
+        "zh-CN": "“{id}”是表达式语言的保留名称,表达式将无法读取此字段;请换一个标识(例如“{id}_value”)",
+    },
     "form.bad_default": {
         "en": "the default value does not fit the field ({reason})",
         "zh-CN": "默认值不符合字段要求({reason})",

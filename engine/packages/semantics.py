@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from engine.errors import Problem
+from engine.expressions import RESERVED_NAMES
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
 from engine.packages.messages import problem
@@ -138,6 +139,8 @@ class _PackageChecker:
         for j, field in enumerate(form["fields"]):
             if field["id"] in RESERVED_FIELD_IDS:
                 p.append(problem(f"{base}/fields/{j}/id", "form.reserved_field_id", id=field["id"]))
+            elif field["id"] in RESERVED_NAMES:
+                p.append(problem(f"{base}/fields/{j}/id", "form.field_shadows_helper", id=field["id"]))
             self._field(f"{base}/fields/{j}", form["id"], field)
 
     def _field(self, base: str, form_id: str, field: Mapping[str, Any]) -> None:

@@ -23,6 +23,7 @@ from engine.forms.types.base import common_message
 from engine.forms.types.computed import StampType
 from engine.forms.validation import submission_message
 from engine.principal import PUBLIC, Principal
+from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
 from engine.storage.record_queries import ListQuery, run_list
@@ -51,9 +52,12 @@ def _message(code: str, locale: str, **params: Any) -> str:
 
 
 class RecordStore:
-    def __init__(self, database: Database, catalog: AppCatalog | None = None):
+    def __init__(
+        self, database: Database, catalog: AppCatalog | None = None, attachments: AttachmentStore | None = None
+    ):
         self.database = database
         self.catalog = catalog or AppCatalog()
+        self.attachments = attachments
 
     # -- permission: the one place (the identity issue fills it in) ------------------------------
     def authorize(self, principal: Principal, action: str, form: CompiledForm) -> None:
@@ -174,6 +178,7 @@ class RecordStore:
                 self._check_references(session, app, form, values, locale, lookup)
                 self._check_unique(session, form, values, locale, exclude=None)
                 record_id = self._insert(session, app, form, values, principal)
+                self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
                 if idempotency_key is not None:
                     session.execute(
                         insert(IdempotencyKeyRow).values(
@@ -238,6 +243,7 @@ class RecordStore:
                 changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
                 version = row.lock_version + 1
                 if changes:
+                    self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
                     self._write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
                     self._history(session, app_id, form_id, record_id, version, principal, "update", changes)
                 return self._document(session, form, [self._row(session, form, record_id, deleted=False)])[0]
@@ -521,6 +527,23 @@ class RecordStore:
                 changes=changes,
             )
         )
+
+    def _claim_attachments(
+        self,
+        session: Session,
+        app_id: str,
+        form_id: str,
+        record_id: int,
+        values: Mapping[str, Any],
+        principal: Principal,
+        locale: str,
+    ) -> None:
+        """Link the uploaded files a record names to it; refuse ids that are not the caller's to use."""
+        if self.attachments is None:
+            return
+        errors = self.attachments.claim(session, app_id, form_id, record_id, values, principal, locale)
+        if errors:
+            raise SubmissionError(submission_message("invalid", locale, count=len(errors)), errors)
 
     # -- helpers: checks -----------------------------------------------------------------------
     def _lookup(self, session: Session, app: CompiledApp) -> Any:

@@ -9,6 +9,7 @@ from flask import current_app
 from engine.config import Settings
 from engine.storage import Database
 from engine.storage.apps import AppStore
+from engine.storage.attachments import AttachmentStore
 from engine.storage.records import RecordStore
 
 
@@ -18,6 +19,7 @@ class Services:
     database: Database
     apps: AppStore
     records: RecordStore
+    attachments: AttachmentStore
 
 
 def services() -> Services:

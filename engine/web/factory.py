@@ -10,6 +10,8 @@ from flask import Flask
 from engine.config import Settings, secret_key
 from engine.storage import Database
 from engine.storage.apps import AppStore
+from engine.storage.attachments import AttachmentStore
+from engine.storage.catalog import AppCatalog
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
 from engine.web import api_apps, api_attachments, api_exports, api_records, form_pages, health, pages
@@ -32,8 +34,14 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     )
     if test_config:
         app.config.update(test_config)
+    catalog = AppCatalog()
+    attachments = AttachmentStore(database, settings.upload_dir, catalog)
     app.extensions["trellis"] = Services(
-        settings=settings, database=database, apps=AppStore(database), records=RecordStore(database)
+        settings=settings,
+        database=database,
+        apps=AppStore(database),
+        records=RecordStore(database, catalog, attachments),
+        attachments=attachments,
     )
     register_error_handlers(app)
     for blueprint in (
