@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 
@@ -11,15 +12,17 @@ from engine.storage.redis_link import connect
 
 
 class RateLimiter:
-    def __init__(self, redis_url: str | None):
+    def __init__(self, redis_url: str | None, namespace: str = ""):
+        """``namespace`` keeps deployments that share one Redis apart (Trellis uses its database URL)."""
         self._redis = connect(redis_url) if redis_url else None
+        self._namespace = hashlib.sha1(namespace.encode()).hexdigest()[:12]
         self._counts: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
     def allow(self, key: str, limit: int, window_seconds: int = 60) -> bool:
         """Count one hit for ``key``; False once more than ``limit`` hits fall in the current window."""
         window = int(time.time() // window_seconds)
-        bucket = f"trellis:rate:{key}:{window}"
+        bucket = f"trellis:rate:{self._namespace}:{key}:{window}"
         if self._redis is not None:
             try:
                 pipe = self._redis.pipeline()

@@ -242,5 +242,5 @@ def _limiter() -> RateLimiter:
     settings = services().settings
     key = id(settings)
     if key not in _limiters:
-        _limiters[key] = RateLimiter(settings.redis_url)
+        _limiters[key] = RateLimiter(settings.redis_url, namespace=settings.database_url)
     return _limiters[key]
