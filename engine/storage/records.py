@@ -83,6 +83,16 @@ class RecordStore:
             rows, next_cursor = run_list(session, form, query)
             return {"items": self._document(session, form, rows), "next_cursor": next_cursor}
 
+    def get_by_uuid(self, app_id: str, form_id: str, record_uuid: str) -> dict[str, Any] | None:
+        """A record by its uuid, for a caller that proved its right to it (a tracking link)."""
+        with self.database.transaction() as session:
+            form = self.catalog.current(session, app_id).form(form_id)
+            table = form.table
+            row = session.execute(
+                select(table).where(table.c.uuid == record_uuid, table.c.deleted_at.is_(None))
+            ).first()
+            return None if row is None else self._document(session, form, [row])[0]
+
     def count(self, app_id: str, form_id: str) -> int:
         with self.database.transaction() as session:
             table = self.catalog.current(session, app_id).form(form_id).table

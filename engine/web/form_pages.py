@@ -7,18 +7,22 @@ record service the API uses, so the server's validation is the only one that dec
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from engine.errors import EngineError, SubmissionError
+from engine.forms.spec import localized
+from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
 from engine.packages import parse_json
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
+from engine.tracking import record_uuid_of, tracking_token
 from engine.web.api_records import MAX_RECORD_BYTES, _json
 from engine.web.context import services
 from engine.web.pages import current_locale
@@ -177,8 +181,90 @@ def public_submit(app_id: str, form_id: str) -> Response:
     record, created = services().records.create_public(
         app_id, form_id, data, locale=current_locale(), idempotency_key=key[:200] if key else None
     )
-    body = {"id": record["id"], "title": record["data"].get(form.spec.title_field or "", record["id"])}
+    token = tracking_token(current_app.config["SECRET_KEY"], app_id, form_id, record["uuid"])
+    body = {
+        "id": record["id"],
+        "title": record["data"].get(form.spec.title_field or "", record["id"]),
+        "tracking_url": url_for("form_pages.tracking_page", app_id=app_id, form_id=form_id, token=token),
+    }
     return _json(body, 201 if created else 200)
+
+
+@bp.get("/t/<app_id>/<form_id>/<token>")
+def tracking_page(app_id: str, form_id: str, token: str) -> str:
+    """What an owner sees of their own submission through its tracking link — and nothing else."""
+    record_uuid = record_uuid_of(current_app.config["SECRET_KEY"], app_id, form_id, token)
+    record = services().records.get_by_uuid(app_id, form_id, record_uuid) if record_uuid else None
+    if record is None:
+        abort(404)
+    form = _public_form(app_id, form_id)
+    locale = current_locale()
+    shown = [f for f in form.spec.fields if f.id in _public_fields(form) and f.type not in ("section", "file", "image")]
+    rows = [(f.title(locale), _display(_readable(app_id, f, record["data"].get(f.id)))) for f in shown]
+    stages = _stages(services().records, app_id, form_id, locale)
+    other = "en" if locale == "zh-CN" else "zh-CN"
+    return render_template(
+        "tracking.html",
+        t=TRACKING_TEXT[locale],
+        locale=locale,
+        other=other,
+        title=form.spec.title(locale),
+        number=record["data"].get(form.spec.title_field or "", record["id"]),
+        created_at=_local_time(record["created_at"]),
+        rows=rows,
+        stages=stages,
+        switch_url=f"{request.path}?lang={other}",
+    )
+
+
+TRACKING_TEXT = {
+    "zh-CN": {
+        "submitted": "已提交",
+        "details": "报修内容",
+        "progress": "处理进度",
+        "switch": "English",
+        "pending": "等待处理",
+    },
+    "en": {
+        "submitted": "Submitted",
+        "details": "Details",
+        "progress": "Progress",
+        "switch": "中文",
+        "pending": "Waiting",
+    },
+}
+
+
+def _readable(app_id: str, field: Any, value: Any) -> Any:
+    """A related record's title instead of its number."""
+    if field.type == "relation" and isinstance(value, int):
+        found = services().records.titles(app_id, field.config["target"], "", record_id=value, limit=1)
+        return found[0]["title"] if found else value
+    return value
+
+
+def _display(value: Any) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _local_time(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def _stages(records: Any, app_id: str, form_id: str, locale: str) -> list[str]:
+    """The milestones of the flow that carries this form (reached ones arrive with the flow engine)."""
+    with services().database.transaction() as session:
+        document = records.catalog.current(session, app_id).document
+    for flow in document.get("flows", []):
+        if flow["form"] == form_id:
+            return [localized(stage["label"], locale) for stage in flow.get("stages", [])]
+    return []
 
 
 @bp.post("/f/<app_id>/<form_id>/preview")

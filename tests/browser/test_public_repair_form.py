@@ -65,6 +65,10 @@ def test_owner_reports_a_repair_through_the_qr_link(live_server, phone):
     phone.wait_for_selector(".done:not([hidden])")
     title = phone.locator(".done-title").inner_text()
     path = screenshot(phone, "repair-form-phone-submitted")
+    phone.click("a.track")
+    phone.wait_for_selector(".timeline")
+    assert phone.locator(".number").inner_text() == title
+    screenshot(phone, "repair-tracking-phone")
 
     assert title.startswith("BX-")
     assert path.stat().st_size > 10_000

@@ -125,3 +125,31 @@ def test_labels_cannot_break_out_of_the_page(client, property_package):
     page = client.get("/f/property_repair/repair_order").get_data(as_text=True)
 
     assert "<script>alert(1)</script>" not in page
+
+
+def test_a_public_submission_gets_its_tracking_link(site, place):
+    created = site.post(
+        "/f/property_repair/repair_order?lang=zh-CN", json=_order(place), headers={"Idempotency-Key": "k1"}
+    )
+    again = site.post("/f/property_repair/repair_order", json=_order(place), headers={"Idempotency-Key": "k1"})
+
+    link = created.json["tracking_url"]
+    assert again.json["tracking_url"] == link  # a retried submission gets the same link back
+    page = site.get(f"{link}?lang=zh-CN").get_data(as_text=True)
+    assert created.json["title"] in page
+    assert "王女士" in page and "1201" in page  # the room's title, not its number
+    assert "已受理" in page and "已派单" in page
+
+
+def test_tracking_links_cannot_be_forged_or_reused_for_another_record(site, place):
+    first = site.post("/f/property_repair/repair_order", json=_order(place)).json["tracking_url"]
+    second_id = site.post("/f/property_repair/repair_order", json=_order(place)).json["id"]
+    second_uuid = site.get(f"{BASE}/repair_order/records/{second_id}").json["uuid"]
+    token = first.rsplit("/", 1)[1]
+
+    assert site.get(f"/t/property_repair/repair_order/{second_uuid}{token[32:]}").status_code == 404
+    tampered = token[:-1] + ("1" if token[-1] == "0" else "0")
+    assert site.get(f"/t/property_repair/repair_order/{tampered}").status_code == 404
+    assert site.get(f"/t/property_repair/repair_order/{second_uuid}{'0' * 24}").status_code == 404
+    assert site.get("/t/property_repair/repair_order/../../etc/passwd").status_code == 404
+    assert site.get(f"/t/property_repair/room/{token}").status_code == 404
