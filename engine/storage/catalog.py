@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFoundError
 from engine.forms.spec import FormSpec
+from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
 from engine.registry import suggest
 from engine.storage.form_tables import FormTables, build_tables
@@ -30,6 +31,7 @@ class CompiledForm:
     table: Table
     children: Mapping[str, Table]  # subtable field id -> table
     links: Mapping[str, Table]  # multi-relation field id -> table
+    columns: Mapping[str, Any]  # field id -> its column in the main table (None: stored elsewhere or nowhere)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ def compile_app(app_id: str, version: int, document: Mapping[str, Any]) -> Compi
             table=tables.main[spec.id],
             children={field: t for (form, field), t in tables.children.items() if form == spec.id},
             links={field: t for (form, field), t in tables.links.items() if form == spec.id},
+            columns={f.id: FIELD_TYPES.get(f.type).column(f) for f in spec.fields},
         )
     return CompiledApp(app_id, version, document, tables, forms)
 

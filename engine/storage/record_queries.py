@@ -77,7 +77,8 @@ def run_list(session: Session, form: CompiledForm, query: ListQuery) -> tuple[li
     sort = _sort(form, query.sort)
     if query.cursor:
         statement = statement.where(_after(table, sort, _decode(query.cursor, sort, form)))
-    order = [sort.column.is_(None)]
+    # system columns are NOT NULL: ordering by them alone lets an index serve the page
+    order = [] if sort.name in SORTABLE_SYSTEM else [sort.column.is_(None)]
     if sort.name != "id":
         order.append(sort.column.desc() if sort.descending else sort.column.asc())
     order.append(table.c.id.desc() if sort.descending else table.c.id.asc())
@@ -116,6 +117,10 @@ def _after(table: Any, sort: _Sort, cursor: tuple[Any, int]) -> ColumnElement[bo
     if value is None:  # inside the trailing block of empty values: only ids move on
         return and_(column.is_(None), id_after)
     beyond = column < value if sort.descending else column > value
+    if sort.name in SORTABLE_SYSTEM:
+        # the redundant bound lets the database range-scan the column's index
+        bound = column <= value if sort.descending else column >= value
+        return and_(bound, or_(beyond, id_after))
     return or_(beyond, and_(column == value, id_after), column.is_(None))
 
 

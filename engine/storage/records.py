@@ -343,7 +343,7 @@ class RecordStore:
                 values[field.id] = self.links_of(session, form.links[field.id], [row.id])[row.id]
             elif isinstance(kind, StampType):
                 values[field.id] = getattr(row, kind.system_column)
-            elif kind.column(field) is not None:
+            elif form.columns[field.id] is not None:
                 values[field.id] = getattr(row, field.id)
         return values
 
@@ -388,7 +388,7 @@ class RecordStore:
                 elif isinstance(kind, StampType):
                     value = getattr(row, kind.system_column)
                     data[field.id] = value.isoformat() if hasattr(value, "isoformat") else value
-                elif kind.column(field) is not None:
+                elif form.columns[field.id] is not None:
                     data[field.id] = kind.dump(field, getattr(row, field.id))
             documents.append(
                 {
@@ -446,8 +446,8 @@ class RecordStore:
             "lock_version": 1,
             **self._columns(form, values, set(values)),
         }
-        record_id = int(session.execute(insert(form.table).values(row).returning(form.table.c.id)).scalar_one())
-        self._write_related(session, form, record_id, values, set(values))
+        record_id = int(session.execute(insert(form.table).returning(form.table.c.id), row).scalar_one())
+        self._write_related(session, form, record_id, values, set(values), new=True)
         return record_id
 
     def _write(
@@ -486,14 +486,20 @@ class RecordStore:
 
     @staticmethod
     def _write_related(
-        session: Session, form: CompiledForm, record_id: int, values: Mapping[str, Any], changed: set[str]
+        session: Session,
+        form: CompiledForm,
+        record_id: int,
+        values: Mapping[str, Any],
+        changed: set[str],
+        new: bool = False,
     ) -> None:
         for field in form.spec.fields:
             if field.id not in changed:
                 continue
             if field.id in form.children:
                 table = form.children[field.id]
-                session.execute(delete(table).where(table.c.parent_id == record_id))
+                if not new:
+                    session.execute(delete(table).where(table.c.parent_id == record_id))
                 rows = [
                     {
                         "parent_id": record_id,
@@ -506,7 +512,8 @@ class RecordStore:
                     session.execute(insert(table), rows)
             elif field.id in form.links:
                 table = form.links[field.id]
-                session.execute(delete(table).where(table.c.record_id == record_id))
+                if not new:
+                    session.execute(delete(table).where(table.c.record_id == record_id))
                 targets = values.get(field.id) or []
                 if targets:
                     session.execute(
@@ -526,16 +533,17 @@ class RecordStore:
         changes: dict[str, Any],
     ) -> None:
         session.execute(
-            insert(RecordHistoryRow).values(
-                app_id=app_id,
-                form_id=form_id,
-                record_id=record_id,
-                version=version,
-                at=utcnow(),
-                actor=principal.id,
-                action=action,
-                changes=changes,
-            )
+            insert(RecordHistoryRow),
+            {
+                "app_id": app_id,
+                "form_id": form_id,
+                "record_id": record_id,
+                "version": version,
+                "at": utcnow(),
+                "actor": principal.id,
+                "action": action,
+                "changes": changes,
+            },
         )
 
     def _claim_attachments(

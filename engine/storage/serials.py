@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,13 +35,26 @@ def render(pattern: str, moment: datetime, number: int | None) -> str:
     return PART.sub(part, pattern)
 
 
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    """The counter upsert, built once per dialect; each call only binds its parameters."""
+    if dialect not in _UPSERTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        _UPSERTS[dialect] = (
+            insert(SerialCounterRow)
+            .on_conflict_do_update(
+                index_elements=["app_id", "form_id", "field_id", "period"], set_={"value": SerialCounterRow.value + 1}
+            )
+            .returning(SerialCounterRow.value)
+        )
+    return _UPSERTS[dialect]
+
+
 def next_serial(session: Session, app_id: str, form_id: str, field_id: str, pattern: str, moment: datetime) -> str:
     period = render(pattern, moment, None)[:20]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = insert(SerialCounterRow).values(app_id=app_id, form_id=form_id, field_id=field_id, period=period, value=1)
-    statement = values.on_conflict_do_update(
-        index_elements=["app_id", "form_id", "field_id", "period"], set_={"value": SerialCounterRow.value + 1}
-    ).returning(SerialCounterRow.value)
-    number = int(session.execute(statement).scalar_one())
+    statement = _upsert(session.get_bind().dialect.name)
+    params = {"app_id": app_id, "form_id": form_id, "field_id": field_id, "period": period, "value": 1}
+    number = int(session.execute(statement, params).scalar_one())
     return render(pattern, moment, number)
