@@ -73,5 +73,6 @@ def app_page(app_id: str) -> str:
     ]
     other = "en" if locale == "zh-CN" else "zh-CN"
     title = localized(compiled.document["name"], locale)
-    return render_template("app.html", t=UI_TEXT[locale], locale=locale, other=other, app_id=app_id, title=title,
-                           forms=forms)
+    return render_template(
+        "app.html", t=UI_TEXT[locale], locale=locale, other=other, app_id=app_id, title=title, forms=forms
+    )
