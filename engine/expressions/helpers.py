@@ -143,7 +143,8 @@ def _iterate(values: Any, helper: str) -> Iterable[Any]:
         raise _needs(helper, "a list", values)
     if isinstance(values, Sized):
         worked(builtins.len(values))  # the helper's C loop over it is work the meter must see
-    return values
+    iterable: Iterable[Any] = values
+    return iterable
 
 
 def sorted_(values: Any, key: Callable[[Any], Any] | None = None, reverse: bool = False) -> list[Any]:

@@ -445,7 +445,9 @@ def _titles(session: Session, form: CompiledForm, ids: list[int]) -> dict[tuple[
     table = form.table
     for start in range(0, len(ids), IN_CHUNK):
         chunk = ids[start : start + IN_CHUNK]
-        for record_id, value in session.execute(select(table.c.id, table.c[name]).where(table.c.id.in_(chunk))):
+        for row in session.execute(select(table.c.id, table.c[name]).where(table.c.id.in_(chunk))):
+            record_id: int = row[0]
+            value = row[1]
             if value not in (None, ""):
                 found[(form.spec.id, record_id)] = str(kind.dump(title_field, value))
     return found

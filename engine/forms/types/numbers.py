@@ -101,4 +101,4 @@ class RatingType(FieldType):
     def clean(self, spec: FieldSpec, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.stars(spec):
             raise FieldValueError("stars", max=self.stars(spec))
-        return value
+        return int(value)

@@ -39,7 +39,7 @@ class RelationType(FieldType):
     def _one(self, spec: FieldSpec, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
             raise FieldValueError("not_id", target=spec.config["target"])
-        return value
+        return int(value)
 
 
 @register
