@@ -6,7 +6,7 @@ import redis
 from redis.exceptions import RedisError
 
 
-def connect(url: str, *, timeout: float = 2.0) -> redis.Redis[bytes]:
+def connect(url: str, *, timeout: float = 2.0) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
 
 
