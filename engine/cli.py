@@ -79,6 +79,32 @@ def _parser() -> argparse.ArgumentParser:
     cmd = db_sub.add_parser("upgrade", help="apply the engine's schema migrations")
     cmd.set_defaults(handler=cmd_db_upgrade)
 
+    users = sub.add_parser("users", help="manage the people who sign in")
+    users_sub = users.add_subparsers(title="users commands", metavar="USERS_COMMAND")
+    cmd = users_sub.add_parser("create", help="add a user who signs in with a login name or mobile number")
+    cmd.add_argument("login", metavar="NAME", help="login name (letters, digits and . _ @ + -)")
+    cmd.add_argument("--password", required=True, help="at least 8 characters; '-' reads it from standard input")
+    cmd.add_argument("--admin", action="store_true", help="may administer the whole installation")
+    cmd.add_argument("--role", action="append", default=[], metavar="APP:ROLE", help="a role in an app (repeatable)")
+    cmd.add_argument("--group", action="append", default=[], metavar="G", help="a group to join, by name (repeatable)")
+    cmd.add_argument("--mobile", help="mobile number, also accepted at sign-in")
+    cmd.add_argument("--name", help="display name (default: the login name)")
+    cmd.set_defaults(handler=cmd_users_create)
+
+    tokens = sub.add_parser("tokens", help="manage API tokens")
+    tokens_sub = tokens.add_subparsers(title="tokens commands", metavar="TOKENS_COMMAND")
+    cmd = tokens_sub.add_parser("create", help="create an API token for a user; the token is printed once")
+    cmd.add_argument("login", metavar="NAME", help="the user the token acts as")
+    cmd.add_argument(
+        "--scope",
+        action="append",
+        default=[],
+        metavar="SCOPE",
+        help="app:APP_ID:read, app:APP_ID:write or admin (repeatable, at least one)",
+    )
+    cmd.add_argument("--label", default="cli", help="what the token is for (default: cli)")
+    cmd.set_defaults(handler=cmd_tokens_create)
+
     cmd = sub.add_parser("serve", help="serve the web app and API")
     cmd.add_argument("--host", help="address to listen on (default: TRELLIS_HOST or 127.0.0.1)")
     cmd.add_argument("--port", type=int, help="port (default: TRELLIS_PORT or 5000)")
@@ -222,6 +248,53 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         print(f"database {database.describe()} is up to date (revision {after})")
     else:
         print(f"database {database.describe()} upgraded from {before or 'empty'} to {after}")
+    return 0
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    from engine.storage.directory import DirectoryStore
+
+    roles = []
+    for item in args.role:
+        app_id, _, role = item.partition(":")
+        if not app_id or not role:
+            print(
+                f"trellis: --role must look like APP:ROLE (e.g. property_repair:agent), got '{item}'", file=sys.stderr
+            )
+            return 2
+        roles.append((app_id, role))
+    password = sys.stdin.readline().rstrip("\r\n") if args.password == "-" else args.password
+    with _opened_store() as (_, store):
+        user_id = DirectoryStore(store.database).create_user(
+            args.login,
+            password,
+            name=args.name,
+            mobile=args.mobile,
+            admin=args.admin,
+            roles=roles,
+            groups=args.group,
+            actor=_actor(),
+        )
+    print(f"created user {args.login.strip().lower()} (id {user_id})")
+    return 0
+
+
+def cmd_tokens_create(args: argparse.Namespace) -> int:
+    from engine.storage.directory import DirectoryStore, scope_problem
+
+    problems = [problem for problem in map(scope_problem, args.scope) if problem]
+    if not args.scope:
+        problems.append("give at least one --scope, e.g. --scope app:property_repair:read")
+    for problem in problems:
+        print(f"trellis: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    with _opened_store() as (_, store):
+        token, token_id = DirectoryStore(store.database).create_token(
+            args.login, args.label, args.scope, actor=_actor()
+        )
+    print(f"API token {token_id} for {args.login} ({', '.join(sorted(set(args.scope)))}); shown only this once:")
+    print(token)
     return 0
 
 

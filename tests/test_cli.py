@@ -128,9 +128,9 @@ def test_export_to_stdout(env, capsys):
 
 def test_db_upgrade_is_repeatable(env, capsys):
     assert main(["db", "upgrade"]) == 0
-    assert "upgraded from empty to 0003" in capsys.readouterr().out
+    assert "upgraded from empty to 0004" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
-    assert "is up to date (revision 0003)" in capsys.readouterr().out
+    assert "is up to date (revision 0004)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -161,3 +161,106 @@ class AttachmentRow(Base):
     height: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
+
+
+class UserRow(Base):
+    """A person who signs in. Never deleted (records and the audit trail name them): deactivated instead.
+
+    ``id`` is a random hex uuid, not the login name: logins and mobiles get corrected, and the
+    id is what records store (``created_by``, ``worker``), so it must never change or be reused.
+    """
+
+    __tablename__ = "trellis_users"
+    __table_args__ = (
+        UniqueConstraint("login", name="uq_trellis_users_login"),
+        UniqueConstraint("mobile", name="uq_trellis_users_mobile"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    login: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    mobile: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str] = mapped_column(String(10), default="zh-CN")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginThrottleRow(Base):
+    """Failed sign-ins under names no account has, so they lock exactly like real accounts do.
+
+    Without it, five tries would tell anyone whether a login exists (only real ones would lock).
+    ``key`` is the sha256 of the name typed: people type passwords into the login box.
+    """
+
+    __tablename__ = "trellis_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class GroupRow(Base):
+    """A department or team; ``parent_id`` makes the tree (工程部 → 水电维修组)."""
+
+    __tablename__ = "trellis_groups"
+    __table_args__ = (UniqueConstraint("name", name="uq_trellis_groups_name"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[str | None] = mapped_column(
+        ForeignKey("trellis_groups.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    leader_id: Mapped[str | None] = mapped_column(ForeignKey("trellis_users.id", ondelete="RESTRICT"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GroupMemberRow(Base):
+    __tablename__ = "trellis_group_members"
+
+    group_id: Mapped[str] = mapped_column(ForeignKey("trellis_groups.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("trellis_users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class UserRoleRow(Base):
+    """A role a user holds in one app (role ids come from the app package's ``roles``)."""
+
+    __tablename__ = "trellis_user_roles"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("trellis_users.id", ondelete="CASCADE"), primary_key=True)
+    app_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    role: Mapped[str] = mapped_column(String(63), primary_key=True)
+
+
+class UserCommunityRow(Base):
+    """A community (a record of the app's community form) a user covers; dispatch and row rules use it."""
+
+    __tablename__ = "trellis_user_communities"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("trellis_users.id", ondelete="CASCADE"), primary_key=True)
+    community_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class ApiTokenRow(Base):
+    """An API token: only the sha256 of the token is kept; the token itself is shown once."""
+
+    __tablename__ = "trellis_api_tokens"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_trellis_api_tokens_token_hash"),)
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("trellis_users.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scopes: Mapped[Any] = mapped_column(JSON)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

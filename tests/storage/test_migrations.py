@@ -14,6 +14,13 @@ ENGINE_TABLES = {
     "trellis_idempotency_keys",
     "trellis_serial_counters",
     "trellis_attachments",
+    "trellis_users",
+    "trellis_login_throttle",
+    "trellis_groups",
+    "trellis_group_members",
+    "trellis_user_roles",
+    "trellis_user_communities",
+    "trellis_api_tokens",
 }
 
 
