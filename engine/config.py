@@ -29,6 +29,7 @@ class Settings:
     max_package_bytes: int
     host: str
     port: int
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -43,6 +44,7 @@ class Settings:
             max_package_bytes=_positive_int(env, "TRELLIS_MAX_PACKAGE_MB", 20) * 1024 * 1024,
             host=env.get("TRELLIS_HOST") or "127.0.0.1",
             port=_port(env.get("TRELLIS_PORT") or "5000"),
+            secure_cookies=(env.get("TRELLIS_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
         )
 
 

@@ -116,3 +116,9 @@ class PreconditionRequiredError(EngineError):
     """A change must name the version it applies to (HTTP If-Match), and did not."""
 
     code = "precondition_required"
+
+
+class NotAuthenticatedError(EngineError):
+    """Nobody is signed in (or the credentials are wrong) where an identity is needed: HTTP 401."""
+
+    code = "not_authenticated"

@@ -128,14 +128,57 @@ def app(settings: Settings):  # type: ignore[no-untyped-def]
     application.extensions["trellis"].database.dispose()
 
 
+ADMIN_LOGIN = "admin"
+ADMIN_PASSWORD = "admin-password-1"
+
+
+def admin_token(database) -> str:  # type: ignore[no-untyped-def]
+    """An administrator and an API token for them, in the given database."""
+    from engine.storage.directory import DirectoryStore
+
+    directory = DirectoryStore(database)
+    directory.create_user(ADMIN_LOGIN, ADMIN_PASSWORD, name="管理员", admin=True)
+    token, _ = directory.create_token(ADMIN_LOGIN, "tests", ["admin"])
+    return token
+
+
 @pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
+    """A test client acting as an administrator through an API token (most tests exercise features, not
+    identity; tests of identity and permissions use ``anonymous_client`` or tokens of their own)."""
+    test_client = app.test_client()
+    token = admin_token(app.extensions["trellis"].database)
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return test_client
+
+
+@pytest.fixture
+def anonymous_client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 
 @pytest.fixture
 def property_package() -> dict:
     return json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
+
+
+class LiveServer(str):
+    """The base URL of a running server, carrying an administrator's API token."""
+
+    token: str
+
+    def __new__(cls, base: str, token: str) -> LiveServer:
+        instance = super().__new__(cls, base)
+        instance.token = token
+        return instance
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):  # type: ignore[no-untyped-def]
+    """Tests hash passwords at 1/32 of the real scrypt cost (one test in test_directory keeps it)."""
+    from engine.storage import directory
+
+    monkeypatch.setattr(directory, "SCRYPT_N", 2**10)
 
 
 def free_port() -> int:
@@ -145,7 +188,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     """`trellis serve` as a real process on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "TRELLIS_DATABASE_URL": database_url, "TRELLIS_INSTANCE_DIR": str(tmp_path / "instance")}
@@ -167,8 +210,24 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
         else:
             process.terminate()
             raise AssertionError(log_path.read_text())
+        token_run = subprocess.run(
+            [str(script), "users", "create", ADMIN_LOGIN, "--password", ADMIN_PASSWORD, "--admin"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert token_run.returncode == 0, token_run.stderr
+        token_run = subprocess.run(
+            [str(script), "tokens", "create", ADMIN_LOGIN, "--scope", "admin"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert token_run.returncode == 0, token_run.stderr
         try:
-            yield base
+            yield LiveServer(base, token_run.stdout.strip().splitlines()[-1])
         finally:
             process.terminate()
             process.wait(timeout=20)

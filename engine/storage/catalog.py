@@ -16,6 +16,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFoundError
+from engine.forms.permissions import AppPermissions
 from engine.forms.spec import FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
@@ -41,6 +42,7 @@ class CompiledApp:
     document: Mapping[str, Any]
     tables: FormTables
     forms: Mapping[str, CompiledForm]
+    permissions: AppPermissions
 
     def form(self, form_id: str) -> CompiledForm:
         try:
@@ -65,7 +67,7 @@ def compile_app(app_id: str, version: int, document: Mapping[str, Any]) -> Compi
             links={field: t for (form, field), t in tables.links.items() if form == spec.id},
             columns={f.id: FIELD_TYPES.get(f.type).column(f) for f in spec.fields},
         )
-    return CompiledApp(app_id, version, document, tables, forms)
+    return CompiledApp(app_id, version, document, tables, forms, AppPermissions.from_definition(document))
 
 
 class AppCatalog:

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.forms.permissions import FormAccess
 from engine.forms.spec import FieldSpec, Text, localized
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.computed import StampType
@@ -61,9 +62,10 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 Cell = str | int | Decimal | datetime | date | time | None
 
 
-def visible_fields(principal: Principal, fields: Iterable[FieldSpec]) -> tuple[FieldSpec, ...]:
-    """The fields an export shows, in form order. Field permissions will hide fields here, and only here."""
-    return tuple(f for f in fields if FIELD_TYPES.get(f.type).stores_value)
+def visible_fields(access: FormAccess, fields: Iterable[FieldSpec]) -> tuple[FieldSpec, ...]:
+    """The fields an export shows, in form order: stored fields the principal's export grants do not hide."""
+    stored = [f for f in fields if FIELD_TYPES.get(f.type).stores_value]
+    return tuple(access.visible_fields(stored, action="export"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,11 +325,13 @@ class RecordExport:
         *,
         locale: str,
         fmt: str,
+        access: FormAccess,
     ) -> None:
         self.service, self.principal, self.app, self.form = service, principal, app, form
         self.query, self.locale, self.fmt = query, locale, fmt
         self.title = form.spec.title(locale)
-        self.fields = visible_fields(principal, form.spec.fields)
+        self.access = access
+        self.fields = visible_fields(access, form.spec.fields)
         self.columns = (
             _column(localized(SYSTEM_LABELS["id"], locale), _ID),
             *(_column(f.title(locale), _shape(f), f) for f in self.fields),
@@ -338,12 +342,12 @@ class RecordExport:
 
     def _sheet(self, field: FieldSpec) -> Sheet:
         parent = PARENT_ID_LABEL.get(self.locale, PARENT_ID_LABEL["en"]).format(form=self.title)
-        children = visible_fields(self.principal, field.children)
+        children = tuple(c for c in field.children if FIELD_TYPES.get(c.type).stores_value)
         columns = (_column(parent, _ID), *(_column(c.title(self.locale), _shape(c), c) for c in children))
         return Sheet(field, field.title(self.locale), children, columns)
 
     def open(self, session: Session) -> None:
-        rows, cursor = run_list(session, self.form, self.query)
+        rows, cursor = run_list(session, self.form, self.query, self.access.bound_filter("export"))
         self._first = (self._batch(session, rows), cursor)
 
     def file_name(self, today: date) -> str:
@@ -366,7 +370,9 @@ class RecordExport:
                     complete = True
                     return
                 with self.service.database.transaction() as session:
-                    rows, cursor = run_list(session, self.form, replace(self.query, cursor=cursor))
+                    rows, cursor = run_list(
+                        session, self.form, replace(self.query, cursor=cursor), self.access.bound_filter("export")
+                    )
                     batch = self._batch(session, rows)
         finally:
             self.service.audit(self, rows=sent, complete=complete)
@@ -493,8 +499,8 @@ class ExportService:
         with self.database.transaction() as session:
             app = self.records.catalog.current(session, app_id)
             form = app.form(form_id)
-            self.records.authorize(principal, "export", form)
-            export = RecordExport(self, principal, app, form, query, locale=locale, fmt=fmt)
+            access = self.records.authorize(principal, "export", app, form)
+            export = RecordExport(self, principal, app, form, query, locale=locale, fmt=fmt, access=access)
             export.open(session)
         return export
 

@@ -16,7 +16,9 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, SubmissionError
+from engine.errors import ConflictError, NotAuthenticatedError, NotFoundError, PermissionDeniedError, SubmissionError
+from engine.forms.permissions import FormAccess
+from engine.forms.row_rules import RowRule
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.base import common_message
@@ -26,7 +28,7 @@ from engine.principal import PUBLIC, Principal
 from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
-from engine.storage.record_queries import ListQuery, run_list
+from engine.storage.record_queries import ListQuery, rule_sql, run_list
 from engine.storage.serials import next_serial
 from engine.storage.tables import IdempotencyKeyRow, RecordHistoryRow, utcnow
 
@@ -42,6 +44,7 @@ SYSTEM_KEYS = (
     "deleted_at",
 )
 MESSAGES = {
+    "not_yours": {"en": "you may not change {label} here", "zh-CN": "您无权修改{label}"},
     "missing": {"en": "{label}: record {value} does not exist", "zh-CN": "{label}:记录 {value} 不存在"},
     "taken": {"en": "{label} '{value}' is already used by another record", "zh-CN": "{label}“{value}”已被其他记录使用"},
 }
@@ -60,9 +63,39 @@ class RecordStore:
         self.attachments = attachments
 
     # -- permission: the one place (the identity issue fills it in) ------------------------------
-    def authorize(self, principal: Principal, action: str, form: CompiledForm) -> None:
-        if not principal.is_admin:
+    def authorize(self, principal: Principal, action: str, app: CompiledApp, form: CompiledForm) -> FormAccess:
+        """What this principal may do with this form; refuses outright when no grant gives ``action``.
+
+        Row rules are applied where rows are read (a record outside them is simply not found, so
+        another owner's ticket id reveals nothing), field modes where values are read or written.
+        """
+        access = app.permissions.effective(principal, app.app_id, form.spec.id)
+        if not access.allows(action):
+            if principal.anonymous:
+                raise NotAuthenticatedError(f"sign in to {action} records of '{form.spec.id}'")
             raise PermissionDeniedError(f"you may not {action} records of '{form.spec.id}'")
+        return access
+
+    def _refuse_fields(
+        self,
+        access: FormAccess,
+        data: Any,
+        record: Mapping[str, Any] | None,
+        action: str,
+        form: CompiledForm,
+        locale: str,
+    ) -> None:
+        """Fields this principal may not write (hidden or read-only for them) are refused by name."""
+        if not isinstance(data, dict):
+            return
+        fields = {f.id: f for f in form.spec.fields}
+        errors = {
+            key: [_message("not_yours", locale, label=fields[key].title(locale))]
+            for key in data
+            if key in fields and access.field_mode(key, record=record, action=action) != "editable"
+        }
+        if errors:
+            raise SubmissionError(submission_message("invalid", locale, count=len(errors)), errors)
 
     # -- reads ---------------------------------------------------------------------------------
     def get(
@@ -71,17 +104,17 @@ class RecordStore:
         with self.database.transaction() as session:
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
-            self.authorize(principal, "read", form)
-            row = self._row(session, form, record_id, deleted=deleted)
-            return self._document(session, form, [row])[0]
+            access = self.authorize(principal, "read", app, form)
+            row = self._row(session, form, record_id, deleted=deleted, visible=access.bound_filter("read"))
+            return self._document(session, form, [row], access)[0]
 
     def list_records(self, principal: Principal, app_id: str, form_id: str, query: ListQuery) -> dict[str, Any]:
         with self.database.transaction() as session:
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
-            self.authorize(principal, "read", form)
-            rows, next_cursor = run_list(session, form, query)
-            return {"items": self._document(session, form, rows), "next_cursor": next_cursor}
+            access = self.authorize(principal, "read", app, form)
+            rows, next_cursor = run_list(session, form, query, access.bound_filter("read"))
+            return {"items": self._document(session, form, rows, access), "next_cursor": next_cursor}
 
     def get_by_uuid(self, app_id: str, form_id: str, record_uuid: str) -> dict[str, Any] | None:
         """A record by its uuid, for a caller that proved its right to it (a tracking link)."""
@@ -125,9 +158,11 @@ class RecordStore:
 
     def history(self, principal: Principal, app_id: str, form_id: str, record_id: int) -> list[dict[str, Any]]:
         with self.database.transaction() as session:
-            form = self.catalog.current(session, app_id).form(form_id)
-            self.authorize(principal, "read", form)
-            self._row(session, form, record_id, deleted=None)
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            access = self.authorize(principal, "read", app, form)
+            self._row(session, form, record_id, deleted=None, visible=access.bound_filter("read"))
+            hidden = {f.id for f in form.spec.fields if access.field_mode(f.id) == "hidden"}
             rows = session.scalars(
                 select(RecordHistoryRow)
                 .where(
@@ -143,7 +178,7 @@ class RecordStore:
                     "at": h.at.isoformat(),
                     "actor": h.actor,
                     "action": h.action,
-                    "changes": h.changes,
+                    "changes": {k: v for k, v in h.changes.items() if k not in hidden},
                 }
                 for h in rows
             ]
@@ -177,8 +212,9 @@ class RecordStore:
             with self.database.transaction() as session:
                 app = self.catalog.current(session, app_id)
                 form = app.form(form_id)
-                if check:
-                    self.authorize(principal, "create", form)
+                access = self.authorize(principal, "create", app, form) if check else None
+                if access is not None:
+                    self._refuse_fields(access, data, None, "create", form, locale)
                 if idempotency_key is not None:
                     seen = self._seen(session, app_id, form_id, idempotency_key)
                     if seen is not None:
@@ -202,7 +238,10 @@ class RecordStore:
                 changes = {k: [None, v] for k, v in self._dump_values(form, values).items() if v not in (None, [])}
                 self._history(session, app_id, form_id, record_id, 1, principal, "create", changes)
                 session.flush()
-                return self._document(session, form, [self._row(session, form, record_id, deleted=False)])[0], True
+                read = app.permissions.effective(principal, app.app_id, form.spec.id) if check else None
+                return self._document(session, form, [self._row(session, form, record_id, deleted=False)], read)[
+                    0
+                ], True
         except IntegrityError:
             return self._after_integrity_error(principal, app_id, form_id, data, locale, idempotency_key)
 
@@ -241,10 +280,13 @@ class RecordStore:
             with self.database.transaction() as session:
                 app = self.catalog.current(session, app_id)
                 form = app.form(form_id)
-                self.authorize(principal, "update", form)
-                row = self._row(session, form, record_id, deleted=False, lock=True)
+                access = self.authorize(principal, "update", app, form)
+                row = self._row(
+                    session, form, record_id, deleted=False, lock=True, visible=access.bound_filter("update")
+                )
                 self._check_version(form, row, expected_version)
                 before = self._values(session, form, row)
+                self._refuse_fields(access, data, self._rule_record(row, before), "update", form, locale)
                 lookup = self._lookup(session, app)
                 values = form.validator.validate(data, locale=locale, existing=before, trusted=trusted, lookup=lookup)
                 self._check_references(session, app, form, values, locale, lookup)
@@ -256,7 +298,8 @@ class RecordStore:
                     self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
                     self._write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
                     self._history(session, app_id, form_id, record_id, version, principal, "update", changes)
-                return self._document(session, form, [self._row(session, form, record_id, deleted=False)])[0]
+                read = app.permissions.effective(principal, app.app_id, form.spec.id)
+                return self._document(session, form, [self._row(session, form, record_id, deleted=False)], read)[0]
         except IntegrityError:
             self._unique_after_race(app_id, form_id, data, locale, record_id, trusted)
             raise ConflictError("another change to the same data happened at the same moment; try again") from None
@@ -282,9 +325,12 @@ class RecordStore:
         deleting: bool,
     ) -> dict[str, Any]:
         with self.database.transaction() as session:
-            form = self.catalog.current(session, app_id).form(form_id)
-            self.authorize(principal, "delete", form)
-            row = self._row(session, form, record_id, deleted=not deleting, lock=True)
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            access = self.authorize(principal, "delete", app, form)
+            row = self._row(
+                session, form, record_id, deleted=not deleting, lock=True, visible=access.bound_filter("delete")
+            )
             if expected_version is not None:
                 self._check_version(form, row, expected_version)
             now = utcnow()
@@ -302,15 +348,27 @@ class RecordStore:
             self._history(
                 session, app_id, form_id, record_id, version, principal, action, {"deleted_at": deleted_change}
             )
-            return self._document(session, form, [self._row(session, form, record_id, deleted=deleting)])[0]
+            read = app.permissions.effective(principal, app.app_id, form.spec.id)
+            return self._document(session, form, [self._row(session, form, record_id, deleted=deleting)], read)[0]
 
     # -- helpers: rows -------------------------------------------------------------------------
     @staticmethod
-    def _row(session: Session, form: CompiledForm, record_id: Any, *, deleted: bool | None, lock: bool = False) -> Any:
+    def _row(
+        session: Session,
+        form: CompiledForm,
+        record_id: Any,
+        *,
+        deleted: bool | None,
+        lock: bool = False,
+        visible: RowRule | None = None,
+    ) -> Any:
+        """One record row; outside the caller's row rule it does not exist (404, nothing revealed)."""
         table = form.table
         if isinstance(record_id, bool) or not isinstance(record_id, int) or not 0 < record_id < 2**63:
             raise NotFoundError(f"there is no record {record_id} in '{form.spec.id}'")
         statement = select(table).where(table.c.id == record_id)
+        if visible is not None:
+            statement = statement.where(rule_sql(table, visible))
         if deleted is True:
             statement = statement.where(table.c.deleted_at.is_not(None))
         elif deleted is False:
@@ -369,7 +427,14 @@ class RecordStore:
             found[row.record_id].append(row.target_id)
         return found
 
-    def _document(self, session: Session, form: CompiledForm, rows: list[Any]) -> list[dict[str, Any]]:
+    @staticmethod
+    def _rule_record(row: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+        """A record as row rules read it: stored field values plus the system columns."""
+        return {**values, "id": row.id, "created_by": row.created_by, "updated_by": row.updated_by}
+
+    def _document(
+        self, session: Session, form: CompiledForm, rows: list[Any], access: FormAccess | None = None
+    ) -> list[dict[str, Any]]:
         ids = [row.id for row in rows]
         children = {f.id: self.child_rows(session, form, f, ids) for f in form.spec.fields if f.id in form.children}
         links = {name: self.links_of(session, table, ids) for name, table in form.links.items()}
@@ -401,10 +466,15 @@ class RecordStore:
                     "created_by": row.created_by,
                     "updated_by": row.updated_by,
                     "deleted_at": row.deleted_at.isoformat() if row.deleted_at else None,
-                    "data": data,
+                    "data": data if access is None else self._redacted(access, row, data),
                 }
             )
         return documents
+
+    def _redacted(self, access: FormAccess, row: Any, data: dict[str, Any]) -> dict[str, Any]:
+        """The record's data without the fields hidden from this principal: they never leave the server."""
+        kept = access.redact(self._rule_record(row, data))
+        return {k: v for k, v in kept.items() if k in data}
 
     def _dump_values(self, form: CompiledForm, values: Mapping[str, Any]) -> dict[str, Any]:
         dumped: dict[str, Any] = {}

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, json, request, url_for
 from engine.errors import NotFoundError
 from engine.packages import PackageReadError, parse_package
 from engine.packages.messages import problem
+from engine.web.auth import require_admin
 from engine.web.context import services
 
 bp = Blueprint("api_apps", __name__, url_prefix="/api/v1/apps")
@@ -20,12 +21,14 @@ def _json(body: object, status: int = 200, **headers: str) -> Response:
 
 @bp.get("")
 def list_apps() -> Response:
+    require_admin()
     return _json({"items": services().apps.list_apps()})
 
 
 @bp.post("")
 def import_app() -> Response:
     """Import a package sent as the JSON body, or as the file field ``package`` of a multipart form."""
+    actor = _actor()
     svc = services()
     limit = svc.settings.max_package_bytes
     if request.mimetype == "multipart/form-data":
@@ -39,7 +42,7 @@ def import_app() -> Response:
     else:
         raw = request.get_data(cache=False)
     document = parse_package(raw, max_bytes=limit)
-    result = svc.apps.import_package(document, actor=_actor())
+    result = svc.apps.import_package(document, actor=actor)
     status = 201 if result.outcome == "created" else 200
     location = url_for("api_apps.export_app", app_id=result.app_id, version=result.version)
     return _json(result.as_dict(), status, Location=location)
@@ -56,6 +59,7 @@ def export_app(app_id: str) -> Response:
 
 @bp.get("/<app_id>/versions")
 def app_versions(app_id: str) -> Response:
+    require_admin()
     return _json({"items": [v.as_dict() for v in services().apps.versions(app_id)]})
 
 
@@ -69,5 +73,4 @@ def _version_arg() -> int | None:
 
 
 def _actor() -> str:
-    # identity arrives with the permissions issue; until then every API call acts as the local admin
-    return "api:admin"
+    return f"user:{require_admin().id}"

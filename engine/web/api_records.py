@@ -14,8 +14,9 @@ from flask import Blueprint, Response, json, request
 from engine.errors import EngineError, PreconditionRequiredError, SubmissionError
 from engine.packages import parse_json
 from engine.packages.messages import pick_locale
-from engine.principal import LOCAL_ADMIN, Principal
+from engine.principal import Principal
 from engine.storage.record_queries import ListQuery
+from engine.web.auth import current_principal
 from engine.web.context import services
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>/records")
@@ -33,8 +34,7 @@ def _record_response(record: dict[str, Any], status: int = 200) -> Response:
 
 
 def principal() -> Principal:
-    # identity arrives with the permissions issue; until then the local admin acts for every call
-    return LOCAL_ADMIN
+    return current_principal()
 
 
 def locale() -> str:

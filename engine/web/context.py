@@ -10,6 +10,7 @@ from engine.config import Settings
 from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
+from engine.storage.directory import DirectoryStore
 from engine.storage.records import RecordStore
 
 
@@ -20,6 +21,7 @@ class Services:
     apps: AppStore
     records: RecordStore
     attachments: AttachmentStore
+    directory: DirectoryStore
 
 
 def services() -> Services:

@@ -16,6 +16,7 @@ from engine.errors import (
     ConflictError,
     DefinitionError,
     EngineError,
+    NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
     PreconditionRequiredError,
@@ -29,6 +30,7 @@ STATUS: list[tuple[type[EngineError], int]] = [
     (DefinitionError, 422),
     (SubmissionError, 422),
     (NotFoundError, 404),
+    (NotAuthenticatedError, 401),
     (ConflictError, 409),
     (PermissionDeniedError, 403),
     (StorageError, 503),
@@ -95,6 +97,7 @@ def register_error_handlers(app: Flask) -> None:
 def _title(status: int) -> str:
     return {
         400: "Bad Request",
+        401: "Unauthorized",
         403: "Forbidden",
         404: "Not Found",
         409: "Conflict",

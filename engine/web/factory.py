@@ -12,9 +12,11 @@ from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog
+from engine.storage.directory import DirectoryStore
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
 from engine.web import api_apps, api_attachments, api_exports, api_records, form_pages, health, pages
+from engine.web.auth import init_auth
 from engine.web.context import Services
 from engine.web.errors import register_error_handlers
 
@@ -31,6 +33,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         JSON_AS_ASCII=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
     )
     if test_config:
         app.config.update(test_config)
@@ -42,7 +45,9 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         apps=AppStore(database),
         records=RecordStore(database, catalog, attachments),
         attachments=attachments,
+        directory=DirectoryStore(database),
     )
+    init_auth(app)
     register_error_handlers(app)
     for blueprint in (
         api_apps.bp,

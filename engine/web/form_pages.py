@@ -24,6 +24,7 @@ from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
 from engine.tracking import record_uuid_of, tracking_token
 from engine.web.api_records import MAX_RECORD_BYTES, _json
+from engine.web.auth import login_redirect, require_signed_in
 from engine.web.context import services
 from engine.web.pages import current_locale
 
@@ -120,8 +121,10 @@ def public_form(app_id: str, form_id: str) -> str:
 
 
 @bp.get("/apps/<app_id>/forms/<form_id>/new")
-def staff_form(app_id: str, form_id: str) -> str:
+def staff_form(app_id: str, form_id: str) -> Any:
     """The desktop entry form for staff (an agent typing in a phoned-in report): every field, one page."""
+    if require_signed_in() is None:
+        return login_redirect()
     with services().database.transaction() as session:
         form = services().records.catalog.current(session, app_id).form(form_id)
     locale = current_locale()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, request
 
 from engine.packages.messages import pick_locale
@@ -54,7 +56,11 @@ def localized(text: object, locale: str) -> str:
 
 
 @bp.get("/")
-def home() -> str:
+def home() -> Any:
+    from engine.web.auth import login_redirect, require_signed_in
+
+    if require_signed_in() is None:
+        return login_redirect()
     locale = current_locale()
     apps = [{**app, "label": localized(app["name"], locale)} for app in services().apps.list_apps()]
     other = "en" if locale == "zh-CN" else "zh-CN"
@@ -62,8 +68,12 @@ def home() -> str:
 
 
 @bp.get("/apps/<app_id>")
-def app_page(app_id: str) -> str:
+def app_page(app_id: str) -> Any:
     """One app: its forms, each with its entry form, public link and QR code, and exports."""
+    from engine.web.auth import login_redirect, require_signed_in
+
+    if require_signed_in() is None:
+        return login_redirect()
     locale = current_locale()
     with services().database.transaction() as session:
         compiled = services().records.catalog.current(session, app_id)

@@ -10,17 +10,18 @@ from urllib.parse import urlencode
 import qrcode
 
 from tests.browser.conftest import screenshot
-from tests.conftest import PROPERTY_APP
+from tests.conftest import PROPERTY_APP, LiveServer
 
 
-def _api(base: str, path: str, body: dict | bytes | None = None) -> dict:
+def _api(base: LiveServer, path: str, body: dict | bytes | None = None) -> dict:
     data = body if isinstance(body, bytes) or body is None else json.dumps(body, ensure_ascii=False).encode()
-    request = urllib.request.Request(f"{base}{path}", data=data, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {base.token}"}
+    request = urllib.request.Request(f"{base}{path}", data=data, headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
 
-def _seed(base: str) -> dict:
+def _seed(base: LiveServer) -> dict:
     _api(base, "/api/v1/apps", PROPERTY_APP.read_bytes())
     forms = "/api/v1/apps/property_repair/forms"
     community = _api(base, f"{forms}/community/records", {"name": "阳光花园"})["id"]

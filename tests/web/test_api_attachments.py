@@ -9,7 +9,7 @@ from PIL import Image
 
 from engine.config import Settings
 from engine.web import create_app
-from tests.conftest import BACKENDS, PG_URL, PROPERTY_APP, PostgresSchema
+from tests.conftest import BACKENDS, PG_URL, PROPERTY_APP, PostgresSchema, admin_token
 
 FIELDS = "/api/v1/apps/property_repair/forms/repair_order/fields"
 PHOTOS = f"{FIELDS}/completion_photos/attachments"
@@ -26,6 +26,7 @@ def api(request, tmp_path_factory) -> Iterator:
     app = create_app(Settings.from_env({"TRELLIS_DATABASE_URL": url, "TRELLIS_INSTANCE_DIR": str(folder)}))
     app.config["TESTING"] = True
     client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_token(app.extensions['trellis'].database)}"
     assert (
         client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json").status_code == 201
     )

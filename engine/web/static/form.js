@@ -9,6 +9,8 @@ const steps = [...form.querySelectorAll(".step")];
 const fieldsById = Object.fromEntries(config.ui.steps.flatMap((s) => s.fields).map((f) => [f.id, f]));
 const idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
 const uploads = {};
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
+const jsonHeaders = { "Content-Type": "application/json", "X-CSRFToken": csrfToken };
 let current = 0;
 
 function fieldBox(id) {
@@ -134,7 +136,7 @@ function schedulePreview() {
   previewTimer = setTimeout(async () => {
     try {
       const response = await fetch(form.dataset.preview, {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(collect()),
+        method: "POST", headers: jsonHeaders, body: JSON.stringify(collect()),
       });
       if (!response.ok) return;
       const preview = await response.json();
@@ -201,7 +203,9 @@ async function upload(input) {
     list.appendChild(item);
     const body = new FormData();
     body.append("file", file);
-    const response = await fetch(form.dataset.upload.replace("__field__", field.id), { method: "POST", body });
+    const response = await fetch(form.dataset.upload.replace("__field__", field.id), {
+      method: "POST", body, headers: { "X-CSRFToken": csrfToken },
+    });
     const answer = await response.json().catch(() => ({}));
     if (response.ok) {
       uploads[field.id].push(answer.id);
@@ -225,7 +229,7 @@ async function submit() {
   try {
     const response = await fetch(form.dataset.submit, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
+      headers: { ...jsonHeaders, "Idempotency-Key": idempotencyKey },
       body: JSON.stringify(collect()),
     });
     const answer = await response.json().catch(() => ({}));
