@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/trellis seed-demo apps/
 	@echo ""
 	@echo "Open http://127.0.0.1:5000/ in a browser (Ctrl-C stops the server)."
-	@echo "Demo logins arrive with user accounts; for now the local admin acts for every request."
+	@echo "Sign in as admin / trellis-demo (the other demo logins are listed above and in the README)."
 	$(BIN)/trellis serve --host 127.0.0.1 --port 5000
 
 test: $(STAMP) browser

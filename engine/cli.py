@@ -194,18 +194,24 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from engine.demo import demo_files, load_demo
+    from engine.demo import demo_files, demo_logins, load_demo
+    from engine.storage.directory import DirectoryStore
     from engine.storage.records import RecordStore
 
     with _opened_store() as (_, store):
         records = RecordStore(store.database)
         for path in demo_files(Path(args.folder)):
-            counts = load_demo(records, path, progress=_show_progress)
+            counts = load_demo(records, path, progress=_show_progress, directory=DirectoryStore(store.database))
             if counts:
                 summary = ", ".join(f"{n} {form}" for form, n in counts.items())
                 print(f"{path}: loaded {summary}")
             else:
                 print(f"{path}: already loaded, nothing to do")
+            logins = demo_logins(path)
+            if logins:
+                print("Demo logins (password for all: " + logins[0][1] + "):")
+                for login, _, roles in logins:
+                    print(f"  {login:<14} {', '.join(roles)}")
     return 0
 
 

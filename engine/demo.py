@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.errors import DefinitionError, Problem
 from engine.principal import SYSTEM
+from engine.storage.directory import DirectoryStore
 from engine.storage.records import RecordStore
 
 
@@ -24,7 +25,10 @@ def demo_files(folder: Path) -> list[Path]:
 
 
 def load_demo(
-    records: RecordStore, path: Path, progress: Callable[[str, int, int], None] | None = None
+    records: RecordStore,
+    path: Path,
+    progress: Callable[[str, int, int], None] | None = None,
+    directory: DirectoryStore | None = None,
 ) -> dict[str, int]:
     """Create the demo records of ``path`` unless its app already has records; counts per form.
 
@@ -50,7 +54,27 @@ def load_demo(
             counts[form_id] = counts.get(form_id, 0) + 1
             if progress is not None and (n + 1 == len(rows) or (n + 1) % 250 == 0):
                 progress(form_id, n + 1, len(rows))
+    people = document.get("users", [])
+    if people and directory is not None:
+        for person in people:
+            directory.create_user(
+                person["login"],
+                document["password"],
+                name=person.get("name"),
+                admin=bool(person.get("admin")),
+                roles=[(app_id, role) for role in person.get("roles", [])],
+                user_id=person["login"],
+                communities=[_resolve(c, keys, "users") for c in person.get("communities", [])],
+                actor="seed-demo",
+            )
+        counts["users"] = len(people)
     return counts
+
+
+def demo_logins(path: Path) -> list[tuple[str, str, list[str]]]:
+    """(login, password, roles) of a demo file's people: what `make run` prints."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return [(p["login"], document["password"], p.get("roles", []) or ["admin"]) for p in document.get("users", [])]
 
 
 def _resolve(value: Any, keys: Mapping[str, int], where: str) -> Any:

@@ -252,7 +252,26 @@ def main() -> None:
                 "comment": rng.choice(["师傅很专业", "来得很快", "还可以", "", "下次早点来"]) or None,
             }
         )
-    document = {"app": "property_repair", "records": records}
+    users = [
+        {"login": "admin", "name": "系统管理员", "admin": True},
+        {"login": "owner01", "name": "王女士(业主)", "roles": ["owner"]},
+        {"login": "agent01", "name": "客服小李", "roles": ["agent"]},
+        {"login": "agent02", "name": "客服小陈", "roles": ["agent"]},
+        {"login": "agent03", "name": "客服小周", "roles": ["agent"]},
+        {"login": "supervisor01", "name": "客服主管赵", "roles": ["agent_supervisor"]},
+        *({"login": w, "name": f"维修工{w[-2:]}", "roles": ["technician"]} for ws in WORKERS.values() for w in ws),
+        {"login": "leader01", "name": "班组长孙", "roles": ["group_leader"]},
+        {"login": "engineer01", "name": "工程主管钱", "roles": ["engineering_head"]},
+        {"login": "finance01", "name": "财务吴", "roles": ["finance"]},
+        {"login": "financehead01", "name": "财务主管郑", "roles": ["finance_head"]},
+        {
+            "login": "manager01",
+            "name": "项目经理冯",
+            "roles": ["project_manager"],
+            "communities": [f"@c{c}" for c in range(len(COMMUNITIES))],
+        },
+    ]
+    document = {"app": "property_repair", "password": "trellis-demo", "users": users, "records": records}
     OUT.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB)")
 

@@ -50,6 +50,7 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # scrypt of a megabyte "password" would be a cheap denial of service
 TOKEN_PREFIX = "trellis"
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at is a hint, not a write per request
+USER_ID = re.compile(r"^[a-z0-9_.-]{1,32}$")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # werkzeug's defaults: ~50 ms and 32 MB per check
 
 _LOGIN = re.compile(r"[a-z0-9][a-z0-9._@+-]{0,99}")
@@ -83,8 +84,17 @@ class DirectoryStore:
         groups: Iterable[str] = (),
         communities: Iterable[int] = (),
         actor: str = "system",
+        user_id: str | None = None,
     ) -> str:
-        """Create an active user and return its id; ``groups`` are names or ids, ``roles`` (app id, role id)."""
+        """Create an active user and return its id; ``groups`` are names or ids, ``roles`` (app id, role id).
+
+        ``user_id`` fixes the id (demo data and migrations from another system refer to people by it);
+        otherwise a random one is chosen.
+        """
+        if user_id is not None and not USER_ID.match(user_id):
+            raise SubmissionError(
+                "a user id is 1 to 32 lower-case letters, digits, '.', '_' or '-'", {"id": ["not a valid user id"]}
+            )
         login = login.strip().lower()
         mobile = _normalize_mobile(mobile) if mobile else None
         name = (name or "").strip() or login
@@ -100,7 +110,7 @@ class DirectoryStore:
                 self._check_roles(session, role_pairs)
                 group_rows = [self._group(session, g) for g in dict.fromkeys(groups)]
                 user = UserRow(
-                    id=uuid.uuid4().hex,
+                    id=user_id or uuid.uuid4().hex,
                     login=login,
                     name=name,
                     mobile=mobile,

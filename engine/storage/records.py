@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import ConflictError, NotAuthenticatedError, NotFoundError, PermissionDeniedError, SubmissionError
 from engine.forms.permissions import FormAccess
-from engine.forms.row_rules import RowRule
+from engine.forms.row_rules import Const, RowRule
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.base import common_message
@@ -70,7 +70,10 @@ class RecordStore:
         another owner's ticket id reveals nothing), field modes where values are read or written.
         """
         access = app.permissions.effective(principal, app.app_id, form.spec.id)
-        if not access.allows(action):
+        allowed = access.allows(action)
+        if allowed and principal.anonymous and action != "create" and access.bound_filter(action) == Const(False):
+            allowed = False  # a public role whose rows need an identity: ask for one instead of showing nothing
+        if not allowed:
             if principal.anonymous:
                 raise NotAuthenticatedError(f"sign in to {action} records of '{form.spec.id}'")
             raise PermissionDeniedError(f"you may not {action} records of '{form.spec.id}'")
