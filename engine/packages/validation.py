@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import DefinitionError, Problem
+from engine.forms.permissions import row_rule_problems
 from engine.packages.expression_checks import expression_problems
 from engine.packages.messages import problem
 from engine.packages.semantics import semantic_problems
@@ -31,6 +32,8 @@ def package_problems(document: Any) -> list[Problem]:
         found = semantic_problems(document)
     if not found:
         found = expression_problems(document)
+    if not found:
+        found = row_rule_problems(document)
     if len(found) > MAX_PROBLEMS:
         rest = len(found) - MAX_PROBLEMS
         found = [*found[:MAX_PROBLEMS], problem("", "package.too_many_problems", count=rest)]
