@@ -64,10 +64,11 @@ def field_ui(field: FieldSpec, locale: str) -> dict[str, Any]:
         "help": localized(field.help, locale) if field.help else "",
         "placeholder": localized(field.placeholder, locale) if field.placeholder else "",
         "required": field.required,
-        "read_only": field.read_only or kind.computed,
+        # a location is captured by the phone's check-in, not typed: shown, never edited in a form
+        "read_only": field.read_only or kind.computed or field.type == "location",
         "dynamic": bool(field.visible_when or field.required_when),
         "visible": field.visible_when is None,
-        "input": INPUT_KINDS.get(field.type, field.type),
+        "input": INPUT_KINDS.get(field.type, "text"),
         "default": field.default,
         "messages": _messages(field, locale),
     }

@@ -20,6 +20,7 @@ UI_TEXT = {
         "export": "导出",
         "history": "版本记录",
         "switch": "English",
+        "logout": "退出",
         "forms": "表单",
         "new": "新建记录",
         "public": "公开链接",
@@ -34,6 +35,7 @@ UI_TEXT = {
         "export": "Export",
         "history": "Versions",
         "switch": "中文",
+        "logout": "Sign out",
         "forms": "Forms",
         "new": "New record",
         "public": "Public link",
@@ -64,7 +66,7 @@ def home() -> Any:
     locale = current_locale()
     apps = [{**app, "label": localized(app["name"], locale)} for app in services().apps.list_apps()]
     other = "en" if locale == "zh-CN" else "zh-CN"
-    return render_template("home.html", t=UI_TEXT[locale], locale=locale, other=other, apps=apps)
+    return render_template("home.html", t=UI_TEXT[locale], locale=locale, other=other, apps=apps, user=_user_name())
 
 
 @bp.get("/apps/<app_id>")
@@ -84,5 +86,19 @@ def app_page(app_id: str) -> Any:
     other = "en" if locale == "zh-CN" else "zh-CN"
     title = localized(compiled.document["name"], locale)
     return render_template(
-        "app.html", t=UI_TEXT[locale], locale=locale, other=other, app_id=app_id, title=title, forms=forms
+        "app.html",
+        t=UI_TEXT[locale],
+        locale=locale,
+        other=other,
+        app_id=app_id,
+        title=title,
+        forms=forms,
+        user=_user_name(),
     )
+
+
+def _user_name() -> str:
+    from engine.web.auth import current_principal
+
+    principal = current_principal()
+    return principal.name or principal.id
