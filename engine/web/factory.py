@@ -15,7 +15,7 @@ from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
-from engine.web import api_apps, api_attachments, api_exports, api_records, form_pages, health, pages
+from engine.web import api_apps, api_attachments, api_directory, api_exports, api_records, form_pages, health, pages
 from engine.web.auth import init_auth
 from engine.web.context import Services
 from engine.web.errors import register_error_handlers
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         api_records.bp,
         api_exports.bp,
         api_attachments.bp,
+        api_directory.bp,
         form_pages.bp,
         health.bp,
         pages.bp,
