@@ -44,7 +44,16 @@ ROLES = [role["id"] for role in DOCUMENT["roles"]]
 FORMS = [form["id"] for form in DOCUMENT["forms"]]
 REPAIR_ORDER = FormSpec.from_definition(APP, next(f for f in DOCUMENT["forms"] if f["id"] == "repair_order"))
 FORM_SPECS = {form["id"]: FormSpec.from_definition(APP, form) for form in DOCUMENT["forms"]}
-OWNER_HIDDEN = {"accepted_by", "dispatch_group", "parts_used", "reopen_count", "check_in_location"}
+OWNER_HIDDEN = {
+    "accepted_by",
+    "dispatch_group",
+    "group_leader",
+    "parts_used",
+    "total_cost",
+    "chargeable",
+    "reopen_count",
+    "check_in_location",
+}
 
 
 def person(*roles: str, **extra: Any) -> Principal:
@@ -59,14 +68,71 @@ def access(principal: Principal, form: str = "repair_order") -> Any:
 
 ALLOWED = {
     ("owner", "repair_order"): {"create", "read"},
-    ("owner", "kb_article"): {"read"},
     ("agent", "repair_order"): {"create", "read", "update"},
-    ("agent", "kb_article"): {"create", "read", "update"},
+    ("agent_supervisor", "repair_order"): {"create", "read", "update", "export"},
     ("technician", "repair_order"): {"read", "update"},
-    ("group_leader", "repair_order"): {"read"},
+    ("group_leader", "repair_order"): {"read", "update"},
+    ("engineering_head", "repair_order"): {"read", "export"},
     ("project_manager", "repair_order"): {"read", "export"},
     ("finance", "repair_order"): {"read", "export"},
+    ("finance_head", "repair_order"): {"read", "export"},
     ("admin", "repair_order"): set(ACTIONS),
+    ("owner", "kb_article"): {"read"},
+    ("agent", "kb_article"): {"create", "read", "update"},
+    ("agent_supervisor", "kb_article"): {"create", "read", "update", "delete"},
+    ("agent", "community"): {"read"},
+    ("agent", "building"): {"read"},
+    ("agent", "room"): {"read"},
+    ("agent", "repair_group"): {"read"},
+    ("agent", "spare_part"): {"read"},
+    ("agent_supervisor", "community"): {"read"},
+    ("agent_supervisor", "building"): {"read"},
+    ("agent_supervisor", "room"): {"read"},
+    ("agent_supervisor", "repair_group"): {"read"},
+    ("agent_supervisor", "spare_part"): {"read"},
+    ("technician", "community"): {"read"},
+    ("technician", "building"): {"read"},
+    ("technician", "room"): {"read"},
+    ("technician", "repair_group"): {"read"},
+    ("technician", "spare_part"): {"read"},
+    ("group_leader", "community"): {"read"},
+    ("group_leader", "building"): {"read"},
+    ("group_leader", "room"): {"read"},
+    ("group_leader", "repair_group"): {"read"},
+    ("group_leader", "spare_part"): {"read"},
+    ("engineering_head", "community"): {"read"},
+    ("engineering_head", "building"): {"read"},
+    ("engineering_head", "room"): {"read"},
+    ("engineering_head", "repair_group"): {"read"},
+    ("engineering_head", "spare_part"): {"read"},
+    ("finance", "community"): {"read"},
+    ("finance", "building"): {"read"},
+    ("finance", "room"): {"read"},
+    ("finance", "repair_group"): {"read"},
+    ("finance", "spare_part"): {"read"},
+    ("finance_head", "community"): {"read"},
+    ("finance_head", "building"): {"read"},
+    ("finance_head", "room"): {"read"},
+    ("finance_head", "repair_group"): {"read"},
+    ("finance_head", "spare_part"): {"read"},
+    ("project_manager", "community"): {"read"},
+    ("project_manager", "building"): {"read"},
+    ("project_manager", "room"): {"read"},
+    ("project_manager", "repair_group"): {"read"},
+    ("project_manager", "spare_part"): {"read"},
+    ("admin", "community"): set(ACTIONS),
+    ("admin", "building"): set(ACTIONS),
+    ("admin", "room"): set(ACTIONS),
+    ("admin", "repair_group"): set(ACTIONS),
+    ("admin", "spare_part"): set(ACTIONS),
+    ("admin", "kb_article"): set(ACTIONS),
+    ("owner", "room"): {"read"},
+    ("technician", "kb_article"): {"read"},
+    ("group_leader", "kb_article"): {"read"},
+    ("engineering_head", "kb_article"): {"read"},
+    ("finance", "kb_article"): {"read"},
+    ("finance_head", "kb_article"): {"read"},
+    ("project_manager", "kb_article"): {"read"},
 }
 
 
@@ -129,25 +195,30 @@ def test_permissions_of_another_app_are_refused():
 FIELD_MATRIX = [
     ("owner", "accepted_by", "hidden"),
     ("owner", "dispatch_group", "hidden"),
+    ("owner", "group_leader", "hidden"),
     ("owner", "parts_used", "hidden"),
+    ("owner", "total_cost", "hidden"),
+    ("owner", "chargeable", "hidden"),
     ("owner", "reopen_count", "hidden"),
     ("owner", "check_in_location", "hidden"),
     ("owner", "description", "editable"),
-    ("owner", "total_cost", "editable"),
     ("agent", "parts_used", "editable"),
     ("agent", "accepted_by", "editable"),
+    ("agent", "total_cost", "read_only"),
     ("technician", "chargeable", "read_only"),
+    ("technician", "phone", "read_only"),
     ("technician", "result", "editable"),
     ("technician", "parts_used", "editable"),
-    ("group_leader", "result", "read_only"),
-    ("group_leader", "parts_used", "read_only"),
+    ("group_leader", "result", "editable"),
+    ("group_leader", "rating", "read_only"),
     ("project_manager", "total_cost", "read_only"),
     ("finance", "total_cost", "read_only"),
     ("finance", "parts_used", "read_only"),
+    ("finance", "phone", "hidden"),
     ("admin", "chargeable", "editable"),
-    ("agent_supervisor", "description", "hidden"),
-    ("engineering_head", "total_cost", "hidden"),
-    ("finance_head", "total_cost", "hidden"),
+    ("agent_supervisor", "description", "editable"),
+    ("engineering_head", "total_cost", "read_only"),
+    ("finance_head", "total_cost", "read_only"),
 ]
 
 
@@ -177,14 +248,15 @@ ROW_CASES = [
     ("technician", {}, {"worker": "u1", "created_by": "u7"}, True),
     ("technician", {}, {"worker": "u2", "created_by": "u1"}, False),
     ("technician", {}, {"worker": None}, False),
-    ("group_leader", {"groups": frozenset({"g1", "g0"})}, {"dispatch_group": "g1"}, True),
-    ("group_leader", {"groups": frozenset({"g1"})}, {"dispatch_group": "g2"}, False),
-    ("group_leader", {}, {"dispatch_group": "g1"}, False),
+    ("group_leader", {}, {"group_leader": "u1"}, True),
+    ("group_leader", {}, {"group_leader": "u2"}, False),
+    ("group_leader", {}, {"group_leader": None}, False),
     ("project_manager", {"communities": frozenset({1, 2})}, {"community": 2}, True),
     ("project_manager", {"communities": frozenset({1, 2})}, {"community": 3}, False),
     ("project_manager", {"communities": frozenset({1})}, {"community": None}, False),
     ("agent", {}, {"created_by": "u2", "worker": None}, True),
-    ("finance", {}, {"community": 3}, True),
+    ("finance", {}, {"chargeable": True}, True),
+    ("finance", {}, {"chargeable": False}, False),
 ]
 
 
@@ -208,7 +280,7 @@ def test_owners_read_only_published_articles(published, expected):
 def test_row_filters_are_the_written_rules():
     assert access(person("owner")).row_filter == Eq("created_by", USER_ID)
     assert access(person("technician")).row_filter == Eq("worker", USER_ID)
-    assert access(person("group_leader")).row_filter == In("dispatch_group", USER_GROUPS)
+    assert access(person("group_leader")).row_filter == Eq("group_leader", USER_ID)
     assert access(person("project_manager")).row_filter == In("community", USER_COMMUNITIES)
     assert access(person("agent")).row_filter is None
 
@@ -224,19 +296,19 @@ def test_bound_filters_carry_the_principals_values():
 
 
 def test_grants_of_several_roles_join_their_rows_with_or():
-    both = person("technician", "group_leader", groups=frozenset({"g1"}))
+    both = person("technician", "group_leader")
     result = access(both)
-    assert result.row_filter == Or((Eq("worker", USER_ID), In("dispatch_group", USER_GROUPS)))
-    assert result.allows("read", {"worker": "u1", "dispatch_group": "g2"})
-    assert result.allows("read", {"worker": "u2", "dispatch_group": "g1"})
-    assert not result.allows("read", {"worker": "u2", "dispatch_group": "g2"})
+    assert result.row_filter == Or((Eq("worker", USER_ID), Eq("group_leader", USER_ID)))
+    assert result.allows("read", {"worker": "u1", "group_leader": "u9"})
+    assert result.allows("read", {"worker": "u2", "group_leader": "u1"})
+    assert not result.allows("read", {"worker": "u2", "group_leader": "u2"})
 
 
 def test_each_action_keeps_the_rows_of_the_grants_giving_it():
-    both = person("technician", "group_leader", groups=frozenset({"g1"}))
+    both = person("technician", "finance")
     result = access(both)
     assert result.rows_for("update") == Eq("worker", USER_ID)
-    assert not result.allows("update", {"worker": "u2", "dispatch_group": "g1"})
+    assert not result.allows("update", {"worker": "u2", "chargeable": True})
     assert result.rows_for("delete") == Const(False)
 
 
@@ -248,7 +320,7 @@ def test_a_grant_without_rows_opens_every_row():
 
 def test_the_most_generous_field_mode_wins_across_roles():
     assert access(person("owner", "agent")).field_mode("parts_used") == "editable"
-    assert access(person("owner", "group_leader")).field_mode("parts_used") == "read_only"
+    assert access(person("owner", "finance")).field_mode("parts_used") == "read_only"
     assert access(person("technician", "agent")).field_mode("chargeable") == "editable"
 
 
@@ -292,7 +364,7 @@ def test_rows_showing_a_field_are_the_rows_of_the_grants_that_do_not_hide_it():
     assert access(person("owner", "technician")).rows_showing("parts_used") == Eq("worker", USER_ID)
     assert access(person("owner")).rows_showing("parts_used") == Const(False)
     assert access(person("owner")).rows_showing("description") == Eq("created_by", USER_ID)
-    assert access(person("owner", "finance")).rows_showing("parts_used") is None
+    assert access(person("owner", "agent")).rows_showing("parts_used") is None
 
 
 # --- API tokens ------------------------------------------------------------------------------
@@ -460,6 +532,8 @@ records = st.fixed_dictionaries(
         "created_by": st.sampled_from(["u1", "u2", None]),
         "worker": st.sampled_from(["u1", "u2", None]),
         "dispatch_group": st.sampled_from(["g1", "g2", None]),
+        "group_leader": st.sampled_from(["u1", "u2", None]),
+        "chargeable": st.sampled_from([True, False, None]),
         "community": st.sampled_from([1, 2, None]),
         "published": st.sampled_from([True, False, None]),
     }

@@ -39,6 +39,7 @@ ORDER_HEADERS_ZH = [
     "驳回原因",
     "派单班组",
     "维修工",
+    "班组长",
     "到场签到时间",
     "签到位置",
     "处理结果",
@@ -126,7 +127,7 @@ def test_csv_shows_what_people_read_under_chinese_headers(exports, records, orde
     assert lines[0].split(",") == ORDER_HEADERS_ZH
     assert lines[1:] == [
         f'{order["id"]},{order["data"]["order_no"]},"\'=HYPERLINK(""http://evil"")",13812345678,阳光花园,,1201,'
-        f'水电,一般,"厨房水管漏水\n请尽快",2,{created},2099-03-01 09:30,,,,,,杭州市西湖区,,角阀×2; 生料带×3,'
+        f'水电,一般,"厨房水管漏水\n请尽快",2,{created},2099-03-01 09:30,,,,,,,杭州市西湖区,,角阀×2; 生料带×3,'
         f"77.00,是,,,,,0,,{created},admin,{created}",
         "",
     ]
