@@ -15,7 +15,7 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -182,16 +182,28 @@ class _Encoded:
 
 
 class AttachmentStore:
-    def __init__(self, database: Database, upload_dir: Path, catalog: AppCatalog | None = None):
+    def __init__(
+        self,
+        database: Database,
+        upload_dir: Path,
+        catalog: AppCatalog | None = None,
+        record_reader: Callable[[Principal, str, str, int, str], bool] | None = None,
+    ):
         self.database = database
+        self.record_reader = record_reader  # "may this principal read this field of this record?"
         self.root = Path(upload_dir).resolve()
         self.catalog = catalog or AppCatalog()
 
     # -- permission: the one place (the permissions issue extends it to "may read the record") ---
     def _may_read(self, principal: Principal, row: AttachmentRow) -> bool:
+        """Admins; the uploader until a record claims the file; then whoever may read that field of that record."""
         if principal.is_admin:
             return True
-        return row.record_id is None and row.created_by == principal.id
+        if row.record_id is None:
+            return row.created_by == principal.id
+        return self.record_reader is not None and self.record_reader(
+            principal, row.app_id, row.form_id, row.record_id, row.field_id
+        )
 
     # -- upload --------------------------------------------------------------------------------
     def rules(self, app_id: str, form_id: str, field_id: str) -> UploadRules:

@@ -119,6 +119,14 @@ class RecordStore:
             rows, next_cursor = run_list(session, form, query, access.bound_filter("read"))
             return {"items": self._document(session, form, rows, access), "next_cursor": next_cursor}
 
+    def may_read_field(self, principal: Principal, app_id: str, form_id: str, record_id: int, field_id: str) -> bool:
+        """Whether this principal may see this field of this record (attachment downloads ask this)."""
+        try:
+            record = self.get(principal, app_id, form_id, record_id)
+        except (NotFoundError, PermissionDeniedError, NotAuthenticatedError):
+            return False
+        return field_id in record["data"]
+
     def get_by_uuid(self, app_id: str, form_id: str, record_uuid: str) -> dict[str, Any] | None:
         """A record by its uuid, for a caller that proved its right to it (a tracking link)."""
         with self.database.transaction() as session:

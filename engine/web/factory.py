@@ -39,11 +39,13 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         app.config.update(test_config)
     catalog = AppCatalog()
     attachments = AttachmentStore(database, settings.upload_dir, catalog)
+    records = RecordStore(database, catalog, attachments)
+    attachments.record_reader = records.may_read_field
     app.extensions["trellis"] = Services(
         settings=settings,
         database=database,
         apps=AppStore(database),
-        records=RecordStore(database, catalog, attachments),
+        records=records,
         attachments=attachments,
         directory=DirectoryStore(database),
     )

@@ -77,3 +77,25 @@ def test_an_upload_for_another_field_is_refused_and_nothing_is_stored(api):
 
     assert response.status_code == 422
     assert api.get(f"{BASE}/repair_order/records").json["items"] == []
+
+
+def test_a_linked_photo_is_readable_by_whoever_may_read_that_field_of_that_record(api, app):
+    from engine.storage.directory import DirectoryStore
+
+    directory = DirectoryStore(app.extensions["trellis"].database)
+    for login in ("worker01", "worker02"):
+        directory.create_user(login, "worker-pass", roles=[("property_repair", "technician")], user_id=login)
+    photo = _upload(api)
+    api.post(f"{BASE}/repair_order/records", json=_order(api, media=[photo], worker="worker01"))
+
+    def download(login: str) -> int:
+        token, _ = directory.create_token(login, "t", ["app:property_repair:read"])
+        response = app.test_client().get(f"/api/v1/attachments/{photo}", headers={"Authorization": f"Bearer {token}"})
+        status = response.status_code
+        response.close()
+        return status
+
+    assert (download("worker01"), download("worker02")) == (200, 404)
+    anonymous = app.test_client().get(f"/api/v1/attachments/{photo}")
+    assert anonymous.status_code == 404
+    anonymous.close()
