@@ -9,6 +9,7 @@ belongs to the web layer), tokens as a sha256 of 256 random bits.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -16,12 +17,12 @@ import re
 import secrets
 import string
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,6 +53,8 @@ TOKEN_PREFIX = "trellis"
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at is a hint, not a write per request
 USER_ID = re.compile(r"^[a-z0-9_.-]{1,32}$")
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1  # werkzeug's defaults: ~50 ms and 32 MB per check
+MAX_PAGE = 200
+EDITABLE = ("name", "mobile", "email", "locale", "on_duty", "active", "password", "roles")
 
 _LOGIN = re.compile(r"[a-z0-9][a-z0-9._@+-]{0,99}")
 _MOBILE = re.compile(r"\+?[0-9]{5,19}")
@@ -415,6 +418,198 @@ class DirectoryStore:
                 row.revoked_at = self._clock()
                 _audit(session, actor, "token.revoke", "token", row.id, {"name": row.name})
 
+    # reading and editing (the administration API)
+
+    def list_users(self, query: str = "", limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+        """A page of users ordered by login, matching ``query`` in login, name, mobile or email.
+
+        ``cursor`` is the ``next_cursor`` of the previous page (keyset on the login, so pages do not
+        shift when someone is added meanwhile).
+        """
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise SubmissionError(f"limit must be 1 to {MAX_PAGE}", {"limit": [f"1 to {MAX_PAGE}"]})
+        statement = select(UserRow).order_by(UserRow.login).limit(limit + 1)
+        text = query.strip().lower()[:200]
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            statement = statement.where(
+                or_(
+                    func.lower(UserRow.login).like(pattern, escape="\\"),
+                    func.lower(UserRow.name).like(pattern, escape="\\"),
+                    func.lower(UserRow.mobile).like(pattern, escape="\\"),
+                    func.lower(UserRow.email).like(pattern, escape="\\"),
+                )
+            )
+        if cursor:
+            statement = statement.where(UserRow.login > _decode_cursor(cursor))
+        with self.database.transaction() as session:
+            rows = list(session.scalars(statement))
+            more = len(rows) > limit
+            rows = rows[:limit]
+            items = self._describe_users(session, rows)
+        next_cursor = _encode_cursor(rows[-1].login) if more and rows else None
+        return {"items": items, "next_cursor": next_cursor}
+
+    def get_user(self, ref: str) -> dict[str, Any]:
+        """One user (``ref`` is an id or login) as the administration API shows it; never the password hash."""
+        with self.database.transaction() as session:
+            return self._describe_users(session, [self._user(session, ref)])[0]
+
+    def update_user(self, ref: str, changes: Mapping[str, Any], *, actor: str = "system") -> dict[str, Any]:
+        """Apply an administrator's edit in one transaction: all of it, or (on any error) none of it.
+
+        ``changes`` may hold name, mobile, email, locale, on_duty, active, password and
+        roles ``{"add": ["app:role"], "remove": [...]}``; anything else is refused.
+        """
+        if not isinstance(changes, Mapping):
+            raise SubmissionError("send the changes as a JSON object", {"_body": ["a JSON object"]})
+        unknown = sorted(set(changes) - set(EDITABLE))
+        if unknown:
+            field = unknown[0]
+            message = f"'{field}' cannot be changed here{suggest(field, EDITABLE)}"
+            raise SubmissionError(message, {field: [f"not one of {', '.join(EDITABLE)}"]})
+        problems = _change_problems(changes)
+        if problems:
+            detail = "; ".join(f"{key}: {messages[0]}" for key, messages in problems.items())
+            raise SubmissionError(f"the user was not changed: {detail}", problems)
+        add = [_role_pair(r) for r in changes.get("roles", {}).get("add", [])]
+        remove = [_role_pair(r) for r in changes.get("roles", {}).get("remove", [])]
+        try:
+            with self.database.transaction() as session:
+                row = self._user(session, ref)
+                self._check_roles(session, add)
+                profile: dict[str, Any] = {}
+                for key in ("name", "mobile", "email", "locale"):
+                    if key not in changes:
+                        continue
+                    value = changes[key]
+                    if key == "mobile":
+                        value = _normalize_mobile(value) if value else None
+                        taken = session.scalar(select(UserRow.id).where(UserRow.mobile == value, UserRow.id != row.id))
+                        if value and taken is not None:
+                            raise ConflictError(f"the mobile number {value} already belongs to another user")
+                    elif key == "email":
+                        value = value or None
+                    elif key == "name":
+                        value = value.strip() or row.login
+                    if getattr(row, key) != value:
+                        setattr(row, key, value)
+                        profile[key] = value
+                if profile:
+                    _audit(session, actor, "user.update", "user", row.id, {"login": row.login, **profile})
+                if "password" in changes:
+                    row.password_hash = hash_password(changes["password"])
+                    row.failed_logins = 0
+                    row.locked_until = None
+                    _audit(session, actor, "user.password_set", "user", row.id, {"login": row.login})
+                if "on_duty" in changes and row.on_duty != changes["on_duty"]:
+                    row.on_duty = changes["on_duty"]
+                    details = {"login": row.login, "on_duty": row.on_duty}
+                    _audit(session, actor, "user.on_duty", "user", row.id, details)
+                if "active" in changes and row.active != changes["active"]:
+                    row.active = changes["active"]
+                    action = "user.reactivate" if row.active else "user.deactivate"
+                    _audit(session, actor, action, "user", row.id, {"login": row.login})
+                for app_id, role in sorted(set(add)):
+                    if session.get(UserRoleRow, (row.id, app_id, role)) is None:
+                        session.add(UserRoleRow(user_id=row.id, app_id=app_id, role=role))
+                        details = {"app_id": app_id, "role": role}
+                        _audit(session, actor, "user.role_grant", "user", row.id, details)
+                for app_id, role in sorted(set(remove)):
+                    held = session.get(UserRoleRow, (row.id, app_id, role))
+                    if held is not None:
+                        session.delete(held)
+                        details = {"app_id": app_id, "role": role}
+                        _audit(session, actor, "user.role_revoke", "user", row.id, details)
+                session.flush()
+                return self._describe_users(session, [row])[0]
+        except IntegrityError:
+            raise ConflictError("the mobile number was taken at the same moment; try again") from None
+
+    def list_groups(self) -> list[dict[str, Any]]:
+        """Every group, depth first (a parent before its children, siblings by name), with ``depth``."""
+        with self.database.transaction() as session:
+            groups = list(session.scalars(select(GroupRow).order_by(GroupRow.name)))
+            people = {
+                row.id: row for row in session.execute(select(UserRow.id, UserRow.login, UserRow.name, UserRow.active))
+            }
+            members: dict[str, list[dict[str, Any]]] = {}
+            for group_id, user_id in session.execute(
+                select(GroupMemberRow.group_id, GroupMemberRow.user_id).order_by(GroupMemberRow.user_id)
+            ):
+                members.setdefault(group_id, []).append(_person(people[user_id]))
+        known = {g.id for g in groups}
+        children: dict[str | None, list[GroupRow]] = {}
+        for group in groups:
+            parent = group.parent_id if group.parent_id in known else None
+            children.setdefault(parent, []).append(group)
+        ordered: list[dict[str, Any]] = []
+        seen: set[str] = set()
+
+        def visit(parent: str | None, depth: int) -> None:
+            for group in children.get(parent, []):
+                if group.id in seen:  # the tree has no cycles; stay safe anyway
+                    continue
+                seen.add(group.id)
+                leader = people.get(group.leader_id) if group.leader_id else None
+                ordered.append(
+                    {
+                        "id": group.id,
+                        "name": group.name,
+                        "parent": group.parent_id,
+                        "depth": depth,
+                        "leader": _person(leader) if leader is not None else None,
+                        "members": sorted(members.get(group.id, []), key=lambda m: m["login"]),
+                    }
+                )
+                visit(group.id, depth + 1)
+
+        visit(None, 0)
+        return ordered
+
+    def _describe_users(self, session: Session, rows: list[UserRow]) -> list[dict[str, Any]]:
+        ids = [row.id for row in rows]
+        roles: dict[str, list[str]] = {}
+        groups: dict[str, list[str]] = {}
+        communities: dict[str, list[int]] = {}
+        if ids:
+            for user_id, app_id, role in session.execute(
+                select(UserRoleRow.user_id, UserRoleRow.app_id, UserRoleRow.role)
+                .where(UserRoleRow.user_id.in_(ids))
+                .order_by(UserRoleRow.app_id, UserRoleRow.role)
+            ):
+                roles.setdefault(user_id, []).append(f"{app_id}:{role}")
+            for user_id, name in session.execute(
+                select(GroupMemberRow.user_id, GroupRow.name)
+                .join(GroupRow, GroupRow.id == GroupMemberRow.group_id)
+                .where(GroupMemberRow.user_id.in_(ids))
+                .order_by(GroupRow.name)
+            ):
+                groups.setdefault(user_id, []).append(name)
+            for user_id, community in session.execute(
+                select(UserCommunityRow.user_id, UserCommunityRow.community_id)
+                .where(UserCommunityRow.user_id.in_(ids))
+                .order_by(UserCommunityRow.community_id)
+            ):
+                communities.setdefault(user_id, []).append(community)
+        return [
+            {
+                "id": row.id,
+                "login": row.login,
+                "name": row.name,
+                "mobile": row.mobile,
+                "email": row.email,
+                "active": row.active,
+                "is_admin": row.is_admin,
+                "on_duty": row.on_duty,
+                "locale": row.locale,
+                "roles": roles.get(row.id, []),
+                "groups": groups.get(row.id, []),
+                "communities": communities.get(row.id, []),
+            }
+            for row in rows
+        ]
+
     # lookups and checks
 
     @staticmethod
@@ -571,3 +766,63 @@ def _audit(session: Session, actor: str, action: str, subject_type: str, subject
         AuditEventRow(actor=actor, action=action, subject_type=subject_type, subject_id=subject_id, details=details)
     )
     session.flush()
+
+
+def _person(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "login": row.login, "name": row.name, "active": row.active}
+
+
+def _encode_cursor(login: str) -> str:
+    return base64.urlsafe_b64encode(login.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        return base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise SubmissionError(
+            "the cursor is not one this server gave out; start again without it", {"cursor": ["not a valid cursor"]}
+        ) from None
+
+
+def _role_pair(text: str) -> tuple[str, str]:
+    app_id, _, role = text.partition(":")
+    return app_id, role
+
+
+def _change_problems(changes: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Types and shapes of an edit; existence (roles, a taken mobile) is checked against the database."""
+    problems: dict[str, list[str]] = {}
+    for key in ("name", "locale", "password"):
+        if key in changes and not isinstance(changes[key], str):
+            problems[key] = ["must be text"]
+    for key in ("mobile", "email"):
+        if key in changes and changes[key] is not None and not isinstance(changes[key], str):
+            problems[key] = ["must be text or null"]
+    for key in ("on_duty", "active"):
+        if key in changes and not isinstance(changes[key], bool):
+            problems[key] = ["must be true or false"]
+    if "roles" in changes:
+        roles = changes["roles"]
+        if (
+            not isinstance(roles, Mapping)
+            or set(roles) - {"add", "remove"}
+            or not all(isinstance(v, list) and all(isinstance(r, str) for r in v) for v in roles.values())
+        ):
+            problems["roles"] = ['write {"add": ["APP:ROLE", ...], "remove": [...]}']
+        else:
+            bad = [r for v in roles.values() for r in v if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}:[a-z0-9_]+", r)]
+            if bad:
+                problems["roles"] = [f"'{bad[0]}' is not APP:ROLE (like property_repair:technician)"]
+    if problems:
+        return problems
+    mobile = _normalize_mobile(changes["mobile"]) if changes.get("mobile") else None
+    found = _user_problems(
+        "placeholder",
+        changes.get("password", "x" * MIN_PASSWORD_LENGTH),
+        (changes.get("name") or "").strip(),
+        mobile,
+        changes.get("email") or None,
+        changes.get("locale", LOCALES[0]),
+    )
+    return {key: found[key] for key in found if key in changes}

@@ -151,15 +151,30 @@ class RecordStore:
             session.execute(update(table).where(table.c.id == record_id).values(created_at=moment, updated_at=moment))
 
     def titles(
-        self, app_id: str, form_id: str, query: str, *, limit: int = 20, record_id: int | None = None
+        self,
+        principal: Principal,
+        app_id: str,
+        form_id: str,
+        query: str,
+        *,
+        limit: int = 20,
+        record_id: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Ids and titles of records whose title contains ``query``: all a picker needs to show."""
+        """Ids and titles of the records this principal may read whose title contains ``query``:
+        all a picker needs to show (a hidden title field shows the id instead)."""
         with self.database.transaction() as session:
-            form = self.catalog.current(session, app_id).form(form_id)
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            access = self.authorize(principal, "read", app, form)
             table = form.table
             title = form.spec.title_field
+            if title and access.field_mode(title) == "hidden":
+                title = None
             column = table.c[title] if title and title in table.c else table.c.id
             statement = select(table.c.id, column.label("title")).where(table.c.deleted_at.is_(None))
+            visible = access.bound_filter("read")
+            if visible is not None:
+                statement = statement.where(rule_sql(table, visible))
             if record_id is not None:
                 statement = statement.where(table.c.id == record_id)
             elif query and title:

@@ -1,7 +1,263 @@
-"""Directory administration API: people, groups, roles and the audit log (administrators only)."""
+"""Directory administration API: people, groups, roles and the audit log (administrators only).
+
+Every route asks ``require_admin()`` first, so a stranger learns nothing (401) and a signed-in
+non-administrator is refused (403) before any lookup. Bodies are checked for shape here; the
+directory store checks meaning (taken logins, unknown roles with a did-you-mean) and audits.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import secrets
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, json, request
+
+from engine.errors import EngineError, SubmissionError
+from engine.packages import parse_json
+from engine.storage.audit import AuditLog
+from engine.storage.user_import import MAX_BYTES as MAX_IMPORT_BYTES
+from engine.storage.user_import import UserImport
+from engine.web.api_records import locale
+from engine.web.auth import require_admin
+from engine.web.context import services
 
 bp = Blueprint("api_directory", __name__, url_prefix="/api/v1")
+MAX_BODY_BYTES = 64 * 1024
+NEW_USER_FIELDS = (
+    "login",
+    "password",
+    "name",
+    "mobile",
+    "email",
+    "locale",
+    "admin",
+    "roles",
+    "groups",
+    "communities",
+    "id",
+)
+
+
+def _json(body: object, status: int = 200, **headers: str) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    response.headers.update(headers)
+    return response
+
+
+def _actor() -> str:
+    return f"user:{require_admin().id}"
+
+
+def _object() -> dict[str, Any]:
+    try:
+        body = parse_json(request.get_data(cache=False), max_bytes=MAX_BODY_BYTES)
+    except EngineError as exc:
+        raise SubmissionError(exc.message, {"_body": [exc.message]}) from None
+    if not isinstance(body, dict):
+        raise SubmissionError("send a JSON object", {"_body": ["a JSON object"]})
+    return body
+
+
+def _limit(default: int, maximum: int) -> int:
+    raw = request.args.get("limit")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise SubmissionError(f"limit must be a whole number from 1 to {maximum}", {"limit": [f"1 to {maximum}"]})
+    return int(raw)
+
+
+def _text(body: dict[str, Any], key: str, problems: dict[str, list[str]], *, required: bool = False) -> Any:
+    value = body.get(key)
+    if value is None:
+        if required:
+            problems[key] = ["required"]
+        return None
+    if not isinstance(value, str):
+        problems[key] = ["must be text"]
+        return None
+    return value
+
+
+def _texts(body: dict[str, Any], key: str, problems: dict[str, list[str]]) -> list[str]:
+    value = body.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > 200:
+        problems[key] = ["must be a list of text"]
+        return []
+    return value
+
+
+# people
+
+
+@bp.get("/users")
+def list_users() -> Response:
+    require_admin()
+    query = request.args.get("q", "")
+    page = services().directory.list_users(query, limit=_limit(50, 200), cursor=request.args.get("cursor"))
+    return _json(page)
+
+
+@bp.post("/users")
+def create_user() -> Response:
+    """Create a user; without a ``password`` one is generated and returned this once."""
+    actor = _actor()
+    body = _object()
+    problems: dict[str, list[str]] = {}
+    unknown = sorted(set(body) - set(NEW_USER_FIELDS))
+    for key in unknown:
+        problems[key] = [f"not one of {', '.join(NEW_USER_FIELDS)}"]
+    login = _text(body, "login", problems, required=True)
+    password = _text(body, "password", problems)
+    texts = {key: _text(body, key, problems) for key in ("name", "mobile", "email", "id")}
+    user_locale = _text(body, "locale", problems) or "zh-CN"
+    admin = body.get("admin", False)
+    if not isinstance(admin, bool):
+        problems["admin"] = ["must be true or false"]
+    roles = _texts(body, "roles", problems)
+    pairs = []
+    for role in roles:
+        app_id, sep, role_id = role.partition(":")
+        if not sep or not app_id or not role_id:
+            problems["roles"] = [f"'{role[:60]}' is not APP:ROLE (like property_repair:technician)"]
+        pairs.append((app_id, role_id))
+    groups = _texts(body, "groups", problems)
+    communities = body.get("communities", [])
+    if not isinstance(communities, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) and 0 < c < 2**31 for c in communities
+    ):
+        problems["communities"] = ["must be a list of community record ids"]
+    if problems:
+        detail = "; ".join(f"{key}: {messages[0]}" for key, messages in problems.items())
+        raise SubmissionError(f"the user was not created: {detail}", problems)
+    generated = password is None
+    if generated:
+        password = secrets.token_urlsafe(9)
+    directory = services().directory
+    user_id = directory.create_user(
+        login,
+        password,
+        name=texts["name"],
+        mobile=texts["mobile"],
+        email=texts["email"],
+        locale=user_locale,
+        admin=admin,
+        roles=pairs,
+        groups=groups,
+        communities=communities,
+        actor=actor,
+        user_id=texts["id"],
+    )
+    user = directory.get_user(user_id)
+    if generated:
+        user["password"] = password
+    return _json(user, 201, Location=f"{request.path}/{user_id}")
+
+
+@bp.get("/users/<user_id>")
+def get_user(user_id: str) -> Response:
+    require_admin()
+    return _json(services().directory.get_user(user_id))
+
+
+@bp.patch("/users/<user_id>")
+def update_user(user_id: str) -> Response:
+    actor = _actor()
+    return _json(services().directory.update_user(user_id, _object(), actor=actor))
+
+
+@bp.post("/users/import")
+def import_users() -> Response:
+    """Multipart file field ``file``: CSV or XLSX; all users are created, or none (422 with the rows)."""
+    actor = _actor()
+    upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
+    if upload is None:
+        raise SubmissionError("send the CSV or XLSX file as the multipart file field 'file'", {"file": ["missing"]})
+    data = upload.read(MAX_IMPORT_BYTES + 1)
+    importer = UserImport(services().directory)
+    result = importer.run(data, locale=locale(), actor=actor, file_name=upload.filename or "")
+    return _json(result)
+
+
+# groups
+
+
+@bp.get("/groups")
+def list_groups() -> Response:
+    require_admin()
+    return _json({"items": services().directory.list_groups()})
+
+
+@bp.post("/groups")
+def create_group() -> Response:
+    actor = _actor()
+    body = _object()
+    problems: dict[str, list[str]] = {}
+    for key in sorted(set(body) - {"name", "parent", "leader"}):
+        problems[key] = ["not one of name, parent, leader"]
+    name = _text(body, "name", problems, required=True)
+    parent = _text(body, "parent", problems)
+    leader = _text(body, "leader", problems)
+    if problems:
+        raise SubmissionError(f"the group was not created: {next(iter(problems))}", problems)
+    directory = services().directory
+    group_id = directory.create_group(name, parent, leader, actor=actor)
+    group = next(g for g in directory.list_groups() if g["id"] == group_id)
+    return _json(group, 201)
+
+
+@bp.post("/groups/<group_id>/members")
+def add_members(group_id: str) -> Response:
+    """Body ``{"users": [login or id, ...]}`` (or ``{"user": ...}``); adding a member twice changes nothing."""
+    actor = _actor()
+    body = _object()
+    problems: dict[str, list[str]] = {}
+    users = [body["user"]] if isinstance(body.get("user"), str) else _texts(body, "users", problems)
+    if not users and not problems:
+        problems["users"] = ["name at least one user (login or id)"]
+    if problems:
+        raise SubmissionError('say which users to add: {"users": ["login", ...]}', problems)
+    directory = services().directory
+    for user in users:  # every name is checked before anyone is added
+        directory.get_user(user)
+    for user in users:
+        directory.add_member(group_id, user, actor=actor)
+    groups = directory.list_groups()
+    group = next((g for g in groups if group_id in (g["id"], g["name"])), None)
+    return _json(group or {"id": group_id})
+
+
+# audit
+
+
+@bp.get("/audit")
+def audit() -> Response:
+    """Filters: actor, action (``user.*`` for a prefix), subject_type, subject_id, since, until, limit, cursor."""
+    require_admin()
+    args = request.args
+    page = AuditLog(services().database).query(
+        actor=args.get("actor") or None,
+        action=args.get("action") or None,
+        subject_type=args.get("subject_type") or None,
+        subject_id=args.get("subject_id") or None,
+        since=_moment("since"),
+        until=_moment("until"),
+        limit=_limit(100, 500),
+        cursor=args.get("cursor") or None,
+    )
+    return _json(page)
+
+
+def _moment(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        message = f"{name} must be an ISO 8601 time with a zone, like 2026-11-25T10:00:00+08:00"
+        raise SubmissionError(message, {name: ["ISO 8601 with a time zone"]})
+    return moment

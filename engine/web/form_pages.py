@@ -20,11 +20,12 @@ from engine.forms.spec import localized
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
 from engine.packages import parse_json
+from engine.principal import SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
 from engine.tracking import record_uuid_of, tracking_token
 from engine.web.api_records import MAX_RECORD_BYTES, _json
-from engine.web.auth import login_redirect, require_signed_in
+from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
 from engine.web.pages import current_locale
 
@@ -241,7 +242,7 @@ TRACKING_TEXT = {
 def _readable(app_id: str, field: Any, value: Any) -> Any:
     """A related record's title instead of its number."""
     if field.type == "relation" and isinstance(value, int):
-        found = services().records.titles(app_id, field.config["target"], "", record_id=value, limit=1)
+        found = services().records.titles(SYSTEM, app_id, field.config["target"], "", record_id=value, limit=1)
         return found[0]["title"] if found else value
     return value
 
@@ -298,7 +299,9 @@ def _options(app_id: str, form: CompiledForm, field_id: str) -> Response:
     query = request.args.get("q", "")[:50]
     raw_id = request.args.get("id", "")
     record_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 18 else None
-    items = services().records.titles(app_id, field.config["target"], query, limit=20, record_id=record_id)
+    items = services().records.titles(
+        current_principal(), app_id, field.config["target"], query, limit=20, record_id=record_id
+    )
     return _json({"items": items})
 
 

@@ -127,6 +127,8 @@ ALLOWED = {
     ("admin", "spare_part"): set(ACTIONS),
     ("admin", "kb_article"): set(ACTIONS),
     ("owner", "room"): {"read"},
+    ("owner", "community"): {"read"},
+    ("owner", "building"): {"read"},
     ("technician", "kb_article"): {"read"},
     ("group_leader", "kb_article"): {"read"},
     ("engineering_head", "kb_article"): {"read"},

@@ -153,3 +153,19 @@ def test_tracking_links_cannot_be_forged_or_reused_for_another_record(site, plac
     assert site.get(f"/t/property_repair/repair_order/{second_uuid}{'0' * 24}").status_code == 404
     assert site.get("/t/property_repair/repair_order/../../etc/passwd").status_code == 404
     assert site.get(f"/t/property_repair/room/{token}").status_code == 404
+
+
+def test_a_picker_shows_only_records_its_caller_may_read(app, site, place):
+    from engine.storage.directory import DirectoryStore
+
+    directory = DirectoryStore(app.extensions["trellis"].database)
+    directory.create_user("wang", "owner-pass-1", roles=[("property_repair", "owner")], user_id="wang")
+    token, _ = directory.create_token("wang", "t", ["app:property_repair:read"])
+
+    staff_picker = app.test_client().get(
+        "/apps/property_repair/forms/repair_order/options/room?q=1", headers={"Authorization": f"Bearer {token}"}
+    )
+    stranger = app.test_client().get("/apps/property_repair/forms/repair_order/options/dispatch_group")
+
+    assert staff_picker.json["items"] == [{"id": place["room"], "title": "1201"}]
+    assert stranger.status_code == 401  # repair groups are for staff only
