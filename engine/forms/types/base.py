@@ -7,6 +7,7 @@ stored (an abstract column kind that storage maps to SQL), and how it is written
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -50,23 +51,26 @@ class FieldValueError(Exception):
         self.params = params
 
 
-class FieldType:
+class FieldType(ABC):
     key: ClassVar[str]
     computed: ClassVar[bool] = False  # set by the server (formulas, serial numbers, timestamps)
     stores_value: ClassVar[bool] = True  # False for layout elements
     messages: ClassVar[MessageCatalog] = {}
 
+    @abstractmethod
     def column(self, spec: FieldSpec) -> Column | None:
         """The column in the form's own table; None when the value lives elsewhere (or nowhere)."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def value_schema(self, spec: FieldSpec) -> dict[str, Any]:
         """JSON Schema of a present (non-null) value, for clients and documentation."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def clean(self, spec: FieldSpec, value: Any) -> Any:
         """Turn a submitted JSON value into the stored Python value, or raise FieldValueError."""
-        raise NotImplementedError
+        ...
 
     def dump(self, spec: FieldSpec, value: Any) -> Any:
         """The stored value as JSON."""
