@@ -41,7 +41,8 @@ def locale() -> str:
     return pick_locale(request.args.get("lang") or request.headers.get("Accept-Language") or "zh-CN")
 
 
-def _body() -> Any:
+def read_record_body() -> Any:
+    """The request's JSON with every limit applied; garbage becomes a 422 naming the record, never a 500."""
     try:
         return parse_json(request.get_data(cache=False), max_bytes=MAX_RECORD_BYTES)
     except EngineError as exc:
@@ -80,7 +81,7 @@ def create_record(app_id: str, form_id: str) -> Response:
             "Idempotency-Key is too long", {"_record": ["Idempotency-Key allows 1 to 200 characters"]}
         )
     record, created = services().records.create(
-        principal(), app_id, form_id, _body(), locale=locale(), idempotency_key=key
+        principal(), app_id, form_id, read_record_body(), locale=locale(), idempotency_key=key
     )
     response = _record_response(record, 201 if created else 200)
     response.headers["Location"] = f"{request.path}/{record['id']}"
@@ -100,7 +101,13 @@ def update_record(app_id: str, form_id: str, record_id: str) -> Response:
     expected = _expected_version(required=True)
     assert expected is not None
     record = services().records.update(
-        principal(), app_id, form_id, _record_id(record_id), _body(), expected_version=expected, locale=locale()
+        principal(),
+        app_id,
+        form_id,
+        _record_id(record_id),
+        read_record_body(),
+        expected_version=expected,
+        locale=locale(),
     )
     return _record_response(record)
 

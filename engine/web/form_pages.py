@@ -15,16 +15,14 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from engine.errors import EngineError, SubmissionError
 from engine.forms.spec import localized
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
-from engine.packages import parse_json
 from engine.principal import SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
 from engine.tracking import record_uuid_of, tracking_token
-from engine.web.api_records import MAX_RECORD_BYTES, _json
+from engine.web.api_records import _json, read_record_body
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
 from engine.web.pages import current_locale
@@ -74,9 +72,13 @@ PAGE_TEXT = {
 _limiters: dict[int, RateLimiter] = {}
 
 
-def _public_form(app_id: str, form_id: str) -> CompiledForm:
+def _compiled_form(app_id: str, form_id: str) -> CompiledForm:
     with services().database.transaction() as session:
-        form = services().records.catalog.current(session, app_id).form(form_id)
+        return services().records.catalog.current(session, app_id).form(form_id)
+
+
+def _public_form(app_id: str, form_id: str) -> CompiledForm:
+    form = _compiled_form(app_id, form_id)
     if not form.spec.public.get("enabled"):
         abort(404)
     return form
@@ -126,8 +128,7 @@ def staff_form(app_id: str, form_id: str) -> Any:
     """The desktop entry form for staff (an agent typing in a phoned-in report): every field, one page."""
     if require_signed_in() is None:
         return login_redirect()
-    with services().database.transaction() as session:
-        form = services().records.catalog.current(session, app_id).form(form_id)
+    form = _compiled_form(app_id, form_id)
     locale = current_locale()
     ui = form_ui(form.spec, locale)
     other = "en" if locale == "zh-CN" else "zh-CN"
@@ -150,15 +151,13 @@ def staff_form(app_id: str, form_id: str) -> Any:
 
 @bp.post("/apps/<app_id>/forms/<form_id>/preview")
 def staff_preview(app_id: str, form_id: str) -> Response:
-    with services().database.transaction() as session:
-        form = services().records.catalog.current(session, app_id).form(form_id)
-    return _json(form.validator.preview(_body()))
+    form = _compiled_form(app_id, form_id)
+    return _json(form.validator.preview(read_record_body()))
 
 
 @bp.get("/apps/<app_id>/forms/<form_id>/options/<field_id>")
 def staff_options(app_id: str, form_id: str, field_id: str) -> Response:
-    with services().database.transaction() as session:
-        form = services().records.catalog.current(session, app_id).form(form_id)
+    form = _compiled_form(app_id, form_id)
     return _options(app_id, form, field_id)
 
 
@@ -180,7 +179,7 @@ def public_submit(app_id: str, form_id: str) -> Response:
         response.mimetype = "application/problem+json"
         response.headers["Retry-After"] = "60"
         return response
-    data = _body()
+    data = read_record_body()
     key = request.headers.get("Idempotency-Key")
     record, created = services().records.create_public(
         app_id, form_id, data, locale=current_locale(), idempotency_key=key[:200] if key else None
@@ -274,7 +273,7 @@ def _stages(records: Any, app_id: str, form_id: str, locale: str) -> list[str]:
 @bp.post("/f/<app_id>/<form_id>/preview")
 def public_preview(app_id: str, form_id: str) -> Response:
     form = _public_form(app_id, form_id)
-    data = _body()
+    data = read_record_body()
     allowed = set(_public_fields(form))
     visible_data = {k: v for k, v in data.items() if k in allowed} if isinstance(data, dict) else {}
     return _json(form.validator.preview(visible_data))
@@ -321,13 +320,6 @@ def public_qr(app_id: str, form_id: str, kind: str) -> Response:
         return Response(buffer.getvalue(), mimetype="image/svg+xml")
     qrcode.make(link, box_size=10, border=2).save(buffer)
     return Response(buffer.getvalue(), mimetype="image/png")
-
-
-def _body() -> Any:
-    try:
-        return parse_json(request.get_data(cache=False), max_bytes=MAX_RECORD_BYTES)
-    except EngineError as exc:
-        raise SubmissionError(exc.message, {"_record": [exc.message]}) from None
 
 
 def _limiter() -> RateLimiter:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
+from engine.forms.spec import localized
 from engine.packages.messages import pick_locale
 from engine.web.context import services
 
@@ -49,12 +50,6 @@ def current_locale() -> str:
     return pick_locale(
         request.args.get("lang") or request.cookies.get("lang") or request.headers.get("Accept-Language")
     )
-
-
-def localized(text: object, locale: str) -> str:
-    if isinstance(text, dict):
-        return str(text.get(locale) or next(iter(text.values()), ""))
-    return str(text)
 
 
 @bp.get("/")
