@@ -46,7 +46,7 @@ def load_demo(
     for form_id, rows in forms.items():
         for n, row in enumerate(rows):
             data = {k: _resolve(v, keys, f"{form_id}[{n}]") for k, v in row.items() if not k.startswith("_")}
-            record, _ = records.create(SYSTEM, app_id, form_id, data, locale="en")
+            record, _ = records.create(SYSTEM, app_id, form_id, data, locale="en", start_flows=False)
             if "_created_at" in row:
                 records.backdate(app_id, form_id, record["id"], datetime.fromisoformat(row["_created_at"]))
             if "_key" in row:

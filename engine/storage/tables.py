@@ -264,3 +264,115 @@ class ApiTokenRow(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class FlowInstanceRow(Base):
+    """One run of a flow over one record, pinned to the app version it started on.
+
+    Tokens and the approval tallies are small and always read together with the instance, so
+    they live in it as JSON; ``lock_version`` makes every action a compare-and-set.
+    """
+
+    __tablename__ = "trellis_flow_instances"
+    __table_args__ = (
+        Index("ix_trellis_flow_instances_record", "app_id", "form_id", "record_id"),
+        Index("ix_trellis_flow_instances_status", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    app_id: Mapped[str] = mapped_column(String(63))
+    app_version: Mapped[int] = mapped_column(Integer)
+    flow_id: Mapped[str] = mapped_column(String(63))
+    form_id: Mapped[str] = mapped_column(String(63))
+    record_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    end_status: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    stage: Mapped[str | None] = mapped_column(String(63), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    tokens: Mapped[Any] = mapped_column(JSON)
+    variables: Mapped[Any] = mapped_column(JSON)
+    started_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    parent_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    parent_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lock_version: Mapped[int] = mapped_column(Integer)
+
+
+class FlowTaskRow(Base):
+    """A task for people: who may take it (candidates), who holds it, and how it ended."""
+
+    __tablename__ = "trellis_flow_tasks"
+    __table_args__ = (
+        Index("ix_trellis_flow_tasks_instance", "instance_id", "status"),
+        Index("ix_trellis_flow_tasks_assignee", "assignee", "status"),
+        Index("ix_trellis_flow_tasks_completed_by", "completed_by"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("trellis_flow_instances.id", ondelete="CASCADE"))
+    app_id: Mapped[str] = mapped_column(String(63))
+    flow_id: Mapped[str] = mapped_column(String(63))
+    form_id: Mapped[str] = mapped_column(String(63))
+    record_id: Mapped[int] = mapped_column(Integer)
+    node_id: Mapped[str] = mapped_column(String(63))
+    token_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20))
+    candidates: Mapped[Any] = mapped_column(JSON)
+    assignee: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(63), nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    position: Mapped[int] = mapped_column(Integer)
+    touched: Mapped[bool] = mapped_column(Boolean)
+    lock_version: Mapped[int] = mapped_column(Integer)
+
+
+class FlowTaskCandidateRow(Base):
+    """Who may take an open task, one row per user / role / group, so inboxes are index lookups."""
+
+    __tablename__ = "trellis_flow_task_candidates"
+    __table_args__ = (Index("ix_trellis_flow_task_candidates_who", "kind", "value"),)
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("trellis_flow_tasks.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+class FlowTimerRow(Base):
+    """A due moment: a task's boundary timer or a timer node's wait. Fired once, by whoever claims it."""
+
+    __tablename__ = "trellis_flow_timers"
+    __table_args__ = (Index("ix_trellis_flow_timers_due", "status", "due_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("trellis_flow_instances.id", ondelete="CASCADE"), index=True)
+    node_id: Mapped[str] = mapped_column(String(63))
+    spec_id: Mapped[str] = mapped_column(String(63))
+    task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    token_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class FlowEventRow(Base):
+    """Append-only: every transition of an instance (the owner's timeline, audit, process metrics)."""
+
+    __tablename__ = "trellis_flow_events"
+    __table_args__ = (Index("ix_trellis_flow_events_instance", "instance_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    instance_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    node_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
+    task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    details: Mapped[Any] = mapped_column(JSON)

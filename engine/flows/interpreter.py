@@ -1,0 +1,288 @@
+"""The token interpreter: moves an instance's tokens through a ``FlowSpec`` until each waits.
+
+One ``Run`` is one action (start, complete a task, fire a timer ...). It changes the
+``InstanceState`` in memory and notes what changed; storage commits that with the record
+changes in one transaction, so a crash anywhere leaves the previous consistent state.
+Node behaviour lives in ``engine.flows.nodes`` (one class per node type, in a registry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from engine.errors import EngineError, ExpressionError
+from engine.flows.assignment import Assignment, AssignmentError
+from engine.flows.spec import EdgeSpec, FlowSpec, NodeSpec, TimerSpec
+from engine.flows.state import (
+    CANCELLED,
+    CANCELLED_TASK,
+    COMPLETED,
+    FAILED,
+    RUNNING,
+    Candidate,
+    Effect,
+    Event,
+    InstanceState,
+    Task,
+    Timer,
+    Token,
+    new_id,
+)
+from engine.principal import SYSTEM, Principal
+
+MAX_STEPS = 10_000  # automatic steps in one action: a loop that never waits is stopped, not run forever
+
+
+class FlowEnvironment(Protocol):
+    """What the interpreter asks of the world; storage answers with SQL, tests in memory."""
+
+    def now(self) -> datetime: ...
+    def assign(
+        self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any], exclude: frozenset[str]
+    ) -> Assignment: ...
+    def signers(
+        self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any]
+    ) -> list[tuple[Candidate, ...]]: ...
+    def deadline(self, start: datetime, length: timedelta, business_hours: bool) -> datetime: ...
+
+
+class FlowStuck(EngineError):
+    """The flow cannot go on from a node (no branch fits, nobody to assign): the instance fails visibly."""
+
+    code = "flow_stuck"
+
+
+class Run:
+    def __init__(
+        self,
+        spec: FlowSpec,
+        state: InstanceState,
+        env: FlowEnvironment,
+        record: dict[str, Any],
+        actor: Principal = SYSTEM,
+    ):
+        self.spec = spec
+        self.state = state
+        self.env = env
+        self.record = record  # the record's current values; changes go to state.record_changes too
+        self.actor = actor
+        self.now = env.now()
+
+    # -- context ------------------------------------------------------------------------------
+    def context(self) -> dict[str, Any]:
+        return {
+            **self.record,
+            "outcome": self.state.variables.get("outcome"),
+            "user": {
+                "id": self.actor.id,
+                "name": self.actor.name,
+                "roles": sorted(self.actor.roles_in(self.state.app_id)),
+                "groups": sorted(self.actor.groups),
+                "communities": sorted(self.actor.communities),
+            },
+            "instance": {
+                "id": self.state.id,
+                "started_by": self.state.started_by,
+                "outcomes": dict(self.state.variables.get("outcomes", {})),
+                "variables": {k: v for k, v in self.state.variables.get("vars", {}).items()},
+            },
+        }
+
+    def set_field(self, name: str, value: Any) -> None:
+        self.record[name] = value
+        self.state.record_changes[name] = value
+
+    def event(self, kind: str, node: str | None = None, task: str | None = None, **details: Any) -> None:
+        self.state.events.append(Event(kind, self.now, self.actor.id, node, task, details))
+
+    def effect(self, topic: str, **payload: Any) -> None:
+        self.state.effects.append(Effect(topic, {"instance": self.state.id, **payload}))
+
+    # -- movement -----------------------------------------------------------------------------
+    def start(self) -> None:
+        self.state.tokens.append(Token(new_id(), self.spec.start.id))
+        self.event("started", self.spec.start.id, flow=self.spec.id, version=self.state.app_version)
+        self.advance()
+
+    def leave(self, token: Token, edges: Iterable[EdgeSpec]) -> None:
+        """The token leaves its node along ``edges``: the first edge moves it, the others fork copies."""
+        edges = list(edges)
+        if not edges:
+            raise FlowStuck(f"node '{token.node}' has no way out")
+        for n, edge in enumerate(edges):
+            moving = token if n == 0 else Token(new_id(), edge.target)
+            if n:
+                self.state.tokens.append(moving)
+            moving.node, moving.via, moving.state = edge.target, edge.id, "active"
+
+    def choose(self, node: NodeSpec, *, first_only: bool) -> list[EdgeSpec]:
+        """The outgoing edges to take: conditions in order (all true ones unless ``first_only``), else the default."""
+        context = self.context()
+        taken: list[EdgeSpec] = []
+        for edge in node.outgoing:
+            if edge.default:
+                continue
+            if edge.condition is None or _truthy(edge.condition.evaluate(context)):
+                taken.append(edge)
+                if first_only:
+                    break
+        if taken:
+            return taken
+        default = [edge for edge in node.outgoing if edge.default]
+        if default:
+            return default[:1]
+        raise FlowStuck(
+            f"at '{node.label()}' no condition is true and there is no default branch; "
+            "add a default branch to the gateway or correct the record"
+        )
+
+    def advance(self) -> None:
+        from engine.flows.nodes import NODE_TYPES
+
+        steps = 0
+        while self.state.running:
+            token = next((t for t in self.state.tokens if t.state == "active"), None)
+            if token is None:
+                break
+            steps += 1
+            if steps > MAX_STEPS:
+                self.fail(token, f"the flow looped {MAX_STEPS} times without waiting for anyone; check its loops")
+                break
+            node = self.spec.node(token.node)
+            self._reach_stage(node)
+            self.event("entered", node.id, via=token.via)
+            try:
+                NODE_TYPES.get(node.type).enter(self, node, token)
+            except (FlowStuck, AssignmentError, ExpressionError) as exc:
+                self.fail(token, str(exc))
+                break
+
+    def continue_from(self, token: Token, node: NodeSpec) -> None:
+        """A waiting token's node is done (task completed, timer fired): take its way out and go on."""
+        token.state = "active"
+        try:
+            edges = self.choose(node, first_only=False)
+        except (FlowStuck, ExpressionError) as exc:
+            self.fail(token, str(exc))
+            return
+        self.leave(token, edges)
+        self.advance()
+
+    def _reach_stage(self, node: NodeSpec) -> None:
+        stage = self.spec.stage_of.get(node.id)
+        if stage and stage != self.state.stage:
+            self.state.stage = stage
+            self.event("stage", node.id, stage=stage)
+
+    # -- ends -----------------------------------------------------------------------------------
+    def consume(self, token: Token) -> None:
+        self.state.tokens = [t for t in self.state.tokens if t.id != token.id]
+
+    def finish(self, status: str, end_status: str | None, node: str | None = None) -> None:
+        for task in self.state.open_tasks():
+            self.cancel_task(task, reason=status)
+        for timer in list(self.state.timers.values()):
+            if timer.status == "pending":
+                self.state.drop_timer(timer)
+        self.state.tokens = []
+        self.state.status = status
+        self.state.end_status = end_status
+        self.event(status, node, end_status=end_status)
+        if self.state.parent:
+            self.effect("subflow_done", parent=self.state.parent, token=self.state.parent_token, status=end_status)
+
+    def fail(self, token: Token, message: str) -> None:
+        token.state = "failed"
+        self.state.status = FAILED
+        self.state.error = message[:2000]
+        self.event("failed", token.node, message=message[:2000])
+
+    # -- tasks -----------------------------------------------------------------------------------
+    def open_task(
+        self, node: NodeSpec, token: Token, assignment: Assignment, *, position: int = 0, timers: bool = True
+    ) -> Task:
+        due = node.definition.get("due")
+        task = Task(
+            id=new_id(),
+            node=node.id,
+            token=token.id,
+            created_at=self.now,
+            candidates=list(assignment.candidates),
+            assignee=assignment.assignee,
+            position=position,
+            due_at=self.env.deadline(self.now, _duration(due), False) if due else None,
+        )
+        self.state.add_task(task)
+        for name, value in assignment.writes.items():
+            self.set_field(name, value)
+        self.event(
+            "task_created",
+            node.id,
+            task.id,
+            assignee=task.assignee,
+            candidates=[c.dump() for c in task.candidates],
+            group=assignment.group,
+        )
+        if timers:
+            self.arm_timers(node, token, task)
+        return task
+
+    def arm_timers(self, node: NodeSpec, token: Token, task: Task | None) -> None:
+        context = self.context()
+        for timer in node.timers:
+            if timer.when is not None and not _truthy(timer.when.evaluate(context)):
+                continue
+            due = self.due_at(timer)
+            if due is None:
+                continue
+            self.state.add_timer(
+                Timer(new_id(), node.id, timer.id, due, task=task.id if task else None, token=token.id)
+            )
+
+    def due_at(self, timer: TimerSpec) -> datetime | None:
+        if timer.after is not None:
+            return self.env.deadline(self.now, timer.after, timer.business_hours)
+        value = self.record.get(timer.until_field or "")
+        if not isinstance(value, datetime):
+            return None
+        return value + timer.offset
+
+    def cancel_task(self, task: Task, *, reason: str) -> None:
+        task.status = CANCELLED_TASK
+        task.completed_at = self.now
+        self.state.changed(task)
+        self.drop_task_timers(task)
+        self.event("task_cancelled", task.node, task.id, reason=reason)
+
+    def drop_task_timers(self, task: Task) -> None:
+        for timer in self.state.timers.values():
+            if timer.task == task.id and timer.status == "pending":
+                self.state.drop_timer(timer)
+
+    def record_outcome(self, node: NodeSpec, outcome: str | None) -> None:
+        self.state.variables["outcome"] = outcome
+        self.state.variables.setdefault("outcomes", {})[node.id] = outcome
+
+
+def _duration(text: str) -> timedelta:
+    from engine.expressions import parse_duration
+
+    return parse_duration(text)
+
+
+def _truthy(value: Any) -> bool:
+    return bool(value)
+
+
+Instantiate = Callable[[], InstanceState]
+
+__all__ = [
+    "CANCELLED",
+    "COMPLETED",
+    "RUNNING",
+    "FlowEnvironment",
+    "FlowStuck",
+    "Run",
+]

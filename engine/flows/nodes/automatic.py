@@ -1,0 +1,99 @@
+"""Nodes that act without a person: field updates, connector calls, scripts, notifications, subflows.
+
+Connector calls and notifications become outbox effects, written with the state change and
+delivered by a worker after commit: nothing is sent for a rolled-back step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engine.flows.nodes.base import NODE_TYPES, NodeType
+from engine.flows.spec import NodeSpec, localized
+from engine.flows.state import Token
+
+if TYPE_CHECKING:
+    from engine.flows.interpreter import Run
+
+
+class ServiceTask(NodeType):
+    def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
+        context = run.context()
+        for name in node.definition.get("set", {}):
+            run.set_field(name, node.expressions[f"set/{name}"].evaluate(context))
+        connector = node.definition.get("connector")
+        if connector:
+            context = run.context()
+            data = {
+                name: node.expressions[f"mapping/{name}"].evaluate(context)
+                for name in node.definition.get("mapping", {})
+            }
+            run.effect(
+                "connector",
+                connector=connector,
+                operation=node.definition.get("operation", ""),
+                data=_jsonable(data),
+                app=run.state.app_id,
+                record=run.state.record_id,
+                node=node.id,
+            )
+            run.event("connector_queued", node.id, connector=connector)
+        run.leave(token, run.choose(node, first_only=False))
+
+
+class ScriptTask(NodeType):
+    """Assignments to form fields change the record; other names become flow variables."""
+
+    def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
+        for name in node.definition["assign"]:
+            value = node.expressions[f"assign/{name}"].evaluate(run.context())
+            if name in run.record:
+                run.set_field(name, value)
+            else:
+                run.state.variables.setdefault("vars", {})[name] = _jsonable(value)
+        run.leave(token, run.choose(node, first_only=False))
+
+
+class Notify(NodeType):
+    def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
+        found = run.env.assign(node, node.definition["to"], run.context(), frozenset())
+        run.effect(
+            "notify",
+            to=[c.dump() for c in found.candidates],
+            message=node.definition["message"],
+            channels=node.definition.get("channels", ["inbox"]),
+            app=run.state.app_id,
+            record=run.state.record_id,
+            node=node.id,
+        )
+        run.event("notified", node.id, message=localized(node.definition["message"], "zh-CN"))
+        run.leave(token, run.choose(node, first_only=False))
+
+
+class Subflow(NodeType):
+    """Starts the named flow on the same record and waits for it to end."""
+
+    def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
+        token.state = "waiting"
+        run.effect("subflow", flow=node.definition["flow"], token=token.id, node=node.id)
+
+
+def _jsonable(value: object) -> object:
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+NODE_TYPES.register("service_task", ServiceTask())
+NODE_TYPES.register("script_task", ScriptTask())
+NODE_TYPES.register("notify", Notify())
+NODE_TYPES.register("subflow", Subflow())

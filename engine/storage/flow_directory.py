@@ -1,0 +1,88 @@
+"""The directory as flows see it (roles, groups, duty, load), answered with SQL in the action's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.flows.assignment import GroupFacts, Member
+from engine.storage.tables import (
+    FlowTaskRow,
+    GroupMemberRow,
+    GroupRow,
+    UserCommunityRow,
+    UserRoleRow,
+    UserRow,
+)
+
+
+class SqlDirectory:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def users_with_role(self, app_id: str, role: str) -> list[str]:
+        rows = self.session.scalars(
+            select(UserRoleRow.user_id)
+            .join(UserRow, UserRow.id == UserRoleRow.user_id)
+            .where(UserRoleRow.app_id == app_id, UserRoleRow.role == role, UserRow.active.is_(True))
+            .order_by(UserRow.login)
+        )
+        return list(rows)
+
+    def group(self, name_or_id: str) -> GroupFacts | None:
+        group = self.session.scalars(
+            select(GroupRow).where(or_(GroupRow.name == name_or_id, GroupRow.id == name_or_id))
+        ).first()
+        if group is None:
+            return None
+        members = self.session.execute(
+            select(UserRow.id, UserRow.on_duty)
+            .join(GroupMemberRow, GroupMemberRow.user_id == UserRow.id)
+            .where(GroupMemberRow.group_id == group.id, UserRow.active.is_(True))
+            .order_by(UserRow.login)
+        ).all()
+        ids = [m.id for m in members]
+        areas: dict[str, set[int]] = {i: set() for i in ids}
+        if ids:
+            for row in self.session.execute(
+                select(UserCommunityRow.user_id, UserCommunityRow.community_id).where(UserCommunityRow.user_id.in_(ids))
+            ):
+                areas[row.user_id].add(row.community_id)
+        return GroupFacts(
+            id=group.id,
+            name=group.name,
+            leader=group.leader_id,
+            members=tuple(Member(m.id, bool(m.on_duty), frozenset(areas[m.id])) for m in members),
+        )
+
+    def user_id(self, login_or_id: str) -> str | None:
+        return self.session.scalar(
+            select(UserRow.id).where(or_(UserRow.login == login_or_id, UserRow.id == login_or_id), UserRow.active)
+        )
+
+    def leaders_of(self, user_id: str) -> list[str]:
+        rows = self.session.scalars(
+            select(GroupRow.leader_id)
+            .join(GroupMemberRow, GroupMemberRow.group_id == GroupRow.id)
+            .where(GroupMemberRow.user_id == user_id, GroupRow.leader_id.is_not(None), GroupRow.leader_id != user_id)
+        )
+        return sorted({r for r in rows if r})
+
+    def open_task_counts(self, user_ids: Sequence[str]) -> Mapping[str, int]:
+        rows = self.session.execute(
+            select(FlowTaskRow.assignee, func.count())
+            .where(FlowTaskRow.assignee.in_(list(user_ids)), FlowTaskRow.status == "open")
+            .group_by(FlowTaskRow.assignee)
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+    def last_assigned(self, user_ids: Sequence[str]) -> Mapping[str, datetime]:
+        rows = self.session.execute(
+            select(FlowTaskRow.assignee, func.max(FlowTaskRow.created_at))
+            .where(FlowTaskRow.assignee.in_(list(user_ids)))
+            .group_by(FlowTaskRow.assignee)
+        )
+        return {row[0]: row[1] for row in rows if row[1] is not None}
