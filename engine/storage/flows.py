@@ -8,12 +8,13 @@ record changes and outbox effects - together. A crash anywhere rolls all of it b
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, event, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, SubmissionError
@@ -22,6 +23,7 @@ from engine.flows.actions import is_candidate, may_work_on, tracking_subject
 from engine.flows.assignment import Assigner
 from engine.flows.environment import Environment
 from engine.flows.interpreter import Run
+from engine.flows.migration import apply_plan, map_problems, plan_instance
 from engine.flows.spec import FlowSpec, compile_flow, localized
 from engine.flows.state import RUNNING, Candidate, InstanceState, Task, Timer, Token, new_id
 from engine.forms.permissions import scoped_actions
@@ -31,6 +33,7 @@ from engine.storage.database import Database
 from engine.storage.flow_directory import SqlDirectory
 from engine.storage.records import RecordStore
 from engine.storage.tables import (
+    AuditEventRow,
     FlowEventRow,
     FlowInstanceRow,
     FlowTaskCandidateRow,
@@ -40,6 +43,7 @@ from engine.storage.tables import (
     utcnow,
 )
 
+LOG = logging.getLogger(__name__)
 DATA_ACTIONS = {"complete", "save", "check_in"}
 ENDINGS = ("rejected", "withdrawn", "cancelled")
 
@@ -51,6 +55,8 @@ class FlowService:
         self.catalog = records.catalog
         self.clock = clock
         self._specs: dict[tuple[str, int, str], FlowSpec] = {}
+        #: called after a transaction that moved flows commits, once per instance changed (live pages listen)
+        self.on_commit: list[Callable[[dict[str, Any]], None]] = []
         records.on_create.append(self._record_created)
 
     # -- specs -------------------------------------------------------------------------------------
@@ -197,6 +203,70 @@ class FlowService:
             act(run)
             self._save(session, app, spec, state, run)
             return self._instance_view(session, instance_id)
+
+    # -- versions ----------------------------------------------------------------------------------
+    def migrate(
+        self,
+        app_id: str,
+        flow_id: str,
+        from_version: int,
+        to_version: int,
+        mapping: Mapping[str, str],
+        *,
+        dry_run: bool = True,
+        actor: str = "admin",
+    ) -> dict[str, Any]:
+        """Plan (and unless ``dry_run``, carry out) moving running instances between versions.
+
+        All or nothing: when any instance would strand a token or lose votes, nothing moves and
+        the report says which and why.
+        """
+        with self.database.transaction() as session:
+            old_app = self.catalog.version(session, app_id, from_version)
+            new_app = self.catalog.version(session, app_id, to_version)
+            old, new = self.spec(old_app, flow_id), self.spec(new_app, flow_id)
+            problems = map_problems(old, new, mapping)
+            ids = session.scalars(
+                select(FlowInstanceRow.id)
+                .where(
+                    FlowInstanceRow.app_id == app_id,
+                    FlowInstanceRow.flow_id == flow_id,
+                    FlowInstanceRow.app_version == from_version,
+                    FlowInstanceRow.status.in_((RUNNING, "failed")),
+                )
+                .order_by(FlowInstanceRow.started_at)
+            ).all()
+            loaded = [self._load(session, instance_id) for instance_id in ids]
+            plans = [plan_instance(old, new, state, mapping) for _, _, state in loaded]
+            report = {
+                "app_id": app_id,
+                "flow_id": flow_id,
+                "from_version": from_version,
+                "to_version": to_version,
+                "dry_run": dry_run,
+                "problems": problems,
+                "instances": [plan.as_dict() for plan in plans],
+                "refused": bool(problems) or any(not plan.ok for plan in plans),
+            }
+            if dry_run or report["refused"]:
+                session.rollback()
+                return report
+            who = Principal(id=actor, is_admin=True)
+            for (_, _, state), plan in zip(loaded, plans, strict=True):
+                apply_plan(state, plan, new, mapping, to_version, actor)
+                run = self._run(session, new_app, new, state, who)
+                self._save(session, new_app, new, state, run)
+            details = {"from_version": from_version, "to_version": to_version, "map": dict(mapping)}
+            session.add(
+                AuditEventRow(
+                    actor=actor,
+                    action="flow.migrate",
+                    subject_type="flow",
+                    subject_id=f"{app_id}/{flow_id}",
+                    details={**details, "instances": len(plans)},
+                )
+            )
+            return report
 
     # -- timers ------------------------------------------------------------------------------------
     def due_timers(self, limit: int = 100, now: datetime | None = None) -> list[str]:
@@ -447,6 +517,7 @@ class FlowService:
         self, session: Session, app: CompiledApp, spec: FlowSpec, state: InstanceState, run: Run, *, new: bool = False
     ) -> None:
         now = self.clock()
+        self._announce(session, state)
         if state.record_changes:
             form = app.form(spec.form)
             changes, state.record_changes = state.record_changes, {}
@@ -491,7 +562,7 @@ class FlowService:
             result = session.execute(
                 update(FlowInstanceRow)
                 .where(FlowInstanceRow.id == state.id, FlowInstanceRow.lock_version == state.lock_version)
-                .values(lock_version=state.lock_version + 1, **values)
+                .values(lock_version=state.lock_version + 1, app_version=state.app_version, **values)
             )
             if getattr(result, "rowcount", 1) != 1:
                 raise ConflictError("this ticket moved on at the same moment; reload it and try again")
@@ -519,7 +590,7 @@ class FlowService:
             session.execute(
                 update(FlowTimerRow)
                 .where(FlowTimerRow.id == timer_id)
-                .values(status=timer.status, fired_at=now if timer.status == "fired" else None)
+                .values(status=timer.status, node_id=timer.node, fired_at=now if timer.status == "fired" else None)
             )
         if state.events:
             session.execute(
@@ -562,6 +633,31 @@ class FlowService:
                 parent_run = self._run(session, parent_app, parent_spec, parent, run.actor)
                 actions.resume(parent_run, effect.payload["token"], effect.payload.get("status"))
                 self._save(session, parent_app, parent_spec, parent, parent_run)
+
+    def _announce(self, session: Session, state: InstanceState) -> None:
+        """Remember what changed; tell ``on_commit`` listeners once the transaction really committed."""
+        if not self.on_commit:
+            return
+        pending = session.info.setdefault("trellis_flow_changes", {})
+        if not pending:
+            event.listen(session, "after_commit", self._after_commit, once=True)
+            event.listen(session, "after_rollback", lambda s: s.info.pop("trellis_flow_changes", None), once=True)
+        pending[state.id] = {
+            "instance": state.id,
+            "app_id": state.app_id,
+            "form_id": state.form_id,
+            "record_id": state.record_id,
+            "status": state.status,
+            "kinds": sorted({e.kind for e in state.events}),
+        }
+
+    def _after_commit(self, session: Session) -> None:
+        for change in session.info.pop("trellis_flow_changes", {}).values():
+            for listener in self.on_commit:
+                try:
+                    listener(change)
+                except Exception:  # a listener (live page push) must never undo or break a committed action
+                    LOG.exception("flow on_commit listener failed")
 
     @staticmethod
     def _save_tasks(session: Session, state: InstanceState) -> None:

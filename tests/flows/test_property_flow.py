@@ -246,3 +246,16 @@ def test_the_tracking_timeline_shows_stages_with_times_and_handlers(company):
     stages = company.flows.timeline(APP, "repair_order", record["id"], "zh-CN")
     assert [s["label"] for s in stages] == ["已受理", "已派单"]
     assert stages[1]["handler"] is not None
+
+
+def test_listeners_hear_of_committed_changes_only(company):
+    heard: list[dict] = []
+    company.flows.on_commit.append(heard.append)
+    record = company.order()
+    task = company.open_tasks(record["id"], "accept")[0]
+    assert [h["record_id"] for h in heard] == [record["id"]]
+    with pytest.raises(SubmissionError):
+        company.act("agent1", task["id"], "complete", outcome="no-such-outcome")
+    assert len(heard) == 1  # the refused action told nobody anything
+    company.act("agent1", task["id"], "complete", outcome="accept")
+    assert "task_created" in heard[-1]["kinds"] and len(heard) == 2
