@@ -4,6 +4,10 @@ Demo data is data, like the app itself: ``apps/<app>.demo.json`` lists records p
 dependency order, each with an optional ``_key`` other records refer to as ``"@key"`` and an
 optional ``_created_at`` that back-dates it (a year of history makes dashboards alive on first
 start). No app-specific code: any app can ship a demo file.
+
+History is created without starting flows; rows marked ``_start_flows`` are work in progress,
+created last (after ``users`` and ``groups`` exist) as the person named by ``_as``, so their
+flows start and dispatch as they would for a real submission.
 """
 
 from __future__ import annotations
@@ -43,8 +47,12 @@ def load_demo(
         return {}
     keys: dict[str, int] = {}
     counts: dict[str, int] = {}
+    live: list[tuple[str, int, dict[str, Any]]] = []  # records whose flows start, once the people exist
     for form_id, rows in forms.items():
         for n, row in enumerate(rows):
+            if row.get("_start_flows"):
+                live.append((form_id, n, row))
+                continue
             data = {k: _resolve(v, keys, f"{form_id}[{n}]") for k, v in row.items() if not k.startswith("_")}
             record, _ = records.create(SYSTEM, app_id, form_id, data, locale="en", start_flows=False)
             if "_created_at" in row:
@@ -67,7 +75,21 @@ def load_demo(
                 communities=[_resolve(c, keys, "users") for c in person.get("communities", [])],
                 actor="seed-demo",
             )
+            if person.get("on_duty"):
+                directory.set_on_duty(person["login"], True, actor="seed-demo")
         counts["users"] = len(people)
+        for group in document.get("groups", []):
+            directory.create_group(
+                group["name"], parent=group.get("parent"), leader=group.get("leader"), actor="seed-demo"
+            )
+            for member in group.get("members", []):
+                directory.add_member(group["name"], member, actor="seed-demo")
+        counts["groups"] = len(document.get("groups", []))
+    for form_id, n, row in live:
+        data = {k: _resolve(v, keys, f"{form_id}[{n}]") for k, v in row.items() if not k.startswith("_")}
+        who = directory.principal_for(row["_as"]) if directory is not None and "_as" in row else SYSTEM
+        records.create(who, app_id, form_id, data, locale="en")
+        counts[form_id] = counts.get(form_id, 0) + 1
     return counts
 
 

@@ -189,7 +189,7 @@ def main() -> None:
             {
                 "_key": key,
                 "name": name,
-                "leader": f"{key[2:]}_leader",
+                "leader": "leader01",
                 "members": WORKERS[key],
                 "repair_types": types,
                 "communities": [f"@c{c}" for c in range(len(COMMUNITIES))],
@@ -252,6 +252,34 @@ def main() -> None:
                 "comment": rng.choice(["师傅很专业", "来得很快", "还可以", "", "下次早点来"]) or None,
             }
         )
+    for n in range(6):  # tickets still in progress: their flows start, so inboxes have work on first start
+        kind = ["水电", "门窗", "家电", "公共设施", "水电", "其他"][n]
+        community, building, room = rooms[n * 7]
+        records["repair_order"].append(
+            {
+                "_start_flows": True,
+                "_as": "owner01",
+                "owner_name": f"{rng.choice(SURNAMES)}{rng.choice(['先生', '女士'])}",
+                "phone": f"13{rng.randrange(10**9):09d}",
+                "community": community,
+                "building": building,
+                "room": room,
+                "repair_type": kind,
+                "urgency": ["一般", "紧急", "非常紧急"][n % 3],
+                "description": rng.choice(PROBLEMS[kind]),
+            }
+        )
+    everywhere = [f"@c{c}" for c in range(len(COMMUNITIES))]
+    groups = [
+        {"name": "工程部", "leader": "engineer01"},
+        *(
+            {"name": name, "parent": "工程部", "leader": "leader01", "members": WORKERS[key]}
+            for key, name, _types in GROUPS
+        ),
+        {"name": "客服部", "leader": "supervisor01", "members": ["agent01", "agent02", "agent03"]},
+        {"name": "秩序部", "leader": "manager01"},
+        {"name": "环境部", "leader": "manager01"},
+    ]
     users = [
         {"login": "admin", "name": "系统管理员", "admin": True},
         {"login": "owner01", "name": "王女士(业主)", "roles": ["owner"]},
@@ -259,7 +287,11 @@ def main() -> None:
         {"login": "agent02", "name": "客服小陈", "roles": ["agent"]},
         {"login": "agent03", "name": "客服小周", "roles": ["agent"]},
         {"login": "supervisor01", "name": "客服主管赵", "roles": ["agent_supervisor"]},
-        *({"login": w, "name": f"维修工{w[-2:]}", "roles": ["technician"]} for ws in WORKERS.values() for w in ws),
+        *(
+            {"login": w, "name": f"维修工{w[-2:]}", "roles": ["technician"], "on_duty": True, "communities": everywhere}
+            for ws in WORKERS.values()
+            for w in ws
+        ),
         {"login": "leader01", "name": "班组长孙", "roles": ["group_leader"]},
         {"login": "engineer01", "name": "工程主管钱", "roles": ["engineering_head"]},
         {"login": "finance01", "name": "财务吴", "roles": ["finance"]},
@@ -271,7 +303,13 @@ def main() -> None:
             "communities": [f"@c{c}" for c in range(len(COMMUNITIES))],
         },
     ]
-    document = {"app": "property_repair", "password": "trellis-demo", "users": users, "records": records}
+    document = {
+        "app": "property_repair",
+        "password": "trellis-demo",
+        "users": users,
+        "groups": groups,
+        "records": records,
+    }
     OUT.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size // 1024} KiB)")
 

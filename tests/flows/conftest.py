@@ -111,7 +111,7 @@ def company(database, property_package) -> Company:
         directory.create_user(
             login, "a-long-password", roles=[(APP, r) for r in roles], user_id=login, communities=covers
         )
-    directory.create_group("工程部")
+    directory.create_group("工程部", leader="engineer1")
     directory.create_group("水电维修组", parent="工程部", leader="leader1")
     directory.create_group("公共设施组", parent="工程部", leader="leader1")
     for login in ("worker1", "worker2", "worker3"):
