@@ -66,6 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--version", type=int, help="version number (default: the current one)")
     cmd.set_defaults(handler=cmd_export)
 
+    bpmn = sub.add_parser("bpmn", help="exchange flows with BPMN 2.0 modelers (bpmn.io, Camunda Modeler)")
+    bpmn_sub = bpmn.add_subparsers(title="bpmn commands", metavar="BPMN_COMMAND")
+    cmd = bpmn_sub.add_parser("import", help="print the flow definition JSON of a .bpmn file")
+    cmd.add_argument("file", metavar="FILE.bpmn")
+    cmd.add_argument("--form", help="id of the form the flow carries (default: the one a Trellis export names)")
+    cmd.add_argument("--id", dest="flow_id", help="id of the flow (default: from the file)")
+    cmd.set_defaults(handler=cmd_bpmn_import)
+    cmd = bpmn_sub.add_parser("export", help="write an installed app's flow as BPMN 2.0 XML")
+    cmd.add_argument("app_id")
+    cmd.add_argument("flow_id")
+    cmd.add_argument("-o", "--output", metavar="FILE.bpmn", help="file to write (default: standard output)")
+    cmd.set_defaults(handler=cmd_bpmn_export)
+
     cmd = sub.add_parser("seed-demo", help="load demo records (apps/*.demo.json) into apps that have none yet")
     cmd.add_argument("folder", nargs="?", default="apps")
     cmd.set_defaults(handler=cmd_seed_demo)
@@ -105,16 +118,43 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--label", default="cli", help="what the token is for (default: cli)")
     cmd.set_defaults(handler=cmd_tokens_create)
 
+    flows = sub.add_parser("flows", help="running flows: move instances between published versions")
+    flows_sub = flows.add_subparsers(title="flows commands", metavar="FLOWS_COMMAND")
+    cmd = flows_sub.add_parser(
+        "migrate", help="move running instances of a flow to another version (a dry run unless --apply)"
+    )
+    cmd.add_argument("app_id")
+    cmd.add_argument("flow_id")
+    cmd.add_argument("--from", dest="from_version", type=int, required=True, help="the version they run on now")
+    cmd.add_argument("--to", dest="to_version", type=int, required=True, help="the version to move them to")
+    cmd.add_argument(
+        "--map", action="append", default=[], metavar="OLD=NEW", help="where tokens at an old node go (repeatable)"
+    )
+    cmd.add_argument("--apply", action="store_true", help="carry it out (without it, only show what would happen)")
+    cmd.set_defaults(handler=cmd_flows_migrate)
+
     cmd = sub.add_parser("serve", help="serve the web app and API")
     cmd.add_argument("--host", help="address to listen on (default: TRELLIS_HOST or 127.0.0.1)")
     cmd.add_argument("--port", type=int, help="port (default: TRELLIS_PORT or 5000)")
     cmd.add_argument("--workers", type=int, default=1, help="web processes (default 1)")
     cmd.add_argument("--threads", type=int, default=8, help="threads per process (default 8)")
+    cmd.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not fire timers and deliver the outbox in-process (a `trellis worker` does it; implied by Redis)",
+    )
     cmd.set_defaults(handler=cmd_serve)
 
     cmd = sub.add_parser("worker", help="deliver the outbox and fire due timers")
     cmd.add_argument("--once", action="store_true", help="do one round and exit")
     cmd.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
+    cmd.add_argument("--queue", default="trellis", help="with Redis: the RQ queue to share (default trellis)")
+    cmd.add_argument(
+        "--lease", type=float, default=60.0, help="seconds a claimed timer or outbox item waits for its worker"
+    )
+    cmd.add_argument(
+        "--retry-base", type=float, default=10.0, help="seconds before the first retry; doubles each attempt"
+    )
     cmd.set_defaults(handler=cmd_worker)
     return parser
 
@@ -196,10 +236,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from engine.demo import demo_files, demo_logins, load_demo
     from engine.storage.directory import DirectoryStore
+    from engine.storage.flows import FlowService
     from engine.storage.records import RecordStore
 
     with _opened_store() as (_, store):
         records = RecordStore(store.database)
+        FlowService(store.database, records)  # tickets still in progress start their flows
         for path in demo_files(Path(args.folder)):
             counts = load_demo(records, path, progress=_show_progress, directory=DirectoryStore(store.database))
             if counts:
@@ -228,6 +270,52 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_bpmn_import(args: argparse.Namespace) -> int:
+    """Print the flow JSON; with unsupported elements print it all the same (for a person to finish)
+    and list them on standard error, exit 1. Notes (a guessed assignee ...) go to standard error too."""
+    import json
+
+    from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow
+
+    try:
+        with open(args.file, "rb") as stream:
+            data = stream.read(MAX_BPMN_BYTES + 1)
+    except OSError as exc:
+        print(f"trellis: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    result = bpmn_to_flow(data, flow_id=args.flow_id, form=args.form)
+    print(json.dumps(result.flow, ensure_ascii=False, indent=2))
+    for note in result.notes:
+        print(f"note: {note.line()}", file=sys.stderr)
+    for item in result.unsupported:
+        print(f"unsupported: {item.line()}", file=sys.stderr)
+    if result.unsupported:
+        count = len(result.unsupported)
+        noun = "element" if count == 1 else "elements"
+        print(f"{args.file}: {count} {noun} not imported; finish the flow by hand", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_bpmn_export(args: argparse.Namespace) -> int:
+    from engine.errors import NotFoundError
+    from engine.flows.bpmn import flow_to_bpmn
+
+    with _opened_store() as (_, store):
+        package = store.export(args.app_id)
+    flow = next((f for f in package.get("flows", []) if f.get("id") == args.flow_id), None)
+    if flow is None:
+        known = ", ".join(f.get("id", "?") for f in package.get("flows", [])) or "none"
+        raise NotFoundError(f"app '{args.app_id}' has no flow '{args.flow_id}' (its flows: {known})")
+    xml = flow_to_bpmn(flow)
+    if args.output:
+        Path(args.output).write_bytes(xml)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(xml.decode("utf-8"))
     return 0
 
 
@@ -314,26 +402,79 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         workers=args.workers,
         threads=args.threads,
+        background_worker=not args.no_worker and not settings.redis_url,
     )
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+
     from engine.storage import Database
     from engine.storage.migrate import upgrade
+    from engine.storage.outbox import RetryPolicy
     from engine.worker import Worker
 
     settings = Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     database = Database(settings.database_url)
     try:
         upgrade(database)
-        worker = Worker(database, interval=args.interval)
-        if args.once:
+        worker = Worker(
+            database,
+            interval=args.interval,
+            lease_seconds=args.lease,
+            retry=RetryPolicy(base_seconds=args.retry_base),
+        )
+        if args.once and settings.redis_url:
+            worker.run_queue_once(settings.redis_url, args.queue)
+        elif args.once:
             worker.run_once()
         else:
-            worker.run_forever()
+            worker.run_forever(settings.redis_url, args.queue)
     finally:
         database.dispose()
+    return 0
+
+
+def cmd_flows_migrate(args: argparse.Namespace) -> int:
+    from engine.storage.flows import FlowService
+    from engine.storage.records import RecordStore
+
+    mapping: dict[str, str] = {}
+    for pair in args.map:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            print(f"trellis: --map takes OLD=NEW, got {pair!r}", file=sys.stderr)
+            return 2
+        mapping[old.strip()] = new.strip()
+    with _opened_store() as (_settings, store):
+        flows = FlowService(store.database, RecordStore(store.database))
+        report = flows.migrate(
+            args.app_id,
+            args.flow_id,
+            args.from_version,
+            args.to_version,
+            mapping,
+            dry_run=not args.apply,
+            actor=_actor(),
+        )
+    for problem in report["problems"]:
+        print(f"refused: {problem}")
+    for plan in report["instances"]:
+        moves = ", ".join(f"{m['from']} -> {m['to']}" for m in plan["moves"]) or "(no tokens)"
+        line = f"instance {plan['instance']} (record {plan['record_id']}): {moves}"
+        if plan["dropped_timers"]:
+            line += f"; timers dropped: {', '.join(plan['dropped_timers'])}"
+        print(line)
+        for problem in plan["problems"]:
+            print(f"  refused: {problem}")
+    count = len(report["instances"])
+    if report["refused"]:
+        print(f"nothing moved: fix the map and try again ({count} instance(s) checked)")
+        return 1
+    verb = "moved" if args.apply else "would move (dry run; add --apply to carry it out)"
+    print(f"{count} instance(s) {verb} from version {args.from_version} to {args.to_version}")
     return 0
 
 

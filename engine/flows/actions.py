@@ -13,7 +13,7 @@ from engine.errors import ConflictError, InvalidTransitionError, PermissionDenie
 from engine.flows.interpreter import Run
 from engine.flows.nodes import NODE_TYPES
 from engine.flows.nodes.tasks import APPROVED, Approval
-from engine.flows.state import CANCELLED, DONE, OPEN, Candidate, Task
+from engine.flows.state import CANCELLED, DONE, OPEN, PENDING, Candidate, Task, Timer, new_id
 from engine.principal import Principal
 
 TASK_ACTIONS = (
@@ -76,6 +76,14 @@ def _allowed(run: Run, task: Task, action: str) -> None:
         raise PermissionDeniedError("this task is not yours to work on")
 
 
+def ensure_allowed(run: Run, task_id: str, action: str) -> None:
+    """Refuse early, before any data the request carries is looked at."""
+    task = open_task(run, task_id)
+    if action in ("transfer", "delegate") and run.actor.is_admin:
+        return
+    _allowed(run, task, "complete" if action in ("save", "check_in") else action)
+
+
 def claim(run: Run, task_id: str) -> Task:
     """Take (or, when already assigned to you, accept / 接单) a task. The second of two claims gets a 409."""
     task = open_task(run, task_id)
@@ -124,9 +132,11 @@ def decide(run: Run, task_id: str, *, approve: bool, comment: str | None = None)
     if node.type != "approval":
         raise InvalidTransitionError("only an approval step can be approved or rejected")
     _allowed(run, task, "approve" if approve else "reject")
+    armed = [t for t in run.state.timers.values() if t.task == task.id and t.status == PENDING]
     _close(run, task, APPROVED if approve else "rejected", comment)
     result = Approval.decide(run, node, task, approve)
     if result is None:
+        _pass_timers_on(run, task, armed)
         return task
     for other in run.state.open_tasks(node.id):
         if other.token == task.token:
@@ -304,6 +314,10 @@ def fire_timer(run: Run, timer_id: str) -> bool:
         )
     elif spec.action == "complete" and task is not None:
         _close(run, task, None, None)
+        for other in run.state.open_tasks(node.id):
+            if other.token == token.id:  # the other signers of an approval: the node is done without them
+                run.cancel_task(other, reason="timed out")
+        run.state.variables.get("votes", {}).pop(token.id, None)
         run.record_outcome(node, None)
         run.event("auto_completed", node.id, task.id)
         run.continue_from(token, node)
@@ -329,6 +343,16 @@ def resume(run: Run, token_id: str, status: str | None) -> None:
     node = run.spec.node(token.node)
     run.record_outcome(node, status)
     run.continue_from(token, node)
+
+
+def _pass_timers_on(run: Run, task: Task, armed: list[Timer]) -> None:
+    """An approval's boundary timers ride on one signer's task; once that signer has voted and the
+    node still waits for others, they move to another open signer's task instead of being lost."""
+    heir = next((t for t in run.state.open_tasks(task.node) if t.token == task.token), None)
+    if heir is None:
+        return
+    for timer in armed:
+        run.state.add_timer(Timer(new_id(), timer.node, timer.spec, timer.due_at, task=heir.id, token=timer.token))
 
 
 def _close(run: Run, task: Task, outcome: str | None, comment: str | None) -> None:

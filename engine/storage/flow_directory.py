@@ -77,7 +77,7 @@ class SqlDirectory:
             .where(FlowTaskRow.assignee.in_(list(user_ids)), FlowTaskRow.status == "open")
             .group_by(FlowTaskRow.assignee)
         )
-        return {row[0]: int(row[1]) for row in rows}
+        return {str(row[0]): int(row[1]) for row in rows if row[0] is not None}
 
     def last_assigned(self, user_ids: Sequence[str]) -> Mapping[str, datetime]:
         rows = self.session.execute(
@@ -85,4 +85,4 @@ class SqlDirectory:
             .where(FlowTaskRow.assignee.in_(list(user_ids)))
             .group_by(FlowTaskRow.assignee)
         )
-        return {row[0]: row[1] for row in rows if row[1] is not None}
+        return {str(row[0]): row[1] for row in rows if row[0] is not None and row[1] is not None}

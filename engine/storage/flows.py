@@ -161,6 +161,7 @@ class FlowService:
                     details={"current_version": task.lock_version},
                 )
             run = self._run(session, app, spec, state, principal)
+            actions.ensure_allowed(run, task_id, action)
             if action in DATA_ACTIONS:
                 self._write_task_data(session, app, spec, run, task, body.get("data"), action, locale)
             comment = _text(body.get("comment"), "comment", 2000)
@@ -181,10 +182,14 @@ class FlowService:
             elif action == "hand_back":
                 actions.hand_back(run, task_id, comment=comment)
             else:
-                details = {"comment": comment} if comment else {}
+                details: dict[str, Any] = {"comment": comment} if comment else {}
                 location = body.get("location")
                 if action == "check_in" and isinstance(location, dict):
-                    details["location"] = {k: location[k] for k in ("lat", "lng", "accuracy") if k in location}
+                    details["location"] = {
+                        k: float(v)
+                        for k, v in location.items()
+                        if k in ("lat", "lng", "accuracy") and isinstance(v, int | float) and not isinstance(v, bool)
+                    }
                 actions.note(run, task_id, action, details)
             self._save(session, app, spec, state, run)
             return {"task": self._task_view(session, task_id), "instance": self._instance_view(session, state.id)}

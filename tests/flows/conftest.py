@@ -102,8 +102,12 @@ def company(database, property_package) -> Company:
     other, _ = records.create(admin, APP, "community", {"name": "翠苑", "city": "杭州"})
     building, _ = records.create(admin, APP, "building", {"community": community["id"], "name": "3栋"})
     room, _ = records.create(admin, APP, "room", {"building": building["id"], "room_no": "1201", "area_m2": "89.5"})
-    cheap, _ = records.create(admin, APP, "spare_part", {"code": "P1", "name": "水龙头", "unit": "个", "unit_price": "80"})
-    dear, _ = records.create(admin, APP, "spare_part", {"code": "P2", "name": "热水器", "unit": "台", "unit_price": "2600"})
+    cheap, _ = records.create(
+        admin, APP, "spare_part", {"code": "P1", "name": "水龙头", "unit": "个", "unit_price": "80"}
+    )
+    dear, _ = records.create(
+        admin, APP, "spare_part", {"code": "P2", "name": "热水器", "unit": "台", "unit_price": "2600"}
+    )
     for login, roles in PEOPLE.items():
         covers = [community["id"]] if login.startswith("worker") and login != "worker3" else []
         if login == "manager1":

@@ -12,7 +12,13 @@ APP = "property_repair"
 
 @pytest.fixture
 def complaint(company):
-    data = {"owner_name": "李先生", "phone": "13912345678", "community": company.community, "kind": "投诉", "content": "电梯噪音大"}
+    data = {
+        "owner_name": "李先生",
+        "phone": "13912345678",
+        "community": company.community,
+        "kind": "投诉",
+        "content": "电梯噪音大",
+    }
     record, _ = company.records.create(company["owner1"], APP, "complaint", data)
     return record["id"]
 

@@ -1,0 +1,620 @@
+"""BPMN 2.0 XML → a Trellis flow definition, with every element that could not be carried over listed.
+
+The reader trusts nothing: the bytes go through ``security.parse_document`` (size cap, no DTD or
+entities), broken references refuse the file with a ``DefinitionError``, and an element outside
+the supported subset is reported by id and type (``Activity_1x2y (bpmn:subProcess): not
+supported``) - never silently dropped. Trellis properties written by ``flow_to_bpmn`` take
+precedence over what the reader derives from plain BPMN, so export → import gives the same flow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from engine.errors import Problem
+from engine.flows.bpmn.assignment import Sources, assignment
+from engine.flows.bpmn.conditions import Completion, completion, to_python
+from engine.flows.bpmn.extensions import read_properties
+from engine.flows.bpmn.namespaces import (
+    BPMNDI,
+    CAMUNDA_LIKE,
+    DC,
+    MODEL,
+    TRELLIS,
+    ZEEBE,
+    bpmn,
+    prefixed,
+    q,
+    split,
+    text_of,
+)
+from engine.flows.bpmn.naming import TRELLIS_ID, display_text, text_from_label, trellis_id
+from engine.flows.bpmn.security import MAX_BPMN_BYTES, index_ids, parse_document, refuse
+
+DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
+FLOW_ORDER = ("id", "name", "description", "form", "start_on", "stages", "nodes", "edges")
+NODE_ORDER = (
+    "id", "type", "name", "description", "position", "mode", "pass_ratio", "assignee", "to", "message",
+    "channels", "actions", "outcomes", "field_permissions", "due", "timers", "connector", "operation", "set",
+    "mapping", "assign", "after", "until_field", "business_hours", "flow", "terminate", "status",
+)  # fmt: skip
+TIMER_ORDER = (
+    "id",
+    "after",
+    "until_field",
+    "offset",
+    "business_hours",
+    "when",
+    "interrupting",
+    "action",
+    "to",
+    "edge",
+    "message",
+)
+EDGE_ORDER = ("id", "source", "target", "name", "condition", "default")
+GATEWAYS = {"exclusiveGateway": "exclusive_gateway", "parallelGateway": "parallel_gateway"}
+GATEWAYS["inclusiveGateway"] = "inclusive_gateway"
+PLAIN_TASKS = {"task", "manualTask"}
+# Types only a Trellis export can say: the BPMN element alone does not carry their configuration.
+MARKED = {"serviceTask": "service_task", "scriptTask": "script_task", "sendTask": "notify", "callActivity": "subflow"}
+ARTIFACTS = {"textAnnotation", "association", "group"}
+HANDLED_PROPERTIES = {"id", "type", "name", "description", "auto_position", "default"}
+FORM_EXTENSIONS = {q(ZEEBE, "formDefinition"), q(ZEEBE, "properties")}
+FORM_EXTENSIONS |= {q(ns, "formData") for ns in CAMUNDA_LIKE} | {q(ns, "properties") for ns in CAMUNDA_LIKE}
+HANDLED_EXTENSIONS = {q(ZEEBE, "assignmentDefinition"), q(ZEEBE, "userTask"), q(TRELLIS, "property")}
+STARTER_FIELD = {"type": "submitter"}
+
+
+@dataclass(frozen=True, slots=True)
+class UnsupportedElement:
+    """An element of the file that is not in the flow (or not fully): reported, never dropped silently."""
+
+    element_id: str
+    element_type: str  # "bpmn:subProcess", "camunda:taskListener"
+    reason: str = "not supported"
+
+    def line(self) -> str:
+        return f"{self.element_id} ({self.element_type}): {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportNote:
+    """Something the import filled in or ignored that a person should check (a missing assignee ...)."""
+
+    element_id: str
+    element_type: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.element_id} ({self.element_type}): {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class BpmnImport:
+    flow: dict[str, Any]
+    unsupported: list[UnsupportedElement] = field(default_factory=list)
+    notes: list[ImportNote] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when every element of the file made it into the flow."""
+        return not self.unsupported
+
+
+def bpmn_to_flow(
+    data: bytes,
+    *,
+    flow_id: str | None = None,
+    form: str | None = None,
+    locale: str | None = None,
+    max_bytes: int = MAX_BPMN_BYTES,
+) -> BpmnImport:
+    """Read a ``.bpmn`` file into a flow definition for ``form``.
+
+    ``flow_id`` and ``form`` override what the file says (a Trellis export records both);
+    ``locale`` ("zh-CN" or "en") is the language of the modeler's labels, guessed when omitted.
+    Raises ``DefinitionError`` when the file is not a readable, consistent BPMN document.
+    """
+    root = parse_document(data, max_bytes=max_bytes)
+    index_ids(root)
+    process, unsupported = _choose_process(root)
+    reader = _ProcessReader(root, process, locale)
+    reader.unsupported.extend(unsupported)
+    return reader.read(flow_id, form)
+
+
+def derive_timer(
+    timer_id: str,
+    *,
+    interrupting: bool,
+    after: str | None,
+    until_field: str | None,
+    outgoing: Sequence[str],
+    label: str | None = None,
+    locale: str | None = None,
+) -> dict[str, Any]:
+    """The Trellis timer plain BPMN describes: an interrupting timer with one flow routes along it,
+    a non-interrupting one is a reminder; the event's label is the message. The writer uses this
+    to know what it must add as properties."""
+    timer: dict[str, Any] = {"id": timer_id}
+    if after:
+        timer["after"] = after
+    if until_field:
+        timer["until_field"] = until_field
+    if interrupting and len(outgoing) == 1:
+        timer["action"] = "route"
+        timer["edge"] = outgoing[0]
+    elif not interrupting:
+        timer["action"] = "notify"
+    message = derive_text(label, locale)
+    if message is not None:
+        timer["message"] = message
+    return timer
+
+
+def derive_text(label: str | None, locale: str | None = None) -> dict[str, str] | None:
+    return text_from_label(label or "", locale)
+
+
+def number(text: str | None) -> float | int | None:
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def ordered(item: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    """The keys in the order the schema and ``apps/*.json`` use, so imported JSON diffs cleanly."""
+    head = {key: item[key] for key in order if key in item}
+    return {**head, **{key: value for key, value in item.items() if key not in head}}
+
+
+def local_name(element: Element) -> str:
+    namespace, local = split(element.tag)
+    return local if namespace == MODEL else ""
+
+
+def _has_flow_elements(process: Element) -> bool:
+    return any(local_name(child) not in ("", "documentation", "extensionElements", "laneSet") for child in process)
+
+
+def _choose_process(root: Element) -> tuple[Element, list[UnsupportedElement]]:
+    processes = root.findall(bpmn("process"))
+    if not processes:
+        raise refuse(
+            "no process in the file",
+            [Problem("", "bpmn.no_process", "the file has no bpmn:process; draw the flow in a process (pool)")],
+        )
+    executable = [p for p in processes if p.get("isExecutable") == "true"]
+    candidates = executable or processes
+    chosen = next((p for p in candidates if _has_flow_elements(p)), candidates[0])
+    unsupported = [
+        UnsupportedElement(
+            p.get("id", "?"),
+            "bpmn:process",
+            f"a second process; Trellis imports one per file (took '{chosen.get('id')}')",
+        )
+        for p in processes
+        if p is not chosen and _has_flow_elements(p)
+    ]
+    for collaboration in root.findall(bpmn("collaboration")):
+        for flow in collaboration.findall(bpmn("messageFlow")):
+            unsupported.append(UnsupportedElement(flow.get("id", "?"), "bpmn:messageFlow"))
+    return chosen, unsupported
+
+
+def _bounds(root: Element) -> dict[str, tuple[float | int, float | int]]:
+    found: dict[str, tuple[float | int, float | int]] = {}
+    for shape in root.iter(q(BPMNDI, "BPMNShape")):
+        bounds = shape.find(q(DC, "Bounds"))
+        target = shape.get("bpmnElement")
+        if bounds is None or not target or target in found:
+            continue
+        x, y = number(bounds.get("x")), number(bounds.get("y"))
+        if x is not None and y is not None:
+            found[target] = (x, y)
+    return found
+
+
+class _ProcessReader:
+    def __init__(self, root: Element, process: Element, locale: str | None):
+        self.root = root
+        self.process = process
+        self.locale = locale
+        self.unsupported: list[UnsupportedElement] = []
+        self.notes: list[ImportNote] = []
+        self.bounds = _bounds(root)
+        self.children = {child.get("id", ""): child for child in process if child.get("id")}
+        self.nodes: dict[str, dict[str, Any]] = {}  # BPMN id → node
+        self.edge_ids: dict[str, str] = {}  # BPMN id of a sequence flow → edge id
+        self.sources: dict[str, str] = {}  # BPMN id of an accepted boundary timer → its task's BPMN id
+        self.skipped_flows: dict[str, str] = {}  # flows a boundary event made unsupported → reason
+
+    # -- findings ------------------------------------------------------------------------------
+    def report(self, element: Element, reason: str = "not supported") -> None:
+        self.unsupported.append(UnsupportedElement(element.get("id", "?"), prefixed(element.tag), reason))
+
+    def note(self, element: Element, message: str) -> None:
+        self.notes.append(ImportNote(element.get("id", "?"), prefixed(element.tag), message))
+
+    # -- the whole process ---------------------------------------------------------------------
+    def read(self, flow_id: str | None, form: str | None) -> BpmnImport:
+        self._check_references()
+        props = read_properties(self.process)
+        elements, flows, boundaries = self._classify()
+        claimed = _claims([(el, read_properties(el)) for el in elements])
+        taken = set(claimed.values())
+        for element in elements:
+            node = self._node(element, read_properties(element))
+            if node is not None:
+                ident = claimed.get(element.get("id", "")) or trellis_id(element.get("id", ""), taken)
+                self.nodes[element.get("id", "")] = {"id": ident, **node}
+        edge_claims = _claims([(flow, read_properties(flow)) for flow in flows])
+        edge_taken = set(edge_claims.values())
+        for flow in flows:
+            ident = flow.get("id", "")
+            self.edge_ids[ident] = edge_claims.get(ident) or trellis_id(ident, edge_taken, fallback="edge")
+        for boundary in boundaries:
+            self._boundary(boundary, flows)
+        edges = [edge for flow in flows if (edge := self._edge(flow)) is not None]
+
+        result: dict[str, Any] = {}
+        result["id"] = (
+            flow_id or _valid(props.get("id")) or trellis_id(self.process.get("id", "flow"), set(), fallback="flow")
+        )
+        result["name"] = self._text(self.process.get("name"), props, "name") or {"en": self.process.get("id", "flow")}
+        description = self._text(self._documentation(self.process), props, "description")
+        if description is not None:
+            result["description"] = description
+        chosen_form = form or _valid(props.get("form"))
+        if not chosen_form:
+            chosen_form = result["id"]
+            self.note(self.process, f"no form was given; the flow uses the form '{chosen_form}' - pass the form's id")
+        result["form"] = chosen_form
+        for key, value in props.items():
+            if key not in ("id", "form", "name", "description"):
+                result[key] = value
+        result["nodes"] = [ordered(node, NODE_ORDER) for node in self.nodes.values()]
+        result["edges"] = edges
+        return BpmnImport(ordered(result, FLOW_ORDER), self.unsupported, self.notes)
+
+    def _check_references(self) -> None:
+        problems: list[Problem] = []
+        flow_ids = set()
+        for n, child in enumerate(self.process):
+            local = local_name(child)
+            if local in ("documentation", "extensionElements", "laneSet") or not local:
+                continue
+            if not child.get("id"):
+                where = f"{self.process.get('id', 'process')}/{prefixed(child.tag)}[{n + 1}]"
+                problems.append(Problem(where, "bpmn.missing_id", f"this {prefixed(child.tag)} has no id; give it one"))
+            if local == "sequenceFlow":
+                flow_ids.add(child.get("id"))
+        for child in self.process:
+            local, ident = local_name(child), child.get("id", "?")
+            refs = {"sequenceFlow": ("sourceRef", "targetRef"), "boundaryEvent": ("attachedToRef",)}.get(local, ())
+            for attribute in refs:
+                target = child.get(attribute)
+                if not target:
+                    message = f"the {prefixed(child.tag)} has no {attribute}; connect both ends"
+                    problems.append(Problem(ident, "bpmn.missing_ref", message))
+                elif target not in self.children or local_name(self.children[target]) == "sequenceFlow":
+                    message = f"{attribute} '{target}' names no element of the process; reconnect it in the modeler"
+                    problems.append(Problem(ident, "bpmn.dangling_ref", message))
+            default = child.get("default")
+            if default and (default not in flow_ids or self.children[default].get("sourceRef") != child.get("id")):
+                message = f"the default flow '{default}' is not an outgoing sequence flow of this element"
+                problems.append(Problem(ident, "bpmn.dangling_ref", message))
+        if problems:
+            noun = "element" if len(problems) == 1 else "elements"
+            raise refuse(f"the BPMN file has {len(problems)} broken {noun}", problems)
+
+    def _classify(self) -> tuple[list[Element], list[Element], list[Element]]:
+        elements: list[Element] = []
+        flows: list[Element] = []
+        boundaries: list[Element] = []
+        for child in self.process:
+            local = local_name(child)
+            if local in ("documentation", "extensionElements"):
+                continue
+            if local == "sequenceFlow":
+                flows.append(child)
+            elif local == "boundaryEvent":
+                boundaries.append(child)
+            elif local == "laneSet":
+                for lane in child.iter(bpmn("lane")):
+                    self.report(lane, "lanes are not supported; give each task an assignee instead")
+            elif local in ARTIFACTS:
+                self.note(child, "ignored (annotations and groups do not change how the flow runs)")
+            elif local:
+                elements.append(child)
+            else:
+                self.report(child)
+        return elements, flows, boundaries
+
+    # -- nodes ---------------------------------------------------------------------------------
+    def _node(self, element: Element, props: dict[str, Any]) -> dict[str, Any] | None:
+        local = local_name(element)
+        node: dict[str, Any] | None
+        if local == "startEvent":
+            node = {"type": "start"}
+            self._plain_event(element, "start")
+        elif local == "endEvent":
+            node = {"type": "end"}
+            if element.find(bpmn("terminateEventDefinition")) is not None:
+                node["terminate"] = True
+            self._plain_event(element, "end", allowed=("terminateEventDefinition",))
+        elif local == "userTask" or local in PLAIN_TASKS:
+            node = self._task(element, props)
+        elif local in GATEWAYS:
+            node = {"type": GATEWAYS[local]}
+        elif local == "intermediateCatchEvent" and element.find(bpmn("timerEventDefinition")) is not None:
+            node = self._timer_node(element)
+        elif local in MARKED and props.get("type") == MARKED[local]:
+            node = {"type": MARKED[local]}
+            if local == "callActivity" and element.get("calledElement"):
+                node["flow"] = element.get("calledElement")
+        else:
+            node = None
+            self.report(element, self._why_unsupported(element))
+        if node is None:
+            return None
+        self._extensions(element)
+        return self._common(element, props, node)
+
+    def _why_unsupported(self, element: Element) -> str:
+        details = [f"{prefixed(k)} {v}" for k, v in element.attrib.items() if split(k)[0] in CAMUNDA_LIKE]
+        definitions = [prefixed(child.tag) for child in element if child.tag.endswith("EventDefinition")]
+        extra = ", ".join([*definitions, *details[:2]])
+        return f"not supported ({extra})" if extra else "not supported"
+
+    def _plain_event(self, element: Element, kind: str, allowed: Sequence[str] = ()) -> None:
+        for child in element:
+            local = local_name(child)
+            if local.endswith("EventDefinition") and local not in allowed:
+                self.report(element, f"{prefixed(child.tag)} is not supported; imported as a plain {kind} event")
+
+    def _common(self, element: Element, props: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+        name = self._text(element.get("name"), props, "name")
+        if name is not None:
+            node["name"] = name
+        description = self._text(self._documentation(element), props, "description")
+        if description is not None:
+            node["description"] = description
+        place = self.bounds.get(element.get("id", ""))
+        if place is not None and props.get("auto_position") != list(place):
+            node["position"] = {"x": place[0], "y": place[1]}
+        for key, value in props.items():
+            if key not in HANDLED_PROPERTIES:
+                node[key] = value
+        if node["type"] in ("user_task", "approval") and "assignee" not in node:
+            node["assignee"] = dict(STARTER_FIELD)
+            self.note(element, "no assignee in the file; the task goes to the submitter for now - choose who does it")
+        return node
+
+    def _text(self, label: str | None, props: Mapping[str, Any], key: str) -> Any:
+        """The Trellis text of a label: the exported one while the modeler left it unchanged."""
+        if key in props and display_text(props[key]).strip() == (label or "").strip():
+            return props[key]
+        return derive_text(label, self.locale)
+
+    @staticmethod
+    def _documentation(element: Element) -> str | None:
+        docs = element.findall(bpmn("documentation"))
+        return "\n".join(text_of(doc) for doc in docs) if docs else None
+
+    def _extensions(self, element: Element) -> None:
+        extensions = element.find(bpmn("extensionElements"))
+        for item in extensions if extensions is not None else ():
+            if item.tag in HANDLED_EXTENSIONS:
+                continue
+            if item.tag in FORM_EXTENSIONS:
+                self.note(element, f"{prefixed(item.tag)} ignored: the flow shows the Trellis form")
+            else:
+                self.unsupported.append(UnsupportedElement(element.get("id", "?"), prefixed(item.tag)))
+
+    def _task(self, element: Element, props: dict[str, Any]) -> dict[str, Any]:
+        node: dict[str, Any] = {"type": "user_task"}
+        if local_name(element) in PLAIN_TASKS:
+            self.note(element, "a plain task was imported as a user task")
+        if element.find(bpmn("standardLoopCharacteristics")) is not None:
+            self.report(element, "a loop (standardLoopCharacteristics) is not supported; imported as a single task")
+        loop = element.find(bpmn("multiInstanceLoopCharacteristics"))
+        collection = element_variable = None
+        if loop is not None:
+            sequential = loop.get("isSequential") == "true"
+            condition = loop.find(bpmn("completionCondition"))
+            found = completion(text_of(condition) if condition is not None else None, sequential=sequential)
+            if found is None:
+                base = "sequential" if sequential else "countersign"
+                self.report(
+                    element,
+                    f"the completion condition '{text_of(condition)}' is not understood; imported as {base} "
+                    "(everyone must approve)",
+                )
+                found = Completion(base)
+            node["type"] = "approval"
+            node["mode"] = found.mode
+            if found.pass_ratio is not None:
+                node["pass_ratio"] = found.pass_ratio
+            collection, element_variable = _attribute(loop, "collection"), _attribute(loop, "elementVariable")
+            zeebe_loop = loop.find(f"{bpmn('extensionElements')}/{q(ZEEBE, 'loopCharacteristics')}")
+            if zeebe_loop is not None:
+                collection = collection or zeebe_loop.get("inputCollection")
+                element_variable = element_variable or zeebe_loop.get("inputElement")
+        if "assignee" not in props:
+            sources = _sources(element, collection, element_variable)
+            found_assignee = assignment(sources)
+            if found_assignee.assignee is not None:
+                node["assignee"] = found_assignee.assignee
+            if found_assignee.note:
+                self.note(element, found_assignee.note)
+            if found_assignee.refused:
+                self.report(element, found_assignee.refused)
+        return node
+
+    def _timer_node(self, element: Element) -> dict[str, Any] | None:
+        wait = self._timer_definition(element)
+        if wait is None:
+            return None
+        return {"type": "timer", **wait}
+
+    def _timer_definition(self, element: Element) -> dict[str, str] | None:
+        """``after`` / ``until_field`` of a timer event, or None (reported) for cycles and expressions."""
+        definition = element.find(bpmn("timerEventDefinition"))
+        if definition is None:
+            return None
+        duration = definition.find(bpmn("timeDuration"))
+        date = definition.find(bpmn("timeDate"))
+        if duration is not None and DURATION.match(text_of(duration)):
+            return {"after": text_of(duration)}
+        if date is not None:
+            match = re.match(r"^\s*(?:[$#]\{\s*([A-Za-z_]\w*)\s*\}|=\s*([A-Za-z_]\w*))\s*$", text_of(date))
+            if match:
+                return {"until_field": trellis_id(match.group(1) or match.group(2), set(), fallback="field")}
+        cycle = definition.find(bpmn("timeCycle"))
+        what = "timeCycle" if cycle is not None else "timer"
+        shown = text_of(next((e for e in (duration, date, cycle) if e is not None), None))
+        self.report(
+            element,
+            f"the {what} '{shown}' is not supported; use an ISO-8601 duration (PT15M) or a date field ${{field}}",
+        )
+        return None
+
+    # -- boundary timers -------------------------------------------------------------------------
+    def _boundary(self, boundary: Element, flows: Sequence[Element]) -> None:
+        ident = boundary.get("id", "")
+        outgoing = [flow for flow in flows if flow.get("sourceRef") == ident]
+        task = self.nodes.get(boundary.get("attachedToRef", ""))
+        reason = ""
+        if task is None or task["type"] not in ("user_task", "approval"):
+            reason = "only timers on user tasks are supported"
+        elif boundary.find(bpmn("timerEventDefinition")) is None:
+            reason = "only timer boundary events are supported"
+        wait = None if reason else self._timer_definition(boundary)
+        if reason or wait is None or task is None:
+            if reason:
+                self.report(boundary, f"{reason} ({self._why_unsupported(boundary)})")
+            for flow in outgoing:
+                self.skipped_flows[flow.get("id", "")] = f"starts at '{ident}', which was not imported"
+            return
+        props = read_properties(boundary)
+        interrupting = boundary.get("cancelActivity", "true") != "false"
+        route = [flow for flow in outgoing if interrupting and len(outgoing) == 1]
+        taken = {timer["id"] for timer in task.get("timers", [])}
+        claimed = _valid(props.get("id"))
+        timer_id = claimed if claimed and claimed not in taken else trellis_id(ident, taken, fallback="timer")
+        timer = derive_timer(
+            timer_id,
+            interrupting=interrupting,
+            after=wait.get("after"),
+            until_field=wait.get("until_field"),
+            outgoing=[self.edge_ids[flow.get("id", "")] for flow in route],
+            label=boundary.get("name"),
+            locale=self.locale,
+        )
+        if "message" in props and display_text(props["message"]).strip() != (boundary.get("name") or "").strip():
+            del props["message"]  # relabelled in the modeler: the label wins
+        timer.update({k: v for k, v in props.items() if k != "id"})
+        if "action" not in timer:
+            self.report(
+                boundary, "an interrupting timer must have exactly one outgoing flow (the way the task is left)"
+            )
+            for flow in outgoing:
+                self.skipped_flows[flow.get("id", "")] = f"starts at '{ident}', which was not imported"
+            return
+        for flow in outgoing:
+            if flow in route:
+                self.sources[ident] = boundary.get("attachedToRef", "")
+            else:
+                self.skipped_flows[flow.get("id", "")] = "a non-interrupting timer cannot start its own path"
+        task.setdefault("timers", []).append(ordered(timer, TIMER_ORDER))
+
+    # -- edges -----------------------------------------------------------------------------------
+    def _edge(self, flow: Element) -> dict[str, Any] | None:
+        ident = flow.get("id", "")
+        if ident in self.skipped_flows:
+            self.report(flow, self.skipped_flows[ident])
+            return None
+        source_ref = self.sources.get(flow.get("sourceRef", ""), flow.get("sourceRef", ""))
+        source, target = self.nodes.get(source_ref), self.nodes.get(flow.get("targetRef", ""))
+        if source is None or target is None:
+            missing = flow.get("sourceRef") if source is None else flow.get("targetRef")
+            self.report(flow, f"connects '{missing}', which was not imported")
+            return None
+        props = read_properties(flow)
+        edge: dict[str, Any] = {"id": self.edge_ids[ident], "source": source["id"], "target": target["id"]}
+        name = self._text(flow.get("name"), props, "name")
+        if name is not None:
+            edge["name"] = name
+        expression = flow.find(bpmn("conditionExpression"))
+        if expression is not None and text_of(expression):
+            language = (expression.get("language") or "").lower()
+            translated = to_python(text_of(expression))
+            if language and language not in ("python", "trellis", "juel", "feel"):
+                self.report(flow, f"a {language} script condition is not supported; write it as a Trellis expression")
+                edge["condition"] = text_of(expression)
+            elif translated.python is None:
+                self.report(
+                    flow,
+                    f"the condition '{text_of(expression)}' cannot be translated ({translated.reason}); "
+                    "write it as a Trellis expression",
+                )
+                edge["condition"] = text_of(expression)
+            else:
+                edge["condition"] = translated.python
+        source_element = self.children.get(flow.get("sourceRef", ""))
+        if source_element is not None and source_element.get("default") == ident:
+            edge["default"] = True
+        for key, value in props.items():
+            if key not in ("id", "name"):
+                edge[key] = value
+        return ordered(edge, EDGE_ORDER)
+
+
+def _attribute(element: Element, local: str) -> str | None:
+    for namespace in CAMUNDA_LIKE:
+        value = element.get(q(namespace, local))
+        if value:
+            return value
+    return None
+
+
+def _sources(element: Element, collection: str | None, element_variable: str | None) -> Sources:
+    zeebe = element.find(f"{bpmn('extensionElements')}/{q(ZEEBE, 'assignmentDefinition')}")
+
+    def pick(local: str) -> str | None:
+        value = _attribute(element, local)
+        if not value and zeebe is not None:
+            value = zeebe.get(local)
+        return value
+
+    return Sources(
+        assignee=pick("assignee"),
+        candidate_users=pick("candidateUsers"),
+        candidate_groups=pick("candidateGroups"),
+        collection=collection,
+        element_variable=element_variable,
+    )
+
+
+def _valid(value: Any) -> str | None:
+    return value if isinstance(value, str) and TRELLIS_ID.match(value) else None
+
+
+def _claims(items: Sequence[tuple[Element, Mapping[str, Any]]]) -> dict[str, str]:
+    """Trellis ids recorded by an export, first come first served (a modeler's copy keeps the
+    original's properties; the copy then gets an id of its own)."""
+    claimed: dict[str, str] = {}
+    for element, props in items:
+        wanted = _valid(props.get("id"))
+        if wanted and wanted not in claimed.values():
+            claimed[element.get("id", "")] = wanted
+    return claimed
