@@ -120,9 +120,10 @@ class Run:
     def choose(self, node: NodeSpec, *, first_only: bool) -> list[EdgeSpec]:
         """The outgoing edges to take: conditions in order (all true ones unless ``first_only``), else the default."""
         context = self.context()
+        reserved = {timer.edge for timer in node.timers if timer.action == "route"}  # taken only by the timer
         taken: list[EdgeSpec] = []
         for edge in node.outgoing:
-            if edge.default:
+            if edge.default or edge.id in reserved:
                 continue
             if edge.condition is None or _truthy(edge.condition.evaluate(context)):
                 taken.append(edge)
@@ -130,7 +131,7 @@ class Run:
                     break
         if taken:
             return taken
-        default = [edge for edge in node.outgoing if edge.default]
+        default = [edge for edge in node.outgoing if edge.default and edge.id not in reserved]
         if default:
             return default[:1]
         raise FlowStuck(

@@ -119,6 +119,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "节点“{id}”有 {count} 条默认连线,最多保留一条",
     },
     "flow.self_loop": {"en": "edge '{id}' leads from a node to itself", "zh-CN": "连线“{id}”从节点指向其自身"},
+    "flow.timer_edge_elsewhere": {
+        "en": "the timer leaves along edge '{edge}', which does not start at node '{node}'",
+        "zh-CN": "定时器使用的连线“{edge}”不是从节点“{node}”出发的",
+    },
+    "flow.timer_edge_only_way": {
+        "en": "edge '{edge}' is the timer's, so node '{node}' needs another way out for when the task is done",
+        "zh-CN": "连线“{edge}”专供定时器使用,节点“{node}”还需要一条任务完成后的出口",
+    },
     "form.serial_pattern": {
         "en": (
             "serial pattern '{pattern}' has an unknown part '{part}'; "

@@ -310,6 +310,13 @@ class _FlowChecker:
                 self.pkg.check_assignment(f"{here}/to", timer["to"], form_id)
             if "edge" in timer:
                 self.edges.check(f"{here}/edge", timer["edge"], p)
+                route = next((e for e in self.flow["edges"] if e["id"] == timer["edge"]), None)
+                if route is not None and route["source"] != node["id"]:
+                    p.append(problem(f"{here}/edge", "flow.timer_edge_elsewhere", edge=timer["edge"], node=node["id"]))
+                elif route is not None and not any(
+                    e["source"] == node["id"] and e["id"] != timer["edge"] for e in self.flow["edges"]
+                ):
+                    p.append(problem(f"{here}/edge", "flow.timer_edge_only_way", edge=timer["edge"], node=node["id"]))
             if "until_field" in timer and form_id:
                 self.pkg.check_field(f"{here}/until_field", form_id, timer["until_field"], system=True)
 

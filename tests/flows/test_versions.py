@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
-
-import pytest
 
 from engine.storage.apps import AppStore
 
@@ -74,9 +71,12 @@ def test_a_map_that_would_lose_countersign_votes_is_refused(company, database, p
     task = company.open_tasks(record["id"], "accept")[0]
     company.act("agent1", task["id"], "complete", outcome="accept")
     repair = company.open_tasks(record["id"], "repair")[0]
-    company.act(repair["assignee"], repair["id"], "complete", data={
-        "result": "换热水器", "parts_used": [{"part": company.dear_part, "qty": 1}]
-    })
+    company.act(
+        repair["assignee"],
+        repair["id"],
+        "complete",
+        data={"result": "换热水器", "parts_used": [{"part": company.dear_part, "qty": 1}]},
+    )
     sign = company.open_tasks(record["id"], "countersign")[0]
     company.act("engineer1", sign["id"], "approve")
 

@@ -1,0 +1,116 @@
+"""REST API for flows: task inboxes and actions, instances, manual start, withdraw and cancel.
+
+``POST /api/v1/tasks/<id>/<action>`` takes ``{"data": {...}, "outcome": ..., "comment": ...,
+"to": ...}`` as the action needs; the answer is the task and its instance after the action.
+Two people pressing 接单 at once: one gets 200, the other 409 saying who took it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from engine.errors import NotAuthenticatedError, NotFoundError, SubmissionError
+from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
+from engine.web.api_records import _json, locale, principal, read_record_body
+from engine.web.auth import require_admin
+from engine.web.context import services
+
+bp = Blueprint("api_flows", __name__, url_prefix="/api/v1")
+
+
+def _signed_in() -> Any:
+    who = principal()
+    if who.anonymous:
+        raise NotAuthenticatedError("sign in to see and work on tasks")
+    return who
+
+
+def _body() -> dict[str, Any]:
+    if not request.get_data(cache=True):
+        return {}
+    body = read_record_body()
+    if not isinstance(body, dict):
+        raise SubmissionError("send a JSON object", {"_body": ["send a JSON object"]})
+    return body
+
+
+@bp.get("/tasks")
+def inbox() -> Response:
+    limit_text = request.args.get("limit", "50")
+    limit = int(limit_text) if limit_text.isdigit() and len(limit_text) < 5 else 50
+    return _json(services().flows.inbox(_signed_in(), request.args.get("box", "mine"), limit))
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id: str) -> Response:
+    return _json(services().flows.task(_signed_in(), task_id[:64]))
+
+
+@bp.post("/tasks/<task_id>/<action>")
+def act(task_id: str, action: str) -> Response:
+    return _json(services().flows.act(_signed_in(), task_id[:64], action[:40], _body(), locale=locale()))
+
+
+@bp.get("/flow-instances/<instance_id>")
+def get_instance(instance_id: str) -> Response:
+    return _json(services().flows.instance(principal(), instance_id[:64]))
+
+
+@bp.post("/flow-instances/<instance_id>/withdraw")
+def withdraw(instance_id: str) -> Response:
+    return _json(services().flows.withdraw(_signed_in(), instance_id[:64]))
+
+
+@bp.post("/flow-instances/<instance_id>/cancel")
+def cancel(instance_id: str) -> Response:
+    body = _body()
+    reason = body.get("reason")
+    return _json(services().flows.cancel(_signed_in(), instance_id[:64], reason if isinstance(reason, str) else None))
+
+
+@bp.post("/apps/<app_id>/flows/<flow_id>/start")
+def start(app_id: str, flow_id: str) -> Response:
+    body = _body()
+    record_id = body.get("record_id")
+    if isinstance(record_id, bool) or not isinstance(record_id, int):
+        raise SubmissionError("record_id must be a record's number", {"record_id": ["a record's number"]})
+    return _json(services().flows.start(_signed_in(), app_id, flow_id, record_id), 201)
+
+
+@bp.get("/apps/<app_id>/forms/<form_id>/records/<int:record_id>/flows")
+def record_flows(app_id: str, form_id: str, record_id: int) -> Response:
+    who = principal()
+    flows = services().flows
+    return _json({"items": [flows.instance(who, i) for i in flows.instances_of(app_id, form_id, record_id)]})
+
+
+@bp.post("/bpmn/import")
+def bpmn_import() -> Response:
+    """A .bpmn file (the request body) as a flow definition, with what could not be carried over."""
+    require_admin()
+    form = request.args.get("form") or None
+    found = bpmn_to_flow(request.get_data(cache=False), form=form[:63] if form else None, max_bytes=MAX_BPMN_BYTES)
+    return _json(
+        {
+            "flow": found.flow,
+            "complete": found.complete,
+            "unsupported": [u.line() for u in found.unsupported],
+            "notes": [n.line() for n in found.notes],
+        }
+    )
+
+
+@bp.get("/apps/<app_id>/flows/<flow_id>/bpmn")
+def bpmn_export(app_id: str, flow_id: str) -> Response:
+    require_admin()
+    package = services().apps.export(app_id)
+    flow = next((f for f in package.get("flows", []) if f.get("id") == flow_id), None)
+    if flow is None:
+        raise NotFoundError(f"app '{app_id}' has no flow '{flow_id}'")
+    return Response(
+        flow_to_bpmn(flow),
+        mimetype="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{app_id}-{flow_id}.bpmn"'},
+    )

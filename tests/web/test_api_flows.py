@@ -1,0 +1,206 @@
+"""The flow API over HTTP: the repair flow end to end with per-person tokens, and every refusal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+APP = "property_repair"
+PEOPLE = {
+    "owner1": ["owner"],
+    "owner2": ["owner"],
+    "agent1": ["agent"],
+    "agent2": ["agent"],
+    "worker1": ["technician"],
+    "leader1": ["group_leader"],
+    "engineer1": ["engineering_head"],
+    "financehead1": ["finance_head"],
+    "manager1": ["project_manager"],
+    "finance1": ["finance"],
+}
+
+
+class Api:
+    def __init__(self, app, tokens: dict[str, str]):
+        self.app = app
+        self.tokens = tokens
+
+    def call(self, who: str | None, method: str, path: str, body: object = None, raw: bytes | None = None):
+        client = self.app.test_client()
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        return client.open(path, method=method, data=data, headers=headers, content_type="application/json")
+
+    def open_tasks(self, record_id: int, node: str | None = None) -> list[dict]:
+        found = self.call("admin", "GET", f"/api/v1/apps/{APP}/forms/repair_order/records/{record_id}/flows")
+        assert found.status_code == 200, found.json
+        tasks = found.json["items"][-1]["tasks"]
+        return [t for t in tasks if t["status"] == "open" and (node is None or t["node"] == node)]
+
+
+@pytest.fixture
+def api(app, client, property_package) -> Api:
+    assert client.post("/api/v1/apps", json=property_package).status_code in (200, 201)
+    services = app.extensions["trellis"]
+    directory = services.directory
+    from engine.principal import LOCAL_ADMIN
+
+    records = services.records
+    community, _ = records.create(LOCAL_ADMIN, APP, "community", {"name": "阳光花园"})
+    building, _ = records.create(LOCAL_ADMIN, APP, "building", {"community": community["id"], "name": "1栋"})
+    room, _ = records.create(LOCAL_ADMIN, APP, "room", {"building": building["id"], "room_no": "101"})
+    part, _ = records.create(LOCAL_ADMIN, APP, "spare_part", {"code": "P9", "name": "阀门", "unit_price": "2500"})
+    tokens = {"admin": client.environ_base["HTTP_AUTHORIZATION"].removeprefix("Bearer ")}
+    for login, roles in PEOPLE.items():
+        covers = [community["id"]] if login in ("worker1", "manager1") else []
+        directory.create_user(
+            login, "a-long-password", roles=[(APP, r) for r in roles], user_id=login, communities=covers
+        )
+        tokens[login], _ = directory.create_token(login, "tests", [f"app:{APP}:read", f"app:{APP}:write"])
+    tokens["reader"], _ = directory.create_token("agent2", "read only", [f"app:{APP}:read"])
+    directory.create_group("水电维修组", leader="leader1")
+    directory.add_member("水电维修组", "worker1")
+    directory.set_on_duty("worker1", True)
+    found = Api(app, tokens)
+    found.room, found.community, found.part = room["id"], community["id"], part["id"]  # type: ignore[attr-defined]
+    return found
+
+
+def _order(api: Api, who: str = "owner1") -> int:
+    body = {
+        "owner_name": "王女士",
+        "phone": "13812345678",
+        "community": api.community,  # type: ignore[attr-defined]
+        "room": api.room,  # type: ignore[attr-defined]
+        "repair_type": "水电",
+        "description": "漏水",
+    }
+    response = api.call(who, "POST", f"/api/v1/apps/{APP}/forms/repair_order/records", body)
+    assert response.status_code == 201, response.json
+    return int(response.json["id"])
+
+
+def test_the_repair_flow_end_to_end_over_http(api):
+    record = _order(api)
+    inbox = api.call("agent1", "GET", "/api/v1/tasks?box=groups").json
+    assert inbox["counts"]["groups"] == 1
+    task = inbox["items"][0]
+    assert api.call("agent1", "POST", f"/api/v1/tasks/{task['id']}/complete", {"outcome": "accept"}).status_code == 200
+    repair = api.open_tasks(record, "repair")[0]
+    assert repair["assignee"] == "worker1"
+    mine = api.call("worker1", "GET", "/api/v1/tasks").json
+    assert [t["id"] for t in mine["items"]] == [repair["id"]]
+    assert api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/claim").status_code == 200
+    checked = api.call(
+        "worker1", "POST", f"/api/v1/tasks/{repair['id']}/check_in", {"location": {"lat": 30.2, "lng": 120.1}}
+    )
+    assert checked.status_code == 200
+    data = {"result": "换阀门", "parts_used": [{"part": api.part, "qty": 1}], "chargeable": False}  # type: ignore[attr-defined]
+    done = api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/complete", {"data": data})
+    assert done.status_code == 200, done.json
+    signs = api.open_tasks(record, "countersign")
+    signers = {"engineering_head": "engineer1", "finance_head": "financehead1", "project_manager": "manager1"}
+    for sign in signs:
+        who = signers[sign["candidates"][0][1]]
+        assert api.call(who, "POST", f"/api/v1/tasks/{sign['id']}/approve", {"comment": "同意"}).status_code == 200
+    rate = api.open_tasks(record, "rate")[0]
+    rated = api.call("owner1", "POST", f"/api/v1/tasks/{rate['id']}/complete", {"data": {"fixed": True, "rating": 5}})
+    assert rated.status_code == 200
+    assert rated.json["instance"]["status"] == "completed"
+    assert api.call("worker1", "GET", "/api/v1/tasks?box=done").json["counts"]["done"] == 1
+
+
+def test_no_identity_is_401_and_another_owners_ticket_is_404(api):
+    record = _order(api)
+    task = api.open_tasks(record)[0]
+    assert api.call(None, "GET", "/api/v1/tasks").status_code == 401
+    assert api.call(None, "POST", f"/api/v1/tasks/{task['id']}/claim").status_code == 401
+    assert api.call("owner2", "POST", f"/api/v1/tasks/{task['id']}/claim").status_code == 404
+    assert api.call("owner2", "GET", f"/api/v1/flow-instances/{task['instance_id']}").status_code == 404
+    assert api.call("owner1", "GET", f"/api/v1/flow-instances/{task['instance_id']}").status_code == 200
+
+
+def test_a_read_only_token_cannot_act(api):
+    record = _order(api)
+    task = api.open_tasks(record)[0]
+    refused = api.call("reader", "POST", f"/api/v1/tasks/{task['id']}/claim")
+    assert refused.status_code == 403 and "write" in refused.json["detail"]
+
+
+def test_the_second_claim_is_409_naming_what_happened(api):
+    record = _order(api)
+    task = api.open_tasks(record)[0]
+    assert api.call("agent1", "POST", f"/api/v1/tasks/{task['id']}/claim").status_code == 200
+    second = api.call("agent2", "POST", f"/api/v1/tasks/{task['id']}/claim")
+    assert second.status_code == 409 and "someone else" in second.json["detail"]
+
+
+@pytest.mark.parametrize(
+    "path_tail, body",
+    [
+        ("complete", {"outcome": 12}),
+        ("complete", {"outcome": "maybe"}),
+        ("complete", {"data": "not an object"}),
+        ("complete", {"data": {"rating": "∞"}}),
+        ("complete", {"comment": "x" * 5000, "outcome": "accept"}),
+        ("transfer", {}),
+        ("transfer", {"to": "nobody-here"}),
+        ("return", {"to": "repair"}),
+        ("approve", {}),
+        ("explode", {}),
+    ],
+)
+def test_garbage_gets_a_clear_4xx_and_loses_nothing(api, path_tail, body):
+    record = _order(api)
+    task = api.open_tasks(record)[0]
+    response = api.call("agent1", "POST", f"/api/v1/tasks/{task['id']}/{path_tail}", body)
+    assert 400 <= response.status_code < 500, response.json
+    assert response.json["detail"]
+    assert [t["id"] for t in api.open_tasks(record)] == [task["id"]]
+
+
+@pytest.mark.parametrize("raw", [b"{", b"[1,2]", b"\xff\xfe", b'{"a": NaN}', b"null"])
+def test_unreadable_bodies_are_refused(api, raw):
+    record = _order(api)
+    task = api.open_tasks(record)[0]
+    response = api.call("agent1", "POST", f"/api/v1/tasks/{task['id']}/complete", raw=raw)
+    assert response.status_code == 422
+
+
+def test_unknown_tasks_and_instances_are_404(api):
+    assert api.call("agent1", "POST", "/api/v1/tasks/nope/claim").status_code == 404
+    assert api.call("agent1", "GET", "/api/v1/tasks/" + "x" * 500).status_code == 404
+    assert api.call("admin", "GET", "/api/v1/flow-instances/nope").status_code == 404
+    assert api.call("agent1", "GET", "/api/v1/tasks?box=everything").status_code == 404
+
+
+def test_the_submitter_withdraws_and_an_admin_cancels(api):
+    first, second = _order(api), _order(api)
+    one = api.open_tasks(first)[0]["instance_id"]
+    two = api.open_tasks(second)[0]["instance_id"]
+    assert api.call("owner2", "POST", f"/api/v1/flow-instances/{one}/withdraw").status_code == 404
+    assert api.call("owner1", "POST", f"/api/v1/flow-instances/{one}/withdraw").json["end_status"] == "withdrawn"
+    assert api.call("agent1", "POST", f"/api/v1/flow-instances/{two}/cancel").status_code == 403
+    cancelled = api.call("admin", "POST", f"/api/v1/flow-instances/{two}/cancel", {"reason": "重复"})
+    assert cancelled.json["end_status"] == "cancelled"
+
+
+def test_bpmn_round_trip_through_the_api(api):
+    exported = api.call("admin", "GET", f"/api/v1/apps/{APP}/flows/repair/bpmn")
+    assert exported.status_code == 200 and exported.data.startswith(b"<?xml")
+    imported = api.call("admin", "POST", "/api/v1/bpmn/import?form=repair_order", raw=exported.data)
+    assert imported.status_code == 200 and imported.json["complete"]
+    assert imported.json["flow"]["id"] == "repair"
+
+
+@pytest.mark.parametrize("raw", [b"", b"not xml", b'<!DOCTYPE x [<!ENTITY a "b">]><x/>', b"<root/>"])
+def test_bpmn_import_refuses_garbage_clearly(api, raw):
+    response = api.call("admin", "POST", "/api/v1/bpmn/import", raw=raw)
+    assert response.status_code == 422 and response.json["detail"]
+
+
+def test_bpmn_needs_an_administrator(api):
+    assert api.call("agent1", "GET", f"/api/v1/apps/{APP}/flows/repair/bpmn").status_code == 403
+    assert api.call(None, "POST", "/api/v1/bpmn/import", raw=b"<x/>").status_code == 401
+    assert api.call("admin", "GET", f"/api/v1/apps/{APP}/flows/nope/bpmn").status_code == 404
