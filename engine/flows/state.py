@@ -117,6 +117,7 @@ class InstanceState:
     tasks: dict[str, Task] = field(default_factory=dict)
     timers: dict[str, Timer] = field(default_factory=dict)
     lock_version: int = 0
+    ended_at: datetime | None = None
     parent: str | None = None  # the instance (and token) a subflow reports back to
     parent_token: str | None = None
     # what this action changed, for storage to write back

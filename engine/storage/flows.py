@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -139,10 +140,7 @@ class FlowService:
         if action not in actions.TASK_ACTIONS:
             raise NotFoundError(f"there is no task action '{action}'; use one of: {', '.join(actions.TASK_ACTIONS)}")
         with self.database.transaction() as session:
-            instance_id = session.scalar(select(FlowTaskRow.instance_id).where(FlowTaskRow.id == task_id))
-            if instance_id is None:
-                raise NotFoundError(f"there is no task {task_id}")
-            app, spec, state = self._load(session, instance_id)
+            app, spec, state = self._load(session, task=task_id)
             if principal.scopes is not None and "update" not in scoped_actions(principal.scopes, app.app_id):
                 raise PermissionDeniedError(
                     f"this API token may not act on tasks: it needs the scope app:{app.app_id}:write"
@@ -192,7 +190,13 @@ class FlowService:
                     }
                 actions.note(run, task_id, action, details)
             self._save(session, app, spec, state, run)
-            return {"task": self._task_view(session, task_id), "instance": self._instance_view(session, state.id)}
+            now = self.clock()
+            acted = state.tasks.get(task_id) or task
+            touched = sorted(state.tasks.values(), key=lambda t: (t.created_at, t.position))
+            return {
+                "task": _task_detail(state, acted, spec, now),
+                "instance": _instance_dict(state, touched, spec, now),
+            }
 
     def withdraw(self, principal: Principal, instance_id: str) -> dict[str, Any]:
         return self._instance_action(principal, instance_id, actions.withdraw)
@@ -358,7 +362,11 @@ class FlowService:
                 for name, clause in boxes.items()
             }
             now = self.clock()
-            statement = select(FlowTaskRow).where(boxes[box])
+            statement = (
+                select(FlowTaskRow, FlowInstanceRow.app_version)
+                .join(FlowInstanceRow, FlowInstanceRow.id == FlowTaskRow.instance_id)
+                .where(boxes[box])
+            )
             if box == "done":
                 statement = statement.order_by(FlowTaskRow.completed_at.desc())
             else:
@@ -366,8 +374,9 @@ class FlowService:
                 statement = statement.order_by(
                     overdue, FlowTaskRow.due_at.is_(None), FlowTaskRow.due_at, FlowTaskRow.created_at
                 )
-            rows = session.scalars(statement.limit(max(1, min(limit, 200)))).all()
-            return {"box": box, "counts": counts, "items": [self._task_summary(session, row, now) for row in rows]}
+            rows = session.execute(statement.limit(max(1, min(limit, 200)))).all()
+            items = [self._task_summary(session, row[0], now, row[1]) for row in rows]
+            return {"box": box, "counts": counts, "items": items}
 
     def timeline(self, app_id: str, form_id: str, record_id: int, locale: str = "zh-CN") -> list[dict[str, Any]]:
         """The owner's view: stages reached, with when and who handled them (names, never ids or fields)."""
@@ -425,12 +434,20 @@ class FlowService:
             return found
 
     # -- internals: loading, running, saving ---------------------------------------------------------
-    def _load(self, session: Session, instance_id: str) -> tuple[CompiledApp, FlowSpec, InstanceState]:
-        row = session.execute(
-            select(FlowInstanceRow).where(FlowInstanceRow.id == instance_id).with_for_update()
-        ).scalar_one_or_none()
+    def _load(
+        self, session: Session, instance_id: str | None = None, *, task: str | None = None
+    ) -> tuple[CompiledApp, FlowSpec, InstanceState]:
+        """The instance (by id, or the one a task belongs to), locked for this transaction, with its open work."""
+        statement = select(FlowInstanceRow)
+        if task is not None:
+            owner = select(FlowTaskRow.instance_id).where(FlowTaskRow.id == task).scalar_subquery()
+            statement = statement.where(FlowInstanceRow.id == owner)
+        else:
+            statement = statement.where(FlowInstanceRow.id == instance_id)
+        row = session.execute(statement.with_for_update()).scalar_one_or_none()
         if row is None:
-            raise NotFoundError(f"there is no flow instance {instance_id}")
+            raise NotFoundError(f"there is no task {task}" if task else f"there is no flow instance {instance_id}")
+        instance_id = row.id
         app = self.catalog.version(session, row.app_id, row.app_version)
         spec = self.spec(app, row.flow_id)
         state = _state_of(row)
@@ -438,8 +455,13 @@ class FlowService:
             select(FlowTaskRow).where(FlowTaskRow.instance_id == instance_id, FlowTaskRow.status == "open")
         ):
             state.tasks[task_row.id] = _task_of(task_row)
-        for timer_row in session.scalars(
-            select(FlowTimerRow).where(FlowTimerRow.instance_id == instance_id, FlowTimerRow.status == "pending")
+        timed = any(node.timers for node in spec.nodes.values())
+        for timer_row in (
+            ()
+            if not timed
+            else session.scalars(
+                select(FlowTimerRow).where(FlowTimerRow.instance_id == instance_id, FlowTimerRow.status == "pending")
+            )
         ):
             state.timers[timer_row.id] = Timer(
                 timer_row.id,
@@ -536,6 +558,10 @@ class FlowService:
                 trusted=frozenset(changes),
                 action=f"flow:{spec.id}",
             )
+        if state.status not in (RUNNING, "failed"):
+            state.ended_at = state.ended_at or now
+        else:
+            state.ended_at = None
         values = {
             "status": state.status,
             "end_status": state.end_status,
@@ -544,7 +570,7 @@ class FlowService:
             "tokens": state.dump_tokens(),
             "variables": state.variables,
             "updated_at": now,
-            "ended_at": now if state.status != RUNNING and state.status != "failed" else None,
+            "ended_at": state.ended_at,
         }
         if new:
             session.execute(
@@ -563,6 +589,7 @@ class FlowService:
                     **values,
                 )
             )
+            state.lock_version = 1
         else:
             result = session.execute(
                 update(FlowInstanceRow)
@@ -571,6 +598,7 @@ class FlowService:
             )
             if getattr(result, "rowcount", 1) != 1:
                 raise ConflictError("this ticket moved on at the same moment; reload it and try again")
+            state.lock_version += 1
         self._save_tasks(session, state)
         if state.new_timers:
             session.execute(
@@ -670,25 +698,35 @@ class FlowService:
             rows = [state.tasks[i] for i in state.new_tasks]
             session.execute(insert(FlowTaskRow), [_task_row(state, t) for t in rows])
             candidates = [
-                {"task_id": t.id, "kind": c.kind, "value": c.value}
+                {"task_id": t.id, "kind": kind, "value": value}
                 for t in rows
-                for c in {(c.kind, c.value): c for c in t.candidates}.values()
+                for kind, value in sorted({(c.kind, c.value) for c in t.candidates})
             ]
             if candidates:
                 session.execute(insert(FlowTaskCandidateRow), candidates)
-        for task_id in state.changed_tasks:
-            task = state.tasks[task_id]
+        if not state.changed_tasks:
+            return
+        changed = [state.tasks[i] for i in sorted(state.changed_tasks)]
+        updates = []
+        for task in changed:
             row = _task_row(state, task)
-            row.pop("id")
             row["lock_version"] = task.lock_version + 1
-            session.execute(update(FlowTaskRow).where(FlowTaskRow.id == task_id).values(**row))
-            session.execute(delete(FlowTaskCandidateRow).where(FlowTaskCandidateRow.task_id == task_id))
-            unique = {(c.kind, c.value) for c in task.candidates}
-            if unique and task.status == "open":
-                session.execute(
-                    insert(FlowTaskCandidateRow),
-                    [{"task_id": task_id, "kind": k, "value": v} for k, v in sorted(unique)],
-                )
+            task.lock_version += 1
+            updates.append(row)
+        session.execute(update(FlowTaskRow), updates)  # one executemany, by primary key
+        # candidates are read only for open tasks (inbox queries filter on status), so only a task that is
+        # still open may have new ones (transferred, escalated); a closed task keeps its last set as history
+        still_open = [t for t in changed if t.status == "open"]
+        if still_open:
+            ids = [t.id for t in still_open]
+            session.execute(delete(FlowTaskCandidateRow).where(FlowTaskCandidateRow.task_id.in_(ids)))
+            fresh = [
+                {"task_id": t.id, "kind": kind, "value": value}
+                for t in still_open
+                for kind, value in sorted({(c.kind, c.value) for c in t.candidates})
+            ]
+            if fresh:
+                session.execute(insert(FlowTaskCandidateRow), fresh)
 
     def _check_reader(
         self, session: Session, principal: Principal, app: CompiledApp, spec: FlowSpec, state: InstanceState
@@ -728,76 +766,31 @@ class FlowService:
 
     # -- views ---------------------------------------------------------------------------------------
     def _instance_view(self, session: Session, instance_id: str) -> dict[str, Any]:
-        row = session.get(FlowInstanceRow, instance_id)
+        row = session.get(FlowInstanceRow, instance_id, populate_existing=True)
         assert row is not None
-        session.refresh(row)
+        app = self.catalog.version(session, row.app_id, row.app_version)
+        spec = self.spec(app, row.flow_id)
         tasks = session.scalars(
             select(FlowTaskRow)
             .where(FlowTaskRow.instance_id == instance_id)
             .order_by(FlowTaskRow.created_at, FlowTaskRow.position)
         ).all()
-        now = self.clock()
-        return {
-            "id": row.id,
-            "app_id": row.app_id,
-            "app_version": row.app_version,
-            "flow_id": row.flow_id,
-            "form_id": row.form_id,
-            "record_id": row.record_id,
-            "status": row.status,
-            "end_status": row.end_status,
-            "stage": row.stage,
-            "error": row.error,
-            "nodes": sorted({t["node"] for t in row.tokens}),
-            "outcomes": row.variables.get("outcomes", {}),
-            "started_by": row.started_by,
-            "started_at": row.started_at.isoformat(),
-            "ended_at": row.ended_at.isoformat() if row.ended_at else None,
-            "version": row.lock_version,
-            "tasks": [self._task_summary(session, t, now) for t in tasks],
-        }
+        state = _state_of(row)
+        return _instance_dict(state, [_task_of(t) for t in tasks], spec, self.clock())
 
     def _task_view(self, session: Session, task_id: str) -> dict[str, Any]:
-        row = session.get(FlowTaskRow, task_id)
+        row = session.get(FlowTaskRow, task_id, populate_existing=True)
         assert row is not None
-        session.refresh(row)
-        view = self._task_summary(session, row, self.clock())
         instance = session.get(FlowInstanceRow, row.instance_id)
         assert instance is not None
         app = self.catalog.version(session, instance.app_id, instance.app_version)
-        node = self.spec(app, instance.flow_id).node(row.node_id)
-        view["fields"] = dict(node.field_permissions)
-        view["actions"] = sorted(node.actions)
-        view["outcomes"] = [{"id": o["id"], "label": o.get("label")} for o in node.definition.get("outcomes", [])]
-        return view
+        spec = self.spec(app, instance.flow_id)
+        return _task_detail(_state_of(instance), _task_of(row), spec, self.clock())
 
-    def _task_summary(self, session: Session, row: FlowTaskRow, now: datetime) -> dict[str, Any]:
-        app = self.catalog.version(session, row.app_id, _version_of(session, row.instance_id))
-        node = self.spec(app, row.flow_id).nodes.get(row.node_id)
-        return {
-            "id": row.id,
-            "instance_id": row.instance_id,
-            "app_id": row.app_id,
-            "flow_id": row.flow_id,
-            "form_id": row.form_id,
-            "record_id": row.record_id,
-            "node": row.node_id,
-            "name": node.name if node else row.node_id,
-            "type": node.type if node else None,
-            "status": row.status,
-            "assignee": row.assignee,
-            "owner": row.owner,
-            "candidates": row.candidates,
-            "created_at": row.created_at.isoformat(),
-            "claimed_at": row.claimed_at.isoformat() if row.claimed_at else None,
-            "completed_at": row.completed_at.isoformat() if row.completed_at else None,
-            "completed_by": row.completed_by,
-            "due_at": row.due_at.isoformat() if row.due_at else None,
-            "overdue": bool(row.due_at and row.status == "open" and row.due_at < now),
-            "outcome": row.outcome,
-            "comment": row.comment,
-            "version": row.lock_version,
-        }
+    def _task_summary(self, session: Session, row: FlowTaskRow, now: datetime, version: int) -> dict[str, Any]:
+        spec = self.spec(self.catalog.version(session, row.app_id, version), row.flow_id)
+        where = _Where(row.instance_id, row.app_id, row.flow_id, row.form_id, row.record_id)
+        return _task_dict(where, _task_of(row), spec, now)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -805,8 +798,79 @@ class FlowService:
             yield session
 
 
-def _version_of(session: Session, instance_id: str) -> int:
-    return int(session.scalar(select(FlowInstanceRow.app_version).where(FlowInstanceRow.id == instance_id)) or 1)
+@dataclass(frozen=True, slots=True)
+class _Where:
+    instance_id: str
+    app_id: str
+    flow_id: str
+    form_id: str
+    record_id: int
+
+
+def _task_dict(where: _Where, task: Task, spec: FlowSpec, now: datetime) -> dict[str, Any]:
+    node = spec.nodes.get(task.node)
+    return {
+        "id": task.id,
+        "instance_id": where.instance_id,
+        "app_id": where.app_id,
+        "flow_id": where.flow_id,
+        "form_id": where.form_id,
+        "record_id": where.record_id,
+        "node": task.node,
+        "name": node.name if node else task.node,
+        "type": node.type if node else None,
+        "status": task.status,
+        "assignee": task.assignee,
+        "owner": task.owner,
+        "candidates": [c.dump() for c in task.candidates],
+        "created_at": task.created_at.isoformat(),
+        "claimed_at": task.claimed_at.isoformat() if task.claimed_at else None,
+        "completed_at": task.completed_at.isoformat() if task.completed_at else None,
+        "completed_by": task.completed_by,
+        "due_at": task.due_at.isoformat() if task.due_at else None,
+        "overdue": bool(task.due_at and task.status == "open" and task.due_at < now),
+        "outcome": task.outcome,
+        "comment": task.comment,
+        "version": task.lock_version,
+    }
+
+
+def _task_detail(state: InstanceState, task: Task, spec: FlowSpec, now: datetime) -> dict[str, Any]:
+    view = _task_dict(_where(state), task, spec, now)
+    node = spec.nodes.get(task.node)
+    view["fields"] = dict(node.field_permissions) if node else {}
+    view["actions"] = sorted(node.actions) if node else []
+    view["outcomes"] = [
+        {"id": o["id"], "label": o.get("label")} for o in (node.definition if node else {}).get("outcomes", [])
+    ]
+    return view
+
+
+def _where(state: InstanceState) -> _Where:
+    return _Where(state.id, state.app_id, state.flow_id, state.form_id, state.record_id)
+
+
+def _instance_dict(state: InstanceState, tasks: list[Task], spec: FlowSpec, now: datetime) -> dict[str, Any]:
+    where = _where(state)
+    return {
+        "id": state.id,
+        "app_id": state.app_id,
+        "app_version": state.app_version,
+        "flow_id": state.flow_id,
+        "form_id": state.form_id,
+        "record_id": state.record_id,
+        "status": state.status,
+        "end_status": state.end_status,
+        "stage": state.stage,
+        "error": state.error,
+        "nodes": sorted({t.node for t in state.tokens}),
+        "outcomes": state.variables.get("outcomes", {}),
+        "started_by": state.started_by,
+        "started_at": state.started_at.isoformat(),
+        "ended_at": state.ended_at.isoformat() if state.ended_at else None,
+        "version": state.lock_version,
+        "tasks": [_task_dict(where, t, spec, now) for t in tasks],
+    }
 
 
 def _state_of(row: FlowInstanceRow) -> InstanceState:
@@ -826,6 +890,7 @@ def _state_of(row: FlowInstanceRow) -> InstanceState:
         variables=dict(row.variables or {}),
         tokens=[Token.load(t) for t in row.tokens or []],
         lock_version=row.lock_version,
+        ended_at=row.ended_at,
         parent=row.parent_id,
         parent_token=row.parent_token,
     )
