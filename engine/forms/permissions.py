@@ -132,6 +132,12 @@ class FormAccess:
         """The fields that may leave the server, in the order given (check sub-table fields too)."""
         return [spec for spec in fields if self.field_mode(spec.id, record, action) != "hidden"]
 
+    def shows_everywhere(self, field_id: str, action: str = "read") -> bool:
+        """Whether no grant giving ``action`` hides the field. Only such a field may be filtered or
+        sorted on: a filter or an order (and the cursor it hands out) reveals the field's values on
+        every record it reaches, whichever grant lets the principal see that record."""
+        return all(grant.mode(field_id) != "hidden" for grant in self._live(None, action))
+
     def redact(self, record: Mapping[str, Any], action: str = "read") -> dict[str, Any]:
         """The record without the values hidden from this principal on it (rows are judged on the full record)."""
         live = tuple(self._live(record, action))

@@ -13,9 +13,10 @@ import hashlib
 import io
 import os
 import re
+import secrets
 import unicodedata
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -44,6 +45,10 @@ JPEG_QUALITY = 85
 THUMBNAIL_QUALITY = 80
 MAX_NAME_CHARS = 120
 INCOMING = ".incoming"  # half-received uploads, on the same file system as their final place
+# Anonymous uploads are stored as made by ``public#<sha256 of their upload token>``: every public
+# submitter is the same principal, so only the token handed to the uploader proves whose file it is.
+ANONYMOUS_UPLOADER = "public#"
+MAX_UPLOAD_TOKENS = 50
 
 # Image types Trellis decodes and re-encodes, by sniffed type; each is used only if Pillow reads it
 # (HEIC needs the pillow-heif plugin). Other image/* types are kept as plain files where allowed.
@@ -196,11 +201,15 @@ class AttachmentStore:
 
     # -- permission: the one place (the permissions issue extends it to "may read the record") ---
     def _may_read(self, principal: Principal, row: AttachmentRow) -> bool:
-        """Admins; the uploader until a record claims the file; then whoever may read that field of that record."""
+        """Admins; the uploader until a record claims the file; then whoever may read that field of that record.
+
+        An anonymous upload has no uploader anyone can be (see ``ANONYMOUS_UPLOADER``): before a
+        record claims it, only an admin can read it, and only its upload token can claim it.
+        """
         if principal.is_admin:
             return True
         if row.record_id is None:
-            return row.created_by == principal.id
+            return not principal.anonymous and row.created_by == principal.id
         return self.record_reader is not None and self.record_reader(
             principal, row.app_id, row.form_id, row.record_id, row.field_id
         )
@@ -231,12 +240,16 @@ class AttachmentStore:
     ) -> dict[str, Any]:
         """Check and store one file; its id goes into the field's value when the record is saved.
 
+        An anonymous caller also gets ``upload_token``: the record that names this file must be
+        sent with it (``claim``'s ``upload_tokens``), so knowing the id alone claims nothing.
         Files are written before the row and removed again if the row does not commit, so a
         row never points at a missing file (a crash can leave an orphan file, never the reverse).
         """
         rules = self.rules(app_id, form_id, field_id)
         name = safe_name(filename)
         attachment_id = uuid.uuid4().hex
+        upload_token = secrets.token_urlsafe(32) if principal.anonymous else None
+        uploader = principal.id if upload_token is None else _anonymous_uploader(upload_token)
         now = utcnow()
         folder = PurePosixPath(f"{now:%Y}", f"{now:%m}")
         incoming = self.root / INCOMING / attachment_id
@@ -276,7 +289,7 @@ class AttachmentStore:
                 width=width,
                 height=height,
                 created_at=now,
-                created_by=principal.id,
+                created_by=uploader,
             )
             with self.database.transaction() as session:
                 session.add(row)
@@ -286,7 +299,10 @@ class AttachmentStore:
             raise
         finally:
             incoming.unlink(missing_ok=True)
-        return describe(row)
+        described = describe(row)
+        if upload_token is not None:
+            described["upload_token"] = upload_token
+        return described
 
     def _write(self, relative: PurePosixPath, data: bytes, written: list[Path]) -> None:
         path = self.root / relative
@@ -329,12 +345,14 @@ class AttachmentStore:
         values: Mapping[str, list[str]],
         principal: Principal,
         locale: str,
+        upload_tokens: Collection[str] = (),
     ) -> dict[str, list[str]]:
         """Link the attachments named in the image and file fields of ``values`` to the record.
 
         Each must exist, have been uploaded for this app, form and field, and be either unlinked
-        (and readable by the principal: nobody claims someone else's fresh upload) or linked to
-        this record already. Returns field errors instead of raising, so the caller can merge them
+        (and readable by the principal, or an anonymous upload whose token is among
+        ``upload_tokens``: nobody claims someone else's fresh upload) or linked to this record
+        already. Returns field errors instead of raising, so the caller can merge them
         with its own; nothing is linked unless every attachment passes.
         """
         form = self.catalog.current(session, app_id).form(form_id)
@@ -351,10 +369,13 @@ class AttachmentStore:
             )
         }
         errors: dict[str, list[str]] = {}
+        vouched = {_anonymous_uploader(t) for t in list(upload_tokens)[:MAX_UPLOAD_TOKENS] if isinstance(t, str)}
         for field_id, (field, given) in wanted.items():
             for attachment_id in given:
                 row = rows.get(str(attachment_id))
-                if row is None or (row.record_id is None and not self._may_read(principal, row)):
+                if row is None or (
+                    row.record_id is None and row.created_by not in vouched and not self._may_read(principal, row)
+                ):
                     code = "unknown"
                 elif (row.app_id, row.form_id, row.field_id) != (app_id, form_id, field_id):
                     code = "other_field"
@@ -371,6 +392,10 @@ class AttachmentStore:
                 .values(record_id=record_id)
             )
         return errors
+
+
+def _anonymous_uploader(upload_token: str) -> str:
+    return ANONYMOUS_UPLOADER + hashlib.sha256(upload_token[:200].encode()).hexdigest()
 
 
 def describe(row: AttachmentRow) -> dict[str, Any]:

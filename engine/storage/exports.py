@@ -36,7 +36,7 @@ from engine.forms.types.computed import StampType
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.principal import Principal
 from engine.storage.catalog import CompiledApp, CompiledForm
-from engine.storage.record_queries import ListQuery, run_list
+from engine.storage.record_queries import ListQuery, refuse_hidden, run_list
 from engine.storage.records import RecordStore
 from engine.storage.tables import AuditEventRow
 
@@ -338,6 +338,8 @@ class RecordExport:
             *(_column(localized(SYSTEM_LABELS[key], locale), _SHAPES[key]) for key in SYSTEM_TAIL),
         )
         self.sheets = tuple(self._sheet(f) for f in self.fields if f.id in form.children)
+        # with grants hiding different fields on different rows, the columns are the union: check each row
+        self._per_row = any(not access.shows_everywhere(f.id, "export") for f in self.fields)
         self._first: tuple[Batch, str | None] | None = None
 
     def _sheet(self, field: FieldSpec) -> Sheet:
@@ -395,20 +397,32 @@ class RecordExport:
         )
         self._resolve_titles(session, rows, lookups)
         main = []
+        hidden = {row.id: self._hidden_on(row) for row in rows}
         for row in rows:
             cells: list[Cell] = [row.id]
-            cells.extend(_shape(f).cell(f, self._raw(f, row, lookups), lookups) for f in self.fields)
+            cells.extend(
+                None if f.id in hidden[row.id] else _shape(f).cell(f, self._raw(f, row, lookups), lookups)
+                for f in self.fields
+            )
             cells.extend((_china_time(row.created_at), row.created_by, _china_time(row.updated_at)))
             main.append(cells)
         sheets = {
             sheet.field.id: [
                 [parent, *(_shape(c).cell(c, child.get(c.id), lookups) for c in sheet.fields)]
                 for parent in ids
+                if sheet.field.id not in hidden[parent]
                 for child in lookups.children[sheet.field.id][parent]
             ]
             for sheet in self.sheets
         }
         return Batch(main, sheets)
+
+    def _hidden_on(self, row: Any) -> frozenset[str]:
+        """The exported fields hidden on this row (rows rules read the stored columns alone)."""
+        if not self._per_row:
+            return frozenset()
+        record = dict(row._mapping)
+        return frozenset(f.id for f in self.fields if self.access.field_mode(f.id, record, "export") == "hidden")
 
     def _raw(self, field: FieldSpec, row: Any, lookups: _Lookups) -> Any:
         if field.id in lookups.children:
@@ -500,6 +514,7 @@ class ExportService:
             app = self.records.catalog.current(session, app_id)
             form = app.form(form_id)
             access = self.records.authorize(principal, "export", app, form)
+            refuse_hidden(query, access, "export")
             export = RecordExport(self, principal, app, form, query, locale=locale, fmt=fmt, access=access)
             export.open(session)
         return export

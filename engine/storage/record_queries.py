@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from engine.errors import EngineError
+from engine.forms.permissions import FormAccess
 from engine.forms.row_rules import And, Const, Eq, In, IsTrue, Not, Or, RowRule
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import parse_datetime
@@ -28,6 +30,14 @@ from engine.storage.catalog import CompiledForm
 MAX_LIMIT = 200
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "isnull")
 SORTABLE_SYSTEM = ("id", "created_at", "updated_at")
+COMPARISONS = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 class QueryError(EngineError):
@@ -86,6 +96,13 @@ def rule_sql(table: Any, rule: RowRule) -> ColumnElement[bool]:
     if isinstance(rule, Or):
         return or_(*(rule_sql(table, part) for part in rule.operands))
     raise TypeError(f"unbound row rule {rule!r}")
+
+
+def refuse_hidden(query: ListQuery, access: FormAccess, action: str = "read") -> None:
+    """Filtering or sorting by a field reads it: refuse any field hidden from the caller."""
+    for name in [name for name, _, _ in query.filters] + [query.sort.lstrip("-")]:
+        if not access.shows_everywhere(name, action):
+            raise QueryError(f"cannot filter or sort on '{name[:40]}': that field is hidden from you")
 
 
 def run_list(
@@ -192,15 +209,10 @@ def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElemen
         contains: ColumnElement[bool] = column.contains(raw[:200], autoescape=True)
         return contains
     value = _value(form, name, raw)
-    comparisons: dict[str, ColumnElement[bool]] = {
-        "eq": column == value,
-        "ne": column != value,
-        "lt": column < value,
-        "le": column <= value,
-        "gt": column > value,
-        "ge": column >= value,
-    }
-    return comparisons[op]
+    if isinstance(value, bool) and op not in ("eq", "ne"):
+        raise QueryError(f"'{name[:40]}' is yes or no; use eq or ne to filter it")
+    comparison: ColumnElement[bool] = COMPARISONS[op](column, value)  # built for this operator alone
+    return comparison
 
 
 def _value(form: CompiledForm, name: str, raw: str) -> Any:

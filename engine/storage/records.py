@@ -8,7 +8,7 @@ version the client saw; a stale one is a 409 that tells the client the current v
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from engine.principal import PUBLIC, Principal
 from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
-from engine.storage.record_queries import ListQuery, rule_sql, run_list
+from engine.storage.record_queries import ListQuery, refuse_hidden, rule_sql, run_list
 from engine.storage.serials import next_serial
 from engine.storage.tables import IdempotencyKeyRow, RecordHistoryRow, utcnow
 
@@ -61,6 +61,8 @@ class RecordStore:
         self.database = database
         self.catalog = catalog or AppCatalog()
         self.attachments = attachments
+        #: called inside the creating transaction (session, app, form, record id, principal): flows start here
+        self.on_create: list[Callable[[Session, CompiledApp, CompiledForm, int, Principal], None]] = []
 
     # -- permission: the one place (the identity issue fills it in) ------------------------------
     def authorize(self, principal: Principal, action: str, app: CompiledApp, form: CompiledForm) -> FormAccess:
@@ -116,6 +118,7 @@ class RecordStore:
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
             access = self.authorize(principal, "read", app, form)
+            refuse_hidden(query, access, "read")
             rows, next_cursor = run_list(session, form, query, access.bound_filter("read"))
             return {"items": self._document(session, form, rows, access), "next_cursor": next_cursor}
 
@@ -187,8 +190,9 @@ class RecordStore:
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
             access = self.authorize(principal, "read", app, form)
-            self._row(session, form, record_id, deleted=None, visible=access.bound_filter("read"))
-            hidden = {f.id for f in form.spec.fields if access.field_mode(f.id) == "hidden"}
+            row = self._row(session, form, record_id, deleted=None, visible=access.bound_filter("read"))
+            record = self._rule_record(row, self._values(session, form, row))  # modes of this record's grants
+            hidden = {f.id for f in form.spec.fields if access.field_mode(f.id, record) == "hidden"}
             rows = session.scalars(
                 select(RecordHistoryRow)
                 .where(
@@ -219,9 +223,15 @@ class RecordStore:
         *,
         locale: str = "zh-CN",
         idempotency_key: str | None = None,
+        start_flows: bool = True,
     ) -> tuple[dict[str, Any], bool]:
-        """The new record and True; or, for an idempotency key seen before, the first record and False."""
-        return self._create(principal, app_id, form_id, data, locale=locale, idempotency_key=idempotency_key)
+        """The new record and True; or, for an idempotency key seen before, the first record and False.
+
+        ``start_flows=False`` is for history brought in (demo data, migrations): no flow starts for it.
+        """
+        return self._create(
+            principal, app_id, form_id, data, locale=locale, idempotency_key=idempotency_key, hooks=start_flows
+        )
 
     def _create(
         self,
@@ -233,6 +243,8 @@ class RecordStore:
         locale: str,
         idempotency_key: str | None,
         check: bool = True,
+        upload_tokens: Collection[str] = (),
+        hooks: bool = True,
     ) -> tuple[dict[str, Any], bool]:
         try:
             with self.database.transaction() as session:
@@ -250,7 +262,7 @@ class RecordStore:
                 self._check_references(session, app, form, values, locale, lookup)
                 self._check_unique(session, form, values, locale, exclude=None)
                 record_id = self._insert(session, app, form, values, principal)
-                self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
+                self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
                 if idempotency_key is not None:
                     session.execute(
                         insert(IdempotencyKeyRow).values(
@@ -263,6 +275,8 @@ class RecordStore:
                     )
                 changes = {k: [None, v] for k, v in self._dump_values(form, values).items() if v not in (None, [])}
                 self._history(session, app_id, form_id, record_id, 1, principal, "create", changes)
+                for listener in self.on_create if hooks else ():
+                    listener(session, app, form, record_id, principal)
                 session.flush()
                 read = app.permissions.effective(principal, app.app_id, form.spec.id) if check else None
                 return self._document(session, form, [self._row(session, form, record_id, deleted=False)], read)[
@@ -272,9 +286,17 @@ class RecordStore:
             return self._after_integrity_error(principal, app_id, form_id, data, locale, idempotency_key)
 
     def create_public(
-        self, app_id: str, form_id: str, data: Any, *, locale: str = "zh-CN", idempotency_key: str | None = None
+        self,
+        app_id: str,
+        form_id: str,
+        data: Any,
+        *,
+        locale: str = "zh-CN",
+        idempotency_key: str | None = None,
+        upload_tokens: Collection[str] = (),
     ) -> tuple[dict[str, Any], bool]:
-        """A submission through a form's public link: only the fields the link shows may be sent."""
+        """A submission through a form's public link: only the fields the link shows may be sent,
+        and only files uploaded in this flow (proved by their ``upload_tokens``) may be attached."""
         with self.database.transaction() as session:
             spec = self.catalog.current(session, app_id).form(form_id).spec
         public = spec.public
@@ -288,7 +310,16 @@ class RecordStore:
                 raise SubmissionError(
                     message, {k: [common_message("unknown_field", locale).format(label=k)] for k in extra}
                 )
-        return self._create(PUBLIC, app_id, form_id, data, locale=locale, idempotency_key=idempotency_key, check=False)
+        return self._create(
+            PUBLIC,
+            app_id,
+            form_id,
+            data,
+            locale=locale,
+            idempotency_key=idempotency_key,
+            check=False,
+            upload_tokens=upload_tokens,
+        )
 
     def update(
         self,
@@ -651,11 +682,12 @@ class RecordStore:
         values: Mapping[str, Any],
         principal: Principal,
         locale: str,
+        upload_tokens: Collection[str] = (),
     ) -> None:
         """Link the uploaded files a record names to it; refuse ids that are not the caller's to use."""
         if self.attachments is None:
             return
-        errors = self.attachments.claim(session, app_id, form_id, record_id, values, principal, locale)
+        errors = self.attachments.claim(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
         if errors:
             raise SubmissionError(submission_message("invalid", locale, count=len(errors)), errors)
 
@@ -772,3 +804,65 @@ class RecordStore:
                 data, locale=locale, existing=existing, trusted=trusted, lookup=self._lookup(session, app)
             )
             self._check_unique(session, form, values, locale, exclude=record_id)
+
+    # -- flows: a flow step reads and writes its record inside the flow's own transaction --------
+    def flow_record(self, session: Session, form: CompiledForm, record_id: int) -> dict[str, Any]:
+        """The record's values as flow conditions read them: every field (None when empty) and the system names."""
+        row = self._row(session, form, record_id, deleted=None)
+        values = self._values(session, form, row)
+        found = {f.id: values.get(f.id) for f in form.spec.fields}
+        found.update(
+            id=row.id,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            created_by=row.created_by,
+            updated_by=row.updated_by,
+        )
+        return found
+
+    def flow_write(
+        self,
+        session: Session,
+        app: CompiledApp,
+        form: CompiledForm,
+        record_id: int,
+        data: Mapping[str, Any],
+        principal: Principal,
+        *,
+        locale: str = "zh-CN",
+        trusted: frozenset[str] = frozenset(),
+        required: frozenset[str] = frozenset(),
+        action: str = "flow",
+    ) -> dict[str, Any]:
+        """Write what a task submitted (or a step set) after the flow checked who may write which field.
+
+        Values a step computed (``now()``, a dispatch's worker) arrive as Python values and are
+        dumped to their JSON form first, so they pass the same validation as typed input.
+        """
+        fields = {f.id: f for f in form.spec.fields}
+        dumped = {
+            k: (FIELD_TYPES.get(fields[k].type).dump(fields[k], v) if k in trusted and not isinstance(v, str) else v)
+            for k, v in data.items()
+            if k in fields
+        }
+        row = self._row(session, form, record_id, deleted=False, lock=True)
+        before = self._values(session, form, row)
+        lookup = self._lookup(session, app)
+        values = form.validator.validate(dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup)
+        missing = {
+            k: [common_message("required", locale).format(label=fields[k].title(locale))]
+            for k in sorted(required)
+            if k in fields and values.get(k) in (None, "", [])
+        }
+        if missing:
+            raise SubmissionError(submission_message("invalid", locale, count=len(missing)), missing)
+        self._check_references(session, app, form, values, locale, lookup)
+        self._check_unique(session, form, values, locale, exclude=record_id)
+        old_json, new_json = self._dump_values(form, before), self._dump_values(form, values)
+        changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
+        if changes:
+            version = row.lock_version + 1
+            self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale)
+            self._write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
+            self._history(session, app.app_id, form.spec.id, record_id, version, principal, action, changes)
+        return self.flow_record(session, form, record_id)

@@ -38,7 +38,11 @@ def refused(error: SubmissionError) -> Response:
 
 @bp.post("/api/v1/apps/<app_id>/forms/<form_id>/fields/<field_id>/attachments")
 def upload(app_id: str, form_id: str, field_id: str) -> Response:
-    """One file as the multipart field ``file``; 201 with its id, name, sniffed type and size."""
+    """One file as the multipart field ``file``; 201 with its id, name, sniffed type and size.
+
+    Without an identity the answer also holds ``upload_token``: the public form sends it back
+    (``X-Upload-Tokens``) with the submission that names the file, and nothing else can claim it.
+    """
     store = attachments()
     rules = store.rules(app_id, form_id, field_id)
     lang = locale()
