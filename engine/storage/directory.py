@@ -161,6 +161,7 @@ class DirectoryStore:
         with self.database.transaction() as session:
             row = self._user(session, user)
             if row.active:
+                self._refuse_last_admin(session, row)
                 row.active = False
                 _audit(session, actor, "user.deactivate", "user", row.id, {"login": row.login})
 
@@ -186,6 +187,25 @@ class DirectoryStore:
             if held is not None:
                 session.delete(held)
                 _audit(session, actor, "user.role_revoke", "user", row.id, {"app_id": app_id, "role": role})
+
+    def set_communities(self, user: str, communities: Iterable[int], *, actor: str = "system") -> None:
+        """Replace the communities a user covers (record ids of the app's community form)."""
+        wanted = sorted({int(c) for c in communities})
+        if any(not 0 < c < 2**31 for c in wanted):
+            raise SubmissionError("community ids are whole numbers above 0", {"communities": ["ids above 0"]})
+        with self.database.transaction() as session:
+            row = self._user(session, user)
+            held = set(session.scalars(select(UserCommunityRow.community_id).where(UserCommunityRow.user_id == row.id)))
+            if held == set(wanted):
+                return
+            session.execute(
+                delete(UserCommunityRow).where(
+                    UserCommunityRow.user_id == row.id, UserCommunityRow.community_id.not_in(wanted)
+                )
+            )
+            session.add_all(UserCommunityRow(user_id=row.id, community_id=c) for c in wanted if c not in held)
+            details = {"login": row.login, "communities": wanted}
+            _audit(session, actor, "user.communities", "user", row.id, details)
 
     # groups
 
@@ -229,6 +249,17 @@ class DirectoryStore:
                 session.add(GroupMemberRow(group_id=group_row.id, user_id=user_row.id))
                 details = {"group": group_row.name, "login": user_row.login}
                 _audit(session, actor, "group.member_add", "group", group_row.id, details)
+
+    def remove_member(self, group: str, user: str, *, actor: str = "system") -> None:
+        """Take ``user`` out of ``group``; removing someone who is not a member changes nothing."""
+        with self.database.transaction() as session:
+            group_row = self._group(session, group)
+            user_row = self._user(session, user)
+            held = session.get(GroupMemberRow, (group_row.id, user_row.id))
+            if held is not None:
+                session.delete(held)
+                details = {"group": group_row.name, "login": user_row.login}
+                _audit(session, actor, "group.member_remove", "group", group_row.id, details)
 
     # signing in
 
@@ -313,17 +344,29 @@ class DirectoryStore:
         session.flush()
         return _locked(row.locked_until) if row.locked_until and row.locked_until > now else _failed()
 
-    def principal_for(self, user_id: str) -> Principal:
+    def principal_for(self, user_id: str, *, stamp: str | None = None) -> Principal:
         """The principal of an active user (for a session that holds the id).
 
         A deactivated user is NotFoundError like an unknown id, so a session that outlives the
-        account simply ends instead of failing every request.
+        account simply ends instead of failing every request. With ``stamp`` (what
+        ``credential_stamp`` gave when the session began), a session from before a password
+        change ends the same way: changing a password signs out every other browser.
         """
         with self.database.transaction() as session:
             user = session.get(UserRow, user_id)
             if user is None or not user.active:
                 raise NotFoundError(f"there is no active user with id '{user_id}'")
+            if stamp is not None and not hmac.compare_digest(stamp, _stamp(user.password_hash)):
+                raise NotFoundError("this session began before the password was changed; sign in again")
             return self._principal(session, user)
+
+    def credential_stamp(self, user_id: str) -> str:
+        """A short fingerprint of the user's current password hash, kept in their session."""
+        with self.database.transaction() as session:
+            user = session.get(UserRow, user_id)
+            if user is None:
+                raise NotFoundError(f"there is no user with id '{user_id}'")
+            return _stamp(user.password_hash)
 
     def _principal(self, session: Session, user: UserRow, scopes: frozenset[str] | None = None) -> Principal:
         app_roles: dict[str, set[str]] = {}
@@ -507,6 +550,8 @@ class DirectoryStore:
                     details = {"login": row.login, "on_duty": row.on_duty}
                     _audit(session, actor, "user.on_duty", "user", row.id, details)
                 if "active" in changes and row.active != changes["active"]:
+                    if not changes["active"]:
+                        self._refuse_last_admin(session, row)
                     row.active = changes["active"]
                     action = "user.reactivate" if row.active else "user.deactivate"
                     _audit(session, actor, action, "user", row.id, {"login": row.login})
@@ -613,6 +658,24 @@ class DirectoryStore:
     # lookups and checks
 
     @staticmethod
+    def _refuse_last_admin(session: Session, row: UserRow) -> None:
+        """Refuse to take away the last active administrator: nobody could manage people or apps again.
+
+        The active administrators are locked while counted, so two admins deactivating each other
+        at the same moment cannot both succeed.
+        """
+        if not (row.is_admin and row.active):
+            return
+        admins = session.scalars(
+            select(UserRow.id).where(UserRow.is_admin.is_(True), UserRow.active.is_(True)).with_for_update()
+        ).all()
+        if set(admins) <= {row.id}:
+            raise ConflictError(
+                f"'{row.login}' is the last active administrator; create another one first "
+                "(`trellis users create NAME --admin`), then deactivate this account"
+            )
+
+    @staticmethod
     def _user(session: Session, ref: str) -> UserRow:
         user = session.get(UserRow, ref) or session.scalar(select(UserRow).where(UserRow.login == ref.strip().lower()))
         if user is None:
@@ -678,6 +741,10 @@ def scope_problem(scope: str) -> str | None:
     if scope == "admin" or _APP_SCOPE.fullmatch(scope):
         return None
     return f"'{scope}' is not a scope; write app:APP_ID:read, app:APP_ID:write or admin"
+
+
+def _stamp(password_hash: str) -> str:
+    return hashlib.sha256(("session:" + password_hash).encode()).hexdigest()[:16]
 
 
 def hash_password(password: str) -> str:

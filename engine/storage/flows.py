@@ -160,6 +160,8 @@ class FlowService:
                 )
             run = self._run(session, app, spec, state, principal)
             actions.ensure_allowed(run, task_id, action)
+            if action == "check_in":
+                body = {**body, "data": self._check_in_data(spec, task, body)}
             if action in DATA_ACTIONS:
                 self._write_task_data(session, app, spec, run, task, body.get("data"), action, locale)
             comment = _text(body.get("comment"), "comment", 2000)
@@ -486,6 +488,17 @@ class FlowService:
         submitter = Candidate("tracking", tracking_subject(app.app_id, spec.form, state.record_id))
         env = Environment(Assigner(app.app_id, SqlDirectory(session), submitter_candidate=submitter), self.clock)
         return Run(spec, state, env, record, actor)
+
+    def _check_in_data(self, spec: FlowSpec, task: Task, body: Mapping[str, Any]) -> dict[str, Any]:
+        """What a check-in writes: the moment and, when the phone told us, where (the fields the node names)."""
+        data = dict(body.get("data") or {}) if isinstance(body.get("data") or {}, dict) else {}
+        fields = spec.node(task.node).definition.get("check_in", {})
+        if "time" in fields:
+            data[fields["time"]] = self.clock().isoformat()
+        location = body.get("location")
+        if "location" in fields and isinstance(location, dict) and {"lat", "lng"} <= location.keys():
+            data.setdefault(fields["location"], {"lat": location["lat"], "lng": location["lng"]})
+        return data
 
     def _write_task_data(
         self,

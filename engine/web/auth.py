@@ -71,8 +71,9 @@ def _resolve() -> Principal:
         return found
     user_id = session.get("uid")
     if isinstance(user_id, str):
+        stamp = session.get("pw")
         try:
-            return services().directory.principal_for(user_id)
+            return services().directory.principal_for(user_id, stamp=stamp if isinstance(stamp, str) else "")
         except NotFoundError:
             session.clear()
     return PUBLIC
@@ -138,6 +139,7 @@ def login() -> Any:
         return Response(page, status=401, mimetype="text/html")
     session.clear()  # a fresh session on every sign-in: no fixation
     session["uid"] = principal.id
+    session["pw"] = services().directory.credential_stamp(principal.id)
     session.permanent = True
     return redirect(target)
 

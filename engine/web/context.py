@@ -11,6 +11,7 @@ from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
 from engine.storage.directory import DirectoryStore
+from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 
 
@@ -22,6 +23,7 @@ class Services:
     records: RecordStore
     attachments: AttachmentStore
     directory: DirectoryStore
+    flows: FlowService
 
 
 def services() -> Services:

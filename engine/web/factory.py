@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -13,12 +13,28 @@ from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
+from engine.storage.flows import FlowService
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
-from engine.web import api_apps, api_attachments, api_directory, api_exports, api_records, form_pages, health, pages
+from engine.web import (
+    account_pages,
+    admin_pages,
+    api_apps,
+    api_attachments,
+    api_directory,
+    api_exports,
+    api_flows,
+    api_records,
+    form_pages,
+    health,
+    pages,
+    task_pages,
+    tracking_flow,
+)
 from engine.web.auth import init_auth
 from engine.web.context import Services
 from engine.web.errors import register_error_handlers
+from engine.web.live import live
 
 
 def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -48,7 +64,9 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         records=records,
         attachments=attachments,
         directory=DirectoryStore(database),
+        flows=FlowService(database, records),
     )
+    app.extensions["trellis"].flows.on_commit.append(_announcer(app))
     init_auth(app)
     register_error_handlers(app)
     for blueprint in (
@@ -57,9 +75,24 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         api_exports.bp,
         api_attachments.bp,
         api_directory.bp,
+        api_flows.bp,
         form_pages.bp,
         health.bp,
         pages.bp,
+        admin_pages.bp,
+        account_pages.bp,
+        task_pages.bp,
+        tracking_flow.bp,
     ):
         app.register_blueprint(blueprint)
     return app
+
+
+def _announcer(app: Flask) -> Callable[[Mapping[str, Any]], None]:
+    """After every committed flow change, wake the live pages (every web process, through Redis when set)."""
+
+    def announce(change: Mapping[str, Any]) -> None:
+        with app.app_context():
+            live(app).feed.publish({**change, "instance_id": change.get("instance")})
+
+    return announce

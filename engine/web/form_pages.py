@@ -15,7 +15,6 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from engine.forms.spec import localized
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
 from engine.principal import SYSTEM
@@ -26,6 +25,7 @@ from engine.web.api_records import _json, read_record_body
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
 from engine.web.pages import current_locale
+from engine.web.tracking_flow import Ticket, tracking_context
 
 bp = Blueprint("form_pages", __name__)
 
@@ -70,6 +70,7 @@ PAGE_TEXT = {
     },
 }
 _limiters: dict[int, RateLimiter] = {}
+UPLOAD_TOKENS_HEADER = "X-Upload-Tokens"  # comma-separated; form.js sends the tokens its uploads returned
 
 
 def _compiled_form(app_id: str, form_id: str) -> CompiledForm:
@@ -181,8 +182,15 @@ def public_submit(app_id: str, form_id: str) -> Response:
         return response
     data = read_record_body()
     key = request.headers.get("Idempotency-Key")
+    # the upload tokens this browser got for its own photos (see AttachmentStore.upload)
+    upload_tokens = [t.strip() for t in request.headers.get(UPLOAD_TOKENS_HEADER, "")[:4000].split(",") if t.strip()]
     record, created = services().records.create_public(
-        app_id, form_id, data, locale=current_locale(), idempotency_key=key[:200] if key else None
+        app_id,
+        form_id,
+        data,
+        locale=current_locale(),
+        idempotency_key=key[:200] if key else None,
+        upload_tokens=upload_tokens,
     )
     token = tracking_token(current_app.config["SECRET_KEY"], app_id, form_id, record["uuid"])
     body = {
@@ -204,8 +212,8 @@ def tracking_page(app_id: str, form_id: str, token: str) -> str:
     locale = current_locale()
     shown = [f for f in form.spec.fields if f.id in _public_fields(form) and f.type not in ("section", "file", "image")]
     rows = [(f.title(locale), _display(_readable(app_id, f, record["data"].get(f.id)))) for f in shown]
-    stages = _stages(services().records, app_id, form_id, locale)
     other = "en" if locale == "zh-CN" else "zh-CN"
+    flow = tracking_context(Ticket(app_id, form, record), locale)  # timeline, the rating form when due, live URL
     return render_template(
         "tracking.html",
         t=TRACKING_TEXT[locale],
@@ -215,7 +223,7 @@ def tracking_page(app_id: str, form_id: str, token: str) -> str:
         number=record["data"].get(form.spec.title_field or "", record["id"]),
         created_at=_local_time(record["created_at"]),
         rows=rows,
-        stages=stages,
+        flow=flow,
         switch_url=f"{request.path}?lang={other}",
     )
 
@@ -258,16 +266,6 @@ def _display(value: Any) -> str:
 
 def _local_time(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
-
-
-def _stages(records: Any, app_id: str, form_id: str, locale: str) -> list[str]:
-    """The milestones of the flow that carries this form (reached ones arrive with the flow engine)."""
-    with services().database.transaction() as session:
-        document = records.catalog.current(session, app_id).document
-    for flow in document.get("flows", []):
-        if flow["form"] == form_id:
-            return [localized(stage["label"], locale) for stage in flow.get("stages", [])]
-    return []
 
 
 @bp.post("/f/<app_id>/<form_id>/preview")

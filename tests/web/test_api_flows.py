@@ -204,3 +204,21 @@ def test_bpmn_needs_an_administrator(api):
     assert api.call("agent1", "GET", f"/api/v1/apps/{APP}/flows/repair/bpmn").status_code == 403
     assert api.call(None, "POST", "/api/v1/bpmn/import", raw=b"<x/>").status_code == 401
     assert api.call("admin", "GET", f"/api/v1/apps/{APP}/flows/nope/bpmn").status_code == 404
+
+
+def test_check_in_records_the_moment_and_the_place(api):
+    record = _order(api)
+    task = api.open_tasks(record)[0]
+    api.call("agent1", "POST", f"/api/v1/tasks/{task['id']}/complete", {"outcome": "accept"})
+    repair = api.open_tasks(record, "repair")[0]
+    api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/claim")
+    response = api.call(
+        "worker1", "POST", f"/api/v1/tasks/{repair['id']}/check_in", {"location": {"lat": 30.25, "lng": 120.17}}
+    )
+    assert response.status_code == 200, response.json
+    data = api.call("admin", "GET", f"/api/v1/apps/{APP}/forms/repair_order/records/{record}").json["data"]
+    assert data["checked_in_at"] and data["check_in_location"]["lat"] == 30.25
+    bad = api.call(
+        "worker1", "POST", f"/api/v1/tasks/{repair['id']}/check_in", {"location": {"lat": "north", "lng": 1}}
+    )
+    assert bad.status_code == 422

@@ -9,6 +9,7 @@ const steps = [...form.querySelectorAll(".step")];
 const fieldsById = Object.fromEntries(config.ui.steps.flatMap((s) => s.fields).map((f) => [f.id, f]));
 const idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
 const uploads = {};
+const uploadTokens = [];  // proof that this page made its anonymous uploads; sent with the submission
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
 const jsonHeaders = { "Content-Type": "application/json", "X-CSRFToken": csrfToken };
 let current = 0;
@@ -209,6 +210,7 @@ async function upload(input) {
     const answer = await response.json().catch(() => ({}));
     if (response.ok) {
       uploads[field.id].push(answer.id);
+      if (answer.upload_token) uploadTokens.push(answer.upload_token);
       item.textContent = file.name;
     } else {
       item.remove();
@@ -229,7 +231,11 @@ async function submit() {
   try {
     const response = await fetch(form.dataset.submit, {
       method: "POST",
-      headers: { ...jsonHeaders, "Idempotency-Key": idempotencyKey },
+      headers: {
+        ...jsonHeaders,
+        "Idempotency-Key": idempotencyKey,
+        ...(uploadTokens.length ? { "X-Upload-Tokens": uploadTokens.join(",") } : {}),
+      },
       body: JSON.stringify(collect()),
     });
     const answer = await response.json().catch(() => ({}));

@@ -1,0 +1,430 @@
+"""Staff task pages (web layer): the inbox (mine / my groups' / done) and one task's page, phone-first.
+
+The task page draws the ticket under the step's field permissions: a field the step hides is
+never put in the HTML, read-only ones are text, editable and required ones are inputs drawn from
+the form definition. Buttons are the step's actions; the browser posts JSON (session + CSRF
+token) to ``/tasks/<id>/<action>``, which calls the same ``FlowService.act`` as the API, so the
+server's checks are the only ones that decide.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request
+
+from engine.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError, SubmissionError
+from engine.forms.spec import FieldSpec, localized
+from engine.forms.types.temporal import LOCAL_ZONE
+from engine.forms.ui import form_ui
+from engine.principal import Principal
+from engine.storage.catalog import CompiledForm
+from engine.web.api_records import _json, read_record_body
+from engine.web.auth import current_principal, login_redirect, require_signed_in
+from engine.web.context import services
+from engine.web.live import event_stream, live
+from engine.web.pages import current_locale
+
+bp = Blueprint("task_pages", __name__)
+
+BOXES = ("mine", "groups", "done")
+EDITABLE = ("editable", "required")
+TEXT = {
+    "zh-CN": {
+        "title": "我的任务",
+        "mine": "我的",
+        "groups": "组内待领",
+        "done": "已办",
+        "empty": "这里没有任务",
+        "overdue": "已超时",
+        "due": "截止",
+        "created": "创建",
+        "completed": "完成于",
+        "back": "返回任务列表",
+        "ticket": "工单",
+        "claim": "接单",
+        "claim_pool": "领取",
+        "complete": "完成",
+        "save": "暂存",
+        "approve": "同意",
+        "reject": "驳回",
+        "return": "退回",
+        "return_to": "退回到",
+        "transfer": "转交",
+        "delegate": "委托",
+        "add_signer": "加签",
+        "to_user": "转交给(用户名或手机号)",
+        "hand_back": "退单",
+        "check_in": "到场签到",
+        "comment": "意见 / 备注",
+        "comment_needed": "请填写意见",
+        "to_needed": "请填写接收人",
+        "working": "正在提交…",
+        "done_ok": "已提交",
+        "claimed_ok": "已接单",
+        "checked_in_ok": "已签到",
+        "checked_in_no_location": "已签到(未获取到位置)",
+        "saved_ok": "已暂存",
+        "handed_back_ok": "已退单,将重新派单",
+        "conflict": "这个任务已被其他人处理或已变化。",
+        "reload": "刷新",
+        "gone": "任务不存在,或已不再由您处理。",
+        "fix": "请修改标红的内容",
+        "offline": "网络不通,请稍后再试(填写的内容还在)",
+        "status_open": "待处理",
+        "status_completed": "已完成",
+        "status_cancelled": "已取消",
+        "assignee": "处理人",
+        "unclaimed": "待领取",
+        "to_accept": "待接单",
+        "claim_first": "接单后可填写处理结果",
+        "not_yours": "此任务由他人处理,您只能查看",
+        "no_record": "您没有查看这张工单内容的权限",
+        "choose": "请选择",
+        "add_row": "添加一行",
+        "remove_row": "删除",
+        "uploading": "正在上传…",
+        "yes": "是",
+        "no": "否",
+        "live": "实时更新",
+        "switch": "English",
+        "new_tasks": "任务有变化,已更新",
+    },
+    "en": {
+        "title": "My tasks",
+        "mine": "Mine",
+        "groups": "My groups",
+        "done": "Done",
+        "empty": "Nothing here",
+        "overdue": "Overdue",
+        "due": "Due",
+        "created": "Created",
+        "completed": "Completed",
+        "back": "Back to tasks",
+        "ticket": "Ticket",
+        "claim": "Accept",
+        "claim_pool": "Take it",
+        "complete": "Complete",
+        "save": "Save draft",
+        "approve": "Approve",
+        "reject": "Reject",
+        "return": "Return",
+        "return_to": "Return to",
+        "transfer": "Transfer",
+        "delegate": "Delegate",
+        "add_signer": "Add signer",
+        "to_user": "To (login name or mobile)",
+        "hand_back": "Hand back",
+        "check_in": "Check in on site",
+        "comment": "Comment",
+        "comment_needed": "Please write a comment",
+        "to_needed": "Please name the person",
+        "working": "Sending…",
+        "done_ok": "Done",
+        "claimed_ok": "Accepted",
+        "checked_in_ok": "Checked in",
+        "checked_in_no_location": "Checked in (no location available)",
+        "saved_ok": "Saved",
+        "handed_back_ok": "Handed back for re-dispatch",
+        "conflict": "Someone else took this task, or it changed meanwhile.",
+        "reload": "Reload",
+        "gone": "This task does not exist or is no longer yours.",
+        "fix": "Please correct the fields marked in red",
+        "offline": "No connection; try again in a moment (what you typed is kept)",
+        "status_open": "Open",
+        "status_completed": "Completed",
+        "status_cancelled": "Cancelled",
+        "assignee": "Handled by",
+        "unclaimed": "Not taken yet",
+        "to_accept": "Not accepted yet",
+        "claim_first": "Accept the task to fill in the result",
+        "not_yours": "Someone else handles this task; you may only look",
+        "no_record": "You may not read this ticket's contents",
+        "choose": "Choose",
+        "add_row": "Add a row",
+        "remove_row": "Remove",
+        "uploading": "Uploading…",
+        "yes": "Yes",
+        "no": "No",
+        "live": "Live",
+        "switch": "中文",
+        "new_tasks": "Your tasks changed; updated",
+    },
+}
+
+
+def _signed_in_json() -> Principal:
+    who = current_principal()
+    if who.anonymous:
+        raise NotAuthenticatedError("sign in to see and work on tasks")
+    return who
+
+
+def _switch_url(locale: str) -> str:
+    other = "en" if locale == "zh-CN" else "zh-CN"
+    return f"{request.path}?{urlencode({**request.args, 'lang': other})}"
+
+
+def _local(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(LOCAL_ZONE).strftime("%m-%d %H:%M")
+
+
+# -- the inbox ---------------------------------------------------------------------------------------
+@bp.get("/tasks")
+def inbox() -> Any:
+    who = require_signed_in()
+    if who is None:
+        return login_redirect()
+    locale = current_locale()
+    box = request.args.get("box", "mine")
+    box = box if box in BOXES else "mine"
+    found = services().flows.inbox(who, box, 50)
+    items = [_inbox_item(who, task, locale) for task in found["items"]]
+    return render_template(
+        "tasks/inbox.html",
+        t=TEXT[locale],
+        locale=locale,
+        box=box,
+        boxes=BOXES,
+        counts=found["counts"],
+        items=items,
+        user=who.name or who.id,
+        switch_url=_switch_url(locale),
+    )
+
+
+def _inbox_item(who: Principal, task: dict[str, Any], locale: str) -> dict[str, Any]:
+    return {
+        "id": task["id"],
+        "name": localized(task["name"], locale),
+        "ticket": _title(who, task["app_id"], task["form_id"], task["record_id"]),
+        "overdue": task["overdue"],
+        "due": _local(task["due_at"]),
+        "created": _local(task["created_at"]),
+        "completed": _local(task["completed_at"]),
+        "claimed": task["claimed_at"] is not None,
+        "status": task["status"],
+    }
+
+
+def _title(who: Principal, app_id: str, form_id: str, record_id: int) -> str:
+    try:
+        found = services().records.titles(who, app_id, form_id, "", record_id=record_id, limit=1)
+    except (NotFoundError, PermissionDeniedError):
+        found = []
+    return found[0]["title"] if found else f"#{record_id}"
+
+
+@bp.get("/tasks/events")
+def inbox_events() -> Response:
+    """The inbox counts, live (one event now and one per change; the browser reconnects after a while)."""
+    who = _signed_in_json()
+    flows, feed = services().flows, live().feed
+    return event_stream(feed.latest, lambda: flows.inbox(who, "mine", 1)["counts"], event="counts")
+
+
+# -- one task ----------------------------------------------------------------------------------------
+@bp.get("/tasks/<task_id>")
+def task_page(task_id: str) -> Any:
+    who = require_signed_in()
+    if who is None:
+        return login_redirect()
+    locale = current_locale()
+    flows = services().flows
+    task = flows.task(who, task_id[:64])  # someone else's task: 404, nothing revealed
+    form = _form(task["app_id"], task["form_id"])
+    record = _record(who, task)
+    is_open = task["status"] == "open"
+    workable = is_open and task["assignee"] in (None, who.id)
+    # a pool task is taken before anyone works on it, and a dispatched job is accepted (接单) first;
+    # an approval already addressed to you is simply decided
+    needs_claim = (
+        workable
+        and "claim" in task["actions"]
+        and task["claimed_at"] is None
+        and (task["assignee"] is None or task["type"] != "approval")
+    )
+    sections = _sections(who, form, task, record, locale, editable=workable and not needs_claim)
+    return render_template(
+        "tasks/task.html",
+        t=TEXT[locale],
+        locale=locale,
+        task=task,
+        name=localized(task["name"], locale),
+        ticket=_title(who, task["app_id"], task["form_id"], task["record_id"]),
+        record_readable=record is not None,
+        sections=sections,
+        buttons=_buttons(task, workable, needs_claim, locale) if workable else [],
+        returns=_return_targets(who, task, locale) if workable and "return" in task["actions"] else [],
+        workable=workable,
+        needs_claim=needs_claim,
+        assignee=task["assignee"],
+        due=_local(task["due_at"]),
+        user=who.name or who.id,
+        upload_url=f"/api/v1/apps/{task['app_id']}/forms/{task['form_id']}/fields/__field__/attachments",
+        switch_url=_switch_url(locale),
+    )
+
+
+def _form(app_id: str, form_id: str) -> CompiledForm:
+    with services().database.transaction() as session:
+        return services().records.catalog.current(session, app_id).form(form_id)
+
+
+def _record(who: Principal, task: dict[str, Any]) -> dict[str, Any] | None:
+    """The ticket as this person may read it (their role's field permissions applied), or None."""
+    try:
+        return services().records.get(who, task["app_id"], task["form_id"], task["record_id"])
+    except (NotFoundError, PermissionDeniedError):
+        return None
+
+
+def _sections(
+    who: Principal,
+    form: CompiledForm,
+    task: dict[str, Any],
+    record: dict[str, Any] | None,
+    locale: str,
+    *,
+    editable: bool,
+) -> list[dict[str, Any]]:
+    """The form's steps with each field as the step allows: absent, text, or an input."""
+    modes: dict[str, str] = task["fields"]
+    data = record["data"] if record else {}
+    specs = {f.id: f for f in form.spec.fields}
+    sections = []
+    for step in form_ui(form.spec, locale)["steps"]:
+        fields = []
+        for ui in step["fields"]:
+            mode = modes.get(ui["id"])
+            if mode == "hidden" or ui["type"] == "section":
+                continue  # never in the page, not even as an empty input
+            if editable and mode in EDITABLE and ui["type"] == "location":
+                # captured by the phone at check-in, never typed
+                shown = _display(who, task["app_id"], specs[ui["id"]], data.get(ui["id"]), locale)
+                fields.append({**ui, "edit": False, "capture": True, "text": shown if data.get(ui["id"]) else "—"})
+            elif editable and mode in EDITABLE and not ui["read_only"]:
+                ui = {**ui, "edit": True, "required": mode == "required", "value": data.get(ui["id"])}
+                _edit_extras(who, task["app_id"], ui, specs[ui["id"]], locale)
+                fields.append(ui)
+            elif ui["id"] in data and not _empty(data[ui["id"]]):
+                shown = _display(who, task["app_id"], specs[ui["id"]], data[ui["id"]], locale)
+                fields.append({**ui, "edit": False, "text": shown})
+        if fields:
+            sections.append({"title": step["title"], "fields": fields})
+    return sections
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _edit_extras(who: Principal, app_id: str, ui: dict[str, Any], spec: FieldSpec, locale: str) -> None:
+    """What an input needs beyond the UI description: choices for relations, local times, rows."""
+    value = ui["value"]
+    if ui["type"] == "relation":
+        ui["options"] = _choices(who, app_id, spec.config["target"])
+    if ui["type"] == "datetime" and isinstance(value, str):
+        ui["value"] = datetime.fromisoformat(value).astimezone(LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M")
+    if ui["type"] == "subtable":
+        for column, child in zip(ui["columns"], spec.children, strict=True):
+            if column["type"] == "relation":
+                column["options"] = _choices(who, app_id, child.config["target"])
+        ui["rows"] = value if isinstance(value, list) else []
+
+
+def _choices(who: Principal, app_id: str, target: str) -> list[dict[str, Any]]:
+    try:
+        return services().records.titles(who, app_id, target, "", limit=200)
+    except (NotFoundError, PermissionDeniedError):
+        return []
+
+
+def _display(who: Principal, app_id: str, spec: FieldSpec, value: Any, locale: str) -> Any:
+    """A value as text (a sub-table as rows of text) for a read-only field."""
+    if spec.type == "relation" and isinstance(value, int):
+        return _title(who, app_id, spec.config["target"], value)
+    if spec.type == "checkbox":
+        return TEXT[locale]["yes"] if value else TEXT[locale]["no"]
+    if spec.type == "rating" and isinstance(value, int):
+        return "★" * value + "☆" * max(0, int(spec.config.get("max", 5)) - value)
+    if spec.type in ("datetime", "created_at", "updated_at") and isinstance(value, str):
+        return datetime.fromisoformat(value).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+    if spec.type == "location" and isinstance(value, dict):
+        return value.get("address") or f"{value.get('lat')}, {value.get('lng')}"
+    if spec.type in ("image", "file") and isinstance(value, list):
+        return {"files": [f"/api/v1/attachments/{item}" for item in value]}
+    if spec.type == "subtable" and isinstance(value, list):
+        columns = [(child.id, child.title(locale), child) for child in spec.children]
+        return {
+            "columns": [label for _, label, _ in columns],
+            "rows": [
+                [
+                    _display(who, app_id, child, row.get(cid), locale) if row.get(cid) is not None else ""
+                    for cid, _, child in columns
+                ]
+                for row in value
+                if isinstance(row, dict)
+            ],
+        }
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _buttons(task: dict[str, Any], workable: bool, needs_claim: bool, locale: str) -> list[dict[str, Any]]:
+    """The step's actions as buttons, in the order a technician meets them."""
+    t = TEXT[locale]
+    offered = set(task["actions"])
+    if needs_claim:
+        label = t["claim"] if task["assignee"] else t["claim_pool"]
+        found = [{"action": "claim", "label": label, "kind": "primary"}]
+        found += [{"action": a, "label": t[a], "kind": "secondary"} for a in ("hand_back", "transfer") if a in offered]
+        return found
+    found = []
+    if "check_in" in offered:
+        found.append({"action": "check_in", "label": t["check_in"], "kind": "secondary"})
+    if "complete" in offered:
+        if task["outcomes"]:
+            for outcome in task["outcomes"]:
+                label = localized(outcome.get("label"), locale, outcome["id"])
+                found.append({"action": "complete", "outcome": outcome["id"], "label": label, "kind": "primary"})
+        else:
+            found.append({"action": "complete", "label": t["complete"], "kind": "primary"})
+        found.append({"action": "save", "label": t["save"], "kind": "secondary"})
+    for action, kind in (("approve", "primary"), ("reject", "danger")):
+        if action in offered:
+            found.append({"action": action, "label": t[action], "kind": kind})
+    for action in ("return", "hand_back", "transfer", "delegate", "add_signer"):
+        if action in offered:
+            found.append({"action": action, "label": t[action], "kind": "secondary"})
+    return found
+
+
+def _return_targets(who: Principal, task: dict[str, Any], locale: str) -> list[dict[str, str]]:
+    """Earlier steps of this instance the task may be returned to (the ones someone already finished)."""
+    try:
+        instance = services().flows.instance(who, task["instance_id"])
+    except (NotFoundError, PermissionDeniedError):
+        return []
+    seen: dict[str, str] = {}
+    for earlier in instance["tasks"]:
+        if earlier["status"] == "completed" and earlier["node"] != task["node"]:
+            seen.setdefault(earlier["node"], localized(earlier["name"], locale))
+    return [{"node": node, "label": label} for node, label in seen.items()]
+
+
+@bp.post("/tasks/<task_id>/<action>")
+def act(task_id: str, action: str) -> Response:
+    """One task action from the task page; answers JSON (errors as problem documents)."""
+    who = _signed_in_json()
+    body = read_record_body() if request.get_data(cache=True) else {}
+    if not isinstance(body, dict):
+        raise SubmissionError("send a JSON object", {"_body": ["send a JSON object"]})
+    result = services().flows.act(who, task_id[:64], action[:40], body, locale=current_locale())
+    task = result["task"]
+    return _json({"task": {k: task[k] for k in ("id", "status", "assignee", "claimed_at", "version")}})

@@ -1,0 +1,211 @@
+"""The owner's side of a ticket's flow through its tracking link: timeline, rating, live updates.
+
+The link's token proves one thing: this ticket. The principal built from it has the id
+``tracking_subject(app, form, record)`` and nothing more, so it may complete only a task whose
+candidate is that very ticket's tracking link (the owner's confirmation and rating), and the
+server picks the task itself - a browser never names one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from engine.errors import ConflictError
+from engine.flows.actions import tracking_subject
+from engine.forms.spec import localized
+from engine.forms.types.temporal import LOCAL_ZONE
+from engine.forms.ui import field_ui
+from engine.principal import Principal
+from engine.storage.catalog import CompiledForm
+from engine.storage.flows import FlowService
+from engine.tracking import record_uuid_of
+from engine.web.api_records import _json, read_record_body
+from engine.web.context import services
+from engine.web.live import event_stream, live
+from engine.web.pages import current_locale
+
+bp = Blueprint("tracking_flow", __name__)
+ENDINGS = ("rejected", "withdrawn", "cancelled")  # how a flow ends other than done
+
+RATING_TEXT = {
+    "zh-CN": {
+        "rate_title": "确认维修结果并评价",
+        "yes": "是",
+        "no": "否",
+        "send": "提交评价",
+        "sending": "正在提交…",
+        "thanks": "感谢您的评价!",
+        "fix": "请修改标红的内容",
+        "offline": "网络不通,请稍后再试",
+        "moved": "工单状态已变化,已为您刷新",
+        "live": "进度会自动更新",
+        "handler": "处理人",
+        "by": "操作人",
+    },
+    "en": {
+        "rate_title": "Confirm the repair and rate it",
+        "yes": "Yes",
+        "no": "No",
+        "send": "Send rating",
+        "sending": "Sending…",
+        "thanks": "Thank you for your rating!",
+        "fix": "Please correct the fields marked in red",
+        "offline": "No connection; try again in a moment",
+        "moved": "The ticket has moved on; refreshed",
+        "live": "This page updates by itself",
+        "handler": "Handled by",
+        "by": "By",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    app_id: str
+    form: CompiledForm
+    record: dict[str, Any]
+
+    @property
+    def form_id(self) -> str:
+        return self.form.spec.id
+
+    @property
+    def record_id(self) -> int:
+        return int(self.record["id"])
+
+    def owner(self, locale: str) -> Principal:
+        """Who the link acts as: this ticket's submitter, for this ticket only."""
+        return Principal(
+            id=tracking_subject(self.app_id, self.form_id, self.record_id),
+            name=str(self.record["data"].get("owner_name") or ""),
+            anonymous=True,
+            locale=locale,
+        )
+
+
+def ticket_of(app_id: str, form_id: str, token: str) -> Ticket:
+    """The ticket a tracking token stands for; 404 for a malformed, forged or foreign token."""
+    record_uuid = record_uuid_of(current_app.config["SECRET_KEY"], app_id, form_id, token[:200])
+    record = services().records.get_by_uuid(app_id, form_id, record_uuid) if record_uuid else None
+    if record is None:
+        abort(404)
+    with services().database.transaction() as session:
+        form = services().records.catalog.current(session, app_id).form(form_id)
+    if not form.spec.public.get("enabled"):
+        abort(404)
+    return Ticket(app_id, form, record)
+
+
+def timeline(flows: FlowService, ticket: Ticket, locale: str) -> list[dict[str, Any]]:
+    return [
+        {**entry, "at": _local_time(entry["at"])}
+        for entry in flows.timeline(ticket.app_id, ticket.form_id, ticket.record_id, locale)
+    ]
+
+
+def rating_task(flows: FlowService, ticket: Ticket, owner: Principal) -> dict[str, Any] | None:
+    """The open task waiting for this ticket's owner through the link, if there is one."""
+    wanted = ["tracking", owner.id]
+    for instance_id in reversed(flows.instances_of(ticket.app_id, ticket.form_id, ticket.record_id)):
+        for task in flows.instance(owner, instance_id)["tasks"]:
+            if task["status"] == "open" and wanted in [list(c) for c in task["candidates"]]:
+                return flows.task(owner, task["id"])
+    return None
+
+
+def rating_fields(ticket: Ticket, task: dict[str, Any], locale: str) -> list[dict[str, Any]]:
+    """The fields the owner fills at this step (fixed yes/no, stars, comment), drawn from the form."""
+    found = []
+    for field in ticket.form.spec.fields:
+        mode = task["fields"].get(field.id)
+        if mode in ("editable", "required"):
+            ui = field_ui(field, locale)
+            ui["required"] = mode == "required"
+            found.append(ui)
+    return found
+
+
+def snapshot(flows: FlowService, ticket: Ticket, stages: list[dict[str, Any]], locale: str) -> dict[str, Any]:
+    """What the live page shows; runs outside the request too, so it is handed all it needs."""
+    owner = ticket.owner(locale)
+    task = rating_task(flows, ticket, owner)
+    entries = timeline(flows, ticket, locale)
+    return {
+        "timeline": entries,
+        "pending": pending_stages(stages, entries, locale),
+        "rating": task["id"] if task else None,
+    }
+
+
+def pending_stages(stages: list[dict[str, Any]], entries: list[dict[str, Any]], locale: str) -> list[str]:
+    """The milestones not reached yet (none once the ticket ended otherwise: rejected, withdrawn)."""
+    if entries and entries[-1]["stage"] in ENDINGS:
+        return []
+    reached = {entry["stage"] for entry in entries}
+    last = max((i for i, s in enumerate(stages) if s["id"] in reached), default=-1)
+    return [localized(s["label"], locale) for s in stages[last + 1 :]]
+
+
+@bp.get("/t/<app_id>/<form_id>/<token>/events")
+def tracking_events(app_id: str, form_id: str, token: str) -> Response:
+    """The ticket's timeline, live: one event now, one after every change, then the browser reconnects."""
+    ticket = ticket_of(app_id, form_id, token)
+    flows, locale, feed, stages = services().flows, current_locale(), live().feed, _flow_stages(ticket)
+    return event_stream(
+        lambda: feed.record_cursor(ticket.app_id, ticket.form_id, ticket.record_id),
+        lambda: snapshot(flows, ticket, stages, locale),
+        event="timeline",
+    )
+
+
+@bp.post("/t/<app_id>/<form_id>/<token>/rate")
+def rate(app_id: str, form_id: str, token: str) -> Response:
+    """Complete the owner's confirmation task with ``{"data": {field: value}}``; nothing else is reachable."""
+    ticket = ticket_of(app_id, form_id, token)
+    locale = current_locale()
+    owner = ticket.owner(locale)
+    flows = services().flows
+    task = rating_task(flows, ticket, owner)
+    if task is None:
+        raise ConflictError(
+            "这张工单现在不需要您评价(可能已评价或已自动确认),请刷新页面"
+            if locale == "zh-CN"
+            else "this ticket is not waiting for your rating now (already rated or auto-confirmed); reload the page"
+        )
+    body = read_record_body()
+    data = body.get("data") if isinstance(body, dict) else None
+    flows.act(owner, task["id"], "complete", {"data": data if data is not None else {}}, locale=locale)
+    return _json(snapshot(flows, ticket, _flow_stages(ticket), locale))
+
+
+def tracking_context(ticket: Ticket, locale: str) -> dict[str, Any]:
+    """What the tracking page adds for a ticket with a flow: timeline, the rating form when due, live URL."""
+    flows = services().flows
+    owner = ticket.owner(locale)
+    task = rating_task(flows, ticket, owner)
+    entries = timeline(flows, ticket, locale)
+    return {
+        "timeline": entries,
+        "pending": pending_stages(_flow_stages(ticket), entries, locale),
+        "rating": rating_fields(ticket, task, locale) if task else None,
+        "rate_url": f"{request.path.rstrip('/')}/rate?lang={locale}",
+        "events_url": f"{request.path.rstrip('/')}/events?lang={locale}",
+        "rt": RATING_TEXT[locale],
+    }
+
+
+def _flow_stages(ticket: Ticket) -> list[dict[str, Any]]:
+    with services().database.transaction() as session:
+        document = services().records.catalog.current(session, ticket.app_id).document
+    for flow in document.get("flows", []):
+        if flow["form"] == ticket.form_id:
+            return list(flow.get("stages", []))
+    return []
+
+
+def _local_time(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(LOCAL_ZONE).strftime("%m-%d %H:%M")
