@@ -222,3 +222,108 @@ def test_check_in_records_the_moment_and_the_place(api):
         "worker1", "POST", f"/api/v1/tasks/{repair['id']}/check_in", {"location": {"lat": "north", "lng": 1}}
     )
     assert bad.status_code == 422
+
+
+def _time_passes(app, **delta: float) -> int:
+    """Move every pending timer's due time back (as if that much time had passed), then let the worker step run."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from engine.storage.tables import FlowTimerRow
+
+    services = app.extensions["trellis"]
+    with services.database.transaction() as session:
+        pending = session.execute(select(FlowTimerRow.id, FlowTimerRow.due_at).where(FlowTimerRow.status == "pending"))
+        for timer_id, due_at in pending.all():
+            session.execute(
+                update(FlowTimerRow).where(FlowTimerRow.id == timer_id).values(due_at=due_at - timedelta(**delta))
+            )
+    return services.flows.fire_due()
+
+
+def _through_repair(api: Api, record: int, qty: int = 1, **extra) -> None:
+    repair = api.open_tasks(record, "repair")[0]
+    assert api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/claim").status_code == 200
+    data = {"result": "换阀门", "parts_used": [{"part": api.part, "qty": qty}], **extra}  # type: ignore[attr-defined]
+    done = api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/complete", {"data": data})
+    assert done.status_code == 200, done.json
+
+
+def test_over_http_escalation_countersign_rejection_or_sign_and_reopen(api, app):
+    directory = app.extensions["trellis"].directory
+    directory.create_user("super1", "a-long-password", roles=[(APP, "agent_supervisor")], user_id="super1")
+    directory.create_user("finance2", "a-long-password", roles=[(APP, "finance")], user_id="finance2")
+    for login in ("super1", "finance2"):
+        api.tokens[login], _ = directory.create_token(login, "tests", [f"app:{APP}:write", f"app:{APP}:read"])
+    record = _order(api)
+    # nobody accepts it for 15 minutes: the supervisor gets it
+    assert _time_passes(app, minutes=16) == 1
+    accept = api.open_tasks(record, "accept")[0]
+    assert accept["candidates"] == [["role", "agent_supervisor"]]
+    api.call("super1", "POST", f"/api/v1/tasks/{accept['id']}/complete", {"outcome": "accept"})
+    # a large amount: one of the three signers rejects, the ticket goes back to the worker
+    _through_repair(api, record, qty=1)
+    signs = api.open_tasks(record, "countersign")
+    head = next(s for s in signs if s["candidates"] == [["role", "finance_head"]])
+    rejected = api.call("financehead1", "POST", f"/api/v1/tasks/{head['id']}/reject", {"comment": "太贵了"})
+    assert rejected.status_code == 200
+    assert api.open_tasks(record, "countersign") == [] and len(api.open_tasks(record, "repair")) == 1
+    # cheaper now, but chargeable: finance confirms by or-sign, the first decision wins
+    repair = api.open_tasks(record, "repair")[0]
+    api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/claim")
+    cheap = {"result": "修好阀门", "parts_used": [], "chargeable": True}
+    assert api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/complete", {"data": cheap}).status_code == 200
+    finance = api.open_tasks(record, "finance_confirm")
+    assert sorted(t["assignee"] for t in finance) == ["finance1", "finance2"]
+    mine = next(t for t in finance if t["assignee"] == "finance2")
+    assert api.call("finance2", "POST", f"/api/v1/tasks/{mine['id']}/approve").status_code == 200
+    assert api.open_tasks(record, "finance_confirm") == []
+    # the owner is unhappy: the ticket reopens and goes back to dispatch
+    rate = api.open_tasks(record, "rate")[0]
+    low = {"data": {"fixed": False, "rating": 1, "comment": "还是漏"}}
+    assert api.call("owner1", "POST", f"/api/v1/tasks/{rate['id']}/complete", low).status_code == 200
+    assert [t["node"] for t in api.open_tasks(record)] == ["repair"]
+    order = api.call("admin", "GET", f"/api/v1/apps/{APP}/forms/repair_order/records/{record}").json["data"]
+    assert order["reopen_count"] == "1"
+    # the second time the owner does not answer: after 72 hours it is confirmed and closed
+    repair = api.open_tasks(record, "repair")[0]
+    api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/claim")
+    fixed = {"result": "彻底修好", "parts_used": [], "chargeable": False}
+    api.call("worker1", "POST", f"/api/v1/tasks/{repair['id']}/complete", {"data": fixed})
+    assert [t["node"] for t in api.open_tasks(record)] == ["rate"]
+    assert _time_passes(app, hours=73) >= 1
+    flows = api.call("admin", "GET", f"/api/v1/apps/{APP}/forms/repair_order/records/{record}/flows").json
+    assert (flows["items"][-1]["status"], flows["items"][-1]["end_status"]) == ("completed", "closed")
+
+
+def test_over_http_the_complaint_loop_closes_only_after_the_follow_up(api, app):
+    directory = app.extensions["trellis"].directory
+    directory.create_group("工程部", leader="engineer1")
+    body = {"owner_name": "李先生", "phone": "13912345678", "kind": "投诉", "content": "电梯噪音"}
+    created = api.call("owner1", "POST", f"/api/v1/apps/{APP}/forms/complaint/records", body)
+    assert created.status_code == 201, created.json
+    record = created.json["id"]
+
+    def open_tasks() -> list[dict]:
+        found = api.call("admin", "GET", f"/api/v1/apps/{APP}/forms/complaint/records/{record}/flows").json
+        return [t for t in found["items"][-1]["tasks"] if t["status"] == "open"]
+
+    register = open_tasks()[0]
+    api.call("agent1", "POST", f"/api/v1/tasks/{register['id']}/complete", {"data": {"department": "工程部"}})
+    handle = open_tasks()[0]
+    assert handle["assignee"] == "engineer1"
+    assert _time_passes(app, hours=25) == 1  # unhandled for 24 hours: the project manager has it now
+    handle = open_tasks()[0]
+    assert handle["candidates"] == [["role", "project_manager"]]
+    api.call("manager1", "POST", f"/api/v1/tasks/{handle['id']}/complete", {"data": {"handling_result": "已维修"}})
+    follow = open_tasks()[0]
+    assert follow["node"] == "follow_up"
+    skipped = api.call("agent1", "POST", f"/api/v1/tasks/{follow['id']}/complete", {"data": {}})
+    assert skipped.status_code == 422  # no closing without the follow-up call
+    call = {"follow_up_result": "业主满意", "follow_up_at": "2026-03-02T10:00:00+08:00"}
+    api.call("agent1", "POST", f"/api/v1/tasks/{follow['id']}/complete", {"data": call})
+    feedback = open_tasks()[0]
+    api.call("owner1", "POST", f"/api/v1/tasks/{feedback['id']}/complete", {"data": {"satisfied": True}})
+    found = api.call("admin", "GET", f"/api/v1/apps/{APP}/forms/complaint/records/{record}/flows").json
+    assert found["items"][-1]["end_status"] == "closed"
