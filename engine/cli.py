@@ -396,6 +396,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from engine.web.server import serve
 
     settings = Settings.from_env()
+    if settings.redis_url:
+        print("Timers and the outbox are handled by `trellis worker` processes sharing Redis.", flush=True)
+    elif args.no_worker:
+        print("Timers and the outbox are left to a separate `trellis worker` (--no-worker).", flush=True)
     serve(
         settings,
         host=args.host or settings.host,
@@ -417,6 +421,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     database = Database(settings.database_url)
     try:
         upgrade(database)

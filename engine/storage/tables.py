@@ -376,3 +376,48 @@ class FlowEventRow(Base):
     node_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
     task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     details: Mapped[Any] = mapped_column(JSON)
+
+
+class FailedOutboxRow(Base):
+    """An outbox item that used up its attempts: moved here with its last error, never dropped.
+
+    Kept apart from ``trellis_outbox`` so the worker's due-item query stays a plain index range;
+    an admin can read the reason here and put the item back for another round of attempts.
+    """
+
+    __tablename__ = "trellis_outbox_failed"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(Integer, index=True)  # the id it had in the outbox (SQLite may reuse it)
+    topic: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[Any] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_error: Mapped[str] = mapped_column(Text)
+
+
+class NotificationRow(Base):
+    """An in-app notification for one person (a role or group is expanded to its members on delivery).
+
+    ``outbox_id`` with ``user_id`` is unique: delivering the same outbox item twice (a worker died
+    after writing but before marking it delivered) never shows a person the message twice.
+    """
+
+    __tablename__ = "trellis_notifications"
+    __table_args__ = (
+        UniqueConstraint("outbox_id", "user_id", name="uq_trellis_notifications_outbox_user"),
+        Index("ix_trellis_notifications_user", "user_id", "read_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(200))
+    outbox_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    app_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
+    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    instance_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    node_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
+    task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    message: Mapped[Any] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -29,15 +29,21 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+def serve(
+    settings: Settings, *, host: str, port: int, workers: int = 1, threads: int = 8, background_worker: bool = True
+) -> None:
+    """Serve under gunicorn; with ``background_worker`` each web process also fires timers and delivers
+    the outbox in a thread (the embedded default: no Redis, no separate ``trellis worker``)."""
     upgrade(Database(settings.database_url))  # once, before any worker process starts
     app = create_app(settings)
     # connections opened while starting up must not be shared with forked worker processes
     app.extensions["trellis"].database.dispose()
     print(f"Trellis is serving at http://{host}:{port}/  (Ctrl-C stops)", flush=True)
+    hooks = _background_worker_hooks(app) if background_worker else {}
     _Gunicorn(
         app,
         {
+            **hooks,
             "bind": f"{host}:{port}",
             "workers": workers,
             "threads": threads,
@@ -49,3 +55,26 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1, threads
             "loglevel": "info",
         },
     ).run()
+
+
+def _background_worker_hooks(app: Flask) -> dict[str, Any]:
+    """Gunicorn hooks starting the in-process worker thread after each web process forks.
+
+    Several web processes each run one: the row lock in ``FlowService.fire`` and the outbox's
+    claims keep them from doing the same work twice.
+    """
+    from engine.worker import Worker
+
+    running: list[Worker] = []
+
+    def post_worker_init(_worker: Any) -> None:
+        services = app.extensions["trellis"]
+        worker = Worker(services.database, flows=services.flows)
+        worker.start_thread()
+        running.append(worker)
+
+    def worker_exit(_server: Any, _worker: Any) -> None:
+        for worker in running:
+            worker.stop()
+
+    return {"post_worker_init": post_worker_init, "worker_exit": worker_exit}

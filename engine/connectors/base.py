@@ -1,0 +1,87 @@
+"""What every connector type shares: the parsed definition, one call, the registry of types."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import ConnectorError
+from engine.registry import Registry
+
+DEFAULT_MAX_ATTEMPTS = 5
+_ENV_TEMPLATE = re.compile(r"\{\{\s*env\.([A-Z][A-Z0-9_]*)\s*\}\}")
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorSpec:
+    """A connector from an app package (``connectors[]``); shared by every call made through it."""
+
+    id: str
+    type: str
+    config: Mapping[str, Any]
+
+    @property
+    def max_attempts(self) -> int:
+        return int(self.config.get("max_attempts", DEFAULT_MAX_ATTEMPTS))
+
+    @property
+    def timeout_seconds(self) -> float:
+        return float(self.config.get("timeout_seconds", 10))
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorCall:
+    """One call: the operation named by the flow node and the fields its mapping produced."""
+
+    operation: str
+    data: Mapping[str, Any]
+    idempotency_key: str  # the same for every attempt, so the other side can drop repeats
+
+
+class ConnectorType(ABC):
+    """A kind of outbound call. ``call`` returns on acknowledgement and raises ``ConnectorError`` otherwise.
+
+    Every failure is retried by the outbox until the connector's ``max_attempts`` are used up,
+    so the message of the error is what an admin reads on the failed item: say what happened.
+    """
+
+    @abstractmethod
+    def call(self, spec: ConnectorSpec, request: ConnectorCall, environ: Mapping[str, str]) -> Any: ...
+
+
+CONNECTOR_TYPES: Registry[ConnectorType] = Registry("connector type")
+
+
+def connector_spec(definitions: Sequence[Mapping[str, Any]], connector_id: str) -> ConnectorSpec:
+    for definition in definitions:
+        if definition.get("id") == connector_id:
+            return ConnectorSpec(definition["id"], definition["type"], dict(definition.get("config", {})))
+    known = ", ".join(sorted(str(d.get("id")) for d in definitions)) or "none"
+    raise ConnectorError(f"the app has no connector '{connector_id}' (it has: {known})")
+
+
+def resolve_template(value: str, environ: Mapping[str, str], setting: str) -> str:
+    """Fill ``{{env.NAME}}`` from the environment; a missing variable is a clear error, never an empty URL."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        found = environ.get(name)
+        if not found:
+            raise ConnectorError(f"{setting} needs the environment variable {name}, which is not set")
+        return found
+
+    return _ENV_TEMPLATE.sub(fill, value)
+
+
+def resolve_secret(reference: str | None, environ: Mapping[str, str]) -> str | None:
+    """``env:NAME`` names the variable holding the secret: packages never carry secrets themselves."""
+    if not reference:
+        return None
+    name = reference.removeprefix("env:")
+    found = environ.get(name)
+    if not found:
+        raise ConnectorError(f"the connector's secret is read from {name}, which is not set")
+    return found

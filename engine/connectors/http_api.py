@@ -1,0 +1,143 @@
+"""HTTP connectors (``http``, ``webhook``, ``finance``): send the mapped fields as JSON, read the acknowledgement.
+
+The call goes to the configured URL only: redirects are refused rather than followed, so a
+package can never make the worker talk to a host its admin did not configure. The secret comes
+from the environment and travels as a bearer token. Every attempt of one outbox item carries the
+same ``Idempotency-Key``, so a receiver can drop the repeats retrying produces.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from engine.connectors.base import (
+    CONNECTOR_TYPES,
+    ConnectorCall,
+    ConnectorSpec,
+    ConnectorType,
+    resolve_secret,
+    resolve_template,
+)
+from engine.errors import ConnectorError
+
+MAX_ANSWER_BYTES = 1024 * 1024
+OK_WORDS = frozenset({"ok", "success", "succeeded", "accepted", "created", "done", "true"})
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        raise ConnectorError(
+            f"{_where(req.full_url)} answered with a redirect ({code}) to {_where(newurl)}; "
+            "configure the final URL instead"
+        )
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects())
+
+
+class HttpConnector(ConnectorType):
+    def call(self, spec: ConnectorSpec, request: ConnectorCall, environ: Mapping[str, str]) -> Any:
+        config = spec.config
+        url = resolve_template(str(config.get("url", "")), environ, f"connector '{spec.id}': url")
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise ConnectorError(f"connector '{spec.id}': the url must start with http:// or https://, got {url!r}")
+        method = str(config.get("method", "POST"))
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": "Trellis",
+            "Idempotency-Key": request.idempotency_key,
+            "X-Trellis-Operation": request.operation,
+        }
+        for name, value in dict(config.get("headers", {})).items():
+            headers[name] = resolve_template(str(value), environ, f"connector '{spec.id}': header {name}")
+        secret = resolve_secret(config.get("secret"), environ)
+        if secret:
+            headers["Authorization"] = f"Bearer {secret}"
+        body = None
+        if method != "GET":
+            body = json.dumps(request.data, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        answer = _send(urllib.request.Request(url, data=body, method=method, headers=headers), spec.timeout_seconds)
+        path = config.get("success_path")
+        if not path:
+            return _json_or_none(answer)
+        document = _json(answer, url)
+        value = _at(document, str(path))
+        if not _acknowledges(value):
+            raise ConnectorError(f"{_where(url)} did not acknowledge: {path} is {json.dumps(value)[:200]}")
+        return document
+
+
+def _send(request: urllib.request.Request, timeout: float) -> bytes:
+    where = _where(request.full_url)
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return bytes(response.read(MAX_ANSWER_BYTES))
+    except urllib.error.HTTPError as exc:
+        snippet = _snippet(exc.read(500) if exc.fp else b"")
+        raise ConnectorError(f"{where} answered HTTP {exc.code}{': ' + snippet if snippet else ''}") from None
+    except TimeoutError:
+        raise ConnectorError(f"{where} gave no answer within {timeout:g} s") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise ConnectorError(f"{where} gave no answer within {timeout:g} s") from None
+        raise ConnectorError(f"could not reach {where}: {exc.reason}") from None
+    except (http.client.HTTPException, OSError) as exc:
+        raise ConnectorError(f"the connection to {where} broke: {exc.__class__.__name__} {exc}".strip()) from None
+
+
+def _json(answer: bytes, url: str) -> Any:
+    try:
+        return json.loads(answer.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ConnectorError(f"{_where(url)} answered with something that is not JSON: {_snippet(answer)}") from None
+
+
+def _json_or_none(answer: bytes) -> Any:
+    try:
+        return json.loads(answer.decode("utf-8")) if answer.strip() else None
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _at(document: Any, path: str) -> Any:
+    value = document
+    for part in path.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            raise ConnectorError(f"the answer has no {path}: {json.dumps(document, ensure_ascii=False)[:200]}")
+    return value
+
+
+def _acknowledges(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().lower() in OK_WORDS
+    if isinstance(value, int | float):
+        return value != 0
+    return False
+
+
+def _where(url: str) -> str:
+    """Scheme, host and path: never a query string, which may carry a key."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+
+
+def _snippet(raw: bytes) -> str:
+    return " ".join(raw[:200].decode("utf-8", "replace").split())
+
+
+HTTP = HttpConnector()
+for _name in ("http", "webhook", "finance"):
+    CONNECTOR_TYPES.register(_name, HTTP)
