@@ -8,7 +8,7 @@ Node behaviour lives in ``engine.flows.nodes`` (one class per node type, in a re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -48,6 +48,35 @@ class FlowEnvironment(Protocol):
     def deadline(self, start: datetime, length: timedelta, business_hours: bool) -> datetime: ...
 
 
+class LazyRecord(MutableMapping[str, Any]):
+    """A record's values, read only when a step first looks at them (claiming a task needs none)."""
+
+    def __init__(self, load: Callable[[], dict[str, Any]]):
+        self._load = load
+        self._values: dict[str, Any] | None = None
+
+    @property
+    def loaded(self) -> dict[str, Any]:
+        if self._values is None:
+            self._values = self._load()
+        return self._values
+
+    def __getitem__(self, key: str) -> Any:
+        return self.loaded[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.loaded[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.loaded[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.loaded)
+
+    def __len__(self) -> int:
+        return len(self.loaded)
+
+
 class FlowStuck(EngineError):
     """The flow cannot go on from a node (no branch fits, nobody to assign): the instance fails visibly."""
 
@@ -60,7 +89,7 @@ class Run:
         spec: FlowSpec,
         state: InstanceState,
         env: FlowEnvironment,
-        record: dict[str, Any],
+        record: MutableMapping[str, Any],
         actor: Principal = SYSTEM,
     ):
         self.spec = spec

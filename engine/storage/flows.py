@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, case, delete, event, exists, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, event, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, SubmissionError
@@ -23,7 +23,7 @@ from engine.flows import actions
 from engine.flows.actions import is_candidate, may_work_on, tracking_subject
 from engine.flows.assignment import Assigner
 from engine.flows.environment import Environment
-from engine.flows.interpreter import Run
+from engine.flows.interpreter import LazyRecord, Run
 from engine.flows.migration import apply_plan, map_problems, plan_instance
 from engine.flows.spec import FlowSpec, compile_flow, localized
 from engine.flows.state import RUNNING, Candidate, InstanceState, Task, Timer, Token, new_id
@@ -45,6 +45,13 @@ from engine.storage.tables import (
 )
 
 LOG = logging.getLogger(__name__)
+# the tables themselves, for Core statements on the hot path (no ORM unit-of-work per row)
+TASKS = cast(Table, FlowTaskRow.__table__)
+INSTANCES = cast(Table, FlowInstanceRow.__table__)
+TIMERS = cast(Table, FlowTimerRow.__table__)
+EVENTS = cast(Table, FlowEventRow.__table__)
+OUTBOX = cast(Table, OutboxRow.__table__)
+CANDIDATES = cast(Table, FlowTaskCandidateRow.__table__)
 DATA_ACTIONS = {"complete", "save", "check_in"}
 ENDINGS = ("rejected", "withdrawn", "cancelled")
 
@@ -294,10 +301,10 @@ class FlowService:
     def fire(self, timer_id: str) -> bool:
         """Fire one timer in its own transaction; False when someone else fired it first or it no longer applies."""
         with self.database.transaction() as session:
-            instance_id = session.scalar(select(FlowTimerRow.instance_id).where(FlowTimerRow.id == timer_id))
-            if instance_id is None:
+            try:
+                app, spec, state = self._load(session, timer=timer_id)
+            except NotFoundError:
                 return False
-            app, spec, state = self._load(session, instance_id)
             if timer_id not in state.timers:
                 return False  # fired or cancelled by whoever held the instance lock before us
             run = self._run(session, app, spec, state, SYSTEM)
@@ -437,13 +444,16 @@ class FlowService:
 
     # -- internals: loading, running, saving ---------------------------------------------------------
     def _load(
-        self, session: Session, instance_id: str | None = None, *, task: str | None = None
+        self, session: Session, instance_id: str | None = None, *, task: str | None = None, timer: str | None = None
     ) -> tuple[CompiledApp, FlowSpec, InstanceState]:
         """The instance (by id, or the one a task belongs to), locked for this transaction, with its open work."""
         statement = select(FlowInstanceRow)
         if task is not None:
             owner = select(FlowTaskRow.instance_id).where(FlowTaskRow.id == task).scalar_subquery()
             statement = statement.where(FlowInstanceRow.id == owner)
+        elif timer is not None:
+            holder = select(FlowTimerRow.instance_id).where(FlowTimerRow.id == timer).scalar_subquery()
+            statement = statement.where(FlowInstanceRow.id == holder)
         else:
             statement = statement.where(FlowInstanceRow.id == instance_id)
         row = session.execute(statement.with_for_update()).scalar_one_or_none()
@@ -484,7 +494,7 @@ class FlowService:
 
     def _run(self, session: Session, app: CompiledApp, spec: FlowSpec, state: InstanceState, actor: Principal) -> Run:
         form = app.form(spec.form)
-        record = self.records.flow_record(session, form, state.record_id)
+        record = LazyRecord(lambda: self.records.flow_record(session, form, state.record_id))
         submitter = Candidate("tracking", tracking_subject(app.app_id, spec.form, state.record_id))
         env = Environment(Assigner(app.app_id, SqlDirectory(session), submitter_candidate=submitter), self.clock)
         return Run(spec, state, env, record, actor)
@@ -587,7 +597,7 @@ class FlowService:
         }
         if new:
             session.execute(
-                insert(FlowInstanceRow).values(
+                insert(INSTANCES).values(
                     id=state.id,
                     app_id=state.app_id,
                     app_version=state.app_version,
@@ -605,8 +615,8 @@ class FlowService:
             state.lock_version = 1
         else:
             result = session.execute(
-                update(FlowInstanceRow)
-                .where(FlowInstanceRow.id == state.id, FlowInstanceRow.lock_version == state.lock_version)
+                update(INSTANCES)
+                .where(INSTANCES.c.id == state.id, INSTANCES.c.lock_version == state.lock_version)
                 .values(lock_version=state.lock_version + 1, app_version=state.app_version, **values)
             )
             if getattr(result, "rowcount", 1) != 1:
@@ -615,7 +625,7 @@ class FlowService:
         self._save_tasks(session, state)
         if state.new_timers:
             session.execute(
-                insert(FlowTimerRow),
+                insert(TIMERS),
                 [
                     {
                         "id": t.id,
@@ -634,13 +644,13 @@ class FlowService:
         for timer_id in state.changed_timers:
             timer = state.timers[timer_id]
             session.execute(
-                update(FlowTimerRow)
-                .where(FlowTimerRow.id == timer_id)
+                update(TIMERS)
+                .where(TIMERS.c.id == timer_id)
                 .values(status=timer.status, node_id=timer.node, fired_at=now if timer.status == "fired" else None)
             )
         if state.events:
             session.execute(
-                insert(FlowEventRow),
+                insert(EVENTS),
                 [
                     {
                         "instance_id": state.id,
@@ -658,7 +668,7 @@ class FlowService:
         outbox = [e for e in effects if e.topic in ("notify", "connector")]
         if outbox:
             session.execute(
-                insert(OutboxRow),
+                insert(OUTBOX),
                 [
                     {
                         "topic": f"flow.{e.topic}",
@@ -709,14 +719,14 @@ class FlowService:
     def _save_tasks(session: Session, state: InstanceState) -> None:
         if state.new_tasks:
             rows = [state.tasks[i] for i in state.new_tasks]
-            session.execute(insert(FlowTaskRow), [_task_row(state, t) for t in rows])
+            session.execute(insert(TASKS), [_task_row(state, t) for t in rows])
             candidates = [
                 {"task_id": t.id, "kind": kind, "value": value}
                 for t in rows
                 for kind, value in sorted({(c.kind, c.value) for c in t.candidates})
             ]
             if candidates:
-                session.execute(insert(FlowTaskCandidateRow), candidates)
+                session.execute(insert(CANDIDATES), candidates)
         if not state.changed_tasks:
             return
         changed = [state.tasks[i] for i in sorted(state.changed_tasks)]
@@ -726,7 +736,8 @@ class FlowService:
             row["lock_version"] = task.lock_version + 1
             task.lock_version += 1
             updates.append(row)
-        session.execute(update(FlowTaskRow), updates)  # one executemany, by primary key
+        by_id = update(TASKS).where(TASKS.c.id == bindparam("task_key"))
+        session.execute(by_id, [{**row, "task_key": row.pop("id")} for row in updates])  # one executemany
         # candidates are read only for open tasks (inbox queries filter on status), so only a task that is
         # still open may have new ones (transferred, escalated); a closed task keeps its last set as history
         still_open = [t for t in changed if t.status == "open"]
@@ -739,7 +750,7 @@ class FlowService:
                 for kind, value in sorted({(c.kind, c.value) for c in t.candidates})
             ]
             if fresh:
-                session.execute(insert(FlowTaskCandidateRow), fresh)
+                session.execute(insert(CANDIDATES), fresh)
 
     def _check_reader(
         self, session: Session, principal: Principal, app: CompiledApp, spec: FlowSpec, state: InstanceState
