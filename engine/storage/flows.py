@@ -336,7 +336,7 @@ class FlowService:
                         FlowInstanceRow.form_id == form_id,
                         FlowInstanceRow.record_id == record_id,
                     )
-                    .order_by(FlowInstanceRow.started_at)
+                    .order_by(FlowInstanceRow.started_at, FlowInstanceRow.parent_id.is_not(None), FlowInstanceRow.id)
                 )
             )
 

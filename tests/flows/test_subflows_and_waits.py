@@ -103,7 +103,9 @@ def shop(database):
 
 
 def _instances(flows, record_id):
-    return [flows.instance(LOCAL_ADMIN, i) for i in flows.instances_of(APP, "job", record_id)]
+    """The parent (main) first, then its child (inspection): both start in the same moment."""
+    found = [flows.instance(LOCAL_ADMIN, i) for i in flows.instances_of(APP, "job", record_id)]
+    return sorted(found, key=lambda instance: instance["flow_id"] != "main")
 
 
 def test_the_parent_waits_for_its_subflow_and_reads_its_end_status(shop):
