@@ -13,6 +13,7 @@ from flask import Blueprint, Response, request
 
 from engine.errors import NotAuthenticatedError, NotFoundError, SubmissionError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
+from engine.storage.notifications import NotificationStore
 from engine.web.api_records import _json, locale, principal, read_record_body
 from engine.web.auth import require_admin
 from engine.web.context import services
@@ -114,3 +115,23 @@ def bpmn_export(app_id: str, flow_id: str) -> Response:
         mimetype="application/xml",
         headers={"Content-Disposition": f'attachment; filename="{app_id}-{flow_id}.bpmn"'},
     )
+
+
+@bp.get("/notifications")
+def notifications() -> Response:
+    who = _signed_in()
+    limit_text = request.args.get("limit", "50")
+    limit = int(limit_text) if limit_text.isdigit() and len(limit_text) < 5 else 50
+    store = NotificationStore(services().database)
+    return _json(store.list(who.id, unread_only=request.args.get("unread") in ("1", "true"), limit=limit))
+
+
+@bp.post("/notifications/read")
+def notifications_read() -> Response:
+    """Mark notifications read: ``{"ids": [1, 2]}``, or ``{}`` for all of them."""
+    who = _signed_in()
+    body = _body()
+    ids = body.get("ids")
+    if ids is not None and not isinstance(ids, list):
+        raise SubmissionError("ids must be a list of notification numbers", {"ids": ["a list of numbers"]})
+    return _json({"marked": NotificationStore(services().database).mark_read(who.id, ids)})

@@ -327,3 +327,22 @@ def test_over_http_the_complaint_loop_closes_only_after_the_follow_up(api, app):
     api.call("owner1", "POST", f"/api/v1/tasks/{feedback['id']}/complete", {"data": {"satisfied": True}})
     found = api.call("admin", "GET", f"/api/v1/apps/{APP}/forms/complaint/records/{record}/flows").json
     assert found["items"][-1]["end_status"] == "closed"
+
+
+def test_an_escalation_reaches_the_supervisors_notifications(api, app):
+    from engine.worker import Worker
+
+    directory = app.extensions["trellis"].directory
+    directory.create_user("super1", "a-long-password", roles=[(APP, "agent_supervisor")], user_id="super1")
+    api.tokens["super1"], _ = directory.create_token("super1", "tests", [f"app:{APP}:read"])
+    record = _order(api)
+    assert _time_passes(app, minutes=16) == 1
+    Worker(app.extensions["trellis"].database, flows=app.extensions["trellis"].flows).run_once()
+    inbox = api.call("super1", "GET", "/api/v1/notifications?unread=1").json
+    assert inbox["unread"] == 1 and inbox["items"][0]["record_id"] == record
+    assert "15" in inbox["items"][0]["message"]["zh-CN"]
+    assert api.call("super1", "POST", "/api/v1/notifications/read", {}).json == {"marked": 1}
+    assert api.call("super1", "GET", "/api/v1/notifications?unread=1").json["unread"] == 0
+    assert api.call("agent1", "GET", "/api/v1/notifications").json["unread"] == 0
+    assert api.call("super1", "POST", "/api/v1/notifications/read", {"ids": ["x"]}).status_code == 422
+    assert api.call(None, "GET", "/api/v1/notifications").status_code == 401
