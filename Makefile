@@ -24,8 +24,11 @@ run: $(STAMP)
 	@echo "Sign in as admin / trellis-demo (the other demo logins are listed above and in the README)."
 	$(BIN)/trellis serve --host 127.0.0.1 --port 5000
 
+# Two test processes: most tests wait on PostgreSQL, Redis or a browser, so two keep both cores busy.
+PYTEST_WORKERS ?= 2
+
 test: $(STAMP) browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium (Playwright downloads no browser of its own).
 browser:
