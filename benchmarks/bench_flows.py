@@ -22,16 +22,13 @@ import pstats
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
+from postgres_scratch import throwaway_database  # benchmarks/ is on the path when a script runs
 
-from engine.config import normalize_database_url
 from engine.flows import actions
 from engine.flows.assignment import Assigner
 from engine.flows.environment import Environment, MemoryDirectory
@@ -183,21 +180,6 @@ class Persisted:
         return time.perf_counter() - began
 
 
-@contextmanager
-def throwaway_database(admin_url: str) -> Iterator[str]:
-    """A database of its own for this run, dropped at the end even when the run fails."""
-    name = f"trellis_bench_flows_{os.getpid()}"
-    admin = create_engine(normalize_database_url(admin_url), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(normalize_database_url(admin_url)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def profiled(label: str, work: Callable[[], Any]) -> None:
     profile = cProfile.Profile()
     profile.enable()
@@ -234,7 +216,7 @@ def main() -> None:
         seconds = sqlite.run(args.persisted)
         print(f"  SQLite                  {rate(args.persisted, seconds)} {rate(args.persisted * STEPS, seconds)}")
         sqlite.database.dispose()
-    with throwaway_database(args.postgres) as url:
+    with throwaway_database(args.postgres, "flows") as url:
         postgres = Persisted(url)
         try:
             seconds = postgres.run(args.persisted)

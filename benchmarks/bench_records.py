@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import tempfile
 import time
@@ -27,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from sqlalchemy import create_engine, event, insert, select, text
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from postgres_scratch import throwaway_database, unreachable  # benchmarks/ is on the path when a script runs
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.engine import Connection
 
-from engine.config import normalize_database_url
 from engine.forms.json_schema import form_json_schema
 from engine.principal import LOCAL_ADMIN
 from engine.storage import Database
@@ -353,35 +351,8 @@ def listing(store: RecordStore, repeat: int, show_plans: bool) -> list[str]:
     return [f"{header}  plan of list_records' page query", *lines, *plans]
 
 
-def unreachable(admin_url: str) -> str | None:
-    admin = create_engine(normalize_database_url(admin_url))
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        return str(exc.orig or exc).strip().splitlines()[0]
-    finally:
-        admin.dispose()
-    return None
-
-
-@contextmanager
-def throwaway_database(admin_url: str) -> Iterator[str]:
-    """A database of its own for this run, dropped at the end even when the run fails."""
-    name = f"trellis_bench_{os.getpid()}"
-    admin = create_engine(normalize_database_url(admin_url), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(normalize_database_url(admin_url)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def postgres_run(args: argparse.Namespace, figures: dict[str, dict[str, float]]) -> list[str]:
-    with throwaway_database(args.postgres) as url:
+    with throwaway_database(args.postgres, "records") as url:
         database = Database(url)
         try:
             print(f"PostgreSQL, {database.describe()}: {args.postgres_creates:,} creates ...", flush=True)

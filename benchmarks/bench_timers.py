@@ -19,23 +19,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
 
-from sqlalchemy import create_engine, func, insert, select, text, update  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
+from postgres_scratch import throwaway_database, unreachable  # benchmarks/ is on the path when a script runs
+from sqlalchemy import func, insert, select, text, update  # noqa: E402
 
-from engine.config import normalize_database_url  # noqa: E402
 from engine.principal import LOCAL_ADMIN  # noqa: E402
 from engine.storage import Database  # noqa: E402
 from engine.storage.apps import AppStore  # noqa: E402
@@ -159,33 +155,6 @@ def run(label: str, database: Database, timers: int) -> list[str]:
     return lines
 
 
-def unreachable(admin_url: str) -> str | None:
-    admin = create_engine(normalize_database_url(admin_url))
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        return str(exc.orig or exc).strip().splitlines()[0]
-    finally:
-        admin.dispose()
-    return None
-
-
-@contextmanager
-def throwaway_database(admin_url: str) -> Iterator[str]:
-    """A database of its own for this run, dropped at the end even when the run fails."""
-    name = f"trellis_bench_timers_{os.getpid()}"
-    admin = create_engine(normalize_database_url(admin_url), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(normalize_database_url(admin_url)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--timers", type=int, default=10_000)
@@ -201,7 +170,7 @@ def main() -> None:
             database.dispose()
     problem = unreachable(args.postgres) if args.postgres else "no --postgres URL"
     if problem is None:
-        with throwaway_database(args.postgres) as url:
+        with throwaway_database(args.postgres, "timers") as url:
             database = Database(url)
             try:
                 lines += run("PostgreSQL", database, args.timers)
