@@ -13,7 +13,8 @@ from engine.schemas import load_schema
 
 OPTIONS = [{"value": "水电"}, {"value": "门窗"}, {"value": "其他"}]
 ATTACHMENT = "0123456789abcdef0123456789abcdef"
-FUTURE = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+# three days ahead at noon: a future moment whose test id stays the same while the workers collect
+FUTURE = (datetime.now(UTC) + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
 
 # type: (definition extras, [(valid input, cleaned)], [(invalid input, error code)])
 CASES = {
