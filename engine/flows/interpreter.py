@@ -16,11 +16,8 @@ from engine.errors import EngineError, ExpressionError
 from engine.flows.assignment import Assignment, AssignmentError
 from engine.flows.spec import EdgeSpec, FlowSpec, NodeSpec, TimerSpec
 from engine.flows.state import (
-    CANCELLED,
     CANCELLED_TASK,
-    COMPLETED,
     FAILED,
-    RUNNING,
     Candidate,
     Effect,
     Event,
@@ -304,15 +301,3 @@ def _duration(text: str) -> timedelta:
 
 def _truthy(value: Any) -> bool:
     return bool(value)
-
-
-Instantiate = Callable[[], InstanceState]
-
-__all__ = [
-    "CANCELLED",
-    "COMPLETED",
-    "RUNNING",
-    "FlowEnvironment",
-    "FlowStuck",
-    "Run",
-]

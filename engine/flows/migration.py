@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from engine.flows.spec import FlowSpec
@@ -91,7 +92,14 @@ def plan_instance(old: FlowSpec, new: FlowSpec, state: InstanceState, mapping: M
 
 
 def apply_plan(
-    state: InstanceState, plan: InstancePlan, new: FlowSpec, mapping: Mapping[str, str], version: int, actor: str
+    state: InstanceState,
+    plan: InstancePlan,
+    new: FlowSpec,
+    mapping: Mapping[str, str],
+    version: int,
+    actor: str,
+    *,
+    at: datetime,
 ) -> None:
     """Move the instance onto ``version`` as planned (the plan must be ok)."""
     assert plan.ok, plan.problems
@@ -118,14 +126,8 @@ def apply_plan(
     state.events.append(
         Event(
             "migrated",
-            _now(state),
+            at,
             actor,
             details={"from_version": old_version, "to_version": version, "map": dict(mapping), "plan": plan.as_dict()},
         )
     )
-
-
-def _now(state: InstanceState) -> Any:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)

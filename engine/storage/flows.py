@@ -271,7 +271,7 @@ class FlowService:
                 return report
             who = Principal(id=actor, is_admin=True)
             for (_, _, state), plan in zip(loaded, plans, strict=True):
-                apply_plan(state, plan, new, mapping, to_version, actor)
+                apply_plan(state, plan, new, mapping, to_version, actor, at=self.clock())
                 run = self._run(session, new_app, new, state, who)
                 self._save(session, new_app, new, state, run)
             details = {"from_version": from_version, "to_version": to_version, "map": dict(mapping)}
@@ -1006,6 +1006,3 @@ def _required_text(value: Any, name: str) -> str:
     if not found:
         raise SubmissionError(f"{name} is required", {name: [f"{name} is required"]})
     return found
-
-
-__all__ = ["FlowService", "PermissionDeniedError"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from engine.flows.spec import NodeSpec
@@ -12,11 +13,11 @@ if TYPE_CHECKING:
     from engine.flows.interpreter import Run
 
 
-class NodeType:
+class NodeType(ABC):
     """Enter moves the token on (``run.leave``), parks it (``token.state = "waiting"``) or ends it."""
 
-    def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def enter(self, run: Run, node: NodeSpec, token: Token) -> None: ...
 
 
 NODE_TYPES: Registry[NodeType] = Registry("node type")
