@@ -22,7 +22,7 @@ from engine.packages import package_problems, read_package_file
 from engine.packages.messages import localize, pick_locale
 
 if TYPE_CHECKING:
-    from engine.storage.apps import AppStore
+    from engine.services import Services
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,19 +171,15 @@ def _print_problems(error: DefinitionError, locale: str, stream: TextIO) -> None
 
 
 @contextmanager
-def _opened_store() -> Iterator[tuple[Settings, AppStore]]:
-    """Settings and an AppStore on a migrated database, closed again when the command is done."""
-    from engine.storage import Database
-    from engine.storage.apps import AppStore
-    from engine.storage.migrate import upgrade
+def _opened_services() -> Iterator[Services]:
+    """The services on a migrated database, closed again when the command is done."""
+    from engine.services import build_services
 
-    settings = Settings.from_env()
-    database = Database(settings.database_url)
+    built = build_services(Settings.from_env())
     try:
-        upgrade(database)
-        yield settings, AppStore(database)
+        yield built
     finally:
-        database.dispose()
+        built.close()
 
 
 def _actor() -> str:
@@ -219,11 +215,11 @@ def _package_paths(paths: Sequence[str]) -> list[Path]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     failed = 0
-    with _opened_store() as (settings, store):
+    with _opened_services() as built:
         for path in _package_paths(args.paths):
             try:
-                document = read_package_file(path, max_bytes=settings.max_package_bytes)
-                result = store.import_package(document, actor=_actor())
+                document = read_package_file(path, max_bytes=built.settings.max_package_bytes)
+                result = built.apps.import_package(document, actor=_actor())
             except DefinitionError as exc:
                 print(f"{path}: refused, nothing was changed", file=sys.stderr)
                 _print_problems(exc, _locale(args), sys.stderr)
@@ -235,15 +231,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from engine.demo import demo_files, demo_logins, load_demo
-    from engine.storage.directory import DirectoryStore
-    from engine.storage.flows import FlowService
-    from engine.storage.records import RecordStore
 
-    with _opened_store() as (_, store):
-        records = RecordStore(store.database)
-        FlowService(store.database, records)  # tickets still in progress start their flows
+    with _opened_services() as built:  # tickets still in progress start their flows
         for path in demo_files(Path(args.folder)):
-            counts = load_demo(records, path, progress=_show_progress, directory=DirectoryStore(store.database))
+            counts = load_demo(built.records, path, progress=_show_progress, directory=built.directory)
             if counts:
                 summary = ", ".join(f"{n} {form}" for form, n in counts.items())
                 print(f"{path}: loaded {summary}")
@@ -263,8 +254,8 @@ def _show_progress(form: str, done: int, total: int) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with _opened_store() as (_, store):
-        text = store.export_text(args.app_id, args.version, actor=_actor())
+    with _opened_services() as built:
+        text = built.apps.export_text(args.app_id, args.version, actor=_actor())
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")
@@ -304,8 +295,8 @@ def cmd_bpmn_export(args: argparse.Namespace) -> int:
     from engine.errors import NotFoundError
     from engine.flows.bpmn import flow_to_bpmn
 
-    with _opened_store() as (_, store):
-        package = store.export(args.app_id)
+    with _opened_services() as built:
+        package = built.apps.export(args.app_id)
     flow = next((f for f in package.get("flows", []) if f.get("id") == args.flow_id), None)
     if flow is None:
         known = ", ".join(f.get("id", "?") for f in package.get("flows", [])) or "none"
@@ -320,8 +311,8 @@ def cmd_bpmn_export(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
-    with _opened_store() as (_, store):
-        versions = store.versions(args.app_id)
+    with _opened_services() as built:
+        versions = built.apps.versions(args.app_id)
     for info in versions:
         stamp = info.created_at.strftime("%Y-%m-%d %H:%M:%S")
         print(f"{info.number}\t{info.package_version}\t{stamp} UTC\t{info.created_by}\t{info.fingerprint[:12]}")
@@ -346,8 +337,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_users_create(args: argparse.Namespace) -> int:
-    from engine.storage.directory import DirectoryStore
-
     roles = []
     for item in args.role:
         app_id, _, role = item.partition(":")
@@ -358,8 +347,8 @@ def cmd_users_create(args: argparse.Namespace) -> int:
             return 2
         roles.append((app_id, role))
     password = sys.stdin.readline().rstrip("\r\n") if args.password == "-" else args.password
-    with _opened_store() as (_, store):
-        user_id = DirectoryStore(store.database).create_user(
+    with _opened_services() as built:
+        user_id = built.directory.create_user(
             args.login,
             password,
             name=args.name,
@@ -374,7 +363,7 @@ def cmd_users_create(args: argparse.Namespace) -> int:
 
 
 def cmd_tokens_create(args: argparse.Namespace) -> int:
-    from engine.storage.directory import DirectoryStore, scope_problem
+    from engine.storage.directory import scope_problem
 
     problems = [problem for problem in map(scope_problem, args.scope) if problem]
     if not args.scope:
@@ -383,10 +372,8 @@ def cmd_tokens_create(args: argparse.Namespace) -> int:
         print(f"trellis: {problem}", file=sys.stderr)
     if problems:
         return 2
-    with _opened_store() as (_, store):
-        token, token_id = DirectoryStore(store.database).create_token(
-            args.login, args.label, args.scope, actor=_actor()
-        )
+    with _opened_services() as built:
+        token, token_id = built.directory.create_token(args.login, args.label, args.scope, actor=_actor())
     print(f"API token {token_id} for {args.login} ({', '.join(sorted(set(args.scope)))}); shown only this once:")
     print(token)
     return 0
@@ -414,19 +401,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     import logging
 
-    from engine.storage import Database
-    from engine.storage.migrate import upgrade
+    from engine.services import build_services
     from engine.storage.outbox import RetryPolicy
     from engine.worker import Worker
 
     settings = Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    database = Database(settings.database_url)
+    built = build_services(settings)
     try:
-        upgrade(database)
         worker = Worker(
-            database,
+            built.database,
+            flows=built.flows,
             interval=args.interval,
             lease_seconds=args.lease,
             retry=RetryPolicy(base_seconds=args.retry_base),
@@ -438,14 +424,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
         else:
             worker.run_forever(settings.redis_url, args.queue)
     finally:
-        database.dispose()
+        built.close()
     return 0
 
 
 def cmd_flows_migrate(args: argparse.Namespace) -> int:
-    from engine.storage.flows import FlowService
-    from engine.storage.records import RecordStore
-
     mapping: dict[str, str] = {}
     for pair in args.map:
         old, sep, new = pair.partition("=")
@@ -453,9 +436,8 @@ def cmd_flows_migrate(args: argparse.Namespace) -> int:
             print(f"trellis: --map takes OLD=NEW, got {pair!r}", file=sys.stderr)
             return 2
         mapping[old.strip()] = new.strip()
-    with _opened_store() as (_settings, store):
-        flows = FlowService(store.database, RecordStore(store.database))
-        report = flows.migrate(
+    with _opened_services() as built:
+        report = built.flows.migrate(
             args.app_id,
             args.flow_id,
             args.from_version,

@@ -33,6 +33,11 @@ PG_URL = os.environ.get("TRELLIS_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TRELLIS_TEST_REDIS_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# The command line speaks the language of its shell; tests run in a server's POSIX shell (English)
+# unless they ask for another (``--lang``, ``Accept-Language``).
+os.environ["LANG"] = "C.UTF-8"
+os.environ.pop("LC_ALL", None)
+
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -120,6 +125,16 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def services(settings: Settings):  # type: ignore[no-untyped-def]
+    """The services as ``build_services`` assembles them for the web, the CLI and the worker."""
+    from engine.services import build_services
+
+    built = build_services(settings)
+    yield built
+    built.close()
+
+
+@pytest.fixture
 def app(settings: Settings):  # type: ignore[no-untyped-def]
     from engine.web import create_app
 
@@ -149,6 +164,7 @@ def client(app):  # type: ignore[no-untyped-def]
     test_client = app.test_client()
     token = admin_token(app.extensions["trellis"].database)
     test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # an integration's language (the default is zh-CN)
     return test_client
 
 

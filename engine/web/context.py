@@ -1,29 +1,12 @@
-"""What every request can reach: the settings, the database and the stores built on it."""
+"""What every request can reach: the services built once by ``engine.services.build_services``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import current_app
 
-from engine.config import Settings
-from engine.storage import Database
-from engine.storage.apps import AppStore
-from engine.storage.attachments import AttachmentStore
-from engine.storage.directory import DirectoryStore
-from engine.storage.flows import FlowService
-from engine.storage.records import RecordStore
+from engine.services import Services
 
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    settings: Settings
-    database: Database
-    apps: AppStore
-    records: RecordStore
-    attachments: AttachmentStore
-    directory: DirectoryStore
-    flows: FlowService
+__all__ = ["Services", "services"]
 
 
 def services() -> Services:

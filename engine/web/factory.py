@@ -8,14 +8,7 @@ from typing import Any
 from flask import Flask
 
 from engine.config import Settings, secret_key
-from engine.storage import Database
-from engine.storage.apps import AppStore
-from engine.storage.attachments import AttachmentStore
-from engine.storage.catalog import AppCatalog
-from engine.storage.directory import DirectoryStore
-from engine.storage.flows import FlowService
-from engine.storage.migrate import upgrade
-from engine.storage.records import RecordStore
+from engine.services import build_services
 from engine.web import (
     account_pages,
     admin_pages,
@@ -32,15 +25,13 @@ from engine.web import (
     tracking_flow,
 )
 from engine.web.auth import init_auth
-from engine.web.context import Services
 from engine.web.errors import register_error_handlers
 from engine.web.live import live
 
 
 def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    database = Database(settings.database_url)
-    upgrade(database)
+    built = build_services(settings)
 
     app = Flask(__name__)
     app.config.update(
@@ -53,20 +44,8 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     )
     if test_config:
         app.config.update(test_config)
-    catalog = AppCatalog()
-    attachments = AttachmentStore(database, settings.upload_dir, catalog)
-    records = RecordStore(database, catalog, attachments)
-    attachments.record_reader = records.may_read_field
-    app.extensions["trellis"] = Services(
-        settings=settings,
-        database=database,
-        apps=AppStore(database),
-        records=records,
-        attachments=attachments,
-        directory=DirectoryStore(database),
-        flows=FlowService(database, records),
-    )
-    app.extensions["trellis"].flows.on_commit.append(_announcer(app))
+    app.extensions["trellis"] = built
+    built.flows.on_commit.append(_announcer(app))
     init_auth(app)
     register_error_handlers(app)
     for blueprint in (

@@ -8,8 +8,6 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from engine.config import Settings
-from engine.storage import Database
-from engine.storage.migrate import upgrade
 from engine.web.factory import create_app
 
 
@@ -34,8 +32,7 @@ def serve(
 ) -> None:
     """Serve under gunicorn; with ``background_worker`` each web process also fires timers and delivers
     the outbox in a thread (the embedded default: no Redis, no separate ``trellis worker``)."""
-    upgrade(Database(settings.database_url))  # once, before any worker process starts
-    app = create_app(settings)
+    app = create_app(settings)  # migrates the database once, before any worker process starts
     # connections opened while starting up must not be shared with forked worker processes
     app.extensions["trellis"].database.dispose()
     print(f"Trellis is serving at http://{host}:{port}/  (Ctrl-C stops)", flush=True)

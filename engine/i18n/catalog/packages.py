@@ -1,0 +1,185 @@
+"""Problems in app packages and definitions: reading the file, structure, meaning, expressions."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # reading the file
+    "package.too_large": {
+        "en": "the document is {size_mb} MB; the limit is {limit_mb} MB",
+        "zh-CN": "文件大小为 {size_mb} MB,超过上限 {limit_mb} MB",
+    },
+    "package.not_utf8": {
+        "en": "the document is not UTF-8 text (byte {position}); save it as UTF-8 JSON",
+        "zh-CN": "内容不是 UTF-8 文本(第 {position} 字节);请另存为 UTF-8 编码的 JSON",
+    },
+    "package.not_json": {
+        "en": "not valid JSON at line {line}, column {column}: {reason}",
+        "zh-CN": "第 {line} 行第 {column} 列不是合法的 JSON:{reason}",
+    },
+    "package.too_deep": {
+        "en": "the JSON is nested more than {limit} levels deep; Trellis documents never need that",
+        "zh-CN": "JSON 嵌套超过 {limit} 层,Trellis 文档不需要这么深的结构",
+    },
+    "package.bad_number": {
+        "en": "'{token}' is not a number JSON allows; write a plain number",
+        "zh-CN": "“{token}”不是 JSON 允许的数字,请写普通数字",
+    },
+    "package.duplicate_key": {
+        "en": "the key '{key}' appears twice in the same object; keep one",
+        "zh-CN": "同一对象中键“{key}”出现了两次,请只保留一个",
+    },
+    "package.bad_character": {
+        "en": "the document contains the invalid character {character}; remove it",
+        "zh-CN": "内容包含非法字符 {character},请删除",
+    },
+    "package.not_object": {
+        "en": "an app package is a JSON object, not {kind}",
+        "zh-CN": "应用包必须是 JSON 对象,而不是{kind}",
+    },
+    "package.unreadable": {
+        "en": "cannot read {path}: {reason}",
+        "zh-CN": "无法读取 {path}:{reason}",
+    },
+    "package.missing_file": {
+        "en": "no file named 'package' in the upload; attach the package JSON as the field 'package'",
+        "zh-CN": "上传内容中没有名为“package”的文件;请以“package”字段附上应用包 JSON",
+    },
+    "package.too_many_problems": {
+        "en": "{count} more problems not shown; fix the ones above first",
+        "zh-CN": "还有 {count} 个问题未显示,请先修正以上问题",
+    },
+    # structure (JSON Schema)
+    "schema.required": {"en": "'{name}' is required here", "zh-CN": "此处缺少必填项“{name}”"},
+    "schema.unknown_property": {
+        "en": "'{name}' is not allowed here{hint}",
+        "zh-CN": "此处不允许出现“{name}”{hint}",
+    },
+    "schema.type": {"en": "must be {expected}, not {actual}", "zh-CN": "应为{expected},实际是{actual}"},
+    "schema.enum": {
+        "en": "'{value}' is not one of: {allowed}{hint}",
+        "zh-CN": "“{value}”不是可选值之一:{allowed}{hint}",
+    },
+    "schema.const": {"en": "must be '{expected}'", "zh-CN": "必须是“{expected}”"},
+    "schema.pattern": {"en": "{value} {pattern_help}", "zh-CN": "{value} {pattern_help}"},
+    "schema.too_short": {"en": "needs at least {limit} {unit}", "zh-CN": "至少需要 {limit} 个{unit}"},
+    "schema.too_long": {"en": "allows at most {limit} {unit}", "zh-CN": "最多允许 {limit} 个{unit}"},
+    "schema.range": {"en": "{value} is out of range ({rule})", "zh-CN": "{value} 超出范围({rule})"},
+    "schema.not_unique": {"en": "has repeated items", "zh-CN": "包含重复项"},
+    "schema.text": {
+        "en": "must be a text, or an object with 'zh-CN' and/or 'en' texts",
+        "zh-CN": "应为文本,或包含“zh-CN”/“en”文本的对象",
+    },
+    "schema.one_of": {"en": "{message}", "zh-CN": "{message}"},
+    "schema.invalid": {"en": "{message}", "zh-CN": "{message}"},
+    # expressions: the sandbox's own message (it is written for business users)
+    "expression": {"en": "{message}", "zh-CN": "{message}"},
+    # meaning
+    "ref.duplicate_id": {
+        "en": "duplicate {kind} id '{id}' (first used at {first})",
+        "zh-CN": "{kind} 标识“{id}”重复(首次出现在 {first})",
+    },
+    "ref.unknown": {"en": "unknown {kind} '{id}'{hint}", "zh-CN": "未知的{kind}“{id}”{hint}"},
+    "flow.no_start": {"en": "the flow has no start node; add one", "zh-CN": "流程没有开始节点,请添加一个"},
+    "flow.many_starts": {
+        "en": "the flow has {count} start nodes; keep exactly one",
+        "zh-CN": "流程有 {count} 个开始节点,只能保留一个",
+    },
+    "flow.no_end": {"en": "the flow has no end node; add one", "zh-CN": "流程没有结束节点,请添加一个"},
+    "flow.end_unreachable": {
+        "en": "no end node can be reached from the start; the flow could never finish",
+        "zh-CN": "从开始节点无法到达任何结束节点,流程永远无法结束",
+    },
+    "flow.unreachable": {
+        "en": "node '{id}' cannot be reached from the start; connect it or remove it",
+        "zh-CN": "节点“{id}”从开始节点无法到达,请连接或删除它",
+    },
+    "flow.dead_end": {
+        "en": "node '{id}' has no outgoing edge; every node but an end needs one",
+        "zh-CN": "节点“{id}”没有出口连线,除结束节点外每个节点都需要",
+    },
+    "flow.start_incoming": {"en": "the start node cannot have incoming edges", "zh-CN": "开始节点不能有进入的连线"},
+    "flow.end_outgoing": {"en": "an end node cannot have outgoing edges", "zh-CN": "结束节点不能有出去的连线"},
+    "flow.split_without_join": {
+        "en": "{kind} split '{id}' has no matching join: its branches never meet at a {kind} gateway",
+        "zh-CN": "{kind} 分支“{id}”没有对应的汇聚:各分支从未在同类网关汇合",
+    },
+    "flow.many_defaults": {
+        "en": "node '{id}' has {count} default edges; keep at most one",
+        "zh-CN": "节点“{id}”有 {count} 条默认连线,最多保留一条",
+    },
+    "flow.self_loop": {"en": "edge '{id}' leads from a node to itself", "zh-CN": "连线“{id}”从节点指向其自身"},
+    "flow.timer_edge_elsewhere": {
+        "en": "the timer leaves along edge '{edge}', which does not start at node '{node}'",
+        "zh-CN": "定时器使用的连线“{edge}”不是从节点“{node}”出发的",
+    },
+    "flow.timer_edge_only_way": {
+        "en": "edge '{edge}' is the timer's, so node '{node}' needs another way out for when the task is done",
+        "zh-CN": "连线“{edge}”专供定时器使用,节点“{node}”还需要一条任务完成后的出口",
+    },
+    "form.serial_pattern": {
+        "en": (
+            "serial pattern '{pattern}' has an unknown part '{part}'; "
+            "use {{yyyy}}, {{MM}}, {{dd}}, {{yyyyMMdd}} or {{seq:N}}"
+        ),
+        "zh-CN": "编号规则“{pattern}”包含未知部分“{part}”;可用 {{yyyy}}、{{MM}}、{{dd}}、{{yyyyMMdd}} 或 {{seq:N}}",
+    },
+    "form.bad_pattern": {
+        "en": "'{pattern}' is not a valid regular expression: {reason}",
+        "zh-CN": "“{pattern}”不是合法的正则表达式:{reason}",
+    },
+    "form.reserved_field_id": {
+        "en": "'{id}' is a system column of every record; name the field differently",
+        "zh-CN": "“{id}”是每条记录的系统列,请换一个字段标识",
+    },
+    "form.field_shadows_helper": {
+        "en": "'{id}' is also a name of the expression language, so no expression could read this field; "
+        "name it differently (for example '{id}_value')",
+        "zh-CN": "“{id}”是表达式语言的保留名称,表达式将无法读取此字段;请换一个标识(例如“{id}_value”)",
+    },
+    "form.bad_default": {
+        "en": "the default value does not fit the field ({reason})",
+        "zh-CN": "默认值不符合字段要求({reason})",
+    },
+    "form.option_duplicate": {
+        "en": "option value '{value}' appears twice",
+        "zh-CN": "选项值“{value}”重复",
+    },
+    "form.range": {
+        "en": "min ({min}) is greater than max ({max})",
+        "zh-CN": "最小值({min})大于最大值({max})",
+    },
+    "form.relation_self_required": {
+        "en": "a required relation from form '{form}' to itself could never be filled for the first record",
+        "zh-CN": "表单“{form}”对自身的必填关联,第一条记录永远无法填写",
+    },
+    "report.field_in_flow": {
+        "en": "'{id}' is not a field of form '{form}'{hint}",
+        "zh-CN": "“{id}”不是表单“{form}”的字段{hint}",
+    },
+}
+
+#: the kinds of thing a problem names ("form", "node" ...), in the reader's language
+MESSAGES.update(
+    {
+        "kind.form": {"en": "form", "zh-CN": "表单"},
+        "kind.field": {"en": "field", "zh-CN": "字段"},
+        "kind.flow": {"en": "flow", "zh-CN": "流程"},
+        "kind.node": {"en": "node", "zh-CN": "节点"},
+        "kind.edge": {"en": "edge", "zh-CN": "连线"},
+        "kind.role": {"en": "role", "zh-CN": "角色"},
+        "kind.report": {"en": "report", "zh-CN": "报表"},
+        "kind.dashboard": {"en": "dashboard", "zh-CN": "看板"},
+        "kind.widget": {"en": "widget", "zh-CN": "组件"},
+        "kind.connector": {"en": "connector", "zh-CN": "连接器"},
+        "kind.automation": {"en": "automation", "zh-CN": "自动化"},
+        "kind.measure": {"en": "measure", "zh-CN": "指标"},
+        "kind.rule": {"en": "rule", "zh-CN": "规则"},
+        "kind.stage": {"en": "stage", "zh-CN": "阶段"},
+        "kind.timer": {"en": "timer", "zh-CN": "定时器"},
+        "kind.option": {"en": "option", "zh-CN": "选项"},
+        "kind.filter": {"en": "filter", "zh-CN": "筛选"},
+        "kind.outcome": {"en": "outcome", "zh-CN": "结果"},
+        "kind.parallel": {"en": "parallel", "zh-CN": "并行"},
+        "kind.inclusive": {"en": "inclusive", "zh-CN": "包容"},
+    }
+)

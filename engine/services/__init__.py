@@ -1,0 +1,73 @@
+"""The use cases of Trellis and ``build_services``, the one place the object graph is assembled.
+
+The web factory, the command line, the worker and the demo loader all call ``build_services``;
+nothing else constructs services or wires them to each other. Wiring between services (a record
+created starts its flows; a committed flow change wakes the live pages) is declared here, in plain
+sight, rather than inside a constructor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from engine.config import Settings
+from engine.storage import Database
+from engine.storage.apps import AppStore
+from engine.storage.attachments import AttachmentStore
+from engine.storage.catalog import AppCatalog
+from engine.storage.directory import DirectoryStore
+from engine.storage.flows import FlowService
+from engine.storage.migrate import upgrade
+from engine.storage.records import RecordStore
+from engine.storage.tables import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything a request, a command or a worker round can reach."""
+
+    settings: Settings
+    database: Database
+    catalog: AppCatalog
+    apps: AppStore
+    records: RecordStore
+    attachments: AttachmentStore
+    directory: DirectoryStore
+    flows: FlowService
+
+    def close(self) -> None:
+        self.database.dispose()
+
+
+def build_services(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    migrate: bool = True,
+    clock: Callable[[], datetime] = utcnow,
+) -> Services:
+    """Assemble the services on ``settings`` (or on an already open ``database``).
+
+    ``migrate`` applies the engine's database migrations first (idempotent; PostgreSQL takes an
+    advisory lock so several processes may start at once).
+    """
+    database = database or Database(settings.database_url)
+    if migrate:
+        upgrade(database)
+    catalog = AppCatalog()
+    attachments = AttachmentStore(database, settings.upload_dir, catalog)
+    records = RecordStore(database, catalog, attachments)
+    attachments.record_reader = records.may_read_field
+    flows = FlowService(database, records, clock=clock)
+    return Services(
+        settings=settings,
+        database=database,
+        catalog=catalog,
+        apps=AppStore(database),
+        records=records,
+        attachments=attachments,
+        directory=DirectoryStore(database),
+        flows=flows,
+    )
