@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, json, request, url_for
+from flask import Blueprint, Response, request, url_for
 
 from engine.errors import NotFoundError
 from engine.packages import PackageReadError, parse_package
 from engine.packages.messages import problem
 from engine.web.auth import require_admin
 from engine.web.context import services
+from engine.web.http import json_response
 
 bp = Blueprint("api_apps", __name__, url_prefix="/api/v1/apps")
-
-
-def _json(body: object, status: int = 200, **headers: str) -> Response:
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
-    response.headers.update(headers)
-    return response
 
 
 @bp.get("")
 def list_apps() -> Response:
     require_admin()
-    return _json({"items": services().apps.list_apps()})
+    return json_response({"items": services().apps.list_apps()})
 
 
 @bp.post("")
@@ -45,7 +40,7 @@ def import_app() -> Response:
     result = svc.apps.import_package(document, actor=actor)
     status = 201 if result.outcome == "created" else 200
     location = url_for("api_apps.export_app", app_id=result.app_id, version=result.version)
-    return _json(result.as_dict(), status, Location=location)
+    return json_response(result.as_dict(), status, Location=location)
 
 
 @bp.get("/<app_id>/export")
@@ -60,7 +55,7 @@ def export_app(app_id: str) -> Response:
 @bp.get("/<app_id>/versions")
 def app_versions(app_id: str) -> Response:
     require_admin()
-    return _json({"items": [v.as_dict() for v in services().apps.versions(app_id)]})
+    return json_response({"items": [v.as_dict() for v in services().apps.versions(app_id)]})
 
 
 def _version_arg() -> int | None:

@@ -15,9 +15,9 @@ from flask import Blueprint, Response, request, send_file, url_for
 
 from engine.errors import SubmissionError
 from engine.storage.attachments import AttachmentFile, AttachmentStore
-from engine.web.api_records import _json, locale, principal
 from engine.web.context import services
 from engine.web.errors import problem_response
+from engine.web.http import json_response, locale, principal
 
 bp = Blueprint("api_attachments", __name__)
 MULTIPART_OVERHEAD = 64 * 1024  # part headers and boundaries around the file itself
@@ -56,7 +56,7 @@ def upload(app_id: str, form_id: str, field_id: str) -> Response:
     found = store.upload(
         principal(), app_id, form_id, field_id, upload.filename, upload.stream, upload.mimetype, locale=lang
     )
-    return _json(found, 201, Location=url_for(".download", attachment_id=found["id"]))
+    return json_response(found, 201, Location=url_for(".download", attachment_id=found["id"]))
 
 
 @bp.get("/api/v1/attachments/<attachment_id>")

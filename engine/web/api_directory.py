@@ -11,16 +11,16 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, json, request
+from flask import Blueprint, Response, request
 
 from engine.errors import EngineError, SubmissionError
 from engine.packages import parse_json
 from engine.storage.audit import AuditLog
 from engine.storage.user_import import MAX_BYTES as MAX_IMPORT_BYTES
 from engine.storage.user_import import UserImport
-from engine.web.api_records import locale
 from engine.web.auth import require_admin
 from engine.web.context import services
+from engine.web.http import json_response, locale
 
 bp = Blueprint("api_directory", __name__, url_prefix="/api/v1")
 MAX_BODY_BYTES = 64 * 1024
@@ -37,12 +37,6 @@ NEW_USER_FIELDS = (
     "communities",
     "id",
 )
-
-
-def _json(body: object, status: int = 200, **headers: str) -> Response:
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
-    response.headers.update(headers)
-    return response
 
 
 def _actor() -> str:
@@ -96,7 +90,7 @@ def list_users() -> Response:
     require_admin()
     query = request.args.get("q", "")
     page = services().directory.list_users(query, limit=_limit(50, 200), cursor=request.args.get("cursor"))
-    return _json(page)
+    return json_response(page)
 
 
 @bp.post("/users")
@@ -152,19 +146,19 @@ def create_user() -> Response:
     user = directory.get_user(user_id)
     if generated:
         user["password"] = password
-    return _json(user, 201, Location=f"{request.path}/{user_id}")
+    return json_response(user, 201, Location=f"{request.path}/{user_id}")
 
 
 @bp.get("/users/<user_id>")
 def get_user(user_id: str) -> Response:
     require_admin()
-    return _json(services().directory.get_user(user_id))
+    return json_response(services().directory.get_user(user_id))
 
 
 @bp.patch("/users/<user_id>")
 def update_user(user_id: str) -> Response:
     actor = _actor()
-    return _json(services().directory.update_user(user_id, _object(), actor=actor))
+    return json_response(services().directory.update_user(user_id, _object(), actor=actor))
 
 
 @bp.post("/users/import")
@@ -177,7 +171,7 @@ def import_users() -> Response:
     data = upload.read(MAX_IMPORT_BYTES + 1)
     importer = UserImport(services().directory)
     result = importer.run(data, locale=locale(), actor=actor, file_name=upload.filename or "")
-    return _json(result)
+    return json_response(result)
 
 
 # groups
@@ -186,7 +180,7 @@ def import_users() -> Response:
 @bp.get("/groups")
 def list_groups() -> Response:
     require_admin()
-    return _json({"items": services().directory.list_groups()})
+    return json_response({"items": services().directory.list_groups()})
 
 
 @bp.post("/groups")
@@ -204,7 +198,7 @@ def create_group() -> Response:
     directory = services().directory
     group_id = directory.create_group(name, parent, leader, actor=actor)
     group = next(g for g in directory.list_groups() if g["id"] == group_id)
-    return _json(group, 201)
+    return json_response(group, 201)
 
 
 @bp.post("/groups/<group_id>/members")
@@ -225,7 +219,7 @@ def add_members(group_id: str) -> Response:
         directory.add_member(group_id, user, actor=actor)
     groups = directory.list_groups()
     group = next((g for g in groups if group_id in (g["id"], g["name"])), None)
-    return _json(group or {"id": group_id})
+    return json_response(group or {"id": group_id})
 
 
 # audit
@@ -246,7 +240,7 @@ def audit() -> Response:
         limit=_limit(100, 500),
         cursor=args.get("cursor") or None,
     )
-    return _json(page)
+    return json_response(page)
 
 
 def _moment(name: str) -> datetime | None:

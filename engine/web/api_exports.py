@@ -13,8 +13,8 @@ from flask import Blueprint, Response, request
 
 from engine.storage.exports import Download, ExportService
 from engine.storage.record_queries import ListQuery
-from engine.web.api_records import locale, principal
 from engine.web.context import services
+from engine.web.http import locale, principal
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>")
 PAGING_ARGS = ("cursor", "limit")

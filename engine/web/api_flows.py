@@ -14,9 +14,9 @@ from flask import Blueprint, Response, request
 from engine.errors import NotAuthenticatedError, NotFoundError, SubmissionError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
 from engine.storage.notifications import NotificationStore
-from engine.web.api_records import _json, locale, principal, read_record_body
 from engine.web.auth import require_admin
 from engine.web.context import services
+from engine.web.http import json_response, locale, principal, read_record_body
 
 bp = Blueprint("api_flows", __name__, url_prefix="/api/v1")
 
@@ -41,34 +41,36 @@ def _body() -> dict[str, Any]:
 def inbox() -> Response:
     limit_text = request.args.get("limit", "50")
     limit = int(limit_text) if limit_text.isdigit() and len(limit_text) < 5 else 50
-    return _json(services().flows.inbox(_signed_in(), request.args.get("box", "mine"), limit))
+    return json_response(services().flows.inbox(_signed_in(), request.args.get("box", "mine"), limit))
 
 
 @bp.get("/tasks/<task_id>")
 def get_task(task_id: str) -> Response:
-    return _json(services().flows.task(_signed_in(), task_id[:64]))
+    return json_response(services().flows.task(_signed_in(), task_id[:64]))
 
 
 @bp.post("/tasks/<task_id>/<action>")
 def act(task_id: str, action: str) -> Response:
-    return _json(services().flows.act(_signed_in(), task_id[:64], action[:40], _body(), locale=locale()))
+    return json_response(services().flows.act(_signed_in(), task_id[:64], action[:40], _body(), locale=locale()))
 
 
 @bp.get("/flow-instances/<instance_id>")
 def get_instance(instance_id: str) -> Response:
-    return _json(services().flows.instance(principal(), instance_id[:64]))
+    return json_response(services().flows.instance(principal(), instance_id[:64]))
 
 
 @bp.post("/flow-instances/<instance_id>/withdraw")
 def withdraw(instance_id: str) -> Response:
-    return _json(services().flows.withdraw(_signed_in(), instance_id[:64]))
+    return json_response(services().flows.withdraw(_signed_in(), instance_id[:64]))
 
 
 @bp.post("/flow-instances/<instance_id>/cancel")
 def cancel(instance_id: str) -> Response:
     body = _body()
     reason = body.get("reason")
-    return _json(services().flows.cancel(_signed_in(), instance_id[:64], reason if isinstance(reason, str) else None))
+    return json_response(
+        services().flows.cancel(_signed_in(), instance_id[:64], reason if isinstance(reason, str) else None)
+    )
 
 
 @bp.post("/apps/<app_id>/flows/<flow_id>/start")
@@ -77,14 +79,14 @@ def start(app_id: str, flow_id: str) -> Response:
     record_id = body.get("record_id")
     if isinstance(record_id, bool) or not isinstance(record_id, int):
         raise SubmissionError("record_id must be a record's number", {"record_id": ["a record's number"]})
-    return _json(services().flows.start(_signed_in(), app_id, flow_id, record_id), 201)
+    return json_response(services().flows.start(_signed_in(), app_id, flow_id, record_id), 201)
 
 
 @bp.get("/apps/<app_id>/forms/<form_id>/records/<int:record_id>/flows")
 def record_flows(app_id: str, form_id: str, record_id: int) -> Response:
     who = principal()
     flows = services().flows
-    return _json({"items": [flows.instance(who, i) for i in flows.instances_of(app_id, form_id, record_id)]})
+    return json_response({"items": [flows.instance(who, i) for i in flows.instances_of(app_id, form_id, record_id)]})
 
 
 @bp.post("/bpmn/import")
@@ -93,7 +95,7 @@ def bpmn_import() -> Response:
     require_admin()
     form = request.args.get("form") or None
     found = bpmn_to_flow(request.get_data(cache=False), form=form[:63] if form else None, max_bytes=MAX_BPMN_BYTES)
-    return _json(
+    return json_response(
         {
             "flow": found.flow,
             "complete": found.complete,
@@ -123,7 +125,7 @@ def notifications() -> Response:
     limit_text = request.args.get("limit", "50")
     limit = int(limit_text) if limit_text.isdigit() and len(limit_text) < 5 else 50
     store = NotificationStore(services().database)
-    return _json(store.list(who.id, unread_only=request.args.get("unread") in ("1", "true"), limit=limit))
+    return json_response(store.list(who.id, unread_only=request.args.get("unread") in ("1", "true"), limit=limit))
 
 
 @bp.post("/notifications/read")
@@ -134,4 +136,4 @@ def notifications_read() -> Response:
     ids = body.get("ids")
     if ids is not None and not isinstance(ids, list):
         raise SubmissionError("ids must be a list of notification numbers", {"ids": ["a list of numbers"]})
-    return _json({"marked": NotificationStore(services().database).mark_read(who.id, ids)})
+    return json_response({"marked": NotificationStore(services().database).mark_read(who.id, ids)})

@@ -9,44 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, json, request
+from flask import Blueprint, Response, request
 
-from engine.errors import EngineError, PreconditionRequiredError, SubmissionError
-from engine.packages import parse_json
-from engine.packages.messages import pick_locale
-from engine.principal import Principal
+from engine.errors import PreconditionRequiredError, SubmissionError
 from engine.storage.record_queries import ListQuery
-from engine.web.auth import current_principal
 from engine.web.context import services
+from engine.web.http import json_response, locale, principal, read_record_body
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>/records")
-MAX_RECORD_BYTES = 2 * 1024 * 1024
-
-
-def _json(body: object, status: int = 200, **headers: str) -> Response:
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
-    response.headers.update(headers)
-    return response
 
 
 def _record_response(record: dict[str, Any], status: int = 200) -> Response:
-    return _json(record, status, ETag=f'"{record["version"]}"')
-
-
-def principal() -> Principal:
-    return current_principal()
-
-
-def locale() -> str:
-    return pick_locale(request.args.get("lang") or request.headers.get("Accept-Language") or "zh-CN")
-
-
-def read_record_body() -> Any:
-    """The request's JSON with every limit applied; garbage becomes a 422 naming the record, never a 500."""
-    try:
-        return parse_json(request.get_data(cache=False), max_bytes=MAX_RECORD_BYTES)
-    except EngineError as exc:
-        raise SubmissionError(exc.message, {"_record": [exc.message]}) from None
+    return json_response(record, status, ETag=f'"{record["version"]}"')
 
 
 def _expected_version(required: bool) -> int | None:
@@ -70,7 +44,7 @@ def _record_id(raw: str) -> int:
 @bp.get("")
 def list_records(app_id: str, form_id: str) -> Response:
     query = ListQuery.from_args(request.args)
-    return _json(services().records.list_records(principal(), app_id, form_id, query))
+    return json_response(services().records.list_records(principal(), app_id, form_id, query))
 
 
 @bp.post("")
@@ -130,4 +104,4 @@ def restore_record(app_id: str, form_id: str, record_id: str) -> Response:
 
 @bp.get("/<record_id>/history")
 def record_history(app_id: str, form_id: str, record_id: str) -> Response:
-    return _json({"items": services().records.history(principal(), app_id, form_id, _record_id(record_id))})
+    return json_response({"items": services().records.history(principal(), app_id, form_id, _record_id(record_id))})

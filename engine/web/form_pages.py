@@ -21,9 +21,9 @@ from engine.principal import SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
 from engine.tracking import record_uuid_of, tracking_token
-from engine.web.api_records import _json, read_record_body
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
+from engine.web.http import json_response, read_record_body
 from engine.web.pages import current_locale
 from engine.web.tracking_flow import Ticket, tracking_context
 
@@ -153,7 +153,7 @@ def staff_form(app_id: str, form_id: str) -> Any:
 @bp.post("/apps/<app_id>/forms/<form_id>/preview")
 def staff_preview(app_id: str, form_id: str) -> Response:
     form = _compiled_form(app_id, form_id)
-    return _json(form.validator.preview(read_record_body()))
+    return json_response(form.validator.preview(read_record_body()))
 
 
 @bp.get("/apps/<app_id>/forms/<form_id>/options/<field_id>")
@@ -168,7 +168,7 @@ def public_submit(app_id: str, form_id: str) -> Response:
     limit = int(form.spec.public.get("rate_limit_per_minute", 10))
     if not _limiter().allow(f"{app_id}:{form_id}:{request.remote_addr}", limit):
         locale = current_locale()
-        response = _json(
+        response = json_response(
             {
                 "title": "Too Many Requests",
                 "status": 429,
@@ -198,7 +198,7 @@ def public_submit(app_id: str, form_id: str) -> Response:
         "title": record["data"].get(form.spec.title_field or "", record["id"]),
         "tracking_url": url_for("form_pages.tracking_page", app_id=app_id, form_id=form_id, token=token),
     }
-    return _json(body, 201 if created else 200)
+    return json_response(body, 201 if created else 200)
 
 
 @bp.get("/t/<app_id>/<form_id>/<token>")
@@ -274,7 +274,7 @@ def public_preview(app_id: str, form_id: str) -> Response:
     data = read_record_body()
     allowed = set(_public_fields(form))
     visible_data = {k: v for k, v in data.items() if k in allowed} if isinstance(data, dict) else {}
-    return _json(form.validator.preview(visible_data))
+    return json_response(form.validator.preview(visible_data))
 
 
 @bp.get("/f/<app_id>/<form_id>/options/<field_id>")
@@ -299,7 +299,7 @@ def _options(app_id: str, form: CompiledForm, field_id: str) -> Response:
     items = services().records.titles(
         current_principal(), app_id, field.config["target"], query, limit=20, record_id=record_id
     )
-    return _json({"items": items})
+    return json_response({"items": items})
 
 
 @bp.get("/f/<app_id>/<form_id>/qr.<kind>")

@@ -21,9 +21,9 @@ from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
 from engine.principal import Principal
 from engine.storage.catalog import CompiledForm
-from engine.web.api_records import _json, read_record_body
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
+from engine.web.http import json_response, read_record_body
 from engine.web.live import event_stream, live
 from engine.web.pages import current_locale
 
@@ -427,4 +427,4 @@ def act(task_id: str, action: str) -> Response:
         raise SubmissionError("send a JSON object", {"_body": ["send a JSON object"]})
     result = services().flows.act(who, task_id[:64], action[:40], body, locale=current_locale())
     task = result["task"]
-    return _json({"task": {k: task[k] for k in ("id", "status", "assignee", "claimed_at", "version")}})
+    return json_response({"task": {k: task[k] for k in ("id", "status", "assignee", "claimed_at", "version")}})

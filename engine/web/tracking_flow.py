@@ -23,8 +23,8 @@ from engine.principal import Principal
 from engine.storage.catalog import CompiledForm
 from engine.storage.flows import FlowService
 from engine.tracking import record_uuid_of
-from engine.web.api_records import _json, read_record_body
 from engine.web.context import services
+from engine.web.http import json_response, read_record_body
 from engine.web.live import event_stream, live
 from engine.web.pages import current_locale
 
@@ -179,7 +179,7 @@ def rate(app_id: str, form_id: str, token: str) -> Response:
     body = read_record_body()
     data = body.get("data") if isinstance(body, dict) else None
     flows.act(owner, task["id"], "complete", {"data": data if data is not None else {}}, locale=locale)
-    return _json(snapshot(flows, ticket, _flow_stages(ticket), locale))
+    return json_response(snapshot(flows, ticket, _flow_stages(ticket), locale))
 
 
 def tracking_context(ticket: Ticket, locale: str) -> dict[str, Any]:

@@ -1,0 +1,38 @@
+"""The small HTTP vocabulary every blueprint shares: JSON answers, the request's language and body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, json, request
+
+from engine.errors import EngineError, SubmissionError
+from engine.i18n import pick_locale
+from engine.packages import parse_json
+from engine.principal import Principal
+from engine.web.auth import current_principal
+
+MAX_RECORD_BYTES = 2 * 1024 * 1024
+
+
+def json_response(body: object, status: int = 200, **headers: str) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    response.headers.update(headers)
+    return response
+
+
+def principal() -> Principal:
+    return current_principal()
+
+
+def locale() -> str:
+    """The language an API answer is written in: ``?lang=``, else Accept-Language, else the default."""
+    return pick_locale(request.args.get("lang") or request.headers.get("Accept-Language"))
+
+
+def read_record_body() -> Any:
+    """The request's JSON with every limit applied; garbage becomes a 422 naming the record, never a 500."""
+    try:
+        return parse_json(request.get_data(cache=False), max_bytes=MAX_RECORD_BYTES)
+    except EngineError as exc:
+        raise SubmissionError(exc.message, {"_record": [exc.message]}) from None
