@@ -9,13 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
+
+from engine.i18n import LOG_LOCALE, translate
 
 
 class EngineError(Exception):
-    """Base of every error the engine reports to a user."""
+    """Base of every error the engine reports to a user.
+
+    ``code`` is the stable kind of error (programs branch on it; the API returns it). A refusal a
+    person reads is raised with ``says(message_code, **params)``: the sentence comes from the one
+    catalog (``engine.i18n``), ``message`` is its English text for logs, and the web and the
+    command line show ``localized(locale)`` in the reader's language.
+    """
 
     code: str = "engine_error"
+    message_code: str | None = None
 
     def __init__(self, message: str, *, code: str | None = None, details: Mapping[str, Any] | None = None):
         super().__init__(message)
@@ -23,6 +32,21 @@ class EngineError(Exception):
         if code is not None:
             self.code = code
         self.details: dict[str, Any] = dict(details or {})
+        self.params: dict[str, Any] = {}
+
+    @classmethod
+    def says(cls, message_code: str, /, **params: Any) -> Self:
+        """The error whose sentence is the catalog's ``message_code`` with ``params``."""
+        error = cls(translate(message_code, LOG_LOCALE, **params))
+        error.message_code = message_code
+        error.params = params
+        return error
+
+    def localized(self, locale: str | None) -> str:
+        """The message in ``locale`` (the English ``message`` when it was not raised by code)."""
+        if self.message_code is None:
+            return self.message
+        return translate(self.message_code, locale, **self.params)
 
     def __str__(self) -> str:
         return self.message

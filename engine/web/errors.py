@@ -24,7 +24,8 @@ from engine.errors import (
     StorageError,
     SubmissionError,
 )
-from engine.packages.messages import localize, pick_locale
+from engine.i18n import pick_locale
+from engine.packages.messages import localize
 from engine.storage.record_queries import QueryError
 
 STATUS: list[tuple[type[EngineError], int]] = [
@@ -73,7 +74,8 @@ def register_error_handlers(app: Flask) -> None:
             extra["errors"] = error.field_errors
         if isinstance(error, ConflictError) and "current_version" in error.details:
             extra["current_version"] = error.details["current_version"]
-        return problem_response(status, _title(status), error.message, error.code, **extra)
+        locale = pick_locale(request.args.get("lang") or request.headers.get("Accept-Language"))
+        return problem_response(status, _title(status), error.localized(locale), error.code, **extra)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
