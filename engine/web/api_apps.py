@@ -63,7 +63,7 @@ def _version_arg() -> int | None:
     if raw is None:
         return None
     if not raw.isdigit() or int(raw) < 1:
-        raise NotFoundError(f"'{raw[:40]}' is not a version number; versions are 1, 2, 3, ...")
+        raise NotFoundError.says("app.bad_version_number", raw=raw[:40])
     return int(raw)
 
 

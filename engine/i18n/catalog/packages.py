@@ -48,6 +48,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{count} more problems not shown; fix the ones above first",
         "zh-CN": "还有 {count} 个问题未显示,请先修正以上问题",
     },
+    # publishing the forms' tables
+    "form.unique_conflict": {
+        "en": "a new unique rule cannot be applied because existing records already share values "
+        "({reason}); remove the duplicates first or drop the unique rule",
+        "zh-CN": "无法启用新的唯一性规则:已有记录的值重复({reason});请先删除重复记录或取消该唯一性规则",
+    },
     # structure (JSON Schema)
     "schema.required": {"en": "'{name}' is required here", "zh-CN": "此处缺少必填项“{name}”"},
     "schema.unknown_property": {
