@@ -5,12 +5,15 @@ A Problem's ``message`` is the English sentence (logs, ``str``); ``localize`` re
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from engine.errors import Problem
+from engine.errors import DefinitionError, Problem
 from engine.i18n import CATALOG, DEFAULT_LOCALE, LOCALES, LOG_LOCALE, normalize_locale, pick_locale
 
-__all__ = ["DEFAULT_LOCALE", "LOCALES", "localize", "pick_locale", "problem", "render"]
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "localize", "pick_locale", "problem", "refusal", "render"]
+
+RefusalT = TypeVar("RefusalT", bound=DefinitionError)
 
 
 def render(code: str, params: dict[str, Any], locale: str = LOG_LOCALE) -> str:
@@ -33,3 +36,10 @@ def localize(item: Problem, locale: str) -> Problem:
     if locale == LOG_LOCALE or (item.code not in CATALOG and not item.code.startswith("expression")):
         return item
     return Problem(item.pointer, item.code, render(item.code, dict(item.params), locale), item.params)
+
+
+def refusal(kind: type[RefusalT], message_code: str, problems: Sequence[Problem], /, **params: Any) -> RefusalT:
+    """A ``kind`` of DefinitionError that says ``message_code`` in the reader's language and lists ``problems``."""
+    error = kind.says(message_code, **params)
+    error.problems = tuple(problems)
+    return error

@@ -13,7 +13,7 @@ from engine.errors import DefinitionError, Problem
 from engine.forms.permissions import row_rule_problems
 from engine.packages.expression_checks import expression_problems
 from engine.packages.format_upgrade import upgrade_package
-from engine.packages.messages import problem
+from engine.packages.messages import problem, refusal
 from engine.packages.semantics import semantic_problems
 from engine.packages.structure import structure_problems
 
@@ -49,5 +49,5 @@ def check_package(document: Mapping[str, Any]) -> None:
     """Raise PackageInvalidError listing every problem, unless the package is valid."""
     found = package_problems(document)
     if found:
-        noun = "problem" if len(found) == 1 else "problems"
-        raise PackageInvalidError(f"the app package has {len(found)} {noun}", found)
+        code = "package.invalid_one" if len(found) == 1 else "package.invalid_many"
+        raise refusal(PackageInvalidError, code, found, count=len(found))

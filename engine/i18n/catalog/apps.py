@@ -15,6 +15,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{raw}' is not a version number; versions are 1, 2, 3, ...",
         "zh-CN": "“{raw}”不是版本号;版本号为 1、2、3……",
     },
+    "app.missing_file_field": {
+        "en": "send the package as the file field 'package'",
+        "zh-CN": "请以文件字段“package”发送应用包",
+    },
     "app.import_race": {
         "en": "another import of app '{app_id}' finished at the same moment; import again to see the result",
         "zh-CN": "应用“{app_id}”的另一次导入恰好同时完成;请再导入一次查看结果",

@@ -48,6 +48,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{count} more problems not shown; fix the ones above first",
         "zh-CN": "还有 {count} 个问题未显示,请先修正以上问题",
     },
+    "package.invalid_one": {"en": "the app package has 1 problem", "zh-CN": "应用包有 1 个问题"},
+    "package.invalid_many": {"en": "the app package has {count} problems", "zh-CN": "应用包有 {count} 个问题"},
     # publishing the forms' tables
     "form.unique_conflict": {
         "en": "a new unique rule cannot be applied because existing records already share values "
