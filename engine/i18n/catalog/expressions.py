@@ -42,7 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "expression.what.number_or_text": {"en": "a number or number text", "zh-CN": "数字或数字文本"},
     "expression.what.characters": {"en": "text of characters to remove", "zh-CN": "要去掉的字符(文本)"},
     "expression.what.pattern": {"en": "a pattern written as text", "zh-CN": "以文本写出的模式"},
-    "expression.what.number_to_add": {"en": "a number to add", "zh-CN": "要加上的数字"},
+    "expression.what.number_to_add": {"en": "a number to add", "zh-CN": "一个要加上的数字"},
     "expression.what.duration_text": {"en": "text like 'PT4H'", "zh-CN": "像“PT4H”这样的文本"},
     "expression.what.date": {"en": "a date or date-time", "zh-CN": "日期或日期时间"},
     # -- the text itself ----------------------------------------------------------------------------
@@ -374,7 +374,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请直接用名称读取字段;以“_”开头的名称是保留的。",
     },
     "expression.hint.methods": {
-        "en": "Text offers lower(), upper(), strip(), startswith() and endswith(); dates offer weekday() and isoformat().",
+        "en": "Text offers lower(), upper(), strip(), startswith() and endswith();"
+        " dates offer weekday() and isoformat().",
         "zh-CN": "文本可用“lower()”“upper()”“strip()”“startswith()”和“endswith()”;日期可用“weekday()”和“isoformat()”。",
     },
     "expression.hint.usage": {"en": "Use {name}({usage}).", "zh-CN": "请写成“{name}({usage})”。"},
