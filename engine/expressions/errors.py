@@ -75,6 +75,14 @@ class LocatedExpressionError(ExpressionError):
     def localized(self, locale: str | None) -> str:
         return sentence(self.reason_phrase, self.hint_phrase, self.line, self.column, locale)
 
+    def sentence_params(self) -> dict[str, Any]:
+        """What ``engine.expressions.phrases.sentence`` needs to say this error again in any language.
+
+        A definition Problem built with these params (``engine.packages.expression_checks``)
+        is rendered in the reader's language by ``engine.packages.messages.localize``.
+        """
+        return {"reason": self.reason_phrase, "hint": self.hint_phrase, "line": self.line, "column": self.column}
+
     def at(self: E, line: int, column: int) -> E:
         """The same error, placed at ``line``/``column`` of the source (1-based)."""
         return type(self)(self.reason_phrase, hint=self.hint_phrase, line=line, column=column, params=self.params)

@@ -99,14 +99,7 @@ def expression_problem(pointer: str, error: ExpressionError) -> Problem:
     ``engine.packages.messages.localize`` renders the whole sentence for a Chinese reader too.
     """
     if isinstance(error, LocatedExpressionError):
-        return problem(
-            pointer,
-            error.code,
-            reason=error.reason_phrase,
-            hint=error.hint_phrase,
-            line=error.line,
-            column=error.column,
-        )
+        return problem(pointer, error.code, **error.sentence_params())
     return problem(pointer, error.code, message=error.message)
 
 

@@ -122,3 +122,23 @@ def test_a_package_problem_about_an_expression_reads_in_the_readers_language():
     chinese = localize(found, "zh-CN")
     assert (chinese.pointer, chinese.code) == (found.pointer, found.code)
     assert chinese.message == error.localized("zh-CN")
+
+
+def test_every_code_the_sandbox_names_is_in_the_catalog():
+    from pathlib import Path
+
+    from engine.i18n import CATALOG
+
+    package = Path(compile_expression.__code__.co_filename).parent
+    source = "\n".join(path.read_text(encoding="utf-8") for path in package.glob("*.py"))
+    named = set(re.findall(r"""phrase\(\s*"(expression\.[\w.]+)\"""", source))
+    families = {
+        "what": r"""(?:_needs|needs)\([^,]+,\s*"(\w+)\"""",
+        "verb": r"""_apply\([^,]+,\s*"(\w+)\"""",
+        "pattern": r"""_bad\(\s*"(\w+)\"""",
+        "feature": r"""_refused\(\s*"(\w+)\"""",
+    }
+    for family, call in families.items():
+        named |= {f"expression.{family}.{name}" for name in re.findall(call, source)}
+    assert len(named) > 100
+    assert sorted(code for code in named if code not in CATALOG) == []
