@@ -116,7 +116,7 @@ def as_moment(value: Any, helper: str) -> date | datetime:
 
 
 def needs(helper: str, what: str, value: Any) -> Phrase:
-    """ "<helper>() needs <what>, not <kind of value>"; ``what`` names an ``expression.what.`` code."""
+    """The phrase "<helper>() needs <what>, not <kind>"; ``what`` names an ``expression.what.`` code."""
     return phrase("expression.needs", helper=helper, what=phrase(f"expression.what.{what}"), kind=kind(value))
 
 
