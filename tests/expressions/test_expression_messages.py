@@ -2,12 +2,17 @@
 
 import pickle
 import re
+from pathlib import Path
 
+import jsonpatch
 import pytest
 
 from engine.expressions import ExpressionError, compile_expression
+from engine.i18n import CATALOG
+from engine.packages import package_problems
 from engine.packages.expression_checks import expression_problem
 from engine.packages.messages import localize
+from tests.docs.test_app_format_doc import example_package
 
 #: (source, known names or None, context or None to only compile, the English message)
 CASES = [
@@ -125,10 +130,6 @@ def test_a_package_problem_about_an_expression_reads_in_the_readers_language():
 
 
 def test_every_code_the_sandbox_names_is_in_the_catalog():
-    from pathlib import Path
-
-    from engine.i18n import CATALOG
-
     package = Path(compile_expression.__code__.co_filename).parent
     source = "\n".join(path.read_text(encoding="utf-8") for path in package.glob("*.py"))
     named = set(re.findall(r"""phrase\(\s*"(expression\.[\w.]+)\"""", source))
@@ -142,3 +143,16 @@ def test_every_code_the_sandbox_names_is_in_the_catalog():
         named |= {f"expression.{family}.{name}" for name in re.findall(call, source)}
     assert len(named) > 100
     assert sorted(code for code in named if code not in CATALOG) == []
+
+
+def test_a_package_with_a_misspelt_condition_is_explained_in_chinese():
+    broken = jsonpatch.apply_patch(
+        example_package(), [{"op": "replace", "path": "/flows/0/edges/1/condition", "value": "statuss == '异常'"}]
+    )
+
+    (found,) = package_problems(broken)
+    chinese = localize(found, "zh-CN")
+
+    assert (found.pointer, found.code) == ("/flows/0/edges/1/condition", "expression_unknown_name")
+    assert found.message == "Unknown name 'statuss' (line 1, column 1). Did you mean 'status'?"
+    assert chinese.message == "未知的名称“statuss”(第 1 行,第 1 列)。您是想写“status”吗?"
