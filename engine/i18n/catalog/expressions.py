@@ -90,6 +90,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "非法字符“{character}”({codepoint})",
     },
     "expression.python.invalid_decimal": {"en": "invalid decimal literal", "zh-CN": "数字的写法有误"},
+    "expression.python.if_without_else": {
+        "en": "expected 'else' after 'if' expression",
+        "zh-CN": "“if”后面缺少“else”",
+    },
+    "expression.python.dict_value_missing": {
+        "en": "expression expected after dictionary key and ':'",
+        "zh-CN": "字典的键和“:”后面缺少值",
+    },
+    "expression.python.generator_parentheses": {
+        "en": "Generator expression must be parenthesized",
+        "zh-CN": "生成器表达式必须用括号括起来",
+    },
+    "expression.python.positional_after_keyword": {
+        "en": "positional argument follows keyword argument",
+        "zh-CN": "按位置给出的参数不能写在按名称给出的参数后面",
+    },
     "expression.python.missing_argument": {
         "en": "missing a required argument: '{argument}'",
         "zh-CN": "缺少必填参数“{argument}”",
