@@ -25,7 +25,7 @@ class Text:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def render(self, locale: str | None = LOG_LOCALE) -> str:
-        params = {key: value.render(locale) if isinstance(value, Text) else value for key, value in self.params.items()}
+        params = {key: _In(value, locale) if isinstance(value, Text) else value for key, value in self.params.items()}
         return translate(self.code, locale, **params)
 
     def __str__(self) -> str:
@@ -33,6 +33,17 @@ class Text:
 
     def __format__(self, spec: str) -> str:
         return self.render(spec or LOG_LOCALE)
+
+
+@dataclass(frozen=True, slots=True)
+class _In:
+    """A nested sentence bound to the language of the one around it (unless its field names another)."""
+
+    text: Text
+    locale: str | None
+
+    def __format__(self, spec: str) -> str:
+        return self.text.render(spec or self.locale)
 
 
 def says(code: str, /, **params: Any) -> Text:
