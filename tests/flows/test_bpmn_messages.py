@@ -123,3 +123,18 @@ def test_a_refused_file_says_why_in_chinese(data, chinese):
 
     assert caught.value.localized("zh-CN") == localize(caught.value.problems[0], "zh-CN").message == chinese
     assert caught.value.message == caught.value.problems[0].message == caught.value.localized("en")
+
+
+def test_every_code_the_import_export_and_connectors_name_is_in_the_catalog():
+    """``translate`` never raises on an unknown code (it shows the code), so a typo would reach a reader."""
+    from engine.i18n import CATALOG
+
+    engine = Path(__file__).resolve().parents[2] / "engine"
+    sources = [*(engine / "flows" / "bpmn").glob("*.py"), *(engine / "connectors").glob("*.py"), engine / "cli.py"]
+    named = {
+        code
+        for path in sources
+        for code in re.findall(r"""["']((?:bpmn|connector)\.[a-z_.]+)["']""", path.read_text(encoding="utf-8"))
+    }
+    assert len(named) > 60
+    assert sorted(code for code in named if code not in CATALOG) == []

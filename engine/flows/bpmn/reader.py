@@ -81,6 +81,10 @@ FORM_EXTENSIONS |= {q(ns, "formData") for ns in CAMUNDA_LIKE} | {q(ns, "properti
 HANDLED_EXTENSIONS = {q(ZEEBE, "assignmentDefinition"), q(ZEEBE, "userTask"), q(TRELLIS, "property")}
 STARTER_FIELD = {"type": "submitter"}
 NOT_SUPPORTED = says("bpmn.unsupported")
+COMPLETION_GUESSED = {
+    "countersign": "bpmn.unsupported.completion_countersign",
+    "sequential": "bpmn.unsupported.completion_sequential",
+}
 
 
 def bpmn_to_flow(
@@ -229,12 +233,12 @@ class _ProcessReader:
         node: dict[str, Any] | None
         if local == "startEvent":
             node = {"type": "start"}
-            self._plain_event(element, "start")
+            self._plain_event(element, "bpmn.unsupported.plain_start")
         elif local == "endEvent":
             node = {"type": "end"}
             if element.find(bpmn("terminateEventDefinition")) is not None:
                 node["terminate"] = True
-            self._plain_event(element, "end", allowed=("terminateEventDefinition",))
+            self._plain_event(element, "bpmn.unsupported.plain_end", allowed=("terminateEventDefinition",))
         elif local == "userTask" or local in PLAIN_TASKS:
             node = self._task(element, props)
         elif local in GATEWAYS:
@@ -259,11 +263,11 @@ class _ProcessReader:
         extra = ", ".join([*definitions, *details[:2]])
         return says("bpmn.unsupported.details", details=extra) if extra else NOT_SUPPORTED
 
-    def _plain_event(self, element: Element, kind: str, allowed: Sequence[str] = ()) -> None:
+    def _plain_event(self, element: Element, reason: str, allowed: Sequence[str] = ()) -> None:
         for child in element:
             local = local_name(child)
             if local.endswith("EventDefinition") and local not in allowed:
-                self.report(element, says(f"bpmn.unsupported.plain_{kind}", definition=prefixed(child.tag)))
+                self.report(element, says(reason, definition=prefixed(child.tag)))
 
     def _common(self, element: Element, props: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
         name = self._text(element.get("name"), props, "name")
@@ -318,7 +322,7 @@ class _ProcessReader:
             found = completion(text_of(condition) if condition is not None else None, sequential=sequential)
             if found is None:
                 base = "sequential" if sequential else "countersign"
-                self.report(element, says(f"bpmn.unsupported.completion_{base}", condition=text_of(condition)))
+                self.report(element, says(COMPLETION_GUESSED[base], condition=text_of(condition)))
                 found = Completion(base)
             node["type"] = "approval"
             node["mode"] = found.mode
@@ -363,9 +367,9 @@ class _ProcessReader:
             if match:
                 return {"until_field": trellis_id(match.group(1) or match.group(2), set(), fallback="field")}
         cycle = definition.find(bpmn("timeCycle"))
-        what = "time_cycle" if cycle is not None else "timer"
+        reason = "bpmn.unsupported.time_cycle" if cycle is not None else "bpmn.unsupported.timer"
         shown = text_of(next((e for e in (duration, date, cycle) if e is not None), None))
-        self.report(element, says(f"bpmn.unsupported.{what}", value=shown))
+        self.report(element, says(reason, value=shown))
         return None
 
     # -- boundary timers -------------------------------------------------------------------------
