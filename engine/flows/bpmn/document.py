@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from xml.etree.ElementTree import Element
 
 from engine.flows.bpmn.assignment import Sources
@@ -19,25 +19,18 @@ from engine.packages.messages import problem
 
 
 @dataclass(frozen=True, slots=True)
-class UnsupportedElement:
-    """An element of the file that is not in the flow (or not fully): reported, never dropped silently.
-
-    The reason is a catalog code with parameters (``bpmn.unsupported...``): ``reason`` is its English
-    text, ``line(locale)`` the line a person reads in their language.
-    """
+class Finding:
+    """What the import says about one element of the file, as a catalog code with parameters:
+    rendered in English for logs, in the reader's language by ``line(locale)``."""
 
     element_id: str
     element_type: str  # "bpmn:subProcess", "camunda:taskListener"
-    code: str = "bpmn.unsupported"
+    code: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def because(cls, element_id: str, element_type: str, reason: Text) -> UnsupportedElement:
-        return cls(element_id, element_type, reason.code, reason.params)
-
-    @property
-    def reason(self) -> str:
-        return self.localized(LOG_LOCALE)
+    def of(cls, element_id: str, element_type: str, text: Text) -> Self:
+        return cls(element_id, element_type, text.code, text.params)
 
     def localized(self, locale: str | None) -> str:
         return Text(self.code, self.params).render(locale)
@@ -47,30 +40,23 @@ class UnsupportedElement:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportNote:
-    """Something the import filled in or ignored that a person should check (a missing assignee ...).
+class UnsupportedElement(Finding):
+    """An element of the file that is not in the flow (or not fully): reported, never dropped silently."""
 
-    Like ``UnsupportedElement``, the note is a catalog code with parameters; ``message`` is English.
-    """
+    code: str = "bpmn.unsupported"
 
-    element_id: str
-    element_type: str
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    @property
+    def reason(self) -> str:
+        return self.localized(LOG_LOCALE)
 
-    @classmethod
-    def saying(cls, element_id: str, element_type: str, note: Text) -> ImportNote:
-        return cls(element_id, element_type, note.code, note.params)
+
+@dataclass(frozen=True, slots=True)
+class ImportNote(Finding):
+    """Something the import filled in or ignored that a person should check (a missing assignee ...)."""
 
     @property
     def message(self) -> str:
         return self.localized(LOG_LOCALE)
-
-    def localized(self, locale: str | None) -> str:
-        return Text(self.code, self.params).render(locale)
-
-    def line(self, locale: str | None = LOG_LOCALE) -> str:
-        return f"{self.element_id} ({self.element_type}): {self.localized(locale)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +137,7 @@ def choose_process(root: Element) -> tuple[Element, list[UnsupportedElement]]:
     candidates = executable or processes
     chosen = next((p for p in candidates if has_flow_elements(p)), candidates[0])
     unsupported = [
-        UnsupportedElement.because(
+        UnsupportedElement.of(
             p.get("id", "?"), "bpmn:process", says("bpmn.unsupported.second_process", chosen=chosen.get("id"))
         )
         for p in processes

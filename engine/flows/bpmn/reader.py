@@ -125,10 +125,10 @@ class _ProcessReader:
 
     # -- findings ------------------------------------------------------------------------------
     def report(self, element: Element, reason: Text = NOT_SUPPORTED) -> None:
-        self.unsupported.append(UnsupportedElement.because(element.get("id", "?"), prefixed(element.tag), reason))
+        self.unsupported.append(UnsupportedElement.of(element.get("id", "?"), prefixed(element.tag), reason))
 
     def note(self, element: Element, message: Text) -> None:
-        self.notes.append(ImportNote.saying(element.get("id", "?"), prefixed(element.tag), message))
+        self.notes.append(ImportNote.of(element.get("id", "?"), prefixed(element.tag), message))
 
     # -- the whole process ---------------------------------------------------------------------
     def read(self, flow_id: str | None, form: str | None) -> BpmnImport:
