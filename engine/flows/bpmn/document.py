@@ -26,7 +26,7 @@ class Finding:
     element_id: str
     element_type: str  # "bpmn:subProcess", "camunda:taskListener"
     code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @classmethod
     def of(cls, element_id: str, element_type: str, text: Text) -> Self:

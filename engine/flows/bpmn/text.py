@@ -22,7 +22,7 @@ class Text:
     """One catalog sentence with its parameters; ``str()`` is the English (log) text."""
 
     code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def render(self, locale: str | None = LOG_LOCALE) -> str:
         params = {key: _In(value, locale) if isinstance(value, Text) else value for key, value in self.params.items()}
