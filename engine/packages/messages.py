@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from engine.errors import DefinitionError, Problem
+from engine.expressions.phrases import Phrase, sentence
 from engine.i18n import CATALOG, DEFAULT_LOCALE, LOCALES, LOG_LOCALE, normalize_locale, pick_locale
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "localize", "pick_locale", "problem", "refusal", "render"]
@@ -17,6 +18,9 @@ RefusalT = TypeVar("RefusalT", bound=DefinitionError)
 
 
 def render(code: str, params: dict[str, Any], locale: str = LOG_LOCALE) -> str:
+    if code.startswith("expression") and isinstance(params.get("reason"), Phrase):
+        # the sandbox's sentence, kept as phrases (engine.packages.expression_checks)
+        return sentence(params["reason"], params.get("hint"), params.get("line"), params.get("column"), locale)
     if code not in CATALOG and code.startswith("expression"):
         code = "expression"
     if code not in CATALOG:

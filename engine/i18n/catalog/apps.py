@@ -23,9 +23,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "another import of app '{app_id}' finished at the same moment; import again to see the result",
         "zh-CN": "应用“{app_id}”的另一次导入恰好同时完成;请再导入一次查看结果",
     },
-    "app.no_flow": {
-        "en": "app '{app_id}' has no flow '{flow_id}' (its flows: {known})",
-        "zh-CN": "应用“{app_id}”没有流程“{flow_id}”(它的流程:{known})",
-    },
-    "app.no_flows": {"en": "none", "zh-CN": "无"},
 }

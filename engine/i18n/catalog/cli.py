@@ -9,9 +9,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "trellis: configuration error: {message}",
         "zh-CN": "trellis:配置错误:{message}",
     },
-    "cli.cannot_read": {"en": "trellis: cannot read {path}: {reason}", "zh-CN": "trellis:无法读取 {path}:{reason}"},
     # validate, import, export
-    "cli.valid": {"en": "ok", "zh-CN": "ok"},
+    "cli.valid": {"en": "ok", "zh-CN": "没有问题"},
     "cli.import.refused": {"en": "{path}: refused, nothing was changed", "zh-CN": "{path}:已拒绝,没有做任何改动"},
     "cli.import.done": {
         "en": "{path}: {app_id} {outcome} (version {version})",
@@ -28,17 +27,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Demo logins (password for all: {password}):",
         "zh-CN": "演示账号(密码均为:{password}):",
     },
-    # bpmn import
-    "cli.bpmn.note": {"en": "note: {line}", "zh-CN": "提示:{line}"},
-    "cli.bpmn.unsupported": {"en": "unsupported: {line}", "zh-CN": "不支持:{line}"},
-    "cli.bpmn.not_imported_one": {
-        "en": "{path}: 1 element not imported; finish the flow by hand",
-        "zh-CN": "{path}:有 1 个元素未导入;请手工补全流程",
-    },
-    "cli.bpmn.not_imported_many": {
-        "en": "{path}: {count} elements not imported; finish the flow by hand",
-        "zh-CN": "{path}:有 {count} 个元素未导入;请手工补全流程",
-    },
     # db upgrade
     "cli.db.up_to_date": {
         "en": "database {database} is up to date (revision {revision})",
@@ -52,15 +40,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     # users create, tokens create, flows migrate: usage mistakes (for the helpers who own those commands)
     "cli.role_format": {
         "en": "trellis: --role must look like APP:ROLE (e.g. property_repair:agent), got '{value}'",
-        "zh-CN": "trellis:--role 的写法是 应用:角色(例如 property_repair:agent),收到的是“{value}”",
+        "zh-CN": "trellis:`--role` 的写法是 应用:角色(例如 `property_repair:agent`),收到的是“{value}”",
     },
     "cli.map_format": {
         "en": "trellis: --map takes OLD=NEW, got {value}",
-        "zh-CN": "trellis:--map 的写法是 旧节点=新节点,收到的是 {value}",
+        "zh-CN": "trellis:`--map` 的写法是 旧节点=新节点,收到的是 {value}",
     },
     "cli.scope_missing": {
         "en": "give at least one --scope, e.g. --scope app:property_repair:read",
-        "zh-CN": "请至少给出一个 --scope,例如 --scope app:property_repair:read",
+        "zh-CN": "请至少给出一个 `--scope`,例如 `--scope app:property_repair:read`",
     },
     # serve
     "cli.serve.redis_workers": {
@@ -69,6 +57,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.serve.no_worker": {
         "en": "Timers and the outbox are left to a separate `trellis worker` (--no-worker).",
-        "zh-CN": "定时器和发件箱交给单独的 `trellis worker` 处理(--no-worker)。",
+        "zh-CN": "定时器和发件箱交给单独的 `trellis worker` 处理(`--no-worker`)。",
     },
 }
