@@ -27,6 +27,8 @@ def render(code: str, params: dict[str, Any], locale: str = LOG_LOCALE) -> str:
         return str(params.get("message", code))
     if "kind" in params and f"kind.{params['kind']}" in CATALOG:
         params = {**params, "kind": CATALOG.render(f"kind.{params['kind']}", locale)}
+    # a parameter kept as a Phrase (a kind of column, a kind of value) speaks the reader's language too
+    params = {name: value.render(locale) if isinstance(value, Phrase) else value for name, value in params.items()}
     return CATALOG.render(code, locale, **params)
 
 

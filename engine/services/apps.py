@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.errors import ConflictError, DefinitionError, NotFoundError
 from engine.packages import check_package, dumps, fingerprint, upgrade_package
-from engine.packages.messages import problem
+from engine.packages.messages import problem, refusal
 from engine.storage import Database
 from engine.storage.apps import (
     AppInfo,
@@ -53,7 +53,9 @@ class AppService:
             raise ConflictError.says("app.import_race", app_id=app_id) from None
         except UniqueRuleConflictError as exc:
             found = problem("/forms", "form.unique_conflict", reason=exc.reason)
-            raise DefinitionError(found.message, [found], code="publish_refused") from None
+            error = refusal(DefinitionError, "form.unique_conflict", [found], reason=exc.reason)
+            error.code = "publish_refused"
+            raise error from None
 
     def _install(self, session: Any, document: Mapping[str, Any], formats: list[str], actor: str) -> ImportResult:
         app_id = document["id"]
