@@ -185,23 +185,23 @@ def test_an_old_format_package_is_stored_upgraded_and_exported_as_stored(databas
     assert details["format_upgrades"] == ["trellis.app/1"]
 
 
-def test_a_refused_publication_reads_in_either_language(database):
-    from engine.errors import DefinitionError
+def test_a_refused_publication_reads_in_either_language():
+    from engine.forms.spec import FormSpec
     from engine.packages.messages import localize
-    from tests.docs.test_app_format_doc import example_package
+    from engine.storage.form_tables import PublishRefusedError, evolution_problems, refuse
 
-    store = AppService(database)
-    package = example_package()
-    store.import_package(package, actor="test")
-    changed = copy.deepcopy(package)
-    changed["forms"][0]["fields"][1] = {"id": "name", "type": "number"}
+    before = {"id": "device", "name": "D", "fields": [{"id": "name", "type": "text", "label": "N"}]}
+    after = {**before, "fields": [{"id": "name", "type": "number", "label": "N"}]}
+    found = evolution_problems(
+        {"device": FormSpec.from_definition("a", before)}, [(0, FormSpec.from_definition("a", after))]
+    )
 
-    with pytest.raises(DefinitionError) as caught:
-        store.import_package(changed, actor="test")
+    with pytest.raises(PublishRefusedError) as caught:
+        refuse(found)
 
     assert caught.value.localized("zh-CN") == (
         "新版本无法发布:表单“device”的字段“name”将从最多 200 个字符的文本改为保留 6 位小数的数字;"
         "已有记录无法安全转换——请改为新增一个字段并保留旧字段"
     )
     assert str(caught.value).startswith("the new version cannot be published: field 'name' of form 'device'")
-    assert localize(caught.value.problems[0], "zh-CN").message.startswith("表单“device”的字段“name”")
+    assert localize(found[0], "zh-CN").message.startswith("表单“device”的字段“name”")
