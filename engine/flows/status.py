@@ -23,9 +23,9 @@ class Status(StrEnum):
         """The state ``target`` once this one may move there; an illegal move is refused by name."""
         kind = type(self)
         found = kind(target)
-        noun, moves = RULES[kind]
+        refusal, moves = RULES[kind]
         if found not in moves.get(self, frozenset()):
-            raise InvalidTransitionError.says("flow.status.illegal_move", kind=noun, current=self.value, target=found)
+            raise InvalidTransitionError.says(refusal, current=self.value, target=found.value)
         return found
 
 
@@ -58,19 +58,19 @@ class TokenState(Status):
 
 _I, _T, _M, _K = InstanceStatus, TaskStatus, TimerStatus, TokenState
 
-#: kind -> (its name in a refusal, state -> the states it may move to)
+#: kind -> (the catalog code of its refusal, state -> the states it may move to)
 RULES: Mapping[type[Status], tuple[str, Mapping[Status, frozenset[Status]]]] = {
     InstanceStatus: (
-        "flow instance",
+        "flow.status.instance_move",
         {
             _I.RUNNING: frozenset({_I.COMPLETED, _I.CANCELLED, _I.FAILED}),
             _I.FAILED: frozenset({_I.CANCELLED}),  # an administrator cancels a failed instance
         },
     ),
-    TaskStatus: ("task", {_T.OPEN: frozenset({_T.DONE, _T.CANCELLED})}),
-    TimerStatus: ("timer", {_M.PENDING: frozenset({_M.FIRED, _M.CANCELLED})}),
+    TaskStatus: ("flow.status.task_move", {_T.OPEN: frozenset({_T.DONE, _T.CANCELLED})}),
+    TimerStatus: ("flow.status.timer_move", {_M.PENDING: frozenset({_M.FIRED, _M.CANCELLED})}),
     TokenState: (
-        "token",
+        "flow.status.token_move",
         {
             # a token moving on re-enters ``active``; a task node re-dispatched parks it again
             _K.ACTIVE: frozenset({_K.ACTIVE, _K.WAITING, _K.FAILED}),

@@ -77,9 +77,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this flow is already {status}",
         "zh-CN": "该流程已经是{status}状态",
     },
-    "flow.status.illegal_move": {
-        "en": "a {kind} cannot move from '{current}' to '{target}'",
-        "zh-CN": "{kind}不能从“{current}”变为“{target}”",
+    "flow.status.instance_move": {
+        "en": "a flow instance cannot move from '{current}' to '{target}'",
+        "zh-CN": "流程实例不能从“{current}”变为“{target}”",
+    },
+    "flow.status.task_move": {
+        "en": "a task cannot move from '{current}' to '{target}'",
+        "zh-CN": "任务不能从“{current}”变为“{target}”",
+    },
+    "flow.status.timer_move": {
+        "en": "a timer cannot move from '{current}' to '{target}'",
+        "zh-CN": "定时器不能从“{current}”变为“{target}”",
+    },
+    "flow.status.token_move": {
+        "en": "a token cannot move from '{current}' to '{target}'",
+        "zh-CN": "令牌不能从“{current}”变为“{target}”",
     },
     "flow.state.format_newer": {
         "en": "this instance was saved in state format {found}, newer than this server reads ({known}); "
