@@ -14,7 +14,7 @@ from typing import Any
 from engine.errors import ConflictError, InvalidTransitionError, PermissionDeniedError, SubmissionError
 from engine.flows.interpreter import Run
 from engine.flows.nodes import kind_of
-from engine.flows.nodes.tasks import APPROVED, REJECTED
+from engine.flows.nodes.signing import APPROVED, REJECTED
 from engine.flows.state import Candidate, Task
 from engine.flows.status import InstanceStatus, TaskStatus, TimerStatus, TokenState
 from engine.i18n import LOG_LOCALE, texts, translate
@@ -125,7 +125,7 @@ def complete(run: Run, task_id: str, *, outcome: str | None = None, comment: str
     task = open_task(run, task_id)
     node = run.spec.node(task.node)
     kind = kind_of(node)
-    kind.refuse(node, "complete")
+    kind.refuse(run, node, "complete")
     _allowed(run, task, "complete")
     if node.outcomes:
         if outcome not in node.outcomes:
@@ -142,7 +142,7 @@ def decide(run: Run, task_id: str, *, approve: bool, comment: str | None = None)
     node = run.spec.node(task.node)
     kind = kind_of(node)
     action = "approve" if approve else "reject"
-    kind.refuse(node, action)
+    kind.refuse(run, node, action)
     _allowed(run, task, action)
     outcome = APPROVED if approve else REJECTED
     armed = run.close_task(task, outcome, comment)
@@ -221,7 +221,7 @@ def add_signer(run: Run, task_id: str, user: str, *, comment: str | None = None)
     task = open_task(run, task_id)
     node = run.spec.node(task.node)
     kind = kind_of(node)
-    kind.refuse(node, "add_signer")
+    kind.refuse(run, node, "add_signer")
     _allowed(run, task, "add_signer")
     kind.add_signer(run, node, task, (Candidate("user", user),))
     task.touched = True

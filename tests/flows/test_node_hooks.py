@@ -36,7 +36,7 @@ def test_a_node_type_that_only_enters_gets_every_other_hook_from_the_base():
     toy, node = Toy(), NodeSpec("toy", "toy", None, {}, "/flows/0/nodes/1")
     state = InstanceState("i", "a", 1, "f", "t", 1, "u", datetime.now(UTC))
     assert (toy.default_actions, toy.migration_problems(node, node, state)) == (frozenset(), [])
-    toy.refuse(node, "approve")  # refuses nothing of its own
+    toy.refuse(None, node, "approve")  # type: ignore[arg-type]  # refuses nothing of its own
     with pytest.raises(InvalidTransitionError) as refused:
         toy.add_signer(None, node, None, ())  # type: ignore[arg-type]
     assert refused.value.message == "signers can only be added to an approval step"

@@ -38,7 +38,7 @@ class NodeType(ABC):
         """A task was handed back: give the node's work out again, to nobody in ``exclude`` if possible."""
         self.enter(run, node, token)
 
-    def refuse(self, node: NodeSpec, action: str) -> None:
+    def refuse(self, run: Run, node: NodeSpec, action: str) -> None:
         """Refuse a task action this type never takes, before anyone's rights are looked at."""
         code = self.refused_actions.get(action)
         if code is not None:
