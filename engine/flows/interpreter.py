@@ -210,14 +210,14 @@ class Run:
 
     def finish(self, status: InstanceStatus, end_status: str | None, node: str | None = None) -> None:
         for task in self.state.open_tasks():
-            self.cancel_task(task, reason=status)
+            self.cancel_task(task, reason=status.value)
         for timer in list(self.state.timers.values()):
             if timer.status == TimerStatus.PENDING:
                 self.state.drop_timer(timer)
         self.state.tokens = []
         self.state.status = self.state.status.to(status)
         self.state.end_status = end_status
-        self.event(status, node, end_status=end_status)
+        self.event(status.value, node, end_status=end_status)
         if self.state.parent:
             self.effect("subflow_done", parent=self.state.parent, token=self.state.parent_token, status=end_status)
 
