@@ -31,6 +31,7 @@ class Api:
     def call(self, who: str | None, method: str, path: str, body: object = None, raw: bytes | None = None):
         client = self.app.test_client()
         headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        headers["Accept-Language"] = "en"  # the assertions below read the English refusals
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         return client.open(path, method=method, data=data, headers=headers, content_type="application/json")
 
