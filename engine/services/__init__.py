@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.config import Settings
+from engine.services.directory import DirectoryService
 from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog
-from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
@@ -34,7 +34,7 @@ class Services:
     apps: AppStore
     records: RecordStore
     attachments: AttachmentStore
-    directory: DirectoryStore
+    directory: DirectoryService
     flows: FlowService
 
     def close(self) -> None:
@@ -68,6 +68,6 @@ def build_services(
         apps=AppStore(database),
         records=records,
         attachments=attachments,
-        directory=DirectoryStore(database),
+        directory=DirectoryService(database),
         flows=flows,
     )

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, flash, get_flashed_messages, redirect, re
 from engine.errors import EngineError, PermissionDeniedError, SubmissionError
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.packages.messages import LOCALES
-from engine.storage.directory import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from engine.people.rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from engine.web.auth import current_principal, login_redirect
 from engine.web.context import services
 from engine.web.pages import current_locale

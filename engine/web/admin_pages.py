@@ -27,10 +27,10 @@ from engine.errors import (
 from engine.forms.spec import localized
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.packages.messages import LOCALES
+from engine.people.rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from engine.services.user_import import MAX_BYTES as MAX_IMPORT_BYTES
+from engine.services.user_import import UserImport
 from engine.storage.audit import AuditLog
-from engine.storage.directory import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from engine.storage.user_import import MAX_BYTES as MAX_IMPORT_BYTES
-from engine.storage.user_import import UserImport
 from engine.web.account_pages import remember_locale
 from engine.web.auth import current_principal, login_redirect
 from engine.web.context import services

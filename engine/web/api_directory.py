@@ -15,9 +15,9 @@ from flask import Blueprint, Response, request
 
 from engine.errors import EngineError, SubmissionError
 from engine.packages import parse_json
+from engine.services.user_import import MAX_BYTES as MAX_IMPORT_BYTES
+from engine.services.user_import import UserImport
 from engine.storage.audit import AuditLog
-from engine.storage.user_import import MAX_BYTES as MAX_IMPORT_BYTES
-from engine.storage.user_import import UserImport
 from engine.web.auth import require_admin
 from engine.web.context import services
 from engine.web.http import json_response, locale
