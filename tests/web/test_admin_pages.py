@@ -336,7 +336,7 @@ def test_a_taken_mobile_number_is_refused_next_to_the_field(admin, directory):
 
 
 def test_an_unknown_person_gives_a_404_page(admin, directory):
-    response = admin.get("/admin/users/nobody-at-all")
+    response = admin.get("/admin/users/nobody-at-all?lang=en")
 
     assert response.status_code == 404
     assert response.mimetype == "text/html"
