@@ -8,7 +8,6 @@ applied here, before any row is touched, and every refusal is said by catalog co
 
 from __future__ import annotations
 
-import base64
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -16,11 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
-from engine.i18n import DEFAULT_LOCALE, LOCALES
+from engine.i18n import DEFAULT_LOCALE
 from engine.people import passwords, rules
 from engine.people.rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, TOKEN_PREFIX, normalize_mobile
 from engine.principal import Principal
 from engine.registry import suggest
+from engine.services.directory_problems import change_problems, detail, field_problem, field_problems, scope_problem
+from engine.services.directory_views import decode_cursor, describe_users, encode_cursor, group_tree
 from engine.services.refusals import field_text, invalid, refusal
 from engine.services.sign_in import SignIn
 from engine.storage.database import Database
@@ -75,7 +76,7 @@ class DirectoryService:
             rules.user_problems(login, password, name, mobile, email, locale), mobile, email, locale
         )
         if problems:
-            raise invalid("directory.user_not_created", problems, detail=_detail(problems))
+            raise invalid("directory.user_not_created", problems, detail=detail(problems))
         role_pairs = sorted(set(roles))
         community_ids = sorted({int(c) for c in communities})
         repo = self.repository
@@ -119,7 +120,7 @@ class DirectoryService:
         """Replace a password (``user`` is a login or id); also lifts a lockout."""
         problem = rules.password_problem(password)
         if problem:
-            text = _field(problem)
+            text = field_problem(problem)
             raise invalid("directory.password_not_changed", {"password": [text]}, problem=text)
         password_hash = passwords.hash_password(password)
         with self.repository.transaction() as tx:
@@ -320,13 +321,13 @@ class DirectoryService:
             fields = {"limit": [field_text("directory.field.limit_invalid", max=MAX_PAGE)]}
             raise invalid("directory.limit_invalid", fields, max=MAX_PAGE)
         text = query.strip().lower()[:200]
-        after = _decode_cursor(cursor) if cursor else None
+        after = decode_cursor(cursor) if cursor else None
         with self.repository.transaction() as tx:
             rows = self.repository.search_users(tx, text, limit + 1, after)
             more = len(rows) > limit
             rows = rows[:limit]
             items = self._describe_users(tx, rows)
-        next_cursor = _encode_cursor(rows[-1].login) if more and rows else None
+        next_cursor = encode_cursor(rows[-1].login) if more and rows else None
         return {"items": items, "next_cursor": next_cursor}
 
     def get_user(self, ref: str) -> dict[str, Any]:
@@ -347,9 +348,9 @@ class DirectoryService:
             field = unknown[0]
             fields = {field: [field_text("directory.field.not_editable", fields=", ".join(EDITABLE))]}
             raise invalid("directory.not_editable", fields, field=field, hint=suggest(field, EDITABLE))
-        problems = _change_problems(changes)
+        problems = change_problems(changes)
         if problems:
-            raise invalid("directory.user_not_changed", problems, detail=_detail(problems))
+            raise invalid("directory.user_not_changed", problems, detail=detail(problems))
         add = [rules.role_pair(r) for r in changes.get("roles", {}).get("add", [])]
         remove = [rules.role_pair(r) for r in changes.get("roles", {}).get("remove", [])]
         password_hash = passwords.hash_password(changes["password"]) if "password" in changes else None
@@ -404,57 +405,10 @@ class DirectoryService:
         """Every group, depth first (a parent before its children, siblings by name), with ``depth``."""
         with self.repository.transaction() as tx:
             groups, people, memberships = self.repository.group_tree_rows(tx)
-        members: dict[str, list[dict[str, Any]]] = {}
-        for group_id, user_id in memberships:
-            members.setdefault(group_id, []).append(_person(people[user_id]))
-        known = {g.id for g in groups}
-        children: dict[str | None, list[Any]] = {}
-        for group in groups:
-            parent = group.parent_id if group.parent_id in known else None
-            children.setdefault(parent, []).append(group)
-        ordered: list[dict[str, Any]] = []
-        seen: set[str] = set()
-
-        def visit(parent: str | None, depth: int) -> None:
-            for group in children.get(parent, []):
-                if group.id in seen:  # the tree has no cycles; stay safe anyway
-                    continue
-                seen.add(group.id)
-                leader = people.get(group.leader_id) if group.leader_id else None
-                ordered.append(
-                    {
-                        "id": group.id,
-                        "name": group.name,
-                        "parent": group.parent_id,
-                        "depth": depth,
-                        "leader": _person(leader) if leader is not None else None,
-                        "members": sorted(members.get(group.id, []), key=lambda m: m["login"]),
-                    }
-                )
-                visit(group.id, depth + 1)
-
-        visit(None, 0)
-        return ordered
+        return group_tree(groups, people, memberships)
 
     def _describe_users(self, tx: Any, rows: list[Any]) -> list[dict[str, Any]]:
-        roles, groups, communities = self.repository.memberships_of(tx, [row.id for row in rows])
-        return [
-            {
-                "id": row.id,
-                "login": row.login,
-                "name": row.name,
-                "mobile": row.mobile,
-                "email": row.email,
-                "active": row.active,
-                "is_admin": row.is_admin,
-                "on_duty": row.on_duty,
-                "locale": row.locale,
-                "roles": roles.get(row.id, []),
-                "groups": groups.get(row.id, []),
-                "communities": communities.get(row.id, []),
-            }
-            for row in rows
-        ]
+        return describe_users(rows, *self.repository.memberships_of(tx, [row.id for row in rows]))
 
     # lookups and checks (public to the other directory use cases: user_edit, user_import)
 
@@ -511,64 +465,3 @@ class DirectoryService:
             app_id = rules.scope_app(scope)
             if app_id:
                 self.app_roles(tx, app_id)  # the app must exist
-
-
-def scope_problem(scope: str) -> str | None:
-    """Why ``scope`` is not a token scope, or None when it is one (the app's existence is checked later)."""
-    return None if rules.scope_valid(scope) else field_text("directory.scope_invalid", scope=scope)
-
-
-def field_problems(
-    codes: Mapping[str, str], mobile: str | None, email: str | None, locale: str
-) -> dict[str, list[str]]:
-    """The rules' problem codes as the API's field messages."""
-    params = {
-        "mobile": {"mobile": mobile},
-        "email": {"email": email},
-        "locale": {"locales": ", ".join(sorted(LOCALES)), "locale": locale},
-    }
-    return {key: [_field(code, **params.get(key, {}))] for key, code in codes.items()}
-
-
-def _field(code: str, **params: Any) -> str:
-    return field_text(f"directory.field.{code}", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, **params)
-
-
-def _detail(problems: Mapping[str, list[str]]) -> str:
-    return "; ".join(f"{key}: {messages[0]}" for key, messages in problems.items())
-
-
-def _change_problems(changes: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Types and shapes of an edit, then the values; existence (roles, a taken mobile) is checked in the database."""
-    shape = rules.change_shape_problems(changes)
-    if shape:
-        role = {"role": rules.bad_role(changes)} if shape.get("roles") == "role_shape" else {}
-        return {key: [_field(code, **(role if key == "roles" else {}))] for key, code in shape.items()}
-    mobile = normalize_mobile(changes["mobile"]) if changes.get("mobile") else None
-    email = changes.get("email") or None
-    locale = changes.get("locale", LOCALES[0])
-    found = rules.user_problems(
-        "placeholder",
-        changes.get("password", "x" * MIN_PASSWORD_LENGTH),
-        (changes.get("name") or "").strip(),
-        mobile,
-        email,
-        locale,
-    )
-    return field_problems({key: code for key, code in found.items() if key in changes}, mobile, email, locale)
-
-
-def _person(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "login": row.login, "name": row.name, "active": row.active}
-
-
-def _encode_cursor(login: str) -> str:
-    return base64.urlsafe_b64encode(login.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> str:
-    try:
-        return base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
-    except (ValueError, UnicodeDecodeError):
-        fields = {"cursor": [field_text("directory.field.cursor_invalid")]}
-        raise invalid("directory.cursor_invalid", fields) from None
