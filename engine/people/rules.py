@@ -131,7 +131,7 @@ def change_shape_problems(changes: Mapping[str, Any]) -> dict[str, str]:
 
 def bad_role(changes: Mapping[str, Any]) -> str:
     """The first role of an edit that is not APP:ROLE (after ``change_shape_problems`` said ``role_shape``)."""
-    return next(r for v in changes["roles"].values() for r in v if not ROLE_TEXT.fullmatch(r))
+    return str(next(r for v in changes["roles"].values() for r in v if not ROLE_TEXT.fullmatch(r)))
 
 
 def role_pair(text: str) -> tuple[str, str]:

@@ -25,7 +25,7 @@ def field_problems(
     codes: Mapping[str, str], mobile: str | None, email: str | None, locale: str
 ) -> dict[str, list[str]]:
     """The rules' problem codes as the API's field messages."""
-    params = {
+    params: dict[str, dict[str, Any]] = {
         "mobile": {"mobile": mobile},
         "email": {"email": email},
         "locale": {"locales": ", ".join(sorted(LOCALES)), "locale": locale},
