@@ -14,6 +14,7 @@ from datetime import datetime
 
 from engine.config import Settings
 from engine.services.directory import DirectoryService
+from engine.services.user_import import UserImport
 from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
@@ -35,6 +36,7 @@ class Services:
     records: RecordStore
     attachments: AttachmentStore
     directory: DirectoryService
+    user_import: UserImport
     flows: FlowService
 
     def close(self) -> None:
@@ -61,6 +63,7 @@ def build_services(
     records = RecordStore(database, catalog, attachments)
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
+    directory = DirectoryService(database)
     return Services(
         settings=settings,
         database=database,
@@ -68,6 +71,7 @@ def build_services(
         apps=AppStore(database),
         records=records,
         attachments=attachments,
-        directory=DirectoryService(database),
+        directory=directory,
+        user_import=UserImport(directory),
         flows=flows,
     )

@@ -6,7 +6,6 @@ from flask import Response, request
 
 from engine.errors import ConflictError, SubmissionError
 from engine.services.user_import import MAX_BYTES as MAX_IMPORT_BYTES
-from engine.services.user_import import UserImport
 from engine.web.admin_common import actor, bp, page, refusal, text
 from engine.web.context import services
 from engine.web.pages import current_locale
@@ -21,9 +20,7 @@ def import_users() -> Response:
         return page("admin/import.html", 422, result=None, problems={"file": [text("file_missing")]})
     data = upload.read(MAX_IMPORT_BYTES + 1)
     try:
-        result = UserImport(services().directory).run(
-            data, locale=current_locale(), actor=actor(), file_name=upload.filename
-        )
+        result = services().user_import.run(data, locale=current_locale(), actor=actor(), file_name=upload.filename)
     except SubmissionError as exc:
         return page("admin/import.html", 422, result=None, problems=exc.field_errors, summary=refusal(exc))
     except ConflictError as exc:

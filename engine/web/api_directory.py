@@ -18,7 +18,6 @@ from engine.i18n import DEFAULT_LOCALE
 from engine.packages import parse_json
 from engine.services.refusals import field_text, invalid
 from engine.services.user_import import MAX_BYTES as MAX_IMPORT_BYTES
-from engine.services.user_import import UserImport
 from engine.storage.audit import AuditLog
 from engine.web.auth import require_admin
 from engine.web.context import services
@@ -172,8 +171,7 @@ def import_users() -> Response:
     if upload is None:
         raise invalid("directory.import_file_missing", {"file": [field_text("directory.field.missing")]})
     data = upload.read(MAX_IMPORT_BYTES + 1)
-    importer = UserImport(services().directory)
-    result = importer.run(data, locale=locale(), actor=actor, file_name=upload.filename or "")
+    result = services().user_import.run(data, locale=locale(), actor=actor, file_name=upload.filename or "")
     return json_response(result)
 
 
