@@ -56,40 +56,40 @@ def audit() -> Response:
     )
 
 
-def _moment(text: str, *, end: bool) -> datetime | None:
+def _moment(typed: str, *, end: bool) -> datetime | None:
     """A date, or a date and time, typed in local time; a bare date ``until`` covers that whole day."""
-    if not text:
+    if not typed:
         return None
     try:
-        if len(text) <= 10:
-            day = date.fromisoformat(text)
+        if len(typed) <= 10:
+            day = date.fromisoformat(typed)
             moment = datetime.combine(day + timedelta(days=1) if end else day, time())
         else:
-            moment = datetime.fromisoformat(text.replace(" ", "T", 1).replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(typed.replace(" ", "T", 1).replace("Z", "+00:00"))
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_ZONE)
 
 
-def _actor_filter(text: str) -> str | None:
+def _actor_filter(typed: str) -> str | None:
     """People are found by login; ``system``, ``anonymous`` or ``user:ID`` are taken as written."""
-    if not text:
+    if not typed:
         return None
-    if ":" in text or text in ("system", "anonymous"):
-        return text
+    if ":" in typed or typed in ("system", "anonymous"):
+        return typed
     try:
-        return f"user:{services().directory.get_user(text)['id']}"
+        return f"user:{services().directory.get_user(typed)['id']}"
     except NotFoundError:
-        return text
+        return typed
 
 
-def _subject(text: str) -> tuple[str | None, str | None]:
+def _subject(typed: str) -> tuple[str | None, str | None]:
     """``user:wang``, ``group:工程部``, ``app:property_repair`` or a bare id; logins and group names resolve."""
-    if not text:
+    if not typed:
         return None, None
-    kind, sep, ref = text.partition(":")
+    kind, sep, ref = typed.partition(":")
     if not sep:
-        return None, text
+        return None, typed
     if kind == "user":
         try:
             return kind, services().directory.get_user(ref)["id"]
