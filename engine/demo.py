@@ -20,8 +20,8 @@ from typing import Any
 
 from engine.errors import DefinitionError, Problem
 from engine.principal import SYSTEM
+from engine.services.records import RecordService
 from engine.storage.directory import DirectoryStore
-from engine.storage.records import RecordStore
 
 
 def demo_files(folder: Path) -> list[Path]:
@@ -29,7 +29,7 @@ def demo_files(folder: Path) -> list[Path]:
 
 
 def load_demo(
-    records: RecordStore,
+    records: RecordService,
     path: Path,
     progress: Callable[[str, int, int], None] | None = None,
     directory: DirectoryStore | None = None,

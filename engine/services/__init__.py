@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.config import Settings
+from engine.services.attachments import AttachmentService
+from engine.services.records import RecordService
 from engine.storage import Database
 from engine.storage.apps import AppStore
-from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
 from engine.storage.migrate import upgrade
-from engine.storage.records import RecordStore
 from engine.storage.tables import utcnow
 
 
@@ -32,8 +32,8 @@ class Services:
     database: Database
     catalog: AppCatalog
     apps: AppStore
-    records: RecordStore
-    attachments: AttachmentStore
+    records: RecordService
+    attachments: AttachmentService
     directory: DirectoryStore
     flows: FlowService
 
@@ -57,8 +57,8 @@ def build_services(
     if migrate:
         upgrade(database)
     catalog = AppCatalog()
-    attachments = AttachmentStore(database, settings.upload_dir, catalog)
-    records = RecordStore(database, catalog, attachments)
+    attachments = AttachmentService(database, settings.upload_dir, catalog)
+    records = RecordService(database, catalog, attachments)
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
     return Services(
