@@ -11,19 +11,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from engine.errors import Problem
-from engine.flows.bpmn.assignment import Sources, assignment
+from engine.flows.bpmn.assignment import assignment
 from engine.flows.bpmn.conditions import Completion, completion, to_python
+from engine.flows.bpmn.document import (
+    BpmnImport,
+    ImportNote,
+    UnsupportedElement,
+    assignment_sources,
+    camunda_attribute,
+    choose_process,
+    claimed_ids,
+    derive_text,
+    derive_timer,
+    diagram_bounds,
+    local_name,
+    ordered,
+    valid_trellis_id,
+)
 from engine.flows.bpmn.extensions import read_properties
 from engine.flows.bpmn.namespaces import (
-    BPMNDI,
     CAMUNDA_LIKE,
-    DC,
-    MODEL,
     TRELLIS,
     ZEEBE,
     bpmn,
@@ -32,7 +43,7 @@ from engine.flows.bpmn.namespaces import (
     split,
     text_of,
 )
-from engine.flows.bpmn.naming import TRELLIS_ID, display_text, text_from_label, trellis_id
+from engine.flows.bpmn.naming import display_text, trellis_id
 from engine.flows.bpmn.security import MAX_BPMN_BYTES, index_ids, parse_document, refuse
 
 DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
@@ -69,42 +80,6 @@ HANDLED_EXTENSIONS = {q(ZEEBE, "assignmentDefinition"), q(ZEEBE, "userTask"), q(
 STARTER_FIELD = {"type": "submitter"}
 
 
-@dataclass(frozen=True, slots=True)
-class UnsupportedElement:
-    """An element of the file that is not in the flow (or not fully): reported, never dropped silently."""
-
-    element_id: str
-    element_type: str  # "bpmn:subProcess", "camunda:taskListener"
-    reason: str = "not supported"
-
-    def line(self) -> str:
-        return f"{self.element_id} ({self.element_type}): {self.reason}"
-
-
-@dataclass(frozen=True, slots=True)
-class ImportNote:
-    """Something the import filled in or ignored that a person should check (a missing assignee ...)."""
-
-    element_id: str
-    element_type: str
-    message: str
-
-    def line(self) -> str:
-        return f"{self.element_id} ({self.element_type}): {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class BpmnImport:
-    flow: dict[str, Any]
-    unsupported: list[UnsupportedElement] = field(default_factory=list)
-    notes: list[ImportNote] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        """True when every element of the file made it into the flow."""
-        return not self.unsupported
-
-
 def bpmn_to_flow(
     data: bytes,
     *,
@@ -121,106 +96,10 @@ def bpmn_to_flow(
     """
     root = parse_document(data, max_bytes=max_bytes)
     index_ids(root)
-    process, unsupported = _choose_process(root)
+    process, unsupported = choose_process(root)
     reader = _ProcessReader(root, process, locale)
     reader.unsupported.extend(unsupported)
     return reader.read(flow_id, form)
-
-
-def derive_timer(
-    timer_id: str,
-    *,
-    interrupting: bool,
-    after: str | None,
-    until_field: str | None,
-    outgoing: Sequence[str],
-    label: str | None = None,
-    locale: str | None = None,
-) -> dict[str, Any]:
-    """The Trellis timer plain BPMN describes: an interrupting timer with one flow routes along it,
-    a non-interrupting one is a reminder; the event's label is the message. The writer uses this
-    to know what it must add as properties."""
-    timer: dict[str, Any] = {"id": timer_id}
-    if after:
-        timer["after"] = after
-    if until_field:
-        timer["until_field"] = until_field
-    if interrupting and len(outgoing) == 1:
-        timer["action"] = "route"
-        timer["edge"] = outgoing[0]
-    elif not interrupting:
-        timer["action"] = "notify"
-    message = derive_text(label, locale)
-    if message is not None:
-        timer["message"] = message
-    return timer
-
-
-def derive_text(label: str | None, locale: str | None = None) -> dict[str, str] | None:
-    return text_from_label(label or "", locale)
-
-
-def number(text: str | None) -> float | int | None:
-    try:
-        value = float(text or "")
-    except ValueError:
-        return None
-    if value != value or value in (float("inf"), float("-inf")):
-        return None
-    return int(value) if value.is_integer() else value
-
-
-def ordered(item: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
-    """The keys in the order the schema and ``apps/*.json`` use, so imported JSON diffs cleanly."""
-    head = {key: item[key] for key in order if key in item}
-    return {**head, **{key: value for key, value in item.items() if key not in head}}
-
-
-def local_name(element: Element) -> str:
-    namespace, local = split(element.tag)
-    return local if namespace == MODEL else ""
-
-
-def _has_flow_elements(process: Element) -> bool:
-    return any(local_name(child) not in ("", "documentation", "extensionElements", "laneSet") for child in process)
-
-
-def _choose_process(root: Element) -> tuple[Element, list[UnsupportedElement]]:
-    processes = root.findall(bpmn("process"))
-    if not processes:
-        raise refuse(
-            "no process in the file",
-            [Problem("", "bpmn.no_process", "the file has no bpmn:process; draw the flow in a process (pool)")],
-        )
-    executable = [p for p in processes if p.get("isExecutable") == "true"]
-    candidates = executable or processes
-    chosen = next((p for p in candidates if _has_flow_elements(p)), candidates[0])
-    unsupported = [
-        UnsupportedElement(
-            p.get("id", "?"),
-            "bpmn:process",
-            f"a second process; Trellis imports one per file (took '{chosen.get('id')}')",
-        )
-        for p in processes
-        if p is not chosen and _has_flow_elements(p)
-    ]
-    for collaboration in root.findall(bpmn("collaboration")):
-        for flow in collaboration.findall(bpmn("messageFlow")):
-            unsupported.append(UnsupportedElement(flow.get("id", "?"), "bpmn:messageFlow"))
-    return chosen, unsupported
-
-
-def _bounds(root: Element) -> dict[str, tuple[float | int, float | int]]:
-    found: dict[str, tuple[float | int, float | int]] = {}
-    for shape in root.iter(q(BPMNDI, "BPMNShape")):
-        bounds = shape.find(q(DC, "Bounds"))
-        target = shape.get("bpmnElement")
-        if bounds is None or not target or target in found:
-            continue
-        x, y = number(bounds.get("x")), number(bounds.get("y"))
-        if x is not None and y is not None:
-            found[target] = (x, y)
-    return found
 
 
 class _ProcessReader:
@@ -230,7 +109,7 @@ class _ProcessReader:
         self.locale = locale
         self.unsupported: list[UnsupportedElement] = []
         self.notes: list[ImportNote] = []
-        self.bounds = _bounds(root)
+        self.bounds = diagram_bounds(root)
         self.children = {child.get("id", ""): child for child in process if child.get("id")}
         self.nodes: dict[str, dict[str, Any]] = {}  # BPMN id → node
         self.edge_ids: dict[str, str] = {}  # BPMN id of a sequence flow → edge id
@@ -249,14 +128,14 @@ class _ProcessReader:
         self._check_references()
         props = read_properties(self.process)
         elements, flows, boundaries = self._classify()
-        claimed = _claims([(el, read_properties(el)) for el in elements])
+        claimed = claimed_ids([(el, read_properties(el)) for el in elements])
         taken = set(claimed.values())
         for element in elements:
             node = self._node(element, read_properties(element))
             if node is not None:
                 ident = claimed.get(element.get("id", "")) or trellis_id(element.get("id", ""), taken)
                 self.nodes[element.get("id", "")] = {"id": ident, **node}
-        edge_claims = _claims([(flow, read_properties(flow)) for flow in flows])
+        edge_claims = claimed_ids([(flow, read_properties(flow)) for flow in flows])
         edge_taken = set(edge_claims.values())
         for flow in flows:
             ident = flow.get("id", "")
@@ -267,13 +146,15 @@ class _ProcessReader:
 
         result: dict[str, Any] = {}
         result["id"] = (
-            flow_id or _valid(props.get("id")) or trellis_id(self.process.get("id", "flow"), set(), fallback="flow")
+            flow_id
+            or valid_trellis_id(props.get("id"))
+            or trellis_id(self.process.get("id", "flow"), set(), fallback="flow")
         )
         result["name"] = self._text(self.process.get("name"), props, "name") or {"en": self.process.get("id", "flow")}
         description = self._text(self._documentation(self.process), props, "description")
         if description is not None:
             result["description"] = description
-        chosen_form = form or _valid(props.get("form"))
+        chosen_form = form or valid_trellis_id(props.get("form"))
         if not chosen_form:
             chosen_form = result["id"]
             self.note(self.process, f"no form was given; the flow uses the form '{chosen_form}' - pass the form's id")
@@ -444,13 +325,16 @@ class _ProcessReader:
             node["mode"] = found.mode
             if found.pass_ratio is not None:
                 node["pass_ratio"] = found.pass_ratio
-            collection, element_variable = _attribute(loop, "collection"), _attribute(loop, "elementVariable")
+            collection, element_variable = (
+                camunda_attribute(loop, "collection"),
+                camunda_attribute(loop, "elementVariable"),
+            )
             zeebe_loop = loop.find(f"{bpmn('extensionElements')}/{q(ZEEBE, 'loopCharacteristics')}")
             if zeebe_loop is not None:
                 collection = collection or zeebe_loop.get("inputCollection")
                 element_variable = element_variable or zeebe_loop.get("inputElement")
         if "assignee" not in props:
-            sources = _sources(element, collection, element_variable)
+            sources = assignment_sources(element, collection, element_variable)
             found_assignee = assignment(sources)
             if found_assignee.assignee is not None:
                 node["assignee"] = found_assignee.assignee
@@ -509,7 +393,7 @@ class _ProcessReader:
         interrupting = boundary.get("cancelActivity", "true") != "false"
         route = [flow for flow in outgoing if interrupting and len(outgoing) == 1]
         taken = {timer["id"] for timer in task.get("timers", [])}
-        claimed = _valid(props.get("id"))
+        claimed = valid_trellis_id(props.get("id"))
         timer_id = claimed if claimed and claimed not in taken else trellis_id(ident, taken, fallback="timer")
         timer = derive_timer(
             timer_id,
@@ -577,44 +461,3 @@ class _ProcessReader:
             if key not in ("id", "name"):
                 edge[key] = value
         return ordered(edge, EDGE_ORDER)
-
-
-def _attribute(element: Element, local: str) -> str | None:
-    for namespace in CAMUNDA_LIKE:
-        value = element.get(q(namespace, local))
-        if value:
-            return value
-    return None
-
-
-def _sources(element: Element, collection: str | None, element_variable: str | None) -> Sources:
-    zeebe = element.find(f"{bpmn('extensionElements')}/{q(ZEEBE, 'assignmentDefinition')}")
-
-    def pick(local: str) -> str | None:
-        value = _attribute(element, local)
-        if not value and zeebe is not None:
-            value = zeebe.get(local)
-        return value
-
-    return Sources(
-        assignee=pick("assignee"),
-        candidate_users=pick("candidateUsers"),
-        candidate_groups=pick("candidateGroups"),
-        collection=collection,
-        element_variable=element_variable,
-    )
-
-
-def _valid(value: Any) -> str | None:
-    return value if isinstance(value, str) and TRELLIS_ID.match(value) else None
-
-
-def _claims(items: Sequence[tuple[Element, Mapping[str, Any]]]) -> dict[str, str]:
-    """Trellis ids recorded by an export, first come first served (a modeler's copy keeps the
-    original's properties; the copy then gets an id of its own)."""
-    claimed: dict[str, str] = {}
-    for element, props in items:
-        wanted = _valid(props.get("id"))
-        if wanted and wanted not in claimed.values():
-            claimed[element.get("id", "")] = wanted
-    return claimed

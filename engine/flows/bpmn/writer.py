@@ -16,11 +16,11 @@ from xml.etree.ElementTree import Element, SubElement
 from engine import __version__
 from engine.errors import Problem
 from engine.flows.bpmn.conditions import completion, completion_condition, to_python
+from engine.flows.bpmn.document import derive_text, derive_timer, number
 from engine.flows.bpmn.extensions import write_properties
 from engine.flows.bpmn.layout import Bounds, boundary_bounds, layout, waypoints
 from engine.flows.bpmn.namespaces import BPMNDI, DC, DI, MODEL, TRELLIS, XSI, bpmn, q, serialize
 from engine.flows.bpmn.naming import XmlIds, display_text, trellis_id
-from engine.flows.bpmn.reader import derive_text, derive_timer, number
 from engine.flows.bpmn.security import refuse
 
 TAGS = {
