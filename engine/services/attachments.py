@@ -42,7 +42,7 @@ class AttachmentService:
         self,
         database: Database,
         upload_dir: Path,
-        catalog: AppCatalog | None = None,
+        catalog: AppCatalog,
         record_reader: RecordReader | None = None,
     ):
         self.files = AttachmentRepository(database, upload_dir, catalog)

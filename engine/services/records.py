@@ -32,9 +32,7 @@ CreateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principa
 
 
 class RecordService:
-    def __init__(
-        self, database: Database, catalog: AppCatalog | None = None, attachments: AttachmentService | None = None
-    ):
+    def __init__(self, database: Database, catalog: AppCatalog, attachments: AttachmentService | None = None):
         self.rows = RecordRepository(database, catalog)
         self.database = database
         self.catalog = self.rows.catalog

@@ -59,10 +59,10 @@ class AttachmentFile:
 
 
 class AttachmentRepository:
-    def __init__(self, database: Database, upload_dir: Path, catalog: AppCatalog | None = None):
+    def __init__(self, database: Database, upload_dir: Path, catalog: AppCatalog):
         self.database = database
         self.root = Path(upload_dir).resolve()
-        self.catalog = catalog or AppCatalog()
+        self.catalog = catalog
 
     def fields(self, app_id: str, form_id: str) -> dict[str, FieldSpec]:
         """The image and file fields of a form, by id."""

@@ -67,9 +67,9 @@ class HistoryEntry:
 class RecordRepository:
     """Rows of the form tables of every installed app, through the compiled app catalog."""
 
-    def __init__(self, database: Database, catalog: AppCatalog | None = None):
+    def __init__(self, database: Database, catalog: AppCatalog):
         self.database = database
-        self.catalog = catalog or AppCatalog()
+        self.catalog = catalog
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -472,9 +472,9 @@ def _write_related(
                 )
 
 
-class RecordStore(Protocol):
-    """What ``engine.storage.exports`` reads from the record service (a compatible name until exports
-    moves into ``engine.services``): the database, the catalog, the permission check and the row readers."""
+class RecordReaders(Protocol):
+    """What ``engine.storage.exports`` reads from the record service: the database, the catalog, the
+    permission check and the row readers."""
 
     database: Database
     catalog: AppCatalog
@@ -483,3 +483,7 @@ class RecordStore(Protocol):
 
     child_rows = staticmethod(child_rows)
     links_of = staticmethod(links_of)
+
+
+#: the name exports knows the record service by, until exports moves into ``engine.services``
+RecordStore = RecordReaders

@@ -19,7 +19,9 @@ SECTION = "page.forms.home."
 @lru_cache(maxsize=64)
 def page_text(section: str, locale: str) -> dict[str, str]:
     """Every text of one page section (codes ``<section><key>``) in ``locale``, by key: a template's ``t``."""
-    return {code.removeprefix(section): translate(code, locale) for code in CATALOG if code.startswith(section)}
+    found = {code.removeprefix(section): translate(code, locale) for code in CATALOG if code.startswith(section)}
+    found["switch"] = translate("page.forms.language", other_locale(locale))  # the other language, in itself
+    return found
 
 
 def current_locale() -> str:

@@ -17,6 +17,7 @@ from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.attachments import AttachmentService
 from engine.storage import Database
 from engine.storage.apps import AppStore
+from engine.storage.catalog import AppCatalog
 from engine.storage.migrate import upgrade
 from engine.storage.tables import AttachmentRow
 from engine.storage.uploads import safe_name
@@ -90,7 +91,7 @@ def database(installed) -> Database:
 
 @pytest.fixture
 def store(installed, tmp_path) -> AttachmentService:
-    return AttachmentService(installed, tmp_path / "uploads")
+    return AttachmentService(installed, tmp_path / "uploads", AppCatalog())
 
 
 def _upload(store, data: bytes, name="photo.jpg", field="completion_photos", *, who=OWNER, form="repair_order", **kw):

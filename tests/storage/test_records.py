@@ -9,6 +9,7 @@ from engine.errors import ConflictError, NotFoundError, SubmissionError
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.records import RecordService
 from engine.storage.apps import AppStore
+from engine.storage.catalog import AppCatalog
 from engine.storage.record_queries import ListQuery, QueryError
 
 ADMIN = LOCAL_ADMIN
@@ -18,7 +19,7 @@ APP = "property_repair"
 @pytest.fixture
 def records(database, property_package) -> RecordService:
     AppStore(database).import_package(property_package, actor="test")
-    return RecordService(database)
+    return RecordService(database, AppCatalog())
 
 
 @pytest.fixture

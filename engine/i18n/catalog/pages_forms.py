@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # a language's name in itself: the switch of a page offers the other language by this name
+    "page.forms.language": {"zh-CN": "中文", "en": "English"},
     # the form page (form.html and form.js read these as ``t``)
     "page.forms.form.next": {"zh-CN": "下一步", "en": "Next"},
     "page.forms.form.back": {"zh-CN": "上一步", "en": "Back"},
@@ -21,7 +23,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "page.forms.form.photos": {"zh-CN": "拍照或选择照片", "en": "Take or choose photos"},
     "page.forms.form.uploading": {"zh-CN": "正在上传…", "en": "Uploading…"},
-    "page.forms.form.switch": {"zh-CN": "English", "en": "中文"},
     "page.forms.form.choose": {"zh-CN": "请选择", "en": "Choose"},
     "page.forms.form.too_many_requests": {
         "zh-CN": "提交太频繁,请一分钟后再试",
@@ -31,7 +32,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.forms.tracking.submitted": {"zh-CN": "已提交", "en": "Submitted"},
     "page.forms.tracking.details": {"zh-CN": "报修内容", "en": "Details"},
     "page.forms.tracking.progress": {"zh-CN": "处理进度", "en": "Progress"},
-    "page.forms.tracking.switch": {"zh-CN": "English", "en": "中文"},
     "page.forms.tracking.pending": {"zh-CN": "等待处理", "en": "Waiting"},
     # the home page and an app's page
     "page.forms.home.title": {"zh-CN": "Trellis 低代码平台", "en": "Trellis low-code engine"},
@@ -43,7 +43,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "page.forms.home.export": {"zh-CN": "导出", "en": "Export"},
     "page.forms.home.history": {"zh-CN": "版本记录", "en": "Versions"},
-    "page.forms.home.switch": {"zh-CN": "English", "en": "中文"},
     "page.forms.home.logout": {"zh-CN": "退出", "en": "Sign out"},
     "page.forms.home.forms": {"zh-CN": "表单", "en": "Forms"},
     "page.forms.home.new": {"zh-CN": "新建记录", "en": "New record"},

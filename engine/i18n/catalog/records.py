@@ -82,7 +82,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # listing: filters, sort, cursors
     "record.query.limit": {
         "en": "limit must be a whole number from 1 to {max}, got '{value}'",
-        "zh-CN": "limit 必须是 1 到 {max} 的整数,收到的是“{value}”",
+        "zh-CN": "“limit”必须是 1 到 {max} 的整数,收到的是“{value}”",
     },
     "record.query.hidden": {
         "en": "cannot filter or sort on '{name}': that field is hidden from you",
@@ -90,7 +90,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "record.query.sort": {
         "en": "cannot sort by '{name}'; sort by id, created_at, updated_at or a field with single values",
-        "zh-CN": "不能按“{name}”排序;请按 id、created_at、updated_at 或单值字段排序",
+        "zh-CN": "不能按“{name}”排序;请按“id”“created_at”“updated_at”或单值字段排序",
     },
     "record.query.cursor": {
         "en": "the cursor is not one this server handed out; start again from the first page",
@@ -106,11 +106,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "record.query.no_text": {
         "en": "'{name}' holds no text; use eq, lt, gt or in to filter it",
-        "zh-CN": "“{name}”不是文本;请用 eq、lt、gt 或 in 筛选",
+        "zh-CN": "“{name}”不是文本;请用“eq”“lt”“gt”或“in”筛选",
     },
     "record.query.yes_no": {
         "en": "'{name}' is yes or no; use eq or ne to filter it",
-        "zh-CN": "“{name}”是“是/否”字段;请用 eq 或 ne 筛选",
+        "zh-CN": "“{name}”是“是/否”字段;请用“eq”或“ne”筛选",
     },
     "record.query.value": {
         "en": "'{value}' is not a value field '{name}' can hold",
@@ -139,7 +139,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "record.attachment.missing_file": {
         "en": "{label}: send the file as the multipart form field 'file'",
-        "zh-CN": "{label}:请以 multipart 表单字段“file”上传文件",
+        "zh-CN": "{label}:请以“multipart/form-data”表单的“file”字段上传文件",
     },
     "record.attachment.unknown": {
         "en": "{label}: attachment {id} does not exist; upload the file again",
@@ -174,11 +174,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "附件“{id}”的文件不在上传目录中;管理员可以从备份中恢复",
     },
     # the audit trail
-    "record.audit.limit": {"en": "limit must be 1 to {max}", "zh-CN": "limit 必须是 1 到 {max}"},
+    "record.audit.limit": {"en": "limit must be 1 to {max}", "zh-CN": "“limit”必须是 1 到 {max}"},
     "record.audit.limit_range": {"en": "1 to {max}", "zh-CN": "1 到 {max}"},
     "record.audit.no_zone": {
         "en": "{name} needs a time zone (like 2026-11-25T10:00:00+08:00)",
-        "zh-CN": "{name} 需要带时区(例如 2026-11-25T10:00:00+08:00)",
+        "zh-CN": "{name} 需要带时区(例如“2026-11-25T10:00:00+08:00”)",
     },
     "record.audit.no_zone_short": {"en": "no zone", "zh-CN": "缺少时区"},
     "record.audit.cursor": {
