@@ -16,6 +16,7 @@ from typing import Any
 from engine.errors import ConflictError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from engine.forms.permissions import FormAccess
 from engine.forms.row_rules import Const
+from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.base import common_message
 from engine.i18n import DEFAULT_LOCALE
@@ -39,9 +40,16 @@ class RecordService:
         self.attachments = attachments
         self.on_create: list[CreateListener] = []
 
-    # the row readers exports use (``engine.storage.records.RecordStore``)
-    child_rows = staticmethod(child_rows)
-    links_of = staticmethod(links_of)
+    # -- the row readers exports use (``engine.storage.records.RecordStore``) ----------------------
+    @staticmethod
+    def child_rows(
+        session: Transaction, form: CompiledForm, field: FieldSpec, parents: list[int]
+    ) -> dict[int, list[dict[str, Any]]]:
+        return child_rows(session, form, field, parents)
+
+    @staticmethod
+    def links_of(session: Transaction, table: Any, records: list[int]) -> dict[int, list[int]]:
+        return links_of(session, table, records)
 
     # -- permission: the one place ---------------------------------------------------------------
     def authorize(self, principal: Principal, action: str, app: CompiledApp, form: CompiledForm) -> FormAccess:

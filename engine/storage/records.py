@@ -481,8 +481,15 @@ class RecordReaders(Protocol):
 
     def authorize(self, principal: Principal, action: str, app: CompiledApp, form: CompiledForm) -> FormAccess: ...
 
-    child_rows = staticmethod(child_rows)
-    links_of = staticmethod(links_of)
+    @staticmethod
+    def child_rows(
+        session: Session, form: CompiledForm, field: FieldSpec, parents: list[int]
+    ) -> dict[int, list[dict[str, Any]]]:
+        return child_rows(session, form, field, parents)
+
+    @staticmethod
+    def links_of(session: Session, table: Table, records: list[int]) -> dict[int, list[int]]:
+        return links_of(session, table, records)
 
 
 #: the name exports knows the record service by, until exports moves into ``engine.services``
