@@ -64,8 +64,8 @@ class RecordService:
             allowed = False  # a public role whose rows need an identity: ask for one instead of showing nothing
         if not allowed:
             if principal.anonymous:
-                raise NotAuthenticatedError.says("record.sign_in", action=action, form=form.spec.id)
-            raise PermissionDeniedError.says("record.not_allowed", action=action, form=form.spec.id)
+                raise NotAuthenticatedError.says(f"record.sign_in.{action}", form=form.spec.id)
+            raise PermissionDeniedError.says(f"record.not_allowed.{action}", form=form.spec.id)
         return access
 
     def row(
@@ -156,9 +156,10 @@ class RecordService:
             title = form.spec.title_field
             if title and access.field_mode(title) == "hidden":
                 title = None
-            return self.rows.titles(
+            found = self.rows.titles(
                 session, form, title, query, limit=limit, record_id=record_id, visible=access.bound_filter("read")
             )
+        return [{"id": found_id, "title": text} for found_id, text in found]
 
     def history(self, principal: Principal, app_id: str, form_id: str, record_id: int) -> list[dict[str, Any]]:
         with self.rows.transaction() as session:

@@ -137,7 +137,7 @@ class RecordRepository:
         limit: int,
         record_id: int | None,
         visible: RowRule | None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[tuple[int, str]]:
         """Ids and titles (the ``title`` field, or the id when None) of live records."""
         table = form.table
         column = table.c[title] if title and title in table.c else table.c.id
@@ -149,7 +149,7 @@ class RecordRepository:
         elif query and title:
             statement = statement.where(column.contains(query, autoescape=True))
         rows = session.execute(statement.order_by(column, table.c.id).limit(limit))
-        return [{"id": row.id, "title": str(row.title)} for row in rows]
+        return [(row.id, str(row.title)) for row in rows]
 
     @staticmethod
     def history(session: Session, app_id: str, form_id: str, record_id: int) -> list[HistoryEntry]:

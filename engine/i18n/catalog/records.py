@@ -25,13 +25,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "表单“{form}”没有公开链接",
     },
     # who may do what
-    "record.sign_in": {
-        "en": "sign in to {action} records of '{form}'",
-        "zh-CN": "请先登录,再对“{form}”的记录执行 {action}",
+    "record.sign_in.create": {
+        "en": "sign in to create records of '{form}'",
+        "zh-CN": "请先登录,再新建“{form}”的记录",
     },
-    "record.not_allowed": {
-        "en": "you may not {action} records of '{form}'",
-        "zh-CN": "您无权对“{form}”的记录执行 {action}",
+    "record.sign_in.read": {
+        "en": "sign in to read records of '{form}'",
+        "zh-CN": "请先登录,再查看“{form}”的记录",
+    },
+    "record.sign_in.update": {
+        "en": "sign in to update records of '{form}'",
+        "zh-CN": "请先登录,再修改“{form}”的记录",
+    },
+    "record.sign_in.delete": {
+        "en": "sign in to delete records of '{form}'",
+        "zh-CN": "请先登录,再删除“{form}”的记录",
+    },
+    "record.sign_in.export": {
+        "en": "sign in to export records of '{form}'",
+        "zh-CN": "请先登录,再导出“{form}”的记录",
+    },
+    "record.not_allowed.create": {
+        "en": "you may not create records of '{form}'",
+        "zh-CN": "您无权新建“{form}”的记录",
+    },
+    "record.not_allowed.read": {
+        "en": "you may not read records of '{form}'",
+        "zh-CN": "您无权查看“{form}”的记录",
+    },
+    "record.not_allowed.update": {
+        "en": "you may not update records of '{form}'",
+        "zh-CN": "您无权修改“{form}”的记录",
+    },
+    "record.not_allowed.delete": {
+        "en": "you may not delete records of '{form}'",
+        "zh-CN": "您无权删除“{form}”的记录",
+    },
+    "record.not_allowed.export": {
+        "en": "you may not export records of '{form}'",
+        "zh-CN": "您无权导出“{form}”的记录",
     },
     "record.not_yours": {"en": "you may not change {label} here", "zh-CN": "您无权修改{label}"},
     # rows and versions
