@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.principal import LOCAL_ADMIN, Principal
+from engine.services.records import RecordService
 from engine.storage.apps import AppStore
+from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
-from engine.storage.records import RecordStore
 
 APP = "property_repair"
 
@@ -29,7 +30,7 @@ class Clock:
 
 @dataclass
 class Company:
-    records: RecordStore
+    records: RecordService
     flows: FlowService
     directory: DirectoryStore
     clock: Clock
@@ -93,7 +94,7 @@ PEOPLE = {
 @pytest.fixture
 def company(database, property_package) -> Company:
     AppStore(database).import_package(property_package, actor="test")
-    records = RecordStore(database)
+    records = RecordService(database, AppCatalog())
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryStore(database)

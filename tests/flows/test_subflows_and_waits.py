@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.principal import LOCAL_ADMIN
+from engine.services.records import RecordService
 from engine.storage.apps import AppStore
+from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
-from engine.storage.records import RecordStore
 
 APP = "nested"
 
@@ -94,7 +95,7 @@ class Clock:
 @pytest.fixture
 def shop(database):
     AppStore(database).import_package(PACKAGE, actor="test")
-    records = RecordStore(database)
+    records = RecordService(database, AppCatalog())
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
     DirectoryStore(database).create_user("kim", "a-long-password", roles=[(APP, "clerk")], user_id="kim")
