@@ -473,13 +473,33 @@ def _write_related(
 
 
 class RecordReaders(Protocol):
-    """What ``engine.storage.exports`` reads from the record service: the database, the catalog, the
-    permission check and the row readers."""
+    """What the code still in storage (exports, the flow service) uses of the record service
+    (``engine.services.records.RecordService``): storage cannot import it, so it names it by shape."""
 
     database: Database
     catalog: AppCatalog
+    #: listeners called inside the creating transaction: (session, app, form, record id, principal)
+    on_create: list[Callable[[Session, CompiledApp, CompiledForm, int, Principal], None]]
+    _row: Callable[..., Any]  # the flow service's name for ``RecordRepository.row``, until it moves
 
     def authorize(self, principal: Principal, action: str, app: CompiledApp, form: CompiledForm) -> FormAccess: ...
+
+    def flow_record(self, session: Session, form: CompiledForm, record_id: int) -> dict[str, Any]: ...
+
+    def flow_write(
+        self,
+        session: Session,
+        app: CompiledApp,
+        form: CompiledForm,
+        record_id: int,
+        data: Mapping[str, Any],
+        principal: Principal,
+        *,
+        locale: str = ...,
+        trusted: frozenset[str] = ...,
+        required: frozenset[str] = ...,
+        action: str = ...,
+    ) -> dict[str, Any]: ...
 
     @staticmethod
     def child_rows(
@@ -492,5 +512,5 @@ class RecordReaders(Protocol):
         return links_of(session, table, records)
 
 
-#: the name exports knows the record service by, until exports moves into ``engine.services``
+#: the name exports and the flow service know the record service by, until they move into ``engine.services``
 RecordStore = RecordReaders
