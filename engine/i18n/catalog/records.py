@@ -205,6 +205,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the file of attachment '{id}' is missing from the upload folder; an admin can restore it from a backup",
         "zh-CN": "附件“{id}”的文件不在上传目录中;管理员可以从备份中恢复",
     },
+    # demo data
+    "record.demo_unknown_key": {
+        "en": "{where}: demo record refers to unknown key {key}",
+        "zh-CN": "{where}:演示记录引用了不存在的键 {key}",
+    },
     # the audit trail
     "record.audit.limit": {"en": "limit must be 1 to {max}", "zh-CN": "“limit”必须是 1 到 {max}"},
     "record.audit.limit_range": {"en": "1 to {max}", "zh-CN": "1 到 {max}"},
