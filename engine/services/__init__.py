@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.config import Settings
+from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.records import RecordService
 from engine.storage import Database
-from engine.storage.apps import AppStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
@@ -31,7 +31,7 @@ class Services:
     settings: Settings
     database: Database
     catalog: AppCatalog
-    apps: AppStore
+    apps: AppService
     records: RecordService
     attachments: AttachmentService
     directory: DirectoryStore
@@ -65,7 +65,7 @@ def build_services(
         settings=settings,
         database=database,
         catalog=catalog,
-        apps=AppStore(database),
+        apps=AppService(database),
         records=records,
         attachments=attachments,
         directory=DirectoryStore(database),

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.principal import LOCAL_ADMIN, Principal
+from engine.services.apps import AppService
 from engine.services.records import RecordService
-from engine.storage.apps import AppStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
@@ -93,7 +93,7 @@ PEOPLE = {
 
 @pytest.fixture
 def company(database, property_package) -> Company:
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
     records = RecordService(database, AppCatalog())
     clock = Clock()
     flows = FlowService(database, records, clock=clock)

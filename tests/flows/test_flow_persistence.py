@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from engine.errors import ConflictError, SubmissionError
 from engine.principal import LOCAL_ADMIN
+from engine.services.apps import AppService
 from engine.services.records import RecordService
-from engine.storage.apps import AppStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
@@ -61,7 +61,7 @@ PACKAGE = {
 
 class Desk:
     def __init__(self, database: Any):
-        AppStore(database).import_package(PACKAGE, actor="test")
+        AppService(database).import_package(PACKAGE, actor="test")
         self.database = database
         self.records = RecordService(database, AppCatalog())
         self.flows = FlowService(database, self.records)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.principal import LOCAL_ADMIN
+from engine.services.apps import AppService
 from engine.services.records import RecordService
-from engine.storage.apps import AppStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
@@ -94,7 +94,7 @@ class Clock:
 
 @pytest.fixture
 def shop(database):
-    AppStore(database).import_package(PACKAGE, actor="test")
+    AppService(database).import_package(PACKAGE, actor="test")
     records = RecordService(database, AppCatalog())
     clock = Clock()
     flows = FlowService(database, records, clock=clock)

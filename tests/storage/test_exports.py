@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from engine.errors import NotFoundError, PermissionDeniedError
 from engine.principal import LOCAL_ADMIN, Principal
+from engine.services.apps import AppService
 from engine.services.records import RecordService
-from engine.storage.apps import AppStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.exports import ExportService, csv_text
 from engine.storage.record_queries import ListQuery, QueryError
@@ -61,7 +61,7 @@ ORDER_HEADERS_ZH = [
 
 @pytest.fixture
 def records(database, property_package) -> RecordService:
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
     return RecordService(database, AppCatalog())
 
 

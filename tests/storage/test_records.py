@@ -7,8 +7,8 @@ import pytest
 
 from engine.errors import ConflictError, NotFoundError, SubmissionError
 from engine.principal import LOCAL_ADMIN, Principal
+from engine.services.apps import AppService
 from engine.services.records import RecordService
-from engine.storage.apps import AppStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.record_queries import ListQuery, QueryError
 
@@ -18,7 +18,7 @@ APP = "property_repair"
 
 @pytest.fixture
 def records(database, property_package) -> RecordService:
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
     return RecordService(database, AppCatalog())
 
 

@@ -6,38 +6,57 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from xml.etree.ElementTree import Element
 
-from engine.errors import Problem
 from engine.flows.bpmn.assignment import Sources
 from engine.flows.bpmn.namespaces import BPMNDI, CAMUNDA_LIKE, DC, MODEL, ZEEBE, bpmn, q, split
 from engine.flows.bpmn.naming import TRELLIS_ID, text_from_label
 from engine.flows.bpmn.security import refuse
+from engine.flows.bpmn.text import Text, says
+from engine.i18n import LOG_LOCALE
+from engine.packages.messages import problem
 
 
 @dataclass(frozen=True, slots=True)
-class UnsupportedElement:
-    """An element of the file that is not in the flow (or not fully): reported, never dropped silently."""
+class Finding:
+    """What the import says about one element of the file, as a catalog code with parameters:
+    rendered in English for logs, in the reader's language by ``line(locale)``."""
 
     element_id: str
     element_type: str  # "bpmn:subProcess", "camunda:taskListener"
-    reason: str = "not supported"
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
-    def line(self) -> str:
-        return f"{self.element_id} ({self.element_type}): {self.reason}"
+    @classmethod
+    def of(cls, element_id: str, element_type: str, text: Text) -> Self:
+        return cls(element_id, element_type, text.code, text.params)
+
+    def localized(self, locale: str | None) -> str:
+        return Text(self.code, self.params).render(locale)
+
+    def line(self, locale: str | None = LOG_LOCALE) -> str:
+        return f"{self.element_id} ({self.element_type}): {self.localized(locale)}"
 
 
 @dataclass(frozen=True, slots=True)
-class ImportNote:
+class UnsupportedElement(Finding):
+    """An element of the file that is not in the flow (or not fully): reported, never dropped silently."""
+
+    code: str = "bpmn.unsupported"
+
+    @property
+    def reason(self) -> str:
+        return self.localized(LOG_LOCALE)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportNote(Finding):
     """Something the import filled in or ignored that a person should check (a missing assignee ...)."""
 
-    element_id: str
-    element_type: str
-    message: str
-
-    def line(self) -> str:
-        return f"{self.element_id} ({self.element_type}): {self.message}"
+    @property
+    def message(self) -> str:
+        return self.localized(LOG_LOCALE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +132,13 @@ def has_flow_elements(process: Element) -> bool:
 def choose_process(root: Element) -> tuple[Element, list[UnsupportedElement]]:
     processes = root.findall(bpmn("process"))
     if not processes:
-        raise refuse(
-            "no process in the file",
-            [Problem("", "bpmn.no_process", "the file has no bpmn:process; draw the flow in a process (pool)")],
-        )
+        raise refuse(says("bpmn.refused.no_process"), [problem("", "bpmn.no_process")])
     executable = [p for p in processes if p.get("isExecutable") == "true"]
     candidates = executable or processes
     chosen = next((p for p in candidates if has_flow_elements(p)), candidates[0])
     unsupported = [
-        UnsupportedElement(
-            p.get("id", "?"),
-            "bpmn:process",
-            f"a second process; Trellis imports one per file (took '{chosen.get('id')}')",
+        UnsupportedElement.of(
+            p.get("id", "?"), "bpmn:process", says("bpmn.unsupported.second_process", chosen=chosen.get("id"))
         )
         for p in processes
         if p is not chosen and has_flow_elements(p)

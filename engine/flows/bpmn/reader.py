@@ -45,6 +45,8 @@ from engine.flows.bpmn.namespaces import (
 )
 from engine.flows.bpmn.naming import display_text, trellis_id
 from engine.flows.bpmn.security import MAX_BPMN_BYTES, index_ids, parse_document, refuse
+from engine.flows.bpmn.text import Text, says
+from engine.packages.messages import problem
 
 DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 FLOW_ORDER = ("id", "name", "description", "form", "start_on", "stages", "nodes", "edges")
@@ -78,6 +80,11 @@ FORM_EXTENSIONS = {q(ZEEBE, "formDefinition"), q(ZEEBE, "properties")}
 FORM_EXTENSIONS |= {q(ns, "formData") for ns in CAMUNDA_LIKE} | {q(ns, "properties") for ns in CAMUNDA_LIKE}
 HANDLED_EXTENSIONS = {q(ZEEBE, "assignmentDefinition"), q(ZEEBE, "userTask"), q(TRELLIS, "property")}
 STARTER_FIELD = {"type": "submitter"}
+NOT_SUPPORTED = says("bpmn.unsupported")
+COMPLETION_GUESSED = {
+    "countersign": "bpmn.unsupported.completion_countersign",
+    "sequential": "bpmn.unsupported.completion_sequential",
+}
 
 
 def bpmn_to_flow(
@@ -114,14 +121,14 @@ class _ProcessReader:
         self.nodes: dict[str, dict[str, Any]] = {}  # BPMN id → node
         self.edge_ids: dict[str, str] = {}  # BPMN id of a sequence flow → edge id
         self.sources: dict[str, str] = {}  # BPMN id of an accepted boundary timer → its task's BPMN id
-        self.skipped_flows: dict[str, str] = {}  # flows a boundary event made unsupported → reason
+        self.skipped_flows: dict[str, Text] = {}  # flows a boundary event made unsupported → reason
 
     # -- findings ------------------------------------------------------------------------------
-    def report(self, element: Element, reason: str = "not supported") -> None:
-        self.unsupported.append(UnsupportedElement(element.get("id", "?"), prefixed(element.tag), reason))
+    def report(self, element: Element, reason: Text = NOT_SUPPORTED) -> None:
+        self.unsupported.append(UnsupportedElement.of(element.get("id", "?"), prefixed(element.tag), reason))
 
-    def note(self, element: Element, message: str) -> None:
-        self.notes.append(ImportNote(element.get("id", "?"), prefixed(element.tag), message))
+    def note(self, element: Element, message: Text) -> None:
+        self.notes.append(ImportNote.of(element.get("id", "?"), prefixed(element.tag), message))
 
     # -- the whole process ---------------------------------------------------------------------
     def read(self, flow_id: str | None, form: str | None) -> BpmnImport:
@@ -157,7 +164,7 @@ class _ProcessReader:
         chosen_form = form or valid_trellis_id(props.get("form"))
         if not chosen_form:
             chosen_form = result["id"]
-            self.note(self.process, f"no form was given; the flow uses the form '{chosen_form}' - pass the form's id")
+            self.note(self.process, says("bpmn.note.no_form", form=chosen_form))
         result["form"] = chosen_form
         for key, value in props.items():
             if key not in ("id", "form", "name", "description"):
@@ -175,7 +182,7 @@ class _ProcessReader:
                 continue
             if not child.get("id"):
                 where = f"{self.process.get('id', 'process')}/{prefixed(child.tag)}[{n + 1}]"
-                problems.append(Problem(where, "bpmn.missing_id", f"this {prefixed(child.tag)} has no id; give it one"))
+                problems.append(problem(where, "bpmn.missing_id", tag=prefixed(child.tag)))
             if local == "sequenceFlow":
                 flow_ids.add(child.get("id"))
         for child in self.process:
@@ -184,18 +191,18 @@ class _ProcessReader:
             for attribute in refs:
                 target = child.get(attribute)
                 if not target:
-                    message = f"the {prefixed(child.tag)} has no {attribute}; connect both ends"
-                    problems.append(Problem(ident, "bpmn.missing_ref", message))
+                    problems.append(problem(ident, "bpmn.missing_ref", tag=prefixed(child.tag), attribute=attribute))
                 elif target not in self.children or local_name(self.children[target]) == "sequenceFlow":
-                    message = f"{attribute} '{target}' names no element of the process; reconnect it in the modeler"
-                    problems.append(Problem(ident, "bpmn.dangling_ref", message))
+                    detail = says("bpmn.dangling_ref.target", attribute=attribute, target=target)
+                    problems.append(problem(ident, "bpmn.dangling_ref", detail=detail))
             default = child.get("default")
             if default and (default not in flow_ids or self.children[default].get("sourceRef") != child.get("id")):
-                message = f"the default flow '{default}' is not an outgoing sequence flow of this element"
-                problems.append(Problem(ident, "bpmn.dangling_ref", message))
+                detail = says("bpmn.dangling_ref.default", default=default)
+                problems.append(problem(ident, "bpmn.dangling_ref", detail=detail))
         if problems:
-            noun = "element" if len(problems) == 1 else "elements"
-            raise refuse(f"the BPMN file has {len(problems)} broken {noun}", problems)
+            count = len(problems)
+            summary = "bpmn.refused.broken_element" if count == 1 else "bpmn.refused.broken_elements"
+            raise refuse(says(summary, count=count), problems)
 
     def _classify(self) -> tuple[list[Element], list[Element], list[Element]]:
         elements: list[Element] = []
@@ -211,9 +218,9 @@ class _ProcessReader:
                 boundaries.append(child)
             elif local == "laneSet":
                 for lane in child.iter(bpmn("lane")):
-                    self.report(lane, "lanes are not supported; give each task an assignee instead")
+                    self.report(lane, says("bpmn.unsupported.lane"))
             elif local in ARTIFACTS:
-                self.note(child, "ignored (annotations and groups do not change how the flow runs)")
+                self.note(child, says("bpmn.note.artifact"))
             elif local:
                 elements.append(child)
             else:
@@ -226,12 +233,12 @@ class _ProcessReader:
         node: dict[str, Any] | None
         if local == "startEvent":
             node = {"type": "start"}
-            self._plain_event(element, "start")
+            self._plain_event(element, "bpmn.unsupported.plain_start")
         elif local == "endEvent":
             node = {"type": "end"}
             if element.find(bpmn("terminateEventDefinition")) is not None:
                 node["terminate"] = True
-            self._plain_event(element, "end", allowed=("terminateEventDefinition",))
+            self._plain_event(element, "bpmn.unsupported.plain_end", allowed=("terminateEventDefinition",))
         elif local == "userTask" or local in PLAIN_TASKS:
             node = self._task(element, props)
         elif local in GATEWAYS:
@@ -250,17 +257,17 @@ class _ProcessReader:
         self._extensions(element)
         return self._common(element, props, node)
 
-    def _why_unsupported(self, element: Element) -> str:
+    def _why_unsupported(self, element: Element) -> Text:
         details = [f"{prefixed(k)} {v}" for k, v in element.attrib.items() if split(k)[0] in CAMUNDA_LIKE]
         definitions = [prefixed(child.tag) for child in element if child.tag.endswith("EventDefinition")]
         extra = ", ".join([*definitions, *details[:2]])
-        return f"not supported ({extra})" if extra else "not supported"
+        return says("bpmn.unsupported.details", details=extra) if extra else NOT_SUPPORTED
 
-    def _plain_event(self, element: Element, kind: str, allowed: Sequence[str] = ()) -> None:
+    def _plain_event(self, element: Element, reason: str, allowed: Sequence[str] = ()) -> None:
         for child in element:
             local = local_name(child)
             if local.endswith("EventDefinition") and local not in allowed:
-                self.report(element, f"{prefixed(child.tag)} is not supported; imported as a plain {kind} event")
+                self.report(element, says(reason, definition=prefixed(child.tag)))
 
     def _common(self, element: Element, props: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
         name = self._text(element.get("name"), props, "name")
@@ -277,7 +284,7 @@ class _ProcessReader:
                 node[key] = value
         if node["type"] in ("user_task", "approval") and "assignee" not in node:
             node["assignee"] = dict(STARTER_FIELD)
-            self.note(element, "no assignee in the file; the task goes to the submitter for now - choose who does it")
+            self.note(element, says("bpmn.note.no_assignee"))
         return node
 
     def _text(self, label: str | None, props: Mapping[str, Any], key: str) -> Any:
@@ -297,16 +304,16 @@ class _ProcessReader:
             if item.tag in HANDLED_EXTENSIONS:
                 continue
             if item.tag in FORM_EXTENSIONS:
-                self.note(element, f"{prefixed(item.tag)} ignored: the flow shows the Trellis form")
+                self.note(element, says("bpmn.note.form_ignored", extension=prefixed(item.tag)))
             else:
                 self.unsupported.append(UnsupportedElement(element.get("id", "?"), prefixed(item.tag)))
 
     def _task(self, element: Element, props: dict[str, Any]) -> dict[str, Any]:
         node: dict[str, Any] = {"type": "user_task"}
         if local_name(element) in PLAIN_TASKS:
-            self.note(element, "a plain task was imported as a user task")
+            self.note(element, says("bpmn.note.plain_task"))
         if element.find(bpmn("standardLoopCharacteristics")) is not None:
-            self.report(element, "a loop (standardLoopCharacteristics) is not supported; imported as a single task")
+            self.report(element, says("bpmn.unsupported.loop"))
         loop = element.find(bpmn("multiInstanceLoopCharacteristics"))
         collection = element_variable = None
         if loop is not None:
@@ -315,11 +322,7 @@ class _ProcessReader:
             found = completion(text_of(condition) if condition is not None else None, sequential=sequential)
             if found is None:
                 base = "sequential" if sequential else "countersign"
-                self.report(
-                    element,
-                    f"the completion condition '{text_of(condition)}' is not understood; imported as {base} "
-                    "(everyone must approve)",
-                )
+                self.report(element, says(COMPLETION_GUESSED[base], condition=text_of(condition)))
                 found = Completion(base)
             node["type"] = "approval"
             node["mode"] = found.mode
@@ -364,12 +367,9 @@ class _ProcessReader:
             if match:
                 return {"until_field": trellis_id(match.group(1) or match.group(2), set(), fallback="field")}
         cycle = definition.find(bpmn("timeCycle"))
-        what = "timeCycle" if cycle is not None else "timer"
+        reason = "bpmn.unsupported.time_cycle" if cycle is not None else "bpmn.unsupported.timer"
         shown = text_of(next((e for e in (duration, date, cycle) if e is not None), None))
-        self.report(
-            element,
-            f"the {what} '{shown}' is not supported; use an ISO-8601 duration (PT15M) or a date field ${{field}}",
-        )
+        self.report(element, says(reason, value=shown))
         return None
 
     # -- boundary timers -------------------------------------------------------------------------
@@ -379,15 +379,15 @@ class _ProcessReader:
         task = self.nodes.get(boundary.get("attachedToRef", ""))
         reason = ""
         if task is None or task["type"] not in ("user_task", "approval"):
-            reason = "only timers on user tasks are supported"
+            reason = "bpmn.unsupported.boundary_on_task"
         elif boundary.find(bpmn("timerEventDefinition")) is None:
-            reason = "only timer boundary events are supported"
+            reason = "bpmn.unsupported.boundary_timer"
         wait = None if reason else self._timer_definition(boundary)
         if reason or wait is None or task is None:
             if reason:
-                self.report(boundary, f"{reason} ({self._why_unsupported(boundary)})")
+                self.report(boundary, says(reason, why=self._why_unsupported(boundary)))
             for flow in outgoing:
-                self.skipped_flows[flow.get("id", "")] = f"starts at '{ident}', which was not imported"
+                self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.after_skipped", source=ident)
             return
         props = read_properties(boundary)
         interrupting = boundary.get("cancelActivity", "true") != "false"
@@ -408,17 +408,15 @@ class _ProcessReader:
             del props["message"]  # relabelled in the modeler: the label wins
         timer.update({k: v for k, v in props.items() if k != "id"})
         if "action" not in timer:
-            self.report(
-                boundary, "an interrupting timer must have exactly one outgoing flow (the way the task is left)"
-            )
+            self.report(boundary, says("bpmn.unsupported.timer_outgoing"))
             for flow in outgoing:
-                self.skipped_flows[flow.get("id", "")] = f"starts at '{ident}', which was not imported"
+                self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.after_skipped", source=ident)
             return
         for flow in outgoing:
             if flow in route:
                 self.sources[ident] = boundary.get("attachedToRef", "")
             else:
-                self.skipped_flows[flow.get("id", "")] = "a non-interrupting timer cannot start its own path"
+                self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.reminder_path")
         task.setdefault("timers", []).append(ordered(timer, TIMER_ORDER))
 
     # -- edges -----------------------------------------------------------------------------------
@@ -431,7 +429,7 @@ class _ProcessReader:
         source, target = self.nodes.get(source_ref), self.nodes.get(flow.get("targetRef", ""))
         if source is None or target is None:
             missing = flow.get("sourceRef") if source is None else flow.get("targetRef")
-            self.report(flow, f"connects '{missing}', which was not imported")
+            self.report(flow, says("bpmn.unsupported.connects_skipped", element=missing))
             return None
         props = read_properties(flow)
         edge: dict[str, Any] = {"id": self.edge_ids[ident], "source": source["id"], "target": target["id"]}
@@ -443,14 +441,11 @@ class _ProcessReader:
             language = (expression.get("language") or "").lower()
             translated = to_python(text_of(expression))
             if language and language not in ("python", "trellis", "juel", "feel"):
-                self.report(flow, f"a {language} script condition is not supported; write it as a Trellis expression")
+                self.report(flow, says("bpmn.unsupported.script_condition", language=language))
                 edge["condition"] = text_of(expression)
             elif translated.python is None:
-                self.report(
-                    flow,
-                    f"the condition '{text_of(expression)}' cannot be translated ({translated.reason}); "
-                    "write it as a Trellis expression",
-                )
+                condition = text_of(expression)
+                self.report(flow, says("bpmn.unsupported.condition", condition=condition, reason=translated.reason))
                 edge["condition"] = text_of(expression)
             else:
                 edge["condition"] = translated.python
