@@ -18,10 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.errors import DefinitionError, Problem
+from engine.errors import DefinitionError
+from engine.packages.messages import problem
 from engine.principal import SYSTEM
 from engine.services.directory import DirectoryService
-from engine.storage.records import RecordStore
+from engine.services.records import RecordService
 
 
 def demo_files(folder: Path) -> list[Path]:
@@ -29,7 +30,7 @@ def demo_files(folder: Path) -> list[Path]:
 
 
 def load_demo(
-    records: RecordStore,
+    records: RecordService,
     path: Path,
     progress: Callable[[str, int, int], None] | None = None,
     directory: DirectoryService | None = None,
@@ -102,8 +103,8 @@ def demo_logins(path: Path) -> list[tuple[str, str, list[str]]]:
 def _resolve(value: Any, keys: Mapping[str, int], where: str) -> Any:
     if isinstance(value, str) and value.startswith("@"):
         if value[1:] not in keys:
-            message = f"{where}: demo record refers to unknown key {value!r}"
-            raise DefinitionError(message, [Problem(where, "demo.unknown_key", message)])
+            found = problem(where, "record.demo_unknown_key", where=where, key=repr(value))
+            raise DefinitionError(found.message, [found])
         return keys[value[1:]]
     if isinstance(value, list):
         return [_resolve(item, keys, where) for item in value]

@@ -18,10 +18,11 @@ import threading
 import time
 from types import FrameType
 
+from engine.services.records import RecordService
 from engine.storage import Database, work_queue
+from engine.storage.catalog import AppCatalog
 from engine.storage.flows import FlowService
 from engine.storage.outbox import Outbox, RetryPolicy
-from engine.storage.records import RecordStore
 
 log = logging.getLogger("trellis.worker")
 FIRE_SLICE = 10  # timers fired between two looks at what is still due
@@ -41,7 +42,7 @@ class Worker:
         retry: RetryPolicy | None = None,
     ):
         self.database = database
-        records = flows.records if flows is not None else RecordStore(database)
+        records = flows.records if flows is not None else RecordService(database, AppCatalog())
         self.flows = flows or FlowService(database, records)
         self.outbox = outbox or Outbox(database, catalog=records.catalog, lease_seconds=lease_seconds, retry=retry)
         self.interval = interval

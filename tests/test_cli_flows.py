@@ -9,8 +9,9 @@ import pytest
 from engine.cli import main
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
+from engine.services.records import RecordService
+from engine.storage.catalog import AppCatalog
 from engine.storage.flows import FlowService
-from engine.storage.records import RecordStore
 
 APP = "property_repair"
 
@@ -19,7 +20,7 @@ APP = "property_repair"
 def two_versions(database_url, database, property_package, monkeypatch):
     monkeypatch.setenv("TRELLIS_DATABASE_URL", database_url)
     AppService(database).import_package(property_package, actor="test")
-    records = RecordStore(database)
+    records = RecordService(database, AppCatalog())
     flows = FlowService(database, records)
     community, _ = records.create(LOCAL_ADMIN, APP, "community", {"name": "阳光花园"})
     building, _ = records.create(LOCAL_ADMIN, APP, "building", {"community": community["id"], "name": "1栋"})

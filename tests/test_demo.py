@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from engine.demo import load_demo
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
+from engine.services.records import RecordService
+from engine.storage.catalog import AppCatalog
 from engine.storage.record_queries import ListQuery
-from engine.storage.records import RecordStore
 from tests.conftest import ROOT
 
 DEMO = {
@@ -32,7 +33,7 @@ DEMO = {
 
 def test_demo_records_load_once_with_references_and_dates(database, property_package, tmp_path):
     AppService(database).import_package(property_package, actor="test")
-    records = RecordStore(database)
+    records = RecordService(database, AppCatalog())
     path = tmp_path / "property_repair.demo.json"
     path.write_text(json.dumps(DEMO, ensure_ascii=False), encoding="utf-8")
 

@@ -14,14 +14,14 @@ from datetime import datetime
 
 from engine.config import Settings
 from engine.services.apps import AppService
+from engine.services.attachments import AttachmentService
 from engine.services.directory import DirectoryService
+from engine.services.records import RecordService
 from engine.services.user_import import UserImport
 from engine.storage import Database
-from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.flows import FlowService
 from engine.storage.migrate import upgrade
-from engine.storage.records import RecordStore
 from engine.storage.tables import utcnow
 
 
@@ -33,10 +33,10 @@ class Services:
     database: Database
     catalog: AppCatalog
     apps: AppService
-    records: RecordStore
-    attachments: AttachmentStore
     directory: DirectoryService
     user_import: UserImport
+    records: RecordService
+    attachments: AttachmentService
     flows: FlowService
 
     def close(self) -> None:
@@ -59,8 +59,8 @@ def build_services(
     if migrate:
         upgrade(database)
     catalog = AppCatalog()
-    attachments = AttachmentStore(database, settings.upload_dir, catalog)
-    records = RecordStore(database, catalog, attachments)
+    attachments = AttachmentService(database, settings.upload_dir, catalog)
+    records = RecordService(database, catalog, attachments)
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.errors import SubmissionError
+from engine.i18n import LOG_LOCALE, translate
 from engine.storage.database import Database
 from engine.storage.tables import AuditEventRow
 
@@ -40,10 +41,10 @@ class AuditLog:
         page's ``next_cursor`` (keyset on the id, so new events never shift a page).
         """
         if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-            raise SubmissionError(f"limit must be 1 to {MAX_LIMIT}", {"limit": [f"1 to {MAX_LIMIT}"]})
+            raise _refusal("record.audit.limit", "limit", "record.audit.limit_range", max=MAX_LIMIT)
         for name, moment in (("since", since), ("until", until)):
             if moment is not None and moment.tzinfo is None:
-                raise SubmissionError(f"{name} needs a time zone (like 2026-11-25T10:00:00+08:00)", {name: ["no zone"]})
+                raise _refusal("record.audit.no_zone", name, "record.audit.no_zone_short", name=name)
         statement = select(AuditEventRow).order_by(AuditEventRow.id.desc()).limit(limit + 1)
         if actor:
             statement = statement.where(AuditEventRow.actor == actor)
@@ -85,7 +86,12 @@ class AuditLog:
 def _cursor(value: str | int) -> int:
     text = str(value)
     if not text.isdigit() or len(text) > 18:
-        raise SubmissionError(
-            "the cursor is not one this server gave out; start again without it", {"cursor": ["not a valid cursor"]}
-        )
+        raise _refusal("record.audit.cursor", "cursor", "record.audit.cursor_short")
     return int(text)
+
+
+def _refusal(code: str, field: str, field_code: str, **params: Any) -> SubmissionError:
+    """A bad filter, by catalog code; the field error is English like the message (the API renders both)."""
+    error = SubmissionError.says(code, **params)
+    error.field_errors = {field: [translate(field_code, LOG_LOCALE, **params)]}
+    return error

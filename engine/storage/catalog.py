@@ -1,4 +1,4 @@
-"""Compiled app versions, cached per process: specs, validators and tables built once per version.
+"""Compiled app versions, cached per process (storage layer): specs, validators and tables built once per version.
 
 App versions are immutable, so a compiled version never goes stale; only "which version is
 current" is asked of the database, with one indexed lookup per request.
@@ -6,9 +6,10 @@ current" is asked of the database, with one indexed lookup per request.
 
 from __future__ import annotations
 
+import difflib
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,6 @@ from engine.forms.permissions import AppPermissions
 from engine.forms.spec import FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
-from engine.registry import suggest
 from engine.storage.form_tables import FormTables, build_tables
 from engine.storage.tables import AppRow, AppVersionRow
 
@@ -48,10 +48,19 @@ class CompiledApp:
         try:
             return self.forms[form_id]
         except KeyError:
-            raise NotFoundError(
-                f"app '{self.app_id}' has no form '{form_id}'{suggest(form_id, self.forms)}",
-                details={"form_id": form_id},
-            ) from None
+            near = closest(form_id, self.forms)
+            if near:
+                error = NotFoundError.says("record.no_form_near", app=self.app_id, form=form_id, near=near)
+            else:
+                error = NotFoundError.says("record.no_form", app=self.app_id, form=form_id)
+            error.details["form_id"] = form_id
+            raise error from None
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``name`` was probably meant to be, for a "did you mean" in a refusal."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def compile_app(app_id: str, version: int, document: Mapping[str, Any]) -> CompiledApp:
@@ -78,9 +87,9 @@ class AppCatalog:
     def current(self, session: Session, app_id: str) -> CompiledApp:
         version = session.scalar(select(AppRow.current_version).where(AppRow.id == app_id))
         if version is None:
-            raise NotFoundError(
-                f"there is no app '{app_id}'; `trellis import` installs one", details={"app_id": app_id}
-            )
+            error = NotFoundError.says("record.no_app", app=app_id)
+            error.details["app_id"] = app_id
+            raise error
         return self.version(session, app_id, version)
 
     def version(self, session: Session, app_id: str, version: int) -> CompiledApp:
@@ -92,7 +101,7 @@ class AppCatalog:
             select(AppVersionRow.document).where(AppVersionRow.app_id == app_id, AppVersionRow.number == version)
         )
         if text is None:
-            raise NotFoundError(f"app '{app_id}' has no version {version}")
+            raise NotFoundError.says("record.no_app_version", app=app_id, version=version)
         compiled = compile_app(app_id, version, json.loads(text))
         with self._lock:
             return self._compiled.setdefault(key, compiled)

@@ -1,4 +1,4 @@
-"""Listing records: filters, sort and keyset (cursor) pagination that stays fast deep into a table.
+"""Listing records (storage layer): filters, sort and keyset (cursor) pagination that stays fast deep into a table.
 
 A cursor encodes the sort value and id of the last row seen; the next page starts after it
 with an indexed range scan instead of OFFSET, so page 1,000 costs what page 1 does. Rows
@@ -62,7 +62,7 @@ class ListQuery:
             filters.append((name, op or "eq", value))
         raw_limit = args.get("limit", "50")
         if not raw_limit.isdigit() or not 0 < int(raw_limit) <= MAX_LIMIT:
-            raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}, got '{raw_limit[:20]}'")
+            raise QueryError.says("record.query.limit", max=MAX_LIMIT, value=raw_limit[:20])
         return cls(
             tuple(filters),
             args.get("sort", "-id"),
@@ -102,7 +102,7 @@ def refuse_hidden(query: ListQuery, access: FormAccess, action: str = "read") ->
     """Filtering or sorting by a field reads it: refuse any field hidden from the caller."""
     for name in [name for name, _, _ in query.filters] + [query.sort.lstrip("-")]:
         if not access.shows_everywhere(name, action):
-            raise QueryError(f"cannot filter or sort on '{name[:40]}': that field is hidden from you")
+            raise QueryError.says("record.query.hidden", name=name[:40])
 
 
 def run_list(
@@ -138,7 +138,7 @@ def _sort(form: CompiledForm, raw: str) -> _Sort:
     name = raw.lstrip("-")
     if name in SORTABLE_SYSTEM or (name in form.table.c and _scalar_field(form, name)):
         return _Sort(form.table.c[name], descending, name)
-    raise QueryError(f"cannot sort by '{name[:40]}'; sort by id, created_at, updated_at or a field with single values")
+    raise QueryError.says("record.query.sort", name=name[:40])
 
 
 def _scalar_field(form: CompiledForm, name: str) -> bool:
@@ -185,7 +185,7 @@ def _decode(cursor: str, sort: _Sort, form: CompiledForm) -> tuple[Any, int]:
             value = _typed(form, sort.name, value)
         return value, last_id
     except (ValueError, TypeError, ArithmeticError):
-        raise QueryError("the cursor is not one this server handed out; start again from the first page") from None
+        raise QueryError.says("record.query.cursor") from None
 
 
 def _typed(form: CompiledForm, name: str, value: Any) -> Any:
@@ -195,22 +195,22 @@ def _typed(form: CompiledForm, name: str, value: Any) -> Any:
 def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElement[bool]:
     table = form.table
     if op not in OPERATORS:
-        raise QueryError(f"unknown filter operator '{op[:20]}'; use one of {', '.join(OPERATORS)}")
+        raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
     if name not in SORTABLE_SYSTEM and not (name in table.c and _scalar_field(form, name)):
-        raise QueryError(f"cannot filter on '{name[:40]}'; filter on a field with single values")
+        raise QueryError.says("record.query.filter", name=name[:40])
     column = table.c[name]
     if op == "isnull":
         return column.is_(None) if raw.lower() in ("1", "true", "yes") else column.is_not(None)
     if op == "in":
         return column.in_([_value(form, name, part) for part in raw.split(",")[:100]])
     if op == "contains" and _kind(form, name) not in ("string", "text"):
-        raise QueryError(f"'{name[:40]}' holds no text; use eq, lt, gt or in to filter it")
+        raise QueryError.says("record.query.no_text", name=name[:40])
     if op == "contains":
         contains: ColumnElement[bool] = column.contains(raw[:200], autoescape=True)
         return contains
     value = _value(form, name, raw)
     if isinstance(value, bool) and op not in ("eq", "ne"):
-        raise QueryError(f"'{name[:40]}' is yes or no; use eq or ne to filter it")
+        raise QueryError.says("record.query.yes_no", name=name[:40])
     comparison: ColumnElement[bool] = COMPARISONS[op](column, value)  # built for this operator alone
     return comparison
 
@@ -219,7 +219,7 @@ def _value(form: CompiledForm, name: str, raw: str) -> Any:
     try:
         return _parse(form, name, raw)
     except (ValueError, ArithmeticError):
-        raise QueryError(f"'{raw[:40]}' is not a value field '{name}' can hold") from None
+        raise QueryError.says("record.query.value", value=raw[:40], name=name) from None
 
 
 def _kind(form: CompiledForm, name: str) -> str:

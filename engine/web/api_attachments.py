@@ -14,7 +14,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request, send_file, url_for
 
 from engine.errors import SubmissionError
-from engine.storage.attachments import AttachmentFile, AttachmentStore
+from engine.services.attachments import AttachmentFile, AttachmentService
 from engine.web.context import services
 from engine.web.errors import problem_response
 from engine.web.http import json_response, locale, principal
@@ -24,7 +24,7 @@ MULTIPART_OVERHEAD = 64 * 1024  # part headers and boundaries around the file it
 EXTENSION_KEY = "trellis.attachments"
 
 
-def attachments() -> AttachmentStore:
+def attachments() -> AttachmentService:
     return services().attachments
 
 
@@ -49,10 +49,10 @@ def upload(app_id: str, form_id: str, field_id: str) -> Response:
     # refuse on the declared length before reading a byte; bodies without one are cut off at the limit
     request.max_content_length = rules.max_bytes + MULTIPART_OVERHEAD
     if (request.content_length or 0) > request.max_content_length:
-        raise rules.error("too_large", lang)
+        raise store.refusal(rules, "too_large", lang)
     upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
     if upload is None:
-        raise rules.error("missing_file", lang)
+        raise store.refusal(rules, "missing_file", lang)
     found = store.upload(
         principal(), app_id, form_id, field_id, upload.filename, upload.stream, upload.mimetype, locale=lang
     )

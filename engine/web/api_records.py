@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from engine.errors import PreconditionRequiredError, SubmissionError
+from engine.i18n import translate
 from engine.storage.record_queries import ListQuery
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
@@ -27,13 +28,11 @@ def _expected_version(required: bool) -> int | None:
     raw = request.headers.get("If-Match")
     if raw is None:
         if required:
-            raise PreconditionRequiredError(
-                "send If-Match with the record's version (its ETag) so that no one else's change is overwritten"
-            )
+            raise PreconditionRequiredError.says("record.if_match_required")
         return None
     text = raw.strip().removeprefix("W/").strip('"')
     if not text.isdigit() or len(text) > 9:
-        raise PreconditionRequiredError(f'If-Match must be the record\'s version, like "3", got {raw[:20]!r}')
+        raise PreconditionRequiredError.says("record.if_match_invalid", value=repr(raw[:20]))
     return int(text)
 
 
@@ -51,9 +50,9 @@ def list_records(app_id: str, form_id: str) -> Response:
 def create_record(app_id: str, form_id: str) -> Response:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 0 < len(key) <= 200:
-        raise SubmissionError(
-            "Idempotency-Key is too long", {"_record": ["Idempotency-Key allows 1 to 200 characters"]}
-        )
+        refused = SubmissionError.says("record.idempotency_key_too_long")
+        refused.field_errors = {"_record": [translate("record.idempotency_key_length", locale())]}
+        raise refused
     record, created = services().records.create(
         principal(), app_id, form_id, read_record_body(), locale=locale(), idempotency_key=key
     )

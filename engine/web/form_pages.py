@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
+from engine.i18n import other_locale, translate
 from engine.principal import SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
@@ -24,58 +25,19 @@ from engine.tracking import record_uuid_of, tracking_token
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
-from engine.web.pages import current_locale
+from engine.web.pages import current_locale, page_text
 from engine.web.tracking_flow import Ticket, tracking_context
 
 bp = Blueprint("form_pages", __name__)
 
-PAGE_TEXT = {
-    "zh-CN": {
-        "next": "下一步",
-        "back": "上一步",
-        "submit": "提交",
-        "submitting": "正在提交…",
-        "add_row": "添加一行",
-        "remove_row": "删除",
-        "search": "搜索…",
-        "thanks": "提交成功",
-        "track": "查看进度",
-        "step": "第 {n}/{total} 步",
-        "fix": "请修改标红的内容",
-        "offline": "网络不通,请稍后再试(内容不会丢失)",
-        "photos": "拍照或选择照片",
-        "uploading": "正在上传…",
-        "switch": "English",
-        "choose": "请选择",
-        "too_many_requests": "提交太频繁,请一分钟后再试",
-    },
-    "en": {
-        "next": "Next",
-        "back": "Back",
-        "submit": "Submit",
-        "submitting": "Submitting…",
-        "add_row": "Add a row",
-        "remove_row": "Remove",
-        "search": "Search…",
-        "thanks": "Thank you — received",
-        "track": "Track progress",
-        "step": "Step {n} of {total}",
-        "fix": "Please correct the fields marked in red",
-        "offline": "No connection; try again in a moment (nothing is lost)",
-        "photos": "Take or choose photos",
-        "uploading": "Uploading…",
-        "switch": "中文",
-        "choose": "Choose",
-        "too_many_requests": "Too many submissions; wait a minute",
-    },
-}
+FORM_TEXT = "page.forms.form."
+TRACKING_TEXT = "page.forms.tracking."
 _limiters: dict[int, RateLimiter] = {}
 UPLOAD_TOKENS_HEADER = "X-Upload-Tokens"  # comma-separated; form.js sends the tokens its uploads returned
 
 
 def _compiled_form(app_id: str, form_id: str) -> CompiledForm:
-    with services().database.transaction() as session:
-        return services().records.catalog.current(session, app_id).form(form_id)
+    return services().records.compiled_form(app_id, form_id)
 
 
 def _public_form(app_id: str, form_id: str) -> CompiledForm:
@@ -108,11 +70,11 @@ def public_form(app_id: str, form_id: str) -> str:
         for field in step["fields"]:
             if field["id"] in prefill:
                 field["default"] = prefill[field["id"]]
-    other = "en" if locale == "zh-CN" else "zh-CN"
+    other = other_locale(locale)
     return render_template(
         "form.html",
         ui=ui,
-        t=PAGE_TEXT[locale],
+        t=page_text(FORM_TEXT, locale),
         locale=locale,
         other=other,
         submit_url=url_for("form_pages.public_submit", app_id=app_id, form_id=form_id),
@@ -132,12 +94,12 @@ def staff_form(app_id: str, form_id: str) -> Any:
     form = _compiled_form(app_id, form_id)
     locale = current_locale()
     ui = form_ui(form.spec, locale)
-    other = "en" if locale == "zh-CN" else "zh-CN"
+    other = other_locale(locale)
     base = f"/apps/{app_id}/forms/{form_id}"
     return render_template(
         "form.html",
         ui=ui,
-        t=PAGE_TEXT[locale],
+        t=page_text(FORM_TEXT, locale),
         locale=locale,
         other=other,
         mode="single",
@@ -172,7 +134,7 @@ def public_submit(app_id: str, form_id: str) -> Response:
             {
                 "title": "Too Many Requests",
                 "status": 429,
-                "detail": PAGE_TEXT[locale]["too_many_requests"],
+                "detail": translate(f"{FORM_TEXT}too_many_requests", locale),
                 "code": "rate_limited",
             },
             429,
@@ -182,7 +144,7 @@ def public_submit(app_id: str, form_id: str) -> Response:
         return response
     data = read_record_body()
     key = request.headers.get("Idempotency-Key")
-    # the upload tokens this browser got for its own photos (see AttachmentStore.upload)
+    # the upload tokens this browser got for its own photos (see AttachmentService.upload)
     upload_tokens = [t.strip() for t in request.headers.get(UPLOAD_TOKENS_HEADER, "")[:4000].split(",") if t.strip()]
     record, created = services().records.create_public(
         app_id,
@@ -212,11 +174,11 @@ def tracking_page(app_id: str, form_id: str, token: str) -> str:
     locale = current_locale()
     shown = [f for f in form.spec.fields if f.id in _public_fields(form) and f.type not in ("section", "file", "image")]
     rows = [(f.title(locale), _display(_readable(app_id, f, record["data"].get(f.id)))) for f in shown]
-    other = "en" if locale == "zh-CN" else "zh-CN"
+    other = other_locale(locale)
     flow = tracking_context(Ticket(app_id, form, record), locale)  # timeline, the rating form when due, live URL
     return render_template(
         "tracking.html",
-        t=TRACKING_TEXT[locale],
+        t=page_text(TRACKING_TEXT, locale),
         locale=locale,
         other=other,
         title=form.spec.title(locale),
@@ -226,24 +188,6 @@ def tracking_page(app_id: str, form_id: str, token: str) -> str:
         flow=flow,
         switch_url=f"{request.path}?lang={other}",
     )
-
-
-TRACKING_TEXT = {
-    "zh-CN": {
-        "submitted": "已提交",
-        "details": "报修内容",
-        "progress": "处理进度",
-        "switch": "English",
-        "pending": "等待处理",
-    },
-    "en": {
-        "submitted": "Submitted",
-        "details": "Details",
-        "progress": "Progress",
-        "switch": "中文",
-        "pending": "Waiting",
-    },
-}
 
 
 def _readable(app_id: str, field: Any, value: Any) -> Any:

@@ -2,48 +2,26 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
 from engine.forms.spec import localized
-from engine.packages.messages import pick_locale
+from engine.i18n import CATALOG, other_locale, pick_locale, translate
 from engine.web.context import services
 
 bp = Blueprint("pages", __name__)
 
-UI_TEXT = {
-    "zh-CN": {
-        "title": "Trellis 低代码平台",
-        "apps": "已安装的应用",
-        "version": "版本",
-        "none": "还没有安装应用。运行 `trellis import apps/property_repair.json` 安装示例应用。",
-        "export": "导出",
-        "history": "版本记录",
-        "switch": "English",
-        "logout": "退出",
-        "forms": "表单",
-        "new": "新建记录",
-        "public": "公开链接",
-        "qr": "二维码",
-        "open": "打开",
-    },
-    "en": {
-        "title": "Trellis low-code engine",
-        "apps": "Installed apps",
-        "version": "version",
-        "none": "No app is installed yet. Run `trellis import apps/property_repair.json` to install the sample app.",
-        "export": "Export",
-        "history": "Versions",
-        "switch": "中文",
-        "logout": "Sign out",
-        "forms": "Forms",
-        "new": "New record",
-        "public": "Public link",
-        "qr": "QR code",
-        "open": "Open",
-    },
-}
+SECTION = "page.forms.home."
+
+
+@lru_cache(maxsize=64)
+def page_text(section: str, locale: str) -> dict[str, str]:
+    """Every text of one page section (codes ``<section><key>``) in ``locale``, by key: a template's ``t``."""
+    found = {code.removeprefix(section): translate(code, locale) for code in CATALOG if code.startswith(section)}
+    found["switch"] = translate("page.forms.language", other_locale(locale))  # the other language, in itself
+    return found
 
 
 def current_locale() -> str:
@@ -60,8 +38,10 @@ def home() -> Any:
         return login_redirect()
     locale = current_locale()
     apps = [{**app, "label": localized(app["name"], locale)} for app in services().apps.list_apps()]
-    other = "en" if locale == "zh-CN" else "zh-CN"
-    return render_template("home.html", t=UI_TEXT[locale], locale=locale, other=other, apps=apps, user=_user_name())
+    other = other_locale(locale)
+    return render_template(
+        "home.html", t=page_text(SECTION, locale), locale=locale, other=other, apps=apps, user=_user_name()
+    )
 
 
 @bp.get("/apps/<app_id>")
@@ -72,17 +52,16 @@ def app_page(app_id: str) -> Any:
     if require_signed_in() is None:
         return login_redirect()
     locale = current_locale()
-    with services().database.transaction() as session:
-        compiled = services().records.catalog.current(session, app_id)
+    compiled = services().records.compiled_app(app_id)
     forms = [
         {"id": f.spec.id, "title": f.spec.title(locale), "public": bool(f.spec.public.get("enabled"))}
         for f in compiled.forms.values()
     ]
-    other = "en" if locale == "zh-CN" else "zh-CN"
+    other = other_locale(locale)
     title = localized(compiled.document["name"], locale)
     return render_template(
         "app.html",
-        t=UI_TEXT[locale],
+        t=page_text(SECTION, locale),
         locale=locale,
         other=other,
         app_id=app_id,

@@ -10,8 +10,9 @@ import pytest
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.apps import AppService
 from engine.services.directory import DirectoryService
+from engine.services.records import RecordService
+from engine.storage.catalog import AppCatalog
 from engine.storage.flows import FlowService
-from engine.storage.records import RecordStore
 
 APP = "property_repair"
 
@@ -29,7 +30,7 @@ class Clock:
 
 @dataclass
 class Company:
-    records: RecordStore
+    records: RecordService
     flows: FlowService
     directory: DirectoryService
     clock: Clock
@@ -93,7 +94,7 @@ PEOPLE = {
 @pytest.fixture
 def company(database, property_package) -> Company:
     AppService(database).import_package(property_package, actor="test")
-    records = RecordStore(database)
+    records = RecordService(database, AppCatalog())
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)

@@ -12,8 +12,9 @@ from engine.errors import ConflictError, SubmissionError
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
 from engine.services.directory import DirectoryService
+from engine.services.records import RecordService
+from engine.storage.catalog import AppCatalog
 from engine.storage.flows import FlowService
-from engine.storage.records import RecordStore
 from engine.storage.tables import FlowEventRow
 
 APP = "persist"
@@ -62,7 +63,7 @@ class Desk:
     def __init__(self, database: Any):
         AppService(database).import_package(PACKAGE, actor="test")
         self.database = database
-        self.records = RecordStore(database)
+        self.records = RecordService(database, AppCatalog())
         self.flows = FlowService(database, self.records)
         directory = DirectoryService(database)
         for login in ("ann", "bob"):

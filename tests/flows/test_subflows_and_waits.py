@@ -9,8 +9,9 @@ import pytest
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
 from engine.services.directory import DirectoryService
+from engine.services.records import RecordService
+from engine.storage.catalog import AppCatalog
 from engine.storage.flows import FlowService
-from engine.storage.records import RecordStore
 
 APP = "nested"
 
@@ -94,7 +95,7 @@ class Clock:
 @pytest.fixture
 def shop(database):
     AppService(database).import_package(PACKAGE, actor="test")
-    records = RecordStore(database)
+    records = RecordService(database, AppCatalog())
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
     DirectoryService(database).create_user("kim", "a-long-password", roles=[(APP, "clerk")], user_id="kim")

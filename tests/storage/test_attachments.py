@@ -15,10 +15,12 @@ from sqlalchemy import select, text
 from engine.errors import NotFoundError, SubmissionError
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.apps import AppService
+from engine.services.attachments import AttachmentService
 from engine.storage import Database
-from engine.storage.attachments import AttachmentStore, safe_name
+from engine.storage.catalog import AppCatalog
 from engine.storage.migrate import upgrade
 from engine.storage.tables import AttachmentRow
+from engine.storage.uploads import safe_name
 from tests.conftest import BACKENDS, PG_URL, PROPERTY_APP, PostgresSchema
 
 APP = "property_repair"
@@ -88,8 +90,8 @@ def database(installed) -> Database:
 
 
 @pytest.fixture
-def store(installed, tmp_path) -> AttachmentStore:
-    return AttachmentStore(installed, tmp_path / "uploads")
+def store(installed, tmp_path) -> AttachmentService:
+    return AttachmentService(installed, tmp_path / "uploads", AppCatalog())
 
 
 def _upload(store, data: bytes, name="photo.jpg", field="completion_photos", *, who=OWNER, form="repair_order", **kw):

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from engine.errors import NotFoundError, PermissionDeniedError
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.apps import AppService
+from engine.services.records import RecordService
+from engine.storage.catalog import AppCatalog
 from engine.storage.exports import ExportService, csv_text
 from engine.storage.record_queries import ListQuery, QueryError
-from engine.storage.records import RecordStore
 from engine.storage.tables import AuditEventRow
 
 ADMIN = LOCAL_ADMIN
@@ -59,9 +60,9 @@ ORDER_HEADERS_ZH = [
 
 
 @pytest.fixture
-def records(database, property_package) -> RecordStore:
+def records(database, property_package) -> RecordService:
     AppService(database).import_package(property_package, actor="test")
-    return RecordStore(database)
+    return RecordService(database, AppCatalog())
 
 
 @pytest.fixture

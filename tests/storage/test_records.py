@@ -8,17 +8,18 @@ import pytest
 from engine.errors import ConflictError, NotFoundError, SubmissionError
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.apps import AppService
+from engine.services.records import RecordService
+from engine.storage.catalog import AppCatalog
 from engine.storage.record_queries import ListQuery, QueryError
-from engine.storage.records import RecordStore
 
 ADMIN = LOCAL_ADMIN
 APP = "property_repair"
 
 
 @pytest.fixture
-def records(database, property_package) -> RecordStore:
+def records(database, property_package) -> RecordService:
     AppService(database).import_package(property_package, actor="test")
-    return RecordStore(database)
+    return RecordService(database, AppCatalog())
 
 
 @pytest.fixture

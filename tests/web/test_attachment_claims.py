@@ -64,9 +64,10 @@ def test_someone_who_learns_the_id_cannot_claim_it(app, room):
     attacker = app.test_client()
     own = _upload(attacker)
 
-    without = attacker.post(PUBLIC, json=_order(room, victim["id"]))
+    english = {"Accept-Language": "en"}
+    without = attacker.post(PUBLIC, json=_order(room, victim["id"]), headers=english)
     with_own_token = attacker.post(
-        PUBLIC, json=_order(room, victim["id"]), headers={"X-Upload-Tokens": own["upload_token"]}
+        PUBLIC, json=_order(room, victim["id"]), headers={**english, "X-Upload-Tokens": own["upload_token"]}
     )
 
     for response in (without, with_own_token):

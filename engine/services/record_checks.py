@@ -1,0 +1,109 @@
+"""What a record write must pass beyond validation (services layer): field rights, references, uniqueness.
+
+Each check collects every finding as field errors in the writer's language and raises them
+together, so a form shows all of them at once under their fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.errors import SubmissionError
+from engine.forms.permissions import FormAccess
+from engine.forms.spec import FieldSpec
+from engine.forms.types import FIELD_TYPES
+from engine.forms.types.base import common_message
+from engine.forms.validation import submission_message
+from engine.i18n import translate
+from engine.storage.catalog import CompiledApp, CompiledForm
+from engine.storage.records import Lookup, RecordRepository, Transaction
+
+
+def refuse(errors: Mapping[str, list[str]], locale: str) -> None:
+    """Raise the collected field errors, if any, as one submission error."""
+    if errors:
+        raise SubmissionError(submission_message("invalid", locale, count=len(errors)), errors)
+
+
+def refuse_fields(
+    access: FormAccess, data: Any, record: Mapping[str, Any] | None, action: str, form: CompiledForm, locale: str
+) -> None:
+    """Fields this principal may not write (hidden or read-only for them) are refused by name."""
+    if not isinstance(data, dict):
+        return
+    fields = {f.id: f for f in form.spec.fields}
+    errors = {
+        key: [translate("record.not_yours", locale, label=fields[key].title(locale))]
+        for key in data
+        if key in fields and access.field_mode(key, record=record, action=action) != "editable"
+    }
+    refuse(errors, locale)
+
+
+def refuse_missing(form: CompiledForm, values: Mapping[str, Any], required: frozenset[str], locale: str) -> None:
+    """Fields a flow step requires that are still empty."""
+    fields = {f.id: f for f in form.spec.fields}
+    missing = {
+        k: [common_message("required", locale).format(label=fields[k].title(locale))]
+        for k in sorted(required)
+        if k in fields and values.get(k) in (None, "", [])
+    }
+    refuse(missing, locale)
+
+
+def check_references(
+    rows: RecordRepository,
+    session: Transaction,
+    app: CompiledApp,
+    form: CompiledForm,
+    values: Mapping[str, Any],
+    locale: str,
+    lookup: Lookup,
+) -> None:
+    """Every related record exists and is not deleted; single links reuse the validation's lookups."""
+    errors: dict[str, list[str]] = {}
+
+    def check(field: FieldSpec, value: Any, key: str) -> None:
+        if field.type != "relation" or value in (None, []):
+            return
+        wanted = value if isinstance(value, list) else [value]
+        if isinstance(value, list):
+            present = rows.live_ids(session, app.forms[field.config["target"]], wanted)
+        else:
+            present = {value} if lookup(field.config["target"], value) is not None else set()
+        for item in wanted:
+            if item not in present:
+                errors.setdefault(key, []).append(
+                    translate("record.missing", locale, label=field.title(locale), value=item)
+                )
+
+    for field in form.spec.fields:
+        check(field, values.get(field.id), field.id)
+        if field.type == "subtable":
+            for n, row in enumerate(values.get(field.id) or []):
+                for child in field.children:
+                    check(child, row.get(child.id), f"{field.id}/{n}/{child.id}")
+    refuse(errors, locale)
+
+
+def check_unique(
+    rows: RecordRepository,
+    session: Transaction,
+    form: CompiledForm,
+    values: Mapping[str, Any],
+    locale: str,
+    exclude: int | None,
+) -> None:
+    """No other record holds the value of a unique field (``exclude``: the record being changed)."""
+    errors: dict[str, list[str]] = {}
+    for field in form.spec.fields:
+        value = values.get(field.id)
+        if not field.unique or value in (None, ""):
+            continue
+        if rows.value_taken(session, form, field.id, value, exclude):
+            shown = FIELD_TYPES.get(field.type).dump(field, value)
+            errors.setdefault(field.id, []).append(
+                translate("record.taken", locale, label=field.title(locale), value=shown)
+            )
+    refuse(errors, locale)

@@ -1,0 +1,482 @@
+"""The record use cases (services layer): create, read, list, update, soft-delete and restore form records.
+
+Every write is one transaction: permission, validation, relation and uniqueness checks, the row
+and its sub-table rows, the history entry and the idempotency key commit together. Updates carry
+the version the client saw; a stale one is a 409 that tells the client the current version.
+Rows and SQL are ``engine.storage.records.RecordRepository``'s; this module decides who may do
+what, which language a refusal speaks and what a reader is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from datetime import datetime
+from typing import Any
+
+from engine.errors import ConflictError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
+from engine.forms.permissions import FormAccess
+from engine.forms.row_rules import Const
+from engine.forms.spec import FieldSpec
+from engine.forms.types import FIELD_TYPES
+from engine.forms.types.base import common_message
+from engine.i18n import DEFAULT_LOCALE
+from engine.principal import PUBLIC, Principal
+from engine.services.attachments import AttachmentService
+from engine.services.record_checks import check_references, check_unique, refuse, refuse_fields, refuse_missing
+from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
+from engine.storage.database import Database
+from engine.storage.record_queries import ListQuery, refuse_hidden
+from engine.storage.records import RecordRepository, Transaction, WriteClashError, child_rows, links_of
+
+#: called inside the creating transaction (session, app, form, record id, principal): flows start here
+CreateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principal], None]
+
+
+class RecordService:
+    def __init__(self, database: Database, catalog: AppCatalog, attachments: AttachmentService | None = None):
+        self.rows = RecordRepository(database, catalog)
+        self.database = database
+        self.catalog = self.rows.catalog
+        self.attachments = attachments
+        self.on_create: list[CreateListener] = []
+
+    # -- the row readers exports use (``engine.storage.records.RecordStore``) ----------------------
+    @staticmethod
+    def child_rows(
+        session: Transaction, form: CompiledForm, field: FieldSpec, parents: list[int]
+    ) -> dict[int, list[dict[str, Any]]]:
+        return child_rows(session, form, field, parents)
+
+    @staticmethod
+    def links_of(session: Transaction, table: Any, records: list[int]) -> dict[int, list[int]]:
+        return links_of(session, table, records)
+
+    # -- permission: the one place ---------------------------------------------------------------
+    def authorize(self, principal: Principal, action: str, app: CompiledApp, form: CompiledForm) -> FormAccess:
+        """What this principal may do with this form; refuses outright when no grant gives ``action``.
+
+        Row rules are applied where rows are read (a record outside them is simply not found, so
+        another owner's ticket id reveals nothing), field modes where values are read or written.
+        """
+        access = app.permissions.effective(principal, app.app_id, form.spec.id)
+        allowed = access.allows(action)
+        if allowed and principal.anonymous and action != "create" and access.bound_filter(action) == Const(False):
+            allowed = False  # a public role whose rows need an identity: ask for one instead of showing nothing
+        if not allowed:
+            if principal.anonymous:
+                raise NotAuthenticatedError.says(f"record.sign_in.{action}", form=form.spec.id)
+            raise PermissionDeniedError.says(f"record.not_allowed.{action}", form=form.spec.id)
+        return access
+
+    def row(
+        self,
+        session: Transaction,
+        principal: Principal,
+        action: str,
+        app: CompiledApp,
+        form: CompiledForm,
+        record_id: Any,
+        *,
+        deleted: bool | None = False,
+    ) -> Any:
+        """The record's row if ``principal`` may ``action`` it (a flow checks this before acting); 404 otherwise."""
+        access = self.authorize(principal, action, app, form)
+        return self.rows.row(session, form, record_id, deleted=deleted, visible=access.bound_filter(action))
+
+    # -- compiled definitions, for pages that draw a form ----------------------------------------
+    def compiled_app(self, app_id: str) -> CompiledApp:
+        with self.rows.transaction() as session:
+            return self.catalog.current(session, app_id)
+
+    def compiled_form(self, app_id: str, form_id: str) -> CompiledForm:
+        return self.compiled_app(app_id).form(form_id)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def get(
+        self, principal: Principal, app_id: str, form_id: str, record_id: int, *, deleted: bool = False
+    ) -> dict[str, Any]:
+        with self.rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            access = self.authorize(principal, "read", app, form)
+            row = self.rows.row(session, form, record_id, deleted=deleted, visible=access.bound_filter("read"))
+            return self._shown(session, form, [row], access)[0]
+
+    def list_records(self, principal: Principal, app_id: str, form_id: str, query: ListQuery) -> dict[str, Any]:
+        with self.rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            access = self.authorize(principal, "read", app, form)
+            refuse_hidden(query, access, "read")
+            rows, next_cursor = self.rows.page(session, form, query, access.bound_filter("read"))
+            return {"items": self._shown(session, form, rows, access), "next_cursor": next_cursor}
+
+    def may_read_field(self, principal: Principal, app_id: str, form_id: str, record_id: int, field_id: str) -> bool:
+        """Whether this principal may see this field of this record (attachment downloads ask this)."""
+        try:
+            record = self.get(principal, app_id, form_id, record_id)
+        except (NotFoundError, PermissionDeniedError, NotAuthenticatedError):
+            return False
+        return field_id in record["data"]
+
+    def get_by_uuid(self, app_id: str, form_id: str, record_uuid: str) -> dict[str, Any] | None:
+        """A record by its uuid, for a caller that proved its right to it (a tracking link)."""
+        with self.rows.transaction() as session:
+            form = self.catalog.current(session, app_id).form(form_id)
+            row = self.rows.row_by_uuid(session, form, record_uuid)
+            return None if row is None else self.rows.documents(session, form, [row])[0]
+
+    def count(self, app_id: str, form_id: str) -> int:
+        with self.rows.transaction() as session:
+            return self.rows.count(session, self.catalog.current(session, app_id).form(form_id))
+
+    def backdate(self, app_id: str, form_id: str, record_id: int, moment: datetime) -> None:
+        """Move a record's creation time into the past: for demo data and imports of old records."""
+        if moment.tzinfo is None:
+            raise ValueError("backdate needs a timezone-aware moment")
+        with self.rows.transaction() as session:
+            self.rows.backdate(session, self.catalog.current(session, app_id).form(form_id), record_id, moment)
+
+    def titles(
+        self,
+        principal: Principal,
+        app_id: str,
+        form_id: str,
+        query: str,
+        *,
+        limit: int = 20,
+        record_id: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Ids and titles of the records this principal may read whose title contains ``query``:
+        all a picker needs to show (a hidden title field shows the id instead)."""
+        with self.rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            access = self.authorize(principal, "read", app, form)
+            title = form.spec.title_field
+            if title and access.field_mode(title) == "hidden":
+                title = None
+            found = self.rows.titles(
+                session, form, title, query, limit=limit, record_id=record_id, visible=access.bound_filter("read")
+            )
+        return [{"id": found_id, "title": text} for found_id, text in found]
+
+    def history(self, principal: Principal, app_id: str, form_id: str, record_id: int) -> list[dict[str, Any]]:
+        with self.rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            access = self.authorize(principal, "read", app, form)
+            row = self.rows.row(session, form, record_id, deleted=None, visible=access.bound_filter("read"))
+            record = self.rows.rule_record(row, self.rows.values(session, form, row))  # this record's grants
+            hidden = {f.id for f in form.spec.fields if access.field_mode(f.id, record) == "hidden"}
+            return [
+                {
+                    "version": h.version,
+                    "at": h.at.isoformat(),
+                    "actor": h.actor,
+                    "action": h.action,
+                    "changes": {k: v for k, v in h.changes.items() if k not in hidden},
+                }
+                for h in self.rows.history(session, app_id, form_id, record_id)
+            ]
+
+    # -- writes --------------------------------------------------------------------------------
+    def create(
+        self,
+        principal: Principal,
+        app_id: str,
+        form_id: str,
+        data: Any,
+        *,
+        locale: str = DEFAULT_LOCALE,
+        idempotency_key: str | None = None,
+        start_flows: bool = True,
+    ) -> tuple[dict[str, Any], bool]:
+        """The new record and True; or, for an idempotency key seen before, the first record and False.
+
+        ``start_flows=False`` is for history brought in (demo data, migrations): no flow starts for it.
+        """
+        return self._create(
+            principal, app_id, form_id, data, locale=locale, idempotency_key=idempotency_key, hooks=start_flows
+        )
+
+    def create_public(
+        self,
+        app_id: str,
+        form_id: str,
+        data: Any,
+        *,
+        locale: str = DEFAULT_LOCALE,
+        idempotency_key: str | None = None,
+        upload_tokens: Collection[str] = (),
+    ) -> tuple[dict[str, Any], bool]:
+        """A submission through a form's public link: only the fields the link shows may be sent,
+        and only files uploaded in this flow (proved by their ``upload_tokens``) may be attached."""
+        spec = self.compiled_form(app_id, form_id).spec
+        public = spec.public
+        if not public.get("enabled"):
+            raise NotFoundError.says("record.no_public_link", form=form_id)
+        allowed = set(public.get("fields") or [f.id for f in spec.fields])
+        if isinstance(data, dict):
+            extra = sorted(str(k)[:40] for k in data if k not in allowed)
+            refuse({k: [common_message("unknown_field", locale).format(label=k)] for k in extra}, locale)
+        return self._create(
+            PUBLIC,
+            app_id,
+            form_id,
+            data,
+            locale=locale,
+            idempotency_key=idempotency_key,
+            check=False,
+            upload_tokens=upload_tokens,
+        )
+
+    def _create(
+        self,
+        principal: Principal,
+        app_id: str,
+        form_id: str,
+        data: Any,
+        *,
+        locale: str,
+        idempotency_key: str | None,
+        check: bool = True,
+        upload_tokens: Collection[str] = (),
+        hooks: bool = True,
+    ) -> tuple[dict[str, Any], bool]:
+        rows = self.rows
+        try:
+            with rows.transaction() as session:
+                app = self.catalog.current(session, app_id)
+                form = app.form(form_id)
+                access = self.authorize(principal, "create", app, form) if check else None
+                if access is not None:
+                    refuse_fields(access, data, None, "create", form, locale)
+                if idempotency_key is not None:
+                    seen = rows.seen(session, app_id, form_id, idempotency_key)
+                    if seen is not None:
+                        return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
+                lookup = rows.lookup(session, app)
+                values = form.validator.validate(data, locale=locale, lookup=lookup)
+                check_references(rows, session, app, form, values, locale, lookup)
+                check_unique(rows, session, form, values, locale, exclude=None)
+                record_id = rows.insert(session, app, form, values, principal)
+                self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
+                if idempotency_key is not None:
+                    rows.remember_key(session, app_id, form_id, idempotency_key, record_id)
+                changes = {k: [None, v] for k, v in rows.dump_values(form, values).items() if v not in (None, [])}
+                rows.add_history(session, app_id, form_id, record_id, 1, principal, "create", changes)
+                for listener in self.on_create if hooks else ():
+                    listener(session, app, form, record_id, principal)
+                session.flush()
+                read = app.permissions.effective(principal, app.app_id, form.spec.id) if check else None
+                return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0], True
+        except WriteClashError:
+            return self._after_clash(principal, app_id, form_id, data, locale, idempotency_key)
+
+    def update(
+        self,
+        principal: Principal,
+        app_id: str,
+        form_id: str,
+        record_id: int,
+        data: Any,
+        *,
+        expected_version: int,
+        locale: str = DEFAULT_LOCALE,
+        trusted: frozenset[str] = frozenset(),
+    ) -> dict[str, Any]:
+        rows = self.rows
+        try:
+            with rows.transaction() as session:
+                app = self.catalog.current(session, app_id)
+                form = app.form(form_id)
+                access = self.authorize(principal, "update", app, form)
+                row = rows.row(
+                    session, form, record_id, deleted=False, lock=True, visible=access.bound_filter("update")
+                )
+                self._check_version(row, expected_version)
+                before = rows.values(session, form, row)
+                refuse_fields(access, data, rows.rule_record(row, before), "update", form, locale)
+                lookup = rows.lookup(session, app)
+                values = form.validator.validate(data, locale=locale, existing=before, trusted=trusted, lookup=lookup)
+                check_references(rows, session, app, form, values, locale, lookup)
+                check_unique(rows, session, form, values, locale, exclude=record_id)
+                old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
+                changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
+                version = row.lock_version + 1
+                if changes:
+                    self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
+                    rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
+                    rows.add_history(session, app_id, form_id, record_id, version, principal, "update", changes)
+                read = app.permissions.effective(principal, app.app_id, form.spec.id)
+                return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0]
+        except WriteClashError:
+            self._unique_after_race(app_id, form_id, data, locale, record_id, trusted)
+            raise ConflictError.says("record.race") from None
+
+    def delete(
+        self, principal: Principal, app_id: str, form_id: str, record_id: int, *, expected_version: int | None = None
+    ) -> dict[str, Any]:
+        return self._trash(principal, app_id, form_id, record_id, expected_version, deleting=True)
+
+    def restore(
+        self, principal: Principal, app_id: str, form_id: str, record_id: int, *, expected_version: int | None = None
+    ) -> dict[str, Any]:
+        return self._trash(principal, app_id, form_id, record_id, expected_version, deleting=False)
+
+    def _trash(
+        self,
+        principal: Principal,
+        app_id: str,
+        form_id: str,
+        record_id: int,
+        expected_version: int | None,
+        *,
+        deleting: bool,
+    ) -> dict[str, Any]:
+        rows = self.rows
+        with rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            access = self.authorize(principal, "delete", app, form)
+            row = rows.row(
+                session, form, record_id, deleted=not deleting, lock=True, visible=access.bound_filter("delete")
+            )
+            if expected_version is not None:
+                self._check_version(row, expected_version)
+            rows.trash(session, form, row, deleting=deleting, principal=principal)
+            read = app.permissions.effective(principal, app.app_id, form.spec.id)
+            return self._shown(session, form, [rows.row(session, form, record_id, deleted=deleting)], read)[0]
+
+    # -- flows: a flow step reads and writes its record inside the flow's own transaction --------
+    def flow_record(self, session: Transaction, form: CompiledForm, record_id: int) -> dict[str, Any]:
+        """The record's values as flow conditions read them: every field (None when empty) and the system names."""
+        row = self.rows.row(session, form, record_id, deleted=None)
+        values = self.rows.values(session, form, row)
+        found = {f.id: values.get(f.id) for f in form.spec.fields}
+        found.update(
+            id=row.id,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            created_by=row.created_by,
+            updated_by=row.updated_by,
+        )
+        return found
+
+    def flow_write(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        record_id: int,
+        data: Mapping[str, Any],
+        principal: Principal,
+        *,
+        locale: str = DEFAULT_LOCALE,
+        trusted: frozenset[str] = frozenset(),
+        required: frozenset[str] = frozenset(),
+        action: str = "flow",
+    ) -> dict[str, Any]:
+        """Write what a task submitted (or a step set) after the flow checked who may write which field.
+
+        Values a step computed (``now()``, a dispatch's worker) arrive as Python values and are
+        dumped to their JSON form first, so they pass the same validation as typed input.
+        """
+        rows = self.rows
+        fields = {f.id: f for f in form.spec.fields}
+        dumped = {
+            k: (FIELD_TYPES.get(fields[k].type).dump(fields[k], v) if k in trusted and not isinstance(v, str) else v)
+            for k, v in data.items()
+            if k in fields
+        }
+        row = rows.row(session, form, record_id, deleted=False, lock=True)
+        before = rows.values(session, form, row)
+        lookup = rows.lookup(session, app)
+        values = form.validator.validate(dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup)
+        refuse_missing(form, values, required, locale)
+        check_references(rows, session, app, form, values, locale, lookup)
+        check_unique(rows, session, form, values, locale, exclude=record_id)
+        old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
+        changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
+        if changes:
+            version = row.lock_version + 1
+            self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale)
+            rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
+            rows.add_history(session, app.app_id, form.spec.id, record_id, version, principal, action, changes)
+        return self.flow_record(session, form, record_id)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _shown(
+        self, session: Transaction, form: CompiledForm, rows: list[Any], access: FormAccess | None
+    ) -> list[dict[str, Any]]:
+        """The records as this reader sees them: fields hidden from them never leave the server."""
+        documents = self.rows.documents(session, form, rows)
+        if access is not None:
+            for document in documents:
+                data = document["data"]
+                rule_record = {
+                    **data,
+                    "id": document["id"],
+                    "created_by": document["created_by"],
+                    "updated_by": document["updated_by"],
+                }
+                kept = access.redact(rule_record)
+                document["data"] = {k: v for k, v in kept.items() if k in data}
+        return documents
+
+    @staticmethod
+    def _check_version(row: Any, expected: int) -> None:
+        if row.lock_version != expected:
+            error = ConflictError.says("record.stale_version", id=row.id, current=row.lock_version, expected=expected)
+            error.details["current_version"] = row.lock_version
+            raise error
+
+    def _claim_attachments(
+        self,
+        session: Transaction,
+        app_id: str,
+        form_id: str,
+        record_id: int,
+        values: Mapping[str, Any],
+        principal: Principal,
+        locale: str,
+        upload_tokens: Collection[str] = (),
+    ) -> None:
+        """Link the uploaded files a record names to it; refuse ids that are not the caller's to use."""
+        if self.attachments is None:
+            return
+        errors = self.attachments.claim(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
+        refuse(errors, locale)
+
+    def _after_clash(
+        self, principal: Principal, app_id: str, form_id: str, data: Any, locale: str, idempotency_key: str | None
+    ) -> tuple[dict[str, Any], bool]:
+        """A concurrent writer won a race: the same idempotency key, or the same unique value."""
+        if idempotency_key is not None:
+            with self.rows.transaction() as session:
+                form = self.catalog.current(session, app_id).form(form_id)
+                seen = self.rows.seen(session, app_id, form_id, idempotency_key)
+                if seen is not None:
+                    row = self.rows.row(session, form, seen, deleted=None)
+                    return self.rows.documents(session, form, [row])[0], False
+        self._unique_after_race(app_id, form_id, data, locale, None, frozenset())
+        raise ConflictError.says("record.race")
+
+    def _unique_after_race(
+        self, app_id: str, form_id: str, data: Any, locale: str, record_id: int | None, trusted: frozenset[str]
+    ) -> None:
+        """Re-check uniqueness after the database refused a write, to name the field that clashed."""
+        with self.rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            existing = None
+            if record_id is not None:
+                existing = self.rows.values(session, form, self.rows.row(session, form, record_id, deleted=None))
+            values = form.validator.validate(
+                data, locale=locale, existing=existing, trusted=trusted, lookup=self.rows.lookup(session, app)
+            )
+            check_unique(self.rows, session, form, values, locale, exclude=record_id)
+
+    # a compatible name for the flow service until it moves (it read the row this way)
+    _row = staticmethod(RecordRepository.row)
