@@ -126,7 +126,8 @@ def test_no_module_imports_another_modules_private_names():
 def test_only_the_composition_root_assembles_services():
     """Storage objects are constructed in build_services, nowhere else in the engine."""
     root = ENGINE / "services" / "__init__.py"
-    constructed = re.compile(r"\b(RecordService|FlowService|DirectoryService|AppService|AttachmentService|UserImport|AppCatalog)\(")
+    services = "RecordService|FlowService|DirectoryService|AppService|AttachmentService|UserImport|AppCatalog"
+    constructed = re.compile(rf"\b({services})\(")
     offenders = sorted(
         str(path.relative_to(ENGINE))
         for path in ENGINE.rglob("*.py")
