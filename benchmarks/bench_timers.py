@@ -33,10 +33,10 @@ from postgres_scratch import throwaway_database, unreachable  # benchmarks/ is o
 from sqlalchemy import func, insert, select, text, update  # noqa: E402
 
 from engine.principal import LOCAL_ADMIN  # noqa: E402
+from engine.services.flows import FlowService  # noqa: E402
 from engine.storage import Database  # noqa: E402
 from engine.storage.apps import AppStore  # noqa: E402
 from engine.storage.directory import DirectoryStore  # noqa: E402
-from engine.storage.flows import FlowService  # noqa: E402
 from engine.storage.migrate import upgrade  # noqa: E402
 from engine.storage.records import RecordStore  # noqa: E402
 from engine.storage.tables import (  # noqa: E402
@@ -63,7 +63,7 @@ def prepare(database: Database, timers: int) -> None:
     directory.create_user("agent1", "a-long-password", roles=[(APP, "agent")])
     directory.create_user("supervisor1", "a-long-password", roles=[(APP, "agent_supervisor")])
     store = RecordStore(database)
-    FlowService(database, store)  # starts the repair flow when an order is created
+    store.on_create.append(FlowService(database, store).record_created)  # creating an order starts the repair flow
 
     def create(form: str, data: dict[str, object]) -> int:
         return int(store.create(LOCAL_ADMIN, APP, form, data)[0]["id"])

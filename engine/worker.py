@@ -18,8 +18,8 @@ import threading
 import time
 from types import FrameType
 
+from engine.services.flows import FlowService
 from engine.storage import Database, work_queue
-from engine.storage.flows import FlowService
 from engine.storage.outbox import Outbox, RetryPolicy
 from engine.storage.records import RecordStore
 

@@ -8,8 +8,8 @@ import pytest
 
 from engine.cli import main
 from engine.principal import LOCAL_ADMIN
+from engine.services.flows import FlowService
 from engine.storage.apps import AppStore
-from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 
 APP = "property_repair"
@@ -21,6 +21,7 @@ def two_versions(database_url, database, property_package, monkeypatch):
     AppStore(database).import_package(property_package, actor="test")
     records = RecordStore(database)
     flows = FlowService(database, records)
+    records.on_create.append(flows.record_created)
     community, _ = records.create(LOCAL_ADMIN, APP, "community", {"name": "阳光花园"})
     building, _ = records.create(LOCAL_ADMIN, APP, "building", {"community": community["id"], "name": "1栋"})
     room, _ = records.create(LOCAL_ADMIN, APP, "room", {"building": building["id"], "room_no": "101"})

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.config import Settings
+from engine.services.flows import FlowService
 from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
-from engine.storage.flows import FlowService
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
 from engine.storage.tables import utcnow
@@ -61,6 +61,7 @@ def build_services(
     records = RecordStore(database, catalog, attachments)
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
+    records.on_create.append(flows.record_created)  # a record created starts the flows declared on its form
     return Services(
         settings=settings,
         database=database,

@@ -11,8 +11,9 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from engine.errors import NotAuthenticatedError, NotFoundError, SubmissionError
+from engine.errors import NotAuthenticatedError, NotFoundError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
+from engine.services.flow_actions import refusal
 from engine.storage.notifications import NotificationStore
 from engine.web.auth import require_admin
 from engine.web.context import services
@@ -24,7 +25,7 @@ bp = Blueprint("api_flows", __name__, url_prefix="/api/v1")
 def _signed_in() -> Any:
     who = principal()
     if who.anonymous:
-        raise NotAuthenticatedError("sign in to see and work on tasks")
+        raise NotAuthenticatedError.says("flow_service.sign_in")
     return who
 
 
@@ -33,7 +34,7 @@ def _body() -> dict[str, Any]:
         return {}
     body = read_record_body()
     if not isinstance(body, dict):
-        raise SubmissionError("send a JSON object", {"_body": ["send a JSON object"]})
+        raise refusal("_body", "flow_service.json_object", locale())
     return body
 
 
@@ -78,7 +79,7 @@ def start(app_id: str, flow_id: str) -> Response:
     body = _body()
     record_id = body.get("record_id")
     if isinstance(record_id, bool) or not isinstance(record_id, int):
-        raise SubmissionError("record_id must be a record's number", {"record_id": ["a record's number"]})
+        raise refusal("record_id", "flow_service.record_number", locale(), note="flow_service.a_record_number")
     return json_response(services().flows.start(_signed_in(), app_id, flow_id, record_id), 201)
 
 
@@ -111,7 +112,7 @@ def bpmn_export(app_id: str, flow_id: str) -> Response:
     package = services().apps.export(app_id)
     flow = next((f for f in package.get("flows", []) if f.get("id") == flow_id), None)
     if flow is None:
-        raise NotFoundError(f"app '{app_id}' has no flow '{flow_id}'")
+        raise NotFoundError.says("flow_service.no_flow", app_id=app_id, flow_id=flow_id)
     return Response(
         flow_to_bpmn(flow),
         mimetype="application/xml",
@@ -135,5 +136,5 @@ def notifications_read() -> Response:
     body = _body()
     ids = body.get("ids")
     if ids is not None and not isinstance(ids, list):
-        raise SubmissionError("ids must be a list of notification numbers", {"ids": ["a list of numbers"]})
+        raise refusal("ids", "flow_service.notification_ids", locale(), note="flow_service.a_list_of_numbers")
     return json_response({"marked": NotificationStore(services().database).mark_read(who.id, ids)})

@@ -19,48 +19,22 @@ from engine.flows.actions import tracking_subject
 from engine.forms.spec import localized
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import field_ui
+from engine.i18n import LOCALES
 from engine.principal import Principal
+from engine.services.flow_views import ENDINGS
+from engine.services.flows import FlowService
 from engine.storage.catalog import CompiledForm
-from engine.storage.flows import FlowService
 from engine.tracking import record_uuid_of
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.live import event_stream, live
 from engine.web.pages import current_locale
+from engine.web.task_pages import page_text
 
 bp = Blueprint("tracking_flow", __name__)
-ENDINGS = ("rejected", "withdrawn", "cancelled")  # how a flow ends other than done
 
-RATING_TEXT = {
-    "zh-CN": {
-        "rate_title": "确认维修结果并评价",
-        "yes": "是",
-        "no": "否",
-        "send": "提交评价",
-        "sending": "正在提交…",
-        "thanks": "感谢您的评价!",
-        "fix": "请修改标红的内容",
-        "offline": "网络不通,请稍后再试",
-        "moved": "工单状态已变化,已为您刷新",
-        "live": "进度会自动更新",
-        "handler": "处理人",
-        "by": "操作人",
-    },
-    "en": {
-        "rate_title": "Confirm the repair and rate it",
-        "yes": "Yes",
-        "no": "No",
-        "send": "Send rating",
-        "sending": "Sending…",
-        "thanks": "Thank you for your rating!",
-        "fix": "Please correct the fields marked in red",
-        "offline": "No connection; try again in a moment",
-        "moved": "The ticket has moved on; refreshed",
-        "live": "This page updates by itself",
-        "handler": "Handled by",
-        "by": "By",
-    },
-}
+#: the words of the owner's rating form by locale (``page.tracking.*`` in engine/i18n/catalog/pages_tasks.py)
+RATING_TEXT = {locale: page_text("page.tracking.", locale) for locale in LOCALES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +67,7 @@ def ticket_of(app_id: str, form_id: str, token: str) -> Ticket:
     record = services().records.get_by_uuid(app_id, form_id, record_uuid) if record_uuid else None
     if record is None:
         abort(404)
-    with services().database.transaction() as session:
-        form = services().records.catalog.current(session, app_id).form(form_id)
+    form = services().flows.form(app_id, form_id)
     if not form.spec.public.get("enabled"):
         abort(404)
     return Ticket(app_id, form, record)
@@ -171,11 +144,7 @@ def rate(app_id: str, form_id: str, token: str) -> Response:
     flows = services().flows
     task = rating_task(flows, ticket, owner)
     if task is None:
-        raise ConflictError(
-            "这张工单现在不需要您评价(可能已评价或已自动确认),请刷新页面"
-            if locale == "zh-CN"
-            else "this ticket is not waiting for your rating now (already rated or auto-confirmed); reload the page"
-        )
+        raise ConflictError.says("page.tracking.no_rating")
     body = read_record_body()
     data = body.get("data") if isinstance(body, dict) else None
     flows.act(owner, task["id"], "complete", {"data": data if data is not None else {}}, locale=locale)
@@ -199,12 +168,7 @@ def tracking_context(ticket: Ticket, locale: str) -> dict[str, Any]:
 
 
 def _flow_stages(ticket: Ticket) -> list[dict[str, Any]]:
-    with services().database.transaction() as session:
-        document = services().records.catalog.current(session, ticket.app_id).document
-    for flow in document.get("flows", []):
-        if flow["form"] == ticket.form_id:
-            return list(flow.get("stages", []))
-    return []
+    return services().flows.stages(ticket.app_id, ticket.form_id)
 
 
 def _local_time(iso: str) -> str:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.principal import LOCAL_ADMIN, Principal
+from engine.services.flows import FlowService
 from engine.storage.apps import AppStore
 from engine.storage.directory import DirectoryStore
-from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 
 APP = "property_repair"
@@ -96,6 +96,7 @@ def company(database, property_package) -> Company:
     records = RecordStore(database)
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
+    records.on_create.append(flows.record_created)
     directory = DirectoryStore(database)
     admin = LOCAL_ADMIN
     community, _ = records.create(admin, APP, "community", {"name": "阳光花园", "city": "杭州"})

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from engine.errors import ConflictError, SubmissionError
 from engine.principal import LOCAL_ADMIN
+from engine.services.flows import FlowService
 from engine.storage.apps import AppStore
 from engine.storage.directory import DirectoryStore
-from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 from engine.storage.tables import FlowEventRow
 
@@ -64,6 +64,7 @@ class Desk:
         self.database = database
         self.records = RecordStore(database)
         self.flows = FlowService(database, self.records)
+        self.records.on_create.append(self.flows.record_created)
         directory = DirectoryStore(database)
         for login in ("ann", "bob"):
             directory.create_user(login, "a-long-password", roles=[(APP, "clerk")], user_id=login)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.principal import LOCAL_ADMIN
+from engine.services.flows import FlowService
 from engine.storage.apps import AppStore
 from engine.storage.directory import DirectoryStore
-from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 
 APP = "nested"
@@ -97,6 +97,7 @@ def shop(database):
     records = RecordStore(database)
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
+    records.on_create.append(flows.record_created)
     DirectoryStore(database).create_user("kim", "a-long-password", roles=[(APP, "clerk")], user_id="kim")
     kim = DirectoryStore(database).principal_for("kim")
     return records, flows, clock, kim
