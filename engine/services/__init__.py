@@ -14,6 +14,7 @@ from datetime import datetime
 
 from engine.config import Settings
 from engine.services.flows import FlowService
+from engine.services.notifications import NotificationService
 from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
@@ -36,6 +37,7 @@ class Services:
     attachments: AttachmentStore
     directory: DirectoryStore
     flows: FlowService
+    notifications: NotificationService
 
     def close(self) -> None:
         self.database.dispose()
@@ -71,4 +73,5 @@ def build_services(
         attachments=attachments,
         directory=DirectoryStore(database),
         flows=flows,
+        notifications=NotificationService(database),
     )

@@ -14,7 +14,6 @@ from flask import Blueprint, Response, request
 from engine.errors import NotAuthenticatedError, NotFoundError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
 from engine.services.flow_actions import refusal
-from engine.storage.notifications import NotificationStore
 from engine.web.auth import require_admin
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
@@ -125,8 +124,9 @@ def notifications() -> Response:
     who = _signed_in()
     limit_text = request.args.get("limit", "50")
     limit = int(limit_text) if limit_text.isdigit() and len(limit_text) < 5 else 50
-    store = NotificationStore(services().database)
-    return json_response(store.list(who.id, unread_only=request.args.get("unread") in ("1", "true"), limit=limit))
+    return json_response(
+        services().notifications.list(who.id, unread_only=request.args.get("unread") in ("1", "true"), limit=limit)
+    )
 
 
 @bp.post("/notifications/read")
@@ -137,4 +137,4 @@ def notifications_read() -> Response:
     ids = body.get("ids")
     if ids is not None and not isinstance(ids, list):
         raise refusal("ids", "flow_service.notification_ids", locale(), note="flow_service.a_list_of_numbers")
-    return json_response({"marked": NotificationStore(services().database).mark_read(who.id, ids)})
+    return json_response({"marked": services().notifications.mark_read(who.id, ids, locale=locale())})
