@@ -97,7 +97,7 @@ def stage_entries(
     current: dict[str, Any] | None = None
     for event in events:
         if event.kind == "stage":
-            stage = event.details.get("stage")
+            stage: Any = event.details.get("stage")
             current = {
                 "stage": stage,
                 "label": labels.get(stage, stage),
