@@ -90,4 +90,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flow_service.ended.rejected": {"en": "Rejected", "zh-CN": "已驳回"},
     "flow_service.ended.withdrawn": {"en": "Withdrawn", "zh-CN": "已撤回"},
     "flow_service.ended.cancelled": {"en": "Cancelled", "zh-CN": "已取消"},
+    # trellis flows migrate
+    "flow_service.cli.map_usage": {
+        "en": "trellis: --map takes OLD=NEW, got {pair}",
+        "zh-CN": "trellis:--map 的格式是 旧节点=新节点,收到的是 {pair}",
+    },
+    "flow_service.cli.refused": {"en": "refused: {problem}", "zh-CN": "拒绝:{problem}"},
+    "flow_service.cli.instance": {
+        "en": "instance {instance} (record {record_id}): {moves}",
+        "zh-CN": "实例 {instance}(记录 {record_id}):{moves}",
+    },
+    "flow_service.cli.no_tokens": {"en": "(no tokens)", "zh-CN": "(没有令牌)"},
+    "flow_service.cli.timers_dropped": {"en": "; timers dropped: {timers}", "zh-CN": ";丢弃的定时器:{timers}"},
+    "flow_service.cli.nothing_moved": {
+        "en": "nothing moved: fix the map and try again ({count} instance(s) checked)",
+        "zh-CN": "没有迁移任何实例:请修正映射后重试(已检查 {count} 个实例)",
+    },
+    "flow_service.cli.moved": {
+        "en": "{count} instance(s) moved from version {old} to {new}",
+        "zh-CN": "已将 {count} 个实例从版本 {old} 迁移到版本 {new}",
+    },
+    "flow_service.cli.would_move": {
+        "en": "{count} instance(s) would move (dry run; add --apply to carry it out) from version {old} to {new}",
+        "zh-CN": "将有 {count} 个实例从版本 {old} 迁移到版本 {new}(试运行;加 --apply 才会执行)",
+    },
 }
