@@ -373,11 +373,7 @@ def _save_tasks(session: Session, state: InstanceState) -> None:
     if state.new_tasks:
         rows = [state.tasks[i] for i in state.new_tasks]
         session.execute(insert(TASKS), [_task_row(state, t) for t in rows])
-        candidates = [
-            {"task_id": t.id, "kind": kind, "value": value}
-            for t in rows
-            for kind, value in sorted({(c.kind, c.value) for c in t.candidates})
-        ]
+        candidates = _candidate_rows(rows)
         if candidates:
             session.execute(insert(CANDIDATES), candidates)
     if not state.changed_tasks:
@@ -397,13 +393,18 @@ def _save_tasks(session: Session, state: InstanceState) -> None:
     if still_open:
         ids = [t.id for t in still_open]
         session.execute(delete(FlowTaskCandidateRow).where(FlowTaskCandidateRow.task_id.in_(ids)))
-        fresh = [
-            {"task_id": t.id, "kind": kind, "value": value}
-            for t in still_open
-            for kind, value in sorted({(c.kind, c.value) for c in t.candidates})
-        ]
+        fresh = _candidate_rows(still_open)
         if fresh:
             session.execute(insert(CANDIDATES), fresh)
+
+
+def _candidate_rows(tasks: Iterable[Task]) -> list[dict[str, Any]]:
+    """One row per distinct candidate of each task (the inbox queries join on these)."""
+    return [
+        {"task_id": t.id, "kind": kind, "value": value}
+        for t in tasks
+        for kind, value in sorted({(c.kind, c.value) for c in t.candidates})
+    ]
 
 
 def _candidate_clause(principal: Principal) -> Any:
