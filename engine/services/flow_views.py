@@ -6,12 +6,13 @@ staff task pages and the owner's tracking page, in the reader's language where i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from engine.flows.spec import FlowSpec
 from engine.flows.state import Event, InstanceState, Task
+from engine.forms.spec import localized
 from engine.i18n import translate
 from engine.storage.flows import InstanceRef
 
@@ -125,3 +126,13 @@ def stage_entries(
     for entry in found:
         entry.pop("node", None)
     return found
+
+
+def pending_stages(stages: Iterable[Mapping[str, Any]], entries: Sequence[Mapping[str, Any]], locale: str) -> list[str]:
+    """The milestones not reached yet (none once the ticket ended otherwise: rejected, withdrawn)."""
+    if entries and entries[-1]["stage"] in ENDINGS:
+        return []
+    stages = list(stages)
+    reached = {entry["stage"] for entry in entries}
+    last = max((i for i, s in enumerate(stages) if s["id"] in reached), default=-1)
+    return [localized(s["label"], locale) for s in stages[last + 1 :]]

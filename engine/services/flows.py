@@ -318,6 +318,15 @@ class FlowService:
                 found += flow_views.stage_entries(events, names, labels, locale)
             return found
 
+    def owner_task(self, owner: Principal, app_id: str, form_id: str, record_id: int) -> dict[str, Any] | None:
+        """The open task waiting for a ticket's owner through its tracking link, if there is one (newest flow first)."""
+        wanted = ["tracking", owner.id]
+        for instance_id in reversed(self.instances_of(app_id, form_id, record_id)):
+            for task in self.instance(owner, instance_id)["tasks"]:
+                if task["status"] == "open" and wanted in [list(c) for c in task["candidates"]]:
+                    return self.task(owner, task["id"])
+        return None
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         with self.database.transaction() as session:

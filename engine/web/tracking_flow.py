@@ -16,12 +16,11 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from engine.errors import ConflictError
 from engine.flows.actions import tracking_subject
-from engine.forms.spec import localized
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import field_ui
 from engine.i18n import LOCALES
 from engine.principal import Principal
-from engine.services.flow_views import ENDINGS
+from engine.services.flow_views import pending_stages
 from engine.services.flows import FlowService
 from engine.storage.catalog import CompiledForm
 from engine.tracking import record_uuid_of
@@ -82,12 +81,7 @@ def timeline(flows: FlowService, ticket: Ticket, locale: str) -> list[dict[str, 
 
 def rating_task(flows: FlowService, ticket: Ticket, owner: Principal) -> dict[str, Any] | None:
     """The open task waiting for this ticket's owner through the link, if there is one."""
-    wanted = ["tracking", owner.id]
-    for instance_id in reversed(flows.instances_of(ticket.app_id, ticket.form_id, ticket.record_id)):
-        for task in flows.instance(owner, instance_id)["tasks"]:
-            if task["status"] == "open" and wanted in [list(c) for c in task["candidates"]]:
-                return flows.task(owner, task["id"])
-    return None
+    return flows.owner_task(owner, ticket.app_id, ticket.form_id, ticket.record_id)
 
 
 def rating_fields(ticket: Ticket, task: dict[str, Any], locale: str) -> list[dict[str, Any]]:
@@ -112,15 +106,6 @@ def snapshot(flows: FlowService, ticket: Ticket, stages: list[dict[str, Any]], l
         "pending": pending_stages(stages, entries, locale),
         "rating": task["id"] if task else None,
     }
-
-
-def pending_stages(stages: list[dict[str, Any]], entries: list[dict[str, Any]], locale: str) -> list[str]:
-    """The milestones not reached yet (none once the ticket ended otherwise: rejected, withdrawn)."""
-    if entries and entries[-1]["stage"] in ENDINGS:
-        return []
-    reached = {entry["stage"] for entry in entries}
-    last = max((i for i, s in enumerate(stages) if s["id"] in reached), default=-1)
-    return [localized(s["label"], locale) for s in stages[last + 1 :]]
 
 
 @bp.get("/t/<app_id>/<form_id>/<token>/events")
