@@ -21,7 +21,6 @@ from types import FrameType
 from engine.services.flows import FlowService
 from engine.storage import Database, work_queue
 from engine.storage.outbox import Outbox, RetryPolicy
-from engine.storage.records import RecordStore
 
 log = logging.getLogger("trellis.worker")
 FIRE_SLICE = 10  # timers fired between two looks at what is still due
@@ -33,7 +32,7 @@ class Worker:
         self,
         database: Database,
         *,
-        flows: FlowService | None = None,
+        flows: FlowService,
         outbox: Outbox | None = None,
         interval: float = 1.0,
         batch: int = 100,
@@ -41,9 +40,8 @@ class Worker:
         retry: RetryPolicy | None = None,
     ):
         self.database = database
-        records = flows.records if flows is not None else RecordStore(database)
-        self.flows = flows or FlowService(database, records)
-        self.outbox = outbox or Outbox(database, catalog=records.catalog, lease_seconds=lease_seconds, retry=retry)
+        self.flows = flows  # build_services' (the worker assembles nothing of its own)
+        self.outbox = outbox or Outbox(database, catalog=flows.catalog, lease_seconds=lease_seconds, retry=retry)
         self.interval = interval
         self.batch = batch
         self.lease_seconds = lease_seconds

@@ -18,6 +18,7 @@ from sqlalchemy import Table, and_, bindparam, case, delete, event, exists, func
 from sqlalchemy.orm import Session
 
 from engine.flows.state import RUNNING, Candidate, Effect, Event, InstanceState, Task, Timer, Token
+from engine.flows.status import InstanceStatus, TaskStatus
 from engine.principal import Principal
 from engine.storage.tables import (
     AuditEventRow,
@@ -435,7 +436,7 @@ def _state_of(row: FlowInstanceRow) -> InstanceState:
         record_id=row.record_id,
         started_by=row.started_by,
         started_at=row.started_at,
-        status=row.status,
+        status=InstanceStatus(row.status),
         end_status=row.end_status,
         stage=row.stage,
         error=row.error,
@@ -457,7 +458,7 @@ def _task_of(row: FlowTaskRow) -> Task:
         candidates=[Candidate(kind, value) for kind, value in row.candidates or []],
         assignee=row.assignee,
         owner=row.owner,
-        status=row.status,
+        status=TaskStatus(row.status),
         claimed_at=row.claimed_at,
         completed_at=row.completed_at,
         completed_by=row.completed_by,
