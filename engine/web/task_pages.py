@@ -40,8 +40,12 @@ def page_text(prefix: str, locale: str) -> dict[str, str]:
     return {code[len(prefix) :]: translate(code, locale) for code in CATALOG if code.startswith(prefix)}
 
 
-#: the words of the task pages by locale (``page.tasks.*`` in engine/i18n/catalog/pages_tasks.py)
-TEXT = {locale: page_text("page.tasks.", locale) for locale in LOCALES}
+#: the words of the task pages by locale (``page.tasks.*`` in engine/i18n/catalog/pages_tasks.py); the
+#: language switch names the other language in that language
+TEXT = {
+    locale: {**page_text("page.tasks.", locale), "switch": translate("page.tasks.language", other_locale(locale))}
+    for locale in LOCALES
+}
 
 
 def _signed_in_json() -> Principal:

@@ -19,7 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "flow_service.no_inbox": {
         "en": "there is no inbox '{box}'; use mine, groups or done",
-        "zh-CN": "没有任务列表“{box}”;请使用 mine、groups 或 done",
+        "zh-CN": "没有任务列表“{box}”;请使用“mine”、“groups”或“done”",
     },
     # who may
     "flow_service.scope": {
@@ -57,7 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "flow_service.data_not_object": {
         "en": "data must be an object of field values",
-        "zh-CN": "data 必须是字段值组成的对象",
+        "zh-CN": "“data”必须是字段值组成的对象",
     },
     "flow_service.send_object": {
         "en": 'send an object: {{"field": value}}',
@@ -74,16 +74,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flow_service.json_object": {"en": "send a JSON object", "zh-CN": "请发送 JSON 对象"},
     "flow_service.record_number": {
         "en": "record_id must be a record's number",
-        "zh-CN": "record_id 必须是记录编号",
+        "zh-CN": "“record_id”必须是记录编号",
     },
     "flow_service.a_record_number": {"en": "a record's number", "zh-CN": "记录编号"},
     "flow_service.notification_ids": {
         "en": "ids must be a list of notification numbers",
-        "zh-CN": "ids 必须是通知编号的列表",
+        "zh-CN": "“ids”必须是通知编号的列表",
     },
     "flow_service.notification_ids_limit": {
         "en": "ids must be a list of up to 500 notification numbers",
-        "zh-CN": "ids 必须是最多 500 个通知编号的列表",
+        "zh-CN": "“ids”必须是最多 500 个通知编号的列表",
     },
     "flow_service.a_list_of_numbers": {"en": "a list of numbers", "zh-CN": "编号列表"},
     # how a flow ended, on the owner's timeline
@@ -93,7 +93,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # trellis flows migrate
     "flow_service.cli.map_usage": {
         "en": "trellis: --map takes OLD=NEW, got {pair}",
-        "zh-CN": "trellis:--map 的格式是 旧节点=新节点,收到的是 {pair}",
+        "zh-CN": "trellis:“--map”的格式是“旧节点=新节点”,收到的是 {pair}",
     },
     "flow_service.cli.refused": {"en": "refused: {problem}", "zh-CN": "拒绝:{problem}"},
     "flow_service.cli.instance": {
@@ -112,6 +112,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "flow_service.cli.would_move": {
         "en": "{count} instance(s) would move (dry run; add --apply to carry it out) from version {old} to {new}",
-        "zh-CN": "将有 {count} 个实例从版本 {old} 迁移到版本 {new}(试运行;加 --apply 才会执行)",
+        "zh-CN": "将有 {count} 个实例从版本 {old} 迁移到版本 {new}(试运行;加“--apply”才会执行)",
     },
 }
