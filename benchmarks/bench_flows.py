@@ -36,10 +36,10 @@ from engine.flows.interpreter import Run
 from engine.flows.spec import compile_flow
 from engine.flows.state import InstanceState, new_id
 from engine.principal import SYSTEM, Principal
+from engine.services.flows import FlowService
 from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.directory import DirectoryStore
-from engine.storage.flows import FlowService
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
 
@@ -159,6 +159,7 @@ class Persisted:
         AppStore(self.database).import_package(PACKAGE, actor="bench")
         self.records = RecordStore(self.database)
         self.flows = FlowService(self.database, self.records)
+        self.records.on_create.append(self.flows.record_created)
         directory = DirectoryStore(self.database)
         for login in SIGNERS:
             directory.create_user(login, "a-long-password", roles=[(APP, "signer")], user_id=login)

@@ -33,10 +33,10 @@ from postgres_scratch import throwaway_database, unreachable  # benchmarks/ is o
 from sqlalchemy import func, insert, select, text, update  # noqa: E402
 
 from engine.principal import LOCAL_ADMIN  # noqa: E402
+from engine.services.flows import FlowService  # noqa: E402
 from engine.storage import Database  # noqa: E402
 from engine.storage.apps import AppStore  # noqa: E402
 from engine.storage.directory import DirectoryStore  # noqa: E402
-from engine.storage.flows import FlowService  # noqa: E402
 from engine.storage.migrate import upgrade  # noqa: E402
 from engine.storage.records import RecordStore  # noqa: E402
 from engine.storage.tables import (  # noqa: E402
@@ -55,7 +55,7 @@ APP = "property_repair"
 CHUNK = 2_000  # rows per INSERT while copying
 
 
-def prepare(database: Database, timers: int) -> None:
+def prepare(database: Database, timers: int) -> FlowService:
     """The app, an agent and a supervisor, one order through the flow, and ``timers - 1`` due copies of it."""
     upgrade(database)
     AppStore(database).import_package(json.loads(PACKAGE.read_bytes()), actor="bench")
@@ -63,7 +63,8 @@ def prepare(database: Database, timers: int) -> None:
     directory.create_user("agent1", "a-long-password", roles=[(APP, "agent")])
     directory.create_user("supervisor1", "a-long-password", roles=[(APP, "agent_supervisor")])
     store = RecordStore(database)
-    FlowService(database, store)  # starts the repair flow when an order is created
+    flows = FlowService(database, store)
+    store.on_create.append(flows.record_created)  # creating an order starts the repair flow
 
     def create(form: str, data: dict[str, object]) -> int:
         return int(store.create(LOCAL_ADMIN, APP, form, data)[0]["id"])
@@ -92,6 +93,7 @@ def prepare(database: Database, timers: int) -> None:
                 insert(FlowTimerRow),
                 [{**_values(timer), "id": x, "instance_id": i, "task_id": t, "due_at": due} for i, t, x in chunk],
             )
+    return flows
 
 
 def _values(row: object) -> dict[str, object]:
@@ -126,9 +128,9 @@ def references(database: Database) -> dict[str, float]:
 
 def run(label: str, database: Database, timers: int) -> list[str]:
     print(f"{label}: preparing {timers:,} due timers ...", flush=True)
-    prepare(database, timers)
+    flows = prepare(database, timers)
     figures = references(database)
-    worker = Worker(database, batch=500)
+    worker = Worker(database, flows=flows, batch=500)
     print(f"{label}: firing ...", flush=True)
     seconds, fired = timed(worker.fire_due)
     with database.transaction() as session:

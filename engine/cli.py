@@ -439,11 +439,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_flows_migrate(args: argparse.Namespace) -> int:
+    locale = _locale(args)
     mapping: dict[str, str] = {}
     for pair in args.map:
         old, sep, new = pair.partition("=")
         if not sep or not old.strip() or not new.strip():
-            print(f"trellis: --map takes OLD=NEW, got {pair!r}", file=sys.stderr)
+            print(translate("flow_service.cli.map_usage", locale, pair=repr(pair)), file=sys.stderr)
             return 2
         mapping[old.strip()] = new.strip()
     with _opened_services() as built:
@@ -457,21 +458,27 @@ def cmd_flows_migrate(args: argparse.Namespace) -> int:
             actor=_actor(),
         )
     for problem in report["problems"]:
-        print(f"refused: {problem}")
+        print(translate("flow_service.cli.refused", locale, problem=problem))
     for plan in report["instances"]:
-        moves = ", ".join(f"{m['from']} -> {m['to']}" for m in plan["moves"]) or "(no tokens)"
-        line = f"instance {plan['instance']} (record {plan['record_id']}): {moves}"
+        moves = ", ".join(f"{m['from']} -> {m['to']}" for m in plan["moves"])
+        line = translate(
+            "flow_service.cli.instance",
+            locale,
+            instance=plan["instance"],
+            record_id=plan["record_id"],
+            moves=moves or translate("flow_service.cli.no_tokens", locale),
+        )
         if plan["dropped_timers"]:
-            line += f"; timers dropped: {', '.join(plan['dropped_timers'])}"
+            line += translate("flow_service.cli.timers_dropped", locale, timers=", ".join(plan["dropped_timers"]))
         print(line)
         for problem in plan["problems"]:
-            print(f"  refused: {problem}")
+            print("  " + translate("flow_service.cli.refused", locale, problem=problem))
     count = len(report["instances"])
     if report["refused"]:
-        print(f"nothing moved: fix the map and try again ({count} instance(s) checked)")
+        print(translate("flow_service.cli.nothing_moved", locale, count=count))
         return 1
-    verb = "moved" if args.apply else "would move (dry run; add --apply to carry it out)"
-    print(f"{count} instance(s) {verb} from version {args.from_version} to {args.to_version}")
+    done = "flow_service.cli.moved" if args.apply else "flow_service.cli.would_move"
+    print(translate(done, locale, count=count, old=args.from_version, new=args.to_version))
     return 0
 
 

@@ -18,10 +18,8 @@ import threading
 import time
 from types import FrameType
 
-from engine.services.records import RecordService
+from engine.services.flows import FlowService
 from engine.storage import Database, work_queue
-from engine.storage.catalog import AppCatalog
-from engine.storage.flows import FlowService
 from engine.storage.outbox import Outbox, RetryPolicy
 
 log = logging.getLogger("trellis.worker")
@@ -34,7 +32,7 @@ class Worker:
         self,
         database: Database,
         *,
-        flows: FlowService | None = None,
+        flows: FlowService,
         outbox: Outbox | None = None,
         interval: float = 1.0,
         batch: int = 100,
@@ -42,9 +40,8 @@ class Worker:
         retry: RetryPolicy | None = None,
     ):
         self.database = database
-        records = flows.records if flows is not None else RecordService(database, AppCatalog())
-        self.flows = flows or FlowService(database, records)
-        self.outbox = outbox or Outbox(database, catalog=records.catalog, lease_seconds=lease_seconds, retry=retry)
+        self.flows = flows  # build_services' (the worker assembles nothing of its own)
+        self.outbox = outbox or Outbox(database, catalog=flows.catalog, lease_seconds=lease_seconds, retry=retry)
         self.interval = interval
         self.batch = batch
         self.lease_seconds = lease_seconds

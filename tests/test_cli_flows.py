@@ -9,11 +9,12 @@ import pytest
 from engine.cli import main
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
+from engine.services.flows import FlowService
 from engine.services.records import RecordService
 from engine.storage.catalog import AppCatalog
-from engine.storage.flows import FlowService
 
 APP = "property_repair"
+MIGRATE = ["--lang", "en", "flows", "migrate", APP, "repair"]  # English output, whatever LANG says
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def two_versions(database_url, database, property_package, monkeypatch):
     AppService(database).import_package(property_package, actor="test")
     records = RecordService(database, AppCatalog())
     flows = FlowService(database, records)
+    records.on_create.append(flows.record_created)
     community, _ = records.create(LOCAL_ADMIN, APP, "community", {"name": "阳光花园"})
     building, _ = records.create(LOCAL_ADMIN, APP, "building", {"community": community["id"], "name": "1栋"})
     room, _ = records.create(LOCAL_ADMIN, APP, "room", {"building": building["id"], "room_no": "101"})
@@ -50,7 +52,7 @@ def _version(flows: FlowService, record_id: int) -> int:
 
 def test_a_dry_run_shows_the_moves_and_changes_nothing(two_versions, capsys):
     flows, record_id = two_versions
-    code = main(["flows", "migrate", APP, "repair", "--from", "1", "--to", "2", "--map", "accept=triage"])
+    code = main([*MIGRATE, "--from", "1", "--to", "2", "--map", "accept=triage"])
     out = capsys.readouterr().out
     assert code == 0 and "accept -> triage" in out and "dry run" in out
     assert _version(flows, record_id) == 1
@@ -58,19 +60,19 @@ def test_a_dry_run_shows_the_moves_and_changes_nothing(two_versions, capsys):
 
 def test_apply_moves_the_instances(two_versions, capsys):
     flows, record_id = two_versions
-    code = main(["flows", "migrate", APP, "repair", "--from", "1", "--to", "2", "--map", "accept=triage", "--apply"])
+    code = main([*MIGRATE, "--from", "1", "--to", "2", "--map", "accept=triage", "--apply"])
     assert code == 0 and "moved from version 1 to 2" in capsys.readouterr().out
     assert _version(flows, record_id) == 2
 
 
 def test_a_stranding_map_exits_1_naming_the_node(two_versions, capsys):
     flows, record_id = two_versions
-    code = main(["flows", "migrate", APP, "repair", "--from", "1", "--to", "2", "--apply"])
+    code = main([*MIGRATE, "--from", "1", "--to", "2", "--apply"])
     out = capsys.readouterr().out
     assert code == 1 and "stranded" in out and "nothing moved" in out
     assert _version(flows, record_id) == 1
 
 
 def test_a_malformed_map_is_a_usage_error(two_versions, capsys):
-    assert main(["flows", "migrate", APP, "repair", "--from", "1", "--to", "2", "--map", "accept"]) == 2
+    assert main([*MIGRATE, "--from", "1", "--to", "2", "--map", "accept"]) == 2
     assert "OLD=NEW" in capsys.readouterr().err

@@ -16,11 +16,12 @@ from engine.config import Settings
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.directory import DirectoryService
+from engine.services.flows import FlowService
+from engine.services.notifications import NotificationService
 from engine.services.records import RecordService
 from engine.services.user_import import UserImport
 from engine.storage import Database
 from engine.storage.catalog import AppCatalog
-from engine.storage.flows import FlowService
 from engine.storage.migrate import upgrade
 from engine.storage.tables import utcnow
 
@@ -38,6 +39,7 @@ class Services:
     records: RecordService
     attachments: AttachmentService
     flows: FlowService
+    notifications: NotificationService
 
     def close(self) -> None:
         self.database.dispose()
@@ -64,6 +66,7 @@ def build_services(
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)
+    records.on_create.append(flows.record_created)  # a record created starts the flows declared on its form
     return Services(
         settings=settings,
         database=database,
@@ -74,4 +77,5 @@ def build_services(
         directory=directory,
         user_import=UserImport(directory),
         flows=flows,
+        notifications=NotificationService(database),
     )

@@ -477,6 +477,3 @@ class RecordService:
                 data, locale=locale, existing=existing, trusted=trusted, lookup=self.rows.lookup(session, app)
             )
             check_unique(self.rows, session, form, values, locale, exclude=record_id)
-
-    # a compatible name for the flow service until it moves (it read the row this way)
-    _row = staticmethod(RecordRepository.row)

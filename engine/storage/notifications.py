@@ -1,65 +1,58 @@
-"""A person's in-app notifications (escalations, tasks passed to them, reopened tickets): list and mark read."""
+"""A person's in-app notifications as rows: count, list and mark read (storage layer)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
-from engine.errors import SubmissionError
-from engine.storage.database import Database
-from engine.storage.tables import NotificationRow, utcnow
+from engine.storage.tables import NotificationRow
 
 
-class NotificationStore:
-    def __init__(self, database: Database):
-        self.database = database
+@dataclass(frozen=True, slots=True)
+class Notification:
+    id: int
+    message: dict[str, Any]
+    app_id: str | None
+    record_id: int | None
+    instance_id: str | None
+    task_id: str | None
+    created_at: datetime
+    read_at: datetime | None
 
-    def list(self, user_id: str, *, unread_only: bool = False, limit: int = 50) -> dict[str, Any]:
-        with self.database.transaction() as session:
-            mine = NotificationRow.user_id == user_id
-            unread = int(
-                session.scalar(
-                    select(func.count()).select_from(NotificationRow).where(mine, NotificationRow.read_at.is_(None))
-                )
-                or 0
+
+class NotificationRepository:
+    """The SQL of notifications; every method works in the session (transaction) the caller holds."""
+
+    def unread_count(self, session: Session, user_id: str) -> int:
+        mine = NotificationRow.user_id == user_id
+        return int(
+            session.scalar(
+                select(func.count()).select_from(NotificationRow).where(mine, NotificationRow.read_at.is_(None))
             )
-            statement = select(NotificationRow).where(mine)
-            if unread_only:
-                statement = statement.where(NotificationRow.read_at.is_(None))
-            rows = session.scalars(
-                statement.order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc()).limit(
-                    max(1, min(limit, 200))
-                )
-            ).all()
-            return {"unread": unread, "items": [_view(row) for row in rows]}
+            or 0
+        )
 
-    def mark_read(self, user_id: str, ids: Sequence[int] | None = None, *, at: datetime | None = None) -> int:
-        """Mark these (or, without ids, all) of the person's notifications read; returns how many changed."""
-        if ids is not None and (len(ids) > 500 or any(isinstance(i, bool) or not isinstance(i, int) for i in ids)):
-            raise SubmissionError(
-                "ids must be a list of up to 500 notification numbers", {"ids": ["a list of numbers"]}
-            )
-        with self.database.transaction() as session:
-            statement = update(NotificationRow).where(
-                NotificationRow.user_id == user_id, NotificationRow.read_at.is_(None)
-            )
-            if ids is not None:
-                statement = statement.where(NotificationRow.id.in_(list(ids)))
-            result = session.execute(statement.values(read_at=at or utcnow()))
-            return int(getattr(result, "rowcount", 0) or 0)
+    def newest(self, session: Session, user_id: str, *, unread_only: bool, limit: int) -> list[Notification]:
+        statement = select(NotificationRow).where(NotificationRow.user_id == user_id)
+        if unread_only:
+            statement = statement.where(NotificationRow.read_at.is_(None))
+        rows = session.scalars(
+            statement.order_by(NotificationRow.created_at.desc(), NotificationRow.id.desc()).limit(limit)
+        ).all()
+        return [
+            Notification(r.id, r.message, r.app_id, r.record_id, r.instance_id, r.task_id, r.created_at, r.read_at)
+            for r in rows
+        ]
 
-
-def _view(row: NotificationRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "message": row.message,
-        "app_id": row.app_id,
-        "record_id": row.record_id,
-        "instance_id": row.instance_id,
-        "task_id": row.task_id,
-        "created_at": row.created_at.isoformat(),
-        "read_at": row.read_at.isoformat() if row.read_at else None,
-    }
+    def mark_read(self, session: Session, user_id: str, ids: Sequence[int] | None, at: datetime) -> int:
+        """Mark these (or, without ids, all) of the person's unread notifications read; how many changed."""
+        statement = update(NotificationRow).where(NotificationRow.user_id == user_id, NotificationRow.read_at.is_(None))
+        if ids is not None:
+            statement = statement.where(NotificationRow.id.in_(list(ids)))
+        result = session.execute(statement.values(read_at=at))
+        return int(getattr(result, "rowcount", 0) or 0)

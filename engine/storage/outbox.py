@@ -43,7 +43,7 @@ class Outbox:
         self,
         database: Database,
         *,
-        catalog: AppCatalog | None = None,
+        catalog: AppCatalog,
         environ: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] = utcnow,
         retry: RetryPolicy | None = None,
@@ -53,9 +53,7 @@ class Outbox:
         self.clock = clock
         self.retry = retry or RetryPolicy()
         self.lease = timedelta(seconds=lease_seconds)
-        self.context = DeliveryContext(
-            database, catalog or AppCatalog(), os.environ if environ is None else environ, clock
-        )
+        self.context = DeliveryContext(database, catalog, os.environ if environ is None else environ, clock)
 
     def pending_count(self) -> int:
         with self.database.transaction() as session:

@@ -14,13 +14,13 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import redis
 from redis.exceptions import LockError, RedisError
 from rq import Queue, SimpleWorker
 
 from engine.errors import StorageError
-from engine.storage.flows import FlowService
 from engine.storage.outbox import Outbox
 
 log = logging.getLogger("trellis.worker")
@@ -28,16 +28,24 @@ JOB_TIMEOUT_S = 600
 FAILED_JOB_TTL_S = 7 * 24 * 3600
 
 
+class Timers(Protocol):
+    """What the queue needs of the flow service: the due timers, and firing one (``FlowService``)."""
+
+    def due_timers(self, limit: int = 100) -> list[str]: ...
+
+    def fire(self, timer_id: str) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Runtime:
-    flows: FlowService
+    flows: Timers
     outbox: Outbox
 
 
 _runtime: Runtime | None = None
 
 
-def install(flows: FlowService, outbox: Outbox) -> None:
+def install(flows: Timers, outbox: Outbox) -> None:
     """Give the job functions below the services of this process (RQ jobs carry only ids)."""
     global _runtime
     _runtime = Runtime(flows, outbox)
@@ -93,7 +101,7 @@ class WorkQueue:
             where = self.redis.connection_pool.connection_kwargs.get("host", "?")
             raise StorageError(f"Redis at {where} is unreachable ({exc}); check TRELLIS_REDIS_URL") from None
 
-    def schedule(self, flows: FlowService, outbox: Outbox, limit: int = 1000) -> tuple[int, int] | None:
+    def schedule(self, flows: Timers, outbox: Outbox, limit: int = 1000) -> tuple[int, int] | None:
         """One scheduler step: enqueue due timers and due outbox items nobody has claimed yet.
 
         The queue is only topped up to a few jobs per running worker, so a claim's lease has to

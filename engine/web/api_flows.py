@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from engine.errors import NotAuthenticatedError, NotFoundError, SubmissionError
+from engine.errors import NotAuthenticatedError, NotFoundError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
-from engine.storage.notifications import NotificationStore
+from engine.services.flow_actions import refusal
 from engine.web.auth import require_admin
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
@@ -24,7 +24,7 @@ bp = Blueprint("api_flows", __name__, url_prefix="/api/v1")
 def _signed_in() -> Any:
     who = principal()
     if who.anonymous:
-        raise NotAuthenticatedError("sign in to see and work on tasks")
+        raise NotAuthenticatedError.says("flow_service.sign_in")
     return who
 
 
@@ -33,7 +33,7 @@ def _body() -> dict[str, Any]:
         return {}
     body = read_record_body()
     if not isinstance(body, dict):
-        raise SubmissionError("send a JSON object", {"_body": ["send a JSON object"]})
+        raise refusal("_body", "flow_service.json_object", locale())
     return body
 
 
@@ -78,7 +78,7 @@ def start(app_id: str, flow_id: str) -> Response:
     body = _body()
     record_id = body.get("record_id")
     if isinstance(record_id, bool) or not isinstance(record_id, int):
-        raise SubmissionError("record_id must be a record's number", {"record_id": ["a record's number"]})
+        raise refusal("record_id", "flow_service.record_number", locale(), note="flow_service.a_record_number")
     return json_response(services().flows.start(_signed_in(), app_id, flow_id, record_id), 201)
 
 
@@ -125,8 +125,9 @@ def notifications() -> Response:
     who = _signed_in()
     limit_text = request.args.get("limit", "50")
     limit = int(limit_text) if limit_text.isdigit() and len(limit_text) < 5 else 50
-    store = NotificationStore(services().database)
-    return json_response(store.list(who.id, unread_only=request.args.get("unread") in ("1", "true"), limit=limit))
+    return json_response(
+        services().notifications.list(who.id, unread_only=request.args.get("unread") in ("1", "true"), limit=limit)
+    )
 
 
 @bp.post("/notifications/read")
@@ -136,5 +137,5 @@ def notifications_read() -> Response:
     body = _body()
     ids = body.get("ids")
     if ids is not None and not isinstance(ids, list):
-        raise SubmissionError("ids must be a list of notification numbers", {"ids": ["a list of numbers"]})
-    return json_response({"marked": NotificationStore(services().database).mark_read(who.id, ids)})
+        raise refusal("ids", "flow_service.notification_ids", locale(), note="flow_service.a_list_of_numbers")
+    return json_response({"marked": services().notifications.mark_read(who.id, ids, locale=locale())})

@@ -15,11 +15,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from engine.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError, SubmissionError
+from engine.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from engine.forms.spec import FieldSpec, localized
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
+from engine.i18n import CATALOG, LOCALES, other_locale, translate
 from engine.principal import Principal
+from engine.services.flow_actions import refusal
 from engine.storage.catalog import CompiledForm
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
@@ -31,140 +33,30 @@ bp = Blueprint("task_pages", __name__)
 
 BOXES = ("mine", "groups", "done")
 EDITABLE = ("editable", "required")
+
+
+def page_text(prefix: str, locale: str) -> dict[str, str]:
+    """A page's words in ``locale``: the catalog's codes under ``prefix``, by their last part."""
+    return {code[len(prefix) :]: translate(code, locale) for code in CATALOG if code.startswith(prefix)}
+
+
+#: the words of the task pages by locale (``page.tasks.*`` in engine/i18n/catalog/pages_tasks.py); the
+#: language switch names the other language in that language
 TEXT = {
-    "zh-CN": {
-        "title": "我的任务",
-        "mine": "我的",
-        "groups": "组内待领",
-        "done": "已办",
-        "empty": "这里没有任务",
-        "overdue": "已超时",
-        "due": "截止",
-        "created": "创建",
-        "completed": "完成于",
-        "back": "返回任务列表",
-        "ticket": "工单",
-        "claim": "接单",
-        "claim_pool": "领取",
-        "complete": "完成",
-        "save": "暂存",
-        "approve": "同意",
-        "reject": "驳回",
-        "return": "退回",
-        "return_to": "退回到",
-        "transfer": "转交",
-        "delegate": "委托",
-        "add_signer": "加签",
-        "to_user": "转交给(用户名或手机号)",
-        "hand_back": "退单",
-        "check_in": "到场签到",
-        "comment": "意见 / 备注",
-        "comment_needed": "请填写意见",
-        "to_needed": "请填写接收人",
-        "working": "正在提交…",
-        "done_ok": "已提交",
-        "claimed_ok": "已接单",
-        "checked_in_ok": "已签到",
-        "checked_in_no_location": "已签到(未获取到位置)",
-        "saved_ok": "已暂存",
-        "handed_back_ok": "已退单,将重新派单",
-        "conflict": "这个任务已被其他人处理或已变化。",
-        "reload": "刷新",
-        "gone": "任务不存在,或已不再由您处理。",
-        "fix": "请修改标红的内容",
-        "offline": "网络不通,请稍后再试(填写的内容还在)",
-        "status_open": "待处理",
-        "status_completed": "已完成",
-        "status_cancelled": "已取消",
-        "assignee": "处理人",
-        "unclaimed": "待领取",
-        "to_accept": "待接单",
-        "claim_first": "接单后可填写处理结果",
-        "not_yours": "此任务由他人处理,您只能查看",
-        "no_record": "您没有查看这张工单内容的权限",
-        "choose": "请选择",
-        "add_row": "添加一行",
-        "remove_row": "删除",
-        "uploading": "正在上传…",
-        "yes": "是",
-        "no": "否",
-        "live": "实时更新",
-        "switch": "English",
-        "new_tasks": "任务有变化,已更新",
-    },
-    "en": {
-        "title": "My tasks",
-        "mine": "Mine",
-        "groups": "My groups",
-        "done": "Done",
-        "empty": "Nothing here",
-        "overdue": "Overdue",
-        "due": "Due",
-        "created": "Created",
-        "completed": "Completed",
-        "back": "Back to tasks",
-        "ticket": "Ticket",
-        "claim": "Accept",
-        "claim_pool": "Take it",
-        "complete": "Complete",
-        "save": "Save draft",
-        "approve": "Approve",
-        "reject": "Reject",
-        "return": "Return",
-        "return_to": "Return to",
-        "transfer": "Transfer",
-        "delegate": "Delegate",
-        "add_signer": "Add signer",
-        "to_user": "To (login name or mobile)",
-        "hand_back": "Hand back",
-        "check_in": "Check in on site",
-        "comment": "Comment",
-        "comment_needed": "Please write a comment",
-        "to_needed": "Please name the person",
-        "working": "Sending…",
-        "done_ok": "Done",
-        "claimed_ok": "Accepted",
-        "checked_in_ok": "Checked in",
-        "checked_in_no_location": "Checked in (no location available)",
-        "saved_ok": "Saved",
-        "handed_back_ok": "Handed back for re-dispatch",
-        "conflict": "Someone else took this task, or it changed meanwhile.",
-        "reload": "Reload",
-        "gone": "This task does not exist or is no longer yours.",
-        "fix": "Please correct the fields marked in red",
-        "offline": "No connection; try again in a moment (what you typed is kept)",
-        "status_open": "Open",
-        "status_completed": "Completed",
-        "status_cancelled": "Cancelled",
-        "assignee": "Handled by",
-        "unclaimed": "Not taken yet",
-        "to_accept": "Not accepted yet",
-        "claim_first": "Accept the task to fill in the result",
-        "not_yours": "Someone else handles this task; you may only look",
-        "no_record": "You may not read this ticket's contents",
-        "choose": "Choose",
-        "add_row": "Add a row",
-        "remove_row": "Remove",
-        "uploading": "Uploading…",
-        "yes": "Yes",
-        "no": "No",
-        "live": "Live",
-        "switch": "中文",
-        "new_tasks": "Your tasks changed; updated",
-    },
+    locale: {**page_text("page.tasks.", locale), "switch": translate("page.tasks.language", other_locale(locale))}
+    for locale in LOCALES
 }
 
 
 def _signed_in_json() -> Principal:
     who = current_principal()
     if who.anonymous:
-        raise NotAuthenticatedError("sign in to see and work on tasks")
+        raise NotAuthenticatedError.says("flow_service.sign_in")
     return who
 
 
 def _switch_url(locale: str) -> str:
-    other = "en" if locale == "zh-CN" else "zh-CN"
-    return f"{request.path}?{urlencode({**request.args, 'lang': other})}"
+    return f"{request.path}?{urlencode({**request.args, 'lang': other_locale(locale)})}"
 
 
 def _local(iso: str | None) -> str:
@@ -236,7 +128,7 @@ def task_page(task_id: str) -> Any:
     locale = current_locale()
     flows = services().flows
     task = flows.task(who, task_id[:64])  # someone else's task: 404, nothing revealed
-    form = _form(task["app_id"], task["form_id"])
+    form = flows.form(task["app_id"], task["form_id"])
     record = _record(who, task)
     is_open = task["status"] == "open"
     workable = is_open and task["assignee"] in (None, who.id)
@@ -268,11 +160,6 @@ def task_page(task_id: str) -> Any:
         upload_url=f"/api/v1/apps/{task['app_id']}/forms/{task['form_id']}/fields/__field__/attachments",
         switch_url=_switch_url(locale),
     )
-
-
-def _form(app_id: str, form_id: str) -> CompiledForm:
-    with services().database.transaction() as session:
-        return services().records.catalog.current(session, app_id).form(form_id)
 
 
 def _record(who: Principal, task: dict[str, Any]) -> dict[str, Any] | None:
@@ -424,7 +311,7 @@ def act(task_id: str, action: str) -> Response:
     who = _signed_in_json()
     body = read_record_body() if request.get_data(cache=True) else {}
     if not isinstance(body, dict):
-        raise SubmissionError("send a JSON object", {"_body": ["send a JSON object"]})
+        raise refusal("_body", "flow_service.json_object", current_locale())
     result = services().flows.act(who, task_id[:64], action[:40], body, locale=current_locale())
     task = result["task"]
     return json_response({"task": {k: task[k] for k in ("id", "status", "assignee", "claimed_at", "version")}})

@@ -16,51 +16,24 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from engine.errors import ConflictError
 from engine.flows.actions import tracking_subject
-from engine.forms.spec import localized
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import field_ui
+from engine.i18n import LOCALES
 from engine.principal import Principal
+from engine.services.flow_views import pending_stages
+from engine.services.flows import FlowService
 from engine.storage.catalog import CompiledForm
-from engine.storage.flows import FlowService
 from engine.tracking import record_uuid_of
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.live import event_stream, live
 from engine.web.pages import current_locale
+from engine.web.task_pages import page_text
 
 bp = Blueprint("tracking_flow", __name__)
-ENDINGS = ("rejected", "withdrawn", "cancelled")  # how a flow ends other than done
 
-RATING_TEXT = {
-    "zh-CN": {
-        "rate_title": "确认维修结果并评价",
-        "yes": "是",
-        "no": "否",
-        "send": "提交评价",
-        "sending": "正在提交…",
-        "thanks": "感谢您的评价!",
-        "fix": "请修改标红的内容",
-        "offline": "网络不通,请稍后再试",
-        "moved": "工单状态已变化,已为您刷新",
-        "live": "进度会自动更新",
-        "handler": "处理人",
-        "by": "操作人",
-    },
-    "en": {
-        "rate_title": "Confirm the repair and rate it",
-        "yes": "Yes",
-        "no": "No",
-        "send": "Send rating",
-        "sending": "Sending…",
-        "thanks": "Thank you for your rating!",
-        "fix": "Please correct the fields marked in red",
-        "offline": "No connection; try again in a moment",
-        "moved": "The ticket has moved on; refreshed",
-        "live": "This page updates by itself",
-        "handler": "Handled by",
-        "by": "By",
-    },
-}
+#: the words of the owner's rating form by locale (``page.tracking.*`` in engine/i18n/catalog/pages_tasks.py)
+RATING_TEXT = {locale: page_text("page.tracking.", locale) for locale in LOCALES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +66,7 @@ def ticket_of(app_id: str, form_id: str, token: str) -> Ticket:
     record = services().records.get_by_uuid(app_id, form_id, record_uuid) if record_uuid else None
     if record is None:
         abort(404)
-    with services().database.transaction() as session:
-        form = services().records.catalog.current(session, app_id).form(form_id)
+    form = services().flows.form(app_id, form_id)
     if not form.spec.public.get("enabled"):
         abort(404)
     return Ticket(app_id, form, record)
@@ -109,12 +81,7 @@ def timeline(flows: FlowService, ticket: Ticket, locale: str) -> list[dict[str, 
 
 def rating_task(flows: FlowService, ticket: Ticket, owner: Principal) -> dict[str, Any] | None:
     """The open task waiting for this ticket's owner through the link, if there is one."""
-    wanted = ["tracking", owner.id]
-    for instance_id in reversed(flows.instances_of(ticket.app_id, ticket.form_id, ticket.record_id)):
-        for task in flows.instance(owner, instance_id)["tasks"]:
-            if task["status"] == "open" and wanted in [list(c) for c in task["candidates"]]:
-                return flows.task(owner, task["id"])
-    return None
+    return flows.owner_task(owner, ticket.app_id, ticket.form_id, ticket.record_id)
 
 
 def rating_fields(ticket: Ticket, task: dict[str, Any], locale: str) -> list[dict[str, Any]]:
@@ -141,15 +108,6 @@ def snapshot(flows: FlowService, ticket: Ticket, stages: list[dict[str, Any]], l
     }
 
 
-def pending_stages(stages: list[dict[str, Any]], entries: list[dict[str, Any]], locale: str) -> list[str]:
-    """The milestones not reached yet (none once the ticket ended otherwise: rejected, withdrawn)."""
-    if entries and entries[-1]["stage"] in ENDINGS:
-        return []
-    reached = {entry["stage"] for entry in entries}
-    last = max((i for i, s in enumerate(stages) if s["id"] in reached), default=-1)
-    return [localized(s["label"], locale) for s in stages[last + 1 :]]
-
-
 @bp.get("/t/<app_id>/<form_id>/<token>/events")
 def tracking_events(app_id: str, form_id: str, token: str) -> Response:
     """The ticket's timeline, live: one event now, one after every change, then the browser reconnects."""
@@ -171,11 +129,7 @@ def rate(app_id: str, form_id: str, token: str) -> Response:
     flows = services().flows
     task = rating_task(flows, ticket, owner)
     if task is None:
-        raise ConflictError(
-            "这张工单现在不需要您评价(可能已评价或已自动确认),请刷新页面"
-            if locale == "zh-CN"
-            else "this ticket is not waiting for your rating now (already rated or auto-confirmed); reload the page"
-        )
+        raise ConflictError.says("page.tracking.no_rating")
     body = read_record_body()
     data = body.get("data") if isinstance(body, dict) else None
     flows.act(owner, task["id"], "complete", {"data": data if data is not None else {}}, locale=locale)
@@ -199,12 +153,7 @@ def tracking_context(ticket: Ticket, locale: str) -> dict[str, Any]:
 
 
 def _flow_stages(ticket: Ticket) -> list[dict[str, Any]]:
-    with services().database.transaction() as session:
-        document = services().records.catalog.current(session, ticket.app_id).document
-    for flow in document.get("flows", []):
-        if flow["form"] == ticket.form_id:
-            return list(flow.get("stages", []))
-    return []
+    return services().flows.stages(ticket.app_id, ticket.form_id)
 
 
 def _local_time(iso: str) -> str:

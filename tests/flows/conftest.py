@@ -10,9 +10,9 @@ import pytest
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.apps import AppService
 from engine.services.directory import DirectoryService
+from engine.services.flows import FlowService
 from engine.services.records import RecordService
 from engine.storage.catalog import AppCatalog
-from engine.storage.flows import FlowService
 
 APP = "property_repair"
 
@@ -98,6 +98,7 @@ def company(database, property_package) -> Company:
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)
+    records.on_create.append(flows.record_created)
     admin = LOCAL_ADMIN
     community, _ = records.create(admin, APP, "community", {"name": "阳光花园", "city": "杭州"})
     other, _ = records.create(admin, APP, "community", {"name": "翠苑", "city": "杭州"})

@@ -12,9 +12,9 @@ from engine.errors import ConflictError, SubmissionError
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
 from engine.services.directory import DirectoryService
+from engine.services.flows import FlowService
 from engine.services.records import RecordService
 from engine.storage.catalog import AppCatalog
-from engine.storage.flows import FlowService
 from engine.storage.tables import FlowEventRow
 
 APP = "persist"
@@ -66,6 +66,7 @@ class Desk:
         self.records = RecordService(database, AppCatalog())
         self.flows = FlowService(database, self.records)
         directory = DirectoryService(database)
+        self.records.on_create.append(self.flows.record_created)
         for login in ("ann", "bob"):
             directory.create_user(login, "a-long-password", roles=[(APP, "clerk")], user_id=login)
         self.people = {login: directory.principal_for(login) for login in ("ann", "bob")}

@@ -9,9 +9,9 @@ import pytest
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
 from engine.services.directory import DirectoryService
+from engine.services.flows import FlowService
 from engine.services.records import RecordService
 from engine.storage.catalog import AppCatalog
-from engine.storage.flows import FlowService
 
 APP = "nested"
 
@@ -100,6 +100,7 @@ def shop(database):
     flows = FlowService(database, records, clock=clock)
     DirectoryService(database).create_user("kim", "a-long-password", roles=[(APP, "clerk")], user_id="kim")
     kim = DirectoryService(database).principal_for("kim")
+    records.on_create.append(flows.record_created)
     return records, flows, clock, kim
 
 

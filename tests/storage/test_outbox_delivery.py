@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import exc, func, select, text
 
+from engine.storage.catalog import AppCatalog
 from engine.storage.outbox import Outbox, RetryPolicy
 from engine.storage.tables import FailedOutboxRow, NotificationRow, OutboxRow
 from engine.storage.topics import TOPICS, OutboxItem
@@ -238,7 +239,7 @@ def _group_id(company, name: str) -> str:  # noqa: F811
 def test_an_item_of_a_topic_nobody_handles_is_kept_as_failed_at_once(database):
     with database.transaction() as session:
         session.add(OutboxRow(topic="flow.fax", payload={"to": "+86 571"}))
-    outbox = Outbox(database)
+    outbox = Outbox(database, catalog=AppCatalog())
 
     assert outbox.run()["failed"] == 1
     [failed] = outbox.failed()

@@ -1,0 +1,138 @@
+"""The shapes flow pages and the API read (service layer): task, instance, inbox row and timeline views.
+
+Plain functions of domain values - no database, no request - so the same view serves the API, the
+staff task pages and the owner's tracking page, in the reader's language where it holds words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from engine.flows.spec import FlowSpec
+from engine.flows.state import Event, InstanceState, Task
+from engine.forms.spec import localized
+from engine.i18n import translate
+from engine.storage.flows import InstanceRef
+
+#: how a flow ends other than done; the owner's timeline shows these as a last stage
+ENDINGS = ("rejected", "withdrawn", "cancelled")
+
+
+def task_view(where: InstanceRef, task: Task, spec: FlowSpec, now: datetime) -> dict[str, Any]:
+    """A task as inbox rows and instance views list it."""
+    node = spec.nodes.get(task.node)
+    return {
+        "id": task.id,
+        "instance_id": where.instance_id,
+        "app_id": where.app_id,
+        "flow_id": where.flow_id,
+        "form_id": where.form_id,
+        "record_id": where.record_id,
+        "node": task.node,
+        "name": node.name if node else task.node,
+        "type": node.type if node else None,
+        "status": task.status,
+        "assignee": task.assignee,
+        "owner": task.owner,
+        "candidates": [c.dump() for c in task.candidates],
+        "created_at": task.created_at.isoformat(),
+        "claimed_at": task.claimed_at.isoformat() if task.claimed_at else None,
+        "completed_at": task.completed_at.isoformat() if task.completed_at else None,
+        "completed_by": task.completed_by,
+        "due_at": task.due_at.isoformat() if task.due_at else None,
+        "overdue": bool(task.due_at and task.status == "open" and task.due_at < now),
+        "outcome": task.outcome,
+        "comment": task.comment,
+        "version": task.lock_version,
+    }
+
+
+def task_detail(state: InstanceState, task: Task, spec: FlowSpec, now: datetime) -> dict[str, Any]:
+    """One task with what its step allows: field permissions, actions, outcomes."""
+    view = task_view(InstanceRef.of(state), task, spec, now)
+    node = spec.nodes.get(task.node)
+    view["fields"] = dict(node.field_permissions) if node else {}
+    view["actions"] = sorted(node.actions) if node else []
+    view["outcomes"] = [
+        {"id": o["id"], "label": o.get("label")} for o in (node.definition if node else {}).get("outcomes", [])
+    ]
+    return view
+
+
+def instance_view(state: InstanceState, tasks: Iterable[Task], spec: FlowSpec, now: datetime) -> dict[str, Any]:
+    where = InstanceRef.of(state)
+    return {
+        "id": state.id,
+        "app_id": state.app_id,
+        "app_version": state.app_version,
+        "flow_id": state.flow_id,
+        "form_id": state.form_id,
+        "record_id": state.record_id,
+        "status": state.status,
+        "end_status": state.end_status,
+        "stage": state.stage,
+        "error": state.error,
+        "nodes": sorted({t.node for t in state.tokens}),
+        "outcomes": state.variables.get("outcomes", {}),
+        "started_by": state.started_by,
+        "started_at": state.started_at.isoformat(),
+        "ended_at": state.ended_at.isoformat() if state.ended_at else None,
+        "version": state.lock_version,
+        "tasks": [task_view(where, t, spec, now) for t in tasks],
+    }
+
+
+def people_in(events: Iterable[Event]) -> set[str]:
+    """The ids a timeline may name: who acted, and to whom a task went."""
+    found = list(events)
+    return {e.actor for e in found} | {str(e.details.get("assignee")) for e in found if e.details}
+
+
+def stage_entries(
+    events: Iterable[Event], names: Mapping[str, str], labels: Mapping[str, str], locale: str
+) -> list[dict[str, Any]]:
+    """One instance's part of the owner's timeline: stages reached, when, and who (names, never ids)."""
+    found: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for event in events:
+        if event.kind == "stage":
+            stage: Any = event.details.get("stage")
+            current = {
+                "stage": stage,
+                "label": labels.get(stage, stage),
+                "at": event.at.isoformat(),
+                "by": names.get(event.actor) if event.actor not in ("system", "public") else None,
+                "handler": None,
+                "node": event.node,
+            }
+            found.append(current)
+        elif event.kind == "task_created" and current and current["node"] == event.node:
+            assignee = event.details.get("assignee")
+            current["handler"] = names.get(assignee, assignee) if assignee else None
+        elif event.kind in ("completed", "cancelled") and event.details.get("end_status") in ENDINGS:
+            ending = event.details["end_status"]
+            found.append(
+                {
+                    "stage": ending,
+                    "label": translate(f"flow_service.ended.{ending}", locale),
+                    "at": event.at.isoformat(),
+                    "by": None,
+                    "handler": None,
+                    "node": event.node,
+                }
+            )
+    for entry in found:
+        entry.pop("node", None)
+    return found
+
+
+def pending_stages(stages: Iterable[Mapping[str, Any]], entries: Sequence[Mapping[str, Any]], locale: str) -> list[str]:
+    """The milestones not reached yet (none once the ticket ended otherwise: rejected, withdrawn)."""
+    if entries and entries[-1]["stage"] in ENDINGS:
+        return []
+    stages = list(stages)
+    reached = {entry["stage"] for entry in entries}
+    last = max((i for i, s in enumerate(stages) if s["id"] in reached), default=-1)
+    return [localized(s["label"], locale) for s in stages[last + 1 :]]
