@@ -19,23 +19,15 @@ from engine.expressions import Expression, compile_expression
 from engine.forms.spec import FieldSpec, FormSpec, RuleSpec, localized
 from engine.forms.types import FIELD_TYPES, FieldType, FieldValueError
 from engine.forms.types.base import common_message
+from engine.i18n import translate
 
 Lookup = Callable[[str, Any], Mapping[str, Any] | None]  # (target form, id) -> the related record
 MAX_ERRORS = 50
-SUBMISSION_MESSAGES = {
-    "invalid": {
-        "en": "the record has {count} problem(s); see the fields",
-        "zh-CN": "提交内容有 {count} 处问题,请查看各字段",
-    },
-    "not_object": {"en": "a record is a JSON object of field values", "zh-CN": "记录应为字段值组成的 JSON 对象"},
-    "formula_failed": {"en": "{label} could not be computed: {reason}", "zh-CN": "{label}无法计算:{reason}"},
-    "rule_failed": {"en": "the rule '{rule}' could not be checked: {reason}", "zh-CN": "规则“{rule}”无法检查:{reason}"},
-}
 
 
 def submission_message(code: str, locale: str, **params: Any) -> str:
-    templates = SUBMISSION_MESSAGES[code]
-    return (templates.get(locale) or templates["en"]).format(**params)
+    """A sentence about a whole record (``field.record.<code>`` in the catalog) in ``locale``."""
+    return translate(f"field.record.{code}", locale, **params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +148,15 @@ class FieldSetValidator:
         compiled = self.by_id.get(key) if isinstance(key, str) else None
         if compiled is None:
             label = str(key)[:40]
-            _add(errors, f"{prefix}{label}", common_message("unknown_field", locale), label)
+            errors.setdefault(f"{prefix}{label}", []).append(
+                common_message("unknown_field", locale).format(label=label)
+            )
             return
         field, kind = compiled.field, compiled.kind
         if (kind.computed or field.read_only or not kind.stores_value) and field.id not in trusted:
-            _add(errors, f"{prefix}{field.id}", kind.message("computed", locale), field.title(locale))
+            errors.setdefault(f"{prefix}{field.id}", []).append(
+                kind.error_text("computed", locale, field.title(locale))
+            )
             return
         if kind.is_empty(raw):
             values[field.id] = [] if field.type == "subtable" else None
@@ -168,7 +164,8 @@ class FieldSetValidator:
         try:
             cleaned = kind.clean(field, raw)
         except FieldValueError as exc:
-            _add(errors, f"{prefix}{field.id}", kind.message(exc.code, locale), field.title(locale), **exc.params)
+            message = kind.error_text(exc.code, locale, field.title(locale), **exc.params)
+            errors.setdefault(f"{prefix}{field.id}", []).append(message)
             return
         if field.type == "subtable":
             child = self.children[field.id]
@@ -251,7 +248,9 @@ class FieldSetValidator:
         if f"{prefix}{field.id}" in errors or not self.holds(compiled.visible_when, context, default=True):
             return
         if field.required or self.holds(compiled.required_when, context, default=False):
-            _add(errors, f"{prefix}{field.id}", kind.message("required", locale), field.title(locale))
+            errors.setdefault(f"{prefix}{field.id}", []).append(
+                kind.error_text("required", locale, field.title(locale))
+            )
 
     @staticmethod
     def holds(expression: Expression | None, context: Mapping[str, Any], *, default: bool) -> bool:
@@ -331,11 +330,6 @@ class FormValidator:
                 continue
             if not holds:
                 errors.setdefault(key, []).append(localized(rule.message, locale, rule.id))
-
-
-def _add(errors: dict[str, list[str]], key: str, template: str | None, label: str, **params: Any) -> None:
-    text = (template or "{label} is not valid").format(label=label, **params)
-    errors.setdefault(key, []).append(text)
 
 
 def _jsonish(value: Any) -> Any:

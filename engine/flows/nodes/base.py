@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine.flows.spec import NodeSpec
 from engine.flows.state import Token
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
 
 class NodeType(ABC):
     """Enter moves the token on (``run.leave``), parks it (``token.state = "waiting"``) or ends it."""
+
+    #: JSON Schema of the node type's own definition keys (``assignee``, ``mode`` ...): the package
+    #: schema merges it in, so a new node type never edits ``flow.schema.json``.
+    config_schema: ClassVar[Mapping[str, Any]] = {}
 
     @abstractmethod
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None: ...

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from engine.forms.export_shapes import LOCAL_DATETIME, TEXT, ExportShape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, FieldType, register
+from engine.forms.types.base import FIELD_TYPES, Column, FieldType, Reader
+from engine.forms.types.temporal import local_text
 
 RESULT_COLUMNS = {
     "number": Column("decimal", length=18, scale=6),
@@ -14,6 +16,15 @@ RESULT_COLUMNS = {
     "boolean": Column("boolean"),
     "date": Column("date"),
     "datetime": Column("datetime"),
+}
+#: the type whose values a formula's result reads like
+RESULT_TYPES = {
+    "number": "number",
+    "money": "money",
+    "text": "text",
+    "boolean": "checkbox",
+    "date": "date",
+    "datetime": "datetime",
 }
 
 
@@ -27,9 +38,15 @@ class ComputedType(FieldType):
         return value
 
 
-@register
 class FormulaType(ComputedType):
     key = "formula"
+    config_schema = {
+        "required": ["expression"],
+        "properties": {
+            "expression": {"$ref": "common.schema.json#/$defs/expression"},
+            "result_type": {"enum": ["number", "money", "text", "boolean", "date", "datetime"]},
+        },
+    }
 
     def column(self, spec: FieldSpec) -> Column:
         return RESULT_COLUMNS[spec.config.get("result_type", "number")]
@@ -43,43 +60,64 @@ class FormulaType(ComputedType):
             return value.isoformat()
         return value
 
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        """A formula reads like the type of its result."""
+        return FIELD_TYPES.get(RESULT_TYPES[spec.config.get("result_type", "number")]).export_shape(spec)
 
-@register
+
 class SerialType(ComputedType):
     key = "serial"
+    config_schema = {
+        "required": ["pattern"],
+        "properties": {"pattern": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\{seq(:\\d)?\\}"}},
+    }
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("string", length=100)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(TEXT.cell, width=18)
 
 
 class StampType(ComputedType):
     """An alias of a system column every record has; it adds no column of its own."""
 
-    system_column: str
+    system_column: ClassVar[str]
 
     def column(self, spec: FieldSpec) -> None:
         return None
 
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return TEXT
 
-@register
-class CreatedAtType(StampType):
+
+class MomentStampType(StampType):
+    """When a record was created or changed: shown and exported in the company's time."""
+
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        if isinstance(value, str):
+            return local_text(value, "%Y-%m-%d %H:%M")
+        return super().display(spec, value, reader)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return LOCAL_DATETIME
+
+
+class CreatedAtType(MomentStampType):
     key = "created_at"
     system_column = "created_at"
 
 
-@register
-class UpdatedAtType(StampType):
+class UpdatedAtType(MomentStampType):
     key = "updated_at"
     system_column = "updated_at"
 
 
-@register
 class CreatedByType(StampType):
     key = "created_by"
     system_column = "created_by"
 
 
-@register
 class UpdatedByType(StampType):
     key = "updated_by"
     system_column = "updated_by"
