@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
-from engine.storage.exports import Download, ExportService
+from engine.services.exports import Download, ExportService
 from engine.storage.record_queries import ListQuery
 from engine.web.context import services
 from engine.web.http import locale, principal

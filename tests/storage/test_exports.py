@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from engine.errors import NotFoundError, PermissionDeniedError
 from engine.principal import LOCAL_ADMIN, Principal
+from engine.services.exports import ExportService, csv_text
 from engine.storage.apps import AppStore
-from engine.storage.exports import ExportService, csv_text
 from engine.storage.record_queries import ListQuery, QueryError
 from engine.storage.records import RecordStore
 from engine.storage.tables import AuditEventRow
