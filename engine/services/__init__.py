@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.config import Settings
+from engine.services.exports import ExportService
 from engine.storage import Database
 from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
@@ -36,6 +37,7 @@ class Services:
     attachments: AttachmentStore
     directory: DirectoryStore
     flows: FlowService
+    exports: ExportService
 
     def close(self) -> None:
         self.database.dispose()
@@ -70,4 +72,5 @@ def build_services(
         attachments=attachments,
         directory=DirectoryStore(database),
         flows=flows,
+        exports=ExportService(records),
     )
