@@ -50,13 +50,14 @@ def _compile(field: FieldSpec, pointer: str) -> _Compiled:
             problem = Problem(f"{pointer}/{key}", exc.code, exc.message)
             raise DefinitionError(f"{pointer}/{key}: {exc.message}", [problem]) from None
 
+    kind = FIELD_TYPES.get(field.type)
     return _Compiled(
         field=field,
-        kind=FIELD_TYPES.get(field.type),
+        kind=kind,
         visible_when=expression(field.visible_when, "visible_when"),
         required_when=expression(field.required_when, "required_when"),
         default_expr=expression(field.default_expr, "default_expr"),
-        formula=expression(field.config.get("expression"), "expression") if field.type == "formula" else None,
+        formula=expression(kind.formula(field), "expression"),
     )
 
 
@@ -99,7 +100,7 @@ class FieldSetValidator:
         self.children = {
             c.field.id: FieldSetValidator(c.field.children, f"{pointer}/fields/{i}")
             for i, c in enumerate(self.compiled)
-            if c.field.type == "subtable"
+            if c.kind.holds_rows
         }
 
     def clean(
@@ -125,7 +126,7 @@ class FieldSetValidator:
             self._fill_defaults(values, lookup)
             for compiled in self.compiled:
                 if compiled.kind.stores_value and not compiled.kind.computed:
-                    values.setdefault(compiled.field.id, [] if compiled.field.type == "subtable" else None)
+                    values.setdefault(compiled.field.id, compiled.kind.empty_value())
         context = self.context_for(values, lookup)
         for compiled in self.formulas:
             self._compute(compiled, values, context, locale, prefix, errors)
@@ -159,7 +160,7 @@ class FieldSetValidator:
             )
             return
         if kind.is_empty(raw):
-            values[field.id] = [] if field.type == "subtable" else None
+            values[field.id] = kind.empty_value()
             return
         try:
             cleaned = kind.clean(field, raw)
@@ -167,7 +168,7 @@ class FieldSetValidator:
             message = kind.error_text(exc.code, locale, field.title(locale), **exc.params)
             errors.setdefault(f"{prefix}{field.id}", []).append(message)
             return
-        if field.type == "subtable":
+        if kind.holds_rows:
             child = self.children[field.id]
             cleaned = [
                 child.clean(
@@ -201,9 +202,9 @@ class FieldSetValidator:
         context = {c.field.id: values.get(c.field.id) for c in self.compiled if c.kind.stores_value}
         if lookup is not None:
             for compiled in self.compiled:
-                field = compiled.field
-                if field.type == "relation" and not field.config.get("multiple") and context.get(field.id):
-                    context[field.id] = lookup(field.config["target"], context[field.id])
+                target = compiled.kind.lookup_target(compiled.field)
+                if target is not None and context.get(compiled.field.id):
+                    context[compiled.field.id] = lookup(target, context[compiled.field.id])
         return context
 
     def _compute(
@@ -218,7 +219,7 @@ class FieldSetValidator:
         field = compiled.field
         assert compiled.formula is not None
         try:
-            result = _coerce(compiled.formula.evaluate(context), field.config.get("result_type", "number"))
+            result = compiled.kind.coerce_result(field, compiled.formula.evaluate(context))
         except (ExpressionError, ArithmeticError, TypeError, ValueError) as exc:
             inputs = compiled.formula.names & set(self.by_id)
             if any(context.get(n) is None or f"{prefix}{n}" in errors for n in inputs):
@@ -338,22 +339,4 @@ def _jsonish(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
-
-
-def _coerce(value: Any, result_type: str) -> Any:
-    if value is None:
-        return None
-    if result_type in ("number", "money"):
-        if isinstance(value, bool):
-            raise TypeError("the result is true/false, not a number")
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        places = 2 if result_type == "money" else 6
-        return number.quantize(Decimal(1).scaleb(-places))
-    if result_type == "text":
-        return str(value)
-    if result_type == "boolean":
-        return bool(value)
-    if result_type in ("date", "datetime") and not isinstance(value, date):
-        raise TypeError(f"the result is not a {result_type}")
     return value

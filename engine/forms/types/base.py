@@ -80,6 +80,7 @@ class FieldType(ABC):
     #: schema merges it in, so a new type never edits ``form.schema.json``. Types sharing one object share
     #: one branch of that schema.
     config_schema: ClassVar[Mapping[str, Any]] = {}
+    holds_rows: ClassVar[bool] = False  # a sub-table: its value is rows of the child fields, [] when empty
     input_kind: ClassVar[str] = "text"  # the HTML input a renderer draws
     invalid_code: ClassVar[str | None] = None  # the message a client shows for a malformed value
 
@@ -104,6 +105,22 @@ class FieldType(ABC):
 
     def is_empty(self, value: Any) -> bool:
         return value is None or value == "" or value == []
+
+    def empty_value(self) -> Any:
+        """What an empty field holds: None, or no rows."""
+        return [] if self.holds_rows else None
+
+    def formula(self, spec: FieldSpec) -> str | None:
+        """The expression the server computes the value with, for a computed type that has one."""
+        return None
+
+    def coerce_result(self, spec: FieldSpec, result: Any) -> Any:
+        """A formula's result as the stored value; raises TypeError when it has the wrong kind."""
+        return result
+
+    def lookup_target(self, spec: FieldSpec) -> str | None:
+        """The form whose record an expression sees in place of the stored id (a single relation)."""
+        return None
 
     # -- messages ------------------------------------------------------------------------------
     def message(self, code: str, locale: str) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from engine.forms.export_shapes import LOCAL_DATETIME, TEXT, ExportShape
@@ -59,6 +61,28 @@ class FormulaType(ComputedType):
         if spec.config.get("result_type") in ("date", "datetime"):
             return value.isoformat()
         return value
+
+    def formula(self, spec: FieldSpec) -> str | None:
+        return spec.config.get("expression")
+
+    def coerce_result(self, spec: FieldSpec, result: Any) -> Any:
+        """The expression's result as the declared ``result_type`` (numbers rounded as they are stored)."""
+        result_type = spec.config.get("result_type", "number")
+        if result is None:
+            return None
+        if result_type in ("number", "money"):
+            if isinstance(result, bool):
+                raise TypeError("the result is true/false, not a number")
+            number = result if isinstance(result, Decimal) else Decimal(str(result))
+            places = 2 if result_type == "money" else 6
+            return number.quantize(Decimal(1).scaleb(-places))
+        if result_type == "text":
+            return str(result)
+        if result_type == "boolean":
+            return bool(result)
+        if result_type in ("date", "datetime") and not isinstance(result, date):
+            raise TypeError(f"the result is not a {result_type}")
+        return result
 
     def export_shape(self, spec: FieldSpec) -> ExportShape:
         """A formula reads like the type of its result."""

@@ -27,6 +27,7 @@ class SectionType(FieldType):
 class SubtableType(FieldType):
     key = "subtable"
     default_rows = 200
+    holds_rows = True
     config_schema = {
         "required": ["fields"],
         "properties": {

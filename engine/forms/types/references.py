@@ -51,6 +51,9 @@ class RelationType(FieldType):
     def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
         return {"target": spec.config["target"], "multiple": bool(spec.config.get("multiple"))}
 
+    def lookup_target(self, spec: FieldSpec) -> str | None:
+        return None if spec.config.get("multiple") else spec.config["target"]
+
     def input_extras(self, spec: FieldSpec, ui: dict[str, Any], reader: Reader) -> None:
         ui["options"] = reader.choices(spec.config["target"])
 
