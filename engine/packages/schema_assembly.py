@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
@@ -21,12 +21,11 @@ from engine.registry import Registry
 from engine.schemas import build_validator, load_schema
 
 
-class Configured(Protocol):
-    config_schema: Any
+def with_types(schema: dict[str, Any], definition: str, types: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """``schema`` with ``$defs/<definition>`` listing ``types`` and checking each one's own keys.
 
-
-def with_types(schema: dict[str, Any], definition: str, types: Iterable[tuple[str, Configured]]) -> dict[str, Any]:
-    """``schema`` with ``$defs/<definition>`` listing ``types`` and checking each one's own keys."""
+    ``types`` are (key, type) pairs in palette order; each type has a ``config_schema`` class attribute.
+    """
     found = list(types)
     groups: dict[int, tuple[list[str], Mapping[str, Any]]] = {}
     for key, kind in found:

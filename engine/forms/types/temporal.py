@@ -8,7 +8,7 @@ from typing import Any
 from engine.forms.export_shapes import DATETIME_FORMAT, ExportShape, as_is_cell, local_cell
 from engine.forms.spec import FieldSpec
 from engine.forms.types.base import Column, FieldType, FieldValueError, Reader
-from engine.forms.zone import LOCAL_ZONE
+from engine.forms.zone import LOCAL_ZONE as LOCAL_ZONE  # re-exported: pages read the zone from here
 
 TEMPORAL_MESSAGES = {
     "not_date": "field.temporal.not_date",
