@@ -270,23 +270,26 @@ def cmd_bpmn_import(args: argparse.Namespace) -> int:
     import json
 
     from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow
+    from engine.i18n import translate
 
+    locale = _locale(args)
     try:
         with open(args.file, "rb") as stream:
             data = stream.read(MAX_BPMN_BYTES + 1)
     except OSError as exc:
-        print(f"trellis: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        reason = exc.strerror or exc
+        print(f"trellis: {translate('package.unreadable', locale, path=args.file, reason=reason)}", file=sys.stderr)
         return 2
     result = bpmn_to_flow(data, flow_id=args.flow_id, form=args.form)
     print(json.dumps(result.flow, ensure_ascii=False, indent=2))
     for note in result.notes:
-        print(f"note: {note.line()}", file=sys.stderr)
+        print(translate("bpmn.cli.note", locale, line=note.line(locale)), file=sys.stderr)
     for item in result.unsupported:
-        print(f"unsupported: {item.line()}", file=sys.stderr)
+        print(translate("bpmn.cli.unsupported", locale, line=item.line(locale)), file=sys.stderr)
     if result.unsupported:
         count = len(result.unsupported)
-        noun = "element" if count == 1 else "elements"
-        print(f"{args.file}: {count} {noun} not imported; finish the flow by hand", file=sys.stderr)
+        summary = "bpmn.cli.not_imported_one" if count == 1 else "bpmn.cli.not_imported_many"
+        print(translate(summary, locale, file=args.file, count=count), file=sys.stderr)
         return 1
     return 0
 
@@ -299,8 +302,10 @@ def cmd_bpmn_export(args: argparse.Namespace) -> int:
         package = built.apps.export(args.app_id)
     flow = next((f for f in package.get("flows", []) if f.get("id") == args.flow_id), None)
     if flow is None:
-        known = ", ".join(f.get("id", "?") for f in package.get("flows", [])) or "none"
-        raise NotFoundError(f"app '{args.app_id}' has no flow '{args.flow_id}' (its flows: {known})")
+        known = ", ".join(f.get("id", "?") for f in package.get("flows", []))
+        if not known:
+            raise NotFoundError.says("bpmn.export.no_flows", app=args.app_id, flow=args.flow_id)
+        raise NotFoundError.says("bpmn.export.no_flow", app=args.app_id, flow=args.flow_id, known=known)
     xml = flow_to_bpmn(flow)
     if args.output:
         Path(args.output).write_bytes(xml)

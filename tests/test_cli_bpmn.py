@@ -107,3 +107,25 @@ def test_export_of_an_unknown_flow_or_app_exits_1(env, capsys):
     assert capsys.readouterr().err == f"trellis: app 'property_repair' has no flow 'repiar' (its flows: {flows})\n"
     assert main(["bpmn", "export", "nope", "repair"]) == 1
     assert capsys.readouterr().err == "trellis: there is no app 'nope'; `trellis import` installs one\n"
+
+
+def test_import_findings_follow_the_readers_language(capsys):
+    path = FILES / "unsupported.bpmn"
+
+    assert main(["--lang", "zh-CN", "bpmn", "import", str(path), "--form", "claim"]) == 1
+
+    lines = capsys.readouterr().err.splitlines()
+    assert "未导入:Activity_0y3gd6k (bpmn:subProcess): 不支持" in lines
+    assert "提示:TextAnnotation_0q5re2n (bpmn:textAnnotation): 已忽略(注释和分组不影响流程运行)" in lines
+    assert lines[-1] == f"{path}:16 个元素未导入,请手动补全流程"
+
+
+def test_a_refused_file_is_explained_in_the_readers_language(tmp_path, capsys):
+    path = tmp_path / "lol.bpmn"
+    path.write_bytes(b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY a "aaaa">]><a>&a;</a>')
+
+    assert main(["--lang", "zh-CN", "bpmn", "import", str(path)]) == 1
+
+    assert (
+        capsys.readouterr().err == "/: 文件声明了 DTD(“<!DOCTYPE ...>”);建模工具导出的 BPMN 文件从不这样做,请删除它\n"
+    )

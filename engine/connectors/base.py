@@ -45,7 +45,9 @@ class ConnectorType(ABC):
     """A kind of outbound call. ``call`` returns on acknowledgement and raises ``ConnectorError`` otherwise.
 
     Every failure is retried by the outbox until the connector's ``max_attempts`` are used up,
-    so the message of the error is what an admin reads on the failed item: say what happened.
+    so the message of the error is what an admin reads on the failed item: say what happened,
+    with ``ConnectorError.says`` and a ``connector.`` code, so its ``message`` is the English line
+    the outbox stores and ``message_code``/``params`` let a page show it in the reader's language.
     """
 
     @abstractmethod
@@ -59,18 +61,25 @@ def connector_spec(definitions: Sequence[Mapping[str, Any]], connector_id: str) 
     for definition in definitions:
         if definition.get("id") == connector_id:
             return ConnectorSpec(definition["id"], definition["type"], dict(definition.get("config", {})))
-    known = ", ".join(sorted(str(d.get("id")) for d in definitions)) or "none"
-    raise ConnectorError(f"the app has no connector '{connector_id}' (it has: {known})")
+    known = ", ".join(sorted(str(d.get("id")) for d in definitions))
+    if not known:
+        raise ConnectorError.says("connector.unknown_none", connector=connector_id)
+    raise ConnectorError.says("connector.unknown", connector=connector_id, known=known)
 
 
-def resolve_template(value: str, environ: Mapping[str, str], setting: str) -> str:
-    """Fill ``{{env.NAME}}`` from the environment; a missing variable is a clear error, never an empty URL."""
+def resolve_template(value: str, environ: Mapping[str, str], connector: str, header: str | None = None) -> str:
+    """Fill ``{{env.NAME}}`` from the environment; a missing variable is a clear error, never an empty URL.
+
+    ``header`` names the header whose value this is; without it the value is the connector's url.
+    """
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         found = environ.get(name)
         if not found:
-            raise ConnectorError(f"{setting} needs the environment variable {name}, which is not set")
+            if header is None:
+                raise ConnectorError.says("connector.env_missing_url", connector=connector, name=name)
+            raise ConnectorError.says("connector.env_missing_header", connector=connector, header=header, name=name)
         return found
 
     return _ENV_TEMPLATE.sub(fill, value)
@@ -83,5 +92,5 @@ def resolve_secret(reference: str | None, environ: Mapping[str, str]) -> str | N
     name = reference.removeprefix("env:")
     found = environ.get(name)
     if not found:
-        raise ConnectorError(f"the connector's secret is read from {name}, which is not set")
+        raise ConnectorError.says("connector.secret_missing", name=name)
     return found

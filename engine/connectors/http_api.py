@@ -32,10 +32,7 @@ OK_WORDS = frozenset({"ok", "success", "succeeded", "accepted", "created", "done
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
-        raise ConnectorError(
-            f"{_where(req.full_url)} answered with a redirect ({code}) to {_where(newurl)}; "
-            "configure the final URL instead"
-        )
+        raise ConnectorError.says("connector.redirect", where=_where(req.full_url), status=code, target=_where(newurl))
 
 
 _OPENER = urllib.request.build_opener(_NoRedirects())
@@ -44,9 +41,9 @@ _OPENER = urllib.request.build_opener(_NoRedirects())
 class HttpConnector(ConnectorType):
     def call(self, spec: ConnectorSpec, request: ConnectorCall, environ: Mapping[str, str]) -> Any:
         config = spec.config
-        url = resolve_template(str(config.get("url", "")), environ, f"connector '{spec.id}': url")
+        url = resolve_template(str(config.get("url", "")), environ, spec.id)
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-            raise ConnectorError(f"connector '{spec.id}': the url must start with http:// or https://, got {url!r}")
+            raise ConnectorError.says("connector.bad_url", connector=spec.id, url=url)
         method = str(config.get("method", "POST"))
         headers = {
             "Accept": "application/json",
@@ -55,7 +52,7 @@ class HttpConnector(ConnectorType):
             "X-Trellis-Operation": request.operation,
         }
         for name, value in dict(config.get("headers", {})).items():
-            headers[name] = resolve_template(str(value), environ, f"connector '{spec.id}': header {name}")
+            headers[name] = resolve_template(str(value), environ, spec.id, header=name)
         secret = resolve_secret(config.get("secret"), environ)
         if secret:
             headers["Authorization"] = f"Bearer {secret}"
@@ -70,7 +67,8 @@ class HttpConnector(ConnectorType):
         document = _json(answer, url)
         value = _at(document, str(path))
         if not _acknowledges(value):
-            raise ConnectorError(f"{_where(url)} did not acknowledge: {path} is {json.dumps(value)[:200]}")
+            shown = json.dumps(value)[:200]
+            raise ConnectorError.says("connector.no_acknowledgement", where=_where(url), path=path, value=shown)
         return document
 
 
@@ -81,22 +79,27 @@ def _send(request: urllib.request.Request, timeout: float) -> bytes:
             return bytes(response.read(MAX_ANSWER_BYTES))
     except urllib.error.HTTPError as exc:
         snippet = _snippet(exc.read(500) if exc.fp else b"")
-        raise ConnectorError(f"{where} answered HTTP {exc.code}{': ' + snippet if snippet else ''}") from None
+        if snippet:
+            raise ConnectorError.says(
+                "connector.http_status_said", where=where, status=exc.code, snippet=snippet
+            ) from None
+        raise ConnectorError.says("connector.http_status", where=where, status=exc.code) from None
     except TimeoutError:
-        raise ConnectorError(f"{where} gave no answer within {timeout:g} s") from None
+        raise ConnectorError.says("connector.timeout", where=where, seconds=timeout) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise ConnectorError(f"{where} gave no answer within {timeout:g} s") from None
-        raise ConnectorError(f"could not reach {where}: {exc.reason}") from None
+            raise ConnectorError.says("connector.timeout", where=where, seconds=timeout) from None
+        raise ConnectorError.says("connector.unreachable", where=where, reason=str(exc.reason)) from None
     except (http.client.HTTPException, OSError) as exc:
-        raise ConnectorError(f"the connection to {where} broke: {exc.__class__.__name__} {exc}".strip()) from None
+        error = f"{exc.__class__.__name__} {exc}".strip()
+        raise ConnectorError.says("connector.broken", where=where, error=error) from None
 
 
 def _json(answer: bytes, url: str) -> Any:
     try:
         return json.loads(answer.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise ConnectorError(f"{_where(url)} answered with something that is not JSON: {_snippet(answer)}") from None
+        raise ConnectorError.says("connector.not_json", where=_where(url), snippet=_snippet(answer)) from None
 
 
 def _json_or_none(answer: bytes) -> Any:
@@ -114,7 +117,8 @@ def _at(document: Any, path: str) -> Any:
         elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
             value = value[int(part)]
         else:
-            raise ConnectorError(f"the answer has no {path}: {json.dumps(document, ensure_ascii=False)[:200]}")
+            shown = json.dumps(document, ensure_ascii=False)[:200]
+            raise ConnectorError.says("connector.answer_lacks", path=path, answer=shown)
     return value
 
 

@@ -26,6 +26,7 @@ from engine.expressions.errors import (
     UnknownNameError,
 )
 from engine.expressions.limits import DEFAULT_LIMITS, Limits
+from engine.expressions.phrases import Phrase
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -39,6 +40,7 @@ __all__ = [
     "ForbiddenConstructError",
     "LimitExceededError",
     "Limits",
+    "Phrase",
     "LocatedExpressionError",
     "UnknownNameError",
     "compile_expression",

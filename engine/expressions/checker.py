@@ -35,9 +35,10 @@ from engine.expressions.errors import (
 )
 from engine.expressions.guards import METHODS
 from engine.expressions.helpers import HELPERS
-from engine.expressions.limits import Limits, amount
+from engine.expressions.limits import Limits
 from engine.expressions.patterns import compile_pattern
-from engine.expressions.source import Source
+from engine.expressions.phrases import Phrase, phrase
+from engine.expressions.source import Source, python_says
 from engine.expressions.values import to_decimal
 
 HELPER_FUNCTIONS: dict[str, Callable[..., Any]] = {**HELPERS, **DATE_HELPERS}
@@ -56,13 +57,13 @@ FORBIDDEN_NAMES = frozenset(
 #: Names a form field cannot use if expressions are to read it.
 RESERVED_NAMES = HELPER_NAMES | FORBIDDEN_NAMES
 
-_REFUSED_NODES: dict[type, str] = {
-    ast.Lambda: "Lambda functions are",
-    ast.NamedExpr: "Assignment with := is",
-    ast.Await: "await is",
-    ast.Yield: "yield is",
-    ast.YieldFrom: "yield is",
-    ast.Starred: "Unpacking with * is",
+_REFUSED_NODES: dict[type, Phrase] = {
+    ast.Lambda: phrase("expression.no_lambda"),
+    ast.NamedExpr: phrase("expression.no_walrus"),
+    ast.Await: phrase("expression.no_construct", construct="await"),
+    ast.Yield: phrase("expression.no_construct", construct="yield"),
+    ast.YieldFrom: phrase("expression.no_construct", construct="yield"),
+    ast.Starred: phrase("expression.no_star"),
 }
 _ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _MAX_FORMAT_NUMBER = 1_000
@@ -99,7 +100,7 @@ class Checker:
             return error.at(*self.source.name_position(node))
         return error.at(*self.source.node_position(node))
 
-    def _forbidden(self, node: ast.AST, reason: str, hint: str = "", **params: Any) -> ExpressionError:
+    def _forbidden(self, node: ast.AST, reason: Phrase, hint: Phrase | None = None, **params: Any) -> ExpressionError:
         return self._at(ForbiddenConstructError(reason, hint=hint, params=params), node)
 
     def _measure(self, tree: ast.AST) -> None:
@@ -112,8 +113,8 @@ class Checker:
             if count > self.limits.max_nodes:
                 raise self._at(
                     LimitExceededError(
-                        f"The expression is too long (more than {amount(self.limits.max_nodes)} parts)",
-                        hint="Split it into several calculated fields.",
+                        phrase("expression.too_many_parts", limit=self.limits.max_nodes),
+                        hint=phrase("expression.hint.split"),
                         params={"limit": self.limits.max_nodes},
                     ),
                     node,
@@ -121,8 +122,8 @@ class Checker:
             if depth > self.limits.max_depth:
                 raise self._at(
                     LimitExceededError(
-                        f"The expression is nested too deeply (more than {self.limits.max_depth} levels)",
-                        hint="Split it into several calculated fields.",
+                        phrase("expression.too_deep", limit=self.limits.max_depth),
+                        hint=phrase("expression.hint.split"),
                         params={"limit": self.limits.max_depth},
                     ),
                     node,
@@ -134,8 +135,8 @@ class Checker:
             return
         check = getattr(self, f"_check_{type(node).__name__}", None)
         if check is None:
-            what = _REFUSED_NODES.get(type(node), f"{type(node).__name__} is")
-            raise self._forbidden(node, f"{what} not allowed in expressions")
+            what = _REFUSED_NODES.get(type(node)) or phrase("expression.no_construct", construct=type(node).__name__)
+            raise self._forbidden(node, what)
         check(node, scope)
 
     def _visit_all(self, nodes: Iterable[ast.AST | None], scope: frozenset[str]) -> None:
@@ -144,12 +145,14 @@ class Checker:
 
     def _check_name(self, node: ast.AST, name: str) -> None:
         if name.startswith("_"):
-            raise self._forbidden(node, f"'{name}' is not allowed", "Names starting with '_' are reserved.", name=name)
+            raise self._forbidden(
+                node, phrase("expression.name_not_allowed", name=name), phrase("expression.hint.underscore"), name=name
+            )
         if name in FORBIDDEN_NAMES:
             raise self._forbidden(
                 node,
-                f"'{name}' is not available in expressions",
-                "Use fields and the helpers listed in docs/expressions.md.",
+                phrase("expression.name_unavailable", name=name),
+                phrase("expression.hint.use_helpers"),
                 name=name,
             )
 
@@ -163,7 +166,7 @@ class Checker:
                 # an f-string could print 1e999999999 in full: a gigabyte from one literal
                 raise self._at(
                     LimitExceededError(
-                        f"Numbers are limited to {amount(_MAX_EXPONENT)} digits before or after the decimal point",
+                        phrase("expression.number_digits", limit=_MAX_EXPONENT),
                         params={"limit": _MAX_EXPONENT},
                     ),
                     node,
@@ -173,14 +176,17 @@ class Checker:
             if value.bit_length() > self.limits.max_int_bits:
                 raise self._at(
                     LimitExceededError(
-                        f"The number is longer than {amount(self.limits.max_int_bits)} binary digits",
+                        phrase("expression.number_bits", limit=self.limits.max_int_bits),
                         params={"limit": self.limits.max_int_bits},
                     ),
                     node,
                 )
         elif not (value is None or isinstance(value, (bool, str))):
-            what = {bytes: "bytes literals", complex: "imaginary numbers"}.get(type(value), repr(value))
-            raise self._forbidden(node, f"{what[:1].upper()}{what[1:]} are not supported")
+            literal = repr(value)
+            what = {bytes: phrase("expression.no_bytes"), complex: phrase("expression.no_imaginary")}.get(
+                type(value), phrase("expression.unsupported_literal", literal=literal[:1].upper() + literal[1:])
+            )
+            raise self._forbidden(node, what)
 
     def _decimal(self, node: ast.Constant, value: float) -> Decimal:
         """The literal exactly as written (``1.10`` stays 1.10), if its text is at hand."""
@@ -202,8 +208,8 @@ class Checker:
         if node.attr.startswith("_") or node.attr in INSPECT_ATTRIBUTES:
             raise self._forbidden(
                 node,
-                f"'{node.attr}' is not allowed",
-                "Read fields by their names; names starting with '_' are reserved.",
+                phrase("expression.name_not_allowed", name=node.attr),
+                phrase("expression.hint.read_fields"),
                 name=node.attr,
             )
 
@@ -218,7 +224,7 @@ class Checker:
 
     def _check_BinOp(self, node: ast.BinOp, scope: frozenset[str]) -> None:
         if isinstance(node.op, ast.MatMult):
-            raise self._forbidden(node, "The @ operator is not supported")
+            raise self._forbidden(node, phrase("expression.no_matmul"))
         self.analysis.metered = True
         self._visit_all((node.left, node.right), scope)
 
@@ -256,7 +262,7 @@ class Checker:
 
     def _check_Dict(self, node: ast.Dict, scope: frozenset[str]) -> None:
         if any(key is None for key in node.keys):
-            raise self._forbidden(node, "Unpacking with ** is not allowed in expressions")
+            raise self._forbidden(node, phrase("expression.no_double_star"))
         self._visit_all((*node.keys, *node.values), scope)
 
     def _check_JoinedStr(self, node: ast.JoinedStr, scope: frozenset[str]) -> None:
@@ -270,12 +276,12 @@ class Checker:
             return
         parts = spec.values if isinstance(spec, ast.JoinedStr) else [spec]
         if not all(isinstance(p, ast.Constant) and isinstance(p.value, str) for p in parts):
-            raise self._forbidden(node, "Format specifications must be written out, not computed")
+            raise self._forbidden(node, phrase("expression.format_computed"))
         written = "".join(p.value for p in parts)  # type: ignore[attr-defined]
         if any(int(number) > _MAX_FORMAT_NUMBER for number in re.findall(r"\d+", written)):
             raise self._at(
                 LimitExceededError(
-                    f"Widths and precisions in formats are limited to {amount(_MAX_FORMAT_NUMBER)}",
+                    phrase("expression.format_limit", limit=_MAX_FORMAT_NUMBER),
                     params={"limit": _MAX_FORMAT_NUMBER},
                 ),
                 node,
@@ -287,16 +293,16 @@ class Checker:
         self.analysis.metered = True
         for argument in node.args:
             if isinstance(argument, ast.Starred):
-                raise self._forbidden(argument, "Unpacking with * is not allowed in expressions")
+                raise self._forbidden(argument, phrase("expression.no_star"))
         if any(keyword.arg is None for keyword in node.keywords):
-            raise self._forbidden(node, "Unpacking with ** is not allowed in expressions")
+            raise self._forbidden(node, phrase("expression.no_double_star"))
         func = node.func
         if isinstance(func, ast.Name):
             self._check_name(func, func.id)
             if func.id in scope or func.id not in HELPER_NAMES:
                 raise self._at(
                     UnknownNameError(
-                        f"Unknown function '{func.id}'",
+                        phrase("expression.unknown_function", name=func.id),
                         hint=did_you_mean(func.id, HELPER_NAMES),
                         params={"name": func.id},
                     ),
@@ -308,13 +314,12 @@ class Checker:
             if func.attr not in METHODS:
                 raise self._forbidden(
                     func,
-                    f"The method '{func.attr}()' is not available",
-                    "Text offers lower(), upper(), strip(), startswith() and endswith();"
-                    " dates offer weekday() and isoformat().",
+                    phrase("expression.method_unavailable", name=func.attr),
+                    phrase("expression.hint.methods"),
                     name=func.attr,
                 )
         else:
-            raise self._forbidden(node, "Only helper functions and methods can be called")
+            raise self._forbidden(node, phrase("expression.call_only_helpers"))
         self._visit_all((*node.args, *(keyword.value for keyword in node.keywords)), scope)
 
     def _check_arguments(self, node: ast.Call, name: str) -> None:
@@ -325,8 +330,8 @@ class Checker:
             usage = ", ".join(_parameter(p) for p in signature.parameters.values())
             raise self._at(
                 ExpressionSyntaxError(
-                    f"Wrong arguments for {name}(): {error}",
-                    hint=f"Use {name}({usage}).",
+                    phrase("expression.wrong_arguments", name=name, detail=python_says(str(error))),
+                    hint=phrase("expression.hint.usage", name=name, usage=usage),
                     params={"name": name},
                 ),
                 node,
@@ -346,7 +351,7 @@ class Checker:
         self.analysis.metered = True
         for generator in node.generators:
             if generator.is_async:
-                raise self._forbidden(node, "Async comprehensions are not allowed in expressions")
+                raise self._forbidden(node, phrase("expression.no_async_comprehension"))
             self._visit(generator.iter, scope)
             scope = scope | self._targets(generator.target)
             self._visit_all(generator.ifs, scope)
@@ -366,14 +371,14 @@ class Checker:
             if target.id in HELPER_NAMES:
                 raise self._forbidden(
                     target,
-                    f"'{target.id}' is a helper function",
-                    "Choose another name for the loop variable.",
+                    phrase("expression.loop_variable_is_helper", name=target.id),
+                    phrase("expression.hint.rename_loop_variable"),
                     name=target.id,
                 )
             return frozenset({target.id})
         if isinstance(target, (ast.Tuple, ast.List)):
             return frozenset().union(*(self._targets(element) for element in target.elts))
-        raise self._forbidden(target, "Only plain names can be loop variables")
+        raise self._forbidden(target, phrase("expression.loop_variable_plain"))
 
 
 def _constant(node: ast.AST) -> ast.AST:
@@ -400,6 +405,6 @@ def _parameter(parameter: inspect.Parameter) -> str:
     return f"{parameter.name}={parameter.default!r}"
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+def did_you_mean(name: str, candidates: Iterable[str]) -> Phrase | None:
     close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    return f"Did you mean '{close[0]}'?" if close else ""
+    return phrase("expression.hint.did_you_mean", name=close[0]) if close else None

@@ -30,8 +30,9 @@ from engine.expressions.errors import (
     UnknownNameError,
 )
 from engine.expressions.limits import DEFAULT_LIMITS, METER, Limits, Meter
+from engine.expressions.phrases import Phrase, phrase
 from engine.expressions.rewriter import OPERATOR_NAMES, Rewriter, wrap
-from engine.expressions.source import Source, quiet
+from engine.expressions.source import Source, python_says, quiet
 from engine.expressions.values import explain, kind
 
 SANDBOX_GLOBALS: dict[str, Any] = {
@@ -96,15 +97,16 @@ class Expression:
         for name, position in sorted(self._positions.items(), key=lambda item: item[1]):
             if name not in known:
                 hint = did_you_mean(name, known) or _known(known)
-                raise UnknownNameError(f"Unknown name '{name}'", hint=hint, params={"name": name}).at(*position)
+                reason = phrase("expression.unknown_name", name=name)
+                raise UnknownNameError(reason, hint=hint, params={"name": name}).at(*position)
 
     def _explain(self, error: Exception) -> ExpressionError:
         where = self._where(error.__traceback__)
         if isinstance(error, KeyError) and error.args and error.args[0] in self._positions:
             name = error.args[0]
             return UnknownNameError(
-                f"Unknown name '{name}'",
-                hint="The data given to the expression has no such field; check the spelling.",
+                phrase("expression.unknown_name", name=name),
+                hint=phrase("expression.hint.no_such_field"),
                 params={"name": name},
             ).at(*where)
         return explain(error).at(*where)
@@ -123,12 +125,12 @@ class Expression:
         return self._source_map.position(*found)
 
 
-def _known(names: set[str]) -> str:
+def _known(names: set[str]) -> Phrase:
     if not names:
-        return "No fields are available here."
+        return phrase("expression.hint.no_fields")
     if len(names) > 12:
-        return "Check the field id."
-    return "Known fields: " + ", ".join(sorted(names)) + "."
+        return phrase("expression.hint.check_field_id")
+    return phrase("expression.hint.known_fields", names=", ".join(sorted(names)))
 
 
 def _checked(result: Any) -> Any:
@@ -137,8 +139,8 @@ def _checked(result: Any) -> Any:
     for value in (result, *members):
         if callable(value) or isinstance(value, Iterator):
             raise ExpressionRuntimeError(
-                f"The result is {kind(value)}, not a value",
-                hint="Call the helper, or wrap the generator in sum(), any(), all(), min(), max() or sorted().",
+                phrase("expression.result_not_value", kind=kind(value)),
+                hint=phrase("expression.hint.call_or_wrap"),
             ).at(1, 1)
     return result
 
@@ -161,7 +163,8 @@ def _compile(text: str, limits: Limits) -> Expression:
         with quiet():
             code = compile(wrap(body), "<expression>", "exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:  # pragma: no cover - checker's job
-        raise ExpressionRuntimeError(f"The expression cannot be compiled: {error}").at(1, 1) from None
+        detail = python_says(str(error))
+        raise ExpressionRuntimeError(phrase("expression.cannot_compile", detail=detail)).at(1, 1) from None
     namespace: dict[str, Any] = {}
     exec(code, SANDBOX_GLOBALS, namespace)  # defines _make_ only; runs nothing of the expression
     function = namespace["_make_"](tuple(rewriter.constants))

@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from engine.expressions.errors import ExpressionRuntimeError
-from engine.expressions.values import as_moment, kind, local, to_decimal
+from engine.expressions.phrases import phrase
+from engine.expressions.values import as_moment, local, needs, to_decimal
 
 # PnW or PnDTnHnMnS (each part optional, seconds may have decimals); leading "-" negates.
 _DURATION = re.compile(
@@ -71,10 +72,10 @@ def hours_between(start: Any, end: Any) -> Decimal | None:
 
 def _amount(value: Any, helper: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise ExpressionRuntimeError(f"{helper}() needs a number to add, not {kind(value)}")
+        raise ExpressionRuntimeError(needs(helper, "number_to_add", value))
     amount = to_decimal(value)
     if not amount.is_finite() or abs(amount) > _MAX_DAYS * 24:
-        raise ExpressionRuntimeError(f"{helper}() cannot add {value}: the date would be out of range")
+        raise ExpressionRuntimeError(phrase("expression.date_out_of_range", helper=helper, value=value))
     return amount
 
 
@@ -82,7 +83,7 @@ def _shift(moment: date, delta: timedelta, helper: str) -> date:
     try:
         return moment + delta
     except OverflowError:
-        raise ExpressionRuntimeError(f"{helper}() would go beyond the years 1-9999") from None
+        raise ExpressionRuntimeError(phrase("expression.beyond_years", helper=helper)) from None
 
 
 def add_days(value: Any, days: Any) -> date | None:
@@ -114,15 +115,15 @@ def parse_duration(text: str) -> timedelta:
     if not found or cleaned in ("P", "-P"):
         calendar = cleaned.lstrip("-").partition("T")[0]
         if calendar.startswith("P") and ("Y" in calendar or "M" in calendar):
-            hint = "Years and months have no fixed length: write days, e.g. 'P30D'."
+            hint = phrase("expression.hint.duration_days")
         else:
-            hint = "Write it like 'PT4H' (4 hours), 'P1DT12H' or 'P2W'."
-        raise ExpressionRuntimeError(f"'{text}' is not an ISO-8601 duration", hint=hint, params={"text": text})
+            hint = phrase("expression.hint.duration_form")
+        raise ExpressionRuntimeError(phrase("expression.not_duration", text=text), hint=hint, params={"text": text})
     seconds = Decimal((found.group("seconds") or "0").replace(",", "."))
     for unit, size in _UNITS.items():
         seconds += int(found.group(unit) or 0) * size
     if seconds > _MAX_DAYS * 86_400:
-        raise ExpressionRuntimeError(f"'{text}' is longer than 10,000 years", params={"text": text})
+        raise ExpressionRuntimeError(phrase("expression.duration_too_long", text=text), params={"text": text})
     delta = timedelta(seconds=float(seconds))
     return -delta if found.group("sign") else delta
 
@@ -132,7 +133,7 @@ def duration(value: Any) -> timedelta | None:
     if value is None or isinstance(value, timedelta):
         return value
     if not isinstance(value, str):
-        raise ExpressionRuntimeError(f"duration() needs text like 'PT4H', not {kind(value)}")
+        raise ExpressionRuntimeError(needs("duration", "duration_text", value))
     return parse_duration(value)
 
 

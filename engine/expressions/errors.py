@@ -2,8 +2,9 @@
 
 Every error says what is wrong in words a builder understands, where (line and column, both
 1-based, counted in characters so Chinese text points at the right place), and usually what to
-do. ``code`` is stable for programs and translations; ``details`` holds the position and the
-parameters of the message (``name``, ``limit``, ...) so a translated message can be rebuilt.
+do. ``code`` is stable for programs; the sentence is kept as catalog phrases, so it reads in
+Chinese or English; ``details`` holds the position and the values a program may want (``name``,
+``limit``, ...).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from engine.errors import ExpressionError
+from engine.expressions.phrases import Phrase, sentence
+from engine.i18n import LOG_LOCALE
 
 __all__ = [
     "ExpressionError",
@@ -30,7 +33,10 @@ class LocatedExpressionError(ExpressionError):
     """Shared shape of the sandbox's errors: a reason, an optional hint and a position.
 
     The message reads ``"<reason> (line L, column C). <hint>"``; reasons carry no final
-    punctuation, hints are whole sentences.
+    punctuation, hints are whole sentences. Reason and hint are kept as catalog phrases
+    (``engine.expressions.phrases``): ``message`` is the English sentence, ``localized(locale)``
+    the same sentence for a reader. ``params`` (in ``details`` with the position) are the values
+    a program may want, such as the unknown ``name`` or the ``limit``.
 
     Guards deep inside an evaluation raise these without a position; the evaluator adds it
     from the failing instruction with :meth:`at`, so the position is never guessed by hand.
@@ -40,28 +46,46 @@ class LocatedExpressionError(ExpressionError):
 
     def __init__(
         self,
-        reason: str,
+        reason: Phrase,
         *,
-        hint: str = "",
+        hint: Phrase | None = None,
         line: int | None = None,
         column: int | None = None,
         params: Mapping[str, Any] | None = None,
     ):
-        self.reason = reason
-        self.hint = hint
+        self.reason_phrase = reason
+        self.hint_phrase = hint
         self.line = line
         self.column = column
+        super().__init__(
+            sentence(reason, hint, line, column, LOG_LOCALE), details={**(params or {}), "line": line, "column": column}
+        )
         self.params: dict[str, Any] = dict(params or {})
-        where = f" (line {line}, column {column})" if line is not None else ""
-        message = f"{reason}{where}."
-        if hint:
-            message = f"{message} {hint}"
-        details = {**self.params, "line": line, "column": column}
-        super().__init__(message, details=details)
+
+    @property
+    def reason(self) -> str:
+        """The reason in English, without position or hint."""
+        return self.reason_phrase.render(LOG_LOCALE)
+
+    @property
+    def hint(self) -> str:
+        """The hint in English; empty when there is none."""
+        return "" if self.hint_phrase is None else self.hint_phrase.render(LOG_LOCALE)
+
+    def localized(self, locale: str | None) -> str:
+        return sentence(self.reason_phrase, self.hint_phrase, self.line, self.column, locale)
+
+    def sentence_params(self) -> dict[str, Any]:
+        """What ``engine.expressions.phrases.sentence`` needs to say this error again in any language.
+
+        A definition Problem built with these params (``engine.packages.expression_checks``)
+        is rendered in the reader's language by ``engine.packages.messages.localize``.
+        """
+        return {"reason": self.reason_phrase, "hint": self.hint_phrase, "line": self.line, "column": self.column}
 
     def at(self: E, line: int, column: int) -> E:
         """The same error, placed at ``line``/``column`` of the source (1-based)."""
-        return type(self)(self.reason, hint=self.hint, line=line, column=column, params=self.params)
+        return type(self)(self.reason_phrase, hint=self.hint_phrase, line=line, column=column, params=self.params)
 
     @property
     def located(self) -> bool:
@@ -69,10 +93,12 @@ class LocatedExpressionError(ExpressionError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by parts (workers may ship errors between processes); ``args`` is the message."""
-        return (_rebuild, (type(self), self.reason, self.hint, self.line, self.column, self.params))
+        return (_rebuild, (type(self), self.reason_phrase, self.hint_phrase, self.line, self.column, self.params))
 
 
-def _rebuild(cls: type[E], reason: str, hint: str, line: int | None, column: int | None, params: dict[str, Any]) -> E:
+def _rebuild(
+    cls: type[E], reason: Phrase, hint: Phrase | None, line: int | None, column: int | None, params: dict[str, Any]
+) -> E:
     return cls(reason, hint=hint, line=line, column=column, params=params)
 
 

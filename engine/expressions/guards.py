@@ -25,6 +25,7 @@ from RestrictedPython.Guards import guarded_iter_unpack_sequence
 from engine.expressions.errors import ExpressionRuntimeError, ForbiddenConstructError
 from engine.expressions.helpers import HELPERS, TEXT_METHODS
 from engine.expressions.limits import charge, current_meter
+from engine.expressions.phrases import phrase
 from engine.expressions.values import kind
 
 #: Attributes each kind of value offers besides mapping keys (methods are called, fields read).
@@ -63,8 +64,8 @@ def guarded_getattr(obj: Any, name: str) -> Any:
                 return partial(HELPERS[name], obj)
             return getattr(obj, name)
     raise ForbiddenConstructError(
-        f"'{name}' is not available on {kind(obj)}",
-        hint="Fields can be read on records and sub-table rows; see docs/expressions.md for the rest.",
+        phrase("expression.attribute_unavailable", name=name, kind=kind(obj)),
+        hint=phrase("expression.hint.fields_on_records"),
         params={"name": name},
     )
 
@@ -81,11 +82,11 @@ def guarded_getitem(obj: Any, key: Any) -> Any:
             charge(len(part))
             return part
         if type(key) is not int:
-            raise ExpressionRuntimeError(f"Positions in {kind(obj)} are whole numbers, not {kind(key)}")
+            raise ExpressionRuntimeError(phrase("expression.position_type", container=kind(obj), kind=kind(key)))
         return obj[key] if -len(obj) <= key < len(obj) else None
     if isinstance(obj, Mapping):
         return obj.get(key)  # never obj[key]: a defaultdict would grow a key
-    raise ExpressionRuntimeError(f"Cannot look up [{kind(key)}] in {kind(obj)}")
+    raise ExpressionRuntimeError(phrase("expression.cannot_look_up", key=kind(key), container=kind(obj)))
 
 
 def guarded_iter(obj: Any) -> Iterator[Any]:
@@ -100,7 +101,7 @@ def guarded_iter(obj: Any) -> Iterator[Any]:
     if isinstance(obj, GeneratorType):
         return obj  # a comprehension of this expression: its own loops are already metered
     if isinstance(obj, (int, float, bool, date, time, timedelta)) or not hasattr(obj, "__iter__"):
-        raise ExpressionRuntimeError(f"Cannot loop over {kind(obj)}")
+        raise ExpressionRuntimeError(phrase("expression.cannot_loop", kind=kind(obj)))
     return _counted(iter(obj))
 
 

@@ -18,15 +18,17 @@ from typing import Any
 
 from engine.expressions import operators
 from engine.expressions.errors import ExpressionRuntimeError, LimitExceededError
-from engine.expressions.limits import active_limits, amount, charge, too_big, worked
+from engine.expressions.limits import active_limits, charge, too_big, worked
 from engine.expressions.patterns import search
-from engine.expressions.values import kind, to_decimal
+from engine.expressions.phrases import phrase
+from engine.expressions.values import kind, needs, to_decimal
 
 _COLLECTIONS = (list, tuple, set, frozenset, dict, range, str)
 
 
 def _needs(helper: str, what: str, value: Any) -> ExpressionRuntimeError:
-    return ExpressionRuntimeError(f"{helper}() needs {what}, not {kind(value)}", params={"helper": helper})
+    """``what`` names an ``expression.what.`` code: "len() needs text or a list, not a whole number"."""
+    return ExpressionRuntimeError(needs(helper, what, value), params={"helper": helper})
 
 
 def _items(values: Any, helper: str) -> list[Any]:
@@ -57,13 +59,13 @@ def len_(value: Any) -> int:
         return 0
     if isinstance(value, (*_COLLECTIONS, Mapping)):
         return builtins.len(value)
-    raise _needs("len", "text or a list", value)
+    raise _needs("len", "text_or_list", value)
 
 
 def sum_(values: Any, start: Any = 0) -> Any:
     """Add up numbers (or durations), skipping empty ones; money stays Decimal."""
     if isinstance(start, (str, list, tuple)):
-        raise _needs("sum", "a number to start from", start)
+        raise _needs("sum", "number_to_start", start)
     items = _present(values, "sum")
     try:
         return builtins.sum(items, start)
@@ -81,7 +83,9 @@ def _extreme(pick: Callable[..., Any], helper: str, values: tuple[Any, ...]) -> 
     try:
         return pick(items)
     except TypeError:
-        raise ExpressionRuntimeError(f"{helper}() cannot compare {kind(items[0])} with the other values") from None
+        raise ExpressionRuntimeError(
+            phrase("expression.cannot_compare_others", helper=helper, kind=kind(items[0]))
+        ) from None
 
 
 def min_(*values: Any) -> Any:
@@ -99,7 +103,7 @@ def abs_(value: Any) -> Any:
         return None
     if isinstance(value, (int, float, Decimal)):
         return builtins.abs(value)
-    raise _needs("abs", "a number", value)
+    raise _needs("abs", "number", value)
 
 
 def round_(value: Any, digits: int | None = None) -> Any:
@@ -111,16 +115,16 @@ def round_(value: Any, digits: int | None = None) -> Any:
     if value is None:
         return None
     if not isinstance(value, (int, float, Decimal)) or not (digits is None or type(digits) is int):
-        raise _needs("round", "a number and a whole number of digits", value if digits is None else digits)
+        raise _needs("round", "number_and_digits", value if digits is None else digits)
     if digits is not None and builtins.abs(digits) > 100:
-        raise ExpressionRuntimeError("round() can keep at most 100 digits")
+        raise ExpressionRuntimeError(phrase("expression.round_digits"))
     exact = to_decimal(value)
     try:
         with localcontext() as context:
             context.prec = 250
             rounded = exact.quantize(Decimal(1).scaleb(-(digits or 0)), rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise ExpressionRuntimeError(f"round() cannot round {value}") from None
+        raise ExpressionRuntimeError(phrase("expression.cannot_round", value=value)) from None
     if digits is None or isinstance(value, int):
         if rounded.adjusted() > active_limits().max_int_bits // 3:
             raise too_big(active_limits())
@@ -140,7 +144,7 @@ def _iterate(values: Any, helper: str) -> Iterable[Any]:
     if isinstance(values, GeneratorType):
         return values  # a comprehension: its loop is metered as it runs
     if isinstance(values, (str, int, float, Decimal)) or not isinstance(values, Iterable):
-        raise _needs(helper, "a list", values)
+        raise _needs(helper, "list", values)
     if isinstance(values, Sized):
         worked(builtins.len(values))  # the helper's C loop over it is work the meter must see
     iterable: Iterable[Any] = values
@@ -150,22 +154,22 @@ def _iterate(values: Any, helper: str) -> Iterable[Any]:
 def sorted_(values: Any, key: Callable[[Any], Any] | None = None, reverse: bool = False) -> list[Any]:
     """A sorted copy; empty values go last. ``key`` may name a helper: ``sorted(names, key=lower)``."""
     if key is not None and key not in _KEYS:
-        raise ExpressionRuntimeError("sorted(key=...) must name a helper such as lower or len")
+        raise ExpressionRuntimeError(phrase("expression.sorted_key"))
     items = _items(values, "sorted")
     present = [v for v in items if v is not None]
     try:
         ordered = builtins.sorted(present, key=key, reverse=bool(reverse))
     except TypeError:
-        raise ExpressionRuntimeError("sorted() cannot compare these values with each other") from None
+        raise ExpressionRuntimeError(phrase("expression.sorted_compare")) from None
     return ordered + [None] * (builtins.len(items) - builtins.len(present))
 
 
 def range_(*bounds: int) -> range:
     """``range()`` as in Python, refused above ``max_length`` numbers (``range(10**12)``)."""
     if not 1 <= builtins.len(bounds) <= 3 or any(type(b) is not int for b in bounds):
-        raise ExpressionRuntimeError("range() needs one to three whole numbers")
+        raise ExpressionRuntimeError(phrase("expression.range_arguments"))
     if 0 in bounds[2:]:
-        raise ExpressionRuntimeError("range() step cannot be zero")
+        raise ExpressionRuntimeError(phrase("expression.range_step"))
     numbers = builtins.range(*bounds)
     try:
         size = builtins.len(numbers)
@@ -174,8 +178,8 @@ def range_(*bounds: int) -> range:
     limit = active_limits().max_length
     if size > limit:
         raise LimitExceededError(
-            f"range() would have {amount(size)} numbers, more than the limit of {amount(limit)}",
-            hint="Use a smaller range.",
+            phrase("expression.range_too_big", size=size, limit=limit),
+            hint=phrase("expression.hint.smaller_range"),
             params={"size": size, "limit": limit},
         )
     return numbers
@@ -195,7 +199,7 @@ def int_(value: Any) -> int | None:
     try:
         return builtins.int(value)
     except (TypeError, ValueError, OverflowError):
-        raise _needs("int", "a number or number text", value) from None
+        raise _needs("int", "number_or_text", value) from None
 
 
 def float_(value: Any) -> float | None:
@@ -206,17 +210,17 @@ def float_(value: Any) -> float | None:
     try:
         return builtins.float(value)
     except (TypeError, ValueError):
-        raise _needs("float", "a number or number text", value) from None
+        raise _needs("float", "number_or_text", value) from None
 
 
 def _number_text(text: str, helper: str) -> Decimal:
     cleaned = text.strip().replace(",", "")
     if builtins.len(cleaned) > 100:
-        raise ExpressionRuntimeError(f"{helper}() cannot read numbers longer than 100 characters")
+        raise ExpressionRuntimeError(phrase("expression.number_text_too_long", helper=helper))
     try:
         return Decimal(cleaned)
     except InvalidOperation:
-        raise ExpressionRuntimeError(f"{helper}() cannot read '{cleaned}' as a number") from None
+        raise ExpressionRuntimeError(phrase("expression.not_number_text", helper=helper, text=cleaned)) from None
 
 
 def str_(value: Any) -> str:
@@ -261,7 +265,7 @@ def contains(value: Any, part: Any) -> bool:
         return _text(part, "contains") in value
     if isinstance(value, (list, tuple, set, frozenset, Mapping)):
         return part in value
-    raise _needs("contains", "text or a list", value)
+    raise _needs("contains", "text_or_list", value)
 
 
 def startswith(value: Any, prefix: Any) -> bool:
@@ -290,7 +294,7 @@ def strip(value: Any, characters: str | None = None) -> str | None:
     if value is None:
         return None
     if characters is not None and not isinstance(characters, str):
-        raise _needs("strip", "text of characters to remove", characters)
+        raise _needs("strip", "characters", characters)
     return _built(_text(value, "strip").strip(characters))
 
 
@@ -304,7 +308,7 @@ def matches(value: Any, pattern: Any) -> bool:
     if value is None:
         return False
     if not isinstance(pattern, str):
-        raise _needs("matches", "a pattern written as text", pattern)
+        raise _needs("matches", "pattern", pattern)
     return search(pattern, _text(value, "matches"))
 
 

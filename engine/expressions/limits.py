@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from time import thread_time
 
 from engine.expressions.errors import LimitExceededError
+from engine.expressions.phrases import phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +55,6 @@ CLOCK_EVERY = 16
 BIG_WORK = 1_024
 
 
-def amount(n: int) -> str:
-    """``100000`` -> ``"100,000"`` for messages."""
-    return f"{n:,}"
-
-
 class Meter:
     """Work done by one evaluation; created fresh for each one and never shared."""
 
@@ -76,8 +72,8 @@ class Meter:
         self.steps += n
         if self.steps > self.limits.max_steps:
             raise LimitExceededError(
-                f"The expression loops too often (more than {amount(self.limits.max_steps)} steps)",
-                hint="Loop over less data or simplify nested loops.",
+                phrase("expression.too_many_steps", limit=self.limits.max_steps),
+                hint=phrase("expression.hint.loop_less"),
                 params={"limit": self.limits.max_steps},
             )
         self.tick()
@@ -87,9 +83,8 @@ class Meter:
         self.allocated += n
         if self.allocated > self.limits.max_allocation:
             raise LimitExceededError(
-                "The expression builds too much text or too many items"
-                f" (more than {amount(self.limits.max_allocation)} in total)",
-                hint="Build smaller values or loop over less data.",
+                phrase("expression.too_much_built", limit=self.limits.max_allocation),
+                hint=phrase("expression.hint.build_less"),
                 params={"limit": self.limits.max_allocation},
             )
         self.tick(n)
@@ -117,24 +112,24 @@ class Meter:
 
 def timeout(limits: Limits) -> LimitExceededError:
     return LimitExceededError(
-        f"The expression takes too long (more than {limits.time_limit * 1000:g} ms of computing)",
-        hint="Simplify it or loop over less data.",
+        phrase("expression.too_slow", ms=limits.time_limit * 1000),
+        hint=phrase("expression.hint.simplify"),
         params={"limit": limits.time_limit},
     )
 
 
 def too_long(n: int, limits: Limits) -> LimitExceededError:
     return LimitExceededError(
-        f"The result would have {amount(n)} characters or items, more than the limit of {amount(limits.max_length)}",
-        hint="Build a smaller value.",
+        phrase("expression.result_too_long", size=n, limit=limits.max_length),
+        hint=phrase("expression.hint.smaller_value"),
         params={"size": n, "limit": limits.max_length},
     )
 
 
 def too_big(limits: Limits) -> LimitExceededError:
     return LimitExceededError(
-        f"The number would have more than {amount(limits.max_int_bits)} binary digits",
-        hint="Use smaller numbers.",
+        phrase("expression.number_too_big", limit=limits.max_int_bits),
+        hint=phrase("expression.hint.smaller_numbers"),
         params={"limit": limits.max_int_bits},
     )
 
@@ -151,10 +146,7 @@ def current_meter() -> Meter:
     """
     meter = METER.get()
     if meter is None:
-        raise LimitExceededError(
-            "This value can only be used while its expression is evaluated",
-            hint="Wrap the generator in sum(), any(), all(), min(), max() or sorted().",
-        )
+        raise LimitExceededError(phrase("expression.outside_evaluation"), hint=phrase("expression.hint.wrap_generator"))
     return meter
 
 

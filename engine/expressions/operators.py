@@ -24,6 +24,7 @@ from typing import Any
 
 from engine.expressions.errors import ExpressionRuntimeError, ForbiddenConstructError
 from engine.expressions.limits import active_limits, charge, too_big
+from engine.expressions.phrases import phrase
 from engine.expressions.values import NONE_HINT, aligned, kind, mixed, to_decimal
 
 #: Number type pairs whose sum, difference and product are always exact and small enough.
@@ -45,11 +46,13 @@ Operator = Callable[[Any, Any], Any]
 
 
 def _refuse(verb: str, a: Any, b: Any) -> ExpressionRuntimeError:
+    """``verb`` names an ``expression.verb.`` code: "Cannot add text and a whole number"."""
+    doing = phrase(f"expression.verb.{verb}")
     if a is None or b is None:
-        return ExpressionRuntimeError(f"Cannot {verb} an empty value (None)", hint=NONE_HINT)
+        return ExpressionRuntimeError(phrase("expression.cannot_operate_none", verb=doing), hint=NONE_HINT)
     text_and_number = {type(a), type(b)} & {str} and {type(a), type(b)} & {int, float, Decimal}
-    hint = "Use str() to turn a number into text." if text_and_number else ""
-    return ExpressionRuntimeError(f"Cannot {verb} {kind(a)} and {kind(b)}", hint=hint)
+    hint = phrase("expression.hint.str") if text_and_number else None
+    return ExpressionRuntimeError(phrase("expression.cannot_operate", verb=doing, a=kind(a), b=kind(b)), hint=hint)
 
 
 def _apply(op: Operator, verb: str, a: Any, b: Any) -> Any:
@@ -107,10 +110,9 @@ def floordiv(a: Any, b: Any) -> Any:
 def mod(a: Any, b: Any) -> Any:
     if isinstance(a, str):
         raise ForbiddenConstructError(
-            "Text formatting with % is not supported",
-            hint="Build text with + and str(), or with an f-string like f'{amount} 元'.",
+            phrase("expression.text_percent"), hint=phrase("expression.hint.build_text", example="f'{amount} 元'")
         )
-    return _apply(operator.mod, "take the remainder of", a, b)
+    return _apply(operator.mod, "remainder", a, b)
 
 
 def pow_(a: Any, b: Any) -> Any:
@@ -120,7 +122,7 @@ def pow_(a: Any, b: Any) -> Any:
         elif abs(a) > 1:
             _check_bits(a.bit_length() * b)
     # float and Decimal powers are bounded by their precision: they overflow, never grow
-    return _apply(operator.pow, "raise", a, b)
+    return _apply(operator.pow, "power", a, b)
 
 
 def lshift(a: Any, b: Any) -> Any:
@@ -168,8 +170,8 @@ def compare(a: Any, symbol: str, b: Any) -> bool:
         return bool(_COMPARISONS[symbol](a, b))
     except TypeError:
         if a is None or b is None:
-            raise ExpressionRuntimeError("Cannot compare an empty value (None)", hint=NONE_HINT) from None
-        raise ExpressionRuntimeError(f"Cannot compare {kind(a)} with {kind(b)}") from None
+            raise ExpressionRuntimeError(phrase("expression.compare_none"), hint=NONE_HINT) from None
+        raise ExpressionRuntimeError(phrase("expression.compare", a=kind(a), b=kind(b))) from None
 
 
 def text(value: str) -> str:

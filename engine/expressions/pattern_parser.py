@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.expressions.errors import ExpressionSyntaxError, ForbiddenConstructError
+from engine.expressions.phrases import phrase
 
 Node = tuple[Any, ...]  # ("char", pred) ("cat", [..]) ("alt", [..]) ("repeat", node, lo, hi) ("assert", kind)
 Pred = Callable[[str], bool]
@@ -29,11 +30,11 @@ _CATEGORIES: dict[str, Pred] = {
 }
 _CONTROL = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "0": "\0"}
 _REFUSED_GROUPS = {
-    "=": "look-ahead (?=...)",
-    "!": "negative look-ahead (?!...)",
-    "<": "look-behind (?<=...)",
-    ">": "atomic groups (?>...)",
-    "(": "conditional groups (?(...)...)",
+    "=": "lookahead",
+    "!": "negative_lookahead",
+    "<": "lookbehind",
+    ">": "atomic",
+    "(": "conditional",
 }
 
 
@@ -49,19 +50,23 @@ def _between(low: str, high: str) -> Pred:
     return lambda ch: low <= ch <= high
 
 
-def _bad(message: str, at: int) -> ExpressionSyntaxError:
+def _bad(problem: str, at: int, **params: str) -> ExpressionSyntaxError:
+    """``problem`` names an ``expression.pattern.`` code."""
+    detail = phrase(f"expression.pattern.{problem}", **params)
     return ExpressionSyntaxError(
-        f"The pattern is not valid: {message} at character {at + 1}",
-        hint="Check the regular expression.",
+        phrase("expression.pattern_invalid", detail=detail, position=at + 1),
+        hint=phrase("expression.hint.check_pattern"),
         params={"position": at + 1},
     )
 
 
 def _refused(feature: str) -> ForbiddenConstructError:
+    """``feature`` names an ``expression.feature.`` code."""
+    named = phrase(f"expression.feature.{feature}")
     return ForbiddenConstructError(
-        f"Patterns cannot use {feature}",
-        hint="matches() supports classes, groups, | and repetition; see docs/expressions.md.",
-        params={"feature": feature},
+        phrase("expression.pattern_refused", feature=named),
+        hint=phrase("expression.hint.pattern_features"),
+        params={"feature": str(named)},
     )
 
 
@@ -77,7 +82,7 @@ class PatternParser:
         self._leading_flags()
         node = self._alternation()
         if self.i < len(self.p):
-            raise _bad("unbalanced parenthesis", self.i)
+            raise _bad("unbalanced", self.i)
         return node
 
     def _leading_flags(self) -> None:
@@ -85,7 +90,7 @@ class PatternParser:
             end = self.p.find(")", self.i)
             flags = self.p[self.i + 2 : end] if end != -1 else ""
             if not flags or set(flags) - set("ims"):
-                raise _refused("scoped flags (?i:...)")
+                raise _refused("scoped_flags")
             self.ignorecase |= "i" in flags
             self.dotall |= "s" in flags
             self.multiline |= "m" in flags
@@ -109,7 +114,7 @@ class PatternParser:
             bounds = self._quantifier()
             if bounds is not None:
                 if atom[0] == "assert":
-                    raise _bad("nothing to repeat", start)
+                    raise _bad("nothing_to_repeat", start)
                 atom = ("repeat", atom, *bounds)
             items.append(atom)
         return ("cat", items)
@@ -124,13 +129,13 @@ class PatternParser:
         else:
             return None
         if self._peek() == "+":
-            raise _refused("possessive repetition (*+, ++, ?+)")
+            raise _refused("possessive")
         if self._peek() == "?":
             self.i += 1  # lazy: the same answer to "is there a match?"
         if self._peek() in ("*", "+", "?"):
-            raise _bad("multiple repeat", self.i)
+            raise _bad("multiple_repeat", self.i)
         if bounds[1] is not None and bounds[0] > bounds[1]:
-            raise _bad("min repeat greater than max repeat", at)
+            raise _bad("min_over_max", at)
         return bounds
 
     def _braces(self) -> tuple[int, int | None] | None:
@@ -161,7 +166,7 @@ class PatternParser:
         if c == "$":
             return ("assert", "eol")
         if c in ("*", "+", "?"):
-            raise _bad("nothing to repeat", self.i - 1)
+            raise _bad("nothing_to_repeat", self.i - 1)
         if c == "\\":
             value = self._escape(in_class=False)
             if isinstance(value, str):
@@ -177,12 +182,12 @@ class PatternParser:
             elif kind == "P" and self.p[self.i + 2 : self.i + 3] == "<":
                 end = self.p.find(">", self.i)
                 if end == -1:
-                    raise _bad("missing >, unterminated name", self.i)
+                    raise _bad("unterminated_name", self.i)
                 self.i = end + 1
             elif kind == "#":
                 end = self.p.find(")", self.i)
                 if end == -1:
-                    raise _bad("missing ), unterminated comment", self.i)
+                    raise _bad("unterminated_comment", self.i)
                 self.i = end + 1
                 return ("cat", [])
             elif kind == "P":
@@ -190,11 +195,11 @@ class PatternParser:
             elif kind in _REFUSED_GROUPS:
                 raise _refused(_REFUSED_GROUPS[kind])
             else:
-                raise _refused("flags other than (?i), (?s) and (?m) at the start of the pattern")
+                raise _refused("other_flags")
         start = self.i
         node = self._alternation()
         if self._peek() != ")":
-            raise _bad("missing ), unterminated subpattern", start - 1)
+            raise _bad("unterminated_group", start - 1)
         self.i += 1
         return node
 
@@ -203,7 +208,7 @@ class PatternParser:
         at = self.i - 1
         c = self._peek()
         if not c:
-            raise _bad("bad escape (end of pattern)", at)
+            raise _bad("escape_at_end", at)
         self.i += 1
         if c.lower() in _CATEGORIES:
             test = _CATEGORIES[c.lower()]
@@ -218,13 +223,13 @@ class PatternParser:
             width = {"x": 2, "u": 4, "U": 8}[c]
             digits = self.p[self.i : self.i + width]
             if len(digits) != width or any(d not in "0123456789abcdefABCDEF" for d in digits):
-                raise _bad(f"incomplete escape \\{c}{digits}", at)
+                raise _bad("incomplete_escape", at, escape=f"\\{c}{digits}")
             self.i += width
             return chr(min(int(digits, 16), 0x10FFFF))
         if c.isdigit():
             raise _refused("backreferences")
         if c.isascii() and c.isalnum():
-            raise _bad(f"bad escape \\{c}", at)
+            raise _bad("bad_escape", at, escape=f"\\{c}")
         return c
 
     def _literal(self, c: str) -> Pred:
@@ -242,7 +247,7 @@ class PatternParser:
         while True:
             c = self._peek()
             if not c:
-                raise _bad("unterminated character set", start)
+                raise _bad("unterminated_set", start)
             if c == "]" and not first:
                 self.i += 1
                 break
@@ -252,7 +257,7 @@ class PatternParser:
                 self.i += 1
                 high = self._class_item()
                 if not isinstance(high, str) or ord(high) < ord(low):
-                    raise _bad("bad character range", self.i - 1)
+                    raise _bad("bad_range", self.i - 1)
                 tests.append(_between(low, high))
             elif isinstance(low, str):
                 chars.add(low)

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from engine.expressions.errors import LimitExceededError
-from engine.expressions.limits import METER, Limits, active_limits, amount
+from engine.expressions.limits import METER, Limits, active_limits
 from engine.expressions.pattern_parser import Node, PatternParser
+from engine.expressions.phrases import phrase
 
 CHAR, SPLIT, JMP, ASSERT, MATCH = range(5)
 MAX_PROGRAM = 1_000  # NFA states of one pattern
@@ -93,8 +94,8 @@ class Pattern:
         tree = parser.parse()
         if _size(tree) + 1 > MAX_PROGRAM:
             raise LimitExceededError(
-                f"The pattern is too complex (more than {amount(MAX_PROGRAM)} states)",
-                hint="Use smaller repetition counts like {1,20}.",
+                phrase("expression.pattern_too_complex", limit=MAX_PROGRAM),
+                hint=phrase("expression.hint.smaller_repetition"),
                 params={"limit": MAX_PROGRAM},
             )
         program = _Program()
@@ -217,8 +218,8 @@ def compile_pattern(source: str, limits: Limits | None = None) -> Pattern:
     limit = (limits or active_limits()).max_pattern_length
     if len(source) > limit:
         raise LimitExceededError(
-            f"The pattern has {amount(len(source))} characters, more than the limit of {amount(limit)}",
-            hint="Use a shorter pattern.",
+            phrase("expression.pattern_too_long", size=len(source), limit=limit),
+            hint=phrase("expression.hint.shorter_pattern"),
             params={"size": len(source), "limit": limit},
         )
     return _compiled(source)
@@ -228,8 +229,8 @@ def search(pattern: str, text: str) -> bool:
     limit = active_limits().max_match_length
     if len(text) > limit:
         raise LimitExceededError(
-            f"matches() can look at {amount(limit)} characters of text, this one has {amount(len(text))}",
-            hint="Use contains() for long text.",
+            phrase("expression.match_text_too_long", limit=limit, size=len(text)),
+            hint=phrase("expression.hint.use_contains"),
             params={"size": len(text), "limit": limit},
         )
     return compile_pattern(pattern).search(text)

@@ -24,6 +24,7 @@ from RestrictedPython.transformer import RestrictingNodeTransformer
 from engine.expressions.checker import Analysis
 from engine.expressions.errors import ForbiddenConstructError
 from engine.expressions.operators import BINARY
+from engine.expressions.phrases import phrase
 from engine.expressions.source import Source
 
 CONTEXT = "_ctx_"
@@ -66,7 +67,9 @@ class Rewriter(RestrictingNodeTransformer):
     def error(self, node: ast.AST, info: str) -> None:
         """RestrictedPython refused something the checker let through: refuse it too, located."""
         raise ForbiddenConstructError(
-            "This is not allowed in expressions", hint=info, params={"restricted_python": info}
+            phrase("expression.restricted"),
+            hint=phrase("expression.hint.restricted_python", detail=info),
+            params={"restricted_python": info},
         ).at(*self.source.node_position(node))
 
     def visit_Name(self, node: ast.Name) -> Any:

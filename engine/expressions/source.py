@@ -9,42 +9,82 @@ both corrections live here once.
 from __future__ import annotations
 
 import ast
+import re
 import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from engine.expressions.errors import ExpressionSyntaxError, ForbiddenConstructError, LimitExceededError
-from engine.expressions.limits import Limits, amount
+from engine.expressions.limits import Limits
+from engine.expressions.phrases import Phrase, phrase
 
 #: What a builder wrote instead of an expression, named the way they would say it.
-STATEMENTS: dict[type, str] = {
-    ast.Import: "import",
-    ast.ImportFrom: "import",
-    ast.FunctionDef: "def (defining functions)",
-    ast.AsyncFunctionDef: "def (defining functions)",
-    ast.ClassDef: "class",
-    ast.Assign: "assignment (=)",
-    ast.AugAssign: "assignment (+= and the like)",
-    ast.AnnAssign: "assignment (=)",
-    ast.For: "for loops (use a comprehension such as sum(p.qty for p in parts))",
-    ast.AsyncFor: "for loops",
-    ast.While: "while loops",
-    ast.If: "if statements (use 'a if condition else b')",
-    ast.With: "with",
-    ast.AsyncWith: "with",
-    ast.Try: "try",
-    ast.Raise: "raise",
-    ast.Return: "return",
-    ast.Delete: "del",
-    ast.Global: "global",
-    ast.Nonlocal: "nonlocal",
-    ast.Pass: "pass",
-    ast.Break: "break",
-    ast.Continue: "continue",
-    ast.Assert: "assert",
-    ast.Match: "match",
+STATEMENTS: dict[type, Phrase] = {
+    ast.Import: phrase("expression.statement.keyword", keyword="import"),
+    ast.ImportFrom: phrase("expression.statement.keyword", keyword="import"),
+    ast.FunctionDef: phrase("expression.statement.def"),
+    ast.AsyncFunctionDef: phrase("expression.statement.def"),
+    ast.Assign: phrase("expression.statement.assign"),
+    ast.AugAssign: phrase("expression.statement.augmented"),
+    ast.AnnAssign: phrase("expression.statement.assign"),
+    ast.For: phrase("expression.statement.for_loop"),
+    ast.AsyncFor: phrase("expression.statement.loop", keyword="for"),
+    ast.While: phrase("expression.statement.loop", keyword="while"),
+    ast.If: phrase("expression.statement.if"),
+    **{
+        statement: phrase("expression.statement.keyword", keyword=keyword)
+        for statement, keyword in {
+            ast.ClassDef: "class",
+            ast.With: "with",
+            ast.AsyncWith: "with",
+            ast.Try: "try",
+            ast.Raise: "raise",
+            ast.Return: "return",
+            ast.Delete: "del",
+            ast.Global: "global",
+            ast.Nonlocal: "nonlocal",
+            ast.Pass: "pass",
+            ast.Break: "break",
+            ast.Continue: "continue",
+            ast.Assert: "assert",
+            ast.Match: "match",
+        }.items()
+    },
 }
+
+#: Python's syntax messages a builder meets most, retold by code; others are quoted as they are.
+_PYTHON_SAYS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), code)
+    for pattern, code in (
+        (r"'(?P<bracket>.)' was never closed", "never_closed"),
+        (r"unmatched '(?P<bracket>.)'", "unmatched"),
+        (r"closing parenthesis '(?P<closing>.)' does not match opening parenthesis '(?P<opening>.)'", "mismatched"),
+        (r"unterminated string literal \(detected at line (?P<line>\d+)\)", "unterminated_string"),
+        (r"invalid character '(?P<character>.)' \((?P<codepoint>U\+[0-9A-F]+)\)", "invalid_character"),
+        (r"invalid decimal literal", "invalid_decimal"),
+        (r"expected 'else' after 'if' expression", "if_without_else"),
+        (r"expression expected after dictionary key and ':'", "dict_value_missing"),
+        (r"Generator expression must be parenthesized", "generator_parentheses"),
+        (r"positional argument follows keyword argument", "positional_after_keyword"),
+        (r"missing a required argument: '(?P<argument>\w+)'", "missing_argument"),
+        (r"too many positional arguments", "too_many_arguments"),
+        (r"got an unexpected keyword argument '(?P<argument>\w+)'", "unexpected_keyword"),
+        (r"multiple values for argument '(?P<argument>\w+)'", "multiple_values"),
+    )
+)
+_PYTHON_HINTS = {
+    "Perhaps you forgot a comma?": phrase("expression.hint.comma"),
+    "Maybe you meant '==' or ':=' instead of '='?": phrase("expression.hint.equals"),
+}
+
+
+def python_says(message: str) -> Phrase:
+    """Python's own diagnostic (a syntax error, a wrong call) as a phrase a Chinese reader can read."""
+    for pattern, code in _PYTHON_SAYS:
+        if found := pattern.fullmatch(message):
+            return phrase(f"expression.python.{code}", **found.groupdict())
+    return phrase("expression.python.other", python=message)
 
 
 _WARNINGS = threading.Lock()
@@ -68,12 +108,11 @@ class Source:
 
     def __init__(self, text: str, limits: Limits) -> None:
         if not isinstance(text, str):
-            raise ExpressionSyntaxError(f"An expression must be text, not {type(text).__name__}")
+            raise ExpressionSyntaxError(phrase("expression.not_text", type=type(text).__name__))
         if len(text) > limits.max_source_length:
             raise LimitExceededError(
-                f"The expression has {amount(len(text))} characters, more than the limit of"
-                f" {amount(limits.max_source_length)}",
-                hint="Split it into several calculated fields.",
+                phrase("expression.source_too_long", size=len(text), limit=limits.max_source_length),
+                hint=phrase("expression.hint.split"),
                 params={"size": len(text), "limit": limits.max_source_length},
             ).at(1, limits.max_source_length + 1)
         self.original = text
@@ -127,7 +166,9 @@ class Source:
 
     def parse(self) -> ast.Expression:
         if not self.text.strip():
-            raise ExpressionSyntaxError("The expression is empty", hint="Write a condition or a formula.").at(1, 1)
+            raise ExpressionSyntaxError(phrase("expression.empty"), hint=phrase("expression.hint.write_something")).at(
+                1, 1
+            )
         try:
             with quiet():
                 return ast.parse(self.text, "<expression>", mode="eval")
@@ -135,7 +176,8 @@ class Source:
             self._refuse_statement()
             raise self._syntax_error(error) from None
         except (ValueError, MemoryError, RecursionError) as error:  # null bytes, absurd nesting
-            raise ExpressionSyntaxError(f"Invalid expression: {error}").at(1, 1) from None
+            detail = python_says(str(error))
+            raise ExpressionSyntaxError(phrase("expression.invalid_detail", detail=detail)).at(1, 1) from None
 
     def _refuse_statement(self) -> None:
         """Statements are valid Python but not expressions; name them instead of "invalid syntax"."""
@@ -146,28 +188,33 @@ class Source:
             return
         if len(module.body) > 1:
             raise ForbiddenConstructError(
-                "Only one expression is allowed", hint="Remove the ';' or the extra lines."
+                phrase("expression.one_only"), hint=phrase("expression.hint.remove_extra")
             ).at(*self.node_position(module.body[1]))
         for statement in module.body:
             if not isinstance(statement, ast.Expr):
-                what = STATEMENTS.get(type(statement), type(statement).__name__)
+                name = type(statement).__name__
+                what = STATEMENTS.get(type(statement)) or phrase("expression.statement.keyword", keyword=name)
                 raise ForbiddenConstructError(
-                    f"Statements are not allowed in an expression: {what}",
-                    hint="An expression computes one value, like qty * unit_price or urgency == '紧急'.",
+                    phrase("expression.statement", what=what),
+                    hint=phrase("expression.hint.one_value", formula="qty * unit_price", condition="urgency == '紧急'"),
                     params={"statement": type(statement).__name__},
                 ).at(*self.node_position(statement))
 
     def _syntax_error(self, error: SyntaxError) -> ExpressionSyntaxError:
         if not error.offset and error.msg == "invalid syntax":  # Python's way of saying "ran out"
             return ExpressionSyntaxError(
-                "The expression is incomplete",
-                hint="Something is missing at the end, such as a value after an operator.",
+                phrase("expression.incomplete"), hint=phrase("expression.hint.missing_end")
             ).at(len(self.lines), len(self.lines[-1]) + 1 + (self.indent if len(self.lines) == 1 else 0))
         first, _, rest = (error.msg or "invalid syntax").partition(". ")
-        reason = "Invalid expression" if first == "invalid syntax" else f"Invalid expression: {first}"
-        hint = rest or "Check for a missing quote, bracket or operator."
+        if first == "invalid syntax":
+            reason = phrase("expression.invalid")
+        else:
+            reason = phrase("expression.invalid_detail", detail=python_says(first))
+        hint = _python_hint(rest[:1].upper() + rest[1:]) if rest else phrase("expression.hint.check_syntax")
         line = error.lineno if error.lineno and error.lineno <= len(self.lines) else 1
         column = max(error.offset or 1, 1) + (self.indent if line == 1 else 0)
-        return ExpressionSyntaxError(reason, hint=hint[:1].upper() + hint[1:], params={"python": error.msg}).at(
-            line, column
-        )
+        return ExpressionSyntaxError(reason, hint=hint, params={"python": error.msg}).at(line, column)
+
+
+def _python_hint(text: str) -> Phrase:
+    return _PYTHON_HINTS.get(text) or phrase("expression.hint.python", python=text)

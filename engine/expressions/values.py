@@ -18,29 +18,33 @@ from types import GeneratorType
 from typing import Any
 
 from engine.expressions.errors import ExpressionRuntimeError, LimitExceededError, LocatedExpressionError
+from engine.expressions.phrases import Phrase, phrase
 
-_KINDS: dict[type, str] = {
-    type(None): "an empty value (None)",
-    bool: "a yes/no value",
-    int: "a whole number",
-    float: "a number",
-    Decimal: "a decimal number",
-    str: "text",
-    date: "a date",
-    datetime: "a date-time",
-    time: "a time of day",
-    timedelta: "a duration",
-    list: "a list",
-    tuple: "a list",
-    dict: "a record",
-    set: "a set",
-    frozenset: "a set",
-    range: "a range",
-    GeneratorType: "a generator",
+_KINDS: dict[type, Phrase] = {
+    cls: phrase(f"expression.kind.{name}")
+    for cls, name in {
+        type(None): "none",
+        bool: "bool",
+        int: "int",
+        float: "float",
+        Decimal: "decimal",
+        str: "text",
+        date: "date",
+        datetime: "datetime",
+        time: "time",
+        timedelta: "duration",
+        list: "list",
+        tuple: "list",
+        dict: "record",
+        set: "set",
+        frozenset: "set",
+        range: "range",
+        GeneratorType: "generator",
+    }.items()
 }
 
 #: Python's own type names (as they appear in its TypeError messages) -> our kinds.
-PYTHON_NAMES: dict[str, str] = {cls.__name__: kind for cls, kind in _KINDS.items()}
+PYTHON_NAMES: dict[str, Phrase] = {cls.__name__: kind for cls, kind in _KINDS.items()}
 PYTHON_NAMES.update(
     {
         "decimal.Decimal": _KINDS[Decimal],
@@ -50,11 +54,11 @@ PYTHON_NAMES.update(
     }
 )
 
-NONE_HINT = "A field may be empty: use coalesce(field, 0) to give it a default."
+NONE_HINT = phrase("expression.hint.none")
 
 
-def kind(value: Any) -> str:
-    """A business name for the value's type: ``kind("x") == "text"``."""
+def kind(value: Any) -> Phrase:
+    """A business name for the value's type: ``str(kind("x")) == "text"``."""
     name = _KINDS.get(type(value))
     if name is not None:
         return name
@@ -62,10 +66,10 @@ def kind(value: Any) -> str:
         if cls is not type(None) and isinstance(value, cls):
             return label
     if isinstance(value, Mapping):
-        return "a record"
+        return _KINDS[dict]
     if callable(value):
-        return "a function"
-    return f"a value of type '{type(value).__name__}'"
+        return phrase("expression.kind.function")
+    return phrase("expression.kind.other", name=type(value).__name__)
 
 
 def to_decimal(value: float | int | Decimal) -> Decimal:
@@ -107,10 +111,13 @@ def as_moment(value: Any, helper: str) -> date | datetime:
         except ValueError:
             pass
     raise ExpressionRuntimeError(
-        f"{helper}() needs a date or date-time, not {kind(value)}",
-        hint="Write dates in ISO format, like '2024-05-01' or '2024-05-01T08:30'.",
-        params={"helper": helper},
+        needs(helper, "date", value), hint=phrase("expression.hint.iso_dates"), params={"helper": helper}
     )
+
+
+def needs(helper: str, what: str, value: Any) -> Phrase:
+    """The phrase "<helper>() needs <what>, not <kind>"; ``what`` names an ``expression.what.`` code."""
+    return phrase("expression.needs", helper=helper, what=phrase(f"expression.what.{what}"), kind=kind(value))
 
 
 # -- Python exceptions, retold ------------------------------------------------------------------
@@ -122,44 +129,55 @@ _UNARY = re.compile(r"bad operand type for unary ([^:]+): '([\w.]+)'")
 _UNHASHABLE = re.compile(r"unhashable type: '([\w.]+)'")
 
 
-def _named(python_name: str) -> str:
-    return PYTHON_NAMES.get(python_name, f"a value of type '{python_name}'")
+def _named(python_name: str) -> Phrase:
+    return PYTHON_NAMES.get(python_name) or phrase("expression.kind.other", name=python_name)
 
 
-def _hint(*python_names: str) -> str:
-    return NONE_HINT if "NoneType" in python_names else ""
+def _hint(*python_names: str) -> Phrase | None:
+    return NONE_HINT if "NoneType" in python_names else None
+
+
+def _failed(message: str) -> ExpressionRuntimeError:
+    detail = phrase("expression.python.other", python=message)
+    return ExpressionRuntimeError(phrase("expression.failed", detail=detail), params={"python": message})
 
 
 def explain(error: Exception) -> LocatedExpressionError:
     """The sandbox error for ``error``, not yet located."""
     message = str(error)
     if isinstance(error, ZeroDivisionError):  # decimal.DivisionByZero too
-        return ExpressionRuntimeError("Division by zero", hint="Check the divisor first: a / b if b else 0.")
+        return ExpressionRuntimeError(
+            phrase("expression.division_by_zero"), hint=phrase("expression.hint.check_divisor")
+        )
     if isinstance(error, (OverflowError, decimal.Overflow)):
-        return ExpressionRuntimeError("The number is too large", params={"python": message})
+        return ExpressionRuntimeError(phrase("expression.number_too_large"), params={"python": message})
     if isinstance(error, decimal.InvalidOperation):
-        return ExpressionRuntimeError("The calculation has no defined result", params={"python": message})
+        return ExpressionRuntimeError(phrase("expression.undefined_result"), params={"python": message})
     if isinstance(error, MemoryError):
-        return LimitExceededError("The expression needs too much memory", hint="Build smaller values.")
+        return LimitExceededError(phrase("expression.too_much_memory"), hint=phrase("expression.hint.smaller_values"))
     if isinstance(error, RecursionError):
-        return LimitExceededError("The values are nested too deeply")
+        return LimitExceededError(phrase("expression.nested_too_deeply"))
     if isinstance(error, TypeError):
         return _type_error(message)
-    return ExpressionRuntimeError(f"The expression failed: {message}", params={"python": message})
+    return _failed(message)
 
 
 def _type_error(message: str) -> LocatedExpressionError:
     if found := _COMPARE.search(message) or _COMPARE_DATES.search(message):
         a, b = found.groups()
         if "NoneType" in (a, b):
-            return ExpressionRuntimeError("Cannot compare an empty value (None)", hint=NONE_HINT)
-        return ExpressionRuntimeError(f"Cannot compare {_named(a)} with {_named(b)}")
+            return ExpressionRuntimeError(phrase("expression.compare_none"), hint=NONE_HINT)
+        return ExpressionRuntimeError(phrase("expression.compare", a=_named(a), b=_named(b)))
     if found := _CONTAINS.search(message):
-        return ExpressionRuntimeError(f"Cannot look inside {_named(found.group(1))}", hint=_hint(found.group(1)))
+        inside = _named(found.group(1))
+        return ExpressionRuntimeError(phrase("expression.cannot_look_inside", kind=inside), hint=_hint(found.group(1)))
     if found := _UNARY.search(message):
+        operand = _named(found.group(2))
         return ExpressionRuntimeError(
-            f"Cannot use {found.group(1)} on {_named(found.group(2))}", hint=_hint(found.group(2))
+            phrase("expression.cannot_use_on", operator=found.group(1), kind=operand), hint=_hint(found.group(2))
         )
     if found := _UNHASHABLE.search(message):
-        return ExpressionRuntimeError(f"{_named(found.group(1)).capitalize()} cannot be a key or a set member")
-    return ExpressionRuntimeError(f"The expression failed: {message}", params={"python": message})
+        member = _named(found.group(1))
+        member = Phrase(member.code, member.params, capitalized=True)
+        return ExpressionRuntimeError(phrase("expression.unhashable", kind=member))
+    return _failed(message)

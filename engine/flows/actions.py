@@ -1,8 +1,10 @@
-"""Task and instance actions: who may do what, and what it does to the instance.
+"""Task and instance actions: who may do what, and what it does to the instance (domain).
 
-Each function works on a ``Run`` (one action, one transaction). Refusals say why in words a
-technician understands: 403 when the person may not, 409 when the task moved on meanwhile
-(someone else took it first), 422 when the request itself is wrong.
+Each function works on a ``Run`` (one action, one transaction). What a node does with a finished
+task, a fired timer or an added signer is its node type's hook (``engine.flows.nodes``); here are
+only the checks every node shares. Refusals say why in words a technician understands (catalog
+codes ``flow.*``): 403 when the person may not, 409 when the task moved on meanwhile (someone
+else took it first), 422 when the request itself is wrong.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from typing import Any
 
 from engine.errors import ConflictError, InvalidTransitionError, PermissionDeniedError, SubmissionError
 from engine.flows.interpreter import Run
-from engine.flows.nodes import NODE_TYPES
-from engine.flows.nodes.tasks import APPROVED, Approval
-from engine.flows.state import CANCELLED, DONE, OPEN, PENDING, Candidate, Task, Timer, new_id
+from engine.flows.nodes import kind_of
+from engine.flows.nodes.signing import APPROVED, REJECTED
+from engine.flows.state import Candidate, Task
+from engine.flows.status import InstanceStatus, TaskStatus, TimerStatus, TokenState
+from engine.i18n import LOG_LOCALE, texts, translate
 from engine.principal import Principal
 
 TASK_ACTIONS = (
@@ -60,20 +64,33 @@ def may_work_on(task: Task, principal: Principal, app_id: str) -> bool:
 def open_task(run: Run, task_id: str) -> Task:
     task = run.state.tasks.get(task_id)
     if task is None or not run.state.running:
-        raise ConflictError("this task is no longer open: the ticket has moved on; reload to see where it is")
-    if task.status != OPEN:
-        raise ConflictError(f"this task was already {task.status} ({task.completed_by or ''}); reload to see it")
+        raise ConflictError.says("flow.task.gone")
+    if task.status != TaskStatus.OPEN:
+        raise ConflictError.says("flow.task.already", status=task.status, by=task.completed_by or "")
     return task
+
+
+def _taken(task: Task) -> ConflictError:
+    error = ConflictError.says("flow.task.taken")
+    error.details = {"assignee": task.assignee}
+    return error
+
+
+def _refused(field: str, code: str, field_code: str | None = None, **params: Any) -> SubmissionError:
+    """A 422 whose field error is the same sentence (or ``field_code``'s)."""
+    error = SubmissionError.says(code, **params)
+    error.field_errors = {field: [translate(field_code or code, LOG_LOCALE, **params)]}
+    return error
 
 
 def _allowed(run: Run, task: Task, action: str) -> None:
     node = run.spec.node(task.node)
     if action not in node.actions and not (action in ("save", "check_in") and "complete" in node.actions):
-        raise InvalidTransitionError(f"'{node.label(run.actor.locale)}' does not offer '{action}'")
+        raise InvalidTransitionError.says("flow.task.not_offered", node=node.label(run.actor.locale), action=action)
     if not may_work_on(task, run.actor, run.state.app_id):
         if task.assignee is not None and is_candidate(task, run.actor, run.state.app_id):
-            raise ConflictError("someone else already took this task", details={"assignee": task.assignee})
-        raise PermissionDeniedError("this task is not yours to work on")
+            raise _taken(task)
+        raise PermissionDeniedError.says("flow.task.not_yours")
 
 
 def ensure_allowed(run: Run, task_id: str, action: str) -> None:
@@ -91,14 +108,14 @@ def claim(run: Run, task_id: str) -> Task:
     if task.claimed_at is not None:
         if task.assignee == run.actor.id:
             return task
-        raise ConflictError("someone else already took this task", details={"assignee": task.assignee})
+        raise _taken(task)
     task.assignee = task.assignee or run.actor.id
     task.claimed_at = run.now
     task.touched = True
     run.state.changed(task)
     acceptance = {t.id for t in run.spec.node(task.node).timers if t.until_claimed}
     for timer in run.state.timers.values():
-        if timer.task == task.id and timer.spec in acceptance and timer.status == "pending":
+        if timer.task == task.id and timer.spec in acceptance and timer.status == TimerStatus.PENDING:
             run.state.drop_timer(timer)
     run.event("claimed", task.node, task.id)
     return task
@@ -107,46 +124,29 @@ def claim(run: Run, task_id: str) -> Task:
 def complete(run: Run, task_id: str, *, outcome: str | None = None, comment: str | None = None) -> Task:
     task = open_task(run, task_id)
     node = run.spec.node(task.node)
-    if node.type == "approval":
-        raise InvalidTransitionError("an approval is decided with approve or reject, not complete")
+    kind = kind_of(node)
+    kind.refuse(run, node, "complete")
     _allowed(run, task, "complete")
     if node.outcomes:
         if outcome not in node.outcomes:
-            raise SubmissionError(
-                f"choose one of: {', '.join(node.outcomes)}",
-                {"outcome": [f"choose one of: {', '.join(node.outcomes)}"]},
-            )
+            raise _refused("outcome", "flow.task.choose_outcome", choices=", ".join(node.outcomes))
     elif outcome is not None:
-        raise SubmissionError("this step has no outcomes to choose", {"outcome": ["this step has no outcomes"]})
-    _close(run, task, outcome, comment)
-    run.record_outcome(node, outcome)
-    token = run.state.token(task.token)
-    if token is not None:
-        run.continue_from(token, node)
+        raise _refused("outcome", "flow.task.no_outcomes", "flow.task.no_outcomes_here")
+    armed = run.close_task(task, outcome, comment)
+    kind.on_task_done(run, node, task, outcome, armed)
     return task
 
 
 def decide(run: Run, task_id: str, *, approve: bool, comment: str | None = None) -> Task:
     task = open_task(run, task_id)
     node = run.spec.node(task.node)
-    if node.type != "approval":
-        raise InvalidTransitionError("only an approval step can be approved or rejected")
-    _allowed(run, task, "approve" if approve else "reject")
-    armed = [t for t in run.state.timers.values() if t.task == task.id and t.status == PENDING]
-    _close(run, task, APPROVED if approve else "rejected", comment)
-    result = Approval.decide(run, node, task, approve)
-    if result is None:
-        _pass_timers_on(run, task, armed)
-        return task
-    for other in run.state.open_tasks(node.id):
-        if other.token == task.token:
-            run.cancel_task(other, reason=f"decided: {result}")
-    run.state.variables.get("votes", {}).pop(task.token, None)
-    run.record_outcome(node, result)
-    run.event("decided", node.id, outcome=result)
-    token = run.state.token(task.token)
-    if token is not None:
-        run.continue_from(token, node)
+    kind = kind_of(node)
+    action = "approve" if approve else "reject"
+    kind.refuse(run, node, action)
+    _allowed(run, task, action)
+    outcome = APPROVED if approve else REJECTED
+    armed = run.close_task(task, outcome, comment)
+    kind.on_task_done(run, node, task, outcome, armed)
     return task
 
 
@@ -156,18 +156,19 @@ def return_to(run: Run, task_id: str, target: str, *, comment: str | None = None
     _allowed(run, task, "return")
     visited = run.state.variables.get("visited", [])
     if target not in visited or target == task.node or not run.spec.nodes.get(target, None):
-        raise SubmissionError(
-            "return only to an earlier step this ticket has been through",
-            {"to": [f"choose one of: {', '.join(n for n in visited if n != task.node) or '(none)'}"]},
-        )
+        error = SubmissionError.says("flow.task.return_earlier")
+        earlier = ", ".join(n for n in visited if n != task.node) or "(none)"
+        error.field_errors = {"to": [translate("flow.task.choose_outcome", LOG_LOCALE, choices=earlier)]}
+        raise error
+    node = run.spec.node(task.node)
     token = run.state.token(task.token)
     for other in run.state.open_tasks(task.node):
         if other.token == task.token:
             run.cancel_task(other, reason="returned")
-    run.state.variables.get("votes", {}).pop(task.token, None)
+    kind_of(node).release(run, node, task.token)
     run.event("returned", task.node, task.id, to=target, comment=comment)
     if token is not None:
-        token.node, token.via, token.state = target, None, "active"
+        token.node, token.via, token.state = target, None, token.state.to(TokenState.ACTIVE)
         run.advance()
     return task
 
@@ -181,8 +182,7 @@ def hand_back(run: Run, task_id: str, *, comment: str | None = None) -> Task:
     run.event("handed_back", node.id, task.id, comment=comment)
     token = run.state.token(task.token)
     if token is not None:
-        exclude = frozenset({run.actor.id})
-        NODE_TYPES.get(node.type).enter(run, node, token, exclude)  # type: ignore[call-arg]
+        kind_of(node).dispatch_again(run, node, token, frozenset({run.actor.id}))
     return task
 
 
@@ -192,7 +192,7 @@ def transfer(run: Run, task_id: str, to_user: str, *, comment: str | None = None
     if not run.actor.is_admin:
         _allowed(run, task, "delegate" if delegate else "transfer")
     if to_user == task.assignee:
-        raise SubmissionError("the task is already theirs", {"to": ["the task is already theirs"]})
+        raise _refused("to", "flow.task.already_theirs")
     previous = task.assignee
     if delegate:
         task.owner = task.owner or previous or run.actor.id
@@ -207,7 +207,7 @@ def transfer(run: Run, task_id: str, to_user: str, *, comment: str | None = None
     run.effect(
         "notify",
         to=[["user", to_user]],
-        message={"zh-CN": "您有一个新任务", "en": "A task was passed to you"},
+        message=texts("flow.notify.task_passed"),
         channels=["inbox"],
         app=run.state.app_id,
         record=run.state.record_id,
@@ -220,10 +220,10 @@ def transfer(run: Run, task_id: str, to_user: str, *, comment: str | None = None
 def add_signer(run: Run, task_id: str, user: str, *, comment: str | None = None) -> Task:
     task = open_task(run, task_id)
     node = run.spec.node(task.node)
-    if node.type != "approval":
-        raise InvalidTransitionError("signers can only be added to an approval step")
+    kind = kind_of(node)
+    kind.refuse(run, node, "add_signer")
     _allowed(run, task, "add_signer")
-    Approval.add_signer(run, node, task, (Candidate("user", user),))
+    kind.add_signer(run, node, task, (Candidate("user", user),))
     task.touched = True
     run.state.changed(task)
     run.event("signer_added", node.id, task.id, user=user, comment=comment)
@@ -245,93 +245,37 @@ def note(run: Run, task_id: str, action: str, details: dict[str, Any]) -> Task:
 def withdraw(run: Run) -> None:
     """The submitter takes the ticket back while nobody has touched it yet."""
     if not run.state.running:
-        raise ConflictError("this ticket is no longer running")
+        raise ConflictError.says("flow.instance.not_running")
     if run.actor.id != run.state.started_by:
-        raise PermissionDeniedError("only the person who submitted it may withdraw it")
+        raise PermissionDeniedError.says("flow.instance.withdraw_not_submitter")
     if run.state.variables.get("done_tasks") or any(t.touched for t in run.state.open_tasks()):
-        raise ConflictError("someone is already working on it, so it can no longer be withdrawn; ask them instead")
-    run.finish(CANCELLED, "withdrawn")
+        raise ConflictError.says("flow.instance.withdraw_in_progress")
+    run.finish(InstanceStatus.CANCELLED, "withdrawn")
 
 
 def cancel(run: Run, *, reason: str | None = None) -> None:
     if not run.actor.is_admin:
-        raise PermissionDeniedError("only an administrator may cancel a running flow")
-    if run.state.status not in ("running", "failed"):
-        raise ConflictError(f"this flow is already {run.state.status}")
-    run.finish(CANCELLED, "cancelled")
+        raise PermissionDeniedError.says("flow.instance.cancel_admin_only")
+    if run.state.status not in (InstanceStatus.RUNNING, InstanceStatus.FAILED):
+        raise ConflictError.says("flow.instance.already", status=run.state.status)
+    run.finish(InstanceStatus.CANCELLED, "cancelled")
     run.event("cancel_reason", None, reason=reason)
 
 
 def fire_timer(run: Run, timer_id: str) -> bool:
     """Fire one due timer; False when it no longer applies (its task was done meanwhile)."""
     timer = run.state.timers.get(timer_id)
-    if timer is None or timer.status != "pending" or not run.state.running:
+    if timer is None or timer.status != TimerStatus.PENDING or not run.state.running:
         return False
     node = run.spec.node(timer.node)
     spec = next((t for t in node.timers if t.id == timer.spec), None)
     task = run.state.tasks.get(timer.task) if timer.task else None
     token = run.state.token(timer.token) if timer.token else None
-    run.state.drop_timer(timer, "fired")
-    if spec is None or (timer.task and (task is None or task.status != OPEN)) or token is None:
+    run.state.drop_timer(timer, TimerStatus.FIRED)
+    if spec is None or (timer.task and (task is None or task.status != TaskStatus.OPEN)) or token is None:
         return False
     run.event("timer_fired", node.id, timer.task, timer=spec.id, action=spec.action)
-    if spec.action == "continue":
-        run.continue_from(token, node)
-    elif spec.action == "notify":
-        to = (
-            run.env.assign(node, spec.to, run.context(), frozenset()).candidates
-            if spec.to
-            else tuple(task.candidates if task else ())
-        )
-        run.effect(
-            "notify",
-            to=[c.dump() for c in to],
-            message=spec.message or {"zh-CN": "任务即将超时", "en": "A task is due"},
-            channels=["inbox"],
-            app=run.state.app_id,
-            record=run.state.record_id,
-            node=node.id,
-            task=task.id if task else None,
-        )
-    elif spec.action == "escalate" and task is not None:
-        found = run.env.assign(node, spec.to or {}, run.context(), frozenset())
-        previous = task.assignee
-        task.owner = task.owner or previous
-        task.candidates = list(found.candidates)
-        task.assignee = found.assignee
-        task.claimed_at = None
-        run.state.changed(task)
-        run.event("escalated", node.id, task.id, to=[c.dump() for c in found.candidates], previous=previous)
-        run.effect(
-            "notify",
-            to=[c.dump() for c in found.candidates],
-            message=spec.message or {"zh-CN": "任务已升级给您", "en": "A task was escalated to you"},
-            channels=["inbox"],
-            app=run.state.app_id,
-            record=run.state.record_id,
-            node=node.id,
-            task=task.id,
-        )
-    elif spec.action == "complete" and task is not None:
-        _close(run, task, None, None)
-        for other in run.state.open_tasks(node.id):
-            if other.token == token.id:  # the other signers of an approval: the node is done without them
-                run.cancel_task(other, reason="timed out")
-        run.state.variables.get("votes", {}).pop(token.id, None)
-        run.record_outcome(node, None)
-        run.event("auto_completed", node.id, task.id)
-        run.continue_from(token, node)
-    elif spec.action == "route" and task is not None:
-        edge = run.spec.edges.get(spec.edge or "")
-        for other in run.state.open_tasks(node.id):
-            if other.token == token.id:
-                run.cancel_task(other, reason="timed out")
-        if edge is None:
-            run.fail(token, f"timer '{spec.id}' routes along edge '{spec.edge}', which does not exist")
-        else:
-            token.state = "active"
-            run.leave(token, [edge])
-            run.advance()
+    kind_of(node).on_timer_fired(run, node, spec, task, token)
     return True
 
 
@@ -343,29 +287,3 @@ def resume(run: Run, token_id: str, status: str | None) -> None:
     node = run.spec.node(token.node)
     run.record_outcome(node, status)
     run.continue_from(token, node)
-
-
-def _pass_timers_on(run: Run, task: Task, armed: list[Timer]) -> None:
-    """An approval's boundary timers ride on one signer's task; once that signer has voted and the
-    node still waits for others, they move to another open signer's task instead of being lost."""
-    heir = next((t for t in run.state.open_tasks(task.node) if t.token == task.token), None)
-    if heir is None:
-        return
-    for timer in armed:
-        run.state.add_timer(Timer(new_id(), timer.node, timer.spec, timer.due_at, task=heir.id, token=timer.token))
-
-
-def _close(run: Run, task: Task, outcome: str | None, comment: str | None) -> None:
-    task.status = DONE
-    task.outcome = outcome
-    task.comment = comment
-    task.completed_at = run.now
-    task.completed_by = run.actor.id
-    if task.claimed_at is None:
-        task.claimed_at = run.now
-        if task.assignee is None:
-            task.assignee = run.actor.id
-    run.state.changed(task)
-    run.drop_task_timers(task)
-    run.state.variables["done_tasks"] = run.state.variables.get("done_tasks", 0) + 1
-    run.event("completed_task", task.node, task.id, outcome=outcome, comment=comment)

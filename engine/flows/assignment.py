@@ -93,13 +93,13 @@ class Assigner:
         if kind == "submitter_manager":
             leaders = self.directory.leaders_of(str(record.get("created_by") or ""))
             if not leaders:
-                raise AssignmentError("the submitter belongs to no group with a leader, so there is no manager to ask")
+                raise AssignmentError.says("flow.assign.no_manager")
             return (
                 self._one(leaders[0]) if len(leaders) == 1 else Assignment(tuple(Candidate("user", u) for u in leaders))
             )
         if kind == "dispatch":
             return self._dispatch(assignment, record, tables or {}, context or record, exclude)
-        raise AssignmentError(f"unknown assignment type '{kind}'")
+        raise AssignmentError.says("flow.assign.unknown_type", kind=kind)
 
     def signers(self, assignment: Mapping[str, Any], record: Mapping[str, Any]) -> list[tuple[Candidate, ...]]:
         """The approvers of an approval node: each entry is one signer (one task)."""
@@ -107,7 +107,7 @@ class Assigner:
         if kind == "role":
             users = self.directory.users_with_role(self.app_id, assignment["role"])
             if not users:
-                raise AssignmentError(f"nobody holds the role '{assignment['role']}', so nobody can sign")
+                raise AssignmentError.says("flow.assign.nobody_in_role", role=assignment["role"])
             return [(Candidate("user", u),) for u in users]
         if kind == "roles":
             return [(Candidate("role", r),) for r in assignment["roles"]]
@@ -115,7 +115,7 @@ class Assigner:
             group = self._group(assignment["group"])
             members = [m.id for m in group.members]
             if not members:
-                raise AssignmentError(f"the group '{group.name}' has no members, so nobody can sign")
+                raise AssignmentError.says("flow.assign.empty_group", group=group.name)
             return [(Candidate("user", m),) for m in members]
         found = self.assign(assignment, record)
         if found.assignee:
@@ -129,26 +129,26 @@ class Assigner:
     def _group(self, name: str) -> GroupFacts:
         group = self.directory.group(name)
         if group is None:
-            raise AssignmentError(f"there is no group '{name}'; create it under 管理 → 用户组 or fix the flow")
+            raise AssignmentError.says("flow.assign.no_group", group=name)
         return group
 
     @staticmethod
     def _leader(group: GroupFacts) -> str:
         if not group.leader:
-            raise AssignmentError(f"the group '{group.name}' has no leader")
+            raise AssignmentError.says("flow.assign.no_leader", group=group.name)
         return group.leader
 
     def _user(self, ref: str) -> str:
         found = self.directory.user_id(ref)
         if found is None:
-            raise AssignmentError(f"there is no user '{ref}'")
+            raise AssignmentError.says("flow.assign.no_user", user=ref)
         return found
 
     def _from_field(self, assignment: Mapping[str, Any], record: Mapping[str, Any]) -> Assignment:
         name = assignment["field"]
         value = record.get(name)
         if value in (None, "", []):
-            raise AssignmentError(f"the field '{name}' is empty, so the task has nobody to go to")
+            raise AssignmentError.says("flow.assign.empty_field", field=name)
         if assignment.get("leader"):
             group = self._group(str(value))
             return self._one(self._leader(group))
@@ -162,7 +162,7 @@ class Assigner:
         if submitter and submitter != PUBLIC_SUBMITTER:
             return self._one(submitter)
         if self.submitter_candidate is None:
-            raise AssignmentError("the record was submitted without an account and has no tracking link")
+            raise AssignmentError.says("flow.assign.no_tracking")
         return Assignment((self.submitter_candidate,))
 
     def _dispatch(
@@ -180,9 +180,7 @@ class Assigner:
                 group_name = row["group"]
                 break
         if group_name is None:
-            raise AssignmentError(
-                "no row of the dispatch table matches this record, and the table has no catch-all row"
-            )
+            raise AssignmentError.says("flow.assign.no_dispatch_row")
         group = self._group(group_name)
         members = [m for m in group.members if m.id not in exclude]
         if rule.get("only_on_duty"):

@@ -16,8 +16,6 @@ from engine.errors import EngineError, ExpressionError
 from engine.flows.assignment import Assignment, AssignmentError
 from engine.flows.spec import EdgeSpec, FlowSpec, NodeSpec, TimerSpec
 from engine.flows.state import (
-    CANCELLED_TASK,
-    FAILED,
     Candidate,
     Effect,
     Event,
@@ -27,6 +25,8 @@ from engine.flows.state import (
     Token,
     new_id,
 )
+from engine.flows.status import InstanceStatus, TaskStatus, TimerStatus, TokenState
+from engine.i18n import LOG_LOCALE, translate
 from engine.principal import SYSTEM, Principal
 
 MAX_STEPS = 10_000  # automatic steps in one action: a loop that never waits is stopped, not run forever
@@ -136,12 +136,16 @@ class Run:
         """The token leaves its node along ``edges``: the first edge moves it, the others fork copies."""
         edges = list(edges)
         if not edges:
-            raise FlowStuck(f"node '{token.node}' has no way out")
+            raise FlowStuck.says("flow.stuck.no_way_out", node=token.node)
         for n, edge in enumerate(edges):
             moving = token if n == 0 else Token(new_id(), edge.target)
             if n:
                 self.state.tokens.append(moving)
-            moving.node, moving.via, moving.state = edge.target, edge.id, "active"
+            moving.node, moving.via, moving.state = edge.target, edge.id, moving.state.to(TokenState.ACTIVE)
+
+    def park(self, token: Token) -> None:
+        """The token waits at its node (for people, a timer, a join or a subflow)."""
+        token.state = token.state.to(TokenState.WAITING)
 
     def choose(self, node: NodeSpec, *, first_only: bool) -> list[EdgeSpec]:
         """The outgoing edges to take: conditions in order (all true ones unless ``first_only``), else the default."""
@@ -160,35 +164,32 @@ class Run:
         default = [edge for edge in node.outgoing if edge.default and edge.id not in reserved]
         if default:
             return default[:1]
-        raise FlowStuck(
-            f"at '{node.label()}' no condition is true and there is no default branch; "
-            "add a default branch to the gateway or correct the record"
-        )
+        raise FlowStuck.says("flow.stuck.no_branch", node=node.label())
 
     def advance(self) -> None:
-        from engine.flows.nodes import NODE_TYPES
+        from engine.flows.nodes import kind_of
 
         steps = 0
         while self.state.running:
-            token = next((t for t in self.state.tokens if t.state == "active"), None)
+            token = next((t for t in self.state.tokens if t.state == TokenState.ACTIVE), None)
             if token is None:
                 break
             steps += 1
             if steps > MAX_STEPS:
-                self.fail(token, f"the flow looped {MAX_STEPS} times without waiting for anyone; check its loops")
+                self.fail(token, translate("flow.stuck.looped", LOG_LOCALE, limit=MAX_STEPS))
                 break
             node = self.spec.node(token.node)
             self._reach_stage(node)
             self.event("entered", node.id, via=token.via)
             try:
-                NODE_TYPES.get(node.type).enter(self, node, token)
+                kind_of(node).enter(self, node, token)
             except (FlowStuck, AssignmentError, ExpressionError) as exc:
                 self.fail(token, str(exc))
                 break
 
     def continue_from(self, token: Token, node: NodeSpec) -> None:
         """A waiting token's node is done (task completed, timer fired): take its way out and go on."""
-        token.state = "active"
+        token.state = token.state.to(TokenState.ACTIVE)
         try:
             edges = self.choose(node, first_only=False)
         except (FlowStuck, ExpressionError) as exc:
@@ -207,22 +208,22 @@ class Run:
     def consume(self, token: Token) -> None:
         self.state.tokens = [t for t in self.state.tokens if t.id != token.id]
 
-    def finish(self, status: str, end_status: str | None, node: str | None = None) -> None:
+    def finish(self, status: InstanceStatus, end_status: str | None, node: str | None = None) -> None:
         for task in self.state.open_tasks():
-            self.cancel_task(task, reason=status)
+            self.cancel_task(task, reason=status.value)
         for timer in list(self.state.timers.values()):
-            if timer.status == "pending":
+            if timer.status == TimerStatus.PENDING:
                 self.state.drop_timer(timer)
         self.state.tokens = []
-        self.state.status = status
+        self.state.status = self.state.status.to(status)
         self.state.end_status = end_status
-        self.event(status, node, end_status=end_status)
+        self.event(status.value, node, end_status=end_status)
         if self.state.parent:
             self.effect("subflow_done", parent=self.state.parent, token=self.state.parent_token, status=end_status)
 
     def fail(self, token: Token, message: str) -> None:
-        token.state = "failed"
-        self.state.status = FAILED
+        token.state = token.state.to(TokenState.FAILED)
+        self.state.status = self.state.status.to(InstanceStatus.FAILED)
         self.state.error = message[:2000]
         self.event("failed", token.node, message=message[:2000])
 
@@ -276,17 +277,35 @@ class Run:
             return None
         return value + timer.offset
 
+    def close_task(self, task: Task, outcome: str | None, comment: str | None) -> list[Timer]:
+        """The task is done (by the acting person); returns the timers that rode on it, now dropped."""
+        task.status = task.status.to(TaskStatus.DONE)
+        task.outcome = outcome
+        task.comment = comment
+        task.completed_at = self.now
+        task.completed_by = self.actor.id
+        if task.claimed_at is None:
+            task.claimed_at = self.now
+            if task.assignee is None:
+                task.assignee = self.actor.id
+        self.state.changed(task)
+        armed = self.drop_task_timers(task)
+        self.state.variables["done_tasks"] = self.state.variables.get("done_tasks", 0) + 1
+        self.event("completed_task", task.node, task.id, outcome=outcome, comment=comment)
+        return armed
+
     def cancel_task(self, task: Task, *, reason: str) -> None:
-        task.status = CANCELLED_TASK
+        task.status = task.status.to(TaskStatus.CANCELLED)
         task.completed_at = self.now
         self.state.changed(task)
         self.drop_task_timers(task)
         self.event("task_cancelled", task.node, task.id, reason=reason)
 
-    def drop_task_timers(self, task: Task) -> None:
-        for timer in self.state.timers.values():
-            if timer.task == task.id and timer.status == "pending":
-                self.state.drop_timer(timer)
+    def drop_task_timers(self, task: Task) -> list[Timer]:
+        dropped = [t for t in self.state.timers.values() if t.task == task.id and t.status == TimerStatus.PENDING]
+        for timer in dropped:
+            self.state.drop_timer(timer)
+        return dropped
 
     def record_outcome(self, node: NodeSpec, outcome: str | None) -> None:
         self.state.variables["outcome"] = outcome

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec
 from engine.flows.state import Event, InstanceState
+from engine.flows.status import TokenState
+from engine.i18n import LOG_LOCALE, translate
 
 
 @dataclass
@@ -47,9 +50,9 @@ def map_problems(old: FlowSpec, new: FlowSpec, mapping: Mapping[str, str]) -> li
     found = []
     for source, target in mapping.items():
         if source not in old.nodes:
-            found.append(f"the old version has no node '{source}'")
+            found.append(_says("flow.migrate.old_no_node", node=source))
         if target not in new.nodes:
-            found.append(f"the new version has no node '{target}'")
+            found.append(_says("flow.migrate.new_no_node", node=target))
     return found
 
 
@@ -59,27 +62,17 @@ def plan_instance(old: FlowSpec, new: FlowSpec, state: InstanceState, mapping: M
         target = mapping.get(token.node, token.node)
         plan.moves.append((token.node, target))
         if target not in new.nodes:
-            plan.problems.append(
-                f"a token at '{token.node}' would be stranded: the new version has no node '{target}'; "
-                f"map it, e.g. {token.node}=<new node>"
-            )
+            plan.problems.append(_says("flow.migrate.stranded", node=token.node, target=target))
             continue
         before, after = old.node(token.node), new.node(target)
         if before.type != after.type:
-            plan.problems.append(
-                f"'{token.node}' is a {before.type} and '{target}' a {after.type}: the work waiting there would be lost"
-            )
-        elif before.type == "approval" and before.definition.get("mode") != after.definition.get("mode"):
-            plan.problems.append(
-                f"'{token.node}' collects {before.definition.get('mode')} votes and '{target}' "
-                f"{after.definition.get('mode')} ones: the votes cast so far would be lost"
-            )
-        if token.state == "waiting" and token.via and len(after.incoming) > 1:
+            kinds = {"kind": before.type, "target_kind": after.type}
+            plan.problems.append(_says("flow.migrate.kind_changed", node=token.node, target=target, **kinds))
+        else:
+            plan.problems.extend(kind_of(after).migration_problems(before, after, state))
+        if token.state == TokenState.WAITING and token.via and len(after.incoming) > 1:
             if token.via not in {edge.id for edge in after.incoming}:
-                plan.problems.append(
-                    f"a token waiting at the join '{target}' arrived by edge '{token.via}', which the new version "
-                    "does not have: the join could never fire"
-                )
+                plan.problems.append(_says("flow.migrate.join_edge", target=target, edge=token.via))
     for task in state.open_tasks():
         target = mapping.get(task.node, task.node)
         plan.tasks.append((task.id, task.node, target))
@@ -131,3 +124,8 @@ def apply_plan(
             details={"from_version": old_version, "to_version": version, "map": dict(mapping), "plan": plan.as_dict()},
         )
     )
+
+
+def _says(code: str, **params: Any) -> str:
+    """A problem as the English sentence of the report (the dry run an administrator reads)."""
+    return translate(code, LOG_LOCALE, **params)

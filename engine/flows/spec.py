@@ -15,10 +15,10 @@ from typing import Any
 
 from engine.errors import DefinitionError, ExpressionError, Problem
 from engine.expressions import Expression, compile_expression, parse_duration
+from engine.i18n import DEFAULT_LOCALE, LOG_LOCALE, translate
 
 SYSTEM_NAMES = ("id", "created_at", "updated_at", "created_by", "updated_by")
 FLOW_NAMES = ("outcome", "user", "instance")
-TASK_TYPES = frozenset({"user_task", "approval"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,27 +60,16 @@ class NodeSpec:
     outgoing: tuple[EdgeSpec, ...] = ()
     timers: tuple[TimerSpec, ...] = ()
     expressions: Mapping[str, Expression] = field(default_factory=dict)  # "set/x", "assign/y", "mapping/z", "table/0"
+    #: the task actions this node offers: its definition's list, else its node type's defaults
+    actions: frozenset[str] = frozenset()
 
-    @property
-    def is_task(self) -> bool:
-        return self.type in TASK_TYPES
-
-    def label(self, locale: str = "zh-CN") -> str:
+    def label(self, locale: str = DEFAULT_LOCALE) -> str:
         return localized(self.name, locale) or self.id
 
     @property
     def field_permissions(self) -> Mapping[str, str]:
         found: Mapping[str, str] = self.definition.get("field_permissions", {})
         return found
-
-    @property
-    def actions(self) -> frozenset[str]:
-        """The task actions this node offers; a plain task completes, an approval approves or rejects."""
-        if "actions" in self.definition:
-            return frozenset(self.definition["actions"])
-        if self.type == "approval":
-            return frozenset({"claim", "approve", "reject", "transfer", "delegate", "add_signer", "return"})
-        return frozenset({"claim", "complete", "transfer", "delegate", "return"})
 
     @property
     def outcomes(self) -> tuple[str, ...]:
@@ -104,7 +93,7 @@ class FlowSpec:
         try:
             return self.nodes[node_id]
         except KeyError:
-            raise DefinitionError(f"flow '{self.id}' has no node '{node_id}'") from None
+            raise DefinitionError.says("flow.spec.no_node", flow=self.id, node=node_id) from None
 
     def can_reach(self, source: str, target: str) -> bool:
         return target in self.reaches.get(source, frozenset())
@@ -115,7 +104,7 @@ def localized(text: Mapping[str, str] | str | None, locale: str) -> str:
         return ""
     if isinstance(text, str):
         return text
-    return text.get(locale) or text.get("zh-CN") or text.get("en") or next(iter(text.values()), "")
+    return text.get(locale) or text.get(DEFAULT_LOCALE) or text.get("en") or next(iter(text.values()), "")
 
 
 def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointer: str = "/flows/0") -> FlowSpec:
@@ -139,7 +128,7 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
         where = f"{pointer}/edges/{k}"
         for end in ("source", "target"):
             if raw.get(end) not in index:
-                problems.append(Problem(f"{where}/{end}", "unknown_node", f"there is no node '{raw.get(end)}'"))
+                problems.append(_problem(f"{where}/{end}", "unknown_node", node=raw.get(end)))
         condition = expression(f"{where}/condition", raw["condition"]) if "condition" in raw else None
         edge = EdgeSpec(raw["id"], raw["source"], raw["target"], condition, bool(raw.get("default")), raw.get("name"))
         edges[edge.id] = edge
@@ -176,12 +165,15 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
             outgoing=tuple(outgoing[raw["id"]]),
             timers=timers,
             expressions=compiled,
+            actions=_actions(raw),
         )
     starts = [node for node in nodes.values() if node.type == "start"]
     if len(starts) != 1:
-        problems.append(Problem(f"{pointer}/nodes", "start_count", "a flow needs exactly one start node"))
+        problems.append(_problem(f"{pointer}/nodes", "start_count"))
     if problems:
-        raise DefinitionError(f"flow '{definition.get('id')}' cannot run: {problems[0].line()}", problems)
+        error = DefinitionError.says("flow.spec.cannot_run", flow=definition.get("id"), problem=problems[0].line())
+        error.problems = tuple(problems)
+        raise error
     stages = tuple(definition.get("stages", []))
     stage_of = {node_id: stage["id"] for stage in stages for node_id in stage["nodes"]}
     return FlowSpec(
@@ -196,6 +188,19 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
         stages=stages,
         reaches=_reachability(nodes),
     )
+
+
+def _problem(pointer: str, code: str, **params: Any) -> Problem:
+    return Problem(pointer, code, translate(f"flow.spec.{code}", LOG_LOCALE, **params), params)
+
+
+def _actions(raw: Mapping[str, Any]) -> frozenset[str]:
+    """The definition's own list, else the defaults of its node type (none for a type not registered)."""
+    if "actions" in raw:
+        return frozenset(raw["actions"])
+    from engine.flows.nodes import NODE_TYPES  # here, not at the top: node types import this module
+
+    return NODE_TYPES.get(raw["type"]).default_actions if raw["type"] in NODE_TYPES else frozenset()
 
 
 def _timer(raw: Mapping[str, Any], where: str, expression: Any, problems: list[Problem]) -> TimerSpec:

@@ -13,9 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-RUNNING, COMPLETED, CANCELLED, FAILED = "running", "completed", "cancelled", "failed"
-OPEN, DONE, CANCELLED_TASK = "open", "completed", "cancelled"
-PENDING, FIRED = "pending", "fired"
+from engine.flows.state_format import FORMAT, upgrade, version_of
+from engine.flows.status import InstanceStatus, TaskStatus, TimerStatus, TokenState
+
+# the names storage and older code use for the states
+RUNNING, COMPLETED, CANCELLED, FAILED = (
+    InstanceStatus.RUNNING,
+    InstanceStatus.COMPLETED,
+    InstanceStatus.CANCELLED,
+    InstanceStatus.FAILED,
+)
+OPEN, DONE, CANCELLED_TASK = TaskStatus.OPEN, TaskStatus.DONE, TaskStatus.CANCELLED
+PENDING, FIRED = TimerStatus.PENDING, TimerStatus.FIRED
 
 
 def new_id() -> str:
@@ -28,15 +37,18 @@ class Token:
 
     id: str
     node: str
-    state: str = "active"  # active | waiting
+    state: TokenState = TokenState.ACTIVE
     via: str | None = None  # the edge it arrived by (joins count edges)
 
+    def __post_init__(self) -> None:
+        self.state = TokenState(self.state)
+
     def dump(self) -> dict[str, Any]:
-        return {"id": self.id, "node": self.node, "state": self.state, "via": self.via}
+        return {"id": self.id, "node": self.node, "state": self.state.value, "via": self.via}
 
     @classmethod
     def load(cls, raw: dict[str, Any]) -> Token:
-        return cls(raw["id"], raw["node"], raw.get("state", "active"), raw.get("via"))
+        return cls(raw["id"], raw["node"], TokenState(raw.get("state", "active")), raw.get("via"))
 
 
 @dataclass(slots=True)
@@ -57,7 +69,7 @@ class Task:
     candidates: list[Candidate] = field(default_factory=list)
     assignee: str | None = None
     owner: str | None = None  # who it was assigned to before a delegation
-    status: str = OPEN
+    status: TaskStatus = TaskStatus.OPEN
     claimed_at: datetime | None = None
     completed_at: datetime | None = None
     completed_by: str | None = None
@@ -68,6 +80,9 @@ class Task:
     lock_version: int = 1
     touched: bool = False  # someone acted on it (claimed, commented, transferred): withdraw is then refused
 
+    def __post_init__(self) -> None:
+        self.status = TaskStatus(self.status)  # storage hands over the stored string
+
 
 @dataclass(slots=True)
 class Timer:
@@ -77,7 +92,10 @@ class Timer:
     due_at: datetime
     task: str | None = None
     token: str | None = None
-    status: str = PENDING
+    status: TimerStatus = TimerStatus.PENDING
+
+    def __post_init__(self) -> None:
+        self.status = TimerStatus(self.status)
 
 
 @dataclass(slots=True)
@@ -108,7 +126,7 @@ class InstanceState:
     record_id: int
     started_by: str
     started_at: datetime
-    status: str = RUNNING
+    status: InstanceStatus = InstanceStatus.RUNNING
     end_status: str | None = None
     stage: str | None = None
     error: str | None = None
@@ -128,6 +146,14 @@ class InstanceState:
     changed_tasks: set[str] = field(default_factory=set)
     new_timers: set[str] = field(default_factory=set)
     changed_timers: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        """Storage hands over the stored strings and JSON: states become enums, older formats are upgraded."""
+        self.status = InstanceStatus(self.status)
+        if version_of(self.variables) != FORMAT:
+            document = upgrade({"tokens": self.dump_tokens(), "variables": self.variables})
+            self.variables = document["variables"]
+            self.tokens = [Token.load(raw) for raw in document["tokens"]]
 
     @property
     def running(self) -> bool:
@@ -151,8 +177,8 @@ class InstanceState:
         self.timers[timer.id] = timer
         self.new_timers.add(timer.id)
 
-    def drop_timer(self, timer: Timer, status: str = "cancelled") -> None:
-        timer.status = status
+    def drop_timer(self, timer: Timer, status: str = TimerStatus.CANCELLED) -> None:
+        timer.status = timer.status.to(status)
         if timer.id not in self.new_timers:
             self.changed_timers.add(timer.id)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.errors import DefinitionError, ExpressionError, Problem
-from engine.expressions import compile_expression
+from engine.expressions import LocatedExpressionError, compile_expression
 from engine.forms.spec import FormSpec
 from engine.forms.validation import FormValidator
 from engine.packages.messages import problem
@@ -24,7 +24,7 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
         try:
             compile_expression(source, names=None if names is None else list(names))
         except ExpressionError as exc:
-            found.append(problem(pointer, exc.code, message=exc.message))
+            found.append(expression_problem(pointer, exc))
 
     def fields_of(form_id: str | None) -> list[str]:
         form = forms.get(form_id or "")
@@ -90,6 +90,17 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
         for target, source in connector.get("mapping", {}).items():
             check(f"/connectors/{i}/mapping/{target}", source, None)
     return found
+
+
+def expression_problem(pointer: str, error: ExpressionError) -> Problem:
+    """The Problem for an expression that does not compile, readable in either language.
+
+    A sandbox error keeps its reason and hint as catalog phrases with its position, so
+    ``engine.packages.messages.localize`` renders the whole sentence for a Chinese reader too.
+    """
+    if isinstance(error, LocatedExpressionError):
+        return problem(pointer, error.code, **error.sentence_params())
+    return problem(pointer, error.code, message=error.message)
 
 
 def _field_expressions(check: Any, base: str, field: Mapping[str, Any], names: list[str]) -> None:

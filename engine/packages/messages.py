@@ -8,12 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import Problem
+from engine.expressions.phrases import Phrase, sentence
 from engine.i18n import CATALOG, DEFAULT_LOCALE, LOCALES, LOG_LOCALE, normalize_locale, pick_locale
 
 __all__ = ["DEFAULT_LOCALE", "LOCALES", "localize", "pick_locale", "problem", "render"]
 
 
 def render(code: str, params: dict[str, Any], locale: str = LOG_LOCALE) -> str:
+    if code.startswith("expression") and isinstance(params.get("reason"), Phrase):
+        # the sandbox's sentence, kept as phrases (engine.packages.expression_checks)
+        return sentence(params["reason"], params.get("hint"), params.get("line"), params.get("column"), locale)
     if code not in CATALOG and code.startswith("expression"):
         code = "expression"
     if code not in CATALOG:

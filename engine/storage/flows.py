@@ -27,6 +27,7 @@ from engine.flows.interpreter import LazyRecord, Run
 from engine.flows.migration import apply_plan, map_problems, plan_instance
 from engine.flows.spec import FlowSpec, compile_flow, localized
 from engine.flows.state import RUNNING, Candidate, InstanceState, Task, Timer, Token, new_id
+from engine.flows.status import InstanceStatus, TaskStatus
 from engine.forms.permissions import scoped_actions
 from engine.principal import SYSTEM, Principal
 from engine.storage.catalog import CompiledApp, CompiledForm
@@ -907,7 +908,7 @@ def _state_of(row: FlowInstanceRow) -> InstanceState:
         record_id=row.record_id,
         started_by=row.started_by,
         started_at=row.started_at,
-        status=row.status,
+        status=InstanceStatus(row.status),
         end_status=row.end_status,
         stage=row.stage,
         error=row.error,
@@ -929,7 +930,7 @@ def _task_of(row: FlowTaskRow) -> Task:
         candidates=[Candidate(kind, value) for kind, value in row.candidates or []],
         assignee=row.assignee,
         owner=row.owner,
-        status=row.status,
+        status=TaskStatus(row.status),
         claimed_at=row.claimed_at,
         completed_at=row.completed_at,
         completed_by=row.completed_by,

@@ -95,12 +95,13 @@ def bpmn_import() -> Response:
     require_admin()
     form = request.args.get("form") or None
     found = bpmn_to_flow(request.get_data(cache=False), form=form[:63] if form else None, max_bytes=MAX_BPMN_BYTES)
+    lang = locale()
     return json_response(
         {
             "flow": found.flow,
             "complete": found.complete,
-            "unsupported": [u.line() for u in found.unsupported],
-            "notes": [n.line() for n in found.notes],
+            "unsupported": [u.line(lang) for u in found.unsupported],
+            "notes": [n.line(lang) for n in found.notes],
         }
     )
 
@@ -111,7 +112,7 @@ def bpmn_export(app_id: str, flow_id: str) -> Response:
     package = services().apps.export(app_id)
     flow = next((f for f in package.get("flows", []) if f.get("id") == flow_id), None)
     if flow is None:
-        raise NotFoundError(f"app '{app_id}' has no flow '{flow_id}'")
+        raise NotFoundError.says("bpmn.api.no_flow", app=app_id, flow=flow_id)
     return Response(
         flow_to_bpmn(flow),
         mimetype="application/xml",

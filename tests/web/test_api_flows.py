@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 APP = "property_repair"
+FILES = Path(__file__).resolve().parents[1] / "flows" / "bpmn_files"
 PEOPLE = {
     "owner1": ["owner"],
     "owner2": ["owner"],
@@ -29,6 +31,7 @@ class Api:
     def call(self, who: str | None, method: str, path: str, body: object = None, raw: bytes | None = None):
         client = self.app.test_client()
         headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        headers["Accept-Language"] = "en"  # the assertions below read the English refusals
         data = raw if raw is not None else (json.dumps(body) if body is not None else None)
         return client.open(path, method=method, data=data, headers=headers, content_type="application/json")
 
@@ -198,6 +201,36 @@ def test_bpmn_round_trip_through_the_api(api):
 def test_bpmn_import_refuses_garbage_clearly(api, raw):
     response = api.call("admin", "POST", "/api/v1/bpmn/import", raw=raw)
     assert response.status_code == 422 and response.json["detail"]
+
+
+def test_bpmn_import_answers_in_the_readers_language(api):
+    data = (FILES / "unsupported.bpmn").read_bytes()
+
+    chinese = api.call("admin", "POST", "/api/v1/bpmn/import?form=claim&lang=zh-CN", raw=data).json
+    english = api.call("admin", "POST", "/api/v1/bpmn/import?form=claim&lang=en", raw=data).json
+
+    assert "Activity_0y3gd6k (bpmn:subProcess): 不支持" in chinese["unsupported"]
+    assert "Activity_0y3gd6k (bpmn:subProcess): not supported" in english["unsupported"]
+    assert chinese["notes"][0] == "TextAnnotation_0q5re2n (bpmn:textAnnotation): 已忽略(注释和分组不影响流程运行)"
+    assert chinese["flow"] == english["flow"]
+
+
+def test_bpmn_refusals_answer_in_the_readers_language(api):
+    broken = (
+        b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="P">'
+        b'<bpmn:sequenceFlow id="F" targetRef="Nowhere" /></bpmn:process></bpmn:definitions>'
+    )
+
+    refused = api.call("admin", "POST", "/api/v1/bpmn/import?lang=zh-CN", raw=broken)
+    missing = api.call("admin", "GET", f"/api/v1/apps/{APP}/flows/nope/bpmn?lang=zh-CN")
+
+    assert refused.status_code == 422
+    assert refused.json["detail"] == "BPMN 文件中有 2 个元素的连接有误"
+    assert [e["message"] for e in refused.json["errors"]] == [
+        "bpmn:sequenceFlow 缺少 sourceRef,请连接两端",
+        "targetRef 指向的“Nowhere”不是流程中的元素,请在建模工具中重新连接",
+    ]
+    assert missing.json["detail"] == f"应用“{APP}”中没有流程“nope”"
 
 
 def test_bpmn_needs_an_administrator(api):

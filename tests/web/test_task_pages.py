@@ -212,7 +212,9 @@ def test_the_second_of_two_claims_is_told_someone_else_took_it(app, office):
     task = office.open_tasks(record["id"], "accept")[0]
     first, second = Staff(app, "agent1"), Staff(app, "agent2")
     assert first.act(task["id"], "claim").status_code == 200
+    second.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the refusal read in English
     late = second.act(task["id"], "claim")
+    second.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
     assert (late.status_code, late.json["detail"]) == (409, "someone else already took this task")
     page = second.get(f"/tasks/{task['id']}").get_data(as_text=True)
     assert "此任务由他人处理" in page and 'data-action="complete"' not in page

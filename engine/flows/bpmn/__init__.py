@@ -5,7 +5,8 @@ not carry over; ``flow_to_bpmn`` writes a file those modelers open, with Trellis
 in ``bpmn:extensionElements`` so that export → import gives the same definition back.
 """
 
-from engine.flows.bpmn.reader import BpmnImport, ImportNote, UnsupportedElement, bpmn_to_flow
+from engine.flows.bpmn.document import BpmnImport, ImportNote, UnsupportedElement
+from engine.flows.bpmn.reader import bpmn_to_flow
 from engine.flows.bpmn.security import MAX_BPMN_BYTES
 from engine.flows.bpmn.writer import flow_to_bpmn
 

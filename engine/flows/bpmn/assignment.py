@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.flows.bpmn.naming import TRELLIS_ID, trellis_id
+from engine.flows.bpmn.text import Text, says
 
 VARIABLE = re.compile(
     r"^\s*(?:[$#]\{\s*(?P<juel>[A-Za-z_][A-Za-z0-9_]*)\s*\}|=\s*(?P<feel>[A-Za-z_][A-Za-z0-9_]*))\s*$"
@@ -17,8 +18,8 @@ STARTER = {"initiator", "starter", "startuser", "startuserid", "submitter", "app
 @dataclass(frozen=True, slots=True)
 class Assignment:
     assignee: dict[str, Any] | None
-    note: str = ""  # what a person should check; empty when the mapping is exact
-    refused: str = ""  # why the source could not be mapped at all
+    note: Text | None = None  # what a person should check; None when the mapping is exact
+    refused: Text | None = None  # why the source could not be mapped at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ def assignment(src: Sources) -> Assignment:
         if others and found.assignee is not None and not found.note:
             ignored = ", ".join(others)
             return Assignment(
-                found.assignee, note=f"candidates '{ignored}' ignored: the assignee '{src.assignee}' decides"
+                found.assignee, note=says("bpmn.note.candidates_ignored", ignored=ignored, assignee=src.assignee)
             )
         return found
     if src.candidate_users:
@@ -64,7 +65,7 @@ def _is_expression(value: str) -> bool:
 def _person(value: str, src: Sources) -> Assignment:
     name = _variable(value)
     if name is None and _is_expression(value):
-        return Assignment(None, refused=f"the assignee expression '{value}' has no Trellis equivalent")
+        return Assignment(None, refused=says("bpmn.assignment.assignee_expression", value=value))
     if name is None:
         return Assignment({"type": "users", "users": [value.strip()]})
     if name.lower() in STARTER:
@@ -77,7 +78,7 @@ def _person(value: str, src: Sources) -> Assignment:
 def _collection(value: str) -> Assignment:
     name = _variable(value)
     if name is None:
-        return Assignment(None, refused=f"the collection '{value}' has no Trellis equivalent; use a user field")
+        return Assignment(None, refused=says("bpmn.assignment.collection", value=value))
     return Assignment({"type": "field", "field": trellis_id(name, set(), fallback="field")})
 
 
@@ -90,22 +91,22 @@ def _users(value: str) -> Assignment:
     if name is not None:
         return Assignment({"type": "field", "field": trellis_id(name, set(), fallback="field")})
     if _is_expression(value):
-        return Assignment(None, refused=f"the candidate users expression '{value}' has no Trellis equivalent")
+        return Assignment(None, refused=says("bpmn.assignment.candidate_users_expression", value=value))
     return Assignment({"type": "users", "users": _split(value)})
 
 
 def _groups(value: str) -> Assignment:
     if _is_expression(value):
-        return Assignment(None, refused=f"the candidate groups expression '{value}' has no Trellis equivalent")
+        return Assignment(None, refused=says("bpmn.assignment.candidate_groups_expression", value=value))
     groups = _split(value)
     if len(groups) == 1:
         return Assignment({"type": "group", "group": groups[0]})
     if all(TRELLIS_ID.match(group) for group in groups):
         return Assignment(
             {"type": "roles", "roles": list(dict.fromkeys(groups))},
-            note=f"candidate groups {', '.join(groups)} became app roles; make sure the app defines them",
+            note=says("bpmn.note.groups_as_roles", groups=", ".join(groups)),
         )
     return Assignment(
         {"type": "group", "group": groups[0]},
-        note=f"only the first of the candidate groups {', '.join(groups)} was kept; a Trellis task has one group",
+        note=says("bpmn.note.first_group_kept", groups=", ".join(groups)),
     )

@@ -11,6 +11,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from engine.flows.bpmn.text import Text, says
+
 JUEL = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
 TOKEN = re.compile(
     r"""(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
@@ -30,14 +32,14 @@ UNTRANSLATABLE = {"empty", "instanceof", "execution", "task", "this"}
 @dataclass(frozen=True, slots=True)
 class Translation:
     python: str | None
-    reason: str = ""
+    reason: Text | None = None  # why there is no translation
 
 
 def to_python(source: str) -> Translation:
     """A Python expression for a BPMN condition, or the reason it cannot be translated."""
     text = source.strip()
     if not text:
-        return Translation(None, "the condition is empty")
+        return Translation(None, says("bpmn.condition.empty"))
     juel = JUEL.match(text)
     if juel:
         return _checked(_translate(juel.group("body"), JUEL_WORDS, feel=False))
@@ -60,16 +62,16 @@ def _translate(body: str, words: dict[str, str], *, feel: bool) -> str | Transla
                 out.append(" not ")
             elif value == "=":
                 if not feel:
-                    return Translation(None, "assignment '=' is not a condition")
+                    return Translation(None, says("bpmn.condition.assignment"))
                 out.append("==")
             else:
                 out.append(value)
         elif kind == "word":
             if value in UNTRANSLATABLE:
-                return Translation(None, f"'{value}' has no Trellis equivalent")
+                return Translation(None, says("bpmn.condition.no_equivalent", token=value))
             out.append(f" {words[value]} " if value in words else value)
         elif kind == "other" and value in "?:;{}[]":
-            return Translation(None, f"'{value}' has no Trellis equivalent")
+            return Translation(None, says("bpmn.condition.no_equivalent", token=value))
         elif kind == "string":
             out.append(f"\0{len(strings)}\0")
             strings.append(value)
@@ -83,13 +85,13 @@ def _checked(result: str | Translation) -> Translation:
     if isinstance(result, Translation):
         return result
     if not _parses(result):
-        return Translation(None, "it is not a simple comparison Trellis can read")
+        return Translation(None, says("bpmn.condition.not_simple"))
     tree = ast.parse(result, mode="eval")
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            return Translation(None, "method calls have no Trellis equivalent")
+            return Translation(None, says("bpmn.condition.method_call"))
         if isinstance(node, ast.Lambda | ast.NamedExpr | ast.Await | ast.Yield | ast.YieldFrom):
-            return Translation(None, "it is not a simple comparison Trellis can read")
+            return Translation(None, says("bpmn.condition.not_simple"))
     return Translation(result)
 
 

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from engine.errors import Problem
 from engine.flows.bpmn.namespaces import TRELLIS, bpmn, dumps, prefixed, q, text_of
 from engine.flows.bpmn.security import refuse
+from engine.flows.bpmn.text import says
+from engine.packages.messages import problem
 
 PROPERTY = q(TRELLIS, "property")
 
@@ -30,10 +31,7 @@ def read_properties(element: Element) -> dict[str, Any]:
             found[key] = json.loads(text_of(item))
         except ValueError:
             where = element.get("id", prefixed(element.tag))
-            raise refuse(
-                "a Trellis property is damaged",
-                [Problem(where, "bpmn.bad_property", f"the Trellis property '{key}' is not valid JSON; re-export it")],
-            ) from None
+            raise refuse(says("bpmn.refused.bad_property"), [problem(where, "bpmn.bad_property", key=key)]) from None
     return found
 
 

@@ -11,19 +11,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from engine.errors import Problem
-from engine.flows.bpmn.assignment import Sources, assignment
+from engine.flows.bpmn.assignment import assignment
 from engine.flows.bpmn.conditions import Completion, completion, to_python
+from engine.flows.bpmn.document import (
+    BpmnImport,
+    ImportNote,
+    UnsupportedElement,
+    assignment_sources,
+    camunda_attribute,
+    choose_process,
+    claimed_ids,
+    derive_text,
+    derive_timer,
+    diagram_bounds,
+    local_name,
+    ordered,
+    valid_trellis_id,
+)
 from engine.flows.bpmn.extensions import read_properties
 from engine.flows.bpmn.namespaces import (
-    BPMNDI,
     CAMUNDA_LIKE,
-    DC,
-    MODEL,
     TRELLIS,
     ZEEBE,
     bpmn,
@@ -32,8 +43,10 @@ from engine.flows.bpmn.namespaces import (
     split,
     text_of,
 )
-from engine.flows.bpmn.naming import TRELLIS_ID, display_text, text_from_label, trellis_id
+from engine.flows.bpmn.naming import display_text, trellis_id
 from engine.flows.bpmn.security import MAX_BPMN_BYTES, index_ids, parse_document, refuse
+from engine.flows.bpmn.text import Text, says
+from engine.packages.messages import problem
 
 DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 FLOW_ORDER = ("id", "name", "description", "form", "start_on", "stages", "nodes", "edges")
@@ -67,42 +80,11 @@ FORM_EXTENSIONS = {q(ZEEBE, "formDefinition"), q(ZEEBE, "properties")}
 FORM_EXTENSIONS |= {q(ns, "formData") for ns in CAMUNDA_LIKE} | {q(ns, "properties") for ns in CAMUNDA_LIKE}
 HANDLED_EXTENSIONS = {q(ZEEBE, "assignmentDefinition"), q(ZEEBE, "userTask"), q(TRELLIS, "property")}
 STARTER_FIELD = {"type": "submitter"}
-
-
-@dataclass(frozen=True, slots=True)
-class UnsupportedElement:
-    """An element of the file that is not in the flow (or not fully): reported, never dropped silently."""
-
-    element_id: str
-    element_type: str  # "bpmn:subProcess", "camunda:taskListener"
-    reason: str = "not supported"
-
-    def line(self) -> str:
-        return f"{self.element_id} ({self.element_type}): {self.reason}"
-
-
-@dataclass(frozen=True, slots=True)
-class ImportNote:
-    """Something the import filled in or ignored that a person should check (a missing assignee ...)."""
-
-    element_id: str
-    element_type: str
-    message: str
-
-    def line(self) -> str:
-        return f"{self.element_id} ({self.element_type}): {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class BpmnImport:
-    flow: dict[str, Any]
-    unsupported: list[UnsupportedElement] = field(default_factory=list)
-    notes: list[ImportNote] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        """True when every element of the file made it into the flow."""
-        return not self.unsupported
+NOT_SUPPORTED = says("bpmn.unsupported")
+COMPLETION_GUESSED = {
+    "countersign": "bpmn.unsupported.completion_countersign",
+    "sequential": "bpmn.unsupported.completion_sequential",
+}
 
 
 def bpmn_to_flow(
@@ -121,106 +103,10 @@ def bpmn_to_flow(
     """
     root = parse_document(data, max_bytes=max_bytes)
     index_ids(root)
-    process, unsupported = _choose_process(root)
+    process, unsupported = choose_process(root)
     reader = _ProcessReader(root, process, locale)
     reader.unsupported.extend(unsupported)
     return reader.read(flow_id, form)
-
-
-def derive_timer(
-    timer_id: str,
-    *,
-    interrupting: bool,
-    after: str | None,
-    until_field: str | None,
-    outgoing: Sequence[str],
-    label: str | None = None,
-    locale: str | None = None,
-) -> dict[str, Any]:
-    """The Trellis timer plain BPMN describes: an interrupting timer with one flow routes along it,
-    a non-interrupting one is a reminder; the event's label is the message. The writer uses this
-    to know what it must add as properties."""
-    timer: dict[str, Any] = {"id": timer_id}
-    if after:
-        timer["after"] = after
-    if until_field:
-        timer["until_field"] = until_field
-    if interrupting and len(outgoing) == 1:
-        timer["action"] = "route"
-        timer["edge"] = outgoing[0]
-    elif not interrupting:
-        timer["action"] = "notify"
-    message = derive_text(label, locale)
-    if message is not None:
-        timer["message"] = message
-    return timer
-
-
-def derive_text(label: str | None, locale: str | None = None) -> dict[str, str] | None:
-    return text_from_label(label or "", locale)
-
-
-def number(text: str | None) -> float | int | None:
-    try:
-        value = float(text or "")
-    except ValueError:
-        return None
-    if value != value or value in (float("inf"), float("-inf")):
-        return None
-    return int(value) if value.is_integer() else value
-
-
-def ordered(item: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]:
-    """The keys in the order the schema and ``apps/*.json`` use, so imported JSON diffs cleanly."""
-    head = {key: item[key] for key in order if key in item}
-    return {**head, **{key: value for key, value in item.items() if key not in head}}
-
-
-def local_name(element: Element) -> str:
-    namespace, local = split(element.tag)
-    return local if namespace == MODEL else ""
-
-
-def _has_flow_elements(process: Element) -> bool:
-    return any(local_name(child) not in ("", "documentation", "extensionElements", "laneSet") for child in process)
-
-
-def _choose_process(root: Element) -> tuple[Element, list[UnsupportedElement]]:
-    processes = root.findall(bpmn("process"))
-    if not processes:
-        raise refuse(
-            "no process in the file",
-            [Problem("", "bpmn.no_process", "the file has no bpmn:process; draw the flow in a process (pool)")],
-        )
-    executable = [p for p in processes if p.get("isExecutable") == "true"]
-    candidates = executable or processes
-    chosen = next((p for p in candidates if _has_flow_elements(p)), candidates[0])
-    unsupported = [
-        UnsupportedElement(
-            p.get("id", "?"),
-            "bpmn:process",
-            f"a second process; Trellis imports one per file (took '{chosen.get('id')}')",
-        )
-        for p in processes
-        if p is not chosen and _has_flow_elements(p)
-    ]
-    for collaboration in root.findall(bpmn("collaboration")):
-        for flow in collaboration.findall(bpmn("messageFlow")):
-            unsupported.append(UnsupportedElement(flow.get("id", "?"), "bpmn:messageFlow"))
-    return chosen, unsupported
-
-
-def _bounds(root: Element) -> dict[str, tuple[float | int, float | int]]:
-    found: dict[str, tuple[float | int, float | int]] = {}
-    for shape in root.iter(q(BPMNDI, "BPMNShape")):
-        bounds = shape.find(q(DC, "Bounds"))
-        target = shape.get("bpmnElement")
-        if bounds is None or not target or target in found:
-            continue
-        x, y = number(bounds.get("x")), number(bounds.get("y"))
-        if x is not None and y is not None:
-            found[target] = (x, y)
-    return found
 
 
 class _ProcessReader:
@@ -230,33 +116,33 @@ class _ProcessReader:
         self.locale = locale
         self.unsupported: list[UnsupportedElement] = []
         self.notes: list[ImportNote] = []
-        self.bounds = _bounds(root)
+        self.bounds = diagram_bounds(root)
         self.children = {child.get("id", ""): child for child in process if child.get("id")}
         self.nodes: dict[str, dict[str, Any]] = {}  # BPMN id → node
         self.edge_ids: dict[str, str] = {}  # BPMN id of a sequence flow → edge id
         self.sources: dict[str, str] = {}  # BPMN id of an accepted boundary timer → its task's BPMN id
-        self.skipped_flows: dict[str, str] = {}  # flows a boundary event made unsupported → reason
+        self.skipped_flows: dict[str, Text] = {}  # flows a boundary event made unsupported → reason
 
     # -- findings ------------------------------------------------------------------------------
-    def report(self, element: Element, reason: str = "not supported") -> None:
-        self.unsupported.append(UnsupportedElement(element.get("id", "?"), prefixed(element.tag), reason))
+    def report(self, element: Element, reason: Text = NOT_SUPPORTED) -> None:
+        self.unsupported.append(UnsupportedElement.of(element.get("id", "?"), prefixed(element.tag), reason))
 
-    def note(self, element: Element, message: str) -> None:
-        self.notes.append(ImportNote(element.get("id", "?"), prefixed(element.tag), message))
+    def note(self, element: Element, message: Text) -> None:
+        self.notes.append(ImportNote.of(element.get("id", "?"), prefixed(element.tag), message))
 
     # -- the whole process ---------------------------------------------------------------------
     def read(self, flow_id: str | None, form: str | None) -> BpmnImport:
         self._check_references()
         props = read_properties(self.process)
         elements, flows, boundaries = self._classify()
-        claimed = _claims([(el, read_properties(el)) for el in elements])
+        claimed = claimed_ids([(el, read_properties(el)) for el in elements])
         taken = set(claimed.values())
         for element in elements:
             node = self._node(element, read_properties(element))
             if node is not None:
                 ident = claimed.get(element.get("id", "")) or trellis_id(element.get("id", ""), taken)
                 self.nodes[element.get("id", "")] = {"id": ident, **node}
-        edge_claims = _claims([(flow, read_properties(flow)) for flow in flows])
+        edge_claims = claimed_ids([(flow, read_properties(flow)) for flow in flows])
         edge_taken = set(edge_claims.values())
         for flow in flows:
             ident = flow.get("id", "")
@@ -267,16 +153,18 @@ class _ProcessReader:
 
         result: dict[str, Any] = {}
         result["id"] = (
-            flow_id or _valid(props.get("id")) or trellis_id(self.process.get("id", "flow"), set(), fallback="flow")
+            flow_id
+            or valid_trellis_id(props.get("id"))
+            or trellis_id(self.process.get("id", "flow"), set(), fallback="flow")
         )
         result["name"] = self._text(self.process.get("name"), props, "name") or {"en": self.process.get("id", "flow")}
         description = self._text(self._documentation(self.process), props, "description")
         if description is not None:
             result["description"] = description
-        chosen_form = form or _valid(props.get("form"))
+        chosen_form = form or valid_trellis_id(props.get("form"))
         if not chosen_form:
             chosen_form = result["id"]
-            self.note(self.process, f"no form was given; the flow uses the form '{chosen_form}' - pass the form's id")
+            self.note(self.process, says("bpmn.note.no_form", form=chosen_form))
         result["form"] = chosen_form
         for key, value in props.items():
             if key not in ("id", "form", "name", "description"):
@@ -294,7 +182,7 @@ class _ProcessReader:
                 continue
             if not child.get("id"):
                 where = f"{self.process.get('id', 'process')}/{prefixed(child.tag)}[{n + 1}]"
-                problems.append(Problem(where, "bpmn.missing_id", f"this {prefixed(child.tag)} has no id; give it one"))
+                problems.append(problem(where, "bpmn.missing_id", tag=prefixed(child.tag)))
             if local == "sequenceFlow":
                 flow_ids.add(child.get("id"))
         for child in self.process:
@@ -303,18 +191,18 @@ class _ProcessReader:
             for attribute in refs:
                 target = child.get(attribute)
                 if not target:
-                    message = f"the {prefixed(child.tag)} has no {attribute}; connect both ends"
-                    problems.append(Problem(ident, "bpmn.missing_ref", message))
+                    problems.append(problem(ident, "bpmn.missing_ref", tag=prefixed(child.tag), attribute=attribute))
                 elif target not in self.children or local_name(self.children[target]) == "sequenceFlow":
-                    message = f"{attribute} '{target}' names no element of the process; reconnect it in the modeler"
-                    problems.append(Problem(ident, "bpmn.dangling_ref", message))
+                    detail = says("bpmn.dangling_ref.target", attribute=attribute, target=target)
+                    problems.append(problem(ident, "bpmn.dangling_ref", detail=detail))
             default = child.get("default")
             if default and (default not in flow_ids or self.children[default].get("sourceRef") != child.get("id")):
-                message = f"the default flow '{default}' is not an outgoing sequence flow of this element"
-                problems.append(Problem(ident, "bpmn.dangling_ref", message))
+                detail = says("bpmn.dangling_ref.default", default=default)
+                problems.append(problem(ident, "bpmn.dangling_ref", detail=detail))
         if problems:
-            noun = "element" if len(problems) == 1 else "elements"
-            raise refuse(f"the BPMN file has {len(problems)} broken {noun}", problems)
+            count = len(problems)
+            summary = "bpmn.refused.broken_element" if count == 1 else "bpmn.refused.broken_elements"
+            raise refuse(says(summary, count=count), problems)
 
     def _classify(self) -> tuple[list[Element], list[Element], list[Element]]:
         elements: list[Element] = []
@@ -330,9 +218,9 @@ class _ProcessReader:
                 boundaries.append(child)
             elif local == "laneSet":
                 for lane in child.iter(bpmn("lane")):
-                    self.report(lane, "lanes are not supported; give each task an assignee instead")
+                    self.report(lane, says("bpmn.unsupported.lane"))
             elif local in ARTIFACTS:
-                self.note(child, "ignored (annotations and groups do not change how the flow runs)")
+                self.note(child, says("bpmn.note.artifact"))
             elif local:
                 elements.append(child)
             else:
@@ -345,12 +233,12 @@ class _ProcessReader:
         node: dict[str, Any] | None
         if local == "startEvent":
             node = {"type": "start"}
-            self._plain_event(element, "start")
+            self._plain_event(element, "bpmn.unsupported.plain_start")
         elif local == "endEvent":
             node = {"type": "end"}
             if element.find(bpmn("terminateEventDefinition")) is not None:
                 node["terminate"] = True
-            self._plain_event(element, "end", allowed=("terminateEventDefinition",))
+            self._plain_event(element, "bpmn.unsupported.plain_end", allowed=("terminateEventDefinition",))
         elif local == "userTask" or local in PLAIN_TASKS:
             node = self._task(element, props)
         elif local in GATEWAYS:
@@ -369,17 +257,17 @@ class _ProcessReader:
         self._extensions(element)
         return self._common(element, props, node)
 
-    def _why_unsupported(self, element: Element) -> str:
+    def _why_unsupported(self, element: Element) -> Text:
         details = [f"{prefixed(k)} {v}" for k, v in element.attrib.items() if split(k)[0] in CAMUNDA_LIKE]
         definitions = [prefixed(child.tag) for child in element if child.tag.endswith("EventDefinition")]
         extra = ", ".join([*definitions, *details[:2]])
-        return f"not supported ({extra})" if extra else "not supported"
+        return says("bpmn.unsupported.details", details=extra) if extra else NOT_SUPPORTED
 
-    def _plain_event(self, element: Element, kind: str, allowed: Sequence[str] = ()) -> None:
+    def _plain_event(self, element: Element, reason: str, allowed: Sequence[str] = ()) -> None:
         for child in element:
             local = local_name(child)
             if local.endswith("EventDefinition") and local not in allowed:
-                self.report(element, f"{prefixed(child.tag)} is not supported; imported as a plain {kind} event")
+                self.report(element, says(reason, definition=prefixed(child.tag)))
 
     def _common(self, element: Element, props: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
         name = self._text(element.get("name"), props, "name")
@@ -396,7 +284,7 @@ class _ProcessReader:
                 node[key] = value
         if node["type"] in ("user_task", "approval") and "assignee" not in node:
             node["assignee"] = dict(STARTER_FIELD)
-            self.note(element, "no assignee in the file; the task goes to the submitter for now - choose who does it")
+            self.note(element, says("bpmn.note.no_assignee"))
         return node
 
     def _text(self, label: str | None, props: Mapping[str, Any], key: str) -> Any:
@@ -416,16 +304,16 @@ class _ProcessReader:
             if item.tag in HANDLED_EXTENSIONS:
                 continue
             if item.tag in FORM_EXTENSIONS:
-                self.note(element, f"{prefixed(item.tag)} ignored: the flow shows the Trellis form")
+                self.note(element, says("bpmn.note.form_ignored", extension=prefixed(item.tag)))
             else:
                 self.unsupported.append(UnsupportedElement(element.get("id", "?"), prefixed(item.tag)))
 
     def _task(self, element: Element, props: dict[str, Any]) -> dict[str, Any]:
         node: dict[str, Any] = {"type": "user_task"}
         if local_name(element) in PLAIN_TASKS:
-            self.note(element, "a plain task was imported as a user task")
+            self.note(element, says("bpmn.note.plain_task"))
         if element.find(bpmn("standardLoopCharacteristics")) is not None:
-            self.report(element, "a loop (standardLoopCharacteristics) is not supported; imported as a single task")
+            self.report(element, says("bpmn.unsupported.loop"))
         loop = element.find(bpmn("multiInstanceLoopCharacteristics"))
         collection = element_variable = None
         if loop is not None:
@@ -434,23 +322,22 @@ class _ProcessReader:
             found = completion(text_of(condition) if condition is not None else None, sequential=sequential)
             if found is None:
                 base = "sequential" if sequential else "countersign"
-                self.report(
-                    element,
-                    f"the completion condition '{text_of(condition)}' is not understood; imported as {base} "
-                    "(everyone must approve)",
-                )
+                self.report(element, says(COMPLETION_GUESSED[base], condition=text_of(condition)))
                 found = Completion(base)
             node["type"] = "approval"
             node["mode"] = found.mode
             if found.pass_ratio is not None:
                 node["pass_ratio"] = found.pass_ratio
-            collection, element_variable = _attribute(loop, "collection"), _attribute(loop, "elementVariable")
+            collection, element_variable = (
+                camunda_attribute(loop, "collection"),
+                camunda_attribute(loop, "elementVariable"),
+            )
             zeebe_loop = loop.find(f"{bpmn('extensionElements')}/{q(ZEEBE, 'loopCharacteristics')}")
             if zeebe_loop is not None:
                 collection = collection or zeebe_loop.get("inputCollection")
                 element_variable = element_variable or zeebe_loop.get("inputElement")
         if "assignee" not in props:
-            sources = _sources(element, collection, element_variable)
+            sources = assignment_sources(element, collection, element_variable)
             found_assignee = assignment(sources)
             if found_assignee.assignee is not None:
                 node["assignee"] = found_assignee.assignee
@@ -480,12 +367,9 @@ class _ProcessReader:
             if match:
                 return {"until_field": trellis_id(match.group(1) or match.group(2), set(), fallback="field")}
         cycle = definition.find(bpmn("timeCycle"))
-        what = "timeCycle" if cycle is not None else "timer"
+        reason = "bpmn.unsupported.time_cycle" if cycle is not None else "bpmn.unsupported.timer"
         shown = text_of(next((e for e in (duration, date, cycle) if e is not None), None))
-        self.report(
-            element,
-            f"the {what} '{shown}' is not supported; use an ISO-8601 duration (PT15M) or a date field ${{field}}",
-        )
+        self.report(element, says(reason, value=shown))
         return None
 
     # -- boundary timers -------------------------------------------------------------------------
@@ -495,21 +379,21 @@ class _ProcessReader:
         task = self.nodes.get(boundary.get("attachedToRef", ""))
         reason = ""
         if task is None or task["type"] not in ("user_task", "approval"):
-            reason = "only timers on user tasks are supported"
+            reason = "bpmn.unsupported.boundary_on_task"
         elif boundary.find(bpmn("timerEventDefinition")) is None:
-            reason = "only timer boundary events are supported"
+            reason = "bpmn.unsupported.boundary_timer"
         wait = None if reason else self._timer_definition(boundary)
         if reason or wait is None or task is None:
             if reason:
-                self.report(boundary, f"{reason} ({self._why_unsupported(boundary)})")
+                self.report(boundary, says(reason, why=self._why_unsupported(boundary)))
             for flow in outgoing:
-                self.skipped_flows[flow.get("id", "")] = f"starts at '{ident}', which was not imported"
+                self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.after_skipped", source=ident)
             return
         props = read_properties(boundary)
         interrupting = boundary.get("cancelActivity", "true") != "false"
         route = [flow for flow in outgoing if interrupting and len(outgoing) == 1]
         taken = {timer["id"] for timer in task.get("timers", [])}
-        claimed = _valid(props.get("id"))
+        claimed = valid_trellis_id(props.get("id"))
         timer_id = claimed if claimed and claimed not in taken else trellis_id(ident, taken, fallback="timer")
         timer = derive_timer(
             timer_id,
@@ -524,17 +408,15 @@ class _ProcessReader:
             del props["message"]  # relabelled in the modeler: the label wins
         timer.update({k: v for k, v in props.items() if k != "id"})
         if "action" not in timer:
-            self.report(
-                boundary, "an interrupting timer must have exactly one outgoing flow (the way the task is left)"
-            )
+            self.report(boundary, says("bpmn.unsupported.timer_outgoing"))
             for flow in outgoing:
-                self.skipped_flows[flow.get("id", "")] = f"starts at '{ident}', which was not imported"
+                self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.after_skipped", source=ident)
             return
         for flow in outgoing:
             if flow in route:
                 self.sources[ident] = boundary.get("attachedToRef", "")
             else:
-                self.skipped_flows[flow.get("id", "")] = "a non-interrupting timer cannot start its own path"
+                self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.reminder_path")
         task.setdefault("timers", []).append(ordered(timer, TIMER_ORDER))
 
     # -- edges -----------------------------------------------------------------------------------
@@ -547,7 +429,7 @@ class _ProcessReader:
         source, target = self.nodes.get(source_ref), self.nodes.get(flow.get("targetRef", ""))
         if source is None or target is None:
             missing = flow.get("sourceRef") if source is None else flow.get("targetRef")
-            self.report(flow, f"connects '{missing}', which was not imported")
+            self.report(flow, says("bpmn.unsupported.connects_skipped", element=missing))
             return None
         props = read_properties(flow)
         edge: dict[str, Any] = {"id": self.edge_ids[ident], "source": source["id"], "target": target["id"]}
@@ -559,14 +441,11 @@ class _ProcessReader:
             language = (expression.get("language") or "").lower()
             translated = to_python(text_of(expression))
             if language and language not in ("python", "trellis", "juel", "feel"):
-                self.report(flow, f"a {language} script condition is not supported; write it as a Trellis expression")
+                self.report(flow, says("bpmn.unsupported.script_condition", language=language))
                 edge["condition"] = text_of(expression)
             elif translated.python is None:
-                self.report(
-                    flow,
-                    f"the condition '{text_of(expression)}' cannot be translated ({translated.reason}); "
-                    "write it as a Trellis expression",
-                )
+                condition = text_of(expression)
+                self.report(flow, says("bpmn.unsupported.condition", condition=condition, reason=translated.reason))
                 edge["condition"] = text_of(expression)
             else:
                 edge["condition"] = translated.python
@@ -577,44 +456,3 @@ class _ProcessReader:
             if key not in ("id", "name"):
                 edge[key] = value
         return ordered(edge, EDGE_ORDER)
-
-
-def _attribute(element: Element, local: str) -> str | None:
-    for namespace in CAMUNDA_LIKE:
-        value = element.get(q(namespace, local))
-        if value:
-            return value
-    return None
-
-
-def _sources(element: Element, collection: str | None, element_variable: str | None) -> Sources:
-    zeebe = element.find(f"{bpmn('extensionElements')}/{q(ZEEBE, 'assignmentDefinition')}")
-
-    def pick(local: str) -> str | None:
-        value = _attribute(element, local)
-        if not value and zeebe is not None:
-            value = zeebe.get(local)
-        return value
-
-    return Sources(
-        assignee=pick("assignee"),
-        candidate_users=pick("candidateUsers"),
-        candidate_groups=pick("candidateGroups"),
-        collection=collection,
-        element_variable=element_variable,
-    )
-
-
-def _valid(value: Any) -> str | None:
-    return value if isinstance(value, str) and TRELLIS_ID.match(value) else None
-
-
-def _claims(items: Sequence[tuple[Element, Mapping[str, Any]]]) -> dict[str, str]:
-    """Trellis ids recorded by an export, first come first served (a modeler's copy keeps the
-    original's properties; the copy then gets an id of its own)."""
-    claimed: dict[str, str] = {}
-    for element, props in items:
-        wanted = _valid(props.get("id"))
-        if wanted and wanted not in claimed.values():
-            claimed[element.get("id", "")] = wanted
-    return claimed

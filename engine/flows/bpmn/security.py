@@ -7,6 +7,7 @@ Every refusal is a ``DefinitionError`` whose Problem names the element (its id) 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeTree  # type: ignore[import-untyped]
@@ -14,6 +15,8 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 
 from engine.errors import DefinitionError, Problem
 from engine.flows.bpmn.namespaces import bpmn, prefixed
+from engine.flows.bpmn.text import Text, says
+from engine.packages.messages import problem
 
 MAX_BPMN_BYTES = 5 * 1024 * 1024  # a 500-node diagram from Camunda Modeler is about 400 KB
 
@@ -22,42 +25,42 @@ class BpmnFileError(DefinitionError):
     code = "bpmn_invalid"
 
 
-def refuse(message: str, problems: Iterable[Problem]) -> BpmnFileError:
-    return BpmnFileError(message, list(problems))
+def refuse(summary: Text, problems: Iterable[Problem]) -> BpmnFileError:
+    """The error for ``problems``: its ``message`` is the English summary, ``localized`` the reader's."""
+    error = BpmnFileError(str(summary), list(problems))
+    error.message_code, error.params = summary.code, dict(summary.params)
+    return error
 
 
-def file_problem(code: str, message: str) -> BpmnFileError:
-    return refuse(message, [Problem("", code, message)])
+def file_problem(code: str, **params: Any) -> BpmnFileError:
+    """A refusal of the whole file (pointer ``""``) whose summary is the problem's own sentence."""
+    return refuse(Text(code, params), [problem("", code, **params)])
 
 
 def parse_document(data: bytes, *, max_bytes: int = MAX_BPMN_BYTES) -> Element:
     """The ``bpmn:definitions`` element of ``data``, or a BpmnFileError saying why not."""
     if not isinstance(data, bytes | bytearray):
-        raise file_problem("bpmn.not_bytes", "a BPMN file is read as bytes")
+        raise file_problem("bpmn.not_bytes")
     if len(data) > max_bytes:
         size_mb, limit_mb = round(len(data) / 1048576, 1), round(max_bytes / 1048576, 1)
-        raise file_problem("bpmn.too_large", f"the file is {size_mb} MB; BPMN files are limited to {limit_mb} MB")
+        raise file_problem("bpmn.too_large", size_mb=size_mb, limit_mb=limit_mb)
     try:
         root: Element = SafeTree.fromstring(bytes(data), forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden:
-        raise file_problem(
-            "bpmn.dtd", "the file declares a DTD (<!DOCTYPE ...>); BPMN files from a modeler never do - remove it"
-        ) from None
+        raise file_problem("bpmn.dtd") from None
     except EntitiesForbidden:
-        raise file_problem("bpmn.entities", "the file declares XML entities; they are refused") from None
+        raise file_problem("bpmn.entities") from None
     except ExternalReferenceForbidden:
-        raise file_problem("bpmn.external", "the file refers to external resources; they are refused") from None
+        raise file_problem("bpmn.external") from None
     except ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(":")[0]
-        raise file_problem("bpmn.not_xml", f"not well-formed XML at line {line}, column {column}: {reason}") from None
+        detail = says("bpmn.not_xml.at", line=line, column=column, reason=reason)
+        raise file_problem("bpmn.not_xml", detail=detail) from None
     except (ValueError, RecursionError) as exc:  # other defusedxml refusals, absurd nesting
-        raise file_problem("bpmn.not_xml", f"the XML cannot be read safely: {type(exc).__name__}") from None
+        raise file_problem("bpmn.not_xml", detail=says("bpmn.not_xml.unsafe", error=type(exc).__name__)) from None
     if root.tag != bpmn("definitions"):
-        raise file_problem(
-            "bpmn.wrong_root",
-            f"the root element is <{prefixed(root.tag)}>, not <bpmn:definitions>; is this a BPMN 2.0 file?",
-        )
+        raise file_problem("bpmn.wrong_root", root=prefixed(root.tag))
     return root
 
 
@@ -70,16 +73,10 @@ def index_ids(root: Element) -> dict[str, Element]:
         if ident is None:
             continue
         if ident in seen:
-            problems.append(
-                Problem(
-                    ident,
-                    "bpmn.duplicate_id",
-                    f"the id '{ident}' is used by {prefixed(seen[ident].tag)} and {prefixed(element.tag)}; "
-                    "ids must be unique",
-                )
-            )
+            first, second = prefixed(seen[ident].tag), prefixed(element.tag)
+            problems.append(problem(ident, "bpmn.duplicate_id", ident=ident, first=first, second=second))
         else:
             seen[ident] = element
     if problems:
-        raise refuse(f"the BPMN file has {len(problems)} duplicated ids", problems)
+        raise refuse(says("bpmn.refused.duplicate_ids", count=len(problems)), problems)
     return seen

@@ -14,14 +14,15 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
 from engine import __version__
-from engine.errors import Problem
 from engine.flows.bpmn.conditions import completion, completion_condition, to_python
+from engine.flows.bpmn.document import derive_text, derive_timer, number
 from engine.flows.bpmn.extensions import write_properties
 from engine.flows.bpmn.layout import Bounds, boundary_bounds, layout, waypoints
 from engine.flows.bpmn.namespaces import BPMNDI, DC, DI, MODEL, TRELLIS, XSI, bpmn, q, serialize
 from engine.flows.bpmn.naming import XmlIds, display_text, trellis_id
-from engine.flows.bpmn.reader import derive_text, derive_timer, number
 from engine.flows.bpmn.security import refuse
+from engine.flows.bpmn.text import says
+from engine.packages.messages import problem
 
 TAGS = {
     "start": "startEvent",
@@ -252,11 +253,7 @@ class _Writer:
             source, target = self.node_xml.get(edge.get("source", "")), self.node_xml.get(edge.get("target", ""))
             if source is None or target is None:
                 missing = edge.get("source") if source is None else edge.get("target")
-                problems.append(
-                    Problem(
-                        f"/edges/{k}", "bpmn.export_unknown_node", f"edge '{edge.get('id')}' names no node '{missing}'"
-                    )
-                )
+                problems.append(problem(f"/edges/{k}", "bpmn.export_unknown_node", edge=edge.get("id"), node=missing))
                 continue
             element = SubElement(process, bpmn("sequenceFlow"), {"id": xml_id})
             props: dict[str, Any] = {}
@@ -281,7 +278,7 @@ class _Writer:
                     props[key] = value
             write_properties(element, props)
         if problems:
-            raise refuse("the flow cannot be exported", problems)
+            raise refuse(says("bpmn.refused.export"), problems)
 
     def _default(self, edge: Mapping[str, Any], k: int) -> bool:
         """Mark ``edge`` as its source's BPMN default flow; False when BPMN cannot say it."""

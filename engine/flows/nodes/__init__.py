@@ -1,7 +1,7 @@
 """The node types, registered by name in palette order; importing this package registers them all."""
 
 from engine.flows.nodes import automatic, events, gateways, tasks
-from engine.flows.nodes.base import NODE_TYPES, NodeType
+from engine.flows.nodes.base import NODE_TYPES, NodeType, kind_of
 
 # the order a designer's palette (and the package schema's list of node types) shows them
 NODE_TYPES.register("start", events.Start())
@@ -17,4 +17,4 @@ NODE_TYPES.register("notify", automatic.Notify())
 NODE_TYPES.register("timer", events.Wait())
 NODE_TYPES.register("subflow", automatic.Subflow())
 
-__all__ = ["NODE_TYPES", "NodeType", "automatic", "events", "gateways", "tasks"]
+__all__ = ["NODE_TYPES", "NodeType", "automatic", "events", "gateways", "kind_of", "tasks"]

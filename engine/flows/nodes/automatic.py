@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from engine.flows.nodes.base import NodeType
 from engine.flows.spec import NodeSpec, localized
 from engine.flows.state import Token
+from engine.i18n import DEFAULT_LOCALE
 
 if TYPE_CHECKING:
     from engine.flows.interpreter import Run
@@ -110,7 +111,7 @@ class Notify(NodeType):
             record=run.state.record_id,
             node=node.id,
         )
-        run.event("notified", node.id, message=localized(node.definition["message"], "zh-CN"))
+        run.event("notified", node.id, message=localized(node.definition["message"], DEFAULT_LOCALE))
         run.leave(token, run.choose(node, first_only=False))
 
 
@@ -130,7 +131,7 @@ class Subflow(NodeType):
     }
 
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
-        token.state = "waiting"
+        run.park(token)
         run.effect("subflow", flow=node.definition["flow"], token=token.id, node=node.id)
 
 

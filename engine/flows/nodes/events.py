@@ -51,5 +51,5 @@ class Wait(NodeType):
         if due is None or due <= run.now:
             run.leave(token, run.choose(node, first_only=False))
             return
-        token.state = "waiting"
+        run.park(token)
         run.state.add_timer(Timer(new_id(), node.id, timer.id, due, token=token.id))

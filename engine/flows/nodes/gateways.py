@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from engine.flows.nodes.base import NodeType
 from engine.flows.spec import NodeSpec
 from engine.flows.state import Token
+from engine.flows.status import TokenState
 
 if TYPE_CHECKING:
     from engine.flows.interpreter import Run
@@ -21,8 +22,8 @@ class Exclusive(NodeType):
 class Parallel(NodeType):
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         if len(node.incoming) > 1:
-            token.state = "waiting"
-            here = [t for t in run.state.tokens if t.node == node.id and t.state == "waiting"]
+            run.park(token)
+            here = [t for t in run.state.tokens if t.node == node.id and t.state == TokenState.WAITING]
             arrived: dict[str, Token] = {}
             for waiting in here:
                 arrived.setdefault(waiting.via or "", waiting)
@@ -39,11 +40,11 @@ class Parallel(NodeType):
 class Inclusive(NodeType):
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         if len(node.incoming) > 1:
-            token.state = "waiting"
-            elsewhere = [t for t in run.state.tokens if t.node != node.id and t.state != "failed"]
+            run.park(token)
+            elsewhere = [t for t in run.state.tokens if t.node != node.id and t.state != TokenState.FAILED]
             if any(run.spec.can_reach(t.node, node.id) for t in elsewhere):
                 return
-            here = [t for t in run.state.tokens if t.node == node.id and t.state == "waiting"]
+            here = [t for t in run.state.tokens if t.node == node.id and t.state == TokenState.WAITING]
             for extra in here[1:]:
                 run.consume(extra)
             token = here[0]

@@ -1,26 +1,27 @@
-"""User tasks and approvals: the nodes where a token waits for people.
+"""User tasks and approvals: the nodes where a token waits for people (domain).
 
-An approval gives each signer a task. Countersign (会签) passes once ``pass_ratio`` of the
-signers approved (all, by default) and fails as soon as that share can no longer be reached;
-or-sign (或签) takes the first decision and cancels the other tasks; sequential asks one signer
-after another. The tally lives in the instance's variables, so it survives between actions and
-a migration can see (and refuse to lose) the votes.
+An approval gives each signer a task and counts their votes in an ``ApprovalTally`` with the
+strategy of its ``mode`` (``engine.flows.nodes.signing``). The tally is kept as JSON in the
+instance's variables (``votes``, by token), so it survives between actions and a migration can see
+(and refuse to lose) the votes.
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine.flows.assignment import Assignment
 from engine.flows.nodes.base import NodeType
+from engine.flows.nodes.signing import APPROVED, REJECTED, SIGNING_MODES, ApprovalTally, Signer, Verdict
 from engine.flows.spec import NodeSpec
-from engine.flows.state import Candidate, Task, Token
+from engine.flows.state import InstanceState, Task, Timer, Token, new_id
+from engine.i18n import LOG_LOCALE, translate
 
 if TYPE_CHECKING:
     from engine.flows.interpreter import Run
 
-APPROVED, REJECTED = "approved", "rejected"
 TASK_CONFIG: dict[str, Any] = {
     "required": ["assignee"],
     "properties": {
@@ -76,17 +77,28 @@ TASK_CONFIG: dict[str, Any] = {
     },
 }
 
+__all__ = ["APPROVED", "REJECTED", "Approval", "UserTask"]
+
 
 class UserTask(NodeType):
     config_schema = TASK_CONFIG
+    default_actions = frozenset({"claim", "complete", "transfer", "delegate", "return"})
+    refused_actions: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "approve": "flow.approval.only_decided",
+            "reject": "flow.approval.only_decided",
+            "add_signer": "flow.approval.only_signers",
+        }
+    )
 
-    def enter(self, run: Run, node: NodeSpec, token: Token, exclude: frozenset[str] = frozenset()) -> None:
-        token.state = "waiting"
+    def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
+        self.dispatch_again(run, node, token, frozenset())
+
+    def dispatch_again(self, run: Run, node: NodeSpec, token: Token, exclude: frozenset[str]) -> None:
+        run.park(token)
         found = run.env.assign(node, node.definition["assignee"], run.context(), exclude)
         run.open_task(node, token, found)
-        visited = run.state.variables.setdefault("visited", [])
-        if node.id not in visited:
-            visited.append(node.id)
+        _visit(run, node)
 
 
 class Approval(NodeType):
@@ -101,63 +113,92 @@ class Approval(NodeType):
         },
     }
 
-    def enter(self, run: Run, node: NodeSpec, token: Token, exclude: frozenset[str] = frozenset()) -> None:
-        token.state = "waiting"
+    default_actions = frozenset({"claim", "approve", "reject", "transfer", "delegate", "add_signer", "return"})
+    refused_actions: ClassVar[Mapping[str, str]] = MappingProxyType({"complete": "flow.approval.not_completed"})
+
+    def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
+        self.dispatch_again(run, node, token, frozenset())
+
+    def dispatch_again(self, run: Run, node: NodeSpec, token: Token, exclude: frozenset[str]) -> None:
+        run.park(token)
         signers = run.env.signers(node, node.definition["assignee"], run.context())
         signers = [s for s in signers if not (len(s) == 1 and s[0].kind == "user" and s[0].value in exclude)] or signers
-        tally: dict[str, Any] = {"node": node.id, "n": len(signers), "approved": 0, "rejected": 0, "next": 1}
-        if node.definition["mode"] == "sequential":
-            tally["queue"] = [[c.dump() for c in s] for s in signers[1:]]
-            signers = signers[:1]
-        run.state.variables.setdefault("votes", {})[token.id] = tally
-        for position, signer in enumerate(signers):
+        tally, asked = SIGNING_MODES.get(node.definition["mode"]).begin(node, signers)
+        _keep(run, token.id, tally)
+        for position, signer in enumerate(asked):
             run.open_task(node, token, _assignment(signer), position=position, timers=position == 0)
-        visited = run.state.variables.setdefault("visited", [])
-        if node.id not in visited:
-            visited.append(node.id)
+        _visit(run, node)
 
-    @staticmethod
-    def decide(run: Run, node: NodeSpec, task: Task, approve: bool) -> str | None:
-        """Count one vote; the node's outcome once it is decided, else None (keep waiting)."""
-        tally = run.state.variables["votes"][task.token]
-        tally["approved" if approve else "rejected"] += 1
-        mode = node.definition["mode"]
-        if mode == "or_sign":
-            return APPROVED if approve else REJECTED
-        if mode == "sequential":
-            if not approve:
-                return REJECTED
-            queue = tally.get("queue", [])
-            if not queue:
-                return APPROVED
-            signer = tuple(Candidate(kind, value) for kind, value in queue.pop(0))
-            token = run.state.token(task.token)
-            assert token is not None
-            run.open_task(node, token, _assignment(signer), position=tally["next"], timers=False)
-            tally["next"] += 1
-            return None
-        ratio = float(node.definition.get("pass_ratio", 1))
-        needed = max(1, math.ceil(ratio * tally["n"] - 1e-9))
-        if tally["approved"] >= needed:
-            return APPROVED
-        if tally["rejected"] > tally["n"] - needed:
-            return REJECTED
-        return None
-
-    @staticmethod
-    def add_signer(run: Run, node: NodeSpec, task: Task, signer: tuple[Candidate, ...]) -> None:
-        tally = run.state.variables["votes"][task.token]
-        tally["n"] += 1
-        if node.definition["mode"] == "sequential":
-            tally.setdefault("queue", []).insert(0, [c.dump() for c in signer])
+    def on_task_done(self, run: Run, node: NodeSpec, task: Task, outcome: str | None, armed: Sequence[Timer]) -> None:
+        """Count the vote; once the node is decided the other signers' tasks are cancelled and the token goes on."""
+        mode = SIGNING_MODES.get(node.definition["mode"])
+        verdict = mode.count(node, tally_of(run.state, task.token), outcome == APPROVED)
+        self._ask(run, node, task.token, verdict)
+        if verdict.outcome is None:
+            _pass_timers_on(run, task, armed)
             return
+        for other in run.state.open_tasks(node.id):
+            if other.token == task.token:
+                run.cancel_task(other, reason=f"decided: {verdict.outcome}")
+        self.release(run, node, task.token)
+        run.record_outcome(node, verdict.outcome)
+        run.event("decided", node.id, outcome=verdict.outcome)
         token = run.state.token(task.token)
-        assert token is not None
-        run.open_task(node, token, _assignment(signer), position=tally["next"], timers=False)
-        tally["next"] += 1
+        if token is not None:
+            run.continue_from(token, node)
+
+    def add_signer(self, run: Run, node: NodeSpec, task: Task, signer: Signer) -> None:
+        verdict = SIGNING_MODES.get(node.definition["mode"]).add(tally_of(run.state, task.token), signer)
+        self._ask(run, node, task.token, verdict)
+
+    def release(self, run: Run, node: NodeSpec, token: str) -> None:
+        run.state.variables.get("votes", {}).pop(token, None)
+
+    def migration_problems(self, old: NodeSpec, new: NodeSpec, instance: InstanceState) -> list[str]:
+        before, after = old.definition.get("mode"), new.definition.get("mode")
+        if before == after:
+            return []
+        params = {"node": old.id, "target": new.id, "mode": before, "target_mode": after}
+        return [translate("flow.migrate.votes_lost", LOG_LOCALE, **params)]
+
+    @staticmethod
+    def _ask(run: Run, node: NodeSpec, token_id: str, verdict: Verdict) -> None:
+        """Keep the verdict's tally and give its signer (if any) a task at the tally's next position."""
+        tally = verdict.tally
+        if verdict.ask is not None:
+            token = run.state.token(token_id)
+            assert token is not None
+            run.open_task(node, token, _assignment(verdict.ask), position=tally.next, timers=False)
+            tally = tally.advanced()
+        _keep(run, token_id, tally)
 
 
-def _assignment(signer: tuple[Candidate, ...]) -> Assignment:
+def tally_of(state: InstanceState, token: str) -> ApprovalTally:
+    """The votes an approval collected so far for ``token``."""
+    return ApprovalTally.load(state.variables["votes"][token])
+
+
+def _keep(run: Run, token: str, tally: ApprovalTally) -> None:
+    run.state.variables.setdefault("votes", {})[token] = tally.dump()
+
+
+def _visit(run: Run, node: NodeSpec) -> None:
+    visited = run.state.variables.setdefault("visited", [])
+    if node.id not in visited:
+        visited.append(node.id)
+
+
+def _pass_timers_on(run: Run, task: Task, armed: Sequence[Timer]) -> None:
+    """An approval's boundary timers ride on one signer's task; once that signer has voted and the
+    node still waits for others, they move to another open signer's task instead of being lost."""
+    heir = next((t for t in run.state.open_tasks(task.node) if t.token == task.token), None)
+    if heir is None:
+        return
+    for timer in armed:
+        run.state.add_timer(Timer(new_id(), timer.node, timer.spec, timer.due_at, task=heir.id, token=timer.token))
+
+
+def _assignment(signer: Signer) -> Assignment:
     if len(signer) == 1 and signer[0].kind == "user":
         return Assignment(signer, assignee=signer[0].value)
     return Assignment(signer)

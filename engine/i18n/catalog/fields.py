@@ -51,7 +51,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "field.temporal.not_datetime": {
         "en": "{label} must be a date and time like 2026-03-01T09:30",
-        "zh-CN": "{label}应为日期时间,如 2026-03-01T09:30",
+        "zh-CN": "{label}应为日期时间,如 2026-03-01 09:30",
     },
     "field.temporal.not_time": {"en": "{label} must be a time like 09:30", "zh-CN": "{label}应为时间,如 09:30"},
     "field.temporal.in_past": {"en": "{label} cannot be in the past", "zh-CN": "{label}不能早于当前时间"},
