@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from engine.config import Settings
-from engine.errors import ConfigError, DefinitionError, EngineError
+from engine.errors import ConfigError, DefinitionError, EngineError, NotFoundError
+from engine.i18n import translate
 from engine.packages import package_problems, read_package_file
 from engine.packages.messages import localize, pick_locale
 
@@ -35,13 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except ConfigError as exc:
-        print(f"trellis: configuration error: {exc.message}", file=sys.stderr)
+        print(_say(args, "cli.config_error", message=exc.localized(_locale(args))), file=sys.stderr)
         return 2
     except DefinitionError as exc:
         _print_problems(exc, _locale(args), sys.stderr)
         return 1
     except EngineError as exc:
-        print(f"trellis: {exc.message}", file=sys.stderr)
+        print(_say(args, "cli.error", message=exc.localized(_locale(args))), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -163,11 +164,16 @@ def _locale(args: argparse.Namespace) -> str:
     return pick_locale(getattr(args, "lang", None) or os.environ.get("LC_ALL") or os.environ.get("LANG"))
 
 
+def _say(args: argparse.Namespace, code: str, /, **params: object) -> str:
+    """The catalog's sentence ``code`` in the command line's language."""
+    return translate(code, _locale(args), **params)
+
+
 def _print_problems(error: DefinitionError, locale: str, stream: TextIO) -> None:
     for item in error.problems:
         print(localize(item, locale).line(), file=stream)
     if not error.problems:
-        print(f"trellis: {error.message}", file=stream)
+        print(translate("cli.error", locale, message=error.localized(locale)), file=stream)
 
 
 @contextmanager
@@ -198,7 +204,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(localize(item, locale).line())
     if problems:
         return 1
-    print("ok")
+    print(_say(args, "cli.valid"))
     return 0
 
 
@@ -221,11 +227,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 document = read_package_file(path, max_bytes=built.settings.max_package_bytes)
                 result = built.apps.import_package(document, actor=_actor())
             except DefinitionError as exc:
-                print(f"{path}: refused, nothing was changed", file=sys.stderr)
+                print(_say(args, "cli.import.refused", path=path), file=sys.stderr)
                 _print_problems(exc, _locale(args), sys.stderr)
                 failed += 1
                 continue
-            print(f"{path}: {result.app_id} {result.outcome} (version {result.version})")
+            print(_say(args, "cli.import.done", path=path, **result.as_dict()))
     return 1 if failed else 0
 
 
@@ -237,12 +243,12 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
             counts = load_demo(built.records, path, progress=_show_progress, directory=built.directory)
             if counts:
                 summary = ", ".join(f"{n} {form}" for form, n in counts.items())
-                print(f"{path}: loaded {summary}")
+                print(_say(args, "cli.demo.loaded", path=path, summary=summary))
             else:
-                print(f"{path}: already loaded, nothing to do")
+                print(_say(args, "cli.demo.already_loaded", path=path))
             logins = demo_logins(path)
             if logins:
-                print("Demo logins (password for all: " + logins[0][1] + "):")
+                print(_say(args, "cli.demo.logins", password=logins[0][1]))
                 for login, _, roles in logins:
                     print(f"  {login:<14} {', '.join(roles)}")
     return 0
@@ -258,7 +264,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = built.apps.export_text(args.app_id, args.version, actor=_actor())
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        print(_say(args, "cli.wrote", path=args.output))
     else:
         sys.stdout.write(text)
     return 0
@@ -270,7 +276,6 @@ def cmd_bpmn_import(args: argparse.Namespace) -> int:
     import json
 
     from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow
-    from engine.i18n import translate
 
     locale = _locale(args)
     try:
@@ -295,7 +300,6 @@ def cmd_bpmn_import(args: argparse.Namespace) -> int:
 
 
 def cmd_bpmn_export(args: argparse.Namespace) -> int:
-    from engine.errors import NotFoundError
     from engine.flows.bpmn import flow_to_bpmn
 
     with _opened_services() as built:
@@ -309,7 +313,7 @@ def cmd_bpmn_export(args: argparse.Namespace) -> int:
     xml = flow_to_bpmn(flow)
     if args.output:
         Path(args.output).write_bytes(xml)
-        print(f"wrote {args.output}")
+        print(_say(args, "cli.wrote", path=args.output))
     else:
         sys.stdout.write(xml.decode("utf-8"))
     return 0
@@ -335,9 +339,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     if before == after:
-        print(f"database {database.describe()} is up to date (revision {after})")
+        print(_say(args, "cli.db.up_to_date", database=database.describe(), revision=after))
     else:
-        print(f"database {database.describe()} upgraded from {before or 'empty'} to {after}")
+        before_text = before or _say(args, "cli.db.empty")
+        print(_say(args, "cli.db.upgraded", database=database.describe(), before=before_text, after=after))
     return 0
 
 
@@ -389,9 +394,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     if settings.redis_url:
-        print("Timers and the outbox are handled by `trellis worker` processes sharing Redis.", flush=True)
+        print(_say(args, "cli.serve.redis_workers"), flush=True)
     elif args.no_worker:
-        print("Timers and the outbox are left to a separate `trellis worker` (--no-worker).", flush=True)
+        print(_say(args, "cli.serve.no_worker"), flush=True)
     serve(
         settings,
         host=args.host or settings.host,

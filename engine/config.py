@@ -59,10 +59,7 @@ def normalize_database_url(url: str) -> str:
 def _database_url(url: str) -> str:
     scheme = url.partition("://")[0]
     if "://" not in url or scheme not in _DB_SCHEMES:
-        raise ConfigError(
-            f"TRELLIS_DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}",
-            details={"variable": "TRELLIS_DATABASE_URL"},
-        )
+        raise _refused("config.database_url", repr(url), variable="TRELLIS_DATABASE_URL")
     return normalize_database_url(url)
 
 
@@ -71,20 +68,17 @@ def _redis_url(url: str | None) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss", "unix") or (parts.scheme != "unix" and not parts.hostname):
-        raise ConfigError(
-            f"TRELLIS_REDIS_URL must look like redis://host:6379/0, got {url!r}",
-            details={"variable": "TRELLIS_REDIS_URL"},
-        )
+        raise _refused("config.redis_url", repr(url), variable="TRELLIS_REDIS_URL")
     try:
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
-        raise ConfigError(f"TRELLIS_REDIS_URL has a malformed port: {url!r}") from None
+        raise _refused("config.redis_port", repr(url)) from None
     return url
 
 
 def _port(raw: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise ConfigError(f"TRELLIS_PORT must be a port number from 1 to 65535, got {raw!r}")
+        raise _refused("config.port", repr(raw))
     return int(raw)
 
 
@@ -93,8 +87,16 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or int(raw) <= 0:
-        raise ConfigError(f"{name} must be a positive whole number, got {raw!r}")
+        raise _refused("config.positive_int", repr(raw), name=name)
     return int(raw)
+
+
+def _refused(code: str, value: str, *, variable: str | None = None, **params: str) -> ConfigError:
+    """The ConfigError for a bad value (shown quoted, as ``repr`` writes it); ``variable`` goes in its details."""
+    error = ConfigError.says(code, value=value, **params)
+    if variable:
+        error.details = {"variable": variable}
+    return error
 
 
 def secret_key(settings: Settings) -> str:

@@ -170,3 +170,16 @@ def test_console_script_is_installed():
     script = Path(sys.executable).with_name("trellis")
     result = subprocess.run([str(script), "validate", str(PROPERTY_APP)], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout) == (0, "ok\n")
+
+
+def test_the_command_line_speaks_the_language_it_is_asked_for(env, capsys):
+    broken = env / "broken.json"
+    broken.write_text('{"format": "trellis.app/1", "id": "x", "version": "1.0.0", "name": "X", "roles": 3}')
+
+    assert main(["--lang", "zh-CN", "import", str(broken)]) == 1
+    refused = capsys.readouterr().err.splitlines()
+    assert main(["--lang", "zh-CN", "versions", "x"]) == 1
+    missing = capsys.readouterr().err
+
+    assert refused[0] == f"{broken}:已拒绝,没有做任何改动"
+    assert missing == "trellis:没有应用“x”;可用 `trellis import` 安装\n"

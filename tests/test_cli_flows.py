@@ -8,7 +8,7 @@ import pytest
 
 from engine.cli import main
 from engine.principal import LOCAL_ADMIN
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 
@@ -18,7 +18,7 @@ APP = "property_repair"
 @pytest.fixture
 def two_versions(database_url, database, property_package, monkeypatch):
     monkeypatch.setenv("TRELLIS_DATABASE_URL", database_url)
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
     records = RecordStore(database)
     flows = FlowService(database, records)
     community, _ = records.create(LOCAL_ADMIN, APP, "community", {"name": "阳光花园"})
@@ -39,7 +39,7 @@ def two_versions(database_url, database, property_package, monkeypatch):
     for edge in changed["flows"][0]["edges"]:
         for end in ("source", "target"):
             edge[end] = "triage" if edge[end] == "accept" else edge[end]
-    AppStore(database).import_package(changed, actor="test")
+    AppService(database).import_package(changed, actor="test")
     return flows, record["id"]
 
 

@@ -51,3 +51,11 @@ def test_registry_suggests_near_misses():
         registry.get("countersing")
     assert caught.value.message == "unknown approval mode 'countersing' (did you mean 'countersign'?)"
     assert registry.keys() == ["countersign", "or_sign", "sequential"]
+
+
+def test_a_bad_setting_reads_in_either_language():
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"TRELLIS_PORT": "http"})
+
+    assert caught.value.message == "TRELLIS_PORT must be a port number from 1 to 65535, got 'http'"
+    assert caught.value.localized("zh-CN") == "`TRELLIS_PORT` 必须是 1 到 65535 之间的端口号,实际是 'http'"

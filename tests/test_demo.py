@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from engine.demo import load_demo
 from engine.principal import LOCAL_ADMIN
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 from engine.storage.record_queries import ListQuery
 from engine.storage.records import RecordStore
 from tests.conftest import ROOT
@@ -31,7 +31,7 @@ DEMO = {
 
 
 def test_demo_records_load_once_with_references_and_dates(database, property_package, tmp_path):
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
     records = RecordStore(database)
     path = tmp_path / "property_repair.demo.json"
     path.write_text(json.dumps(DEMO, ensure_ascii=False), encoding="utf-8")

@@ -1,10 +1,13 @@
-"""App packages: reading untrusted files, validating structure and meaning, the canonical form."""
+"""App packages: reading untrusted files, upgrading old formats, validating, the canonical form."""
 
 from engine.packages.canonical import dumps, fingerprint
+from engine.packages.format_upgrade import CURRENT_FORMAT, FormatChain, upgrade_package
 from engine.packages.reading import PackageReadError, parse_json, parse_package, read_package_file
 from engine.packages.validation import PackageInvalidError, check_package, package_problems
 
 __all__ = [
+    "CURRENT_FORMAT",
+    "FormatChain",
     "PackageInvalidError",
     "PackageReadError",
     "check_package",
@@ -14,4 +17,5 @@ __all__ = [
     "parse_json",
     "parse_package",
     "read_package_file",
+    "upgrade_package",
 ]

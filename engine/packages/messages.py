@@ -5,13 +5,16 @@ A Problem's ``message`` is the English sentence (logs, ``str``); ``localize`` re
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from engine.errors import Problem
+from engine.errors import DefinitionError, Problem
 from engine.expressions.phrases import Phrase, sentence
 from engine.i18n import CATALOG, DEFAULT_LOCALE, LOCALES, LOG_LOCALE, normalize_locale, pick_locale
 
-__all__ = ["DEFAULT_LOCALE", "LOCALES", "localize", "pick_locale", "problem", "render"]
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "localize", "pick_locale", "problem", "refusal", "render"]
+
+RefusalT = TypeVar("RefusalT", bound=DefinitionError)
 
 
 def render(code: str, params: dict[str, Any], locale: str = LOG_LOCALE) -> str:
@@ -24,6 +27,8 @@ def render(code: str, params: dict[str, Any], locale: str = LOG_LOCALE) -> str:
         return str(params.get("message", code))
     if "kind" in params and f"kind.{params['kind']}" in CATALOG:
         params = {**params, "kind": CATALOG.render(f"kind.{params['kind']}", locale)}
+    # a parameter kept as a Phrase (a kind of column, a kind of value) speaks the reader's language too
+    params = {name: value.render(locale) if isinstance(value, Phrase) else value for name, value in params.items()}
     return CATALOG.render(code, locale, **params)
 
 
@@ -37,3 +42,10 @@ def localize(item: Problem, locale: str) -> Problem:
     if locale == LOG_LOCALE or (item.code not in CATALOG and not item.code.startswith("expression")):
         return item
     return Problem(item.pointer, item.code, render(item.code, dict(item.params), locale), item.params)
+
+
+def refusal(kind: type[RefusalT], message_code: str, problems: Sequence[Problem], /, **params: Any) -> RefusalT:
+    """A ``kind`` of DefinitionError that says ``message_code`` in the reader's language and lists ``problems``."""
+    error = kind.says(message_code, **params)
+    error.problems = tuple(problems)
+    return error

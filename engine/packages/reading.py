@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from engine.errors import DefinitionError
-from engine.packages.messages import problem
+from engine.packages.messages import problem, refusal
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
@@ -129,5 +129,4 @@ def _mb(size: int) -> str:
 
 
 def _fail(code: str, **params: Any) -> NoReturn:
-    found = problem("", code, **params)
-    raise PackageReadError(found.message, [found])
+    raise refusal(PackageReadError, code, [problem("", code, **params)], **params)

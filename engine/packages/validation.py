@@ -1,4 +1,4 @@
-"""Validate an app package: structure against the meta-schemas, then meaning.
+"""Validate an app package: its format upgraded, structure against the meta-schemas, then meaning.
 
 Meaning checks run only on a structurally valid package: they can then rely on every id,
 list and type being where the schema promised, instead of guarding every lookup.
@@ -12,7 +12,8 @@ from typing import Any
 from engine.errors import DefinitionError, Problem
 from engine.forms.permissions import row_rule_problems
 from engine.packages.expression_checks import expression_problems
-from engine.packages.messages import problem
+from engine.packages.format_upgrade import upgrade_package
+from engine.packages.messages import problem, refusal
 from engine.packages.semantics import semantic_problems
 from engine.packages.structure import structure_problems
 
@@ -24,9 +25,13 @@ class PackageInvalidError(DefinitionError):
 
 
 def package_problems(document: Any) -> list[Problem]:
-    """Every problem found in a parsed package, best first; an empty list means it is valid."""
+    """Every problem found in a parsed package, best first; an empty list means it is valid.
+
+    An older format is upgraded first, so the problems point into the upgraded document.
+    """
     if not isinstance(document, Mapping):
         return [problem("", "package.not_object", kind=type(document).__name__)]
+    document, _ = upgrade_package(document)
     found = structure_problems(document)
     if not found:
         found = semantic_problems(document)
@@ -44,5 +49,5 @@ def check_package(document: Mapping[str, Any]) -> None:
     """Raise PackageInvalidError listing every problem, unless the package is valid."""
     found = package_problems(document)
     if found:
-        noun = "problem" if len(found) == 1 else "problems"
-        raise PackageInvalidError(f"the app package has {len(found)} {noun}", found)
+        code = "package.invalid_one" if len(found) == 1 else "package.invalid_many"
+        raise refusal(PackageInvalidError, code, found, count=len(found))

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.config import Settings
+from engine.services.apps import AppService
 from engine.services.exports import ExportService
 from engine.storage import Database
-from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.directory import DirectoryStore
@@ -32,7 +32,7 @@ class Services:
     settings: Settings
     database: Database
     catalog: AppCatalog
-    apps: AppStore
+    apps: AppService
     records: RecordStore
     attachments: AttachmentStore
     directory: DirectoryStore
@@ -67,7 +67,7 @@ def build_services(
         settings=settings,
         database=database,
         catalog=catalog,
-        apps=AppStore(database),
+        apps=AppService(database),
         records=records,
         attachments=attachments,
         directory=DirectoryStore(database),

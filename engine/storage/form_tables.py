@@ -36,9 +36,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeEngine
 
 from engine.errors import DefinitionError, Problem
+from engine.expressions.phrases import Phrase, phrase
 from engine.forms.spec import FieldSpec, FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types import Column as ColumnSpec
+from engine.i18n import CATALOG, LOG_LOCALE, translate
+from engine.packages.messages import localize, problem
 from engine.storage.tables import UTCDateTime
 
 MAX_NAME = 63
@@ -190,11 +193,16 @@ def evolution_problems(old_forms: Mapping[str, FormSpec], new_forms: Iterable[tu
             previous = before.get(field_id)
             if previous is None or _compatible(previous, spec):
                 continue
-            message = (
-                f"field '{field_id}' of form '{form.id}' would change from {_describe(previous)} to {_describe(spec)}; "
-                "existing records cannot be converted safely — add a new field instead and keep the old one"
+            problems.append(
+                problem(
+                    f"/forms/{index}/fields",
+                    "form.unsafe_change",
+                    field=field_id,
+                    form=form.id,
+                    before=_describe(previous),
+                    after=_describe(spec),
+                )
             )
-            problems.append(Problem(f"/forms/{index}/fields", "form.unsafe_change", message))
     return problems
 
 
@@ -212,14 +220,12 @@ def _compatible(old: ColumnSpec, new: ColumnSpec) -> bool:
     return False
 
 
-def _describe(spec: ColumnSpec) -> str:
-    if spec.kind == "string":
-        return f"text of up to {spec.length} characters"
-    if spec.kind == "decimal":
-        return f"a number with {spec.scale} decimal places"
-    if spec.kind == "reference":
-        return f"a link to '{spec.target}'"
-    return {"text": "long text", "json": "a list or object", "integer": "a whole number"}.get(spec.kind, spec.kind)
+def _describe(spec: ColumnSpec) -> Phrase | str:
+    """The kind of column, said in the reader's language when the problem is rendered."""
+    code = f"form.column.{spec.kind}"
+    if code not in CATALOG:
+        return spec.kind
+    return phrase(code, length=spec.length, scale=spec.scale, target=spec.target)
 
 
 def apply_tables(connection: Connection, tables: FormTables) -> list[str]:
@@ -270,8 +276,16 @@ def _wider(current: TypeEngine[Any], wanted: TypeEngine[Any]) -> bool:
     return False
 
 
+class PublishRefusedError(DefinitionError):
+    """The new version asks what the stored records cannot give; the first problem is the summary."""
+
+    code = "publish_refused"
+
+    def localized(self, locale: str | None) -> str:
+        first = localize(self.problems[0], locale or LOG_LOCALE).message if self.problems else ""
+        return translate("form.publish_refused", locale, first=first)
+
+
 def refuse(problems: list[Problem]) -> None:
     if problems:
-        raise DefinitionError(
-            f"the new version cannot be published: {problems[0].message}", problems, code="publish_refused"
-        )
+        raise PublishRefusedError(translate("form.publish_refused", LOG_LOCALE, first=problems[0].message), problems)

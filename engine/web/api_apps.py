@@ -6,7 +6,7 @@ from flask import Blueprint, Response, request, url_for
 
 from engine.errors import NotFoundError
 from engine.packages import PackageReadError, parse_package
-from engine.packages.messages import problem
+from engine.packages.messages import problem, refusal
 from engine.web.auth import require_admin
 from engine.web.context import services
 from engine.web.http import json_response
@@ -29,10 +29,7 @@ def import_app() -> Response:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("package")
         if upload is None:
-            raise PackageReadError(
-                "send the package as the file field 'package'",
-                [problem("", "package.missing_file")],
-            )
+            raise refusal(PackageReadError, "app.missing_file_field", [problem("", "package.missing_file")])
         raw = upload.read(limit + 1)
     else:
         raw = request.get_data(cache=False)
@@ -63,7 +60,7 @@ def _version_arg() -> int | None:
     if raw is None:
         return None
     if not raw.isdigit() or int(raw) < 1:
-        raise NotFoundError(f"'{raw[:40]}' is not a version number; versions are 1, 2, 3, ...")
+        raise NotFoundError.says("app.bad_version_number", raw=raw[:40])
     return int(raw)
 
 

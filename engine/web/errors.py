@@ -24,7 +24,7 @@ from engine.errors import (
     StorageError,
     SubmissionError,
 )
-from engine.i18n import pick_locale
+from engine.i18n import CATALOG, pick_locale, translate
 from engine.packages.messages import localize
 from engine.storage.record_queries import QueryError
 
@@ -62,50 +62,52 @@ def _status_of(error: EngineError) -> int:
     return 400
 
 
+#: statuses an engine error is answered with under their own title; any other reads "Error"
+ENGINE_TITLED = frozenset({400, 401, 403, 404, 409, 422, 428, 503})
+
+
+def status_title(status: int, locale: str | None, fallback: str | None = None) -> str:
+    """A problem document's title for ``status`` in ``locale``; ``fallback`` (else "Error") when none is known."""
+    code = f"http.title.{status}"
+    if code in CATALOG:
+        return translate(code, locale)
+    return fallback or translate("http.title.other", locale)
+
+
+def _request_locale() -> str:
+    return pick_locale(request.args.get("lang") or request.headers.get("Accept-Language"))
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def engine_error(error: EngineError) -> Response:
         status = _status_of(error)
+        locale = _request_locale()
         extra: dict[str, Any] = {}
         if isinstance(error, DefinitionError):
-            locale = pick_locale(request.args.get("lang") or request.headers.get("Accept-Language"))
             extra["errors"] = [localize(p, locale).as_dict() for p in error.problems]
         if isinstance(error, SubmissionError):
             extra["errors"] = error.field_errors
         if isinstance(error, ConflictError) and "current_version" in error.details:
             extra["current_version"] = error.details["current_version"]
-        locale = pick_locale(request.args.get("lang") or request.headers.get("Accept-Language"))
-        return problem_response(status, _title(status), error.localized(locale), error.code, **extra)
+        title = status_title(status if status in ENGINE_TITLED else 0, locale)
+        return problem_response(status, title, error.localized(locale), error.code, **extra)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
+        locale = _request_locale()
         detail = {
-            404: "nothing lives at this address; check the URL",
-            405: f"{request.method} is not allowed here",
-            413: "the request body is too large",
-        }.get(status, error.description or "")
-        return problem_response(status, error.name, detail, f"http_{status}")
+            404: lambda: translate("http.not_found", locale),
+            405: lambda: translate("http.method_not_allowed", locale, method=request.method),
+            413: lambda: translate("http.too_large", locale),
+        }.get(status, lambda: error.description or "")()
+        return problem_response(status, status_title(status, locale, error.name), detail, f"http_{status}")
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        locale = _request_locale()
         return problem_response(
-            500,
-            "Internal Server Error",
-            "something went wrong on the server; it has been logged — try again, and tell an admin if it persists",
-            "internal_error",
+            500, status_title(500, locale), translate("http.internal_error", locale), "internal_error"
         )
-
-
-def _title(status: int) -> str:
-    return {
-        400: "Bad Request",
-        401: "Unauthorized",
-        403: "Forbidden",
-        404: "Not Found",
-        409: "Conflict",
-        422: "Unprocessable Content",
-        428: "Precondition Required",
-        503: "Service Unavailable",
-    }.get(status, "Error")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, json
 
+from engine.i18n import LOG_LOCALE, translate
 from engine.storage.redis_link import ping_redis
 from engine.web.context import services
 
@@ -21,6 +22,7 @@ def healthz() -> Response:
         body["redis"] = {"ok": redis_ok, "detail": redis_detail}
         healthy = healthy and redis_ok
     else:
-        body["redis"] = {"ok": None, "detail": "not configured; timers and the outbox run in-process"}
+        # the answer is read by whoever runs the server (and their monitoring): the log language
+        body["redis"] = {"ok": None, "detail": translate("http.health.no_redis", LOG_LOCALE)}
     body["status"] = "ok" if healthy else "unavailable"
     return Response(json.dumps(body), status=200 if healthy else 503, mimetype="application/json")

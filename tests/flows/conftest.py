@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.principal import LOCAL_ADMIN, Principal
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
@@ -92,7 +92,7 @@ PEOPLE = {
 
 @pytest.fixture
 def company(database, property_package) -> Company:
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
     records = RecordStore(database)
     clock = Clock()
     flows = FlowService(database, records, clock=clock)

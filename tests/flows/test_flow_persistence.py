@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from engine.errors import ConflictError, SubmissionError
 from engine.principal import LOCAL_ADMIN
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
@@ -60,7 +60,7 @@ PACKAGE = {
 
 class Desk:
     def __init__(self, database: Any):
-        AppStore(database).import_package(PACKAGE, actor="test")
+        AppService(database).import_package(PACKAGE, actor="test")
         self.database = database
         self.records = RecordStore(database)
         self.flows = FlowService(database, self.records)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine.principal import LOCAL_ADMIN
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
@@ -93,7 +93,7 @@ class Clock:
 
 @pytest.fixture
 def shop(database):
-    AppStore(database).import_package(PACKAGE, actor="test")
+    AppService(database).import_package(PACKAGE, actor="test")
     records = RecordStore(database)
     clock = Clock()
     flows = FlowService(database, records, clock=clock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 
 APP = "property_repair"
 
@@ -13,7 +13,7 @@ def _publish(company, database, property_package, change) -> int:
     package = copy.deepcopy(property_package)
     flow = package["flows"][0]
     change(flow)
-    result = AppStore(database).import_package(package, actor="test")
+    result = AppService(database).import_package(package, actor="test")
     return result.version
 
 

@@ -15,8 +15,8 @@ from engine.forms.ui import form_ui
 from engine.forms.validation import FormValidator
 from engine.packages import package_problems
 from engine.principal import LOCAL_ADMIN
+from engine.services.apps import AppService
 from engine.services.exports import ExportService
-from engine.storage.apps import AppStore
 from engine.storage.record_queries import ListQuery
 from engine.storage.records import RecordStore
 from engine.web.task_pages import _display
@@ -98,7 +98,7 @@ def test_exports_write_the_toy_type(percent, database, property_package):
     package = copy.deepcopy(property_package)
     form = next(f for f in package["forms"] if f["id"] == "spare_part")
     form["fields"].append(PERCENT)
-    AppStore(database).import_package(package, actor="test")
+    AppService(database).import_package(package, actor="test")
     records = RecordStore(database)
     records.create(
         LOCAL_ADMIN, package["id"], "spare_part", {"code": "P-1", "name": "角阀", "unit_price": "12.5", "progress": 75}

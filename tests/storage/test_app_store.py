@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from engine.errors import NotFoundError
 from engine.packages import PackageInvalidError, dumps
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 from engine.storage.tables import AppRow, AppVersionRow, AuditEventRow
 from tests.conftest import PROPERTY_APP
 
@@ -21,7 +21,7 @@ def _counts(database) -> dict[str, int]:
 
 
 def test_first_import_creates_version_one(database, property_package):
-    store = AppStore(database)
+    store = AppService(database)
 
     result = store.import_package(property_package, actor="test")
 
@@ -30,7 +30,7 @@ def test_first_import_creates_version_one(database, property_package):
 
 
 def test_export_of_an_import_is_the_same_document(database, property_package):
-    store = AppStore(database)
+    store = AppService(database)
     store.import_package(property_package, actor="test")
 
     assert store.export("property_repair") == property_package
@@ -38,7 +38,7 @@ def test_export_of_an_import_is_the_same_document(database, property_package):
 
 
 def test_reimporting_an_unchanged_package_changes_nothing(database, property_package):
-    store = AppStore(database)
+    store = AppService(database)
     store.import_package(property_package, actor="test")
     before = _counts(database)
 
@@ -51,7 +51,7 @@ def test_reimporting_an_unchanged_package_changes_nothing(database, property_pac
 
 
 def test_a_changed_package_publishes_a_new_version_and_keeps_the_old(database, property_package):
-    store = AppStore(database)
+    store = AppService(database)
     store.import_package(property_package, actor="alice")
     changed = copy.deepcopy(property_package)
     changed["version"] = "0.2.0"
@@ -69,7 +69,7 @@ def test_a_changed_package_publishes_a_new_version_and_keeps_the_old(database, p
 
 
 def test_every_import_is_audited(database, property_package):
-    store = AppStore(database)
+    store = AppService(database)
     store.import_package(property_package, actor="alice")
     store.export_text("property_repair", actor="bob")
 
@@ -82,7 +82,7 @@ def test_every_import_is_audited(database, property_package):
 
 
 def test_an_invalid_package_leaves_the_database_untouched(database, property_package):
-    store = AppStore(database)
+    store = AppService(database)
     broken = copy.deepcopy(property_package)
     broken["flows"][0]["edges"][0]["target"] = "acept"
 
@@ -94,7 +94,7 @@ def test_an_invalid_package_leaves_the_database_untouched(database, property_pac
 
 
 def test_a_failure_half_way_leaves_no_rows(database, property_package, monkeypatch):
-    store = AppStore(database)
+    store = AppService(database)
 
     def audit_fails(*args, **kwargs):
         raise OSError("disk full while writing the audit event")
@@ -107,7 +107,7 @@ def test_a_failure_half_way_leaves_no_rows(database, property_package, monkeypat
 
 
 def test_a_failed_update_keeps_the_previous_version_current(database, property_package, monkeypatch):
-    store = AppStore(database)
+    store = AppService(database)
     store.import_package(property_package, actor="test")
     changed = copy.deepcopy(property_package)
     changed["version"] = "0.2.0"
@@ -121,7 +121,7 @@ def test_a_failed_update_keeps_the_previous_version_current(database, property_p
 
 
 def test_unknown_app_and_version_are_not_found(database, property_package):
-    store = AppStore(database)
+    store = AppService(database)
     store.import_package(property_package, actor="test")
 
     with pytest.raises(NotFoundError) as no_app:
@@ -134,7 +134,7 @@ def test_unknown_app_and_version_are_not_found(database, property_package):
 
 
 def test_list_apps(database, property_package):
-    store = AppStore(database)
+    store = AppService(database)
     store.import_package(property_package, actor="test")
 
     listed = store.list_apps()
@@ -149,7 +149,7 @@ def test_concurrent_imports_of_one_change_publish_one_version(database, property
 
     from engine.errors import ConflictError
 
-    store = AppStore(database)
+    store = AppService(database)
     store.import_package(property_package, actor="test")
     changed = copy.deepcopy(property_package)
     changed["version"] = "0.3.0"
@@ -166,3 +166,42 @@ def test_concurrent_imports_of_one_change_publish_one_version(database, property
     assert outcomes.count("updated") == 1
     assert set(outcomes) <= {"updated", "unchanged", "conflict"}
     assert [v.number for v in store.versions("property_repair")] == [1, 2]
+
+
+def test_an_old_format_package_is_stored_upgraded_and_exported_as_stored(database, monkeypatch):
+    from engine.packages import format_upgrade
+    from tests.packages.test_format_upgrade import GOLDEN, golden_chain, read
+
+    monkeypatch.setattr(format_upgrade, "FORMATS", golden_chain())
+    store = AppService(database)
+
+    result = store.import_package(read("trellis.app-0.json"), actor="test")
+    again = store.import_package(read("trellis.app-0.upgraded.json"), actor="test")
+
+    assert (result.outcome, again.outcome) == ("created", "unchanged")
+    assert store.export_text("leave") == (GOLDEN / "trellis.app-0.upgraded.json").read_text(encoding="utf-8")
+    with database.transaction() as session:
+        details = session.scalars(select(AuditEventRow.details)).one()
+    assert details["format_upgrades"] == ["trellis.app/1"]
+
+
+def test_a_refused_publication_reads_in_either_language():
+    from engine.forms.spec import FormSpec
+    from engine.packages.messages import localize
+    from engine.storage.form_tables import PublishRefusedError, evolution_problems, refuse
+
+    before = {"id": "device", "name": "D", "fields": [{"id": "name", "type": "text", "label": "N"}]}
+    after = {**before, "fields": [{"id": "name", "type": "number", "label": "N"}]}
+    found = evolution_problems(
+        {"device": FormSpec.from_definition("a", before)}, [(0, FormSpec.from_definition("a", after))]
+    )
+
+    with pytest.raises(PublishRefusedError) as caught:
+        refuse(found)
+
+    assert caught.value.localized("zh-CN") == (
+        "新版本无法发布:表单“device”的字段“name”将从最多 200 个字符的文本改为保留 6 位小数的数字;"
+        "已有记录无法安全转换——请改为新增一个字段并保留旧字段"
+    )
+    assert str(caught.value).startswith("the new version cannot be published: field 'name' of form 'device'")
+    assert localize(found[0], "zh-CN").message.startswith("表单“device”的字段“name”")

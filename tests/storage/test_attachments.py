@@ -14,8 +14,8 @@ from sqlalchemy import select, text
 
 from engine.errors import NotFoundError, SubmissionError
 from engine.principal import LOCAL_ADMIN, Principal
+from engine.services.apps import AppService
 from engine.storage import Database
-from engine.storage.apps import AppStore
 from engine.storage.attachments import AttachmentStore, safe_name
 from engine.storage.migrate import upgrade
 from engine.storage.tables import AttachmentRow
@@ -75,7 +75,7 @@ def installed(request, tmp_path_factory) -> Iterator[Database]:
     package = json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
     kb = next(f for f in package["forms"] if f["id"] == "kb_article")
     kb["fields"].append({"id": "cover", "type": "image", "label": {"zh-CN": "封面", "en": "Cover"}})
-    AppStore(database).import_package(package, actor="test")
+    AppService(database).import_package(package, actor="test")
     yield database
     database.dispose()
     if schema:

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, SubmissionError
+from engine.services.apps import AppService
 from engine.storage import directory as directory_module
-from engine.storage.apps import AppStore
 from engine.storage.directory import DirectoryStore
 from engine.storage.tables import ApiTokenRow, AuditEventRow, UserRow
 
@@ -43,7 +43,7 @@ def fast_hashing(monkeypatch):
 
 @pytest.fixture
 def directory(database, clock, fast_hashing):
-    AppStore(database).import_package(HELPDESK, actor="test")
+    AppService(database).import_package(HELPDESK, actor="test")
     return DirectoryStore(database, clock=clock)
 
 
@@ -185,7 +185,7 @@ def test_group_mistakes_are_named(directory):
 
 def test_roles_are_held_per_app(directory, database):
     second = {**HELPDESK, "id": "crm", "roles": [{"id": "agent", "name": {"en": "Agent"}}]}
-    AppStore(database).import_package(second, actor="test")
+    AppService(database).import_package(second, actor="test")
     user_id = directory.create_user("wang", PASSWORD, roles=[("helpdesk", "technician"), ("crm", "agent")])
 
     directory.grant_role("wang", "helpdesk", "agent", actor="admin")

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from engine.errors import NotFoundError, PermissionDeniedError
 from engine.principal import LOCAL_ADMIN, Principal
+from engine.services.apps import AppService
 from engine.services.exports import ExportService, csv_text
-from engine.storage.apps import AppStore
 from engine.storage.record_queries import ListQuery, QueryError
 from engine.storage.records import RecordStore
 from engine.storage.tables import AuditEventRow
@@ -60,7 +60,7 @@ ORDER_HEADERS_ZH = [
 
 @pytest.fixture
 def records(database, property_package) -> RecordStore:
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
     return RecordStore(database)
 
 

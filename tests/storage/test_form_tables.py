@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from engine.errors import DefinitionError
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 from tests.docs.test_app_format_doc import example_package
 
 
@@ -27,7 +27,7 @@ def _tables(database) -> set[str]:
 
 
 def test_each_form_gets_its_own_table_with_typed_columns(database, property_package):
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
 
     assert {
         "property_repair__community",
@@ -61,7 +61,7 @@ def test_each_form_gets_its_own_table_with_typed_columns(database, property_pack
 
 
 def test_relations_are_real_foreign_keys(database, property_package):
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
 
     with database.engine.connect() as connection:
         keys = inspect(connection).get_foreign_keys("property_repair__room")
@@ -72,7 +72,7 @@ def test_relations_are_real_foreign_keys(database, property_package):
 
 
 def test_a_new_field_adds_a_column_and_keeps_the_rows(database):
-    store = AppStore(database)
+    store = AppService(database)
     package = example_package()
     store.import_package(package, actor="test")
     with database.engine.begin() as connection:
@@ -92,7 +92,7 @@ def test_a_new_field_adds_a_column_and_keeps_the_rows(database):
 
 
 def test_a_removed_field_keeps_its_column_and_data(database):
-    store = AppStore(database)
+    store = AppService(database)
     package = example_package()
     store.import_package(package, actor="test")
     changed = copy.deepcopy(package)
@@ -104,7 +104,7 @@ def test_a_removed_field_keeps_its_column_and_data(database):
 
 
 def test_changing_a_field_type_is_refused_and_changes_nothing(database):
-    store = AppStore(database)
+    store = AppService(database)
     package = example_package()
     store.import_package(package, actor="test")
     changed = copy.deepcopy(package)
@@ -121,7 +121,7 @@ def test_changing_a_field_type_is_refused_and_changes_nothing(database):
 
 
 def test_a_longer_text_limit_widens_the_column(database):
-    store = AppStore(database)
+    store = AppService(database)
     package = example_package()
     store.import_package(package, actor="test")
     changed = copy.deepcopy(package)
@@ -135,7 +135,7 @@ def test_a_longer_text_limit_widens_the_column(database):
 
 
 def test_a_new_unique_index_over_duplicates_is_refused_cleanly(database):
-    store = AppStore(database)
+    store = AppService(database)
     package = example_package()
     store.import_package(package, actor="test")
     with database.engine.begin() as connection:

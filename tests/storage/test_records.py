@@ -7,7 +7,7 @@ import pytest
 
 from engine.errors import ConflictError, NotFoundError, SubmissionError
 from engine.principal import LOCAL_ADMIN, Principal
-from engine.storage.apps import AppStore
+from engine.services.apps import AppService
 from engine.storage.record_queries import ListQuery, QueryError
 from engine.storage.records import RecordStore
 
@@ -17,7 +17,7 @@ APP = "property_repair"
 
 @pytest.fixture
 def records(database, property_package) -> RecordStore:
-    AppStore(database).import_package(property_package, actor="test")
+    AppService(database).import_package(property_package, actor="test")
     return RecordStore(database)
 
 

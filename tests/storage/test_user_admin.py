@@ -7,8 +7,8 @@ import pytest
 from openpyxl import Workbook
 
 from engine.errors import ConflictError, NotFoundError, SubmissionError
+from engine.services.apps import AppService
 from engine.storage import Database
-from engine.storage.apps import AppStore
 from engine.storage.audit import AuditLog
 from engine.storage.directory import DirectoryStore
 from engine.storage.user_import import MAX_ROWS, UserImport, read_table
@@ -25,7 +25,7 @@ PASSWORD = "correct horse"
 
 @pytest.fixture
 def directory(database):
-    AppStore(database).import_package(HELPDESK, actor="test")
+    AppService(database).import_package(HELPDESK, actor="test")
     return DirectoryStore(database)
 
 

@@ -155,3 +155,36 @@ def test_a_bad_token_is_401(anonymous_client):
     response = anonymous_client.get("/api/v1/apps", headers={"Authorization": "Bearer trellis_nope"})
     assert response.status_code == 401
     assert "trellis tokens create" in response.json["detail"]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "detail"),
+    [
+        ("en", "Not Found", "there is no app 'nope'; `trellis import` installs one"),
+        ("zh-CN", "未找到", "没有应用“nope”;可用 `trellis import` 安装"),
+    ],
+)
+def test_a_refusal_reads_in_the_asked_language(client, language, title, detail):
+    response = client.get("/api/v1/apps/nope/versions", headers={"Accept-Language": language})
+
+    assert (response.json["title"], response.json["detail"]) == (title, detail)
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "detail"),
+    [
+        ("?lang=en", "Method Not Allowed", "DELETE is not allowed here"),
+        ("?lang=zh-CN", "不允许的请求方法", "此处不允许 DELETE 请求"),
+    ],
+)
+def test_http_errors_read_in_the_asked_language(client, query, title, detail):
+    response = client.delete(f"/api/v1/apps{query}")
+
+    assert (response.status_code, response.json["title"], response.json["detail"]) == (405, title, detail)
+
+
+def test_an_invalid_package_is_summed_up_in_the_readers_language(client):
+    english = _post(client, b'{"format": "trellis.app/1"}', **{"Accept-Language": "en"})
+    chinese = _post(client, b'{"format": "trellis.app/1"}', **{"Accept-Language": "zh-CN"})
+
+    assert (english.json["detail"], chinese.json["detail"]) == ("the app package has 3 problems", "应用包有 3 个问题")

@@ -134,7 +134,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "用户组“{group}”没有成员,因此无人可以审批",
     },
     "flow.assign.no_group": {
-        "en": "there is no group '{group}'; create it under 管理 → 用户组 or fix the flow",
+        "en": "there is no group '{group}'; create it under Admin → Groups or fix the flow",
         "zh-CN": "不存在用户组“{group}”;请在 管理 → 用户组 中创建,或修改流程",
     },
     "flow.assign.no_leader": {

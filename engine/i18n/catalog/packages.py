@@ -48,6 +48,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{count} more problems not shown; fix the ones above first",
         "zh-CN": "还有 {count} 个问题未显示,请先修正以上问题",
     },
+    "package.invalid_one": {"en": "the app package has 1 problem", "zh-CN": "应用包有 1 个问题"},
+    "package.invalid_many": {"en": "the app package has {count} problems", "zh-CN": "应用包有 {count} 个问题"},
+    # publishing the forms' tables
+    "form.publish_refused": {
+        "en": "the new version cannot be published: {first}",
+        "zh-CN": "新版本无法发布:{first}",
+    },
+    "form.unsafe_change": {
+        "en": "field '{field}' of form '{form}' would change from {before} to {after}; "
+        "existing records cannot be converted safely — add a new field instead and keep the old one",
+        "zh-CN": "表单“{form}”的字段“{field}”将从{before}改为{after};"
+        "已有记录无法安全转换——请改为新增一个字段并保留旧字段",
+    },
+    # the kinds of column a field is stored in (form.unsafe_change's before and after)
+    "form.column.string": {"en": "text of up to {length} characters", "zh-CN": "最多 {length} 个字符的文本"},
+    "form.column.text": {"en": "long text", "zh-CN": "长文本"},
+    "form.column.decimal": {"en": "a number with {scale} decimal places", "zh-CN": "保留 {scale} 位小数的数字"},
+    "form.column.integer": {"en": "a whole number", "zh-CN": "整数"},
+    "form.column.reference": {"en": "a link to '{target}'", "zh-CN": "指向“{target}”的关联"},
+    "form.column.json": {"en": "a list or object", "zh-CN": "列表或对象"},
+    "form.column.boolean": {"en": "boolean", "zh-CN": "是/否"},
+    "form.column.date": {"en": "date", "zh-CN": "日期"},
+    "form.column.datetime": {"en": "datetime", "zh-CN": "日期时间"},
+    "form.column.time": {"en": "time", "zh-CN": "时间"},
+    "form.unique_conflict": {
+        "en": "a new unique rule cannot be applied because existing records already share values "
+        "({reason}); remove the duplicates first or drop the unique rule",
+        "zh-CN": "无法启用新的唯一性规则:已有记录的值重复({reason});请先删除重复记录或取消该唯一性规则",
+    },
     # structure (JSON Schema)
     "schema.required": {"en": "'{name}' is required here", "zh-CN": "此处缺少必填项“{name}”"},
     "schema.unknown_property": {

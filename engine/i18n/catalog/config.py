@@ -1,0 +1,26 @@
+"""Settings that are missing or malformed (engine/config.py): one line naming the variable and the fix."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "config.database_url": {
+        "en": "TRELLIS_DATABASE_URL must start with sqlite:/// or postgresql://, got {value}",
+        "zh-CN": "`TRELLIS_DATABASE_URL` 必须以 sqlite:/// 或 postgresql:// 开头,实际是 {value}",
+    },
+    "config.redis_url": {
+        "en": "TRELLIS_REDIS_URL must look like redis://host:6379/0, got {value}",
+        "zh-CN": "`TRELLIS_REDIS_URL` 的写法应如 `redis://host:6379/0`,实际是 {value}",
+    },
+    "config.redis_port": {
+        "en": "TRELLIS_REDIS_URL has a malformed port: {value}",
+        "zh-CN": "`TRELLIS_REDIS_URL` 的端口格式不对:{value}",
+    },
+    "config.port": {
+        "en": "TRELLIS_PORT must be a port number from 1 to 65535, got {value}",
+        "zh-CN": "`TRELLIS_PORT` 必须是 1 到 65535 之间的端口号,实际是 {value}",
+    },
+    "config.positive_int": {
+        "en": "{name} must be a positive whole number, got {value}",
+        "zh-CN": "{name} 必须是正整数,实际是 {value}",
+    },
+}

@@ -1,0 +1,135 @@
+"""Installed apps, the use cases (services layer): import all-or-nothing, export, list, version history.
+
+An import is one transaction: the app row, the new version, the form tables and the audit event
+commit together or not at all. Re-importing an unchanged package (same fingerprint as the current
+version) changes nothing; a changed one becomes the next version number, and every earlier
+version stays readable. A package of an older format is upgraded first and stored upgraded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.errors import ConflictError, DefinitionError, NotFoundError
+from engine.packages import check_package, dumps, fingerprint, upgrade_package
+from engine.packages.messages import problem, refusal
+from engine.storage import Database
+from engine.storage.apps import (
+    AppInfo,
+    AppRepository,
+    AppVersionInfo,
+    ConcurrentWriteError,
+    StoredVersion,
+    UniqueRuleConflictError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    app_id: str
+    version: int
+    outcome: str  # "created" | "updated" | "unchanged"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"app_id": self.app_id, "version": self.version, "outcome": self.outcome}
+
+
+class AppService:
+    def __init__(self, database: Database):
+        self.repository = AppRepository(database)
+
+    def import_package(self, document: Mapping[str, Any], *, actor: str) -> ImportResult:
+        """Validate and install a package; raises PackageInvalidError before touching the database."""
+        upgraded, steps = upgrade_package(document)
+        check_package(upgraded)
+        app_id = upgraded["id"]
+        try:
+            with self.repository.transaction() as session:
+                return self._install(session, upgraded, [s.target for s in steps], actor)
+        except ConcurrentWriteError:
+            raise ConflictError.says("app.import_race", app_id=app_id) from None
+        except UniqueRuleConflictError as exc:
+            found = problem("/forms", "form.unique_conflict", reason=exc.reason)
+            error = refusal(DefinitionError, "form.unique_conflict", [found], reason=exc.reason)
+            error.code = "publish_refused"
+            raise error from None
+
+    def _install(self, session: Any, document: Mapping[str, Any], formats: list[str], actor: str) -> ImportResult:
+        app_id = document["id"]
+        digest = fingerprint(document)
+        app = self.repository.app(session, app_id, lock=True)
+        previous: Mapping[str, Any] = {}
+        if app is not None:
+            current = self._version(session, app_id, app.current_version)
+            if current.fingerprint == digest:
+                return ImportResult(app_id, app.current_version, "unchanged")
+            previous = json.loads(current.document)
+        number = self.repository.next_number(session, app_id)
+        outcome = "created" if app is None else "updated"
+        self.repository.add_version(
+            session, document, number=number, fingerprint=digest, text=dumps(document), actor=actor
+        )
+        changes = self.repository.publish_forms(session, app_id, previous, document)
+        details: dict[str, Any] = {
+            "version": number,
+            "outcome": outcome,
+            "fingerprint": digest,
+            "schema_changes": changes,
+        }
+        if formats:
+            details["format_upgrades"] = formats
+        self._audit(session, actor, "app.import", app_id, details)
+        return ImportResult(app_id, number, outcome)
+
+    def _audit(self, session: Any, actor: str, action: str, app_id: str, details: dict[str, Any]) -> None:
+        self.repository.add_audit(session, actor, action, app_id, details)
+
+    def export_text(self, app_id: str, version: int | None = None, *, actor: str | None = None) -> str:
+        """The stored document of a version (the current one by default), exactly as exported."""
+        with self.repository.transaction() as session:
+            app = self._app(session, app_id)
+            stored = self._version(session, app_id, version or app.current_version)
+            if actor is not None:
+                self._audit(session, actor, "app.export", app_id, {"version": stored.number})
+            return stored.document
+
+    def export(self, app_id: str, version: int | None = None) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads(self.export_text(app_id, version))
+        return document
+
+    def versions(self, app_id: str) -> list[AppVersionInfo]:
+        with self.repository.transaction() as session:
+            self._app(session, app_id)
+            return self.repository.versions(session, app_id)
+
+    def list_apps(self) -> list[dict[str, Any]]:
+        with self.repository.transaction() as session:
+            return [
+                {
+                    "id": app.id,
+                    "name": app.name,
+                    "current_version": app.current_version,
+                    "created_at": app.created_at.isoformat(),
+                    "updated_at": app.updated_at.isoformat(),
+                }
+                for app in self.repository.apps(session)
+            ]
+
+    def _app(self, session: Any, app_id: str) -> AppInfo:
+        app = self.repository.app(session, app_id)
+        if app is None:
+            error = NotFoundError.says("app.not_found", app_id=app_id)
+            error.details = {"app_id": app_id}
+            raise error
+        return app
+
+    def _version(self, session: Any, app_id: str, number: int) -> StoredVersion:
+        stored = self.repository.version(session, app_id, number)
+        if stored is None:
+            error = NotFoundError.says("app.no_version", app_id=app_id, version=number)
+            error.details = {"app_id": app_id, "version": number}
+            raise error
+        return stored
