@@ -220,15 +220,16 @@ class FieldSetValidator:
         assert compiled.formula is not None
         try:
             result = compiled.kind.coerce_result(field, compiled.formula.evaluate(context))
-        except (ExpressionError, ArithmeticError, TypeError, ValueError) as exc:
+        except (ExpressionError, FieldValueError, ArithmeticError, TypeError, ValueError) as exc:
             inputs = compiled.formula.names & set(self.by_id)
             if any(context.get(n) is None or f"{prefix}{n}" in errors for n in inputs):
                 # an input is missing or wrong: that field's own message says what to fix
                 values[field.id] = context[field.id] = None
                 return
-            reason = getattr(exc, "message", None) or str(exc)
             errors.setdefault(f"{prefix}{field.id}", []).append(
-                submission_message("formula_failed", locale, label=field.title(locale), reason=reason)
+                submission_message(
+                    "formula_failed", locale, label=field.title(locale), reason=_reason(exc, compiled, locale)
+                )
             )
             return
         values[field.id] = result
@@ -331,6 +332,15 @@ class FormValidator:
                 continue
             if not holds:
                 errors.setdefault(key, []).append(localized(rule.message, locale, rule.id))
+
+
+def _reason(error: Exception, compiled: _Compiled, locale: str) -> str:
+    """Why a formula failed, in the reader's language where the engine wrote the sentence."""
+    if isinstance(error, FieldValueError):
+        return compiled.kind.error_text(error.code, locale, compiled.field.title(locale), **error.params)
+    if isinstance(error, ExpressionError):
+        return error.localized(locale)
+    return str(error)
 
 
 def _jsonish(value: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from engine.forms.export_shapes import LOCAL_DATETIME, TEXT, ExportShape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import FIELD_TYPES, Column, FieldType, Reader
+from engine.forms.types.base import FIELD_TYPES, Column, FieldType, FieldValueError, Reader
 from engine.forms.types.temporal import local_text
 
 RESULT_COLUMNS = {
@@ -42,6 +42,10 @@ class ComputedType(FieldType):
 
 class FormulaType(ComputedType):
     key = "formula"
+    messages = {
+        "result_not_number": "field.formula.result_not_number",
+        "result_not_kind": "field.formula.result_not_kind",
+    }
     config_schema = {
         "required": ["expression"],
         "properties": {
@@ -72,7 +76,7 @@ class FormulaType(ComputedType):
             return None
         if result_type in ("number", "money"):
             if isinstance(result, bool):
-                raise TypeError("the result is true/false, not a number")
+                raise FieldValueError("result_not_number")
             number = result if isinstance(result, Decimal) else Decimal(str(result))
             places = 2 if result_type == "money" else 6
             return number.quantize(Decimal(1).scaleb(-places))
@@ -81,7 +85,7 @@ class FormulaType(ComputedType):
         if result_type == "boolean":
             return bool(result)
         if result_type in ("date", "datetime") and not isinstance(result, date):
-            raise TypeError(f"the result is not a {result_type}")
+            raise FieldValueError("result_not_kind", expected=result_type)
         return result
 
     def export_shape(self, spec: FieldSpec) -> ExportShape:

@@ -7,6 +7,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.required": {"en": "{label} is required", "zh-CN": "请填写{label}"},
     "field.wrong_type": {"en": "{label} must be {expected}", "zh-CN": "{label}应为{expected}"},
     "field.expected.text": {"en": "a text", "zh-CN": "文本"},
+    "field.expected.date": {"en": "date", "zh-CN": "日期"},
+    "field.expected.datetime": {"en": "datetime", "zh-CN": "日期时间"},
     "field.too_long": {"en": "{label} allows at most {limit} characters", "zh-CN": "{label}最多 {limit} 个字符"},
     "field.unknown_field": {"en": "{label} is not a field of this form", "zh-CN": "{label} 不是此表单的字段"},
     "field.computed": {
@@ -76,6 +78,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.relation.missing": {"en": "{label}: record {value} does not exist", "zh-CN": "{label}:记录 {value} 不存在"},
     "field.user.not_principal": {"en": "{label} must be a user id", "zh-CN": "{label}应为用户编号"},
     "field.group.not_principal": {"en": "{label} must be a group id", "zh-CN": "{label}应为部门/班组编号"},
+    # formulas: why a result cannot be kept
+    "field.formula.result_not_number": {
+        "en": "the result is true/false, not a number",
+        "zh-CN": "结果是“是/否”,不是数字",
+    },
+    "field.formula.result_not_kind": {"en": "the result is not a {expected}", "zh-CN": "结果不是{expected}"},
     # sub-tables
     "field.subtable.not_rows": {"en": "{label} must be a list of rows", "zh-CN": "{label}应为明细行列表"},
     "field.subtable.too_many_rows": {"en": "{label} allows at most {limit} rows", "zh-CN": "{label}最多 {limit} 行"},
