@@ -105,6 +105,74 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the rule '{rule}' could not be checked: {reason}",
         "zh-CN": "规则“{rule}”无法检查:{reason}",
     },
+    # permissions: the shapes a ``rows`` rule may take (a rule is enforced in SQL, so only a few)
+    "permission.rows_unsupported": {
+        "en": "{detail}; rows allows only: {shapes}",
+        "zh-CN": "{detail};“rows”只允许这些写法:{shapes}",
+    },
+    "permission.rows_field": {
+        "en": "'{field}' {why}; rows can only test fields stored in the form's own table",
+        "zh-CN": "“{field}”{why};“rows”只能判断存放在表单自身表中的字段",
+    },
+    "field.rows.shapes": {
+        "en": (
+            "field == user.id, field in user.groups, field in user.communities, "
+            "field == 'text' (or a number, True, False), field in ('a', 'b'), field != ..., "
+            "a yes/no field alone (published), not X, X and Y, X or Y"
+        ),
+        "zh-CN": (
+            "“字段 == user.id”、“字段 in user.groups”、“字段 in user.communities”、"
+            "“字段 == 文本”(文本也可换成数字、“True”或“False”)、“字段 in (甲, 乙)”、“字段 != …”、"
+            "单独一个是/否字段(如“published”)、“not X”、“X and Y”、“X or Y”"
+        ),
+    },
+    "field.rows.malformed": {
+        "en": "'{part}' is not a well-formed expression ({reason})",
+        "zh-CN": "“{part}”不是合法的表达式({reason})",
+    },
+    "field.rows.user_not_condition": {
+        "en": "'{part}' is the user, not a condition",
+        "zh-CN": "“{part}”是用户,不是条件",
+    },
+    "field.rows.not_allowed_shape": {"en": "'{part}' is not an allowed shape", "zh-CN": "“{part}”不是允许的写法"},
+    "field.rows.chained": {
+        "en": "'{part}' chains comparisons; join them with 'and'",
+        "zh-CN": "“{part}”连续比较;请用“and”分开写",
+    },
+    "field.rows.field_first": {
+        "en": "'{part}' must start with a field of the form",
+        "zh-CN": "“{part}”应以表单的字段开头",
+    },
+    "field.rows.operator": {
+        "en": "'{part}' compares with an operator rows does not allow (use ==, !=, in, not in)",
+        "zh-CN": "“{part}”用了“rows”不允许的比较符(请用 ==、!=、“in”、“not in”)",
+    },
+    "field.rows.set_with_eq": {
+        "en": "'{part}' is a set; compare with 'in', not '=='",
+        "zh-CN": "“{part}”是一组值;请用“in”比较,不要用“==”",
+    },
+    "field.rows.not_scalar": {
+        "en": "'{part}' is neither user.id nor a text, number, True or False",
+        "zh-CN": "“{part}”既不是“user.id”,也不是文本、数字、“True”或“False”",
+    },
+    "field.rows.one_value_with_in": {
+        "en": "'{part}' is one value; compare with '==', not 'in'",
+        "zh-CN": "“{part}”是单个值;请用“==”比较,不要用“in”",
+    },
+    "field.rows.not_collection": {
+        "en": "'{part}' must be user.groups, user.communities or a list of texts or numbers",
+        "zh-CN": "“{part}”应为“user.groups”、“user.communities”或文本、数字的列表",
+    },
+    "field.rows.user_attribute": {
+        "en": "'{part}' is not a user value rows may read (user.id, user.groups, user.communities)",
+        "zh-CN": "“{part}”不是“rows”可读取的用户属性(“user.id”、“user.groups”、“user.communities”)",
+    },
+    "field.rows.several_values": {"en": "holds several values or none", "zh-CN": "存放多个值或不存放值"},
+    "field.rows.not_yes_no": {"en": "is not a yes/no field; compare it", "zh-CN": "不是是/否字段,请与值比较"},
+    "field.rows.not_a_user": {
+        "en": "does not hold a user; user.id is a user",
+        "zh-CN": "存放的不是用户;“user.id”才是用户",
+    },
     # showing values
     "field.yes": {"en": "Yes", "zh-CN": "是"},
     "field.no": {"en": "No", "zh-CN": "否"},
