@@ -373,7 +373,7 @@ def cmd_users_create(args: argparse.Namespace) -> int:
 
 
 def cmd_tokens_create(args: argparse.Namespace) -> int:
-    from engine.storage.directory import scope_problem
+    from engine.services.directory import scope_problem
 
     problems = [problem for problem in map(scope_problem, args.scope) if problem]
     if not args.scope:

@@ -20,7 +20,7 @@ from typing import Any
 
 from engine.errors import DefinitionError, Problem
 from engine.principal import SYSTEM
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 from engine.storage.records import RecordStore
 
 
@@ -32,7 +32,7 @@ def load_demo(
     records: RecordStore,
     path: Path,
     progress: Callable[[str, int, int], None] | None = None,
-    directory: DirectoryStore | None = None,
+    directory: DirectoryService | None = None,
 ) -> dict[str, int]:
     """Create the demo records of ``path`` unless its app already has records; counts per form.
 

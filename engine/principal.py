@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from engine.i18n import DEFAULT_LOCALE
+
 
 @dataclass(frozen=True, slots=True)
 class Principal:
@@ -17,7 +19,7 @@ class Principal:
     app_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)  # app id -> role ids held there
     groups: frozenset[str] = field(default_factory=frozenset)  # group ids, with every group above them
     communities: frozenset[int] = field(default_factory=frozenset)  # community record ids covered
-    locale: str = "zh-CN"
+    locale: str = DEFAULT_LOCALE
     is_admin: bool = False
     anonymous: bool = False  # nobody signed in: holds only the app's public roles
     scopes: frozenset[str] | None = None  # an API token's scopes; None for a signed-in person

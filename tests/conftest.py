@@ -149,9 +149,9 @@ ADMIN_PASSWORD = "admin-password-1"
 
 def admin_token(database) -> str:  # type: ignore[no-untyped-def]
     """An administrator and an API token for them, in the given database."""
-    from engine.storage.directory import DirectoryStore
+    from engine.services.directory import DirectoryService
 
-    directory = DirectoryStore(database)
+    directory = DirectoryService(database)
     directory.create_user(ADMIN_LOGIN, ADMIN_PASSWORD, name="管理员", admin=True)
     token, _ = directory.create_token(ADMIN_LOGIN, "tests", ["admin"])
     return token
@@ -192,9 +192,9 @@ class LiveServer(str):
 @pytest.fixture(autouse=True)
 def quick_password_hashing(monkeypatch):  # type: ignore[no-untyped-def]
     """Tests hash passwords at 1/32 of the real scrypt cost (one test in test_directory keeps it)."""
-    from engine.storage import directory
+    from engine.people import passwords
 
-    monkeypatch.setattr(directory, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**10)
 
 
 def free_port() -> int:

@@ -6,9 +6,9 @@ import json
 import pytest
 
 from engine.cli import main
+from engine.people import passwords
+from engine.services.directory import DirectoryService
 from engine.storage import Database
-from engine.storage import directory as directory_module
-from engine.storage.directory import DirectoryStore
 
 HELPDESK = {
     "format": "trellis.app/1",
@@ -21,15 +21,15 @@ HELPDESK = {
 
 @pytest.fixture
 def directory(monkeypatch, database_url, tmp_path, capsys):
-    """An installed helpdesk app and a 工程部 group; yields the DirectoryStore the commands write to."""
+    """An installed helpdesk app and a 工程部 group; yields the DirectoryService the commands write to."""
     monkeypatch.setenv("TRELLIS_DATABASE_URL", database_url)
     monkeypatch.setenv("TRELLIS_INSTANCE_DIR", str(tmp_path / "instance"))
-    monkeypatch.setattr(directory_module, "SCRYPT_N", 2**10)  # see tests/storage/test_directory.py
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**10)  # see tests/storage/test_directory.py
     package = tmp_path / "helpdesk.json"
     package.write_text(json.dumps(HELPDESK), encoding="utf-8")
     assert main(["import", str(package)]) == 0
     database = Database(database_url)
-    store = DirectoryStore(database)
+    store = DirectoryService(database)
     store.create_group("工程部")
     capsys.readouterr()
     yield store

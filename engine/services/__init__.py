@@ -14,11 +14,12 @@ from datetime import datetime
 
 from engine.config import Settings
 from engine.services.apps import AppService
+from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
+from engine.services.user_import import UserImport
 from engine.storage import Database
 from engine.storage.attachments import AttachmentStore
 from engine.storage.catalog import AppCatalog
-from engine.storage.directory import DirectoryStore
 from engine.storage.flows import FlowService
 from engine.storage.migrate import upgrade
 from engine.storage.records import RecordStore
@@ -35,7 +36,8 @@ class Services:
     apps: AppService
     records: RecordStore
     attachments: AttachmentStore
-    directory: DirectoryStore
+    directory: DirectoryService
+    user_import: UserImport
     flows: FlowService
     exports: ExportService
 
@@ -63,6 +65,7 @@ def build_services(
     records = RecordStore(database, catalog, attachments)
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
+    directory = DirectoryService(database)
     return Services(
         settings=settings,
         database=database,
@@ -70,7 +73,8 @@ def build_services(
         apps=AppService(database),
         records=records,
         attachments=attachments,
-        directory=DirectoryStore(database),
+        directory=directory,
+        user_import=UserImport(directory),
         flows=flows,
         exports=ExportService(records),
     )

@@ -2,7 +2,7 @@
 
 Every route asks ``require_admin()`` first, so a stranger learns nothing (401) and a signed-in
 non-administrator is refused (403) before any lookup. Bodies are checked for shape here; the
-directory store checks meaning (taken logins, unknown roles with a did-you-mean) and audits.
+directory service checks meaning (taken logins, unknown roles with a did-you-mean) and audits.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from engine.errors import EngineError, SubmissionError
+from engine.i18n import DEFAULT_LOCALE
 from engine.packages import parse_json
+from engine.services.refusals import field_text, invalid
+from engine.services.user_import import MAX_BYTES as MAX_IMPORT_BYTES
 from engine.storage.audit import AuditLog
-from engine.storage.user_import import MAX_BYTES as MAX_IMPORT_BYTES
-from engine.storage.user_import import UserImport
 from engine.web.auth import require_admin
 from engine.web.context import services
 from engine.web.http import json_response, locale
@@ -49,7 +50,7 @@ def _object() -> dict[str, Any]:
     except EngineError as exc:
         raise SubmissionError(exc.message, {"_body": [exc.message]}) from None
     if not isinstance(body, dict):
-        raise SubmissionError("send a JSON object", {"_body": ["a JSON object"]})
+        raise invalid("directory.send_object", {"_body": [field_text("directory.field.json_object")]})
     return body
 
 
@@ -58,7 +59,8 @@ def _limit(default: int, maximum: int) -> int:
     if raw is None:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise SubmissionError(f"limit must be a whole number from 1 to {maximum}", {"limit": [f"1 to {maximum}"]})
+        fields = {"limit": [field_text("directory.field.limit_invalid", max=maximum)]}
+        raise invalid("directory.api_limit_invalid", fields, max=maximum)
     return int(raw)
 
 
@@ -66,10 +68,10 @@ def _text(body: dict[str, Any], key: str, problems: dict[str, list[str]], *, req
     value = body.get(key)
     if value is None:
         if required:
-            problems[key] = ["required"]
+            problems[key] = [field_text("directory.field.required")]
         return None
     if not isinstance(value, str):
-        problems[key] = ["must be text"]
+        problems[key] = [field_text("directory.field.not_text")]
         return None
     return value
 
@@ -77,7 +79,7 @@ def _text(body: dict[str, Any], key: str, problems: dict[str, list[str]], *, req
 def _texts(body: dict[str, Any], key: str, problems: dict[str, list[str]]) -> list[str]:
     value = body.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > 200:
-        problems[key] = ["must be a list of text"]
+        problems[key] = [field_text("directory.field.not_texts")]
         return []
     return value
 
@@ -101,30 +103,30 @@ def create_user() -> Response:
     problems: dict[str, list[str]] = {}
     unknown = sorted(set(body) - set(NEW_USER_FIELDS))
     for key in unknown:
-        problems[key] = [f"not one of {', '.join(NEW_USER_FIELDS)}"]
+        problems[key] = [field_text("directory.field.not_editable", fields=", ".join(NEW_USER_FIELDS))]
     login = _text(body, "login", problems, required=True)
     password = _text(body, "password", problems)
     texts = {key: _text(body, key, problems) for key in ("name", "mobile", "email", "id")}
-    user_locale = _text(body, "locale", problems) or "zh-CN"
+    user_locale = _text(body, "locale", problems) or DEFAULT_LOCALE
     admin = body.get("admin", False)
     if not isinstance(admin, bool):
-        problems["admin"] = ["must be true or false"]
+        problems["admin"] = [field_text("directory.field.not_boolean")]
     roles = _texts(body, "roles", problems)
     pairs = []
     for role in roles:
         app_id, sep, role_id = role.partition(":")
         if not sep or not app_id or not role_id:
-            problems["roles"] = [f"'{role[:60]}' is not APP:ROLE (like property_repair:technician)"]
+            problems["roles"] = [field_text("directory.field.role_shape", role=role[:60])]
         pairs.append((app_id, role_id))
     groups = _texts(body, "groups", problems)
     communities = body.get("communities", [])
     if not isinstance(communities, list) or not all(
         isinstance(c, int) and not isinstance(c, bool) and 0 < c < 2**31 for c in communities
     ):
-        problems["communities"] = ["must be a list of community record ids"]
+        problems["communities"] = [field_text("directory.field.not_communities")]
     if problems:
         detail = "; ".join(f"{key}: {messages[0]}" for key, messages in problems.items())
-        raise SubmissionError(f"the user was not created: {detail}", problems)
+        raise invalid("directory.user_not_created", problems, detail=detail)
     generated = password is None
     if generated:
         password = secrets.token_urlsafe(9)
@@ -167,10 +169,9 @@ def import_users() -> Response:
     actor = _actor()
     upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
     if upload is None:
-        raise SubmissionError("send the CSV or XLSX file as the multipart file field 'file'", {"file": ["missing"]})
+        raise invalid("directory.import_file_missing", {"file": [field_text("directory.field.missing")]})
     data = upload.read(MAX_IMPORT_BYTES + 1)
-    importer = UserImport(services().directory)
-    result = importer.run(data, locale=locale(), actor=actor, file_name=upload.filename or "")
+    result = services().user_import.run(data, locale=locale(), actor=actor, file_name=upload.filename or "")
     return json_response(result)
 
 
@@ -189,12 +190,12 @@ def create_group() -> Response:
     body = _object()
     problems: dict[str, list[str]] = {}
     for key in sorted(set(body) - {"name", "parent", "leader"}):
-        problems[key] = ["not one of name, parent, leader"]
+        problems[key] = [field_text("directory.field.not_group_field")]
     name = _text(body, "name", problems, required=True)
     parent = _text(body, "parent", problems)
     leader = _text(body, "leader", problems)
     if problems:
-        raise SubmissionError(f"the group was not created: {next(iter(problems))}", problems)
+        raise invalid("directory.group_not_created", problems, field=next(iter(problems)))
     directory = services().directory
     group_id = directory.create_group(name, parent, leader, actor=actor)
     group = next(g for g in directory.list_groups() if g["id"] == group_id)
@@ -209,9 +210,9 @@ def add_members(group_id: str) -> Response:
     problems: dict[str, list[str]] = {}
     users = [body["user"]] if isinstance(body.get("user"), str) else _texts(body, "users", problems)
     if not users and not problems:
-        problems["users"] = ["name at least one user (login or id)"]
+        problems["users"] = [field_text("directory.field.users_missing")]
     if problems:
-        raise SubmissionError('say which users to add: {"users": ["login", ...]}', problems)
+        raise invalid("directory.users_missing", problems)
     directory = services().directory
     for user in users:  # every name is checked before anyone is added
         directory.get_user(user)
@@ -252,6 +253,5 @@ def _moment(name: str) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        message = f"{name} must be an ISO 8601 time with a zone, like 2026-11-25T10:00:00+08:00"
-        raise SubmissionError(message, {name: ["ISO 8601 with a time zone"]})
+        raise invalid("directory.moment_invalid", {name: [field_text("directory.field.moment_invalid")]}, name=name)
     return moment

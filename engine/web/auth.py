@@ -15,32 +15,17 @@ from flask import Blueprint, Flask, Response, g, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.errors import EngineError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
+from engine.i18n import other_locale, pick_locale, translate
 from engine.principal import PUBLIC, Principal
 from engine.web.context import services
 from engine.web.errors import problem_response
+from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
-LOGIN_TEXT = {
-    "zh-CN": {
-        "title": "登录",
-        "login": "用户名或手机号",
-        "password": "密码",
-        "submit": "登录",
-        "switch": "English",
-        "logout": "退出登录",
-    },
-    "en": {
-        "title": "Sign in",
-        "login": "User name or mobile",
-        "password": "Password",
-        "submit": "Sign in",
-        "switch": "中文",
-        "logout": "Sign out",
-    },
-}
+PREFIX = "page.auth."
 
 
 def init_auth(app: Flask) -> None:
@@ -64,10 +49,7 @@ def _resolve() -> Principal:
     if header.startswith("Bearer "):
         found = services().directory.principal_for_token(header[7:].strip())
         if found is None:
-            raise NotAuthenticatedError(
-                "the API token is not valid (mistyped, revoked, or its user deactivated); "
-                "create a new one with `trellis tokens create`"
-            )
+            raise NotAuthenticatedError.says("page.auth.token_invalid")
         return found
     user_id = session.get("uid")
     if isinstance(user_id, str):
@@ -86,9 +68,10 @@ def _check_csrf() -> None:
 
 
 def _csrf_refused(error: CSRFError) -> Response:
-    return problem_response(
-        403, "Forbidden", "the page has expired or was not sent by Trellis; reload it and try again", "csrf_failed"
+    message = translate(
+        "page.auth.csrf_failed", pick_locale(request.args.get("lang") or request.headers.get("Accept-Language"))
     )
+    return problem_response(403, "Forbidden", message, "csrf_failed")
 
 
 def _safe_next(target: str | None) -> str:
@@ -104,12 +87,11 @@ def _safe_next(target: str | None) -> str:
 @bp.get("/login")
 def login_page() -> str:
     locale = current_locale()
-    other = "en" if locale == "zh-CN" else "zh-CN"
     return render_template(
         "login.html",
-        t=LOGIN_TEXT[locale],
+        t=page_texts(PREFIX, locale),
         locale=locale,
-        other=other,
+        other=other_locale(locale),
         error=None,
         next=_safe_next(request.args.get("next")),
         login="",
@@ -126,13 +108,12 @@ def login() -> Any:
     try:
         principal = services().directory.authenticate(login_name, password)
     except EngineError as exc:
-        other = "en" if locale == "zh-CN" else "zh-CN"
         page = render_template(
             "login.html",
-            t=LOGIN_TEXT[locale],
+            t=page_texts(PREFIX, locale),
             locale=locale,
-            other=other,
-            error=exc.message,
+            other=other_locale(locale),
+            error=exc.localized(locale),
             next=target,
             login=login_name,
         )
@@ -154,9 +135,9 @@ def require_admin() -> Principal:
     """The caller, who must be an administrator (installing apps, managing people)."""
     principal = current_principal()
     if principal.anonymous:
-        raise NotAuthenticatedError("sign in (or send an API token) to do this")
+        raise NotAuthenticatedError.says("page.auth.sign_in_needed")
     if not principal.is_admin:
-        raise PermissionDeniedError("only an administrator may do this")
+        raise PermissionDeniedError.says("page.auth.admin_only")
     return principal
 
 

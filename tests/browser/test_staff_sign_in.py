@@ -18,6 +18,7 @@ def test_staff_sign_in_and_open_the_entry_form(live_server, browser):
 
     page.goto(f"{live_server}/apps/property_repair")
     assert "/login" in page.url
+    page.goto(f"{page.url}&lang=en")  # the refusal below is read in English (the page's default is Chinese)
     page.fill("#login", ADMIN_LOGIN)
     page.fill("#password", "wrong-password")
     page.click("button.submit")

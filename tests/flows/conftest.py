@@ -9,7 +9,7 @@ import pytest
 
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.apps import AppService
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 
@@ -31,7 +31,7 @@ class Clock:
 class Company:
     records: RecordStore
     flows: FlowService
-    directory: DirectoryStore
+    directory: DirectoryService
     clock: Clock
     people: dict[str, Principal] = field(default_factory=dict)
     community: int = 0
@@ -96,7 +96,7 @@ def company(database, property_package) -> Company:
     records = RecordStore(database)
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
-    directory = DirectoryStore(database)
+    directory = DirectoryService(database)
     admin = LOCAL_ADMIN
     community, _ = records.create(admin, APP, "community", {"name": "阳光花园", "city": "杭州"})
     other, _ = records.create(admin, APP, "community", {"name": "翠苑", "city": "杭州"})

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from engine.errors import ConflictError, SubmissionError
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 from engine.storage.tables import FlowEventRow
@@ -64,7 +64,7 @@ class Desk:
         self.database = database
         self.records = RecordStore(database)
         self.flows = FlowService(database, self.records)
-        directory = DirectoryStore(database)
+        directory = DirectoryService(database)
         for login in ("ann", "bob"):
             directory.create_user(login, "a-long-password", roles=[(APP, "clerk")], user_id=login)
         self.people = {login: directory.principal_for(login) for login in ("ann", "bob")}

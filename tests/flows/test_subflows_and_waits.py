@@ -8,7 +8,7 @@ import pytest
 
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 from engine.storage.flows import FlowService
 from engine.storage.records import RecordStore
 
@@ -97,8 +97,8 @@ def shop(database):
     records = RecordStore(database)
     clock = Clock()
     flows = FlowService(database, records, clock=clock)
-    DirectoryStore(database).create_user("kim", "a-long-password", roles=[(APP, "clerk")], user_id="kim")
-    kim = DirectoryStore(database).principal_for("kim")
+    DirectoryService(database).create_user("kim", "a-long-password", roles=[(APP, "clerk")], user_id="kim")
+    kim = DirectoryService(database).principal_for("kim")
     return records, flows, clock, kim
 
 

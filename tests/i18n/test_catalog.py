@@ -81,6 +81,7 @@ LATIN_IN_CHINESE = {
     "zeebe",
     "feel",
     "juel",
+    "utc",
     "python",
     "restrictedpython",
 }
@@ -89,20 +90,30 @@ LATIN_IN_CHINESE = {
 def _words(template: str) -> list[str]:
     without_fields = re.sub(r"\{[^{}]*\}", " ", template)
     without_quoted = re.sub(r"[“'\"`][^”'\"`]*[”'\"`]", " ", without_fields)
-    return [w.strip("-") for w in re.findall(r"[A-Za-z][A-Za-z_\-]*", without_quoted)]
+    # identifiers, scopes, addresses and sample values are code, not English: app:APP_ID:read, a_b, 2026-11-25T10:00
+    without_code = re.sub(r"[\w.:@/+-]*[_:@/0-9][\w.:@/+-]*", " ", without_quoted)
+    return [w.strip("-") for w in re.findall(r"[A-Za-z][A-Za-z_\-]*", without_code)]
 
 
 def test_every_code_has_both_languages_with_the_same_placeholders():
     assert catalog_problems() == []
 
 
-@pytest.mark.parametrize("code", sorted(CATALOG))
+#: a language switch names the other language in its own words (中文 on an English page, English on a Chinese one)
+SWITCHES = {code for code in CATALOG if code.endswith(".switch")}
+
+
+@pytest.mark.parametrize("code", sorted(set(CATALOG) - SWITCHES))
 def test_no_english_words_reach_a_chinese_reader(code):
     words = [w for w in _words(CATALOG.templates(code)["zh-CN"]) if w.lower() not in LATIN_IN_CHINESE]
     assert words == []
 
 
-@pytest.mark.parametrize("code", sorted(CATALOG))
+#: English texts that must show Chinese as it is: an accepted column header, the choices as shown, a sample value
+SHOWN_AS_IS = {"directory.import.header_login", "page.admin.locale_invalid", "page.admin.subject_help"}
+
+
+@pytest.mark.parametrize("code", sorted(set(CATALOG) - SWITCHES - SHOWN_AS_IS))
 def test_no_chinese_reaches_an_english_reader(code):
     assert CJK.findall(CATALOG.templates(code)["en"]) == []
 

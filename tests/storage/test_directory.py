@@ -7,9 +7,9 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, SubmissionError
+from engine.people import passwords
 from engine.services.apps import AppService
-from engine.storage import directory as directory_module
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 from engine.storage.tables import ApiTokenRow, AuditEventRow, UserRow
 
 HELPDESK = {
@@ -38,13 +38,15 @@ def clock():
 @pytest.fixture
 def fast_hashing(monkeypatch):
     """scrypt at 1/32 of its cost: these tests hash dozens of times; one test keeps the real cost."""
-    monkeypatch.setattr(directory_module, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**10)
 
 
 @pytest.fixture
 def directory(database, clock, fast_hashing):
     AppService(database).import_package(HELPDESK, actor="test")
-    return DirectoryStore(database, clock=clock)
+    AppService(database).import_package(HELPDESK, actor="test")
+    return DirectoryService(database, clock=clock)
+    return DirectoryService(database, clock=clock)
 
 
 def _audit(database) -> list[tuple[str, str, str]]:
@@ -257,8 +259,8 @@ def test_communities_and_admin_reach_the_principal(directory):
 
 
 def test_passwords_are_stored_as_werkzeug_scrypt(database, monkeypatch):
-    monkeypatch.setattr(directory_module, "SCRYPT_N", 2**15)  # the real cost, whatever the suite's default
-    DirectoryStore(database).create_user("wang", PASSWORD)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**15)  # the real cost, whatever the suite's default
+    DirectoryService(database).create_user("wang", PASSWORD)
 
     with database.transaction() as session:
         stored = session.scalar(select(UserRow.password_hash))

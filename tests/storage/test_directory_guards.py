@@ -3,7 +3,7 @@
 import pytest
 
 from engine.errors import ConflictError
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 
 PASSWORD = "correct horse"
 LAST_ADMIN = (
@@ -14,7 +14,7 @@ LAST_ADMIN = (
 
 @pytest.fixture
 def directory(database):
-    store = DirectoryStore(database)
+    store = DirectoryService(database)
     store.create_user("root", PASSWORD, admin=True)
     store.create_user("wang", PASSWORD)
     return store

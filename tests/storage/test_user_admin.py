@@ -8,10 +8,10 @@ from openpyxl import Workbook
 
 from engine.errors import ConflictError, NotFoundError, SubmissionError
 from engine.services.apps import AppService
+from engine.services.directory import DirectoryService
+from engine.services.user_import import MAX_ROWS, UserImport, read_table
 from engine.storage import Database
 from engine.storage.audit import AuditLog
-from engine.storage.directory import DirectoryStore
-from engine.storage.user_import import MAX_ROWS, UserImport, read_table
 
 HELPDESK = {
     "format": "trellis.app/1",
@@ -26,7 +26,7 @@ PASSWORD = "correct horse"
 @pytest.fixture
 def directory(database):
     AppService(database).import_package(HELPDESK, actor="test")
-    return DirectoryStore(database)
+    return DirectoryService(database)
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
@@ -262,7 +262,7 @@ def test_row_problems_are_in_english_when_asked_and_catch_repeats_and_unknowns(d
 def test_hostile_or_unreadable_files_are_refused_clearly(data, key, message):
     # refused before the database is asked anything, so no back-end is needed
     with pytest.raises(SubmissionError) as caught:
-        UserImport(DirectoryStore(Database("sqlite://"))).run(data, locale="en")
+        UserImport(DirectoryService(Database("sqlite://"))).run(data, locale="en")
     error = caught.value
     assert list(error.field_errors) == [key]
     assert error.field_errors[key] == [message]

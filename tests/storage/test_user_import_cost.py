@@ -4,18 +4,18 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import SubmissionError
-from engine.storage import directory as directory_module
-from engine.storage import user_import
-from engine.storage.directory import DirectoryStore
+from engine.people import passwords
+from engine.services import user_import
+from engine.services.directory import DirectoryService
+from engine.services.user_import import UserImport
 from engine.storage.tables import UserRow
-from engine.storage.user_import import UserImport
 
 
 @pytest.fixture
 def directory(database, monkeypatch):
     # two distinct costs, both cheap enough for a test: "full" 2**11, generated 2**8
-    monkeypatch.setattr(directory_module, "SCRYPT_N", 2**11)
-    return DirectoryStore(database)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**11)
+    return DirectoryService(database)
 
 
 def _hash_of(directory, login: str) -> str:

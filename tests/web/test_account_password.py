@@ -5,16 +5,17 @@ import re
 
 import pytest
 
+from engine.services.directory import DirectoryService
+from engine.services.sign_in import MAX_FAILURES
 from engine.storage.audit import AuditLog
-from engine.storage.directory import MAX_FAILURES, DirectoryStore
 
 PASSWORD = "old-password-1"
 NEW = "new-password-2"
 
 
 @pytest.fixture
-def directory(app) -> DirectoryStore:
-    store = DirectoryStore(app.extensions["trellis"].database)
+def directory(app) -> DirectoryService:
+    store = DirectoryService(app.extensions["trellis"].database)
     store.create_user("wang", PASSWORD, name="王师傅", user_id="wang")
     return store
 

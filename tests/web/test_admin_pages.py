@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from engine.services.directory import DirectoryService
 from engine.storage.audit import AuditLog
-from engine.storage.directory import DirectoryStore
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, PROPERTY_APP
 
 PAGES = ["/admin/", "/admin/users", "/admin/users/new", "/admin/users/admin", "/admin/groups", "/admin/import"]
@@ -27,12 +27,12 @@ FORMS = [
 
 
 @pytest.fixture
-def directory(app, client) -> DirectoryStore:
+def directory(app, client) -> DirectoryService:
     """The property app installed (its roles are what people get), the administrator and one agent."""
     assert (
         client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json").status_code == 201
     )
-    store = DirectoryStore(app.extensions["trellis"].database)
+    store = DirectoryService(app.extensions["trellis"].database)
     store.create_user("agent01", "agent-pass-1", name="客服小李", roles=[("property_repair", "agent")])
     return store
 
@@ -336,7 +336,7 @@ def test_a_taken_mobile_number_is_refused_next_to_the_field(admin, directory):
 
 
 def test_an_unknown_person_gives_a_404_page(admin, directory):
-    response = admin.get("/admin/users/nobody-at-all")
+    response = admin.get("/admin/users/nobody-at-all?lang=en")
 
     assert response.status_code == 404
     assert response.mimetype == "text/html"

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 from tests.conftest import PROPERTY_APP
 
 ROUTES = [
@@ -39,7 +39,7 @@ def _upload(client, data: bytes, name: str, lang: str = "zh-CN"):
 
 
 def test_strangers_get_401_and_non_administrators_403_on_every_route(app, admin, anonymous_client):
-    directory = DirectoryStore(app.extensions["trellis"].database)
+    directory = DirectoryService(app.extensions["trellis"].database)
     directory.create_user("agent01", "agent-pass-1", roles=[("property_repair", "agent")])
     token, _ = directory.create_token("agent01", "t", ["app:property_repair:read", "app:property_repair:write"])
     agent = {"Authorization": f"Bearer {token}"}

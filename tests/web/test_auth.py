@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 from tests.conftest import PROPERTY_APP
 
 BASE = "/api/v1/apps/property_repair/forms"
@@ -13,7 +13,7 @@ BASE = "/api/v1/apps/property_repair/forms"
 @pytest.fixture
 def site(app, client):
     client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json")
-    directory = DirectoryStore(app.extensions["trellis"].database)
+    directory = DirectoryService(app.extensions["trellis"].database)
     directory.create_user("wang", "owner-pass-1", roles=[("property_repair", "owner")], user_id="wang")
     directory.create_user("li", "owner-pass-2", roles=[("property_repair", "owner")], user_id="li")
     directory.create_user("worker01", "worker-pass", roles=[("property_repair", "technician")], user_id="worker01")
@@ -36,7 +36,7 @@ def _sign_in(app, login: str, password: str):
 
 
 def _token(app, login: str, scopes: list[str]) -> dict:
-    token, _ = DirectoryStore(app.extensions["trellis"].database).create_token(login, "t", scopes)
+    token, _ = DirectoryService(app.extensions["trellis"].database).create_token(login, "t", scopes)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -156,9 +156,9 @@ def test_tracking_links_cannot_be_forged_or_reused_for_another_record(site, plac
 
 
 def test_a_picker_shows_only_records_its_caller_may_read(app, site, place):
-    from engine.storage.directory import DirectoryStore
+    from engine.services.directory import DirectoryService
 
-    directory = DirectoryStore(app.extensions["trellis"].database)
+    directory = DirectoryService(app.extensions["trellis"].database)
     directory.create_user("wang", "owner-pass-1", roles=[("property_repair", "owner")], user_id="wang")
     token, _ = directory.create_token("wang", "t", ["app:property_repair:read"])
 

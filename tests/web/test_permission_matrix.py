@@ -26,9 +26,9 @@ import pytest
 from PIL import Image
 
 from engine.config import Settings
+from engine.people import passwords
 from engine.principal import SYSTEM
-from engine.storage import directory as directory_module
-from engine.storage.directory import DirectoryStore
+from engine.services.directory import DirectoryService
 from tests.conftest import BACKENDS, PG_URL, PROPERTY_APP, REDIS_URL, PostgresSchema
 
 APP = "property_repair"
@@ -304,7 +304,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     if REDIS_URL:
         env["TRELLIS_REDIS_URL"] = REDIS_URL
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(directory_module, "SCRYPT_N", 2**10)  # what tests elsewhere use; the cost is not tested here
+        patch.setattr(passwords, "SCRYPT_N", 2**10)  # what tests elsewhere use; the cost is not tested here
         app = create_app(Settings.from_env(env), {"TESTING": True})
         try:
             yield _build(app)
@@ -316,7 +316,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 def _build(app: Any) -> World:
     services = app.extensions["trellis"]
-    directory = DirectoryStore(services.database)
+    directory = DirectoryService(services.database)
     directory.create_user("root", PASSWORD, admin=True, user_id="admin")
     tokens = {"admin": directory.create_token("root", "matrix", ["admin"])[0]}
     client = app.test_client()

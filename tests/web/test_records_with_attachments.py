@@ -80,9 +80,9 @@ def test_an_upload_for_another_field_is_refused_and_nothing_is_stored(api):
 
 
 def test_a_linked_photo_is_readable_by_whoever_may_read_that_field_of_that_record(api, app):
-    from engine.storage.directory import DirectoryStore
+    from engine.services.directory import DirectoryService
 
-    directory = DirectoryStore(app.extensions["trellis"].database)
+    directory = DirectoryService(app.extensions["trellis"].database)
     for login in ("worker01", "worker02"):
         directory.create_user(login, "worker-pass", roles=[("property_repair", "technician")], user_id=login)
     photo = _upload(api)
