@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from engine.errors import EngineError
@@ -59,3 +60,16 @@ class Registry(Generic[T]):
 
     def keys(self) -> list[str]:
         return sorted(self._items)
+
+    def items(self) -> list[tuple[str, T]]:
+        """Every key with its item in the order they were registered: the order a palette shows."""
+        return list(self._items.items())
+
+    @contextmanager
+    def scoped(self, key: str, item: T) -> Iterator[T]:
+        """``key`` registered for one ``with`` block only (a test's toy type), removed on the way out."""
+        self.register(key, item)
+        try:
+            yield item
+        finally:
+            del self._items[key]

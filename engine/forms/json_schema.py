@@ -54,7 +54,7 @@ def form_json_schema(spec: FormSpec, locale: str = "zh-CN") -> dict[str, Any]:
 
 def _property(field: FieldSpec, locale: str) -> dict[str, Any]:
     kind = FIELD_TYPES.get(field.type)
-    if field.type == "subtable":
+    if kind.holds_rows:
         row = {
             "type": "object",
             "properties": {child.id: _property(child, locale) for child in field.children},

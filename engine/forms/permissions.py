@@ -28,8 +28,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from engine.errors import DefinitionError, Problem
+from engine.expressions.phrases import Phrase
 from engine.forms.row_rules import (
-    ALLOWED_SHAPES,
     And,
     Const,
     Eq,
@@ -47,6 +47,7 @@ from engine.forms.row_rules import (
 )
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
+from engine.i18n import LOG_LOCALE
 from engine.principal import Principal
 
 FieldMode = Literal["hidden", "read_only", "editable"]
@@ -270,9 +271,9 @@ def row_rule_problems(document: Mapping[str, Any]) -> list[Problem]:
         try:
             rule = parse_row_rule(source)
         except RowRuleError as error:
-            if "not a well-formed expression" in error.detail:
+            if error.malformed:
                 continue
-            found.append(_problem(pointer, ROWS_UNSUPPORTED, detail=error.detail, shapes=ALLOWED_SHAPES))
+            found.append(_problem(pointer, ROWS_UNSUPPORTED, detail=error.phrase, shapes=Phrase("field.rows.shapes")))
             continue
         kinds = _column_kinds(forms.get(grant.get("form")))
         if kinds is not None:
@@ -281,11 +282,8 @@ def row_rule_problems(document: Mapping[str, Any]) -> list[Problem]:
 
 
 def _problem(pointer: str, code: str, **params: Any) -> Problem:
-    templates = {
-        ROWS_UNSUPPORTED: "{detail}; rows allows only: {shapes}",
-        ROWS_FIELD: "'{field}' {why}; rows can only test fields stored in the form's own table",
-    }
-    return Problem(pointer=pointer, code=code, message=templates[code].format(**params), params=params)
+    """A problem whose parts are catalog phrases, so it reads in the reader's language too."""
+    return Problem(pointer=pointer, code=code, message=Phrase(code, params).render(LOG_LOCALE), params=params)
 
 
 def _column_kinds(form: Mapping[str, Any] | None) -> dict[str, str | None] | None:
@@ -308,11 +306,11 @@ def _field_problems(pointer: str, rule: RowRule, kinds: Mapping[str, str | None]
             continue  # an unknown name: the expression checks report it
         kind = kinds[atom.field]
         if kind not in SCALAR_KINDS:
-            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why="holds several values or none"))
+            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why=Phrase("field.rows.several_values")))
         elif isinstance(atom, IsTrue) and kind != "boolean":
-            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why="is not a yes/no field; compare it"))
+            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why=Phrase("field.rows.not_yes_no")))
         elif isinstance(atom, Eq) and isinstance(atom.value, UserAttr) and kind not in ("string", "text"):
-            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why="does not hold a user; user.id is a user"))
+            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why=Phrase("field.rows.not_a_user")))
     return found
 
 

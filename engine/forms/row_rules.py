@@ -27,23 +27,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from engine.expressions.phrases import Phrase
+from engine.i18n import LOG_LOCALE, translate
 from engine.principal import Principal
 
 Scalar = str | int | float | bool
 Truth = bool | None  # None: unknown (SQL NULL)
-ALLOWED_SHAPES = (
-    "field == user.id, field in user.groups, field in user.communities, "
-    "field == 'text' (or a number, True, False), field in ('a', 'b'), field != ..., "
-    "a yes/no field alone (published), not X, X and Y, X or Y"
-)
+ALLOWED_SHAPES = translate("field.rows.shapes", LOG_LOCALE)
 
 
 class RowRuleError(ValueError):
-    """A ``rows`` expression is not one of the allowed shapes; ``detail`` names the offending part."""
+    """A ``rows`` expression is not one of the allowed shapes; ``detail`` names the offending part.
 
-    def __init__(self, detail: str):
-        super().__init__(f"{detail}; rows allows only: {ALLOWED_SHAPES}")
-        self.detail = detail
+    ``phrase`` is the same sentence by catalog code (``field.rows.<why>``), for a reader of
+    another language; ``detail`` is its English text.
+    """
+
+    def __init__(self, why: str, **params: Any):
+        self.phrase = Phrase(f"field.rows.{why}", params)
+        self.malformed = why == "malformed"  # not an expression at all: the expression checks say so
+        self.detail = self.phrase.render(LOG_LOCALE)
+        super().__init__(f"{self.detail}; rows allows only: {ALLOWED_SHAPES}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +257,7 @@ def parse_row_rule(source: str) -> RowRule:
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
-        raise RowRuleError(f"'{source}' is not a well-formed expression ({error.msg})") from None
+        raise RowRuleError("malformed", part=source, reason=error.msg) from None
     return _Parser(source.strip()).rule(tree.body)
 
 
@@ -263,7 +267,7 @@ class _Parser:
 
     def refuse(self, node: ast.AST, why: str) -> RowRuleError:
         part = ast.get_source_segment(self.source, node) or self.source
-        return RowRuleError(f"'{part}' {why}")
+        return RowRuleError(why, part=part)
 
     def rule(self, node: ast.expr) -> RowRule:
         if isinstance(node, ast.BoolOp):
@@ -273,52 +277,52 @@ class _Parser:
             return Not(self.rule(node.operand))
         if isinstance(node, ast.Name):
             if node.id == "user":
-                raise self.refuse(node, "is the user, not a condition")
+                raise self.refuse(node, "user_not_condition")
             return IsTrue(node.id)
         if isinstance(node, ast.Constant) and isinstance(node.value, bool):
             return Const(node.value)
         if isinstance(node, ast.Compare):
             return self.compare(node)
-        raise self.refuse(node, "is not an allowed shape")
+        raise self.refuse(node, "not_allowed_shape")
 
     def compare(self, node: ast.Compare) -> RowRule:
         if len(node.ops) != 1:
-            raise self.refuse(node, "chains comparisons; join them with 'and'")
+            raise self.refuse(node, "chained")
         op, left, right = node.ops[0], node.left, node.comparators[0]
         if isinstance(op, ast.Eq | ast.NotEq) and not isinstance(left, ast.Name) and isinstance(right, ast.Name):
             left, right = right, left  # user.id == worker reads the same as worker == user.id
         if not isinstance(left, ast.Name) or left.id == "user":
-            raise self.refuse(node, "must start with a field of the form")
+            raise self.refuse(node, "field_first")
         if isinstance(op, ast.Eq | ast.NotEq):
             eq = Eq(left.id, self.scalar(right))
             return eq if isinstance(op, ast.Eq) else Not(eq)
         if isinstance(op, ast.In | ast.NotIn):
             member = In(left.id, self.collection(right))
             return member if isinstance(op, ast.In) else Not(member)
-        raise self.refuse(node, "compares with an operator rows does not allow (use ==, !=, in, not in)")
+        raise self.refuse(node, "operator")
 
     def scalar(self, node: ast.expr) -> Scalar | UserAttr:
         attribute = self.user_attribute(node)
         if attribute is not None:
             if attribute != USER_ID:
-                raise self.refuse(node, "is a set; compare with 'in', not '=='")
+                raise self.refuse(node, "set_with_eq")
             return attribute
         value = self.literal(node)
         if value is None:
-            raise self.refuse(node, "is neither user.id nor a text, number, True or False")
+            raise self.refuse(node, "not_scalar")
         return value
 
     def collection(self, node: ast.expr) -> UserAttr | tuple[Scalar, ...]:
         attribute = self.user_attribute(node)
         if attribute is not None:
             if attribute == USER_ID:
-                raise self.refuse(node, "is one value; compare with '==', not 'in'")
+                raise self.refuse(node, "one_value_with_in")
             return attribute
         if isinstance(node, ast.Tuple | ast.List) and node.elts:
             values = [self.literal(item) for item in node.elts]
             if all(value is not None for value in values):
                 return tuple(value for value in values if value is not None)
-        raise self.refuse(node, "must be user.groups, user.communities or a list of texts or numbers")
+        raise self.refuse(node, "not_collection")
 
     def user_attribute(self, node: ast.expr) -> UserAttr | None:
         if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "user"):
@@ -326,7 +330,7 @@ class _Parser:
         for known in (USER_ID, USER_GROUPS, USER_COMMUNITIES):
             if node.attr == known.name:
                 return known
-        raise self.refuse(node, "is not a user value rows may read (user.id, user.groups, user.communities)")
+        raise self.refuse(node, "user_attribute")
 
     @staticmethod
     def literal(node: ast.expr) -> Scalar | None:

@@ -12,18 +12,7 @@ from typing import Any
 
 from engine.forms.spec import FieldSpec, FormSpec, localized
 from engine.forms.types import FIELD_TYPES
-
-INPUT_KINDS = {
-    "text": "text",
-    "mobile": "tel",
-    "email": "email",
-    "number": "number",
-    "money": "number",
-    "date": "date",
-    "datetime": "datetime-local",
-    "time": "time",
-}
-MOBILE_PATTERN = r"^(\+?86)?[\s-]*1[3-9](\d[\s-]*){9}$"
+from engine.i18n import translate
 
 
 def form_ui(spec: FormSpec, locale: str, *, only: Iterable[str] | None = None) -> dict[str, Any]:
@@ -41,7 +30,7 @@ def form_ui(spec: FormSpec, locale: str, *, only: Iterable[str] | None = None) -
             placed.update(ids)
     rest = [f for f in spec.fields if f.id in fields and f.id not in placed]
     if rest:
-        title = spec.title(locale) if not steps else ("其他信息" if locale == "zh-CN" else "More")
+        title = spec.title(locale) if not steps else translate("field.more", locale)
         steps.append({"title": title, "fields": [field_ui(f, locale) for f in rest]})
     return {
         "form": spec.id,
@@ -54,74 +43,21 @@ def form_ui(spec: FormSpec, locale: str, *, only: Iterable[str] | None = None) -
 
 
 def field_ui(field: FieldSpec, locale: str) -> dict[str, Any]:
+    """One field as a renderer draws it; the keys beyond the common ones come from its type."""
     kind = FIELD_TYPES.get(field.type)
-    label = field.title(locale)
-    config = field.config
     ui: dict[str, Any] = {
         "id": field.id,
         "type": field.type,
-        "label": label,
+        "label": field.title(locale),
         "help": localized(field.help, locale) if field.help else "",
         "placeholder": localized(field.placeholder, locale) if field.placeholder else "",
         "required": field.required,
-        # a location is captured by the phone's check-in, not typed: shown, never edited in a form
-        "read_only": field.read_only or kind.computed or field.type == "location",
+        "read_only": field.read_only or kind.computed or kind.captured,
         "dynamic": bool(field.visible_when or field.required_when),
         "visible": field.visible_when is None,
-        "input": INPUT_KINDS.get(field.type, "text"),
+        "input": kind.input_kind,
         "default": field.default,
-        "messages": _messages(field, locale),
+        "messages": kind.ui_messages(field, locale),
     }
-    if field.type in ("select", "radio", "multiselect"):
-        ui["options"] = [
-            {"value": o["value"], "label": localized(o.get("label"), locale, o["value"])} for o in config["options"]
-        ]
-    if field.type in ("number", "money"):
-        places = int(config.get("precision", 2 if field.type == "money" else 6))
-        ui.update(min=config.get("min"), max=config.get("max"), step=f"{10**-places:.{places}f}" if places else "1")
-    if field.type in ("text", "textarea"):
-        ui.update(max_length=config.get("max_length", 200 if field.type == "text" else 10_000))
-        ui["pattern"] = config.get("pattern")
-    if field.type == "mobile":
-        ui["pattern"] = MOBILE_PATTERN
-    if field.type in ("image", "file"):
-        default_accept = ["image/*"] if field.type == "image" else []
-        ui.update(
-            accept=",".join(config.get("accept", default_accept)),
-            max_count=config.get("max_count", 9),
-            max_size_mb=config.get("max_size_mb", 20),
-            capture=field.type == "image" or any(a.startswith("image/") for a in config.get("accept", [])),
-        )
-    if field.type == "relation":
-        ui.update(target=config["target"], multiple=bool(config.get("multiple")))
-    if field.type == "rating":
-        ui["stars"] = int(config.get("max", 5))
-    if field.type == "subtable":
-        ui["columns"] = [field_ui(child, locale) for child in field.children]
-        ui["max_rows"] = config.get("max_rows", 200)
+    ui.update(kind.ui(field, locale, lambda child: field_ui(child, locale)))
     return ui
-
-
-def _messages(field: FieldSpec, locale: str) -> dict[str, str]:
-    kind = FIELD_TYPES.get(field.type)
-    label = field.title(locale)
-    found = {"required": (kind.message("required", locale) or "").format(label=label)}
-    invalid_code = {
-        "mobile": "invalid",
-        "email": "invalid",
-        "number": "not_number",
-        "money": "not_number",
-        "date": "not_date",
-        "datetime": "not_datetime",
-        "time": "not_time",
-    }.get(field.type)
-    if invalid_code:
-        found["invalid"] = (kind.message(invalid_code, locale) or "").format(label=label)
-    if field.type in ("text", "textarea"):
-        limit = field.config.get("max_length", 200 if field.type == "text" else 10_000)
-        found["too_long"] = (kind.message("too_long", locale) or "").format(label=label, limit=limit)
-    if field.type in ("number", "money"):
-        for code, key in (("below_min", "min"), ("above_max", "max")):
-            if key in field.config:
-                found[code] = (kind.message(code, locale) or "").format(label=label, limit=field.config[key])
-    return found

@@ -19,23 +19,15 @@ from engine.expressions import Expression, compile_expression
 from engine.forms.spec import FieldSpec, FormSpec, RuleSpec, localized
 from engine.forms.types import FIELD_TYPES, FieldType, FieldValueError
 from engine.forms.types.base import common_message
+from engine.i18n import translate
 
 Lookup = Callable[[str, Any], Mapping[str, Any] | None]  # (target form, id) -> the related record
 MAX_ERRORS = 50
-SUBMISSION_MESSAGES = {
-    "invalid": {
-        "en": "the record has {count} problem(s); see the fields",
-        "zh-CN": "提交内容有 {count} 处问题,请查看各字段",
-    },
-    "not_object": {"en": "a record is a JSON object of field values", "zh-CN": "记录应为字段值组成的 JSON 对象"},
-    "formula_failed": {"en": "{label} could not be computed: {reason}", "zh-CN": "{label}无法计算:{reason}"},
-    "rule_failed": {"en": "the rule '{rule}' could not be checked: {reason}", "zh-CN": "规则“{rule}”无法检查:{reason}"},
-}
 
 
 def submission_message(code: str, locale: str, **params: Any) -> str:
-    templates = SUBMISSION_MESSAGES[code]
-    return (templates.get(locale) or templates["en"]).format(**params)
+    """A sentence about a whole record (``field.record.<code>`` in the catalog) in ``locale``."""
+    return translate(f"field.record.{code}", locale, **params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +50,14 @@ def _compile(field: FieldSpec, pointer: str) -> _Compiled:
             problem = Problem(f"{pointer}/{key}", exc.code, exc.message)
             raise DefinitionError(f"{pointer}/{key}: {exc.message}", [problem]) from None
 
+    kind = FIELD_TYPES.get(field.type)
     return _Compiled(
         field=field,
-        kind=FIELD_TYPES.get(field.type),
+        kind=kind,
         visible_when=expression(field.visible_when, "visible_when"),
         required_when=expression(field.required_when, "required_when"),
         default_expr=expression(field.default_expr, "default_expr"),
-        formula=expression(field.config.get("expression"), "expression") if field.type == "formula" else None,
+        formula=expression(kind.formula(field), "expression"),
     )
 
 
@@ -107,7 +100,7 @@ class FieldSetValidator:
         self.children = {
             c.field.id: FieldSetValidator(c.field.children, f"{pointer}/fields/{i}")
             for i, c in enumerate(self.compiled)
-            if c.field.type == "subtable"
+            if c.kind.holds_rows
         }
 
     def clean(
@@ -133,7 +126,7 @@ class FieldSetValidator:
             self._fill_defaults(values, lookup)
             for compiled in self.compiled:
                 if compiled.kind.stores_value and not compiled.kind.computed:
-                    values.setdefault(compiled.field.id, [] if compiled.field.type == "subtable" else None)
+                    values.setdefault(compiled.field.id, compiled.kind.empty_value())
         context = self.context_for(values, lookup)
         for compiled in self.formulas:
             self._compute(compiled, values, context, locale, prefix, errors)
@@ -156,21 +149,26 @@ class FieldSetValidator:
         compiled = self.by_id.get(key) if isinstance(key, str) else None
         if compiled is None:
             label = str(key)[:40]
-            _add(errors, f"{prefix}{label}", common_message("unknown_field", locale), label)
+            errors.setdefault(f"{prefix}{label}", []).append(
+                common_message("unknown_field", locale).format(label=label)
+            )
             return
         field, kind = compiled.field, compiled.kind
         if (kind.computed or field.read_only or not kind.stores_value) and field.id not in trusted:
-            _add(errors, f"{prefix}{field.id}", kind.message("computed", locale), field.title(locale))
+            errors.setdefault(f"{prefix}{field.id}", []).append(
+                kind.error_text("computed", locale, field.title(locale))
+            )
             return
         if kind.is_empty(raw):
-            values[field.id] = [] if field.type == "subtable" else None
+            values[field.id] = kind.empty_value()
             return
         try:
             cleaned = kind.clean(field, raw)
         except FieldValueError as exc:
-            _add(errors, f"{prefix}{field.id}", kind.message(exc.code, locale), field.title(locale), **exc.params)
+            message = kind.error_text(exc.code, locale, field.title(locale), **exc.params)
+            errors.setdefault(f"{prefix}{field.id}", []).append(message)
             return
-        if field.type == "subtable":
+        if kind.holds_rows:
             child = self.children[field.id]
             cleaned = [
                 child.clean(
@@ -204,9 +202,9 @@ class FieldSetValidator:
         context = {c.field.id: values.get(c.field.id) for c in self.compiled if c.kind.stores_value}
         if lookup is not None:
             for compiled in self.compiled:
-                field = compiled.field
-                if field.type == "relation" and not field.config.get("multiple") and context.get(field.id):
-                    context[field.id] = lookup(field.config["target"], context[field.id])
+                target = compiled.kind.lookup_target(compiled.field)
+                if target is not None and context.get(compiled.field.id):
+                    context[compiled.field.id] = lookup(target, context[compiled.field.id])
         return context
 
     def _compute(
@@ -221,16 +219,17 @@ class FieldSetValidator:
         field = compiled.field
         assert compiled.formula is not None
         try:
-            result = _coerce(compiled.formula.evaluate(context), field.config.get("result_type", "number"))
-        except (ExpressionError, ArithmeticError, TypeError, ValueError) as exc:
+            result = compiled.kind.coerce_result(field, compiled.formula.evaluate(context))
+        except (ExpressionError, FieldValueError, ArithmeticError, TypeError, ValueError) as exc:
             inputs = compiled.formula.names & set(self.by_id)
             if any(context.get(n) is None or f"{prefix}{n}" in errors for n in inputs):
                 # an input is missing or wrong: that field's own message says what to fix
                 values[field.id] = context[field.id] = None
                 return
-            reason = getattr(exc, "message", None) or str(exc)
             errors.setdefault(f"{prefix}{field.id}", []).append(
-                submission_message("formula_failed", locale, label=field.title(locale), reason=reason)
+                submission_message(
+                    "formula_failed", locale, label=field.title(locale), reason=_reason(exc, compiled, locale)
+                )
             )
             return
         values[field.id] = result
@@ -251,7 +250,9 @@ class FieldSetValidator:
         if f"{prefix}{field.id}" in errors or not self.holds(compiled.visible_when, context, default=True):
             return
         if field.required or self.holds(compiled.required_when, context, default=False):
-            _add(errors, f"{prefix}{field.id}", kind.message("required", locale), field.title(locale))
+            errors.setdefault(f"{prefix}{field.id}", []).append(
+                kind.error_text("required", locale, field.title(locale))
+            )
 
     @staticmethod
     def holds(expression: Expression | None, context: Mapping[str, Any], *, default: bool) -> bool:
@@ -333,9 +334,13 @@ class FormValidator:
                 errors.setdefault(key, []).append(localized(rule.message, locale, rule.id))
 
 
-def _add(errors: dict[str, list[str]], key: str, template: str | None, label: str, **params: Any) -> None:
-    text = (template or "{label} is not valid").format(label=label, **params)
-    errors.setdefault(key, []).append(text)
+def _reason(error: Exception, compiled: _Compiled, locale: str) -> str:
+    """Why a formula failed, in the reader's language where the engine wrote the sentence."""
+    if isinstance(error, FieldValueError):
+        return compiled.kind.error_text(error.code, locale, compiled.field.title(locale), **error.params)
+    if isinstance(error, ExpressionError):
+        return error.localized(locale)
+    return str(error)
 
 
 def _jsonish(value: Any) -> Any:
@@ -344,22 +349,4 @@ def _jsonish(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return value
-
-
-def _coerce(value: Any, result_type: str) -> Any:
-    if value is None:
-        return None
-    if result_type in ("number", "money"):
-        if isinstance(value, bool):
-            raise TypeError("the result is true/false, not a number")
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        places = 2 if result_type == "money" else 6
-        return number.quantize(Decimal(1).scaleb(-places))
-    if result_type == "text":
-        return str(value)
-    if result_type == "boolean":
-        return bool(value)
-    if result_type in ("date", "datetime") and not isinstance(value, date):
-        raise TypeError(f"the result is not a {result_type}")
     return value

@@ -14,8 +14,8 @@ from jsonschema.exceptions import ValidationError
 
 from engine.errors import Problem
 from engine.packages.messages import problem
+from engine.packages.schema_assembly import app_validator
 from engine.registry import suggest
-from engine.schemas import app_validator
 
 _TYPE_NAMES = {
     "string": "a text",

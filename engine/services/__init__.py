@@ -16,6 +16,7 @@ from engine.config import Settings
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.directory import DirectoryService
+from engine.services.exports import ExportService
 from engine.services.flows import FlowService
 from engine.services.notifications import NotificationService
 from engine.services.records import RecordService
@@ -40,6 +41,7 @@ class Services:
     attachments: AttachmentService
     flows: FlowService
     notifications: NotificationService
+    exports: ExportService
 
     def close(self) -> None:
         self.database.dispose()
@@ -78,4 +80,5 @@ def build_services(
         user_import=UserImport(directory),
         flows=flows,
         notifications=NotificationService(database),
+        exports=ExportService(records),
     )

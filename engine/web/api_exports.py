@@ -11,17 +11,13 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
-from engine.storage.exports import Download, ExportService
+from engine.services.exports import Download
 from engine.storage.record_queries import ListQuery
 from engine.web.context import services
 from engine.web.http import locale, principal
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>")
 PAGING_ARGS = ("cursor", "limit")
-
-
-def _service() -> ExportService:
-    return ExportService(services().records)
 
 
 def _query() -> ListQuery:
@@ -42,9 +38,9 @@ def _send(download: Download) -> Response:
 
 @bp.get("/export.csv")
 def export_csv(app_id: str, form_id: str) -> Response:
-    return _send(_service().csv(principal(), app_id, form_id, _query(), locale=locale()))
+    return _send(services().exports.csv(principal(), app_id, form_id, _query(), locale=locale()))
 
 
 @bp.get("/export.xlsx")
 def export_xlsx(app_id: str, form_id: str) -> Response:
-    return _send(_service().xlsx(principal(), app_id, form_id, _query(), locale=locale()))
+    return _send(services().exports.xlsx(principal(), app_id, form_id, _query(), locale=locale()))

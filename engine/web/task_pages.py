@@ -9,6 +9,7 @@ server's checks are the only ones that decide.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from flask import Blueprint, Response, render_template, request
 
 from engine.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from engine.forms.spec import FieldSpec, localized
+from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
 from engine.i18n import CATALOG, LOCALES, other_locale, translate
@@ -188,9 +190,10 @@ def _sections(
         fields = []
         for ui in step["fields"]:
             mode = modes.get(ui["id"])
-            if mode == "hidden" or ui["type"] == "section":
+            kind = FIELD_TYPES.get(ui["type"])
+            if mode == "hidden" or not kind.stores_value:
                 continue  # never in the page, not even as an empty input
-            if editable and mode in EDITABLE and ui["type"] == "location":
+            if editable and mode in EDITABLE and kind.captured:
                 # captured by the phone at check-in, never typed
                 shown = _display(who, task["app_id"], specs[ui["id"]], data.get(ui["id"]), locale)
                 fields.append({**ui, "edit": False, "capture": True, "text": shown if data.get(ui["id"]) else "—"})
@@ -210,18 +213,27 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+@dataclass(frozen=True, slots=True)
+class _PageReader:
+    """What a field type needs from this page to show or edit a value (``engine.forms.types.Reader``)."""
+
+    who: Principal
+    app_id: str
+    locale: str
+
+    def record_title(self, target: str, record_id: int) -> str:
+        return _title(self.who, self.app_id, target, record_id)
+
+    def attachment_url(self, attachment_id: str) -> str:
+        return f"/api/v1/attachments/{attachment_id}"
+
+    def choices(self, target: str) -> list[dict[str, Any]]:
+        return _choices(self.who, self.app_id, target)
+
+
 def _edit_extras(who: Principal, app_id: str, ui: dict[str, Any], spec: FieldSpec, locale: str) -> None:
-    """What an input needs beyond the UI description: choices for relations, local times, rows."""
-    value = ui["value"]
-    if ui["type"] == "relation":
-        ui["options"] = _choices(who, app_id, spec.config["target"])
-    if ui["type"] == "datetime" and isinstance(value, str):
-        ui["value"] = datetime.fromisoformat(value).astimezone(LOCAL_ZONE).strftime("%Y-%m-%dT%H:%M")
-    if ui["type"] == "subtable":
-        for column, child in zip(ui["columns"], spec.children, strict=True):
-            if column["type"] == "relation":
-                column["options"] = _choices(who, app_id, child.config["target"])
-        ui["rows"] = value if isinstance(value, list) else []
+    """What an input needs beyond the UI description (choices for relations, local times, rows): its type says."""
+    FIELD_TYPES.get(spec.type).input_extras(spec, ui, _PageReader(who, app_id, locale))
 
 
 def _choices(who: Principal, app_id: str, target: str) -> list[dict[str, Any]]:
@@ -232,35 +244,8 @@ def _choices(who: Principal, app_id: str, target: str) -> list[dict[str, Any]]:
 
 
 def _display(who: Principal, app_id: str, spec: FieldSpec, value: Any, locale: str) -> Any:
-    """A value as text (a sub-table as rows of text) for a read-only field."""
-    if spec.type == "relation" and isinstance(value, int):
-        return _title(who, app_id, spec.config["target"], value)
-    if spec.type == "checkbox":
-        return TEXT[locale]["yes"] if value else TEXT[locale]["no"]
-    if spec.type == "rating" and isinstance(value, int):
-        return "★" * value + "☆" * max(0, int(spec.config.get("max", 5)) - value)
-    if spec.type in ("datetime", "created_at", "updated_at") and isinstance(value, str):
-        return datetime.fromisoformat(value).astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
-    if spec.type == "location" and isinstance(value, dict):
-        return value.get("address") or f"{value.get('lat')}, {value.get('lng')}"
-    if spec.type in ("image", "file") and isinstance(value, list):
-        return {"files": [f"/api/v1/attachments/{item}" for item in value]}
-    if spec.type == "subtable" and isinstance(value, list):
-        columns = [(child.id, child.title(locale), child) for child in spec.children]
-        return {
-            "columns": [label for _, label, _ in columns],
-            "rows": [
-                [
-                    _display(who, app_id, child, row.get(cid), locale) if row.get(cid) is not None else ""
-                    for cid, _, child in columns
-                ]
-                for row in value
-                if isinstance(row, dict)
-            ],
-        }
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+    """A value as text (a sub-table as rows of text) for a read-only field: its type says how."""
+    return FIELD_TYPES.get(spec.type).display(spec, value, _PageReader(who, app_id, locale))
 
 
 def _buttons(task: dict[str, Any], workable: bool, needs_claim: bool, locale: str) -> list[dict[str, Any]]:

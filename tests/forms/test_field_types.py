@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
-from engine.schemas import load_schema
+from engine.packages.schema_assembly import form_schema
 
 OPTIONS = [{"value": "水电"}, {"value": "门窗"}, {"value": "其他"}]
 ATTACHMENT = "0123456789abcdef0123456789abcdef"
@@ -102,7 +102,7 @@ def test_every_registered_type_has_cases_or_is_system_filled():
 
 
 def test_every_schema_field_type_is_registered():
-    enum = load_schema("form.schema.json")["$defs"]["field"]["properties"]["type"]["enum"]
+    enum = form_schema()["$defs"]["field"]["properties"]["type"]["enum"]
     assert sorted(enum) == FIELD_TYPES.keys()
 
 

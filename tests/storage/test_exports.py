@@ -13,9 +13,9 @@ from sqlalchemy import select
 from engine.errors import NotFoundError, PermissionDeniedError
 from engine.principal import LOCAL_ADMIN, Principal
 from engine.services.apps import AppService
+from engine.services.exports import ExportService, csv_text
 from engine.services.records import RecordService
 from engine.storage.catalog import AppCatalog
-from engine.storage.exports import ExportService, csv_text
 from engine.storage.record_queries import ListQuery, QueryError
 from engine.storage.tables import AuditEventRow
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.flows.nodes.base import NODE_TYPES, NodeType
+from engine.flows.nodes.base import NodeType
 from engine.flows.spec import NodeSpec, localized
 from engine.flows.state import Token
 from engine.i18n import DEFAULT_LOCALE
@@ -18,6 +18,24 @@ if TYPE_CHECKING:
 
 
 class ServiceTask(NodeType):
+    config_schema = {
+        "properties": {
+            "set": {
+                "type": "object",
+                "maxProperties": 200,
+                "propertyNames": {"$ref": "common.schema.json#/$defs/id"},
+                "additionalProperties": {"$ref": "common.schema.json#/$defs/expression"},
+            },
+            "connector": {"$ref": "common.schema.json#/$defs/id"},
+            "operation": {"type": "string", "maxLength": 100},
+            "mapping": {
+                "type": "object",
+                "maxProperties": 200,
+                "additionalProperties": {"$ref": "common.schema.json#/$defs/expression"},
+            },
+        }
+    }
+
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         context = run.context()
         for name in node.definition.get("set", {}):
@@ -45,6 +63,19 @@ class ServiceTask(NodeType):
 class ScriptTask(NodeType):
     """Assignments to form fields change the record; other names become flow variables."""
 
+    config_schema = {
+        "required": ["assign"],
+        "properties": {
+            "assign": {
+                "type": "object",
+                "minProperties": 1,
+                "maxProperties": 200,
+                "propertyNames": {"$ref": "common.schema.json#/$defs/id"},
+                "additionalProperties": {"$ref": "common.schema.json#/$defs/expression"},
+            }
+        },
+    }
+
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         for name in node.definition["assign"]:
             value = node.expressions[f"assign/{name}"].evaluate(run.context())
@@ -56,6 +87,19 @@ class ScriptTask(NodeType):
 
 
 class Notify(NodeType):
+    config_schema = {
+        "required": ["to", "message"],
+        "properties": {
+            "to": {"$ref": "common.schema.json#/$defs/assignment"},
+            "message": {"$ref": "common.schema.json#/$defs/text"},
+            "channels": {
+                "type": "array",
+                "maxItems": 5,
+                "items": {"enum": ["inbox", "sms", "wecom", "dingtalk", "email"]},
+            },
+        },
+    }
+
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         found = run.env.assign(node, node.definition["to"], run.context(), frozenset())
         run.effect(
@@ -73,6 +117,18 @@ class Notify(NodeType):
 
 class Subflow(NodeType):
     """Starts the named flow on the same record and waits for it to end."""
+
+    config_schema = {
+        "required": ["flow"],
+        "properties": {
+            "flow": {"$ref": "common.schema.json#/$defs/id"},
+            "mapping": {
+                "type": "object",
+                "maxProperties": 200,
+                "additionalProperties": {"$ref": "common.schema.json#/$defs/expression"},
+            },
+        },
+    }
 
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         run.park(token)
@@ -92,9 +148,3 @@ def _jsonable(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
-
-
-NODE_TYPES.register("service_task", ServiceTask())
-NODE_TYPES.register("script_task", ScriptTask())
-NODE_TYPES.register("notify", Notify())
-NODE_TYPES.register("subflow", Subflow())

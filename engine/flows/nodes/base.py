@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine.errors import InvalidTransitionError
 from engine.flows.spec import NodeSpec, TimerSpec
@@ -30,6 +30,10 @@ class NodeType(ABC):
     default_actions: ClassVar[frozenset[str]] = frozenset()
     #: task actions this type's tasks never take -> the catalog code of the refusal
     refused_actions: ClassVar[Mapping[str, str]] = MappingProxyType({})
+
+    #: JSON Schema of the node type's own definition keys (``assignee``, ``mode`` ...): the package
+    #: schema merges it in, so a new node type never edits ``flow.schema.json``.
+    config_schema: ClassVar[Mapping[str, Any]] = {}
 
     @abstractmethod
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None: ...

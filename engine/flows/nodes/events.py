@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.flows.nodes.base import NODE_TYPES, NodeType
+from engine.flows.nodes.base import NodeType
 from engine.flows.spec import NodeSpec
 from engine.flows.state import CANCELLED, COMPLETED, Timer, Token, new_id
 
@@ -20,6 +20,8 @@ class Start(NodeType):
 class End(NodeType):
     """Consumes the token; the instance ends when no token is left (or at once, with ``terminate``)."""
 
+    config_schema = {"properties": {"terminate": {"type": "boolean"}, "status": {"type": "string", "maxLength": 60}}}
+
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         run.consume(token)
         status = node.definition.get("status")
@@ -34,6 +36,15 @@ class End(NodeType):
 class Wait(NodeType):
     """Waits for a duration or until a date field of the record, then goes on."""
 
+    config_schema = {
+        "properties": {
+            "after": {"$ref": "common.schema.json#/$defs/duration"},
+            "until_field": {"$ref": "common.schema.json#/$defs/id"},
+            "business_hours": {"type": "boolean"},
+        },
+        "oneOf": [{"required": ["after"]}, {"required": ["until_field"]}],
+    }
+
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         timer = node.timers[0]
         due = run.due_at(timer)
@@ -42,8 +53,3 @@ class Wait(NodeType):
             return
         run.park(token)
         run.state.add_timer(Timer(new_id(), node.id, timer.id, due, token=token.id))
-
-
-NODE_TYPES.register("start", Start())
-NODE_TYPES.register("end", End())
-NODE_TYPES.register("timer", Wait())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.flows.nodes.base import NODE_TYPES, NodeType
+from engine.flows.nodes.base import NodeType
 from engine.flows.spec import NodeSpec
 from engine.flows.state import Token
 from engine.flows.status import TokenState
@@ -50,8 +50,3 @@ class Inclusive(NodeType):
             token = here[0]
             run.event("joined", node.id, branches=len(here))
         run.leave(token, run.choose(node, first_only=False))
-
-
-NODE_TYPES.register("exclusive_gateway", Exclusive())
-NODE_TYPES.register("parallel_gateway", Parallel())
-NODE_TYPES.register("inclusive_gateway", Inclusive())

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine.flows.assignment import Assignment
-from engine.flows.nodes.base import NODE_TYPES, NodeType
+from engine.flows.nodes.base import NodeType
 from engine.flows.nodes.signing import APPROVED, REJECTED, SIGNING_MODES, ApprovalTally, Signer, Verdict
 from engine.flows.spec import NodeSpec
 from engine.flows.state import InstanceState, Task, Timer, Token, new_id
@@ -22,10 +22,66 @@ from engine.i18n import LOG_LOCALE, translate
 if TYPE_CHECKING:
     from engine.flows.interpreter import Run
 
+TASK_CONFIG: dict[str, Any] = {
+    "required": ["assignee"],
+    "properties": {
+        "assignee": {"$ref": "common.schema.json#/$defs/assignment"},
+        "field_permissions": {"$ref": "#/$defs/fieldPermissions"},
+        "due": {"$ref": "common.schema.json#/$defs/duration"},
+        "timers": {"type": "array", "maxItems": 20, "items": {"$ref": "#/$defs/timer"}},
+        "actions": {
+            "type": "array",
+            "maxItems": 20,
+            "uniqueItems": True,
+            "items": {
+                "enum": [
+                    "claim",
+                    "complete",
+                    "approve",
+                    "reject",
+                    "return",
+                    "transfer",
+                    "delegate",
+                    "add_signer",
+                    "hand_back",
+                    "check_in",
+                    "withdraw",
+                ]
+            },
+        },
+        "check_in": {
+            "description": (
+                "What 到场签到 (the check_in action) records in the record: the moment, and where the phone was."
+            ),
+            "type": "object",
+            "properties": {
+                "time": {"$ref": "common.schema.json#/$defs/id"},
+                "location": {"$ref": "common.schema.json#/$defs/id"},
+            },
+            "additionalProperties": False,
+        },
+        "outcomes": {
+            "description": "Buttons that complete the task with a named outcome, visible to the conditions after it.",
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"$ref": "common.schema.json#/$defs/id"},
+                    "label": {"$ref": "common.schema.json#/$defs/text"},
+                },
+                "additionalProperties": False,
+            },
+        },
+    },
+}
+
 __all__ = ["APPROVED", "REJECTED", "Approval", "UserTask"]
 
 
 class UserTask(NodeType):
+    config_schema = TASK_CONFIG
     default_actions = frozenset({"claim", "complete", "transfer", "delegate", "return"})
     refused_actions: ClassVar[Mapping[str, str]] = MappingProxyType(
         {
@@ -46,6 +102,17 @@ class UserTask(NodeType):
 
 
 class Approval(NodeType):
+    """A user task whose people decide: its schema is the task's plus how the votes count."""
+
+    config_schema = {
+        "required": [*TASK_CONFIG["required"], "mode"],
+        "properties": {
+            **TASK_CONFIG["properties"],
+            "mode": {"enum": ["countersign", "or_sign", "sequential"]},
+            "pass_ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        },
+    }
+
     default_actions = frozenset({"claim", "approve", "reject", "transfer", "delegate", "add_signer", "return"})
     refused_actions: ClassVar[Mapping[str, str]] = MappingProxyType({"complete": "flow.approval.not_completed"})
 
@@ -135,7 +202,3 @@ def _assignment(signer: Signer) -> Assignment:
     if len(signer) == 1 and signer[0].kind == "user":
         return Assignment(signer, assignee=signer[0].value)
     return Assignment(signer)
-
-
-NODE_TYPES.register("user_task", UserTask())
-NODE_TYPES.register("approval", Approval())

@@ -4,15 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, FieldType, FieldValueError, register
+from engine.forms.export_shapes import TEXT, ExportShape, listed_cell, yes_no_cell
+from engine.forms.spec import FieldSpec, localized
+from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, Reader
+from engine.i18n import translate
 
 CHOICE_MESSAGES = {
-    "not_an_option": {"en": "{label}: '{value}' is not one of the choices", "zh-CN": "{label}:“{value}”不是可选项"},
-    "not_a_list": {"en": "{label} must be a list of choices", "zh-CN": "{label}应为选项列表"},
-    "too_few": {"en": "{label}: choose at least {limit}", "zh-CN": "{label}至少选择 {limit} 项"},
-    "too_many": {"en": "{label}: choose at most {limit}", "zh-CN": "{label}最多选择 {limit} 项"},
-    "repeated": {"en": "{label}: '{value}' is chosen twice", "zh-CN": "{label}:“{value}”重复选择"},
+    "not_an_option": "field.choice.not_an_option",
+    "not_a_list": "field.choice.not_a_list",
+    "too_few": "field.choice.too_few",
+    "too_many": "field.choice.too_many",
+    "repeated": "field.choice.repeated",
+}
+
+CHOICE_CONFIG = {
+    "required": ["options"],
+    "properties": {
+        "options": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "items": {
+                "type": "object",
+                "required": ["value"],
+                "properties": {
+                    "value": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "label": {"$ref": "common.schema.json#/$defs/text"},
+                    "color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "min_count": {"type": "integer", "minimum": 0},
+        "max_count": {"type": "integer", "minimum": 1},
+    },
 }
 
 
@@ -20,15 +45,25 @@ def option_values(spec: FieldSpec) -> list[str]:
     return [option["value"] for option in spec.config.get("options", ())]
 
 
+def options_ui(spec: FieldSpec, locale: str) -> dict[str, Any]:
+    """The choices as a renderer draws them, labels in the reader's language."""
+    return {
+        "options": [
+            {"value": o["value"], "label": localized(o.get("label"), locale, o["value"])}
+            for o in spec.config["options"]
+        ]
+    }
+
+
 def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-@register
 class SelectType(FieldType):
     key = "select"
     messages = CHOICE_MESSAGES
+    config_schema = CHOICE_CONFIG
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("string", length=200)
@@ -41,16 +76,21 @@ class SelectType(FieldType):
             raise FieldValueError("not_an_option", value=_short(value))
         return value
 
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        return options_ui(spec, locale)
 
-@register
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return TEXT
+
+
 class RadioType(SelectType):
     key = "radio"
 
 
-@register
 class MultiselectType(FieldType):
     key = "multiselect"
     messages = CHOICE_MESSAGES
+    config_schema = CHOICE_CONFIG
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("json")
@@ -80,11 +120,16 @@ class MultiselectType(FieldType):
             raise FieldValueError("too_many", limit=spec.config["max_count"])
         return seen
 
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        return options_ui(spec, locale)
 
-@register
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(listed_cell, width=20)
+
+
 class CheckboxType(FieldType):
     key = "checkbox"
-    messages = {"not_boolean": {"en": "{label} must be true or false", "zh-CN": "{label}应为“是”或“否”"}}
+    messages = {"not_boolean": "field.checkbox.not_boolean"}
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("boolean")
@@ -99,3 +144,9 @@ class CheckboxType(FieldType):
         if not isinstance(value, bool):
             raise FieldValueError("not_boolean")
         return value
+
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        return translate("field.yes" if value else "field.no", reader.locale)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(yes_no_cell, width=8)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
 
+from engine.forms.export_shapes import LOCAL_DATETIME, TEXT, ExportShape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, FieldType, register
+from engine.forms.types.base import FIELD_TYPES, Column, FieldType, FieldValueError, Reader
+from engine.forms.types.temporal import local_text
 
 RESULT_COLUMNS = {
     "number": Column("decimal", length=18, scale=6),
@@ -14,6 +18,15 @@ RESULT_COLUMNS = {
     "boolean": Column("boolean"),
     "date": Column("date"),
     "datetime": Column("datetime"),
+}
+#: the type whose values a formula's result reads like
+RESULT_TYPES = {
+    "number": "number",
+    "money": "money",
+    "text": "text",
+    "boolean": "checkbox",
+    "date": "date",
+    "datetime": "datetime",
 }
 
 
@@ -27,9 +40,19 @@ class ComputedType(FieldType):
         return value
 
 
-@register
 class FormulaType(ComputedType):
     key = "formula"
+    messages = {
+        "result_not_number": "field.formula.result_not_number",
+        "result_not_kind": "field.formula.result_not_kind",
+    }
+    config_schema = {
+        "required": ["expression"],
+        "properties": {
+            "expression": {"$ref": "common.schema.json#/$defs/expression"},
+            "result_type": {"enum": ["number", "money", "text", "boolean", "date", "datetime"]},
+        },
+    }
 
     def column(self, spec: FieldSpec) -> Column:
         return RESULT_COLUMNS[spec.config.get("result_type", "number")]
@@ -43,43 +66,86 @@ class FormulaType(ComputedType):
             return value.isoformat()
         return value
 
+    def formula(self, spec: FieldSpec) -> str | None:
+        return spec.config.get("expression")
 
-@register
+    def coerce_result(self, spec: FieldSpec, result: Any) -> Any:
+        """The expression's result as the declared ``result_type`` (numbers rounded as they are stored)."""
+        result_type = spec.config.get("result_type", "number")
+        if result is None:
+            return None
+        if result_type in ("number", "money"):
+            if isinstance(result, bool):
+                raise FieldValueError("result_not_number")
+            number = result if isinstance(result, Decimal) else Decimal(str(result))
+            places = 2 if result_type == "money" else 6
+            return number.quantize(Decimal(1).scaleb(-places))
+        if result_type == "text":
+            return str(result)
+        if result_type == "boolean":
+            return bool(result)
+        if result_type in ("date", "datetime") and not isinstance(result, date):
+            raise FieldValueError("result_not_kind", expected=result_type)
+        return result
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        """A formula reads like the type of its result."""
+        return FIELD_TYPES.get(RESULT_TYPES[spec.config.get("result_type", "number")]).export_shape(spec)
+
+
 class SerialType(ComputedType):
     key = "serial"
+    config_schema = {
+        "required": ["pattern"],
+        "properties": {"pattern": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\{seq(:\\d)?\\}"}},
+    }
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("string", length=100)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(TEXT.cell, width=18)
 
 
 class StampType(ComputedType):
     """An alias of a system column every record has; it adds no column of its own."""
 
-    system_column: str
+    system_column: ClassVar[str]
 
     def column(self, spec: FieldSpec) -> None:
         return None
 
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return TEXT
 
-@register
-class CreatedAtType(StampType):
+
+class MomentStampType(StampType):
+    """When a record was created or changed: shown and exported in the company's time."""
+
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        if isinstance(value, str):
+            return local_text(value, "%Y-%m-%d %H:%M")
+        return super().display(spec, value, reader)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return LOCAL_DATETIME
+
+
+class CreatedAtType(MomentStampType):
     key = "created_at"
     system_column = "created_at"
 
 
-@register
-class UpdatedAtType(StampType):
+class UpdatedAtType(MomentStampType):
     key = "updated_at"
     system_column = "updated_at"
 
 
-@register
 class CreatedByType(StampType):
     key = "created_by"
     system_column = "created_by"
 
 
-@register
 class UpdatedByType(StampType):
     key = "updated_by"
     system_column = "updated_by"

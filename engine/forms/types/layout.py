@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from engine.forms.export_shapes import ExportShape, Lookups, plain
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import FieldType, FieldValueError, register
+from engine.forms.types.base import FIELD_TYPES, Describe, FieldType, FieldValueError, Reader
 
 
-@register
 class SectionType(FieldType):
     key = "section"
     stores_value = False
@@ -23,14 +24,22 @@ class SectionType(FieldType):
         raise FieldValueError("computed")
 
 
-@register
 class SubtableType(FieldType):
     key = "subtable"
     default_rows = 200
+    holds_rows = True
+    config_schema = {
+        "required": ["fields"],
+        "properties": {
+            "fields": {"type": "array", "minItems": 1, "maxItems": 100, "items": {"$ref": "#/$defs/field"}},
+            "min_rows": {"type": "integer", "minimum": 0},
+            "max_rows": {"type": "integer", "minimum": 1, "maximum": 1000},
+        },
+    }
     messages = {
-        "not_rows": {"en": "{label} must be a list of rows", "zh-CN": "{label}应为明细行列表"},
-        "too_many_rows": {"en": "{label} allows at most {limit} rows", "zh-CN": "{label}最多 {limit} 行"},
-        "too_few_rows": {"en": "{label} needs at least {limit} rows", "zh-CN": "{label}至少需要 {limit} 行"},
+        "not_rows": "field.subtable.not_rows",
+        "too_many_rows": "field.subtable.too_many_rows",
+        "too_few_rows": "field.subtable.too_few_rows",
     }
 
     def max_rows(self, spec: FieldSpec) -> int:
@@ -51,3 +60,47 @@ class SubtableType(FieldType):
         if len(value) < int(spec.config.get("min_rows", 0)):
             raise FieldValueError("too_few_rows", limit=spec.config["min_rows"])
         return value
+
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        return {"columns": [describe(child) for child in spec.children], "max_rows": spec.config.get("max_rows", 200)}
+
+    def input_extras(self, spec: FieldSpec, ui: dict[str, Any], reader: Reader) -> None:
+        for column, child in zip(ui["columns"], spec.children, strict=True):
+            FIELD_TYPES.get(child.type).input_extras(child, column, reader)
+        ui["rows"] = ui["value"] if isinstance(ui.get("value"), list) else []
+
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        """Rows of text under the columns' labels."""
+        if not isinstance(value, list):
+            return super().display(spec, value, reader)
+        columns = [(child.id, child.title(reader.locale), child) for child in spec.children]
+        return {
+            "columns": [label for _, label, _ in columns],
+            "rows": [
+                [
+                    FIELD_TYPES.get(child.type).display(child, row.get(cid), reader) if row.get(cid) is not None else ""
+                    for cid, _, child in columns
+                ]
+                for row in value
+                if isinstance(row, dict)
+            ],
+        }
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(summary_cell, width=30)
+
+
+def summary_cell(field: FieldSpec, value: Any, lookups: Lookups) -> str | int:
+    """Sub-table rows in one cell: "角阀×2; 生料带×3" when rows name a record, else the row count."""
+    rows: list[dict[str, Any]] = value or []
+    relation = next((c for c in field.children if c.type == "relation" and not c.config.get("multiple")), None)
+    if relation is None:
+        return len(rows)
+    quantity = next((c for c in field.children if c.type == "number"), None)
+    parts = []
+    for row in rows:
+        target = row.get(relation.id)
+        text = "" if target is None else lookups.title(relation.config["target"], target)
+        amount = None if quantity is None else row.get(quantity.id)
+        parts.append(text if amount is None else f"{text}×{plain(Decimal(amount)):f}")
+    return "; ".join(parts)

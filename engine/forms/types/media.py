@@ -10,23 +10,30 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from engine.forms.export_shapes import ExportShape, address_cell, count_cell
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, FieldType, FieldValueError, register
+from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, Reader
 
 ATTACHMENT_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-@register
 class FileType(FieldType):
     key = "file"
     default_count = 9
-    messages = {
-        "not_attachments": {
-            "en": "{label} must be a list of uploaded attachments",
-            "zh-CN": "{label}应为已上传的附件列表",
-        },
-        "too_many": {"en": "{label} allows at most {limit} files", "zh-CN": "{label}最多 {limit} 个文件"},
+    config_schema = {
+        "properties": {
+            "max_count": {"type": "integer", "minimum": 1, "maximum": 100},
+            "max_size_mb": {"type": "number", "exclusiveMinimum": 0, "maximum": 1024},
+            "accept": {
+                "type": "array",
+                "maxItems": 50,
+                "items": {"type": "string", "pattern": "^[a-z]+/[a-z0-9.+*-]+$"},
+            },
+        }
     }
+    default_accept: tuple[str, ...] = ()
+    photos = False  # an image field offers the camera whatever it accepts
+    messages = {"not_attachments": "field.file.not_attachments", "too_many": "field.file.too_many"}
 
     def max_count(self, spec: FieldSpec) -> int:
         return int(spec.config.get("max_count", self.default_count))
@@ -48,25 +55,35 @@ class FileType(FieldType):
             raise FieldValueError("too_many", limit=self.max_count(spec))
         return list(dict.fromkeys(value))
 
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        accept = spec.config.get("accept", list(self.default_accept))
+        return {
+            "accept": ",".join(accept),
+            "max_count": spec.config.get("max_count", 9),
+            "max_size_mb": spec.config.get("max_size_mb", 20),
+            "capture": self.photos or any(a.startswith("image/") for a in spec.config.get("accept", [])),
+        }
 
-@register
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        if isinstance(value, list):
+            return {"files": [reader.attachment_url(item) for item in value]}
+        return super().display(spec, value, reader)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(count_cell, "0", 10)
+
+
 class ImageType(FileType):
     key = "image"
-    messages = {
-        **FileType.messages,
-        "too_many": {"en": "{label} allows at most {limit} photos", "zh-CN": "{label}最多 {limit} 张照片"},
-    }
+    default_accept = ("image/*",)
+    photos = True
+    messages = {**FileType.messages, "too_many": "field.image.too_many"}
 
 
-@register
 class LocationType(FieldType):
     key = "location"
-    messages = {
-        "not_location": {
-            "en": "{label} must have a latitude (-90 to 90) and a longitude (-180 to 180)",
-            "zh-CN": "{label}应包含纬度(-90 至 90)和经度(-180 至 180)",
-        },
-    }
+    captured = True  # the phone's check-in records it; a form shows it, never edits it
+    messages = {"not_location": "field.location.not_location"}
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("json")
@@ -98,3 +115,11 @@ class LocationType(FieldType):
             "lng": float(round(Decimal(str(lng)), 6)),
             "address": address,
         }
+
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        if isinstance(value, dict):
+            return value.get("address") or f"{value.get('lat')}, {value.get('lng')}"
+        return super().display(spec, value, reader)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(address_cell, width=30)

@@ -5,19 +5,25 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from engine.forms.export_shapes import WHOLE, ExportShape, decimal_shape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, FieldType, FieldValueError, register
+from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, Reader
 
 NUMBER_MESSAGES = {
-    "not_number": {"en": "{label} must be a number", "zh-CN": "{label}必须是数字"},
-    "below_min": {"en": "{label} must be at least {limit}", "zh-CN": "{label}不能小于 {limit}"},
-    "above_max": {"en": "{label} must be at most {limit}", "zh-CN": "{label}不能大于 {limit}"},
-    "precision": {
-        "en": "{label} allows at most {places} decimal places",
-        "zh-CN": "{label}最多保留 {places} 位小数",
-    },
+    "not_number": "field.number.not_number",
+    "below_min": "field.number.below_min",
+    "above_max": "field.number.above_max",
+    "precision": "field.number.precision",
 }
 MAX_DIGITS = 18
+NUMBER_CONFIG = {
+    "properties": {
+        "min": {"type": "number"},
+        "max": {"type": "number"},
+        "precision": {"type": "integer", "minimum": 0, "maximum": 10},
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+    }
+}
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -35,11 +41,14 @@ def to_decimal(value: Any) -> Decimal:
     return number
 
 
-@register
 class NumberType(FieldType):
     key = "number"
     default_places = 6
+    shown_places: int | None = None  # decimals an export shows without a declared precision (None: as exact)
     messages = NUMBER_MESSAGES
+    config_schema = NUMBER_CONFIG
+    input_kind = "number"
+    invalid_code = "not_number"
 
     def places(self, spec: FieldSpec) -> int:
         return int(spec.config.get("precision", self.default_places))
@@ -72,22 +81,35 @@ class NumberType(FieldType):
     def dump(self, spec: FieldSpec, value: Any) -> Any:
         return None if value is None else str(value)
 
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        places = self.places(spec)
+        step = f"{10**-places:.{places}f}" if places else "1"
+        return {"min": spec.config.get("min"), "max": spec.config.get("max"), "step": step}
 
-@register
+    def ui_messages(self, spec: FieldSpec, locale: str) -> dict[str, str]:
+        found = super().ui_messages(spec, locale)
+        for code, key in (("below_min", "min"), ("above_max", "max")):
+            if key in spec.config:
+                template = self.message(code, locale) or ""
+                found[code] = template.format(label=spec.title(locale), limit=spec.config[key])
+        return found
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        """Decimals as declared, 2 for money, else as few as exact (a formula's result reads the same)."""
+        places = int(spec.config["precision"]) if "precision" in spec.config else self.shown_places
+        return decimal_shape(places)
+
+
 class MoneyType(NumberType):
     key = "money"
     default_places = 2
+    shown_places = 2
 
 
-@register
 class RatingType(FieldType):
     key = "rating"
-    messages = {
-        "stars": {
-            "en": "{label} must be a whole number of stars from 1 to {max}",
-            "zh-CN": "{label}应为 1 到 {max} 星",
-        },
-    }
+    config_schema = {"properties": {"max": {"type": "integer", "minimum": 3, "maximum": 10}}}
+    messages = {"stars": "field.rating.stars"}
 
     def stars(self, spec: FieldSpec) -> int:
         return int(spec.config.get("max", 5))
@@ -102,3 +124,14 @@ class RatingType(FieldType):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.stars(spec):
             raise FieldValueError("stars", max=self.stars(spec))
         return int(value)
+
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        return {"stars": self.stars(spec)}
+
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        if isinstance(value, int):
+            return "★" * value + "☆" * max(0, self.stars(spec) - value)
+        return super().display(spec, value, reader)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return WHOLE

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
+from engine.forms.export_shapes import ExportShape, listed_cell, related_cell
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, FieldType, FieldValueError, register
+from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, Reader
 
 PRINCIPAL = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MAX_LINKS = 1000
 
 
-@register
 class RelationType(FieldType):
     key = "relation"
-    messages = {
-        "not_id": {"en": "{label} must be the id of a {target} record", "zh-CN": "{label}应为{target}记录的编号"},
-        "missing": {"en": "{label}: record {value} does not exist", "zh-CN": "{label}:记录 {value} 不存在"},
+    config_schema = {
+        "required": ["target"],
+        "properties": {
+            "target": {"$ref": "common.schema.json#/$defs/id"},
+            "display_field": {"$ref": "common.schema.json#/$defs/id"},
+            "multiple": {"type": "boolean"},
+            "on_delete": {"enum": ["restrict", "set_null"]},
+        },
     }
+    messages = {"not_id": "field.relation.not_id", "missing": "field.relation.missing"}
 
     def column(self, spec: FieldSpec) -> Column | None:
         if spec.config.get("multiple"):
@@ -41,14 +48,33 @@ class RelationType(FieldType):
             raise FieldValueError("not_id", target=spec.config["target"])
         return int(value)
 
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        return {"target": spec.config["target"], "multiple": bool(spec.config.get("multiple"))}
 
-@register
+    def lookup_target(self, spec: FieldSpec) -> str | None:
+        return None if spec.config.get("multiple") else spec.config["target"]
+
+    def input_extras(self, spec: FieldSpec, ui: dict[str, Any], reader: Reader) -> None:
+        ui["options"] = reader.choices(spec.config["target"])
+
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        if isinstance(value, int):
+            return reader.record_title(spec.config["target"], value)
+        return super().display(spec, value, reader)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(related_cell, width=20)
+
+    def linked_records(self, spec: FieldSpec, value: Any) -> Iterable[tuple[str, int]]:
+        if value is None:
+            return ()
+        return [(spec.config["target"], i) for i in (value if isinstance(value, list) else [value])]
+
+
 class UserType(FieldType):
     key = "user"
-    noun = {"en": "user", "zh-CN": "用户"}
-    messages = {
-        "not_principal": {"en": "{label} must be a user id", "zh-CN": "{label}应为用户编号"},
-    }
+    config_schema = {"properties": {"multiple": {"type": "boolean"}, "role": {"$ref": "common.schema.json#/$defs/id"}}}
+    messages = {"not_principal": "field.user.not_principal"}
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("json") if spec.config.get("multiple") else Column("string", length=64)
@@ -71,8 +97,10 @@ class UserType(FieldType):
             raise FieldValueError("not_principal")
         return value
 
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(listed_cell)
 
-@register
+
 class GroupType(UserType):
     key = "group"
-    messages = {"not_principal": {"en": "{label} must be a group id", "zh-CN": "{label}应为部门/班组编号"}}
+    messages = {"not_principal": "field.group.not_principal"}

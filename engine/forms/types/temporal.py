@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from engine.forms.export_shapes import DATETIME_FORMAT, ExportShape, as_is_cell, local_cell
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, FieldType, FieldValueError, register
+from engine.forms.types.base import Column, FieldType, FieldValueError, Reader
+from engine.forms.zone import LOCAL_ZONE as LOCAL_ZONE  # re-exported: pages read the zone from here
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")  # naive datetimes from phones are local time in China
 TEMPORAL_MESSAGES = {
-    "not_date": {"en": "{label} must be a date like 2026-03-01", "zh-CN": "{label}应为日期,如 2026-03-01"},
-    "not_datetime": {
-        "en": "{label} must be a date and time like 2026-03-01T09:30",
-        "zh-CN": "{label}应为日期时间,如 2026-03-01T09:30",
-    },
-    "not_time": {"en": "{label} must be a time like 09:30", "zh-CN": "{label}应为时间,如 09:30"},
-    "in_past": {"en": "{label} cannot be in the past", "zh-CN": "{label}不能早于当前时间"},
-    "before_min": {"en": "{label} cannot be before {limit}", "zh-CN": "{label}不能早于 {limit}"},
-    "after_max": {"en": "{label} cannot be after {limit}", "zh-CN": "{label}不能晚于 {limit}"},
+    "not_date": "field.temporal.not_date",
+    "not_datetime": "field.temporal.not_datetime",
+    "not_time": "field.temporal.not_time",
+    "in_past": "field.temporal.in_past",
+    "before_min": "field.temporal.before_min",
+    "after_max": "field.temporal.after_max",
+}
+
+TEMPORAL_CONFIG = {
+    "properties": {
+        "min": {"type": "string", "maxLength": 40},
+        "max": {"type": "string", "maxLength": 40},
+        "not_in_past": {"type": "boolean"},
+    }
 }
 
 
@@ -43,10 +48,19 @@ def parse_datetime(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-@register
+def local_text(value: Any, pattern: str) -> Any:
+    """An ISO moment (JSON) as the company's wall-clock time; anything else as it is."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).astimezone(LOCAL_ZONE).strftime(pattern)
+    return value
+
+
 class DateType(FieldType):
     key = "date"
     messages = TEMPORAL_MESSAGES
+    config_schema = TEMPORAL_CONFIG
+    input_kind = "date"
+    invalid_code = "not_date"
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("date")
@@ -67,11 +81,16 @@ class DateType(FieldType):
     def dump(self, spec: FieldSpec, value: Any) -> Any:
         return None if value is None else value.isoformat()
 
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(as_is_cell, "yyyy-mm-dd", 12)
 
-@register
+
 class DatetimeType(FieldType):
     key = "datetime"
     messages = TEMPORAL_MESSAGES
+    config_schema = TEMPORAL_CONFIG
+    input_kind = "datetime-local"
+    invalid_code = "not_datetime"
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("datetime")
@@ -92,11 +111,25 @@ class DatetimeType(FieldType):
     def dump(self, spec: FieldSpec, value: Any) -> Any:
         return None if value is None else value.astimezone(UTC).isoformat()
 
+    def input_extras(self, spec: FieldSpec, ui: dict[str, Any], reader: Reader) -> None:
+        if isinstance(ui.get("value"), str):
+            ui["value"] = local_text(ui["value"], "%Y-%m-%dT%H:%M")  # what a datetime-local input takes
 
-@register
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        if isinstance(value, str):
+            return local_text(value, "%Y-%m-%d %H:%M")
+        return super().display(spec, value, reader)
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(local_cell, DATETIME_FORMAT, 17)
+
+
 class TimeType(FieldType):
     key = "time"
     messages = TEMPORAL_MESSAGES
+    config_schema = TEMPORAL_CONFIG
+    input_kind = "time"
+    invalid_code = "not_time"
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("time")
@@ -116,3 +149,6 @@ class TimeType(FieldType):
 
     def dump(self, spec: FieldSpec, value: Any) -> Any:
         return None if value is None else value.isoformat()
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(as_is_cell, "hh:mm", 8)

@@ -5,21 +5,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.forms.export_shapes import TEXT, ExportShape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, FieldType, FieldValueError, expect_string, register
+from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, expect_string
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+TEXT_CONFIG = {
+    "properties": {
+        "min_length": {"type": "integer", "minimum": 0, "maximum": 100000},
+        "max_length": {"type": "integer", "minimum": 1, "maximum": 100000},
+        "pattern": {"type": "string", "maxLength": 500},
+    }
+}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MOBILE_PATTERN = r"^(\+?86)?[\s-]*1[3-9](\d[\s-]*){9}$"  # what a browser checks before sending
 
 
-@register
 class TextType(FieldType):
     key = "text"
     default_limit = 200
-    messages = {
-        "too_short": {"en": "{label} needs at least {limit} characters", "zh-CN": "{label}至少 {limit} 个字符"},
-        "pattern": {"en": "{label} is not in the expected form", "zh-CN": "{label}格式不正确"},
-    }
+    config_schema = TEXT_CONFIG
+    messages = {"too_short": "field.text.too_short", "pattern": "field.text.pattern"}
+    export_width = 16
 
     def limit(self, spec: FieldSpec) -> int:
         return int(spec.config.get("max_length", self.default_limit))
@@ -44,25 +51,33 @@ class TextType(FieldType):
             raise FieldValueError("pattern")
         return text
 
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        return {"max_length": spec.config.get("max_length", self.default_limit), "pattern": spec.config.get("pattern")}
 
-@register
+    def ui_messages(self, spec: FieldSpec, locale: str) -> dict[str, str]:
+        found = super().ui_messages(spec, locale)
+        limit = spec.config.get("max_length", self.default_limit)
+        found["too_long"] = (self.message("too_long", locale) or "").format(label=spec.title(locale), limit=limit)
+        return found
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(TEXT.cell, width=self.export_width)
+
+
 class TextareaType(TextType):
     key = "textarea"
     default_limit = 10_000
+    export_width = 40
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("text")
 
 
-@register
 class MobileType(FieldType):
     key = "mobile"
-    messages = {
-        "invalid": {
-            "en": "{label} is not a valid mobile number (11 digits, such as 13812345678)",
-            "zh-CN": "{label}格式不正确",
-        },
-    }
+    messages = {"invalid": "field.mobile.invalid"}
+    input_kind = "tel"
+    invalid_code = "invalid"
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("string", length=20)
@@ -80,11 +95,18 @@ class MobileType(FieldType):
             raise FieldValueError("invalid")
         return digits
 
+    def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
+        return {"pattern": MOBILE_PATTERN}
 
-@register
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(TEXT.cell, width=14)
+
+
 class EmailType(FieldType):
     key = "email"
-    messages = {"invalid": {"en": "{label} is not a valid email address", "zh-CN": "{label}不是有效的邮箱地址"}}
+    messages = {"invalid": "field.email.invalid"}
+    input_kind = "email"
+    invalid_code = "invalid"
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("string", length=254)
@@ -97,3 +119,6 @@ class EmailType(FieldType):
         if not EMAIL.match(text):
             raise FieldValueError("invalid")
         return text
+
+    def export_shape(self, spec: FieldSpec) -> ExportShape:
+        return ExportShape(TEXT.cell, width=24)
