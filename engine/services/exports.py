@@ -37,8 +37,8 @@ from engine.storage.exports import StoredBatch, add_export_audit, read_batch, re
 from engine.storage.record_queries import ListQuery, refuse_hidden
 
 if TYPE_CHECKING:
+    from engine.services.records import RecordService
     from engine.storage.catalog import CompiledApp, CompiledForm
-    from engine.storage.records import RecordStore
 
 __all__ = ["Download", "ExportColumn", "ExportService", "RecordExport", "csv_text", "visible_fields"]
 
@@ -234,7 +234,7 @@ class RecordExport:
 class ExportService:
     """CSV and XLSX downloads of a form's records; every export leaves one audit event."""
 
-    def __init__(self, records: RecordStore, *, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, records: RecordService, *, batch_size: int = BATCH_SIZE) -> None:
         self.records = records
         self.database = records.database
         self.batch_size = batch_size

@@ -29,11 +29,11 @@ from engine.i18n import DEFAULT_LOCALE
 from engine.principal import SYSTEM, Principal
 from engine.services import flow_views
 from engine.services.flow_actions import DATA_ACTIONS, TaskCall, check_in_data, dispatch, refusal, task_data, text
+from engine.services.records import RecordService
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.database import Database
 from engine.storage.flow_directory import SqlDirectory
 from engine.storage.flows import INBOXES, FlowRepository, InstanceRef
-from engine.storage.records import RecordStore
 from engine.storage.tables import utcnow
 
 LOG = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class FlowService:
     def __init__(
         self,
         database: Database,
-        records: RecordStore,
+        records: RecordService,
         *,
         clock: Callable[[], datetime] = utcnow,
         repository: FlowRepository | None = None,
@@ -77,8 +77,8 @@ class FlowService:
 
     def form(self, app_id: str, form_id: str) -> CompiledForm:
         """The current version of a form (pages draw a task's fields from it)."""
-        with self.database.transaction() as session:
-            return self.catalog.current(session, app_id).form(form_id)
+        form: CompiledForm = self.records.compiled_form(app_id, form_id)
+        return form
 
     def stages(self, app_id: str, form_id: str) -> list[dict[str, Any]]:
         """The milestones the flow on this form declares, for the owner's timeline (none without a flow)."""

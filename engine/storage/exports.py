@@ -17,7 +17,7 @@ from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.record_queries import ListQuery, run_list
-from engine.storage.records import RecordStore
+from engine.storage.records import child_rows, links_of
 from engine.storage.tables import AuditEventRow
 
 IN_CHUNK = 900  # ids per IN (...) list, well below SQLite's limit of bound parameters
@@ -47,8 +47,8 @@ def read_batch(
     return StoredBatch(
         records=[dict(row._mapping) for row in rows],
         cursor=cursor,
-        children={f.id: RecordStore.child_rows(session, form, f, ids) for f in fields if f.id in form.children},
-        links={f.id: RecordStore.links_of(session, form.links[f.id], ids) for f in fields if f.id in form.links},
+        children={f.id: child_rows(session, form, f, ids) for f in fields if f.id in form.children},
+        links={f.id: links_of(session, form.links[f.id], ids) for f in fields if f.id in form.links},
     )
 
 

@@ -13,14 +13,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.errors import ConflictError, NotFoundError
-from engine.forms.permissions import FormAccess
 from engine.forms.row_rules import RowRule
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
@@ -470,47 +469,3 @@ def _write_related(
                     insert(table),
                     [{"record_id": record_id, "target_id": t, "position": n} for n, t in enumerate(targets)],
                 )
-
-
-class RecordReaders(Protocol):
-    """What the code still in storage (exports, the flow service) uses of the record service
-    (``engine.services.records.RecordService``): storage cannot import it, so it names it by shape."""
-
-    database: Database
-    catalog: AppCatalog
-    #: listeners called inside the creating transaction: (session, app, form, record id, principal)
-    on_create: list[Callable[[Session, CompiledApp, CompiledForm, int, Principal], None]]
-    _row: Callable[..., Any]  # the flow service's name for ``RecordRepository.row``, until it moves
-
-    def authorize(self, principal: Principal, action: str, app: CompiledApp, form: CompiledForm) -> FormAccess: ...
-
-    def flow_record(self, session: Session, form: CompiledForm, record_id: int) -> dict[str, Any]: ...
-
-    def flow_write(
-        self,
-        session: Session,
-        app: CompiledApp,
-        form: CompiledForm,
-        record_id: int,
-        data: Mapping[str, Any],
-        principal: Principal,
-        *,
-        locale: str = ...,
-        trusted: frozenset[str] = ...,
-        required: frozenset[str] = ...,
-        action: str = ...,
-    ) -> dict[str, Any]: ...
-
-    @staticmethod
-    def child_rows(
-        session: Session, form: CompiledForm, field: FieldSpec, parents: list[int]
-    ) -> dict[int, list[dict[str, Any]]]:
-        return child_rows(session, form, field, parents)
-
-    @staticmethod
-    def links_of(session: Session, table: Table, records: list[int]) -> dict[int, list[int]]:
-        return links_of(session, table, records)
-
-
-#: the name exports and the flow service know the record service by, until they move into ``engine.services``
-RecordStore = RecordReaders

@@ -17,8 +17,9 @@ from engine.packages import package_problems
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
 from engine.services.exports import ExportService
+from engine.services.records import RecordService
+from engine.storage.catalog import AppCatalog
 from engine.storage.record_queries import ListQuery
-from engine.storage.records import RecordStore
 from engine.web.task_pages import _display
 from tests.docs.test_app_format_doc import example_package
 from tests.forms.toy_field import PercentType
@@ -99,7 +100,7 @@ def test_exports_write_the_toy_type(percent, database, property_package):
     form = next(f for f in package["forms"] if f["id"] == "spare_part")
     form["fields"].append(PERCENT)
     AppService(database).import_package(package, actor="test")
-    records = RecordStore(database)
+    records = RecordService(database, AppCatalog())
     records.create(
         LOCAL_ADMIN, package["id"], "spare_part", {"code": "P-1", "name": "角阀", "unit_price": "12.5", "progress": 75}
     )
