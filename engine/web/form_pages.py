@@ -25,7 +25,8 @@ from engine.tracking import record_uuid_of, tracking_token
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
-from engine.web.pages import current_locale, page_text
+from engine.web.page_text import page_texts
+from engine.web.pages import current_locale
 from engine.web.tracking_flow import Ticket, tracking_context
 
 bp = Blueprint("form_pages", __name__)
@@ -74,7 +75,7 @@ def public_form(app_id: str, form_id: str) -> str:
     return render_template(
         "form.html",
         ui=ui,
-        t=page_text(FORM_TEXT, locale),
+        t=page_texts(FORM_TEXT, locale),
         locale=locale,
         other=other,
         submit_url=url_for("form_pages.public_submit", app_id=app_id, form_id=form_id),
@@ -99,7 +100,7 @@ def staff_form(app_id: str, form_id: str) -> Any:
     return render_template(
         "form.html",
         ui=ui,
-        t=page_text(FORM_TEXT, locale),
+        t=page_texts(FORM_TEXT, locale),
         locale=locale,
         other=other,
         mode="single",
@@ -178,7 +179,7 @@ def tracking_page(app_id: str, form_id: str, token: str) -> str:
     flow = tracking_context(Ticket(app_id, form, record), locale)  # timeline, the rating form when due, live URL
     return render_template(
         "tracking.html",
-        t=page_text(TRACKING_TEXT, locale),
+        t=page_texts(TRACKING_TEXT, locale),
         locale=locale,
         other=other,
         title=form.spec.title(locale),

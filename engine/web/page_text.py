@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from engine.i18n import CATALOG, translate
+from engine.i18n import CATALOG, other_locale, translate
 from engine.people.rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
@@ -15,13 +15,16 @@ def _codes(prefix: str) -> tuple[str, ...]:
 
 
 def page_texts(prefix: str, locale: str) -> dict[str, str]:
-    """``{"title": ..., "save": ...}`` for the codes ``<prefix>title``, ``<prefix>save`` ... in ``locale``.
+    """``{"title": ..., "save": ...}`` for the codes ``<prefix>title``, ``<prefix>save`` ... in ``locale``,
+    and ``switch``: the other language's name, for the page's language link.
 
     The password limits are filled in wherever a text names them; a text with other placeholders
     stays a template (``{percent}``) for the page's script or for ``text(..., **params)``.
     """
     limits = {"min": MIN_PASSWORD_LENGTH, "max": MAX_PASSWORD_LENGTH}
-    return {code[len(prefix) :]: translate(code, locale, **limits) for code in _codes(prefix)}
+    found = {code[len(prefix) :]: translate(code, locale, **limits) for code in _codes(prefix)}
+    found["switch"] = translate("page.language", other_locale(locale))  # the other language, named in itself
+    return found
 
 
 def text(code: str, locale: str, **params: Any) -> str:

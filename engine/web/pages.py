@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
 from engine.forms.spec import localized
-from engine.i18n import CATALOG, other_locale, pick_locale, translate
+from engine.i18n import other_locale, pick_locale
 from engine.web.context import services
+from engine.web.page_text import page_texts
 
 bp = Blueprint("pages", __name__)
 
 SECTION = "page.forms.home."
-
-
-@lru_cache(maxsize=64)
-def page_text(section: str, locale: str) -> dict[str, str]:
-    """Every text of one page section (codes ``<section><key>``) in ``locale``, by key: a template's ``t``."""
-    found = {code.removeprefix(section): translate(code, locale) for code in CATALOG if code.startswith(section)}
-    found["switch"] = translate("page.forms.language", other_locale(locale))  # the other language, in itself
-    return found
 
 
 def current_locale() -> str:
@@ -40,7 +32,7 @@ def home() -> Any:
     apps = [{**app, "label": localized(app["name"], locale)} for app in services().apps.list_apps()]
     other = other_locale(locale)
     return render_template(
-        "home.html", t=page_text(SECTION, locale), locale=locale, other=other, apps=apps, user=_user_name()
+        "home.html", t=page_texts(SECTION, locale), locale=locale, other=other, apps=apps, user=_user_name()
     )
 
 
@@ -61,7 +53,7 @@ def app_page(app_id: str) -> Any:
     title = localized(compiled.document["name"], locale)
     return render_template(
         "app.html",
-        t=page_text(SECTION, locale),
+        t=page_texts(SECTION, locale),
         locale=locale,
         other=other,
         app_id=app_id,

@@ -21,7 +21,7 @@ from engine.forms.spec import FieldSpec, localized
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
-from engine.i18n import CATALOG, LOCALES, other_locale, translate
+from engine.i18n import LOCALES, other_locale
 from engine.principal import Principal
 from engine.services.flow_actions import refusal
 from engine.storage.catalog import CompiledForm
@@ -29,6 +29,7 @@ from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.live import event_stream, live
+from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
 
 bp = Blueprint("task_pages", __name__)
@@ -37,17 +38,9 @@ BOXES = ("mine", "groups", "done")
 EDITABLE = ("editable", "required")
 
 
-def page_text(prefix: str, locale: str) -> dict[str, str]:
-    """A page's words in ``locale``: the catalog's codes under ``prefix``, by their last part."""
-    return {code[len(prefix) :]: translate(code, locale) for code in CATALOG if code.startswith(prefix)}
-
-
 #: the words of the task pages by locale (``page.tasks.*`` in engine/i18n/catalog/pages_tasks.py); the
 #: language switch names the other language in that language
-TEXT = {
-    locale: {**page_text("page.tasks.", locale), "switch": translate("page.tasks.language", other_locale(locale))}
-    for locale in LOCALES
-}
+TEXT = {locale: page_texts("page.tasks.", locale) for locale in LOCALES}
 
 
 def _signed_in_json() -> Principal:

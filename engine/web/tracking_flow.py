@@ -27,13 +27,13 @@ from engine.tracking import record_uuid_of
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.live import event_stream, live
+from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
-from engine.web.task_pages import page_text
 
 bp = Blueprint("tracking_flow", __name__)
 
 #: the words of the owner's rating form by locale (``page.tracking.*`` in engine/i18n/catalog/pages_tasks.py)
-RATING_TEXT = {locale: page_text("page.tracking.", locale) for locale in LOCALES}
+RATING_TEXT = {locale: page_texts("page.tracking.", locale) for locale in LOCALES}
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,10 +31,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "返回首页",
         "en": "Back to the home page",
     },
-    "page.account.switch": {
-        "zh-CN": "English",
-        "en": "中文",
-    },
     "page.account.current_missing": {
         "zh-CN": "请输入当前密码",
         "en": "Enter your current password",
@@ -94,10 +90,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.auth.submit": {
         "zh-CN": "登录",
         "en": "Sign in",
-    },
-    "page.auth.switch": {
-        "zh-CN": "English",
-        "en": "中文",
     },
     "page.auth.logout": {
         "zh-CN": "退出登录",

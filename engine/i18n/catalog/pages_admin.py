@@ -27,10 +27,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "首页",
         "en": "Home",
     },
-    "page.admin.switch": {
-        "zh-CN": "English",
-        "en": "中文",
-    },
     "page.admin.logout": {
         "zh-CN": "退出",
         "en": "Sign out",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     # a language's name in itself: the switch of a page offers the other language by this name
-    "page.forms.language": {"zh-CN": "中文", "en": "English"},
     # the form page (form.html and form.js read these as ``t``)
     "page.forms.form.next": {"zh-CN": "下一步", "en": "Next"},
     "page.forms.form.back": {"zh-CN": "上一步", "en": "Back"},

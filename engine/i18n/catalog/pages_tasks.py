@@ -71,7 +71,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.tasks.yes": {"zh-CN": "是", "en": "Yes"},
     "page.tasks.no": {"zh-CN": "否", "en": "No"},
     "page.tasks.live": {"zh-CN": "实时更新", "en": "Live"},
-    "page.tasks.language": {"zh-CN": "中文", "en": "English"},
     "page.tasks.new_tasks": {"zh-CN": "任务有变化,已更新", "en": "Your tasks changed; updated"},
     "page.tracking.rate_title": {"zh-CN": "确认维修结果并评价", "en": "Confirm the repair and rate it"},
     "page.tracking.yes": {"zh-CN": "是", "en": "Yes"},
