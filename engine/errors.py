@@ -83,6 +83,13 @@ class DefinitionError(EngineError):
         super().__init__(message, code=code)
         self.problems: tuple[Problem, ...] = tuple(problems)
 
+    @classmethod
+    def says(cls, message_code: str, /, problems: Sequence[Problem] = (), **params: Any) -> Self:
+        """The refusal whose summary is the catalog's ``message_code``; ``problems`` say what is wrong where."""
+        error = super().says(message_code, **params)
+        error.problems = tuple(problems)
+        return error
+
     @property
     def path(self) -> str:
         return self.problems[0].pointer if self.problems else ""

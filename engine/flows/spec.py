@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from engine.errors import DefinitionError, ExpressionError, Problem
-from engine.expressions import Expression, compile_expression, parse_duration
+from engine.expressions import Expression, LocatedExpressionError, compile_expression, parse_duration
 from engine.i18n import DEFAULT_LOCALE, LOG_LOCALE, translate
 
 SYSTEM_NAMES = ("id", "created_at", "updated_at", "created_by", "updated_by")
@@ -116,7 +116,8 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
         try:
             return compile_expression(source, names=names)
         except ExpressionError as exc:
-            problems.append(Problem(where, exc.code, exc.message))
+            params = exc.sentence_params() if isinstance(exc, LocatedExpressionError) else {}
+            problems.append(Problem(where, exc.code, exc.message, params))
             return None
 
     raw_nodes = list(definition.get("nodes", []))

@@ -206,7 +206,7 @@ class AppPermissions:
         """Compile the grants; refuses a ``rows`` rule outside the allowed shapes (fail closed)."""
         problems = row_rule_problems(document)
         if problems:
-            raise DefinitionError("the permissions of this app cannot be enforced", problems)
+            raise DefinitionError.says("form.permissions_unenforceable", problems=problems)
         grants = []
         for i, data in enumerate(document.get("permissions", ())):
             grants.append(

@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from engine.errors import DefinitionError, ExpressionError, Problem, SubmissionError
-from engine.expressions import Expression, compile_expression
+from engine.expressions import Expression, LocatedExpressionError, compile_expression
 from engine.forms.spec import FieldSpec, FormSpec, RuleSpec, localized
 from engine.forms.types import FIELD_TYPES, FieldType, FieldValueError
 from engine.forms.types.base import common_message
-from engine.i18n import translate
+from engine.i18n import LOG_LOCALE, translate
 
 Lookup = Callable[[str, Any], Mapping[str, Any] | None]  # (target form, id) -> the related record
 MAX_ERRORS = 50
@@ -47,8 +47,11 @@ def _compile(field: FieldSpec, pointer: str) -> _Compiled:
         try:
             return compile_expression(source)
         except ExpressionError as exc:
-            problem = Problem(f"{pointer}/{key}", exc.code, exc.message)
-            raise DefinitionError(f"{pointer}/{key}: {exc.message}", [problem]) from None
+            params = exc.sentence_params() if isinstance(exc, LocatedExpressionError) else {}
+            problem = Problem(f"{pointer}/{key}", exc.code, exc.message, params)
+            raise DefinitionError.says(
+                "form.expression_invalid", problems=[problem], where=problem.pointer, reason=exc
+            ) from None
 
     kind = FIELD_TYPES.get(field.type)
     return _Compiled(
@@ -72,10 +75,8 @@ def formula_order(compiled: list[_Compiled], pointer: str) -> list[_Compiled]:
             return
         if state.get(field_id) == "visiting":
             cycle = " → ".join([*trail[trail.index(field_id) :], field_id])
-            raise DefinitionError(
-                f"formulas depend on each other in a circle: {cycle}",
-                [Problem(pointer, "form.formula_cycle", f"formulas depend on each other in a circle: {cycle}")],
-            )
+            problem = Problem(pointer, "form.formula_cycle", translate("form.formula_cycle", LOG_LOCALE, cycle=cycle))
+            raise DefinitionError.says("form.formula_cycle", problems=[problem], cycle=cycle)
         state[field_id] = "visiting"
         expression = formulas[field_id].formula
         assert expression is not None

@@ -61,7 +61,12 @@ class Catalog:
         templates = self._templates.get(code)
         if templates is None:
             return str(params.get("message", code))
-        template = templates.get(normalize_locale(locale)) or templates[DEFAULT_LOCALE]
+        locale = normalize_locale(locale)
+        template = templates.get(locale) or templates[DEFAULT_LOCALE]
+        # a parameter that can say itself in a language (an error, a phrase) says itself in this one
+        params = {
+            key: value.localized(locale) if hasattr(value, "localized") else value for key, value in params.items()
+        }
         try:
             return template.format(**params)
         except (KeyError, IndexError, ValueError, AttributeError):

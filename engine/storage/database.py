@@ -61,7 +61,7 @@ class Database:
 
 
 def storage_failure(exc: SQLAlchemyError) -> StorageError:
-    return StorageError(f"the database refused the operation: {_one_line(exc)}")
+    return StorageError.says("storage.database_refused", reason=_one_line(exc))
 
 
 def _one_line(exc: BaseException) -> str:

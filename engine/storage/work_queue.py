@@ -99,7 +99,7 @@ class WorkQueue:
             self.redis.ping()
         except RedisError as exc:
             where = self.redis.connection_pool.connection_kwargs.get("host", "?")
-            raise StorageError(f"Redis at {where} is unreachable ({exc}); check TRELLIS_REDIS_URL") from None
+            raise StorageError.says("storage.redis_unreachable", where=where, reason=exc) from None
 
     def schedule(self, flows: Timers, outbox: Outbox, limit: int = 1000) -> tuple[int, int] | None:
         """One scheduler step: enqueue due timers and due outbox items nobody has claimed yet.

@@ -173,6 +173,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "option value '{value}' appears twice",
         "zh-CN": "选项值“{value}”重复",
     },
+    "form.expression_invalid": {"en": "{where}: {reason}", "zh-CN": "{where}:{reason}"},
+    "form.formula_cycle": {
+        "en": "formulas depend on each other in a circle: {cycle}",
+        "zh-CN": "公式之间循环引用:{cycle}",
+    },
+    "form.permissions_unenforceable": {
+        "en": "the permissions of this app cannot be enforced",
+        "zh-CN": "该应用的权限规则无法执行",
+    },
     "form.range": {
         "en": "min ({min}) is greater than max ({max})",
         "zh-CN": "最小值({min})大于最大值({max})",
