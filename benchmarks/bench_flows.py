@@ -36,12 +36,13 @@ from engine.flows.interpreter import Run
 from engine.flows.spec import compile_flow
 from engine.flows.state import InstanceState, new_id
 from engine.principal import SYSTEM, Principal
+from engine.services.apps import AppService
+from engine.services.directory import DirectoryService
 from engine.services.flows import FlowService
+from engine.services.records import RecordService
 from engine.storage import Database
-from engine.storage.apps import AppStore
-from engine.storage.directory import DirectoryStore
+from engine.storage.catalog import AppCatalog
 from engine.storage.migrate import upgrade
-from engine.storage.records import RecordStore
 
 APP = "bench_flows"
 SIGNERS = ("ann", "bob", "cat")
@@ -156,11 +157,11 @@ class Persisted:
     def __init__(self, url: str):
         self.database = Database(url)
         upgrade(self.database)
-        AppStore(self.database).import_package(PACKAGE, actor="bench")
-        self.records = RecordStore(self.database)
+        AppService(self.database).import_package(PACKAGE, actor="bench")
+        self.records = RecordService(self.database, AppCatalog())
         self.flows = FlowService(self.database, self.records)
         self.records.on_create.append(self.flows.record_created)
-        directory = DirectoryStore(self.database)
+        directory = DirectoryService(self.database)
         for login in SIGNERS:
             directory.create_user(login, "a-long-password", roles=[(APP, "signer")], user_id=login)
         self.people = {login: directory.principal_for(login) for login in SIGNERS}

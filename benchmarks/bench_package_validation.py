@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.packages import package_problems, parse_package
+from engine.packages.schema_assembly import app_validator
 from engine.packages.semantics import semantic_problems
 from engine.packages.structure import structure_problems
-from engine.schemas import app_validator
+from engine.services.apps import AppService
 from engine.storage import Database
-from engine.storage.apps import AppStore
 from engine.storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Database(f"sqlite:///{folder}/bench.db")
         upgrade(database)
-        store = AppStore(database)
+        store = AppService(database)
         counter = iter(range(1, 10_000))
 
         def import_changed() -> None:

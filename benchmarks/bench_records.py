@@ -2,7 +2,7 @@
 
 Run: python benchmarks/bench_records.py [--rows 1000000] [--postgres URL] [--explain]
 Part 1 imports apps/property_repair.json into a fresh SQLite file and a throw-away PostgreSQL
-database, then times RecordStore.create of a repair order with a two-row parts_used sub-table (so
+database, then times RecordService.create of a repair order with a two-row parts_used sub-table (so
 the part.unit_price defaults, both formulas and the relation checks run). References: bare
 jsonschema on the same payload, FormValidator.validate alone, and the same rows INSERTed directly.
 Part 2 bulk-loads --rows repair orders into the PostgreSQL database with one INSERT ... SELECT and
@@ -32,12 +32,12 @@ from sqlalchemy.engine import Connection
 
 from engine.forms.json_schema import form_json_schema
 from engine.principal import LOCAL_ADMIN
+from engine.services.apps import AppService
+from engine.services.records import RecordService
 from engine.storage import Database
-from engine.storage.apps import AppStore
-from engine.storage.catalog import CompiledForm
+from engine.storage.catalog import AppCatalog, CompiledForm
 from engine.storage.migrate import upgrade
 from engine.storage.record_queries import ListQuery, _encode
-from engine.storage.records import RecordStore
 from engine.storage.tables import RecordHistoryRow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,11 +121,11 @@ def driver_ms(database: Database, action: Callable[[], object], count: int) -> f
 
 
 # -- part 1: submissions ---------------------------------------------------------------------
-def prepare(database: Database) -> tuple[RecordStore, dict[str, Any]]:
+def prepare(database: Database) -> tuple[RecordService, dict[str, Any]]:
     """The app imported, one community/building/room and two spare parts; returns the order payload."""
     upgrade(database)
-    AppStore(database).import_package(json.loads(PACKAGE.read_bytes()), actor="bench")
-    store = RecordStore(database)
+    AppService(database).import_package(json.loads(PACKAGE.read_bytes()), actor="bench")
+    store = RecordService(database, AppCatalog())
 
     def create(form: str, data: dict[str, Any]) -> int:
         return int(store.create(LOCAL_ADMIN, APP, form, data)[0]["id"])
@@ -149,12 +149,12 @@ def prepare(database: Database) -> tuple[RecordStore, dict[str, Any]]:
     return store, payload
 
 
-def compiled_form(store: RecordStore) -> CompiledForm:
+def compiled_form(store: RecordService) -> CompiledForm:
     with store.database.transaction() as session:
         return store.catalog.current(session, APP).form(FORM)
 
 
-def direct_writes(store: RecordStore, record_id: int) -> Callable[[], None]:
+def direct_writes(store: RecordService, record_id: int) -> Callable[[], None]:
     """The rows one create wrote (order, sub-table rows, history), INSERTed again in one transaction."""
     form = compiled_form(store)
     table, parts = form.table, form.children["parts_used"]
@@ -181,11 +181,11 @@ def direct_writes(store: RecordStore, record_id: int) -> Callable[[], None]:
     return write
 
 
-def recorded_lookups(store: RecordStore, form: CompiledForm, payload: dict[str, Any]) -> tuple[Lookup, int]:
+def recorded_lookups(store: RecordService, form: CompiledForm, payload: dict[str, Any]) -> tuple[Lookup, int]:
     """The related records the validator asks for, fetched once through the store's own lookup."""
     seen: dict[tuple[str, Any], Mapping[str, Any] | None] = {}
     with store.database.transaction() as session:
-        live = store._lookup(session, store.catalog.current(session, APP))
+        live = store.rows.lookup(session, store.catalog.current(session, APP))
 
         def recording(target: str, record_id: Any) -> Mapping[str, Any] | None:
             seen[(target, record_id)] = live(target, record_id)
@@ -195,7 +195,7 @@ def recorded_lookups(store: RecordStore, form: CompiledForm, payload: dict[str, 
     return (lambda target, record_id: seen[(target, record_id)]), len(seen)
 
 
-def submissions(store: RecordStore, payload: dict[str, Any], count: int) -> dict[str, float]:
+def submissions(store: RecordService, payload: dict[str, Any], count: int) -> dict[str, float]:
     def create() -> dict[str, Any]:
         return store.create(LOCAL_ADMIN, APP, FORM, payload)[0]
 
@@ -216,7 +216,7 @@ def submissions(store: RecordStore, payload: dict[str, Any], count: int) -> dict
         app = store.catalog.current(session, APP)
         # a fresh lookup per call, as in create: the related records are read from the database again
         figures["validator_db"] = per_second(
-            lambda: form.validator.validate(payload, lookup=store._lookup(session, app)), count
+            lambda: form.validator.validate(payload, lookup=store.rows.lookup(session, app)), count
         )
     return figures
 
@@ -233,7 +233,7 @@ def submission_table(figures: dict[str, dict[str, float]]) -> list[str]:
     def line(label: str, cell: Callable[[dict[str, float]], str]) -> None:
         lines.append(f"{label:52}" + "".join(f"{cell(figures[name]):>24}" for name in backends))
 
-    line("RecordStore.create", lambda f: rate(f["create"]))
+    line("RecordService.create", lambda f: rate(f["create"]))
     line("  SQL statements per create (BEGIN not counted)", lambda f: f"{f['statements']:.0f}")
     line("  time inside cursor.execute per create", lambda f: f"{f['create_driver']:.3f} ms")
     line("the same rows INSERTed directly, 1 tx (reference)", lambda f: rate(f["direct"]))
@@ -261,7 +261,7 @@ FROM generate_series(1, :rows) AS i,
 """
 
 
-def bulk_load(store: RecordStore, room: int, rows: int) -> tuple[float, int]:
+def bulk_load(store: RecordService, room: int, rows: int) -> tuple[float, int]:
     table = compiled_form(store).table
     started = time.perf_counter()
     with store.database.engine.begin() as connection:
@@ -289,7 +289,7 @@ def explain(connection: Connection, statement: str, parameters: Any) -> str:
     return "\n".join(f"    {line}" for (line,) in plan)
 
 
-def listing(store: RecordStore, repeat: int, show_plans: bool) -> list[str]:
+def listing(store: RecordService, repeat: int, show_plans: bool) -> list[str]:
     table = compiled_form(store).table
     lines: list[str] = []
     plans: list[str] = []

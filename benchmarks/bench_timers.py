@@ -33,12 +33,13 @@ from postgres_scratch import throwaway_database, unreachable  # benchmarks/ is o
 from sqlalchemy import func, insert, select, text, update  # noqa: E402
 
 from engine.principal import LOCAL_ADMIN  # noqa: E402
+from engine.services.apps import AppService  # noqa: E402
+from engine.services.directory import DirectoryService  # noqa: E402
 from engine.services.flows import FlowService  # noqa: E402
+from engine.services.records import RecordService
 from engine.storage import Database  # noqa: E402
-from engine.storage.apps import AppStore  # noqa: E402
-from engine.storage.directory import DirectoryStore  # noqa: E402
+from engine.storage.catalog import AppCatalog  # noqa: E402
 from engine.storage.migrate import upgrade  # noqa: E402
-from engine.storage.records import RecordStore  # noqa: E402
 from engine.storage.tables import (  # noqa: E402
     FlowEventRow,
     FlowInstanceRow,
@@ -58,11 +59,11 @@ CHUNK = 2_000  # rows per INSERT while copying
 def prepare(database: Database, timers: int) -> FlowService:
     """The app, an agent and a supervisor, one order through the flow, and ``timers - 1`` due copies of it."""
     upgrade(database)
-    AppStore(database).import_package(json.loads(PACKAGE.read_bytes()), actor="bench")
-    directory = DirectoryStore(database)
+    AppService(database).import_package(json.loads(PACKAGE.read_bytes()), actor="bench")
+    directory = DirectoryService(database)
     directory.create_user("agent1", "a-long-password", roles=[(APP, "agent")])
     directory.create_user("supervisor1", "a-long-password", roles=[(APP, "agent_supervisor")])
-    store = RecordStore(database)
+    store = RecordService(database, AppCatalog())
     flows = FlowService(database, store)
     store.on_create.append(flows.record_created)  # creating an order starts the repair flow
 
