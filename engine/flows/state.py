@@ -146,11 +146,16 @@ class InstanceState:
     changed_tasks: set[str] = field(default_factory=set)
     new_timers: set[str] = field(default_factory=set)
     changed_timers: set[str] = field(default_factory=set)
+    #: typed values read from ``variables`` (an approval's tally), kept beside the JSON they were read
+    #: from so a step does not parse it again; never persisted, and stale as soon as the JSON changes
+    parsed: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Storage hands over the stored strings and JSON: states become enums, older formats are upgraded."""
         self.status = InstanceStatus(self.status)
-        if version_of(self.variables) != FORMAT:
+        if not self.variables and not self.tokens:  # a new instance starts in the current format
+            self.variables = {"format": FORMAT}
+        elif version_of(self.variables) != FORMAT:
             document = upgrade({"tokens": self.dump_tokens(), "variables": self.variables})
             self.variables = document["variables"]
             self.tokens = [Token.load(raw) for raw in document["tokens"]]

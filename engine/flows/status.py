@@ -22,11 +22,11 @@ class Status(StrEnum):
     def to(self, target: str) -> Self:
         """The state ``target`` once this one may move there; an illegal move is refused by name."""
         kind = type(self)
-        found = kind(target)
+        found = kind._value2member_map_.get(target) or kind(target)  # the map: this runs on every step
         refusal, moves = RULES[kind]
         if found not in moves.get(self, frozenset()):
             raise InvalidTransitionError.says(refusal, current=self.value, target=found.value)
-        return found
+        return found  # type: ignore[return-value]
 
 
 class InstanceStatus(Status):

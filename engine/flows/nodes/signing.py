@@ -37,9 +37,9 @@ class ApprovalTally:
     queue: tuple[Signer, ...] = ()  # sequential: the signers still to be asked, in order
 
     def vote(self, approve: bool) -> ApprovalTally:
-        if approve:
-            return replace(self, approved=self.approved + 1)
-        return replace(self, rejected=self.rejected + 1)
+        # built directly rather than with dataclasses.replace: this runs on every vote
+        approved, rejected = (self.approved + 1, self.rejected) if approve else (self.approved, self.rejected + 1)
+        return ApprovalTally(self.node, self.signers, approved, rejected, self.next, self.queue)
 
     def advanced(self) -> ApprovalTally:
         """The tally once the next position has been given to a signer's task."""

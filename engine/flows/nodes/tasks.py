@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from engine.flows.assignment import Assignment
 from engine.flows.nodes.base import NodeType
@@ -175,11 +175,17 @@ class Approval(NodeType):
 
 def tally_of(state: InstanceState, token: str) -> ApprovalTally:
     """The votes an approval collected so far for ``token``."""
-    return ApprovalTally.load(state.variables["votes"][token])
+    raw = state.variables["votes"][token]
+    source, tally = state.parsed.get(f"votes/{token}", (None, None))
+    if source is not raw:  # written by storage or by an upgrade since this step last kept it
+        tally = ApprovalTally.load(raw)
+    return cast(ApprovalTally, tally)
 
 
 def _keep(run: Run, token: str, tally: ApprovalTally) -> None:
-    run.state.variables.setdefault("votes", {})[token] = tally.dump()
+    raw = tally.dump()
+    run.state.variables.setdefault("votes", {})[token] = raw
+    run.state.parsed[f"votes/{token}"] = (raw, tally)
 
 
 def _visit(run: Run, node: NodeSpec) -> None:
