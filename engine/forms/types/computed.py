@@ -42,6 +42,7 @@ class ComputedType(FieldType):
 
 class FormulaType(ComputedType):
     key = "formula"
+    formula_key = "expression"
     messages = {
         "result_not_number": "field.formula.result_not_number",
         "result_not_kind": "field.formula.result_not_kind",
@@ -65,9 +66,6 @@ class FormulaType(ComputedType):
         if spec.config.get("result_type") in ("date", "datetime"):
             return value.isoformat()
         return value
-
-    def formula(self, spec: FieldSpec) -> str | None:
-        return spec.config.get("expression")
 
     def coerce_result(self, spec: FieldSpec, result: Any) -> Any:
         """The expression's result as the declared ``result_type`` (numbers rounded as they are stored)."""
@@ -95,6 +93,7 @@ class FormulaType(ComputedType):
 
 class SerialType(ComputedType):
     key = "serial"
+    always_unique = True
     config_schema = {
         "required": ["pattern"],
         "properties": {"pattern": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\{seq(:\\d)?\\}"}},
@@ -102,6 +101,9 @@ class SerialType(ComputedType):
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("string", length=100)
+
+    def serial_pattern(self, spec: FieldSpec) -> str:
+        return spec.config["pattern"]
 
     def export_shape(self, spec: FieldSpec) -> ExportShape:
         return ExportShape(TEXT.cell, width=18)
