@@ -43,6 +43,15 @@ class Column:
     target: str | None = None  # the form a reference points at
 
 
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """A definition key its ``config_schema`` accepts whose value still makes no sense (min above max)."""
+
+    key: str  # the definition key it points at
+    code: str  # the catalog code of its sentence
+    params: Mapping[str, Any]
+
+
 class FieldValueError(Exception):
     """A submitted value is refused; ``code`` finds the sentence in the type's message codes."""
 
@@ -138,6 +147,10 @@ class FieldType(ABC):
     def link_target(self, spec: FieldSpec) -> str | None:
         """The form a many-valued reference points at through a table of pairs instead of a column."""
         return None
+
+    def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
+        """What the type's own definition keys get wrong beyond what ``config_schema`` can say."""
+        return []
 
     # -- messages ------------------------------------------------------------------------------
     def message(self, code: str, locale: str) -> str | None:

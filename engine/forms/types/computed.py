@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from engine.forms.export_shapes import LOCAL_DATETIME, TEXT, ExportShape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import FIELD_TYPES, Column, FieldType, FieldValueError, Reader
+from engine.forms.types.base import FIELD_TYPES, Column, ConfigProblem, FieldType, FieldValueError, Reader
 from engine.forms.types.temporal import local_text
 
 RESULT_COLUMNS = {
@@ -19,6 +20,8 @@ RESULT_COLUMNS = {
     "date": Column("date"),
     "datetime": Column("datetime"),
 }
+SERIAL_PARTS = re.compile(r"\{([^{}]*)\}")
+SERIAL_KNOWN = re.compile(r"^(yyyy|yy|MM|dd|yyyyMMdd|yyyyMM|HH|seq(:\d)?)$")
 #: the type whose values a formula's result reads like
 RESULT_TYPES = {
     "number": "number",
@@ -104,6 +107,15 @@ class SerialType(ComputedType):
 
     def serial_pattern(self, spec: FieldSpec) -> str:
         return spec.config["pattern"]
+
+    def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
+        """Every ``{part}`` of the pattern is one the numbering knows."""
+        pattern = spec.config["pattern"]
+        return [
+            ConfigProblem("pattern", "form.serial_pattern", {"pattern": pattern, "part": part})
+            for part in SERIAL_PARTS.findall(pattern)
+            if not SERIAL_KNOWN.match(part)
+        ]
 
     def export_shape(self, spec: FieldSpec) -> ExportShape:
         return ExportShape(TEXT.cell, width=18)
