@@ -14,8 +14,10 @@ ENGINE = Path(__file__).resolve().parents[2] / "engine"
 TYPES = ENGINE / "forms" / "types"
 
 
-def _is_type(node: ast.expr) -> bool:
-    """``x.type``, ``x["type"]`` or ``x.get("type")``."""
+def _is_type(node: ast.expr, aliases: frozenset[str] = frozenset()) -> bool:
+    """``x.type``, ``x["type"]``, ``x.get("type")``, or a name bound to a field's (``kind = field["type"]``)."""
+    if isinstance(node, ast.Name):
+        return node.id in aliases
     if isinstance(node, ast.Attribute):
         return node.attr == "type"
     if isinstance(node, ast.Subscript):
@@ -23,6 +25,12 @@ def _is_type(node: ast.expr) -> bool:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
         return bool(node.args) and isinstance(node.args[0], ast.Constant) and node.args[0].value == "type"
     return False
+
+
+def _of_a_field(node: ast.expr) -> bool:
+    """Whether a ``type`` is read off a field (``field``, ``child``): an assignee's or a node's ``type`` is not."""
+    owner = getattr(node.func if isinstance(node, ast.Call) else node, "value", None)
+    return isinstance(owner, ast.Name) and ("field" in owner.id or owner.id == "child")
 
 
 def _strings(node: ast.expr, named: dict[str, list[str]]) -> Iterator[str]:
@@ -46,11 +54,18 @@ def field_type_checks(source: str) -> list[str]:
         for target in statement.targets
         if isinstance(target, ast.Name)
     }
+    aliases = frozenset(
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and _is_type(node.value) and _of_a_field(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    )
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
-            if any(_is_type(side) for side in sides):
+            if any(_is_type(side, aliases) for side in sides):
                 names = sorted({name for side in sides for name in _strings(side, named) if name in FIELD_TYPES})
                 if names:
                     found.append(f"{node.lineno}: {', '.join(names)}")
@@ -65,6 +80,7 @@ def field_type_checks(source: str) -> list[str]:
         'x = f.get("type") in ("section", "file")',
         'x = "serial" == field.type',
         'KINDS = ("image", "file")\nx = [f for f in fields if f.type in KINDS]',
+        'kind = field["type"]\nif kind in ("number", "money"): pass',
     ],
 )
 def test_the_scan_finds_a_comparison_with_a_field_type_name(source):
@@ -77,6 +93,7 @@ def test_the_scan_finds_a_comparison_with_a_field_type_name(source):
         'if node.type == "approval": pass',
         'if assignment["type"] == "role": pass',
         'if v.get("type") == "string": pass',
+        'kind = assignment["type"]\nif kind == "group": pass',
         "if FIELD_TYPES.get(field.type).holds_rows: pass",
     ],
 )
