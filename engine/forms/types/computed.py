@@ -106,7 +106,7 @@ class SerialType(ComputedType):
         return Column("string", length=100)
 
     def serial_pattern(self, spec: FieldSpec) -> str:
-        return spec.config["pattern"]
+        return str(spec.config["pattern"])
 
     def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
         """Every ``{part}`` of the pattern is one the numbering knows."""

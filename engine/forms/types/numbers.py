@@ -54,9 +54,8 @@ class NumberType(FieldType):
         return int(spec.config.get("precision", self.default_places))
 
     def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
-        low, high = spec.config.get("min"), spec.config.get("max")
-        if "min" in spec.config and "max" in spec.config and low > high:
-            return [ConfigProblem("min", "form.range", {"min": low, "max": high})]
+        if "min" in spec.config and "max" in spec.config and spec.config["min"] > spec.config["max"]:
+            return [ConfigProblem("min", "form.range", {"min": spec.config["min"], "max": spec.config["max"]})]
         return []
 
     def column(self, spec: FieldSpec) -> Column:

@@ -55,7 +55,7 @@ class RelationType(FieldType):
         return None if spec.config.get("multiple") else spec.config["target"]
 
     def related_form(self, spec: FieldSpec) -> str:
-        return spec.config["target"]
+        return str(spec.config["target"])
 
     def link_target(self, spec: FieldSpec) -> str | None:
         return spec.config["target"] if spec.config.get("multiple") else None
