@@ -9,6 +9,7 @@ from typing import Any
 from engine.errors import DefinitionError, ExpressionError, Problem
 from engine.expressions import LocatedExpressionError, compile_expression
 from engine.forms.spec import FormSpec
+from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
 from engine.packages.messages import problem
 
@@ -36,7 +37,7 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
         before = len(found)
         for j, field in enumerate(form["fields"]):
             _field_expressions(check, f"{base}/fields/{j}", field, top)
-            for k, child in enumerate(field.get("fields", []) if field["type"] == "subtable" else []):
+            for k, child in enumerate(field.get("fields", []) if FIELD_TYPES.get(field["type"]).holds_rows else []):
                 _field_expressions(check, f"{base}/fields/{j}/fields/{k}", child, [c["id"] for c in field["fields"]])
         for r, rule in enumerate(form.get("rules", [])):
             check(f"{base}/rules/{r}/check", rule["check"], top)
@@ -107,5 +108,6 @@ def _field_expressions(check: Any, base: str, field: Mapping[str, Any], names: l
     for key in ("visible_when", "required_when", "default_expr"):
         if key in field:
             check(f"{base}/{key}", field[key], names)
-    if field["type"] == "formula":
-        check(f"{base}/expression", field["expression"], names)
+    formula_key = FIELD_TYPES.get(field["type"]).formula_key
+    if formula_key is not None:
+        check(f"{base}/{formula_key}", field[formula_key], names)

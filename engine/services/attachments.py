@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import NotFoundError, SubmissionError
+from engine.forms.types import FIELD_TYPES
 from engine.forms.types.media import ATTACHMENT_ID
 from engine.i18n import DEFAULT_LOCALE, translate
 from engine.principal import Principal
 from engine.storage.attachments import (
-    ATTACHMENT_FIELD_TYPES,
     MAX_UPLOAD_TOKENS,
     AttachmentFile,
     AttachmentRepository,
@@ -34,7 +34,7 @@ from engine.storage.uploads import Readable, UploadRefusedError, UploadRules
 #: "may this principal read this field of this record?" (principal, app, form, record id, field)
 RecordReader = Callable[[Principal, str, str, int, str], bool]
 
-__all__ = ["ATTACHMENT_FIELD_TYPES", "AttachmentFile", "AttachmentService", "UploadRules"]
+__all__ = ["AttachmentFile", "AttachmentService", "UploadRules"]
 
 
 class AttachmentService:
@@ -165,7 +165,7 @@ class AttachmentService:
         wanted = {
             f.id: (f, list(values.get(f.id) or []))
             for f in form.spec.fields
-            if f.type in ATTACHMENT_FIELD_TYPES and values.get(f.id)
+            if FIELD_TYPES.get(f.type).holds_attachments and values.get(f.id)
         }
         ids = sorted({i for _, given in wanted.values() for i in given if ATTACHMENT_ID.fullmatch(str(i))})
         rows = self.files.locked(session, ids)

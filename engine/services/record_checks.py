@@ -65,13 +65,14 @@ def check_references(
     errors: dict[str, list[str]] = {}
 
     def check(field: FieldSpec, value: Any, key: str) -> None:
-        if field.type != "relation" or value in (None, []):
+        target = FIELD_TYPES.get(field.type).related_form(field)
+        if target is None or value in (None, []):
             return
         wanted = value if isinstance(value, list) else [value]
         if isinstance(value, list):
-            present = rows.live_ids(session, app.forms[field.config["target"]], wanted)
+            present = rows.live_ids(session, app.forms[target], wanted)
         else:
-            present = {value} if lookup(field.config["target"], value) is not None else set()
+            present = {value} if lookup(target, value) is not None else set()
         for item in wanted:
             if item not in present:
                 errors.setdefault(key, []).append(
@@ -80,7 +81,7 @@ def check_references(
 
     for field in form.spec.fields:
         check(field, values.get(field.id), field.id)
-        if field.type == "subtable":
+        if FIELD_TYPES.get(field.type).holds_rows:
             for n, row in enumerate(values.get(field.id) or []):
                 for child in field.children:
                     check(child, row.get(child.id), f"{field.id}/{n}/{child.id}")

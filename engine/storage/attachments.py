@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.forms.spec import FieldSpec
+from engine.forms.types import FIELD_TYPES
 from engine.forms.types.media import ATTACHMENT_ID
 from engine.storage.catalog import AppCatalog
 from engine.storage.database import Database
@@ -36,7 +37,6 @@ from engine.storage.uploads import (
     with_extension,
 )
 
-ATTACHMENT_FIELD_TYPES = ("image", "file")
 INCOMING = ".incoming"  # half-received uploads, on the same file system as their final place
 # Anonymous uploads are stored as made by ``public#<sha256 of their upload token>``: every public
 # submitter is the same principal, so only the token handed to the uploader proves whose file it is.
@@ -68,7 +68,7 @@ class AttachmentRepository:
         """The image and file fields of a form, by id."""
         with self.database.transaction() as session:
             form = self.catalog.current(session, app_id).form(form_id)
-        return {f.id: f for f in form.spec.fields if f.type in ATTACHMENT_FIELD_TYPES}
+        return {f.id: f for f in form.spec.fields if FIELD_TYPES.get(f.type).holds_attachments}
 
     # -- upload --------------------------------------------------------------------------------
     def store(

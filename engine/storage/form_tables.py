@@ -121,7 +121,9 @@ def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
             )
         main[form.id] = table
         for field in form.fields:
-            if field.type == "subtable":
+            kind = FIELD_TYPES.get(field.type)
+            link_target = kind.link_target(field)
+            if kind.holds_rows:
                 child_name = table_name(app_id, form.id, field.id)
                 child_columns = [
                     Column("id", ID_TYPE, primary_key=True, autoincrement=True),
@@ -132,8 +134,8 @@ def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
                     *_field_columns(app_id, field.children),
                 ]
                 children[(form.id, field.id)] = Table(child_name, metadata, *child_columns)
-            elif field.type == "relation" and field.config.get("multiple"):
-                target = table_name(app_id, field.config["target"])
+            elif link_target is not None:
+                target = table_name(app_id, link_target)
                 links[(form.id, field.id)] = Table(
                     table_name(app_id, form.id, field.id),
                     metadata,
@@ -147,7 +149,8 @@ def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
 def _field_columns(app_id: str, fields: Iterable[FieldSpec]) -> list[Column[Any]]:
     columns: list[Column[Any]] = []
     for field in fields:
-        spec = FIELD_TYPES.get(field.type).column(field)
+        kind = FIELD_TYPES.get(field.type)
+        spec = kind.column(field)
         if spec is None:
             continue
         args: list[Any] = []
@@ -160,7 +163,7 @@ def _field_columns(app_id: str, fields: Iterable[FieldSpec]) -> list[Column[Any]
                 sql_type(spec),
                 *args,
                 nullable=True,
-                unique=field.unique or field.type == "serial",
+                unique=field.unique or kind.always_unique,
                 index=field.indexed and not field.unique,
             )
         )

@@ -23,7 +23,6 @@ from engine.errors import ConflictError, NotFoundError
 from engine.forms.row_rules import RowRule
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
-from engine.forms.types.computed import StampType
 from engine.principal import Principal
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
@@ -172,7 +171,7 @@ class RecordRepository:
                 values[field.id] = child_rows(session, form, field, [row.id])[row.id]
             elif field.id in form.links:
                 values[field.id] = links_of(session, form.links[field.id], [row.id])[row.id]
-            elif isinstance(kind, StampType):
+            elif kind.system_column is not None:
                 values[field.id] = getattr(row, kind.system_column)
             elif form.columns[field.id] is not None:
                 values[field.id] = getattr(row, field.id)
@@ -201,7 +200,7 @@ class RecordRepository:
                     ]
                 elif field.id in links:
                     data[field.id] = links[field.id][row.id]
-                elif isinstance(kind, StampType):
+                elif kind.system_column is not None:
                     value = getattr(row, kind.system_column)
                     data[field.id] = value.isoformat() if hasattr(value, "isoformat") else value
                 elif form.columns[field.id] is not None:
@@ -228,10 +227,10 @@ class RecordRepository:
         dumped: dict[str, Any] = {}
         for field in form.spec.fields:
             kind = FIELD_TYPES.get(field.type)
-            if not kind.stores_value or isinstance(kind, StampType) or field.id not in values:
+            if not kind.stores_value or kind.system_column is not None or field.id not in values:
                 continue
             value = values[field.id]
-            if field.type == "subtable":
+            if kind.holds_rows:
                 dumped[field.id] = [
                     {
                         c.id: FIELD_TYPES.get(c.type).dump(c, row.get(c.id))
@@ -294,10 +293,9 @@ class RecordRepository:
         """A new record row (serial numbers drawn here) with its sub-table rows and links; its id."""
         now = utcnow()
         for field in form.spec.fields:
-            if field.type == "serial":
-                values[field.id] = next_serial(
-                    session, app.app_id, form.spec.id, field.id, field.config["pattern"], now
-                )
+            pattern = FIELD_TYPES.get(field.type).serial_pattern(field)
+            if pattern is not None:
+                values[field.id] = next_serial(session, app.app_id, form.spec.id, field.id, pattern, now)
         row = {
             "uuid": uuid.uuid4().hex,
             "app_version": app.version,

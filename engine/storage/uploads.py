@@ -22,6 +22,7 @@ import filetype
 from PIL import Image, ImageOps
 
 from engine.forms.spec import FieldSpec
+from engine.forms.types import FIELD_TYPES
 
 DEFAULT_MAX_SIZE_MB = 20
 CHUNK_BYTES = 1024 * 1024
@@ -79,13 +80,13 @@ class UploadRules:
     def of(cls, field: FieldSpec) -> UploadRules:
         megabytes = float(field.config.get("max_size_mb", DEFAULT_MAX_SIZE_MB))
         accept = tuple(field.config.get("accept", ()))
-        if field.type == "image":
+        if FIELD_TYPES.get(field.type).images_only:
             accept = tuple(a for a in accept or IMAGE_FIELD_DEFAULT if "*" in a or decodable(a))
         return cls(field, int(megabytes * 1024 * 1024), accept)
 
     def allows(self, content_type: str) -> bool:
         """``image/*`` means photos Trellis can re-encode; other image types must be named exactly."""
-        if self.field.type == "image" and not decodable(content_type):
+        if FIELD_TYPES.get(self.field.type).images_only and not decodable(content_type):
             return False
         if not self.accept:
             return True

@@ -15,6 +15,8 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
+from engine.forms.spec import FieldSpec
+from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
 from engine.i18n import other_locale, translate
@@ -173,7 +175,7 @@ def tracking_page(app_id: str, form_id: str, token: str) -> str:
         abort(404)
     form = _public_form(app_id, form_id)
     locale = current_locale()
-    shown = [f for f in form.spec.fields if f.id in _public_fields(form) and f.type not in ("section", "file", "image")]
+    shown = [f for f in form.spec.fields if f.id in _public_fields(form) and _tracked(f)]
     rows = [(f.title(locale), _display(_readable(app_id, f, record["data"].get(f.id)))) for f in shown]
     other = other_locale(locale)
     flow = tracking_context(Ticket(app_id, form, record), locale)  # timeline, the rating form when due, live URL
@@ -191,10 +193,17 @@ def tracking_page(app_id: str, form_id: str, token: str) -> str:
     )
 
 
+def _tracked(field: FieldSpec) -> bool:
+    """Whether a tracking page lists the field: layout has no value; attachments stay off a page a link opens."""
+    kind = FIELD_TYPES.get(field.type)
+    return kind.stores_value and not kind.holds_attachments
+
+
 def _readable(app_id: str, field: Any, value: Any) -> Any:
     """A related record's title instead of its number."""
-    if field.type == "relation" and isinstance(value, int):
-        found = services().records.titles(SYSTEM, app_id, field.config["target"], "", record_id=value, limit=1)
+    target = FIELD_TYPES.get(field.type).related_form(field)
+    if target is not None and isinstance(value, int):
+        found = services().records.titles(SYSTEM, app_id, target, "", record_id=value, limit=1)
         return found[0]["title"] if found else value
     return value
 
@@ -236,14 +245,13 @@ def _options(app_id: str, form: CompiledForm, field_id: str) -> Response:
         field = form.spec.field(field_id)
     except KeyError:
         abort(404)
-    if field.type != "relation":
+    target = FIELD_TYPES.get(field.type).related_form(field)
+    if target is None:
         abort(404)
     query = request.args.get("q", "")[:50]
     raw_id = request.args.get("id", "")
     record_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 18 else None
-    items = services().records.titles(
-        current_principal(), app_id, field.config["target"], query, limit=20, record_id=record_id
-    )
+    items = services().records.titles(current_principal(), app_id, target, query, limit=20, record_id=record_id)
     return json_response({"items": items})
 
 

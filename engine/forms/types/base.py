@@ -43,6 +43,15 @@ class Column:
     target: str | None = None  # the form a reference points at
 
 
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """A definition key its ``config_schema`` accepts whose value still makes no sense (min above max)."""
+
+    key: str  # the definition key it points at
+    code: str  # the catalog code of its sentence
+    params: Mapping[str, Any]
+
+
 class FieldValueError(Exception):
     """A submitted value is refused; ``code`` finds the sentence in the type's message codes."""
 
@@ -81,6 +90,11 @@ class FieldType(ABC):
     #: one branch of that schema.
     config_schema: ClassVar[Mapping[str, Any]] = {}
     holds_rows: ClassVar[bool] = False  # a sub-table: its value is rows of the child fields, [] when empty
+    holds_attachments: ClassVar[bool] = False  # its value is the ids of files uploaded beforehand
+    images_only: ClassVar[bool] = False  # its attachments are pictures Trellis can decode and re-encode
+    always_unique: ClassVar[bool] = False  # no two records share a value, whatever the definition says
+    #: the definition key of the expression the server computes the value with (a formula)
+    formula_key: ClassVar[str | None] = None
     input_kind: ClassVar[str] = "text"  # the HTML input a renderer draws
     invalid_code: ClassVar[str | None] = None  # the message a client shows for a malformed value
 
@@ -112,6 +126,10 @@ class FieldType(ABC):
 
     def formula(self, spec: FieldSpec) -> str | None:
         """The expression the server computes the value with, for a computed type that has one."""
+        return None if self.formula_key is None else spec.config.get(self.formula_key)
+
+    def serial_pattern(self, spec: FieldSpec) -> str | None:
+        """The pattern storage draws a new record's number with (``{seq}`` the next in sequence), if any."""
         return None
 
     def coerce_result(self, spec: FieldSpec, result: Any) -> Any:
@@ -121,6 +139,18 @@ class FieldType(ABC):
     def lookup_target(self, spec: FieldSpec) -> str | None:
         """The form whose record an expression sees in place of the stored id (a single relation)."""
         return None
+
+    def related_form(self, spec: FieldSpec) -> str | None:
+        """The form whose records the value names by id (a relation, one or many), which must exist."""
+        return None
+
+    def link_target(self, spec: FieldSpec) -> str | None:
+        """The form a many-valued reference points at through a table of pairs instead of a column."""
+        return None
+
+    def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
+        """What the type's own definition keys get wrong beyond what ``config_schema`` can say."""
+        return []
 
     # -- messages ------------------------------------------------------------------------------
     def message(self, code: str, locale: str) -> str | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from engine.forms.export_shapes import LOCAL_DATETIME, TEXT, ExportShape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import FIELD_TYPES, Column, FieldType, FieldValueError, Reader
+from engine.forms.types.base import FIELD_TYPES, Column, ConfigProblem, FieldType, FieldValueError, Reader
 from engine.forms.types.temporal import local_text
 
 RESULT_COLUMNS = {
@@ -19,6 +20,8 @@ RESULT_COLUMNS = {
     "date": Column("date"),
     "datetime": Column("datetime"),
 }
+SERIAL_PARTS = re.compile(r"\{([^{}]*)\}")
+SERIAL_KNOWN = re.compile(r"^(yyyy|yy|MM|dd|yyyyMMdd|yyyyMM|HH|seq(:\d)?)$")
 #: the type whose values a formula's result reads like
 RESULT_TYPES = {
     "number": "number",
@@ -42,6 +45,7 @@ class ComputedType(FieldType):
 
 class FormulaType(ComputedType):
     key = "formula"
+    formula_key = "expression"
     messages = {
         "result_not_number": "field.formula.result_not_number",
         "result_not_kind": "field.formula.result_not_kind",
@@ -65,9 +69,6 @@ class FormulaType(ComputedType):
         if spec.config.get("result_type") in ("date", "datetime"):
             return value.isoformat()
         return value
-
-    def formula(self, spec: FieldSpec) -> str | None:
-        return spec.config.get("expression")
 
     def coerce_result(self, spec: FieldSpec, result: Any) -> Any:
         """The expression's result as the declared ``result_type`` (numbers rounded as they are stored)."""
@@ -95,6 +96,7 @@ class FormulaType(ComputedType):
 
 class SerialType(ComputedType):
     key = "serial"
+    always_unique = True
     config_schema = {
         "required": ["pattern"],
         "properties": {"pattern": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "\\{seq(:\\d)?\\}"}},
@@ -102,6 +104,18 @@ class SerialType(ComputedType):
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("string", length=100)
+
+    def serial_pattern(self, spec: FieldSpec) -> str:
+        return str(spec.config["pattern"])
+
+    def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
+        """Every ``{part}`` of the pattern is one the numbering knows."""
+        pattern = spec.config["pattern"]
+        return [
+            ConfigProblem("pattern", "form.serial_pattern", {"pattern": pattern, "part": part})
+            for part in SERIAL_PARTS.findall(pattern)
+            if not SERIAL_KNOWN.match(part)
+        ]
 
     def export_shape(self, spec: FieldSpec) -> ExportShape:
         return ExportShape(TEXT.cell, width=18)

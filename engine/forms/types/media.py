@@ -19,6 +19,7 @@ ATTACHMENT_ID = re.compile(r"^[0-9a-f]{32}$")
 
 class FileType(FieldType):
     key = "file"
+    holds_attachments = True
     default_count = 9
     config_schema = {
         "properties": {
@@ -75,6 +76,7 @@ class FileType(FieldType):
 
 class ImageType(FileType):
     key = "image"
+    images_only = True
     default_accept = ("image/*",)
     photos = True
     messages = {**FileType.messages, "too_many": "field.image.too_many"}

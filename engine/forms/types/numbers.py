@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.forms.export_shapes import WHOLE, ExportShape, decimal_shape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, Reader
+from engine.forms.types.base import Column, ConfigProblem, Describe, FieldType, FieldValueError, Reader
 
 NUMBER_MESSAGES = {
     "not_number": "field.number.not_number",
@@ -52,6 +52,11 @@ class NumberType(FieldType):
 
     def places(self, spec: FieldSpec) -> int:
         return int(spec.config.get("precision", self.default_places))
+
+    def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
+        if "min" in spec.config and "max" in spec.config and spec.config["min"] > spec.config["max"]:
+            return [ConfigProblem("min", "form.range", {"min": spec.config["min"], "max": spec.config["max"]})]
+        return []
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("decimal", length=MAX_DIGITS, scale=self.places(spec))

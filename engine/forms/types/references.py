@@ -54,6 +54,12 @@ class RelationType(FieldType):
     def lookup_target(self, spec: FieldSpec) -> str | None:
         return None if spec.config.get("multiple") else spec.config["target"]
 
+    def related_form(self, spec: FieldSpec) -> str:
+        return str(spec.config["target"])
+
+    def link_target(self, spec: FieldSpec) -> str | None:
+        return spec.config["target"] if spec.config.get("multiple") else None
+
     def input_extras(self, spec: FieldSpec, ui: dict[str, Any], reader: Reader) -> None:
         ui["options"] = reader.choices(spec.config["target"])
 

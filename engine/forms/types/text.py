@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.forms.export_shapes import TEXT, ExportShape
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, expect_string
+from engine.forms.types.base import Column, ConfigProblem, Describe, FieldType, FieldValueError, expect_string
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 TEXT_CONFIG = {
@@ -30,6 +30,16 @@ class TextType(FieldType):
 
     def limit(self, spec: FieldSpec) -> int:
         return int(spec.config.get("max_length", self.default_limit))
+
+    def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
+        """A ``pattern`` must compile: found here, not when the first value is checked against it."""
+        pattern = spec.config.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                return [ConfigProblem("pattern", "form.bad_pattern", {"pattern": pattern, "reason": str(exc)})]
+        return []
 
     def column(self, spec: FieldSpec) -> Column:
         limit = self.limit(spec)
