@@ -102,6 +102,7 @@ class FormSpec:
     layout: tuple[Mapping[str, Any], ...] = ()
     rules: tuple[RuleSpec, ...] = ()
     indexes: tuple[Mapping[str, Any], ...] = ()
+    unique_together: tuple[tuple[str, ...], ...] = ()  # groups of fields no two records share answers in
     public: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -117,6 +118,7 @@ class FormSpec:
                 RuleSpec(r["id"], r["check"], r["message"], tuple(r.get("fields", ()))) for r in data.get("rules", ())
             ),
             indexes=tuple(data.get("indexes", ())),
+            unique_together=tuple(tuple(group) for group in data.get("unique_together", ())),
             public=data.get("public", {}),
         )
 

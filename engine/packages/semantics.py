@@ -17,6 +17,7 @@ from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
 from engine.packages.messages import problem
 from engine.packages.structure import pointer_sort_key
+from engine.packages.unique_together import unique_together_problems
 from engine.registry import suggest
 
 SYSTEM_FIELDS = ("id", "created_at", "updated_at", "created_by", "updated_by")
@@ -129,6 +130,7 @@ class _PackageChecker:
         for n, index in enumerate(form.get("indexes", [])):
             for k, field_id in enumerate(index["fields"]):
                 fields.check(f"{base}/indexes/{n}/fields/{k}", field_id, p)
+        p.extend(unique_together_problems(base, form))
         _Ids("rule", _indexed(form.get("rules", []), f"{base}/rules"), p)
         for r, rule in enumerate(form.get("rules", [])):
             for k, field_id in enumerate(rule.get("fields", [])):

@@ -107,4 +107,25 @@ def check_unique(
             errors.setdefault(field.id, []).append(
                 translate("record.taken", locale, label=field.title(locale), value=shown)
             )
+    for group in unique_groups(form):
+        fields = [form.spec.field(field_id) for field_id in group]
+        wanted = {f.id: values.get(f.id) for f in fields}
+        if any(value in (None, "") for value in wanted.values()):
+            continue  # an empty answer never clashes, as NULL in the unique index
+        if rows.combination_taken(session, form, wanted, exclude):
+            message = translate(
+                "record.taken_together",
+                locale,
+                labels=translate("record.list_separator", locale).join(f.title(locale) for f in fields),
+                values=", ".join(str(FIELD_TYPES.get(f.type).dump(f, wanted[f.id])) for f in fields),
+            )
+            for field in fields:
+                errors.setdefault(field.id, []).append(message)
     refuse(errors, locale)
+
+
+def unique_groups(form: CompiledForm) -> list[tuple[str, ...]]:
+    """The field groups no two records may share answers in: ``unique_together`` and unique indexes."""
+    groups = list(form.spec.unique_together)
+    groups.extend(tuple(index["fields"]) for index in form.spec.indexes if index.get("unique"))
+    return groups

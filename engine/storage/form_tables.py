@@ -119,6 +119,9 @@ def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
                 *[table.c[f] for f in index["fields"]],
                 unique=bool(index.get("unique")),
             )
+        for group in form.unique_together:
+            # named by its fields, not its position: reordering the rules never re-creates one
+            Index(table_name(f"uq_{name}", *group), *[table.c[f] for f in group], unique=True)
         main[form.id] = table
         for field in form.fields:
             kind = FIELD_TYPES.get(field.type)

@@ -278,6 +278,19 @@ class RecordRepository:
         return bool(session.scalar(statement))
 
     @staticmethod
+    def combination_taken(
+        session: Session, form: CompiledForm, values: Mapping[str, Any], exclude: int | None
+    ) -> bool:
+        """Whether another record (any but ``exclude``, deleted ones too, as the index) holds all of ``values``."""
+        table = form.table
+        statement = select(func.count()).select_from(table)
+        for field_id, value in values.items():
+            statement = statement.where(table.c[field_id] == value)
+        if exclude is not None:
+            statement = statement.where(table.c.id != exclude)
+        return bool(session.scalar(statement))
+
+    @staticmethod
     def seen(session: Session, app_id: str, form_id: str, key: str) -> int | None:
         """The record an idempotency key created before, if any."""
         return session.scalar(

@@ -77,6 +77,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "({reason}); remove the duplicates first or drop the unique rule",
         "zh-CN": "无法启用新的唯一性规则:已有记录的值重复({reason});请先删除重复记录或取消该唯一性规则",
     },
+    "form.unique_together_too_few": {
+        "en": "a uniqueness rule needs at least two fields (here: {fields}); for one field, mark that field \"unique\" instead",
+        "zh-CN": "组合唯一规则至少需要两个字段(此处:{fields});单个字段请改为在该字段上设置“unique”",
+    },
+    "form.unique_together_repeated": {
+        "en": "field '{field}' is listed twice in this uniqueness rule; list each field once",
+        "zh-CN": "字段“{field}”在此组合唯一规则中出现了两次;每个字段只需列出一次",
+    },
+    "form.unique_together_no_column": {
+        "en": "field '{field}' ({type}) keeps no single value in the form's table, so it cannot be part of "
+        "a uniqueness rule; use fields that hold one value each",
+        "zh-CN": "字段“{field}”({type})在表单的表中没有单一取值,不能用于组合唯一规则;请改用各自只存一个值的字段",
+    },
+    "form.unique_together_duplicate": {
+        "en": "the same uniqueness rule is already given at {first}; remove one of them",
+        "zh-CN": "相同的组合唯一规则已在 {first} 给出;请删除其中一条",
+    },
     # structure (JSON Schema)
     "schema.required": {"en": "'{name}' is required here", "zh-CN": "此处缺少必填项“{name}”"},
     "schema.unknown_property": {

@@ -94,6 +94,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{label} '{value}' is already used by another record",
         "zh-CN": "{label}“{value}”已被其他记录使用",
     },
+    "record.list_separator": {"en": ", ", "zh-CN": "、"},
+    "record.taken_together": {
+        "en": "another record already has the same {labels} ({values}); each combination may be used once",
+        "zh-CN": "已有其他记录使用了相同的{labels}({values});每种组合只能使用一次",
+    },
     # the records API
     "record.if_match_required": {
         "en": "send If-Match with the record's version (its ETag) so that no one else's change is overwritten",
