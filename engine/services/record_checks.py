@@ -113,12 +113,8 @@ def check_unique(
         if any(value in (None, "") for value in wanted.values()):
             continue  # an empty answer never clashes, as NULL in the unique index
         if rows.combination_taken(session, form, wanted, exclude):
-            message = translate(
-                "record.taken_together",
-                locale,
-                labels=translate("record.list_separator", locale).join(f.title(locale) for f in fields),
-                values=", ".join(str(FIELD_TYPES.get(f.type).dump(f, wanted[f.id])) for f in fields),
-            )
+            labels = translate("record.list_separator", locale).join(f.title(locale) for f in fields)
+            message = translate("record.taken_together", locale, labels=labels)
             for field in fields:
                 errors.setdefault(field.id, []).append(message)
     refuse(errors, locale)

@@ -96,8 +96,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "record.list_separator": {"en": ", ", "zh-CN": "、"},
     "record.taken_together": {
-        "en": "another record already has the same {labels} ({values}); each combination may be used once",
-        "zh-CN": "已有其他记录使用了相同的{labels}({values});每种组合只能使用一次",
+        "en": "another record already has the same {labels}; each combination may be used once",
+        "zh-CN": "已有其他记录使用了相同的{labels}组合;每种组合只能使用一次",
     },
     # the records API
     "record.if_match_required": {
