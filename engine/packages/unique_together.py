@@ -37,12 +37,14 @@ def unique_together_problems(base: str, form: Mapping[str, Any]) -> list[Problem
             listed.add(field_id)
             field = fields.get(field_id)
             if field is None:
-                problems.append(problem(where, "ref.unknown", kind="field", id=field_id, hint=suggest(field_id, fields)))
+                hint = suggest(field_id, fields)
+                problems.append(problem(where, "ref.unknown", kind="field", id=field_id, hint=hint))
             elif not _has_plain_column(field):
                 problems.append(problem(where, "form.unique_together_no_column", field=field_id, type=field["type"]))
         key = frozenset(group)
         if len(key) >= MIN_FIELDS and key in seen:
-            problems.append(problem(pointer, "form.unique_together_duplicate", first=f"{base}/unique_together/{seen[key]}"))
+            first = f"{base}/unique_together/{seen[key]}"
+            problems.append(problem(pointer, "form.unique_together_duplicate", first=first))
         seen.setdefault(key, n)
     return problems
 

@@ -278,9 +278,7 @@ class RecordRepository:
         return bool(session.scalar(statement))
 
     @staticmethod
-    def combination_taken(
-        session: Session, form: CompiledForm, values: Mapping[str, Any], exclude: int | None
-    ) -> bool:
+    def combination_taken(session: Session, form: CompiledForm, values: Mapping[str, Any], exclude: int | None) -> bool:
         """Whether another record (any but ``exclude``, deleted ones too, as the index) holds all of ``values``."""
         table = form.table
         statement = select(func.count()).select_from(table)

@@ -58,9 +58,7 @@ def test_the_refusal_speaks_chinese(records, communities):
     with pytest.raises(SubmissionError) as caught:
         records.create(ADMIN, APP, "equipment", {"community": sunny, "code": "E-1"}, locale="zh-CN")
 
-    assert caught.value.field_errors["code"] == [
-        "已有其他记录使用了相同的小区、编码组合;每种组合只能使用一次"
-    ]
+    assert caught.value.field_errors["code"] == ["已有其他记录使用了相同的小区、编码组合;每种组合只能使用一次"]
 
 
 def test_an_empty_field_never_clashes(records, communities):

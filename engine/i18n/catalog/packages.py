@@ -78,7 +78,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "无法启用新的唯一性规则:已有记录的值重复({reason});请先删除重复记录或取消该唯一性规则",
     },
     "form.unique_together_too_few": {
-        "en": "a uniqueness rule needs at least two fields (here: {fields}); for one field, mark that field \"unique\" instead",
+        "en": "a uniqueness rule needs at least two fields (here: {fields}); "
+        'for one field, mark that field "unique" instead',
         "zh-CN": "组合唯一规则至少需要两个字段(此处:{fields});单个字段请改为在该字段上设置“unique”",
     },
     "form.unique_together_repeated": {
