@@ -162,3 +162,17 @@ def test_the_index_catches_what_the_check_missed_and_still_answers_422(records, 
 
     assert len(calls) == 2  # once before the insert, once after the database refused it
     assert caught.value.field_errors == {"community": [TAKEN_EN], "code": [TAKEN_EN]}
+
+
+def test_a_unique_index_declared_under_indexes_also_answers_422(database):
+    AppService(database).import_package(
+        package(unique_together=None, indexes=[{"fields": ["community", "code"], "unique": True}]), actor="test"
+    )
+    records = RecordService(database, AppCatalog())
+    community, _ = records.create(ADMIN, APP, "community", {"name": "阳光花园"})
+    records.create(ADMIN, APP, "equipment", {"community": community["id"], "code": "E-1"})
+
+    with pytest.raises(SubmissionError) as caught:
+        records.create(ADMIN, APP, "equipment", {"community": community["id"], "code": "E-1"}, locale="en")
+
+    assert caught.value.field_errors == {"community": [TAKEN_EN], "code": [TAKEN_EN]}
