@@ -186,6 +186,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "min ({min}) is greater than max ({max})",
         "zh-CN": "最小值({min})大于最大值({max})",
     },
+    "form.formula_precision": {
+        "en": "'precision' rounds numbers only; a formula with result_type '{result_type}' has no decimal places",
+        "zh-CN": "“precision”只用于数值结果;结果类型为“{result_type}”的公式没有小数位",
+    },
     "form.relation_self_required": {
         "en": "a required relation from form '{form}' to itself could never be filled for the first record",
         "zh-CN": "表单“{form}”对自身的必填关联,第一条记录永远无法填写",
