@@ -111,3 +111,21 @@ def test_a_precision_that_is_not_a_small_whole_number_is_refused(precision):
     found = package_problems(package)
 
     assert [p.pointer for p in found] == [f"/forms/0/fields/{len(package['forms'][0]['fields']) - 1}/precision"]
+
+
+@pytest.mark.parametrize("places, shown", [(2, "11.83"), (0, "12"), (8, "11.83333300")])
+def test_a_later_version_may_declare_a_precision_on_a_formula_that_holds_values(
+    database, property_package, places, shown
+):
+    package = copy.deepcopy(property_package)
+    _spare_part_fields(package).append(DEFAULT)
+    apps = AppService(database)
+    apps.import_package(package, actor="test")
+    records = RecordService(database, AppCatalog())
+    part, _ = records.create(LOCAL_ADMIN, APP, "spare_part", {"code": "V-1", "name": "角阀", "unit_price": "35.50"})
+    _spare_part_fields(package)[-1] = {**DEFAULT, "precision": places}
+
+    result = apps.import_package(package, actor="test")
+
+    assert result.version == 2
+    assert records.get(LOCAL_ADMIN, APP, "spare_part", part["id"])["data"]["third_exact"] == shown

@@ -73,10 +73,17 @@ class FormulaType(ComputedType):
         return []
 
     def column(self, spec: FieldSpec) -> Column:
+        """Numbers: the result type's own column (18 digits, 6 or 2 decimals), widened for more places.
+
+        Never narrower, so declaring a ``precision`` on a formula that already holds values is a
+        column the next version can keep; the value itself is rounded to ``precision`` all the same.
+        """
         places = self.places(spec)
-        if places is not None:
-            return Column("decimal", length=18, scale=places)
-        return RESULT_COLUMNS[spec.config["result_type"]]
+        if places is None:
+            return RESULT_COLUMNS[spec.config["result_type"]]
+        usual = 2 if spec.config.get("result_type") == "money" else 6
+        scale = max(places, usual)
+        return Column("decimal", length=18 - usual + scale, scale=scale)
 
     def dump(self, spec: FieldSpec, value: Any) -> Any:
         if value is None:
