@@ -129,3 +129,18 @@ def test_a_later_version_may_declare_a_precision_on_a_formula_that_holds_values(
 
     assert result.version == 2
     assert records.get(LOCAL_ADMIN, APP, "spare_part", part["id"])["data"]["third_exact"] == shown
+
+
+def test_the_records_api_answers_the_declared_places_over_http(client, property_package):
+    package = copy.deepcopy(property_package)
+    _spare_part_fields(package).extend([THIRD, DEFAULT, TENTH])
+    assert client.post("/api/v1/apps", json=package).status_code in (200, 201)
+    url = f"/api/v1/apps/{APP}/forms/spare_part/records"
+
+    created = client.post(url, json={"code": "V-1", "name": "角阀", "unit_price": 35.5})
+    read = client.get(f"{url}/{created.json['id']}")
+
+    assert created.status_code == 201, created.json
+    for answer in (created.json["data"], read.json["data"]):
+        assert (answer["third"], answer["third_exact"], answer["tenth"]) == ("11.83", "11.833333", "4")
+        assert Decimal(answer["third"]) == Decimal("11.83")
