@@ -239,6 +239,13 @@ class _PackageChecker:
                 self.check_field(f"{base}/fields/{name}", grant["form"], name, system=True)
 
 
+#: what a check-in writes into the field it names, to see that the field takes it
+CHECK_IN_SAMPLES: Mapping[str, Any] = {
+    "time": "2026-01-01T09:30:00+00:00",
+    "location": {"lat": 30.25, "lng": 120.17, "address": "A"},
+}
+
+
 class _FlowChecker:
     """Graph checks of one flow: references, one start, reachable ends, no dead ends, joined splits."""
 
@@ -279,6 +286,24 @@ class _FlowChecker:
                 self.nodes.check(f"{self.base}/stages/{s}/nodes/{k}", node_id, p)
         self._graph(outgoing, incoming)
 
+    def _check_in_field(self, pointer: str, form_id: str, key: str, name: str) -> None:
+        """A check-in writes the server's moment or the phone's place: the field must exist and take it."""
+        self.pkg.check_field(pointer, form_id, name)
+        form = next(f for f in self.pkg.doc["forms"] if f["id"] == form_id)
+        field = next((f for f in form["fields"] if f["id"] == name), None)
+        if field is None or field["type"] not in FIELD_TYPES:
+            return  # reported as unknown already
+        spec = FieldSpec.from_definition(field)
+        kind = FIELD_TYPES.get(field["type"])
+        sample = CHECK_IN_SAMPLES[key]
+        try:
+            fits = not kind.computed and kind.column(spec) is not None and kind.clean(spec, sample) is not None
+        except (FieldValueError, TypeError, ValueError):
+            fits = False
+        if not fits:
+            p = self.problems
+            p.append(problem(pointer, f"flow.check_in_{key}", field=name))
+
     def _node(self, base: str, node: Mapping[str, Any]) -> None:
         p = self.problems
         form_id = self.form_id
@@ -293,6 +318,8 @@ class _FlowChecker:
                 self.pkg.check_field(f"{base}/set/{name}", form_id, name)
             if "until_field" in node:
                 self.pkg.check_field(f"{base}/until_field", form_id, node["until_field"], system=True)
+            for key, name in node.get("check_in", {}).items():
+                self._check_in_field(f"{base}/check_in/{key}", form_id, key, name)
         if "connector" in node:
             self.pkg.connectors.check(f"{base}/connector", node["connector"], p)
         if node["type"] == "subflow":

@@ -105,6 +105,8 @@ def note(call: TaskCall) -> None:
             for k, v in location.items()
             if k in ("lat", "lng", "accuracy") and isinstance(v, int | float) and not isinstance(v, bool)
         }
+        if isinstance(location.get("address"), str):
+            details["location"]["address"] = location["address"][:300]
     actions.note(call.run, call.task_id, call.action, details)
 
 
@@ -139,16 +141,24 @@ def required_text(value: Any, name: str, locale: str) -> str:
 
 
 # -- field values a task action writes ------------------------------------------------------------------
-def check_in_data(spec: FlowSpec, task: Task, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """What a check-in writes: the moment and, when the phone told us, where (the fields the node names)."""
-    data = dict(body.get("data") or {}) if isinstance(body.get("data") or {}, dict) else {}
+def check_in_stamp(spec: FlowSpec, task: Task, body: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """What a check-in stamps on the record: the server's moment and, when the phone told us, where.
+
+    These are the server's values, not the worker's: they need no editable field on the step and
+    win over anything typed. The place keeps the address text the phone resolved beside its
+    coordinates; a malformed place reaches the location field's own check and is refused there.
+    """
     fields = spec.node(task.node).definition.get("check_in", {})
+    stamped: dict[str, Any] = {}
     if "time" in fields:
-        data[fields["time"]] = now.isoformat()
+        stamped[fields["time"]] = now.isoformat()
     location = body.get("location")
     if "location" in fields and isinstance(location, dict) and {"lat", "lng"} <= location.keys():
-        data.setdefault(fields["location"], {"lat": location["lat"], "lng": location["lng"]})
-    return data
+        place = {"lat": location["lat"], "lng": location["lng"]}
+        if location.get("address") is not None:
+            place["address"] = location["address"]
+        stamped[fields["location"]] = place
+    return stamped
 
 
 def task_data(

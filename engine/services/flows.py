@@ -28,7 +28,7 @@ from engine.forms.permissions import scoped_actions
 from engine.i18n import DEFAULT_LOCALE
 from engine.principal import SYSTEM, Principal
 from engine.services import flow_views
-from engine.services.flow_actions import DATA_ACTIONS, TaskCall, check_in_data, dispatch, refusal, task_data, text
+from engine.services.flow_actions import DATA_ACTIONS, TaskCall, check_in_stamp, dispatch, refusal, task_data, text
 from engine.services.records import RecordService
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.database import Database
@@ -162,10 +162,9 @@ class FlowService:
                 raise changed
             run = self._run(session, app, spec, state, principal)
             actions.ensure_allowed(run, task_id, action)
-            if action == "check_in":
-                body = {**body, "data": check_in_data(spec, task, body, self.clock())}
             if action in DATA_ACTIONS:
-                self._write_task_data(session, app, spec, run, task, body.get("data"), action, locale)
+                stamped = check_in_stamp(spec, task, body, self.clock()) if action == "check_in" else {}
+                self._write_task_data(session, app, spec, run, task, body.get("data"), action, locale, stamped)
             comment = text(body.get("comment"), "comment", 2000, locale)
             user = self._users(session, locale)
             dispatch(TaskCall(run, task_id, action, body, comment, locale, user))
@@ -382,13 +381,18 @@ class FlowService:
         data: Any,
         action: str,
         locale: str,
+        stamped: Mapping[str, Any],
     ) -> None:
-        """Data sent with a task: only the fields this step makes editable; required ones must be filled to complete."""
+        """Data sent with a task: only the fields this step makes editable; required ones must be filled to complete.
+
+        ``stamped`` are values the server sets (a check-in's moment and place): no editable field needed.
+        """
         form = app.form(spec.form)
         found = task_data(spec.node(task.node), form.spec, data, action, locale)
-        if found is None:
+        if found is None and not stamped:
             return
-        data, required = found
+        typed, required = found or ({}, frozenset())
+        data = {**typed, **stamped}
         run.record = self.records.flow_write(
             session,
             app,

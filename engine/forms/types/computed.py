@@ -12,9 +12,8 @@ from engine.forms.spec import FieldSpec
 from engine.forms.types.base import FIELD_TYPES, Column, ConfigProblem, FieldType, FieldValueError, Reader
 from engine.forms.types.temporal import local_text
 
+#: the columns of results that are not numbers (a number's scale is its precision)
 RESULT_COLUMNS = {
-    "number": Column("decimal", length=18, scale=6),
-    "money": Column("decimal", length=18, scale=2),
     "text": Column("text"),
     "boolean": Column("boolean"),
     "date": Column("date"),
@@ -55,17 +54,43 @@ class FormulaType(ComputedType):
         "properties": {
             "expression": {"$ref": "common.schema.json#/$defs/expression"},
             "result_type": {"enum": ["number", "money", "text", "boolean", "date", "datetime"]},
+            "precision": {"type": "integer", "minimum": 0, "maximum": 10},
         },
     }
 
+    def places(self, spec: FieldSpec) -> int | None:
+        """Decimal places of a numeric result: ``precision`` as declared, else 6 (2 for money); None for others."""
+        result_type = spec.config.get("result_type", "number")
+        if result_type not in ("number", "money"):
+            return None
+        return int(spec.config.get("precision", 2 if result_type == "money" else 6))
+
+    def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
+        """``precision`` rounds numbers only: on a text or date result it would silently do nothing."""
+        if "precision" in spec.config and self.places(spec) is None:
+            result_type = spec.config.get("result_type")
+            return [ConfigProblem("precision", "form.formula_precision", {"result_type": result_type})]
+        return []
+
     def column(self, spec: FieldSpec) -> Column:
-        return RESULT_COLUMNS[spec.config.get("result_type", "number")]
+        """Numbers: the result type's own column (18 digits, 6 or 2 decimals), widened for more places.
+
+        Never narrower, so declaring a ``precision`` on a formula that already holds values is a
+        column the next version can keep; the value itself is rounded to ``precision`` all the same.
+        """
+        places = self.places(spec)
+        if places is None:
+            return RESULT_COLUMNS[spec.config["result_type"]]
+        usual = 2 if spec.config.get("result_type") == "money" else 6
+        scale = max(places, usual)
+        return Column("decimal", length=18 - usual + scale, scale=scale)
 
     def dump(self, spec: FieldSpec, value: Any) -> Any:
         if value is None:
             return None
-        if spec.config.get("result_type", "number") in ("number", "money"):
-            return str(value)
+        places = self.places(spec)
+        if places is not None:  # as declared, whatever scale the column handed back
+            return str(Decimal(value).quantize(Decimal(1).scaleb(-places)))
         if spec.config.get("result_type") in ("date", "datetime"):
             return value.isoformat()
         return value
@@ -79,8 +104,7 @@ class FormulaType(ComputedType):
             if isinstance(result, bool):
                 raise FieldValueError("result_not_number")
             number = result if isinstance(result, Decimal) else Decimal(str(result))
-            places = 2 if result_type == "money" else 6
-            return number.quantize(Decimal(1).scaleb(-places))
+            return number.quantize(Decimal(1).scaleb(-(self.places(spec) or 0)))
         if result_type == "text":
             return str(result)
         if result_type == "boolean":

@@ -204,6 +204,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "min ({min}) is greater than max ({max})",
         "zh-CN": "最小值({min})大于最大值({max})",
     },
+    "flow.check_in_time": {
+        "en": "field '{field}' cannot hold the moment of a check-in; name a datetime field",
+        "zh-CN": "字段“{field}”无法保存签到时间,请指定一个日期时间字段",
+    },
+    "flow.check_in_location": {
+        "en": "field '{field}' cannot hold the place of a check-in; name a location field",
+        "zh-CN": "字段“{field}”无法保存签到位置,请指定一个位置字段",
+    },
+    "form.formula_precision": {
+        "en": "'precision' rounds numbers only; a formula with result_type '{result_type}' has no decimal places",
+        "zh-CN": "“precision”只用于数值结果;结果类型为“{result_type}”的公式没有小数位",
+    },
     "form.relation_self_required": {
         "en": "a required relation from form '{form}' to itself could never be filled for the first record",
         "zh-CN": "表单“{form}”对自身的必填关联,第一条记录永远无法填写",
