@@ -144,6 +144,13 @@ class Assigner:
             raise AssignmentError.says("flow.assign.no_user", user=ref)
         return found
 
+    def _person(self, ref: str, field: str) -> str:
+        """The active user a field names (by id or login), or the instance fails naming the field."""
+        found = self.directory.user_id(ref)
+        if found is None:
+            raise AssignmentError.says("flow.assign.inactive_user", field=field, user=ref)
+        return found
+
     def _from_field(self, assignment: Mapping[str, Any], record: Mapping[str, Any]) -> Assignment:
         name = assignment["field"]
         value = record.get(name)
@@ -151,11 +158,10 @@ class Assigner:
             raise AssignmentError.says("flow.assign.empty_field", field=name)
         if assignment.get("leader"):
             group = self._group(str(value))
-            return self._one(self._leader(group))
-        if isinstance(value, list):
-            users = [str(v) for v in value]
-            return self._one(users[0]) if len(users) == 1 else Assignment(tuple(Candidate("user", u) for u in users))
-        return self._one(str(value))
+            return self._one(self._person(self._leader(group), name))
+        # fail fast on a person who left or never was: a task for them would wait for nobody
+        users = [self._person(str(v), name) for v in (value if isinstance(value, list) else [value])]
+        return self._one(users[0]) if len(users) == 1 else Assignment(tuple(Candidate("user", u) for u in users))
 
     def _submitter(self, record: Mapping[str, Any]) -> Assignment:
         submitter = str(record.get("created_by") or "")

@@ -145,6 +145,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "there is no user '{user}'",
         "zh-CN": "不存在用户“{user}”",
     },
+    "flow.assign.inactive_user": {
+        "en": "the field '{field}' names '{user}', who is not an active user, so the task has nobody to go to",
+        "zh-CN": "字段“{field}”中的“{user}”不是启用的用户,任务无人可派",
+    },
     "flow.assign.empty_field": {
         "en": "the field '{field}' is empty, so the task has nobody to go to",
         "zh-CN": "字段“{field}”为空,任务无人可派",
