@@ -132,10 +132,11 @@ class Assigner:
             raise AssignmentError.says("flow.assign.no_group", group=name)
         return group
 
-    @staticmethod
-    def _leader(group: GroupFacts) -> str:
+    def _leader(self, group: GroupFacts) -> str:
         if not group.leader:
             raise AssignmentError.says("flow.assign.no_leader", group=group.name)
+        if self.directory.user_id(group.leader) is None:
+            raise AssignmentError.says("flow.assign.inactive_leader", group=group.name, user=group.leader)
         return group.leader
 
     def _user(self, ref: str) -> str:
@@ -158,7 +159,7 @@ class Assigner:
             raise AssignmentError.says("flow.assign.empty_field", field=name)
         if assignment.get("leader"):
             group = self._group(str(value))
-            return self._one(self._person(self._leader(group), name))
+            return self._one(self._leader(group))
         # fail fast on a person who left or never was: a task for them would wait for nobody
         users = [self._person(str(v), name) for v in (value if isinstance(value, list) else [value])]
         return self._one(users[0]) if len(users) == 1 else Assignment(tuple(Candidate("user", u) for u in users))

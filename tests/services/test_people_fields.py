@@ -19,6 +19,7 @@ PACKAGE = {
                 {"id": "host", "type": "user", "label": "接待人", "role": "host"},
                 {"id": "guard", "type": "user", "label": "值班保安", "group": "保安组"},
                 {"id": "escorts", "type": "user", "label": "陪同", "multiple": True},
+                {"id": "team", "type": "group", "label": "接待组"},
                 {
                     "id": "stops",
                     "type": "subtable",
@@ -52,6 +53,21 @@ PACKAGE = {
             "nodes": [
                 {"id": "start", "type": "start"},
                 {"id": "meet", "type": "user_task", "assignee": {"type": "users", "users": ["nobody_here"]}},
+                {"id": "end", "type": "end"},
+            ],
+            "edges": [
+                {"id": "e1", "source": "start", "target": "meet"},
+                {"id": "e2", "source": "meet", "target": "end"},
+            ],
+        },
+        {
+            "id": "lead",
+            "name": "组长",
+            "form": "visit",
+            "start_on": "manual",
+            "nodes": [
+                {"id": "start", "type": "start"},
+                {"id": "meet", "type": "user_task", "assignee": {"type": "field", "field": "team", "leader": True}},
                 {"id": "end", "type": "end"},
             ],
             "edges": [
@@ -167,3 +183,15 @@ def test_a_field_assignment_to_an_active_person_makes_their_task(visits):
     instance = services.flows.start(who, "visits", "welcome", record["id"])
 
     assert [t["assignee"] for t in instance["tasks"]] == [p["host"]]
+
+
+def test_a_group_leader_who_left_fails_the_instance(visits):
+    services, who, p = visits
+    team = services.directory.create_group("前台组", leader=p["plain"])
+    record, _ = services.records.create(who, "visits", "visit", {"team": team})
+    services.directory.deactivate(p["plain"])
+
+    instance = services.flows.start(who, "visits", "lead", record["id"])
+
+    assert (instance["status"], instance["tasks"]) == ("failed", [])
+    assert f"the leader '{p['plain']}' of the group '前台组' is not an active user" in str(instance["error"])
