@@ -195,3 +195,19 @@ def test_a_group_leader_who_left_fails_the_instance(visits):
 
     assert (instance["status"], instance["tasks"]) == ("failed", [])
     assert f"the leader '{p['plain']}' of the group '前台组' is not an active user" in str(instance["error"])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (12345, "接待人: there is no active user '12345'"),
+        ("' OR 1=1 --", "接待人 must be a user id"),
+        ("%", "接待人 must be a user id"),
+    ],
+)
+def test_garbage_in_a_person_field_is_refused_by_field(visits, value, expected):
+    services, who, _ = visits
+
+    fields = _refused(services, who, {"host": value})
+
+    assert fields == {"host": [expected]}
