@@ -132,16 +132,24 @@ class Assigner:
             raise AssignmentError.says("flow.assign.no_group", group=name)
         return group
 
-    @staticmethod
-    def _leader(group: GroupFacts) -> str:
+    def _leader(self, group: GroupFacts) -> str:
         if not group.leader:
             raise AssignmentError.says("flow.assign.no_leader", group=group.name)
+        if self.directory.user_id(group.leader) is None:
+            raise AssignmentError.says("flow.assign.inactive_leader", group=group.name, user=group.leader)
         return group.leader
 
     def _user(self, ref: str) -> str:
         found = self.directory.user_id(ref)
         if found is None:
             raise AssignmentError.says("flow.assign.no_user", user=ref)
+        return found
+
+    def _person(self, ref: str, field: str) -> str:
+        """The active user a field names (by id or login), or the instance fails naming the field."""
+        found = self.directory.user_id(ref)
+        if found is None:
+            raise AssignmentError.says("flow.assign.inactive_user", field=field, user=ref)
         return found
 
     def _from_field(self, assignment: Mapping[str, Any], record: Mapping[str, Any]) -> Assignment:
@@ -152,10 +160,9 @@ class Assigner:
         if assignment.get("leader"):
             group = self._group(str(value))
             return self._one(self._leader(group))
-        if isinstance(value, list):
-            users = [str(v) for v in value]
-            return self._one(users[0]) if len(users) == 1 else Assignment(tuple(Candidate("user", u) for u in users))
-        return self._one(str(value))
+        # fail fast on a person who left or never was: a task for them would wait for nobody
+        users = [self._person(str(v), name) for v in (value if isinstance(value, list) else [value])]
+        return self._one(users[0]) if len(users) == 1 else Assignment(tuple(Candidate("user", u) for u in users))
 
     def _submitter(self, record: Mapping[str, Any]) -> Assignment:
         submitter = str(record.get("created_by") or "")

@@ -23,6 +23,7 @@ from engine.services.records import RecordService
 from engine.services.user_import import UserImport
 from engine.storage import Database
 from engine.storage.catalog import AppCatalog
+from engine.storage.flow_directory import active_people
 from engine.storage.migrate import upgrade
 from engine.storage.tables import utcnow
 
@@ -64,7 +65,7 @@ def build_services(
         upgrade(database)
     catalog = AppCatalog()
     attachments = AttachmentService(database, settings.upload_dir, catalog)
-    records = RecordService(database, catalog, attachments)
+    records = RecordService(database, catalog, attachments, people=active_people)
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)

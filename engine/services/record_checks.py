@@ -6,7 +6,7 @@ together, so a form shows all of them at once under their fields.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from engine.errors import SubmissionError
@@ -17,7 +17,11 @@ from engine.forms.types.base import common_message
 from engine.forms.validation import submission_message
 from engine.i18n import translate
 from engine.storage.catalog import CompiledApp, CompiledForm
+from engine.storage.flow_directory import ActivePerson
 from engine.storage.records import Lookup, RecordRepository, Transaction
+
+#: (transaction, app id, user ids or logins) -> the active ones among them, keyed by id and login
+PeopleLookup = Callable[[Transaction, str, Collection[str]], Mapping[str, ActivePerson]]
 
 
 def refuse(errors: Mapping[str, list[str]], locale: str) -> None:
@@ -125,3 +129,61 @@ def unique_groups(form: CompiledForm) -> list[tuple[str, ...]]:
     groups = list(form.spec.unique_together)
     groups.extend(tuple(index["fields"]) for index in form.spec.indexes if index.get("unique"))
     return groups
+
+
+def check_people(
+    people: PeopleLookup,
+    session: Transaction,
+    app: CompiledApp,
+    form: CompiledForm,
+    values: Mapping[str, Any],
+    before: Mapping[str, Any] | None,
+    locale: str,
+) -> None:
+    """Every person a write puts in a user field is an active user holding the field's role and group.
+
+    Only people the write adds are checked (a person who left does not block editing an old record),
+    and all of them in one directory query.
+    """
+    wanted: list[tuple[FieldSpec, str, str]] = []  # (field, error key, person)
+
+    def collect(field: FieldSpec, value: Any, old: set[str], key: str) -> None:
+        if FIELD_TYPES.get(field.type).people_limit(field) is None or value in (None, "", []):
+            return
+        for item in value if isinstance(value, list) else [value]:
+            if str(item) not in old:
+                wanted.append((field, key, str(item)))
+
+    def held(value: Any) -> set[str]:
+        return {str(v) for v in (value if isinstance(value, list) else [value]) if v not in (None, "")}
+
+    old_values = before or {}
+    for field in form.spec.fields:
+        collect(field, values.get(field.id), held(old_values.get(field.id)), field.id)
+        if FIELD_TYPES.get(field.type).holds_rows:
+            old_rows = old_values.get(field.id) or []
+            for child in field.children:
+                old = set().union(*(held(r.get(child.id)) for r in old_rows)) if old_rows else set()
+                for n, row in enumerate(values.get(field.id) or []):
+                    collect(child, row.get(child.id), old, f"{field.id}/{n}/{child.id}")
+    if not wanted:
+        return
+    found = people(session, app.app_id, {person for _, _, person in wanted})
+    errors: dict[str, list[str]] = {}
+    for field, key, person in wanted:
+        problem = _person_problem(field, found.get(person), person, locale)
+        if problem:
+            errors.setdefault(key, []).append(problem)
+    refuse(errors, locale)
+
+
+def _person_problem(field: FieldSpec, found: ActivePerson | None, person: str, locale: str) -> str | None:
+    limit = FIELD_TYPES.get(field.type).people_limit(field)
+    label = field.title(locale)
+    if found is None:
+        return translate("record.person_unknown", locale, label=label, value=person)
+    if limit is not None and limit.role and limit.role not in found.roles:
+        return translate("record.person_not_in_role", locale, label=label, value=person, role=limit.role)
+    if limit is not None and limit.group and limit.group not in found.groups:
+        return translate("record.person_not_in_group", locale, label=label, value=person, group=limit.group)
+    return None

@@ -22,7 +22,15 @@ from engine.forms.types.base import common_message
 from engine.i18n import DEFAULT_LOCALE
 from engine.principal import PUBLIC, Principal
 from engine.services.attachments import AttachmentService
-from engine.services.record_checks import check_references, check_unique, refuse, refuse_fields, refuse_missing
+from engine.services.record_checks import (
+    PeopleLookup,
+    check_people,
+    check_references,
+    check_unique,
+    refuse,
+    refuse_fields,
+    refuse_missing,
+)
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
 from engine.storage.record_queries import ListQuery, refuse_hidden
@@ -33,8 +41,15 @@ CreateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principa
 
 
 class RecordService:
-    def __init__(self, database: Database, catalog: AppCatalog, attachments: AttachmentService | None = None):
+    def __init__(
+        self,
+        database: Database,
+        catalog: AppCatalog,
+        attachments: AttachmentService | None = None,
+        people: PeopleLookup | None = None,
+    ):
         self.rows = RecordRepository(database, catalog)
+        self.people = people  # the directory a user field's value is checked against
         self.database = database
         self.catalog = self.rows.catalog
         self.attachments = attachments
@@ -259,6 +274,7 @@ class RecordService:
                 lookup = rows.lookup(session, app)
                 values = form.validator.validate(data, locale=locale, lookup=lookup)
                 check_references(rows, session, app, form, values, locale, lookup)
+                self._check_people(session, app, form, values, None, locale)
                 check_unique(rows, session, form, values, locale, exclude=None)
                 record_id = rows.insert(session, app, form, values, principal)
                 self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
@@ -301,6 +317,7 @@ class RecordService:
                 lookup = rows.lookup(session, app)
                 values = form.validator.validate(data, locale=locale, existing=before, trusted=trusted, lookup=lookup)
                 check_references(rows, session, app, form, values, locale, lookup)
+                self._check_people(session, app, form, values, before, locale)
                 check_unique(rows, session, form, values, locale, exclude=record_id)
                 old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
                 changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
@@ -396,6 +413,7 @@ class RecordService:
         values = form.validator.validate(dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup)
         refuse_missing(form, values, required, locale)
         check_references(rows, session, app, form, values, locale, lookup)
+        self._check_people(session, app, form, values, before, locale)
         check_unique(rows, session, form, values, locale, exclude=record_id)
         old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
         changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
@@ -407,6 +425,18 @@ class RecordService:
         return self.flow_record(session, form, record_id)
 
     # -- helpers -------------------------------------------------------------------------------
+    def _check_people(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        values: Mapping[str, Any],
+        before: Mapping[str, Any] | None,
+        locale: str,
+    ) -> None:
+        if self.people is not None:
+            check_people(self.people, session, app, form, values, before, locale)
+
     def _shown(
         self, session: Transaction, form: CompiledForm, rows: list[Any], access: FormAccess | None
     ) -> list[dict[str, Any]]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.flows.assignment import GroupFacts, Member
@@ -86,3 +87,40 @@ class SqlDirectory:
             .group_by(FlowTaskRow.assignee)
         )
         return {str(row[0]): row[1] for row in rows if row[0] is not None and row[1] is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class ActivePerson:
+    """An active user as a person field sees them: the roles held in one app, the groups (ids and names)."""
+
+    id: str
+    login: str
+    roles: frozenset[str]
+    groups: frozenset[str]
+
+
+def active_people(session: Session, app_id: str, refs: Collection[str]) -> dict[str, ActivePerson]:
+    """The active users among ``refs`` (ids or logins), keyed by both, in one query for a whole write."""
+    wanted = sorted({r for r in refs if r})
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(UserRow.id, UserRow.login, UserRoleRow.role, GroupRow.id.label("group_id"), GroupRow.name)
+        .outerjoin(UserRoleRow, and_(UserRoleRow.user_id == UserRow.id, UserRoleRow.app_id == app_id))
+        .outerjoin(GroupMemberRow, GroupMemberRow.user_id == UserRow.id)
+        .outerjoin(GroupRow, GroupRow.id == GroupMemberRow.group_id)
+        .where(or_(UserRow.id.in_(wanted), UserRow.login.in_(wanted)), UserRow.active.is_(True))
+    ).all()
+    facts: dict[str, tuple[str, set[str], set[str]]] = {}
+    for row in rows:
+        login, roles, groups = facts.setdefault(row.id, (row.login, set(), set()))
+        if row.role:
+            roles.add(row.role)
+        if row.group_id:
+            groups.update((row.group_id, row.name))
+    found: dict[str, ActivePerson] = {}
+    for user_id, (login, roles, groups) in facts.items():
+        person = ActivePerson(user_id, login, frozenset(roles), frozenset(groups))
+        found[user_id] = person
+        found.setdefault(login, person)
+    return found

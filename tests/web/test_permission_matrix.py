@@ -355,6 +355,9 @@ def _build(app: Any) -> World:
         )
         tokens[actor] = directory.create_token(actor, "matrix", [f"app:{APP}:read", f"app:{APP}:write"])[0]
     tokens["agent@read"] = directory.create_token("agent", "matrix-read", [f"app:{APP}:read"])[0]
+    for ticket in ("A", "B"):  # the agents the tickets name are real people: a user field takes active users only
+        hidden_agent = SECRETS[(ticket, "accepted_by")]
+        directory.create_user(hidden_agent, PASSWORD, user_id=hidden_agent, roles=[(APP, "agent")])
 
     owner1 = {"Authorization": f"Bearer {tokens['owner1']}"}
     uploaded = client.post(

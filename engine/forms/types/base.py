@@ -52,6 +52,14 @@ class ConfigProblem:
     params: Mapping[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class PeopleLimit:
+    """Who a person field may name: an active user, holding ``role`` (in the app) and in ``group`` when set."""
+
+    role: str | None = None
+    group: str | None = None  # a directory group's name or id
+
+
 class FieldValueError(Exception):
     """A submitted value is refused; ``code`` finds the sentence in the type's message codes."""
 
@@ -146,6 +154,10 @@ class FieldType(ABC):
 
     def link_target(self, spec: FieldSpec) -> str | None:
         """The form a many-valued reference points at through a table of pairs instead of a column."""
+        return None
+
+    def people_limit(self, spec: FieldSpec) -> PeopleLimit | None:
+        """For a field naming people by user id: who it may name (checked against the directory on write)."""
         return None
 
     def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.forms.export_shapes import ExportShape, listed_cell, related_cell
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, Reader
+from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, PeopleLimit, Reader
 
 PRINCIPAL = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MAX_LINKS = 1000
@@ -79,7 +79,13 @@ class RelationType(FieldType):
 
 class UserType(FieldType):
     key = "user"
-    config_schema = {"properties": {"multiple": {"type": "boolean"}, "role": {"$ref": "common.schema.json#/$defs/id"}}}
+    config_schema = {
+        "properties": {
+            "multiple": {"type": "boolean"},
+            "role": {"$ref": "common.schema.json#/$defs/id"},
+            "group": {"type": "string", "minLength": 1, "maxLength": 200},
+        }
+    }
     messages = {"not_principal": "field.user.not_principal"}
 
     def column(self, spec: FieldSpec) -> Column:
@@ -106,7 +112,14 @@ class UserType(FieldType):
     def export_shape(self, spec: FieldSpec) -> ExportShape:
         return ExportShape(listed_cell)
 
+    def people_limit(self, spec: FieldSpec) -> PeopleLimit | None:
+        return PeopleLimit(role=spec.config.get("role"), group=spec.config.get("group"))
+
 
 class GroupType(UserType):
     key = "group"
+    config_schema = {"properties": {"multiple": {"type": "boolean"}, "role": {"$ref": "common.schema.json#/$defs/id"}}}
     messages = {"not_principal": "field.group.not_principal"}
+
+    def people_limit(self, spec: FieldSpec) -> PeopleLimit | None:
+        return None  # a group id, not a person

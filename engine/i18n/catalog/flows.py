@@ -145,6 +145,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "there is no user '{user}'",
         "zh-CN": "不存在用户“{user}”",
     },
+    "flow.assign.inactive_user": {
+        "en": "the field '{field}' names '{user}', who is not an active user, so the task has nobody to go to",
+        "zh-CN": "字段“{field}”中的“{user}”不是启用的用户,任务无人可派",
+    },
+    "flow.assign.inactive_leader": {
+        "en": "the leader '{user}' of the group '{group}' is not an active user; set a new leader under Admin → Groups",
+        "zh-CN": "用户组“{group}”的负责人“{user}”不是启用的用户;请在 管理 → 用户组 中更换负责人",
+    },
     "flow.assign.empty_field": {
         "en": "the field '{field}' is empty, so the task has nobody to go to",
         "zh-CN": "字段“{field}”为空,任务无人可派",

@@ -90,6 +90,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # field errors of a submission
     "record.missing": {"en": "{label}: record {value} does not exist", "zh-CN": "{label}:记录 {value} 不存在"},
+    "record.person_unknown": {
+        "en": "{label}: there is no active user '{value}'",
+        "zh-CN": "{label}:用户“{value}”不存在或已停用",
+    },
+    "record.person_not_in_role": {
+        "en": "{label}: user '{value}' does not hold the role '{role}'",
+        "zh-CN": "{label}:用户“{value}”没有角色“{role}”",
+    },
+    "record.person_not_in_group": {
+        "en": "{label}: user '{value}' is not a member of the group '{group}'",
+        "zh-CN": "{label}:用户“{value}”不是用户组“{group}”的成员",
+    },
     "record.taken": {
         "en": "{label} '{value}' is already used by another record",
         "zh-CN": "{label}“{value}”已被其他记录使用",
