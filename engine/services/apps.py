@@ -21,10 +21,10 @@ from engine.storage.apps import (
     AppInfo,
     AppRepository,
     AppVersionInfo,
-    ConcurrentWriteError,
     StoredVersion,
     UniqueRuleConflictError,
 )
+from engine.storage.database import WriteClashError
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ class AppService:
         try:
             with self.repository.transaction() as session:
                 return self._install(session, upgraded, [s.target for s in steps], actor)
-        except ConcurrentWriteError:
+        except WriteClashError:
             raise ConflictError.says("app.import_race", app_id=app_id) from None
         except UniqueRuleConflictError as exc:
             found = problem("/forms", "form.unique_conflict", reason=exc.reason)

@@ -24,8 +24,8 @@ from engine.services.directory_problems import change_problems, detail, field_pr
 from engine.services.directory_views import decode_cursor, describe_users, encode_cursor, group_tree
 from engine.services.refusals import field_text, invalid, refusal
 from engine.services.sign_in import SignIn
-from engine.storage.database import Database
-from engine.storage.directory import DirectoryRepository, UniqueViolation
+from engine.storage.database import Database, WriteClashError
+from engine.storage.directory import DirectoryRepository
 from engine.storage.tables import utcnow
 
 MAX_PAGE = 200
@@ -113,7 +113,7 @@ class DirectoryService:
                 }
                 repo.audit(tx, actor, "user.create", "user", new_id, details)
                 return new_id
-        except UniqueViolation:
+        except WriteClashError:
             raise ConflictError.says("directory.login_raced", login=login) from None
 
     def set_password(self, user: str, password: str, *, actor: str = "system") -> None:
@@ -208,7 +208,7 @@ class DirectoryService:
                 }
                 repo.audit(tx, actor, "group.create", "group", group_id, details)
                 return group_id
-        except UniqueViolation:
+        except WriteClashError:
             raise ConflictError.says("directory.group_taken", name=name) from None
 
     def add_member(self, group: str, user: str, *, actor: str = "system") -> None:
@@ -398,7 +398,7 @@ class DirectoryService:
                         repo.audit(tx, actor, "user.role_revoke", "user", row.id, {"app_id": app_id, "role": role})
                 repo.flush(tx)
                 return self._describe_users(tx, [row])[0]
-        except UniqueViolation:
+        except WriteClashError:
             raise ConflictError.says("directory.mobile_raced") from None
 
     def list_groups(self) -> list[dict[str, Any]]:

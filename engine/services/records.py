@@ -32,9 +32,9 @@ from engine.services.record_checks import (
     refuse_missing,
 )
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
-from engine.storage.database import Database
+from engine.storage.database import Database, WriteClashError
 from engine.storage.record_queries import ListQuery, refuse_hidden
-from engine.storage.records import RecordRepository, Transaction, WriteClashError, child_rows, links_of
+from engine.storage.records import RecordRepository, Transaction, child_rows, links_of
 
 #: called inside the creating transaction (session, app, form, record id, principal): flows start here
 CreateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principal], None]

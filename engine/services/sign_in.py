@@ -15,7 +15,8 @@ from engine.errors import PermissionDeniedError
 from engine.people import passwords, rules
 from engine.principal import Principal
 from engine.services.refusals import refusal
-from engine.storage.directory import DirectoryRepository, UniqueViolation
+from engine.storage.database import WriteClashError
+from engine.storage.directory import DirectoryRepository
 
 MAX_FAILURES = 5  # failed sign-ins in a row before the account locks
 LOCK_DURATION = timedelta(minutes=15)
@@ -51,7 +52,7 @@ class SignIn:
                         if error is None:
                             principal = self.repository.principal(tx, user)
                 break
-            except UniqueViolation:
+            except WriteClashError:
                 # two first failures under the same unknown name at once: the retry finds the row
                 if attempt:
                     raise

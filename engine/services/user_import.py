@@ -27,7 +27,7 @@ from engine.people import passwords
 from engine.people.import_table import MAX_BYTES, MAX_ROWS, ImportRow, file_error, parse_rows, read_table, text
 from engine.registry import suggest
 from engine.services.directory import DirectoryService
-from engine.storage.directory import UniqueViolation
+from engine.storage.database import WriteClashError
 from engine.storage.tables import utcnow
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "UserImport", "read_table"]
@@ -149,7 +149,7 @@ class UserImport:
                 digest = hashlib.sha256(data).hexdigest()
                 summary = {"file_name": file_name[:200], "rows": len(rows), "sha256": digest}
                 repo.audit(tx, actor, "users.import", "import", digest[:16], summary)
-        except UniqueViolation:
+        except WriteClashError:
             raise ConflictError.says("directory.import.raced") from None
         return {"created": len(created), "users": created, "passwords": generated}
 

@@ -8,8 +8,8 @@ unique rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,10 +65,6 @@ class StoredVersion:
     document: str
 
 
-class ConcurrentWriteError(Exception):
-    """Another transaction inserted the same app or version number first (a unique key collided)."""
-
-
 class UniqueRuleConflictError(Exception):
     """A new unique index cannot be built because existing records share values; ``reason`` is the database's."""
 
@@ -97,14 +93,9 @@ class AppRepository:
     def __init__(self, database: Database):
         self.database = database
 
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """The database's transaction, with a unique-key collision reported as ConcurrentWriteError."""
-        try:
-            with self.database.transaction() as session:
-                yield session
-        except IntegrityError:
-            raise ConcurrentWriteError() from None
+    def transaction(self) -> AbstractContextManager[Session]:
+        """One transaction; a unique value lost to a concurrent writer is a ``WriteClashError``."""
+        return self.database.writing()
 
     @staticmethod
     def app(session: Session, app_id: str, *, lock: bool = False) -> AppInfo | None:

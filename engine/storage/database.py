@@ -13,11 +13,15 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import normalize_database_url
 from engine.errors import StorageError
+
+
+class WriteClashError(Exception):
+    """The database refused a write because a concurrent one took the same unique value or key first."""
 
 
 class Database:
@@ -43,6 +47,16 @@ class Database:
         """A session whose work commits together at the end of the block, or not at all."""
         with self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A transaction whose unique-key collision (a concurrent writer got there first) is a ``WriteClashError``:
+        services word that for people without importing SQLAlchemy."""
+        try:
+            with self.transaction() as session:
+                yield session
+        except IntegrityError as exc:
+            raise WriteClashError(_one_line(exc)[:300]) from exc
 
     def ping(self) -> tuple[bool, str]:
         try:

@@ -9,13 +9,12 @@ that same transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.principal import Principal
@@ -34,24 +33,15 @@ from engine.storage.tables import (
 )
 
 
-class UniqueViolation(Exception):
-    """Two writers claimed the same unique value (a login, a mobile, a group name) at the same moment."""
-
-
 class DirectoryRepository:
     """The directory's tables; every method takes the session of the service's transaction."""
 
     def __init__(self, database: Database):
         self.database = database
 
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One transaction; a unique constraint hit at flush or commit becomes ``UniqueViolation``."""
-        try:
-            with self.database.transaction() as session:
-                yield session
-        except IntegrityError:
-            raise UniqueViolation from None
+    def transaction(self) -> AbstractContextManager[Session]:
+        """One transaction; a unique value lost to a concurrent writer is a ``WriteClashError``."""
+        return self.database.writing()
 
     @staticmethod
     def change(row: Any, **values: Any) -> None:

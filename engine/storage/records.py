@@ -9,14 +9,13 @@ where its transaction begins and ends.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.errors import ConflictError, NotFoundError
@@ -49,10 +48,6 @@ Transaction = Session
 Lookup = Callable[[str, Any], Mapping[str, Any] | None]
 
 
-class WriteClashError(Exception):
-    """The database refused a write because a concurrent one took the same unique value or key first."""
-
-
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     version: int
@@ -69,14 +64,9 @@ class RecordRepository:
         self.database = database
         self.catalog = catalog
 
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One transaction; a unique value or idempotency key lost to a concurrent writer is a ``WriteClashError``."""
-        try:
-            with self.database.transaction() as session:
-                yield session
-        except IntegrityError as exc:
-            raise WriteClashError(str(exc.orig or exc)[:300]) from exc
+    def transaction(self) -> AbstractContextManager[Session]:
+        """One transaction; a unique value lost to a concurrent writer is a ``WriteClashError``."""
+        return self.database.writing()
 
     # -- reads ---------------------------------------------------------------------------------
     @staticmethod
