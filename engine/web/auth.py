@@ -15,10 +15,11 @@ from flask import Blueprint, Flask, Response, g, redirect, render_template, requ
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.errors import EngineError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
-from engine.i18n import other_locale, pick_locale, translate
+from engine.i18n import other_locale, translate
 from engine.principal import PUBLIC, Principal
 from engine.web.context import services
 from engine.web.errors import problem_response
+from engine.web.http import locale
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
 
@@ -68,9 +69,7 @@ def _check_csrf() -> None:
 
 
 def _csrf_refused(error: CSRFError) -> Response:
-    message = translate(
-        "page.auth.csrf_failed", pick_locale(request.args.get("lang") or request.headers.get("Accept-Language"))
-    )
+    message = translate("page.auth.csrf_failed", locale())
     return problem_response(403, "Forbidden", message, "csrf_failed")
 
 

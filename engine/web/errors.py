@@ -24,9 +24,10 @@ from engine.errors import (
     StorageError,
     SubmissionError,
 )
-from engine.i18n import CATALOG, pick_locale, translate
+from engine.i18n import CATALOG, translate
 from engine.packages.messages import localize
 from engine.storage.record_queries import QueryError
+from engine.web.http import locale as request_locale
 
 STATUS: list[tuple[type[EngineError], int]] = [
     (DefinitionError, 422),
@@ -74,15 +75,11 @@ def status_title(status: int, locale: str | None, fallback: str | None = None) -
     return fallback or translate("http.title.other", locale)
 
 
-def _request_locale() -> str:
-    return pick_locale(request.args.get("lang") or request.headers.get("Accept-Language"))
-
-
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def engine_error(error: EngineError) -> Response:
         status = _status_of(error)
-        locale = _request_locale()
+        locale = request_locale()
         extra: dict[str, Any] = {}
         if isinstance(error, DefinitionError):
             extra["errors"] = [localize(p, locale).as_dict() for p in error.problems]
@@ -96,7 +93,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        locale = _request_locale()
+        locale = request_locale()
         detail = {
             404: lambda: translate("http.not_found", locale),
             405: lambda: translate("http.method_not_allowed", locale, method=request.method),
@@ -107,7 +104,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
-        locale = _request_locale()
+        locale = request_locale()
         return problem_response(
             500, status_title(500, locale), translate("http.internal_error", locale), "internal_error"
         )

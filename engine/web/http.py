@@ -10,7 +10,6 @@ from engine.errors import EngineError, SubmissionError
 from engine.i18n import pick_locale
 from engine.packages import parse_json
 from engine.principal import Principal
-from engine.web.auth import current_principal
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024
 
@@ -22,6 +21,8 @@ def json_response(body: object, status: int = 200, **headers: str) -> Response:
 
 
 def principal() -> Principal:
+    from engine.web.auth import current_principal  # auth answers refusals in ``locale()``: imported late
+
     return current_principal()
 
 
