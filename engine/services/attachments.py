@@ -9,11 +9,12 @@ Refusals are field errors in the uploader's language; files and rows are
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from engine.errors import NotFoundError, SubmissionError
+from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.media import ATTACHMENT_ID
 from engine.i18n import DEFAULT_LOCALE, translate
@@ -66,7 +67,7 @@ class AttachmentService:
         if row.record_id is None:
             return not principal.anonymous and row.created_by == principal.id
         return self.record_reader is not None and self.record_reader(
-            principal, row.app_id, row.form_id, row.record_id, row.field_id
+            principal, row.app_id, row.form_id, row.record_id, row.field_id.partition(".")[0]
         )
 
     # -- upload --------------------------------------------------------------------------------
@@ -81,7 +82,7 @@ class AttachmentService:
                 error = NotFoundError.says("record.attachment.no_field", form=form_id, field=field_id)
             error.details["field_id"] = field_id
             raise error
-        return UploadRules.of(fields[field_id])
+        return UploadRules.of(fields[field_id], field_id)
 
     @staticmethod
     def refusal(rules: UploadRules, reason: str, locale: str, name: str = "", **params: Any) -> SubmissionError:
@@ -95,7 +96,7 @@ class AttachmentService:
             accepted=", ".join(rules.accept),
             **params,
         )
-        error = SubmissionError(message, {rules.field.id: [message]})
+        error = SubmissionError(message, {rules.address or rules.field.id: [message]})
         error.code = f"attachment_{reason}"
         return error
 
@@ -162,30 +163,45 @@ class AttachmentService:
         with its own; nothing is linked unless every attachment passes.
         """
         form = self.catalog.current(session, app_id).form(form_id)
-        wanted = {
-            f.id: (f, list(values.get(f.id) or []))
-            for f in form.spec.fields
-            if FIELD_TYPES.get(f.type).holds_attachments and values.get(f.id)
-        }
-        ids = sorted({i for _, given in wanted.values() for i in given if ATTACHMENT_ID.fullmatch(str(i))})
+        wanted = list(_named_attachments(form.spec.fields, values))
+        ids = sorted({i for *_, given in wanted for i in given if ATTACHMENT_ID.fullmatch(str(i))})
         rows = self.files.locked(session, ids)
         errors: dict[str, list[str]] = {}
         vouched = {anonymous_uploader(t) for t in list(upload_tokens)[:MAX_UPLOAD_TOKENS] if isinstance(t, str)}
-        for field_id, (field, given) in wanted.items():
+        for address, error_key, field, given in wanted:
             for attachment_id in given:
                 row = rows.get(str(attachment_id))
                 if row is None or (
                     row.record_id is None and row.created_by not in vouched and not self.may_read(principal, row)
                 ):
                     reason = "unknown"
-                elif (row.app_id, row.form_id, row.field_id) != (app_id, form_id, field_id):
+                elif (row.app_id, row.form_id, row.field_id) != (app_id, form_id, address):
                     reason = "other_field"
                 elif row.record_id not in (None, record_id):
                     reason = "other_record"
                 else:
                     continue
                 message = translate(f"record.attachment.{reason}", locale, label=field.title(locale), id=attachment_id)
-                errors.setdefault(field_id, []).append(message)
+                errors.setdefault(error_key, []).append(message)
         if not errors and ids:
             self.files.link(session, ids, record_id)
         return errors
+
+
+def _named_attachments(
+    fields: Iterable[FieldSpec], values: Mapping[str, Any]
+) -> Iterator[tuple[str, str, FieldSpec, list[Any]]]:
+    """(address, error key, field, ids) for every image or file value, sub-table rows included.
+
+    A sub-table's file in row 2 is stored under the address ``parts.photo`` (what its upload
+    named) and refused under ``parts/2/photo``, where the form shows the row's errors.
+    """
+    for field in fields:
+        kind = FIELD_TYPES.get(field.type)
+        if kind.holds_attachments and values.get(field.id):
+            yield field.id, field.id, field, list(values[field.id])
+        elif kind.holds_rows:
+            for n, row in enumerate(values.get(field.id) or ()):
+                for child in field.children:
+                    if FIELD_TYPES.get(child.type).holds_attachments and isinstance(row, Mapping) and row.get(child.id):
+                        yield f"{field.id}.{child.id}", f"{field.id}/{n}/{child.id}", child, list(row[child.id])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -65,10 +65,10 @@ class AttachmentRepository:
         self.catalog = catalog
 
     def fields(self, app_id: str, form_id: str) -> dict[str, FieldSpec]:
-        """The image and file fields of a form, by id."""
+        """The image and file fields of a form, by address: ``photo``, or ``parts.photo`` inside a sub-table."""
         with self.database.transaction() as session:
             form = self.catalog.current(session, app_id).form(form_id)
-        return {f.id: f for f in form.spec.fields if FIELD_TYPES.get(f.type).holds_attachments}
+        return attachment_fields(form.spec.fields)
 
     # -- upload --------------------------------------------------------------------------------
     def store(
@@ -116,7 +116,7 @@ class AttachmentRepository:
                 id=attachment_id,
                 app_id=app_id,
                 form_id=form_id,
-                field_id=rules.field.id,
+                field_id=rules.address or rules.field.id,
                 record_id=None,
                 original_name=with_extension(name, extension),
                 content_type=content_type,
@@ -186,6 +186,24 @@ class AttachmentRepository:
             .where(AttachmentRow.id.in_(ids), AttachmentRow.record_id.is_(None))
             .values(record_id=record_id)
         )
+
+
+def attachment_fields(fields: Iterable[FieldSpec]) -> dict[str, FieldSpec]:
+    """Every image and file field by its address; a sub-table's own are ``<sub-table>.<field>``.
+
+    The address is what an upload names and what its row keeps in ``field_id``: a dot, because
+    it travels in a URL path segment and no field id may hold one.
+    """
+    found: dict[str, FieldSpec] = {}
+    for field in fields:
+        kind = FIELD_TYPES.get(field.type)
+        if kind.holds_attachments:
+            found[field.id] = field
+        elif kind.holds_rows:
+            for child in field.children:
+                if FIELD_TYPES.get(child.type).holds_attachments:
+                    found[f"{field.id}.{child.id}"] = child
+    return found
 
 
 def anonymous_uploader(upload_token: str) -> str:

@@ -149,7 +149,7 @@ class AttachmentRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     app_id: Mapped[str] = mapped_column(String(63))
     form_id: Mapped[str] = mapped_column(String(63))
-    field_id: Mapped[str] = mapped_column(String(63))
+    field_id: Mapped[str] = mapped_column(String(127))
     record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(127))

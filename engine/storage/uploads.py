@@ -75,14 +75,15 @@ class UploadRules:
     field: FieldSpec
     max_bytes: int
     accept: tuple[str, ...]  # empty: any type
+    address: str = ""  # ``photo``, or ``parts.photo`` for a sub-table's field; the field's id when empty
 
     @classmethod
-    def of(cls, field: FieldSpec) -> UploadRules:
+    def of(cls, field: FieldSpec, address: str = "") -> UploadRules:
         megabytes = float(field.config.get("max_size_mb", DEFAULT_MAX_SIZE_MB))
         accept = tuple(field.config.get("accept", ()))
         if FIELD_TYPES.get(field.type).images_only:
             accept = tuple(a for a in accept or IMAGE_FIELD_DEFAULT if "*" in a or decodable(a))
-        return cls(field, int(megabytes * 1024 * 1024), accept)
+        return cls(field, int(megabytes * 1024 * 1024), accept, address or field.id)
 
     def allows(self, content_type: str) -> bool:
         """``image/*`` means photos Trellis can re-encode; other image types must be named exactly."""

@@ -22,6 +22,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "page.forms.form.photos": {"zh-CN": "拍照或选择照片", "en": "Take or choose photos"},
     "page.forms.form.uploading": {"zh-CN": "正在上传…", "en": "Uploading…"},
+    "page.forms.form.upload_failed": {"zh-CN": "上传失败", "en": "Upload failed"},
     "page.forms.form.choose": {"zh-CN": "请选择", "en": "Choose"},
     "page.forms.form.too_many_requests": {
         "zh-CN": "提交太频繁,请一分钟后再试",

@@ -59,6 +59,11 @@ function valueOf(field) {
         const values = {};
         row.querySelectorAll("input").forEach((input) => {
           const column = field.columns.find((c) => c.id === input.name);
+          if (input.dataset.address) {  // a row's photos or files: the ids its uploads answered
+            const ids = JSON.parse(input.dataset.ids || "[]");
+            if (ids.length) values[input.name] = ids;
+            return;
+          }
           if (!column || column.read_only || input.value === "") return;
           values[input.name] = column.type === "relation" || column.type === "rating" ? Number(input.value) : input.value;
         });
@@ -194,29 +199,35 @@ async function pickerLabel(input) {
 }
 
 async function upload(input) {
-  const field = fieldsById[input.name];
-  const list = fieldBox(field.id).querySelector(".uploads");
-  uploads[field.id] = uploads[field.id] || [];
+  // a top-level field keeps its ids in `uploads`; a sub-table row's field on its own input
+  const inRow = Boolean(input.dataset.address);
+  const field = inRow ? null : fieldsById[input.name];
+  const address = inRow ? input.dataset.address : field.id;
+  const errorId = inRow ? address.split(".")[0] : field.id;
+  const list = inRow ? input.parentElement.querySelector(".uploads") : fieldBox(field.id).querySelector(".uploads");
+  const ids = inRow ? JSON.parse(input.dataset.ids || "[]") : (uploads[field.id] = uploads[field.id] || []);
+  const maxCount = inRow ? Number(input.dataset.maxCount) : field.max_count;
   for (const file of input.files) {
-    if (uploads[field.id].length >= field.max_count) break;
+    if (ids.length >= maxCount) break;
     const item = document.createElement("li");
     item.textContent = `${file.name} — ${text.uploading}`;
     list.appendChild(item);
     const body = new FormData();
     body.append("file", file);
-    const response = await fetch(form.dataset.upload.replace("__field__", field.id), {
+    const response = await fetch(form.dataset.upload.replace("__field__", address), {
       method: "POST", body, headers: { "X-CSRFToken": csrfToken },
     });
     const answer = await response.json().catch(() => ({}));
     if (response.ok) {
-      uploads[field.id].push(answer.id);
+      ids.push(answer.id);
       if (answer.upload_token) uploadTokens.push(answer.upload_token);
       item.textContent = file.name;
     } else {
       item.remove();
-      showError(field.id, [answer.detail || answer.title || "upload failed"]);
+      showError(errorId, [answer.detail || answer.title || text.upload_failed]);
     }
   }
+  if (inRow) input.dataset.ids = JSON.stringify(ids);
   input.value = "";
 }
 
