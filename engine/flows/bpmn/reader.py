@@ -400,13 +400,17 @@ class _ProcessReader:
             interrupting=interrupting,
             after=wait.get("after"),
             until_field=wait.get("until_field"),
-            outgoing=[self.edge_ids[flow.get("id", "")] for flow in route],
+            outgoing=[self.edge_ids[flow.get("id", "")] for flow in outgoing],
             label=boundary.get("name"),
             locale=self.locale,
         )
         if "message" in props and display_text(props["message"]).strip() != (boundary.get("name") or "").strip():
             del props["message"]  # relabelled in the modeler: the label wins
         timer.update({k: v for k, v in props.items() if k != "id"})
+        if timer.get("action") != "route":  # a Trellis action that takes no path: the drawn flow is not its edge
+            for key in ("edge", "interrupting"):
+                if key not in props:
+                    timer.pop(key, None)
         if "action" not in timer:
             if outgoing:
                 self.report(boundary, says("bpmn.unsupported.timer_paths", count=len(outgoing)))
