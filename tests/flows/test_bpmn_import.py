@@ -323,7 +323,8 @@ def test_a_timer_with_several_flows_is_refused_naming_it_in_both_languages():
         "keep one and split after it with a parallel gateway"
     )
     assert two.line("zh-CN") == (
-        "Event_two (bpmn:boundaryEvent): 定时器只能开始一条路径,而它有 2 条出口顺序流;请只保留一条,再在其后用并行网关分支"
+        "Event_two (bpmn:boundaryEvent): 定时器只能开始一条路径,而它有 2 条出口顺序流;"
+        "请只保留一条,再在其后用并行网关分支"
     )
     assert [item.line() for item in result.unsupported[1:]] == [
         "Flow_a (bpmn:sequenceFlow): starts at 'Event_two', which was not imported",

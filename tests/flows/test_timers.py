@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.flows import actions
+from engine.flows.migration import apply_plan, plan_instance
+from engine.flows.spec import compile_flow
 from engine.packages import package_problems
 from engine.packages.messages import localize
 from engine.principal import LOCAL_ADMIN, SYSTEM
@@ -21,7 +23,7 @@ from engine.services.records import RecordService
 from engine.storage import Database
 from engine.storage.catalog import AppCatalog
 from engine.storage.tables import OutboxRow
-from tests.flows.memory import ANN, BOSS, START, Clock, Flow, approval, definition, end, package, task
+from tests.flows.memory import ANN, BOSS, FIELDS, START, Clock, Flow, approval, definition, end, package, task
 
 ESCALATE = {"id": "escalate", "after": "PT2H", "action": "route", "interrupting": False, "edge": "warn"}
 NOTIFY_BOSS = {"id": "tell_boss", "type": "notify", "to": {"type": "role", "role": "boss"}, "message": "Overdue"}
@@ -149,7 +151,10 @@ def test_the_escalation_drawing_validates():
         ({"edge": "nowhere"}, [(f"{TIMER}/edge", "ref.unknown")]),
         ({"edge": "start_handle"}, [(f"{TIMER}/edge", "flow.timer_edge_elsewhere")]),
         ({"action": "notify"}, [(f"{TIMER}/edge", "flow.timer_edge_not_route")]),
-        ({"action": "notify", "edge": None, "interrupting": True}, [(f"{TIMER}/interrupting", "flow.timer_cannot_interrupt")]),
+        (
+            {"action": "notify", "edge": None, "interrupting": True},
+            [(f"{TIMER}/interrupting", "flow.timer_cannot_interrupt")],
+        ),
         ({"action": "complete", "edge": None}, [(f"{TIMER}/interrupting", "flow.timer_must_interrupt")]),
         ({"after": "P1M"}, [(f"{TIMER}/after", "expression_runtime")]),
         ({"after": None, "until_field": "deadline", "offset": "-P2M"}, [(f"{TIMER}/offset", "expression_runtime")]),
@@ -275,3 +280,26 @@ def test_a_task_done_before_the_deadline_leaves_nothing_to_fire_after_a_restart(
     assert second.flows.fire_due() == 0
     assert second.status(instance_id) == "completed"
     second.stop()
+
+
+# -- migration: the path's token is a token like any other --------------------------------------------
+def test_a_live_path_migrates_by_the_node_map_like_any_branch():
+    flow = _escalation(task("look_in", "boss"), end("path_end"))
+    flow.fire("escalate")
+    renamed = definition(
+        [START, task("handle", timers=[ESCALATE]), task("supervisor_look", "boss"), end(), end("path_end")],
+        [("start", "handle"), ("handle", "end"), ("handle", "supervisor_look", {"id": "warn"})]
+        + [("supervisor_look", "path_end")],
+    )
+    new = compile_flow(renamed, fields=[f["id"] for f in FIELDS])
+
+    unmapped = plan_instance(flow.spec, new, flow.state, {})
+    mapped = plan_instance(flow.spec, new, flow.state, {"look_in": "supervisor_look"})
+
+    assert unmapped.problems == [
+        "a token at 'look_in' would be stranded: the new version has no node 'look_in'; map it, e.g. look_in=<new node>"
+    ]
+    assert mapped.ok
+    apply_plan(flow.state, mapped, new, {"look_in": "supervisor_look"}, 2, "root", at=flow.clock.now)
+    assert sorted(t.node for t in flow.state.tokens) == ["handle", "supervisor_look"]
+    assert sorted(t.node for t in flow.state.open_tasks()) == ["handle", "supervisor_look"]

@@ -164,7 +164,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "连线“{edge}”专供定时器使用,节点“{node}”还需要一条任务完成后的出口",
     },
     "flow.timer_route_needs_edge": {
-        "en": "timer '{timer}' routes, so it needs an 'edge': the edge from this node it leaves (or starts a path) along",
+        "en": "timer '{timer}' routes, so it needs an 'edge': the edge from this node that it leaves "
+        "(or starts a path) along",
         "zh-CN": "定时器“{timer}”的动作是改道,须用“edge”指明它从本节点出发所走的连线",
     },
     "flow.timer_edge_not_route": {
@@ -178,7 +179,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "要直接完成任务请用“complete”",
     },
     "flow.timer_must_interrupt": {
-        "en": "a '{action}' timer always finishes the task; drop 'interrupting': false, or use 'notify' to leave it open",
+        "en": "a '{action}' timer always finishes the task; drop 'interrupting': false, "
+        "or use 'notify' to leave it open",
         "zh-CN": "“{action}”定时器总会完成任务;请去掉“interrupting”: false,或改用“notify”保留任务",
     },
     "form.serial_pattern": {
