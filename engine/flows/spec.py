@@ -41,7 +41,7 @@ class TimerSpec:
     offset: timedelta
     business_hours: bool
     when: Expression | None
-    interrupting: bool
+    interrupting: bool  # a route timer: the token leaves (true), or a new one starts along the edge (false)
     until_claimed: bool
     action: str  # notify | escalate | route | complete | continue (a timer node's own wait)
     to: Mapping[str, Any] | None

@@ -2,7 +2,11 @@
 
 A node type's ``on_timer_fired`` looks its timer's action up here (and a node type with timers of
 its own may override the hook). ``notify`` and ``escalate`` leave the token where it is;
-``complete`` and ``route`` end the node's wait for the token and are interrupting.
+``complete`` ends the node's wait for the token. ``route`` is interrupting by default (the token
+leaves along the timer's edge and the node's tasks for it are cancelled); with ``interrupting:
+false`` the task stays open and a new token starts along the edge (BPMN's non-interrupting
+boundary event with its own path: the escalation a modeler draws). That token is an ordinary one:
+it ends at an ``end`` like any branch, and the instance completes when no token is left.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from engine.flows.spec import NodeSpec, TimerSpec
-from engine.flows.state import Task, Token
+from engine.flows.state import Task, Token, new_id
 from engine.i18n import LOG_LOCALE, texts, translate
 from engine.registry import Registry
 
@@ -85,19 +89,27 @@ def _complete(run: Run, kind: NodeType, node: NodeSpec, timer: TimerSpec, task: 
 
 
 def _route(run: Run, kind: NodeType, node: NodeSpec, timer: TimerSpec, task: Task | None, token: Token) -> None:
-    """The token leaves along the timer's own edge; the node's open tasks for it are cancelled."""
+    """Along the timer's own edge: the token itself, its open tasks cancelled (interrupting), or a new
+    token while the task stays open (non-interrupting)."""
     if task is None:
         return
     edge = run.spec.edges.get(timer.edge or "")
-    for other in run.state.open_tasks(node.id):
-        if other.token == token.id:
-            run.cancel_task(other, reason="timed out")
-    kind.release(run, node, token.id)
+    if timer.interrupting:
+        for other in run.state.open_tasks(node.id):
+            if other.token == token.id:
+                run.cancel_task(other, reason="timed out")
+        kind.release(run, node, token.id)
     if edge is None:
         run.fail(token, translate("flow.timer.no_edge", LOG_LOCALE, timer=timer.id, edge=timer.edge))
-    else:
+        return
+    if timer.interrupting:
         run.leave(token, [edge])
-        run.advance()
+    else:
+        path = Token(new_id(), node.id)
+        run.state.tokens.append(path)
+        run.event("path_started", node.id, task.id, timer=timer.id, edge=edge.id, token=path.id)
+        run.leave(path, [edge])
+    run.advance()
 
 
 TIMER_ACTIONS.register("continue", _continue)

@@ -11,10 +11,11 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from engine.errors import Problem
-from engine.expressions import RESERVED_NAMES
+from engine.errors import ExpressionError, Problem
+from engine.expressions import RESERVED_NAMES, parse_duration
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
+from engine.packages.expression_checks import expression_problem
 from engine.packages.messages import problem
 from engine.packages.structure import pointer_sort_key
 from engine.packages.unique_together import unique_together_problems
@@ -54,6 +55,14 @@ class _Ids:
 def semantic_problems(document: Mapping[str, Any]) -> list[Problem]:
     """Every meaning problem, in document order (by JSON pointer)."""
     return sorted(_PackageChecker(document).run(), key=lambda found: pointer_sort_key(found.pointer))
+
+
+def _duration(pointer: str, text: str, problems: list[Problem]) -> None:
+    """A duration the schema's pattern lets through but the engine cannot use (``P1M``: months vary)."""
+    try:
+        parse_duration(text)
+    except ExpressionError as exc:
+        problems.append(expression_problem(pointer, exc))
 
 
 def _indexed(items: Sequence[Mapping[str, Any]], base: str) -> list[tuple[str, str]]:
@@ -325,21 +334,40 @@ class _FlowChecker:
         if node["type"] == "subflow":
             self.pkg.flows.check(f"{base}/flow", node["flow"], p)
         _Ids("timer", _indexed(node.get("timers", []), f"{base}/timers"), p)
+        for key in ("after", "due"):
+            if key in node:
+                _duration(f"{base}/{key}", node[key], p)
         for t, timer in enumerate(node.get("timers", [])):
-            here = f"{base}/timers/{t}"
-            if "to" in timer:
-                self.pkg.check_assignment(f"{here}/to", timer["to"], form_id)
-            if "edge" in timer:
-                self.edges.check(f"{here}/edge", timer["edge"], p)
-                route = next((e for e in self.flow["edges"] if e["id"] == timer["edge"]), None)
-                if route is not None and route["source"] != node["id"]:
-                    p.append(problem(f"{here}/edge", "flow.timer_edge_elsewhere", edge=timer["edge"], node=node["id"]))
-                elif route is not None and not any(
-                    e["source"] == node["id"] and e["id"] != timer["edge"] for e in self.flow["edges"]
-                ):
-                    p.append(problem(f"{here}/edge", "flow.timer_edge_only_way", edge=timer["edge"], node=node["id"]))
-            if "until_field" in timer and form_id:
-                self.pkg.check_field(f"{here}/until_field", form_id, timer["until_field"], system=True)
+            self._timer(f"{base}/timers/{t}", node, timer)
+
+    def _timer(self, here: str, node: Mapping[str, Any], timer: Mapping[str, Any]) -> None:
+        """A boundary timer runs as written: its durations parse, its edge leaves its node and is taken
+        by a ``route`` only, and ``interrupting`` agrees with what its action does to the task."""
+        p, action = self.problems, timer["action"]
+        for key in ("after", "offset"):
+            if key in timer:
+                _duration(f"{here}/{key}", timer[key], p)
+        if "to" in timer:
+            self.pkg.check_assignment(f"{here}/to", timer["to"], self.form_id)
+        if action == "route" and "edge" not in timer:
+            p.append(problem(here, "flow.timer_route_needs_edge", timer=timer["id"]))
+        if action != "route" and "edge" in timer:
+            p.append(problem(f"{here}/edge", "flow.timer_edge_not_route", timer=timer["id"], action=action))
+        elif "edge" in timer:
+            self.edges.check(f"{here}/edge", timer["edge"], p)
+            route = next((e for e in self.flow["edges"] if e["id"] == timer["edge"]), None)
+            if route is not None and route["source"] != node["id"]:
+                p.append(problem(f"{here}/edge", "flow.timer_edge_elsewhere", edge=timer["edge"], node=node["id"]))
+            elif route is not None and not any(
+                e["source"] == node["id"] and e["id"] != timer["edge"] for e in self.flow["edges"]
+            ):
+                p.append(problem(f"{here}/edge", "flow.timer_edge_only_way", edge=timer["edge"], node=node["id"]))
+        if timer.get("interrupting") is True and action in ("notify", "escalate"):
+            p.append(problem(f"{here}/interrupting", "flow.timer_cannot_interrupt", action=action))
+        if timer.get("interrupting") is False and action == "complete":
+            p.append(problem(f"{here}/interrupting", "flow.timer_must_interrupt", action=action))
+        if "until_field" in timer and self.form_id:
+            self.pkg.check_field(f"{here}/until_field", self.form_id, timer["until_field"], system=True)
 
     def _graph(self, outgoing: dict[str, list[str]], incoming: dict[str, list[str]]) -> None:
         p = self.problems

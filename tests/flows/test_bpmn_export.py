@@ -156,6 +156,28 @@ NODE_FLOWS = {
             {"id": "e2", "source": "boss_task", "target": "end"},
         ],
     ),
+    "boundary_path": _flow(
+        {
+            "id": "handle",
+            "type": "user_task",
+            **TASK,
+            "timers": [
+                {"id": "late", "after": "PT2H", "interrupting": False, "action": "route", "edge": "e_late"},
+                {"id": "later", "after": "PT8H", "interrupting": False, "action": "route", "edge": "e_later"},
+            ],
+        },
+        {"id": "look_in", "type": "user_task", **TASK},
+        {"id": "tell", "type": "notify", "to": {"type": "role", "role": "boss"}, "message": "Overdue"},
+        {"id": "path_end", "type": "end"},
+        edges=[
+            {"id": "e0", "source": "start", "target": "handle"},
+            {"id": "e1", "source": "handle", "target": "end"},
+            {"id": "e_late", "source": "handle", "target": "look_in"},
+            {"id": "e_later", "source": "handle", "target": "tell"},
+            {"id": "e2", "source": "look_in", "target": "path_end"},
+            {"id": "e3", "source": "tell", "target": "path_end"},
+        ],
+    ),
     "positions_and_flow_keys": {
         **_flow(
             {"id": "t", "type": "user_task", "position": {"x": 300.5, "y": 80}, **TASK},
@@ -258,6 +280,26 @@ def test_an_interrupting_route_timer_leaves_from_its_boundary_event():
     boundary = root.find(f".//{BPMN}boundaryEvent[@id='away']")
     assert boundary.get("cancelActivity") is None  # interrupting is the BPMN default
     assert boundary.get("name") == "Too slow"
+
+
+def test_a_non_interrupting_route_timer_is_a_boundary_event_that_starts_its_flow():
+    root = ET.fromstring(flow_to_bpmn(NODE_FLOWS["boundary_path"]))
+
+    late = root.find(f".//{BPMN}boundaryEvent[@id='late']")
+    assert (late.get("cancelActivity"), late.get("attachedToRef")) == ("false", "handle")
+    assert late.find(f"{BPMN}outgoing").text == "e_late"
+    assert late.find(f"{BPMN}extensionElements") is None  # plain BPMN says all of it
+    assert root.find(f".//{BPMN}sequenceFlow[@id='e_late']").get("sourceRef") == "late"
+    assert root.find(f".//{BPMN}sequenceFlow[@id='e1']").get("sourceRef") == "handle"
+
+
+def test_a_modeler_s_escalation_drawing_round_trips():
+    imported = bpmn_to_flow((Path(__file__).resolve().parent / "bpmn_files" / "escalation.bpmn").read_bytes())
+
+    again = bpmn_to_flow(flow_to_bpmn(imported.flow))
+
+    assert again.flow == imported.flow
+    assert again.unsupported == imported.unsupported == []
 
 
 def test_layout_places_nodes_left_to_right_without_positions(property_package):

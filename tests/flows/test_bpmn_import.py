@@ -285,6 +285,74 @@ def test_timer_cycles_and_non_task_boundaries_are_reported():
     assert "timers" not in result.flow["nodes"][1]
 
 
+def test_a_non_interrupting_timer_with_a_flow_starts_its_own_path_while_the_task_stays_open():
+    result = _read("escalation.bpmn", form="order")
+
+    assert result.unsupported == []
+    handle = result.flow["nodes"][1]
+    assert handle["timers"] == [
+        {
+            "id": "event_late",
+            "after": "PT2H",
+            "interrupting": False,
+            "action": "route",
+            "edge": "flow_late",
+            "message": {"en": "2 hours"},
+        }
+    ]
+    late = next(edge for edge in result.flow["edges"] if edge["id"] == "flow_late")
+    assert (late["source"], late["target"]) == ("activity_handle", "activity_look")
+    assert package_problems(_package(result.flow, [_field("note")])) == []
+
+
+def test_a_timer_with_several_flows_is_refused_naming_it_in_both_languages():
+    body = (
+        '<bpmn:userTask id="Activity_1" camunda:assignee="amy" />'
+        '<bpmn:boundaryEvent id="Event_two" cancelActivity="false" attachedToRef="Activity_1">'
+        '<bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT2H</bpmn:timeDuration>'
+        "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+        '<bpmn:sequenceFlow id="Flow_a" sourceRef="Event_two" targetRef="End_1" />'
+        '<bpmn:sequenceFlow id="Flow_b" sourceRef="Event_two" targetRef="End_1" />'
+    )
+
+    result = bpmn_to_flow(_minimal(body, "Activity_1"), form="order")
+
+    two = result.unsupported[0]
+    assert two.line() == (
+        "Event_two (bpmn:boundaryEvent): a timer starts one path, and this one has 2 outgoing flows; "
+        "keep one and split after it with a parallel gateway"
+    )
+    assert two.line("zh-CN") == (
+        "Event_two (bpmn:boundaryEvent): 定时器只能开始一条路径,而它有 2 条出口顺序流;"
+        "请只保留一条,再在其后用并行网关分支"
+    )
+    assert [item.line() for item in result.unsupported[1:]] == [
+        "Flow_a (bpmn:sequenceFlow): starts at 'Event_two', which was not imported",
+        "Flow_b (bpmn:sequenceFlow): starts at 'Event_two', which was not imported",
+    ]
+    assert "timers" not in result.flow["nodes"][1]
+
+
+def test_a_flow_from_a_timer_whose_trellis_action_takes_no_path_is_reported():
+    body = (
+        '<bpmn:userTask id="Activity_1" camunda:assignee="amy" />'
+        '<bpmn:boundaryEvent id="Event_1" cancelActivity="false" attachedToRef="Activity_1">'
+        '<bpmn:extensionElements><trellis:property xmlns:trellis="https://schemas.trellis.dev/bpmn" name="action">'
+        '"escalate"</trellis:property></bpmn:extensionElements>'
+        '<bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT2H</bpmn:timeDuration>'
+        "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+        '<bpmn:sequenceFlow id="Flow_x" sourceRef="Event_1" targetRef="End_1" />'
+    )
+
+    result = bpmn_to_flow(_minimal(body, "Activity_1"), form="order")
+
+    assert [item.line() for item in result.unsupported] == [
+        "Flow_x (bpmn:sequenceFlow): the timer's action 'escalate' starts no path; make it 'route' to run this "
+        "flow when it fires"
+    ]
+    assert result.flow["nodes"][1]["timers"] == [{"id": "event_1", "after": "PT2H", "action": "escalate"}]
+
+
 def test_time_date_from_a_field_is_until_field():
     body = (
         '<bpmn:userTask id="Activity_1" camunda:assignee="amy" />'

@@ -81,18 +81,21 @@ def derive_timer(
     label: str | None = None,
     locale: str | None = None,
 ) -> dict[str, Any]:
-    """The Trellis timer plain BPMN describes: an interrupting timer with one flow routes along it,
-    a non-interrupting one is a reminder; the event's label is the message. The writer uses this
-    to know what it must add as properties."""
+    """The Trellis timer plain BPMN describes: a timer with one outgoing flow routes along it (a
+    non-interrupting one starts a path of its own while the task stays open), a non-interrupting one
+    without a flow is a reminder; the event's label is the message. The writer uses this to know what
+    it must add as properties."""
     timer: dict[str, Any] = {"id": timer_id}
     if after:
         timer["after"] = after
     if until_field:
         timer["until_field"] = until_field
-    if interrupting and len(outgoing) == 1:
+    if len(outgoing) == 1:
+        if not interrupting:
+            timer["interrupting"] = False
         timer["action"] = "route"
         timer["edge"] = outgoing[0]
-    elif not interrupting:
+    elif not interrupting and not outgoing:
         timer["action"] = "notify"
     message = derive_text(label, locale)
     if message is not None:

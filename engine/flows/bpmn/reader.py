@@ -391,7 +391,7 @@ class _ProcessReader:
             return
         props = read_properties(boundary)
         interrupting = boundary.get("cancelActivity", "true") != "false"
-        route = [flow for flow in outgoing if interrupting and len(outgoing) == 1]
+        route = outgoing if len(outgoing) == 1 else []
         taken = {timer["id"] for timer in task.get("timers", [])}
         claimed = valid_trellis_id(props.get("id"))
         timer_id = claimed if claimed and claimed not in taken else trellis_id(ident, taken, fallback="timer")
@@ -400,23 +400,30 @@ class _ProcessReader:
             interrupting=interrupting,
             after=wait.get("after"),
             until_field=wait.get("until_field"),
-            outgoing=[self.edge_ids[flow.get("id", "")] for flow in route],
+            outgoing=[self.edge_ids[flow.get("id", "")] for flow in outgoing],
             label=boundary.get("name"),
             locale=self.locale,
         )
         if "message" in props and display_text(props["message"]).strip() != (boundary.get("name") or "").strip():
             del props["message"]  # relabelled in the modeler: the label wins
         timer.update({k: v for k, v in props.items() if k != "id"})
+        if timer.get("action") != "route":  # a Trellis action that takes no path: the drawn flow is not its edge
+            for key in ("edge", "interrupting"):
+                if key not in props:
+                    timer.pop(key, None)
         if "action" not in timer:
-            self.report(boundary, says("bpmn.unsupported.timer_outgoing"))
+            if outgoing:
+                self.report(boundary, says("bpmn.unsupported.timer_paths", count=len(outgoing)))
+            else:
+                self.report(boundary, says("bpmn.unsupported.timer_outgoing"))
             for flow in outgoing:
                 self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.after_skipped", source=ident)
             return
         for flow in outgoing:
-            if flow in route:
+            if flow in route and timer["action"] == "route":
                 self.sources[ident] = boundary.get("attachedToRef", "")
             else:
-                self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.reminder_path")
+                self.skipped_flows[flow.get("id", "")] = says("bpmn.unsupported.reminder_path", action=timer["action"])
         task.setdefault("timers", []).append(ordered(timer, TIMER_ORDER))
 
     # -- edges -----------------------------------------------------------------------------------

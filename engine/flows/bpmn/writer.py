@@ -223,7 +223,7 @@ class _Writer:
         route: list[str] = []
         edge_index = next((k for k, e in enumerate(self.edges) if e.get("id") == timer.get("edge")), None)
         if (
-            interrupting
+            timer.get("action") == "route"
             and edge_index is not None
             and self.edges[edge_index].get("source") == node["id"]
             and edge_index not in self.boundary_of_edge

@@ -145,8 +145,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "起点“{source}”未被导入",
     },
     "bpmn.unsupported.reminder_path": {
-        "en": "a non-interrupting timer cannot start its own path",
-        "zh-CN": "非中断型定时器不能开始自己的路径",
+        "en": "the timer's action '{action}' starts no path; make it 'route' to run this flow when it fires",
+        "zh-CN": "定时器的动作“{action}”不会开始路径;改为“route”才会在到时后走这条顺序流",
+    },
+    "bpmn.unsupported.timer_paths": {
+        "en": "a timer starts one path, and this one has {count} outgoing flows; keep one and split after it "
+        "with a parallel gateway",
+        "zh-CN": "定时器只能开始一条路径,而它有 {count} 条出口顺序流;请只保留一条,再在其后用并行网关分支",
     },
     "bpmn.unsupported.connects_skipped": {
         "en": "connects '{element}', which was not imported",

@@ -163,6 +163,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "edge '{edge}' is the timer's, so node '{node}' needs another way out for when the task is done",
         "zh-CN": "连线“{edge}”专供定时器使用,节点“{node}”还需要一条任务完成后的出口",
     },
+    "flow.timer_route_needs_edge": {
+        "en": "timer '{timer}' routes, so it needs an 'edge': the edge from this node that it leaves "
+        "(or starts a path) along",
+        "zh-CN": "定时器“{timer}”的动作是改道,须用“edge”指明它从本节点出发所走的连线",
+    },
+    "flow.timer_edge_not_route": {
+        "en": "timer '{timer}' does '{action}', which takes no edge; remove 'edge' or use action 'route'",
+        "zh-CN": "定时器“{timer}”的动作“{action}”不走连线;请去掉“edge”或改用动作“route”",
+    },
+    "flow.timer_cannot_interrupt": {
+        "en": "a '{action}' timer leaves the task open, so it cannot interrupt; to take the task's token "
+        "elsewhere use action 'route' with an edge, to finish the task use 'complete'",
+        "zh-CN": "“{action}”定时器不会结束任务,不能设为中断型;要让任务改走别的路径请用动作“route”并指明连线,"
+        "要直接完成任务请用“complete”",
+    },
+    "flow.timer_must_interrupt": {
+        "en": "a '{action}' timer always finishes the task; drop 'interrupting': false, "
+        "or use 'notify' to leave it open",
+        "zh-CN": "“{action}”定时器总会完成任务;请去掉“interrupting”: false,或改用“notify”保留任务",
+    },
     "form.serial_pattern": {
         "en": (
             "serial pattern '{pattern}' has an unknown part '{part}'; "
