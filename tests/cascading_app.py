@@ -71,7 +71,12 @@ PACKAGE = {
                     "type": "subtable",
                     "label": _label("途经", "Stops"),
                     "fields": [
-                        {"id": "building", "type": "relation", "target": "building", "label": _label("楼栋", "Building")},
+                        {
+                            "id": "building",
+                            "type": "relation",
+                            "target": "building",
+                            "label": _label("楼栋", "Building"),
+                        },
                         {
                             "id": "room",
                             "type": "relation",
@@ -104,12 +109,7 @@ PACKAGE = {
                 },
                 {"id": "day", "type": "date", "label": _label("日期", "Day"), "default_expr": "today()"},
                 {"id": "started", "type": "datetime", "label": _label("开始", "Started"), "default_expr": "now()"},
-                {
-                    "id": "team",
-                    "type": "text",
-                    "label": _label("班组", "Team"),
-                    "default_expr": "user.groups[0] if user.groups else '无'",
-                },
+                {"id": "team", "type": "group", "label": _label("班组", "Team"), "default_expr": "user.groups[0]"},
                 {"id": "note", "type": "text", "label": _label("备注", "Note")},
                 {
                     "id": "checks",
@@ -117,7 +117,12 @@ PACKAGE = {
                     "label": _label("检查项", "Checks"),
                     "fields": [
                         {"id": "item", "type": "text", "label": _label("项目", "Item")},
-                        {"id": "by", "type": "user", "label": _label("检查人", "Checked by"), "default_expr": "user.id"},
+                        {
+                            "id": "by",
+                            "type": "user",
+                            "label": _label("检查人", "Checked by"),
+                            "default_expr": "user.id",
+                        },
                     ],
                 },
             ],

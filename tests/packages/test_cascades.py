@@ -43,7 +43,9 @@ def test_the_refusal_suggests_the_field_meant():
 
     (found,) = package_problems(changed)
 
-    assert found.message == "the related form has no field 'bilding' to narrow the choices by (did you mean 'building'?)"
+    assert (
+        found.message == "the related form has no field 'bilding' to narrow the choices by (did you mean 'building'?)"
+    )
 
 
 @pytest.mark.parametrize("filter_by", [{}, "building", {"building": 7}, {"Building!": "building"}])

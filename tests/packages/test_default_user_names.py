@@ -55,4 +55,6 @@ def test_an_unknown_user_attribute_in_a_sub_table_default_is_refused_at_its_poin
 def test_user_is_a_name_of_defaults_only():
     found = _problems(5, "user.id == 'x'", key="visible_when")
 
-    assert [(p.pointer, p.code) for p in found] == [(f"/forms/{INSPECTION}/fields/5/visible_when", "expression_unknown_name")]
+    assert [(p.pointer, p.code) for p in found] == [
+        (f"/forms/{INSPECTION}/fields/5/visible_when", "expression_unknown_name")
+    ]
