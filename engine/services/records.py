@@ -385,7 +385,7 @@ class RecordService:
                 read = app.permissions.effective(principal, app.app_id, form.spec.id)
                 return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0]
         except WriteClashError:
-            self._unique_after_race(app_id, form_id, data, locale, record_id, trusted)
+            self._unique_after_race(app_id, form_id, data, locale, record_id, trusted, principal)
             raise ConflictError.says("record.race") from None
 
     def delete(
@@ -549,11 +549,18 @@ class RecordService:
                 if seen is not None:
                     row = self.rows.row(session, form, seen, deleted=None)
                     return self.rows.documents(session, form, [row])[0], False
-        self._unique_after_race(app_id, form_id, data, locale, None, frozenset())
+        self._unique_after_race(app_id, form_id, data, locale, None, frozenset(), principal)
         raise ConflictError.says("record.race")
 
     def _unique_after_race(
-        self, app_id: str, form_id: str, data: Any, locale: str, record_id: int | None, trusted: frozenset[str]
+        self,
+        app_id: str,
+        form_id: str,
+        data: Any,
+        locale: str,
+        record_id: int | None,
+        trusted: frozenset[str],
+        principal: Principal,
     ) -> None:
         """Re-check uniqueness after the database refused a write, to name the field that clashed."""
         with self.rows.transaction() as session:
@@ -563,6 +570,11 @@ class RecordService:
             if record_id is not None:
                 existing = self.rows.values(session, form, self.rows.row(session, form, record_id, deleted=None))
             values = form.validator.validate(
-                data, locale=locale, existing=existing, trusted=trusted, lookup=self.rows.lookup(session, app)
+                data,
+                locale=locale,
+                existing=existing,
+                trusted=trusted,
+                lookup=self.rows.lookup(session, app),
+                acting=acting_names(principal),  # a unique field may be filled from the person submitting
             )
             check_unique(self.rows, session, form, values, locale, exclude=record_id)
