@@ -1,7 +1,7 @@
 """Date and time helpers: now(), today(), days_between(), hours_between(), add_days(),
 add_hours() and ISO-8601 durations.
 
-Time zones: ``now()`` is an aware date-time in the server's zone; a naive date-time from a
+Time zones: ``now()`` is an aware date-time in the company's zone (Asia/Shanghai); a naive date-time from a
 record is taken as server-local time, so naive and aware values mix without Python's
 "can't subtract offset-naive and offset-aware" error. Dates may also be ISO-8601 text, as they
 arrive from JSON. Hours come back as Decimals, so ``hours_between(a, b) * hourly_rate`` stays
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.expressions.errors import ExpressionRuntimeError
 from engine.expressions.phrases import phrase
@@ -31,13 +32,18 @@ _UNITS = {"weeks": 604_800, "days": 86_400, "hours": 3_600, "minutes": 60}
 _MAX_DAYS = 3_650_000  # 10,000 years: beyond this no calendar can follow
 
 
+#: The company's time zone, where ``now()`` and ``today()`` read the clock: a server kept in UTC
+#: must still answer today's date in China after 16:00 UTC. (An app has no time zone of its own.)
+COMPANY_ZONE = ZoneInfo("Asia/Shanghai")
+
+
 def now() -> datetime:
-    """The current date-time, aware, in the server's time zone."""
-    return datetime.now().astimezone()
+    """The current date-time, aware, in the company's time zone."""
+    return datetime.now(COMPANY_ZONE)
 
 
 def today() -> date:
-    """Today's date in the server's time zone."""
+    """Today's date in the company's time zone."""
     return now().date()
 
 

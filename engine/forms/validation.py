@@ -114,6 +114,7 @@ class FieldSetValidator:
         base: Mapping[str, Any] | None,
         trusted: frozenset[str],
         lookup: Lookup | None,
+        acting: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         if not isinstance(data, dict):
             errors.setdefault(prefix.rstrip("/") or "_record", []).append(submission_message("not_object", locale))
@@ -121,10 +122,18 @@ class FieldSetValidator:
         values: dict[str, Any] = dict(base or {})
         for key, raw in data.items():
             self._clean_one(
-                key, raw, values, locale=locale, prefix=prefix, errors=errors, trusted=trusted, lookup=lookup
+                key,
+                raw,
+                values,
+                locale=locale,
+                prefix=prefix,
+                errors=errors,
+                trusted=trusted,
+                lookup=lookup,
+                acting=acting,
             )
         if base is None:
-            self._fill_defaults(values, lookup)
+            self._fill_defaults(values, lookup, acting)
             for compiled in self.compiled:
                 if compiled.kind.stores_value and not compiled.kind.computed:
                     values.setdefault(compiled.field.id, compiled.kind.empty_value())
@@ -146,6 +155,7 @@ class FieldSetValidator:
         errors: dict[str, list[str]],
         trusted: frozenset[str],
         lookup: Lookup | None,
+        acting: Mapping[str, Any] | None = None,
     ) -> None:
         compiled = self.by_id.get(key) if isinstance(key, str) else None
         if compiled is None:
@@ -180,12 +190,13 @@ class FieldSetValidator:
                     base=None,
                     trusted=trusted,
                     lookup=lookup,
+                    acting=acting,
                 )
                 for n, row in enumerate(cleaned)
             ]
         values[field.id] = cleaned
 
-    def _fill_defaults(self, values: dict[str, Any], lookup: Lookup | None) -> None:
+    def _fill_defaults(self, values: dict[str, Any], lookup: Lookup | None, acting: Mapping[str, Any] | None) -> None:
         for compiled in self.compiled:
             field = compiled.field
             if values.get(field.id) is not None or compiled.kind.computed or not compiled.kind.stores_value:
@@ -194,7 +205,8 @@ class FieldSetValidator:
                 values[field.id] = compiled.kind.clean(field, field.default)
             elif compiled.default_expr is not None:
                 try:
-                    result = compiled.default_expr.evaluate(self.context_for(values, lookup))
+                    # the acting person (``user``, engine.forms.acting) besides the fields; the clock is a helper
+                    result = compiled.default_expr.evaluate({**self.context_for(values, lookup), **(acting or {})})
                     values[field.id] = None if result is None else compiled.kind.clean(field, _jsonish(result))
                 except (ExpressionError, FieldValueError):
                     values[field.id] = None  # a default that cannot be computed leaves the field empty
@@ -281,11 +293,15 @@ class FormValidator:
         existing: Mapping[str, Any] | None = None,
         trusted: frozenset[str] = frozenset(),
         lookup: Lookup | None = None,
+        acting: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Cleaned values of the whole record (``existing`` merged with ``data`` for an update)."""
+        """Cleaned values of the whole record (``existing`` merged with ``data`` for an update).
+
+        ``acting``: the names besides the fields a ``default_expr`` reads (``engine.forms.acting``).
+        """
         errors: dict[str, list[str]] = {}
         values = self.fields.clean(
-            data, locale=locale, prefix="", errors=errors, base=existing, trusted=trusted, lookup=lookup
+            data, locale=locale, prefix="", errors=errors, base=existing, trusted=trusted, lookup=lookup, acting=acting
         )
         if not errors:
             self._check_rules(values, locale, errors)

@@ -8,10 +8,12 @@ from typing import Any
 
 from engine.errors import DefinitionError, ExpressionError, Problem
 from engine.expressions import LocatedExpressionError, compile_expression
+from engine.forms.acting import USER_ATTRIBUTES, unknown_user_attribute
 from engine.forms.spec import FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
 from engine.packages.messages import problem
+from engine.registry import suggest
 
 SYSTEM_NAMES = ("id", "created_at", "updated_at", "created_by", "updated_by")
 FLOW_NAMES = ("outcome", "user", "instance")
@@ -46,6 +48,8 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
                 FormValidator(FormSpec.from_definition(document["id"], form), base)
             except DefinitionError as exc:
                 found.extend(exc.problems)
+
+    found.extend(default_user_problems(document))
 
     for i, flow in enumerate(document.get("flows", [])):
         names = [*fields_of(flow["form"]), *SYSTEM_NAMES, *FLOW_NAMES]
@@ -107,7 +111,39 @@ def expression_problem(pointer: str, error: ExpressionError) -> Problem:
 def _field_expressions(check: Any, base: str, field: Mapping[str, Any], names: list[str]) -> None:
     for key in ("visible_when", "required_when", "default_expr"):
         if key in field:
-            check(f"{base}/{key}", field[key], names)
+            check(f"{base}/{key}", field[key], [*names, "user"] if key == "default_expr" else names)
     formula_key = FIELD_TYPES.get(field["type"]).formula_key
     if formula_key is not None:
         check(f"{base}/{formula_key}", field[formula_key], names)
+
+
+def default_user_problems(document: Mapping[str, Any]) -> list[Problem]:
+    """``user.<name>`` in a ``default_expr`` that the acting person does not offer (``user.nope``)."""
+    found: list[Problem] = []
+    for i, form in enumerate(document.get("forms", [])):
+        for j, field in enumerate(form["fields"]):
+            children = field.get("fields", []) if FIELD_TYPES.get(field["type"]).holds_rows else []
+            located = [(f"/forms/{i}/fields/{j}", field)]
+            located += [(f"/forms/{i}/fields/{j}/fields/{k}", child) for k, child in enumerate(children)]
+            for base, item in located:
+                source = item.get("default_expr")
+                try:
+                    compile_expression(source)
+                except ExpressionError:
+                    continue  # not an expression at all: the compile check above said so
+                unknown = unknown_user_attribute(source)
+                if unknown is not None:
+                    name, line, column = unknown
+                    hint = suggest(name, USER_ATTRIBUTES)
+                    found.append(
+                        problem(
+                            f"{base}/default_expr",
+                            "form.unknown_user_attribute",
+                            name=name,
+                            line=line,
+                            column=column,
+                            known=", ".join(f"user.{a}" for a in USER_ATTRIBUTES),
+                            hint=hint,
+                        )
+                    )
+    return found

@@ -15,6 +15,7 @@ from engine.errors import ExpressionError, Problem
 from engine.expressions import RESERVED_NAMES, parse_duration
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
+from engine.packages.cascades import cascade_problems
 from engine.packages.expression_checks import expression_problem
 from engine.packages.messages import problem
 from engine.packages.structure import pointer_sort_key
@@ -82,6 +83,7 @@ class _PackageChecker:
         self.automations = _Ids("automation", _indexed(document.get("automations", []), "/automations"), p)
         self.connectors = _Ids("connector", _indexed(document.get("connectors", []), "/connectors"), p)
         self.form_fields: dict[str, _Ids] = {}
+        self.forms_by_id = {form["id"]: form for form in document.get("forms", [])}
         self.fields_by_index: list[_Ids] = []
         for i, form in enumerate(document.get("forms", [])):
             fields = _Ids("field", _indexed(form["fields"], f"/forms/{i}/fields"), p)
@@ -140,6 +142,7 @@ class _PackageChecker:
             for k, field_id in enumerate(index["fields"]):
                 fields.check(f"{base}/indexes/{n}/fields/{k}", field_id, p)
         p.extend(unique_together_problems(base, form))
+        p.extend(cascade_problems(base, form, self.forms_by_id))
         _Ids("rule", _indexed(form.get("rules", []), f"{base}/rules"), p)
         for r, rule in enumerate(form.get("rules", [])):
             for k, field_id in enumerate(rule.get("fields", [])):

@@ -6,7 +6,7 @@ together, so a form shows all of them at once under their fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from engine.errors import SubmissionError
@@ -90,6 +90,71 @@ def check_references(
                 for child in field.children:
                     check(child, row.get(child.id), f"{field.id}/{n}/{child.id}")
     refuse(errors, locale)
+
+
+def check_narrowing(
+    rows: RecordRepository,
+    session: Transaction,
+    app: CompiledApp,
+    form: CompiledForm,
+    values: Mapping[str, Any],
+    before: Mapping[str, Any] | None,
+    locale: str,
+    lookup: Lookup,
+) -> None:
+    """A relation narrowed by another answer (``filter_by``: a room of the chosen building) names only
+    records that fit it. An empty narrowing answer narrows nothing; an update is checked only where the
+    relation or its narrowing answers change, so a room moved since does not block editing the rest."""
+    errors: dict[str, list[str]] = {}
+
+    def check(
+        field: FieldSpec,
+        siblings: Sequence[FieldSpec],
+        level: Mapping[str, Any],
+        old: Mapping[str, Any] | None,
+        key: str,
+    ) -> None:
+        kind = FIELD_TYPES.get(field.type)
+        pairs = kind.narrowed_by(field)
+        value = level.get(field.id)
+        wanted = {theirs: level.get(ours) for theirs, ours in pairs.items() if level.get(ours) is not None}
+        if not wanted or value in (None, []):
+            return
+        if old is not None and all(level.get(f) == old.get(f) for f in (field.id, *pairs.values())):
+            return
+        target = kind.related_form(field)
+        assert target is not None  # only relations narrow their choices
+        if isinstance(value, list):
+            fitting = rows.live_ids(session, app.forms[target], value, equal=wanted)
+        else:
+            related = lookup(target, value)
+            fits = related is None or all(_record_id(related.get(f)) == v for f, v in wanted.items())
+            fitting = {value} if fits else set()  # a missing record is check_references' to report
+        titles = {f.id: f.title(locale) for f in siblings}
+        labels = translate("record.list_separator", locale).join(
+            titles[ours] for theirs, ours in pairs.items() if theirs in wanted
+        )
+        for item in value if isinstance(value, list) else [value]:
+            if item not in fitting:
+                errors.setdefault(key, []).append(
+                    translate("record.not_narrowed", locale, label=field.title(locale), value=item, sources=labels)
+                )
+
+    old_values = before or {}
+    for field in form.spec.fields:
+        check(field, form.spec.fields, values, before, field.id)
+        if FIELD_TYPES.get(field.type).holds_rows:
+            old_rows = old_values.get(field.id) or []
+            for n, row in enumerate(values.get(field.id) or []):
+                old_row = old_rows[n] if before is not None and n < len(old_rows) else None
+                for child in field.children:
+                    check(child, field.children, row, old_row, f"{field.id}/{n}/{child.id}")
+    refuse(errors, locale)
+
+
+def _record_id(value: Any) -> Any:
+    """The id a relation holds, whether a lookup gives the stored id or the related record itself."""
+    return value.get("id") if isinstance(value, Mapping) else value
 
 
 def check_unique(

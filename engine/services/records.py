@@ -14,16 +14,18 @@ from datetime import datetime
 from typing import Any
 
 from engine.errors import ConflictError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
+from engine.forms.acting import acting_names
 from engine.forms.permissions import FormAccess
 from engine.forms.row_rules import Const
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
-from engine.forms.types.base import common_message
+from engine.forms.types.base import FieldValueError, common_message
 from engine.i18n import DEFAULT_LOCALE
 from engine.principal import PUBLIC, Principal
 from engine.services.attachments import AttachmentService
 from engine.services.record_checks import (
     PeopleLookup,
+    check_narrowing,
     check_people,
     check_references,
     check_unique,
@@ -161,9 +163,11 @@ class RecordService:
         *,
         limit: int = 20,
         record_id: int | None = None,
+        equal: Mapping[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """Ids and titles of the records this principal may read whose title contains ``query``:
-        all a picker needs to show (a hidden title field shows the id instead)."""
+        """Ids and titles of the records this principal may read whose title contains ``query``
+        (and whose fields hold ``equal``'s values): all a picker needs to show (a hidden title
+        field shows the id instead)."""
         with self.rows.transaction() as session:
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
@@ -172,9 +176,57 @@ class RecordService:
             if title and access.field_mode(title) == "hidden":
                 title = None
             found = self.rows.titles(
-                session, form, title, query, limit=limit, record_id=record_id, visible=access.bound_filter("read")
+                session,
+                form,
+                title,
+                query,
+                limit=limit,
+                record_id=record_id,
+                visible=access.bound_filter("read"),
+                equal=equal,
             )
         return [{"id": found_id, "title": text} for found_id, text in found]
+
+    def choices(
+        self,
+        principal: Principal,
+        app_id: str,
+        form: CompiledForm,
+        field: FieldSpec,
+        query: str,
+        *,
+        record_id: int | None = None,
+        answers: Mapping[str, str] | None = None,
+        locale: str = DEFAULT_LOCALE,
+    ) -> list[dict[str, Any]]:
+        """What a relation field's picker offers: :meth:`titles` of its target, narrowed by the page's
+        current ``answers`` to the fields that narrow it (``filter_by``; an empty answer narrows nothing).
+        An answer that is not a record id, or names no field that narrows this one, is refused by name."""
+        kind = FIELD_TYPES.get(field.type)
+        target = kind.related_form(field)
+        if target is None:
+            raise NotFoundError.says("record.no_choices", field=field.id)
+        pairs = kind.narrowed_by(field)
+        ours_to_theirs = {ours: theirs for theirs, ours in pairs.items()}
+        equal: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        for name, raw in (answers or {}).items():
+            source = ours_to_theirs.get(name)
+            if source is None:
+                label = name[:40]
+                errors[label] = [common_message("unknown_field", locale).format(label=label)]
+            elif raw != "":
+                narrowing = form.spec.field(name)
+                narrowing_kind = FIELD_TYPES.get(narrowing.type)
+                try:
+                    equal[source] = narrowing_kind.clean(
+                        narrowing, int(raw) if raw.isdigit() and len(raw) < 19 else raw
+                    )
+                except FieldValueError as exc:
+                    message = narrowing_kind.error_text(exc.code, locale, narrowing.title(locale), **exc.params)
+                    errors[name] = [message]
+        refuse(errors, locale)
+        return self.titles(principal, app_id, target, query, record_id=record_id, equal=equal)
 
     def history(self, principal: Principal, app_id: str, form_id: str, record_id: int) -> list[dict[str, Any]]:
         with self.rows.transaction() as session:
@@ -272,8 +324,9 @@ class RecordService:
                     if seen is not None:
                         return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
                 lookup = rows.lookup(session, app)
-                values = form.validator.validate(data, locale=locale, lookup=lookup)
+                values = form.validator.validate(data, locale=locale, lookup=lookup, acting=acting_names(principal))
                 check_references(rows, session, app, form, values, locale, lookup)
+                check_narrowing(rows, session, app, form, values, None, locale, lookup)
                 self._check_people(session, app, form, values, None, locale)
                 check_unique(rows, session, form, values, locale, exclude=None)
                 record_id = rows.insert(session, app, form, values, principal)
@@ -315,8 +368,11 @@ class RecordService:
                 before = rows.values(session, form, row)
                 refuse_fields(access, data, rows.rule_record(row, before), "update", form, locale)
                 lookup = rows.lookup(session, app)
-                values = form.validator.validate(data, locale=locale, existing=before, trusted=trusted, lookup=lookup)
+                values = form.validator.validate(
+                    data, locale=locale, existing=before, trusted=trusted, lookup=lookup, acting=acting_names(principal)
+                )
                 check_references(rows, session, app, form, values, locale, lookup)
+                check_narrowing(rows, session, app, form, values, before, locale, lookup)
                 self._check_people(session, app, form, values, before, locale)
                 check_unique(rows, session, form, values, locale, exclude=record_id)
                 old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
@@ -329,7 +385,7 @@ class RecordService:
                 read = app.permissions.effective(principal, app.app_id, form.spec.id)
                 return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0]
         except WriteClashError:
-            self._unique_after_race(app_id, form_id, data, locale, record_id, trusted)
+            self._unique_after_race(app_id, form_id, data, locale, record_id, trusted, principal)
             raise ConflictError.says("record.race") from None
 
     def delete(
@@ -410,9 +466,12 @@ class RecordService:
         row = rows.row(session, form, record_id, deleted=False, lock=True)
         before = rows.values(session, form, row)
         lookup = rows.lookup(session, app)
-        values = form.validator.validate(dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup)
+        values = form.validator.validate(
+            dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup, acting=acting_names(principal)
+        )
         refuse_missing(form, values, required, locale)
         check_references(rows, session, app, form, values, locale, lookup)
+        check_narrowing(rows, session, app, form, values, before, locale, lookup)
         self._check_people(session, app, form, values, before, locale)
         check_unique(rows, session, form, values, locale, exclude=record_id)
         old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
@@ -490,11 +549,18 @@ class RecordService:
                 if seen is not None:
                     row = self.rows.row(session, form, seen, deleted=None)
                     return self.rows.documents(session, form, [row])[0], False
-        self._unique_after_race(app_id, form_id, data, locale, None, frozenset())
+        self._unique_after_race(app_id, form_id, data, locale, None, frozenset(), principal)
         raise ConflictError.says("record.race")
 
     def _unique_after_race(
-        self, app_id: str, form_id: str, data: Any, locale: str, record_id: int | None, trusted: frozenset[str]
+        self,
+        app_id: str,
+        form_id: str,
+        data: Any,
+        locale: str,
+        record_id: int | None,
+        trusted: frozenset[str],
+        principal: Principal,
     ) -> None:
         """Re-check uniqueness after the database refused a write, to name the field that clashed."""
         with self.rows.transaction() as session:
@@ -504,6 +570,11 @@ class RecordService:
             if record_id is not None:
                 existing = self.rows.values(session, form, self.rows.row(session, form, record_id, deleted=None))
             values = form.validator.validate(
-                data, locale=locale, existing=existing, trusted=trusted, lookup=self.rows.lookup(session, app)
+                data,
+                locale=locale,
+                existing=existing,
+                trusted=trusted,
+                lookup=self.rows.lookup(session, app),
+                acting=acting_names(principal),  # a unique field may be filled from the person submitting
             )
             check_unique(self.rows, session, form, values, locale, exclude=record_id)

@@ -125,11 +125,14 @@ class RecordRepository:
         limit: int,
         record_id: int | None,
         visible: RowRule | None,
+        equal: Mapping[str, Any] | None = None,
     ) -> list[tuple[int, str]]:
-        """Ids and titles (the ``title`` field, or the id when None) of live records."""
+        """Ids and titles (the ``title`` field, or the id when None) of live records (holding ``equal``'s values)."""
         table = form.table
         column = table.c[title] if title and title in table.c else table.c.id
         statement = select(table.c.id, column.label("title")).where(table.c.deleted_at.is_(None))
+        for name, value in (equal or {}).items():
+            statement = statement.where(table.c[name] == value)
         if visible is not None:
             statement = statement.where(rule_sql(table, visible))
         if record_id is not None:
@@ -253,10 +256,15 @@ class RecordRepository:
         return lookup
 
     @staticmethod
-    def live_ids(session: Session, form: CompiledForm, wanted: list[Any]) -> set[Any]:
-        """Which of ``wanted`` are ids of records of ``form`` that are not deleted."""
+    def live_ids(
+        session: Session, form: CompiledForm, wanted: list[Any], equal: Mapping[str, Any] | None = None
+    ) -> set[Any]:
+        """Which of ``wanted`` are ids of records of ``form`` that are not deleted (and hold ``equal``'s values)."""
         target = form.table
-        return set(session.scalars(select(target.c.id).where(target.c.id.in_(wanted), target.c.deleted_at.is_(None))))
+        statement = select(target.c.id).where(target.c.id.in_(wanted), target.c.deleted_at.is_(None))
+        for column, value in (equal or {}).items():
+            statement = statement.where(target.c[column] == value)
+        return set(session.scalars(statement))
 
     @staticmethod
     def value_taken(session: Session, form: CompiledForm, field_id: str, value: Any, exclude: int | None) -> bool:

@@ -245,13 +245,16 @@ def _options(app_id: str, form: CompiledForm, field_id: str) -> Response:
         field = form.spec.field(field_id)
     except KeyError:
         abort(404)
-    target = FIELD_TYPES.get(field.type).related_form(field)
-    if target is None:
+    if FIELD_TYPES.get(field.type).related_form(field) is None:
         abort(404)
     query = request.args.get("q", "")[:50]
     raw_id = request.args.get("id", "")
     record_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 18 else None
-    items = services().records.titles(current_principal(), app_id, target, query, limit=20, record_id=record_id)
+    # ``by.<field>=<id>``: the current answer of a field that narrows this one (a cascading picker)
+    answers = {key[3:]: value[:40] for key, value in request.args.items() if key.startswith("by.")}
+    items = services().records.choices(
+        current_principal(), app_id, form, field, query, record_id=record_id, answers=answers, locale=current_locale()
+    )
     return json_response({"items": items})
 
 

@@ -1,11 +1,12 @@
-"""Every JSON example in the format documents is true: a whole package validates, a part is in a package.
+"""Every JSON example in the format documents is true: a package validates, a part is in a package.
 
-A fenced ``json`` block is either a whole package (it has ``format``), which must validate, or a
-part of one, announced on the line before it with ``<!-- part of tests/apps/visitor.json -->``
-(a package file, or a test module whose ``PACKAGE`` is one). A part must be found in that
-package - an object whose keys all appear with the same values in some object of the package,
-or a list equal to one of its lists - and the package must validate; the apps in ``tests/apps/``
-are also run end to end by their own tests. So an example can't drift from what the engine runs.
+A fenced ``json`` block is either a package (with ``format``, or only its ``forms`` and what
+they need, completed with the package's required keys), which must validate, or a part of one,
+announced on the line before it with ``<!-- part of tests/apps/visitor.json -->`` (a package
+file, or a test module whose ``PACKAGE`` is one). A part must be found in that package - an
+object whose keys all appear with the same values in some object of the package, or a list equal
+to one of its lists - and the package must validate; the apps in ``tests/apps/`` are also run
+end to end by their own tests. So an example can't drift from what the engine runs.
 """
 
 import importlib
@@ -75,10 +76,11 @@ def _parse(body: str) -> Any:
 def test_each_json_example_is_a_valid_package_or_a_part_of_one(where: str, source: str | None, body: str):
     example = _parse(body)
     if source is None:
-        assert isinstance(example, dict) and "format" in example, (
+        assert isinstance(example, dict) and ("format" in example or "forms" in example), (
             f"{where}: a part of a package says which one: <!-- part of tests/apps/<file>.json -->"
         )
-        assert package_problems(example) == []
+        package = {"format": "trellis.app/1", "id": "doc_example", "version": "1.0.0", "name": where, **example}
+        assert package_problems(package) == []
         return
     package = _package(source)
     assert package_problems(package) == [], f"{source} does not validate"

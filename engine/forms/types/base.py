@@ -156,6 +156,11 @@ class FieldType(ABC):
         """The form a many-valued reference points at through a table of pairs instead of a column."""
         return None
 
+    def narrowed_by(self, spec: FieldSpec) -> Mapping[str, str]:
+        """Which records the value may name, by the form's other answers: ``{field of the related
+        record: field of this form}`` (a room of the chosen building); empty when nothing narrows it."""
+        return {}
+
     def people_limit(self, spec: FieldSpec) -> PeopleLimit | None:
         """For a field naming people by user id: who it may name (checked against the directory on write)."""
         return None

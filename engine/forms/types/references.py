@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.forms.export_shapes import ExportShape, listed_cell, related_cell
@@ -23,6 +23,14 @@ class RelationType(FieldType):
             "display_field": {"$ref": "common.schema.json#/$defs/id"},
             "multiple": {"type": "boolean"},
             "on_delete": {"enum": ["restrict", "set_null"]},
+            # a cascading picker: {field of the target form: field of this form (or of this row)}
+            "filter_by": {
+                "type": "object",
+                "minProperties": 1,
+                "maxProperties": 8,
+                "propertyNames": {"$ref": "common.schema.json#/$defs/id"},
+                "additionalProperties": {"$ref": "common.schema.json#/$defs/id"},
+            },
         },
     }
     messages = {"not_id": "field.relation.not_id", "missing": "field.relation.missing"}
@@ -49,7 +57,10 @@ class RelationType(FieldType):
         return int(value)
 
     def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
-        return {"target": spec.config["target"], "multiple": bool(spec.config.get("multiple"))}
+        found = {"target": spec.config["target"], "multiple": bool(spec.config.get("multiple"))}
+        if spec.config.get("filter_by"):
+            found["filter_by"] = dict(spec.config["filter_by"])
+        return found
 
     def lookup_target(self, spec: FieldSpec) -> str | None:
         return None if spec.config.get("multiple") else spec.config["target"]
@@ -59,6 +70,9 @@ class RelationType(FieldType):
 
     def link_target(self, spec: FieldSpec) -> str | None:
         return spec.config["target"] if spec.config.get("multiple") else None
+
+    def narrowed_by(self, spec: FieldSpec) -> Mapping[str, str]:
+        return spec.config.get("filter_by") or {}
 
     def input_extras(self, spec: FieldSpec, ui: dict[str, Any], reader: Reader) -> None:
         ui["options"] = reader.choices(spec.config["target"])

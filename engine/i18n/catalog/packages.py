@@ -240,6 +240,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a required relation from form '{form}' to itself could never be filled for the first record",
         "zh-CN": "表单“{form}”对自身的必填关联,第一条记录永远无法填写",
     },
+    "form.filter_by.unknown_target_field": {
+        "en": "the related form has no field '{field}' to narrow the choices by{hint}",
+        "zh-CN": "关联表单没有可用于筛选的字段“{field}”{hint}",
+    },
+    "form.filter_by.unknown_source_field": {
+        "en": "'{field}' is not another field beside this one (on the form, or in the same sub-table row){hint}",
+        "zh-CN": "“{field}”不是与此字段同级的其他字段(表单上,或同一子表行中){hint}",
+    },
+    "form.filter_by.mismatch": {
+        "en": "'{target_field}' of the related form and '{source}' of this form must both be single relations "
+        "to the same form, so their records can be compared",
+        "zh-CN": "关联表单的“{target_field}”与本表单的“{source}”必须都是指向同一表单的单选关联,才能比较所选记录",
+    },
+    "form.filter_by.cycle": {
+        "en": "these fields narrow each other's choices in a circle ({cycle}); one of them must be chosen first",
+        "zh-CN": "这些字段互相筛选,形成循环({cycle});其中必须有一个字段先选",
+    },
+    "form.unknown_user_attribute": {
+        "en": "'user.{name}' is not known (line {line}, column {column}){hint}; a default may read {known}",
+        "zh-CN": "“user.{name}”未知(第 {line} 行第 {column} 列){hint};默认值可读取 {known}",
+    },
     "report.field_in_flow": {
         "en": "'{id}' is not a field of form '{form}'{hint}",
         "zh-CN": "“{id}”不是表单“{form}”的字段{hint}",

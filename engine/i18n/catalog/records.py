@@ -90,6 +90,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # field errors of a submission
     "record.missing": {"en": "{label}: record {value} does not exist", "zh-CN": "{label}:记录 {value} 不存在"},
+    "record.not_narrowed": {
+        "en": "{label}: record {value} does not belong to the chosen {sources}; choose again",
+        "zh-CN": "{label}:记录 {value} 不属于所选的{sources},请重新选择",
+    },
+    "record.no_choices": {
+        "en": "field '{field}' does not choose among records",
+        "zh-CN": "字段“{field}”不是从记录中选择的字段",
+    },
     "record.person_unknown": {
         "en": "{label}: there is no active user '{value}'",
         "zh-CN": "{label}:用户“{value}”不存在或已停用",

@@ -169,9 +169,33 @@ function addRow(fieldId) {
   body.appendChild(document.getElementById(`row-${fieldId}`).content.cloneNode(true));
 }
 
+// A cascading picker (data-by: the fields that narrow it) sends their answers as by.<field>=<id>.
+function narrowing(input) {
+  return (input.dataset.by || "").split(" ").filter(Boolean).map((id) => {
+    const value = fieldBox(id)?.querySelector("input[data-relation]")?.dataset.value;
+    return value ? `&by.${encodeURIComponent(id)}=${encodeURIComponent(value)}` : "";
+  }).join("");
+}
+
+// After a picker changes, the pickers it narrows keep their choice only if it still fits.
+async function refit(sourceId) {
+  for (const input of form.querySelectorAll("input[data-relation][data-by]")) {
+    if (!input.dataset.value || !input.dataset.by.split(" ").includes(sourceId)) continue;
+    const url = form.dataset.options.replace("__field__", input.id.slice(2)) + "?id=" + input.dataset.value + narrowing(input);
+    const response = await fetch(url);
+    if (!response.ok) continue;
+    const { items } = await response.json();
+    if (items.length === 0) {
+      delete input.dataset.value;
+      input.value = "";
+      refit(input.id.slice(2));
+    }
+  }
+}
+
 async function pickerSearch(input) {
   const list = input.parentElement.querySelector(".picker-results");
-  const url = form.dataset.options.replace("__field__", input.id.slice(2)) + "?q=" + encodeURIComponent(input.value);
+  const url = form.dataset.options.replace("__field__", input.id.slice(2)) + "?q=" + encodeURIComponent(input.value) + narrowing(input);
   const response = await fetch(url);
   if (!response.ok) return;
   const { items } = await response.json();
@@ -183,6 +207,7 @@ async function pickerSearch(input) {
       input.value = item.title;
       input.dataset.value = item.id;
       list.hidden = true;
+      refit(input.id.slice(2));
       schedulePreview();
     });
     return li;
