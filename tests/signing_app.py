@@ -18,7 +18,11 @@ def _flow(flow_id: str, node: dict[str, Any]) -> dict[str, Any]:
         "name": flow_id,
         "form": "permit",
         "start_on": "manual",
-        "nodes": [{"id": "start", "type": "start"}, {"id": "sign", "type": "approval", **node}, {"id": "end", "type": "end"}],
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {"id": "sign", "type": "approval", **node},
+            {"id": "end", "type": "end"},
+        ],
         "edges": [{"id": "e1", "source": "start", "target": "sign"}, {"id": "e2", "source": "sign", "target": "end"}],
     }
 
@@ -37,7 +41,12 @@ PACKAGE: dict[str, Any] = {
     "permissions": [
         {"role": "clerk", "form": "permit", "actions": ["create", "read", "update"]},
         {"role": "signer", "form": "permit", "actions": ["read"]},
-        {"role": "viewer", "form": "permit", "actions": ["read"], "fields": {"opinion": "hidden", "opinions": "hidden"}},
+        {
+            "role": "viewer",
+            "form": "permit",
+            "actions": ["read"],
+            "fields": {"opinion": "hidden", "opinions": "hidden"},
+        },
     ],
     "forms": [
         {

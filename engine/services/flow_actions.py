@@ -24,6 +24,7 @@ from engine.forms.spec import FormSpec
 from engine.i18n import translate
 from engine.registry import Registry
 
+
 @dataclass(frozen=True, slots=True)
 class TaskCall:
     """One task action as a handler sees it."""

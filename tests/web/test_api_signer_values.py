@@ -22,7 +22,9 @@ class Api:
     def call(self, who: str, method: str, path: str, body: object = None, lang: str = "en"):
         headers = {"Authorization": f"Bearer {self.tokens[who]}", "Accept-Language": lang}
         data = json.dumps(body) if body is not None else None
-        return self.app.test_client().open(path, method=method, data=data, headers=headers, content_type="application/json")
+        return self.app.test_client().open(
+            path, method=method, data=data, headers=headers, content_type="application/json"
+        )
 
     def start(self, flow: str) -> tuple[int, dict]:
         created = self.call("clerk1", "POST", f"/api/v1/apps/{APP}/forms/permit/records", {"title": "3栋 装修"})
@@ -61,7 +63,9 @@ def api(app, client) -> Api:
     directory = app.extensions["trellis"].directory
     tokens = {}
     for login, role in PEOPLE.items():
-        directory.create_user(login, "a-long-password", name=NAMES.get(login, login), roles=[(APP, role)], user_id=login)
+        directory.create_user(
+            login, "a-long-password", name=NAMES.get(login, login), roles=[(APP, role)], user_id=login
+        )
         tokens[login], _ = directory.create_token(login, "tests", [f"app:{APP}:read", f"app:{APP}:write"])
     return Api(app, tokens)
 
@@ -89,7 +93,11 @@ def test_a_countersign_keeps_each_signers_opinion_with_who_signed_and_collects_t
         ("security1", "approved", {"opinions": "施工时间限 8-18 点"}, True),
     ]
     assert api.record(record)["opinions"] == "工程部 李工: 水电改造符合规范\n保安部 王队: 施工时间限 8-18 点"
-    writes = [(h["actor"], h["action"], h["changes"]["opinions"][1]) for h in api.history(record) if "opinions" in h["changes"]]
+    writes = [
+        (h["actor"], h["action"], h["changes"]["opinions"][1])
+        for h in api.history(record)
+        if "opinions" in h["changes"]
+    ]
     assert writes == [
         ("engineer1", "task:approve", "工程部 李工: 水电改造符合规范"),
         ("security1", "task:approve", "工程部 李工: 水电改造符合规范\n保安部 王队: 施工时间限 8-18 点"),
@@ -142,10 +150,16 @@ def test_save_keeps_a_draft_on_the_task_and_approve_decides_with_it(api):
     saved = api.act("engineer1", task, "save", {"data": {"opinion": "初步同意", "deposit": "3000"}})
 
     assert saved.status_code == 200, saved.json
-    assert (saved.json["task"]["status"], saved.json["task"]["data"]) == ("open", {"opinion": "初步同意", "deposit": "3000"})
+    assert (saved.json["task"]["status"], saved.json["task"]["data"]) == (
+        "open",
+        {"opinion": "初步同意", "deposit": "3000"},
+    )
     assert "save" in saved.json["task"]["actions"]
     assert api.record(record)["opinion"] is None  # a draft is not a decision
-    assert api.call("engineer1", "GET", f"/api/v1/tasks/{task}").json["data"] == {"opinion": "初步同意", "deposit": "3000"}
+    assert api.call("engineer1", "GET", f"/api/v1/tasks/{task}").json["data"] == {
+        "opinion": "初步同意",
+        "deposit": "3000",
+    }
 
     done = api.act("engineer1", task, "approve", {"data": {"opinion": "同意"}})
 
