@@ -23,6 +23,7 @@ from engine.forms.row_rules import RowRule
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.principal import Principal
+from engine.storage.aggregates import SqlAggregates
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
 from engine.storage.record_queries import ListQuery, rule_sql, run_list
@@ -251,6 +252,11 @@ class RecordRepository:
             return cache[key]
 
         return lookup
+
+    @staticmethod
+    def aggregates(session: Session, app: CompiledApp, *, record_id: int | None, writing: bool) -> SqlAggregates:
+        """Aggregates across records for the expressions of ``record_id`` (see ``engine.storage.aggregates``)."""
+        return SqlAggregates(session, app, record_id=record_id, writing=writing)
 
     @staticmethod
     def live_ids(session: Session, form: CompiledForm, wanted: list[Any]) -> set[Any]:

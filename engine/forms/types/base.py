@@ -156,6 +156,10 @@ class FieldType(ABC):
         """The form a many-valued reference points at through a table of pairs instead of a column."""
         return None
 
+    def numeric(self, spec: FieldSpec) -> bool:
+        """Whether the stored value is a number SQL can add up and compare (``related_sum``, ``related_min`` ...)."""
+        return False
+
     def people_limit(self, spec: FieldSpec) -> PeopleLimit | None:
         """For a field naming people by user id: who it may name (checked against the directory on write)."""
         return None
