@@ -100,6 +100,6 @@ class SqlAggregates:
         if self._writing and self._record_id is not None:
             statement = statement.where(table.c.id != self._record_id)
         found: dict[tuple[Aggregate, int], Any] = {(aggregate, anchor): EMPTY[aggregate.kind] for anchor in anchors}
-        for anchor, value in self.session.execute(statement).tuples():
-            found[(aggregate, int(anchor))] = EMPTY[aggregate.kind] if value is None else value
+        for row in self.session.execute(statement):
+            found[(aggregate, int(row[0]))] = EMPTY[aggregate.kind] if row[1] is None else row[1]
         return found
