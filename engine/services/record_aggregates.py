@@ -29,7 +29,7 @@ def refresh_live_formulas(
     validator = form.validator
     if not validator.live_formulas or not rows:
         return
-    counting = repository.aggregates(session, app, record_id=None, writing=False)
+    counting = repository.aggregates(session, app, form, record_id=None, writing=False)
     values = [repository.values(session, form, row) for row in rows]
     for aggregate in validator.live_aggregates:
         anchors = (anchor_of(aggregate, stored, row.id) for stored, row in zip(values, rows, strict=True))

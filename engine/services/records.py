@@ -273,7 +273,7 @@ class RecordService:
                     if seen is not None:
                         return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
                 lookup = rows.lookup(session, app)
-                counting = rows.aggregates(session, app, record_id=None, writing=True)
+                counting = rows.aggregates(session, app, form, record_id=None, writing=True)
                 values = form.validator.validate(data, locale=locale, lookup=lookup, aggregates=counting)
                 check_references(rows, session, app, form, values, locale, lookup)
                 self._check_people(session, app, form, values, None, locale)
@@ -317,7 +317,7 @@ class RecordService:
                 before = rows.values(session, form, row)
                 refuse_fields(access, data, rows.rule_record(row, before), "update", form, locale)
                 lookup = rows.lookup(session, app)
-                counting = rows.aggregates(session, app, record_id=record_id, writing=True)
+                counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
                 values = form.validator.validate(
                     data, locale=locale, existing=before, trusted=trusted, lookup=lookup, aggregates=counting
                 )
@@ -415,7 +415,7 @@ class RecordService:
         row = rows.row(session, form, record_id, deleted=False, lock=True)
         before = rows.values(session, form, row)
         lookup = rows.lookup(session, app)
-        counting = rows.aggregates(session, app, record_id=record_id, writing=True)
+        counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
         values = form.validator.validate(
             dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup, aggregates=counting
         )
@@ -529,6 +529,6 @@ class RecordService:
                 existing=existing,
                 trusted=trusted,
                 lookup=self.rows.lookup(session, app),
-                aggregates=self.rows.aggregates(session, app, record_id=record_id, writing=True),
+                aggregates=self.rows.aggregates(session, app, form, record_id=record_id, writing=True),
             )
             check_unique(self.rows, session, form, values, locale, exclude=record_id)

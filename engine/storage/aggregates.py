@@ -28,13 +28,15 @@ class SqlAggregates:
     """``engine.forms.aggregates.AggregateReader`` over one open transaction.
 
     Answers are kept for the transaction, so an aggregate read by a formula, a condition and a
-    rule is computed once. ``writing``: the record ``record_id`` is being saved, so it is left out
-    (validation adds its new values) and each anchor is locked before it is counted.
+    rule is computed once. ``writing``: the record ``record_id`` of ``form_id`` is being saved, so
+    it is left out where its own form is counted (validation adds its new values), and each anchor
+    is locked before it is counted.
     """
 
-    def __init__(self, session: Session, app: CompiledApp, *, record_id: int | None, writing: bool):
+    def __init__(self, session: Session, app: CompiledApp, form_id: str, *, record_id: int | None, writing: bool):
         self.session = session
         self.app = app
+        self.form_id = form_id
         self._record_id = record_id
         self._writing = writing
         self._known: dict[tuple[Aggregate, int], Any] = {}
@@ -43,7 +45,7 @@ class SqlAggregates:
 
     def about(self, record_id: int) -> SqlAggregates:
         """The same reader (and what it has computed) for the expressions of another record being read."""
-        other = SqlAggregates(self.session, self.app, record_id=record_id, writing=False)
+        other = SqlAggregates(self.session, self.app, self.form_id, record_id=record_id, writing=False)
         other._known = self._known
         return other
 
@@ -97,7 +99,7 @@ class SqlAggregates:
             .where(pointer.in_(anchors) if len(anchors) > 1 else pointer == anchors[0], table.c.deleted_at.is_(None))
             .group_by(pointer)
         )
-        if self._writing and self._record_id is not None:
+        if self._writing and self._record_id is not None and aggregate.form == self.form_id:
             statement = statement.where(table.c.id != self._record_id)
         found: dict[tuple[Aggregate, int], Any] = {(aggregate, anchor): EMPTY[aggregate.kind] for anchor in anchors}
         for row in self.session.execute(statement):

@@ -254,9 +254,11 @@ class RecordRepository:
         return lookup
 
     @staticmethod
-    def aggregates(session: Session, app: CompiledApp, *, record_id: int | None, writing: bool) -> SqlAggregates:
-        """Aggregates across records for the expressions of ``record_id`` (see ``engine.storage.aggregates``)."""
-        return SqlAggregates(session, app, record_id=record_id, writing=writing)
+    def aggregates(
+        session: Session, app: CompiledApp, form: CompiledForm, *, record_id: int | None, writing: bool
+    ) -> SqlAggregates:
+        """Aggregates across records for the expressions of ``form``'s record ``record_id`` (``storage.aggregates``)."""
+        return SqlAggregates(session, app, form.spec.id, record_id=record_id, writing=writing)
 
     @staticmethod
     def live_ids(session: Session, form: CompiledForm, wanted: list[Any]) -> set[Any]:

@@ -215,3 +215,12 @@ def test_a_page_of_events_runs_one_query_per_aggregate_for_the_whole_page(databa
 
     assert len(page["items"]) == 4
     assert len(seen) == 4
+
+
+def test_saving_an_event_answers_with_its_counts_of_other_forms_records(records):
+    event = _event(records, 5)  # the first event and the first registration share the id 1
+    _register(records, event, 2)
+
+    saved = records.update(ADMIN, APP, "event", event, {"capacity": 6}, expected_version=1)
+
+    assert (saved["data"]["taken"], saved["data"]["seats_left"]) == ("2", "4")
