@@ -224,3 +224,27 @@ def test_saving_an_event_answers_with_its_counts_of_other_forms_records(records)
     saved = records.update(ADMIN, APP, "event", event, {"capacity": 6}, expected_version=1)
 
     assert (saved["data"]["taken"], saved["data"]["seats_left"]) == ("2", "4")
+
+
+def test_a_multi_relation_counts_every_record_that_lists_the_anchor(database):
+    multi = package()
+    multi["forms"][1]["fields"].append(
+        {"id": "also", "type": "relation", "target": "event", "multiple": True, "label": "其他场次"}
+    )
+    multi["forms"][0]["fields"].append(
+        {
+            "id": "also_counted",
+            "type": "formula",
+            "label": "兼报",
+            "expression": "related_count('registration', 'also')",
+        }
+    )
+    AppService(database).import_package(multi, actor="test")
+    records = RecordService(database, AppCatalog())
+    first, second = _event(records, 5), _event(records, 5, "第二场")
+    records.create(ADMIN, APP, "registration", {"event": first, "also": [first, second]})
+    records.create(ADMIN, APP, "registration", {"event": first, "also": [second]})
+
+    counted = {e: records.get(ADMIN, APP, "event", e)["data"]["also_counted"] for e in (first, second)}
+
+    assert counted == {first: "1.000000", second: "2.000000"}
