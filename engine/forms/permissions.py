@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from engine.errors import DefinitionError
-from engine.forms.row_rule_checks import SCALAR_KINDS, row_rule_problems, typed_rule
+from engine.forms.row_rule_checks import row_rule_problems, typed_rule
 from engine.forms.row_rules import Const, RowRule, any_of, bind, fields_of, paths_of
 from engine.forms.spec import FieldSpec
 from engine.principal import Principal
@@ -251,7 +251,6 @@ __all__ = [
     "FieldMode",
     "FormAccess",
     "Grant",
-    "SCALAR_KINDS",
     "fields_of",
     "row_rule_problems",
     "scoped_actions",

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from engine.errors import Problem
 from engine.expressions.phrases import Phrase
@@ -191,17 +191,14 @@ class _Typing:
         values = atom.values if isinstance(atom, In) else atom.value
         if isinstance(values, UserAttr):
             return atom, self._user(atom, column, values)
-        typed = [self._typed(column, value) for value in (values if isinstance(values, tuple) else (values,))]
-        wrong = [
-            value
-            for value, kept in zip(values if isinstance(values, tuple) else (values,), typed, strict=True)
-            if kept is None
-        ]
+        written: tuple[Scalar | Clock, ...] = values if isinstance(values, tuple) else (values,)
+        typed = [self._typed(column, value) for value in written]
+        wrong = [value for value, kept in zip(written, typed, strict=True) if kept is None]
         if wrong:
             return atom, [self._value(atom, column, self._refusal(wrong[0]))]
         if isinstance(atom, In):
-            return replace(atom, values=tuple(v for v in typed if v is not None)), []
-        return replace(atom, value=typed[0]), []  # type: ignore[arg-type]
+            return replace(atom, values=tuple(v for v in typed if v is not None and not isinstance(v, Clock))), []
+        return replace(atom, value=cast(Scalar | Clock, typed[0])), []  # not None: ``wrong`` is empty
 
     def _user(self, atom: Atom, column: Column, value: UserAttr) -> list[Problem]:
         if value.name == "communities":

@@ -112,7 +112,7 @@ class _Parser:
             if attribute.several:
                 raise self.refuse(node, "set_with_eq")
             return attribute
-        value = self.literal(node)
+        value: Scalar | Clock | None = self.literal(node)
         if value is None:
             value = self.clock(node)
         if value is None:
@@ -121,7 +121,7 @@ class _Parser:
         return value
 
     def comparable(self, node: ast.expr) -> Scalar | Clock:
-        value = self.literal(node)
+        value: Scalar | Clock | None = self.literal(node)
         if value is None:
             value = self.clock(node)
         if value is None or isinstance(value, bool):
