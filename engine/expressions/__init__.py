@@ -27,6 +27,7 @@ from engine.expressions.errors import (
 )
 from engine.expressions.limits import DEFAULT_LIMITS, Limits
 from engine.expressions.phrases import Phrase
+from engine.expressions.related import RelatedId
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -41,6 +42,7 @@ __all__ = [
     "LimitExceededError",
     "Limits",
     "Phrase",
+    "RelatedId",
     "LocatedExpressionError",
     "UnknownNameError",
     "compile_expression",

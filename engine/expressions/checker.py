@@ -80,6 +80,8 @@ class Analysis:
     decimals: dict[int, Decimal] = field(default_factory=dict)  # id() of float literals
     guarded_compares: set[int] = field(default_factory=set)
     metered: bool = False
+    #: attribute chains rooted at a field (``room.building.community`` -> ("room", "building", "community"))
+    paths: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
 
 
 class Checker:
@@ -87,6 +89,7 @@ class Checker:
         self.source = source
         self.limits = limits
         self.analysis = Analysis()
+        self._methods: set[int] = set()  # id() of Attribute nodes that name a called method
 
     def check(self, tree: ast.Expression) -> Analysis:
         self._measure(tree)
@@ -212,6 +215,19 @@ class Checker:
                 phrase("expression.hint.read_fields"),
                 name=node.attr,
             )
+        if id(node) not in self._methods:
+            self._note_path(node)
+
+    def _note_path(self, node: ast.Attribute) -> None:
+        """``a.b.c`` rooted at a field of the context: a relation path validation type-checks."""
+        steps = [node.attr]
+        value = node.value
+        while isinstance(value, ast.Attribute):
+            steps.append(value.attr)
+            value = value.value
+        if isinstance(value, ast.Name) and id(value) in self.analysis.context_nodes:
+            path = (value.id, *reversed(steps))
+            self.analysis.paths.setdefault(path, self.source.node_position(value))
 
     def _check_Subscript(self, node: ast.Subscript, scope: frozenset[str]) -> None:
         self.analysis.metered |= isinstance(node.slice, ast.Slice)
@@ -310,6 +326,7 @@ class Checker:
                 )
             self._check_arguments(node, func.id)
         elif isinstance(func, ast.Attribute):
+            self._methods.add(id(func))  # ``name.lower()``: a method, not a field of ``name``
             self._visit(func, scope)
             if func.attr not in METHODS:
                 raise self._forbidden(

@@ -35,6 +35,7 @@ from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
 from engine.storage.record_queries import ListQuery, refuse_hidden
 from engine.storage.records import RecordRepository, Transaction, child_rows, links_of
+from engine.storage.related_records import StoredRelations
 
 #: called inside the creating transaction (session, app, form, record id, principal): flows start here
 CreateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principal], None]
@@ -97,6 +98,35 @@ class RecordService:
         """The record's row if ``principal`` may ``action`` it (a flow checks this before acting); 404 otherwise."""
         access = self.authorize(principal, action, app, form)
         return self.rows.row(session, form, record_id, deleted=deleted, visible=access.bound_filter(action))
+
+    def related(self, session: Transaction, app: CompiledApp, principal: Principal | None) -> StoredRelations:
+        """The related records relation paths read (``room.building.community``), loaded in batches.
+
+        Where a person acts, only records they may read, and of those only the fields they may
+        see: anything else reads as empty. ``principal`` None: the system acts (flows,
+        automations) and every live record is read.
+        """
+        if principal is None:
+            return StoredRelations(session, app)
+        accesses: dict[str, FormAccess] = {}
+
+        def access(form_id: str) -> FormAccess:
+            if form_id not in accesses:
+                accesses[form_id] = app.permissions.effective(principal, app.app_id, form_id)
+            return accesses[form_id]
+
+        return StoredRelations(
+            session,
+            app,
+            visible=lambda form_id: access(form_id).bound_filter("read"),
+            shown=lambda form_id, record: access(form_id).redact(record),
+        )
+
+    def preview(self, principal: Principal, app_id: str, form_id: str, data: Any) -> dict[str, Any]:
+        """What shows, what is required and the formulas for the values typed so far (read-only)."""
+        with self.rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            return app.form(form_id).validator.preview(data, related=self.related(session, app, principal))
 
     # -- compiled definitions, for pages that draw a form ----------------------------------------
     def compiled_app(self, app_id: str) -> CompiledApp:
@@ -271,9 +301,9 @@ class RecordService:
                     seen = rows.seen(session, app_id, form_id, idempotency_key)
                     if seen is not None:
                         return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
-                lookup = rows.lookup(session, app)
-                values = form.validator.validate(data, locale=locale, lookup=lookup)
-                check_references(rows, session, app, form, values, locale, lookup)
+                related = self.related(session, app, principal)
+                values = form.validator.validate(data, locale=locale, related=related)
+                check_references(rows, session, app, form, values, locale)
                 self._check_people(session, app, form, values, None, locale)
                 check_unique(rows, session, form, values, locale, exclude=None)
                 record_id = rows.insert(session, app, form, values, principal)
@@ -314,9 +344,9 @@ class RecordService:
                 self._check_version(row, expected_version)
                 before = rows.values(session, form, row)
                 refuse_fields(access, data, rows.rule_record(row, before), "update", form, locale)
-                lookup = rows.lookup(session, app)
-                values = form.validator.validate(data, locale=locale, existing=before, trusted=trusted, lookup=lookup)
-                check_references(rows, session, app, form, values, locale, lookup)
+                related = self.related(session, app, principal)
+                values = form.validator.validate(data, locale=locale, existing=before, trusted=trusted, related=related)
+                check_references(rows, session, app, form, values, locale)
                 self._check_people(session, app, form, values, before, locale)
                 check_unique(rows, session, form, values, locale, exclude=record_id)
                 old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
@@ -409,10 +439,10 @@ class RecordService:
         }
         row = rows.row(session, form, record_id, deleted=False, lock=True)
         before = rows.values(session, form, row)
-        lookup = rows.lookup(session, app)
-        values = form.validator.validate(dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup)
+        related = self.related(session, app, None)  # a flow step: the system acts, no person bounds the reading
+        values = form.validator.validate(dumped, locale=locale, existing=before, trusted=trusted, related=related)
         refuse_missing(form, values, required, locale)
-        check_references(rows, session, app, form, values, locale, lookup)
+        check_references(rows, session, app, form, values, locale)
         self._check_people(session, app, form, values, before, locale)
         check_unique(rows, session, form, values, locale, exclude=record_id)
         old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
@@ -504,6 +534,6 @@ class RecordService:
             if record_id is not None:
                 existing = self.rows.values(session, form, self.rows.row(session, form, record_id, deleted=None))
             values = form.validator.validate(
-                data, locale=locale, existing=existing, trusted=trusted, lookup=self.rows.lookup(session, app)
+                data, locale=locale, existing=existing, trusted=trusted, related=self.related(session, app, None)
             )
             check_unique(self.rows, session, form, values, locale, exclude=record_id)
