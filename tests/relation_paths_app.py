@@ -79,6 +79,14 @@ PACKAGE: dict[str, Any] = {
                         },
                     ],
                 },
+                {
+                    "id": "east_visits",
+                    "type": "formula",
+                    "label": "东区上门次数",
+                    "expression": "len([v for v in visits if v.place.building.community.name == '东区'])",
+                    "result_type": "number",
+                    "precision": 0,
+                },
             ],
             "rules": [
                 {

@@ -45,7 +45,7 @@ class RelatedRecords(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PathFault:
-    """Why a path cannot be read: ``unknown_field``, ``not_relation`` or ``multiple``."""
+    """Why a path cannot be read: ``unknown_field``, ``unknown_row_field``, ``not_relation`` or ``multiple``."""
 
     code: str
     step: int  # index of the step that cannot be taken
@@ -70,27 +70,44 @@ def walk(path: Path, fields: Sequence[FieldSpec], fields_of: FieldsOf) -> PathFa
 
     After a relation a step is a field (or system column) of its target form; after a plain field
     or a system column, only an attribute values offer (``created_at.year``), as the last step.
+    ``*`` is each element of what the step before holds: a sub-table's rows (whose fields follow),
+    a multi-relation's ids (which no step can read through), a plain value's items.
     """
     current = _find(fields, path[0])
     if current is None and path[0] not in SYSTEM_STEPS:
         return None  # a flow's ``user``/``instance``: not a field of the form, not a relation path
-    through = path[0]
-    for step, name in enumerate(path[1:], start=1):
+    through, index = path[0], 1
+    while index < len(path):
         kind = None if current is None else FIELD_TYPES.get(current.type)
         target = None if current is None or kind is None else kind.related_form(current)
-        if target is None:
-            if name in VALUE_ATTRIBUTES and step == len(path) - 1:
+        name, index, rows = path[index], index + 1, current is not None and kind is not None and kind.holds_rows
+        if name == "*" and index < len(path) and rows:
+            assert current is not None
+            name, index = path[index], index + 1
+            current = _find(current.children, name)
+            if current is None:
+                return PathFault("unknown_row_field", index - 1, name, through)
+        elif name == "*" and index < len(path):
+            name, index = path[index], index + 1
+            if target is not None:
+                return PathFault("multiple", index - 1, name, through)
+            if name in VALUE_ATTRIBUTES and index == len(path):
                 return PathEnd(None)
-            return PathFault("not_relation", step, name, through)
-        assert current is not None and kind is not None
-        if kind.lookup_target(current) is None:
-            return PathFault("multiple", step, name, through)
-        target_fields = fields_of(target)
-        if target_fields is None:
-            return PathEnd(None)  # the unknown form is reported where the relation names it
-        current = _find(target_fields, name)
-        if current is None and name not in SYSTEM_STEPS:
-            return PathFault("unknown_field", step, name, target)
+            return PathFault("not_relation", index - 1, name, through)
+        elif target is None:
+            if name in VALUE_ATTRIBUTES and index == len(path):
+                return PathEnd(None)
+            return PathFault("not_relation", index - 1, name, through)
+        else:
+            assert current is not None and kind is not None
+            if kind.lookup_target(current) is None:
+                return PathFault("multiple", index - 1, name, through)
+            target_fields = fields_of(target)
+            if target_fields is None:
+                return PathEnd(None)  # the unknown form is reported where the relation names it
+            current = _find(target_fields, name)
+            if current is None and name not in SYSTEM_STEPS:
+                return PathFault("unknown_field", index - 1, name, target)
         through = name
     if current is None:
         return PathEnd(None)
@@ -104,9 +121,10 @@ def walk(path: Path, fields: Sequence[FieldSpec], fields_of: FieldsOf) -> PathFa
 
 @dataclass
 class _Node:
-    """One relation on the paths: the form it points at, what is read there, and the relations beyond."""
+    """One relation on the paths (or a sub-table's rows, ``target`` None): the form it points at,
+    what is read there, and the relations beyond."""
 
-    target: str
+    target: str | None
     reads: set[str] = field(default_factory=set)
     next: dict[str, _Node] = field(default_factory=dict)
 
@@ -115,16 +133,37 @@ def plan(fields: Sequence[FieldSpec], paths: Iterable[Path], fields_of: FieldsOf
     """The tree of relations ``paths`` read through, from ``fields``; steps past a plain field end a branch."""
     tree: dict[str, _Node] = {}
     for path in paths:
-        level, nodes = fields, tree
-        for depth, name in enumerate(path[:-1]):
-            relation = _find(level, name)
-            target = None if relation is None else FIELD_TYPES.get(relation.type).lookup_target(relation)
-            if relation is None or target is None:
+        level, nodes, index = fields, tree, 0
+        while index < len(path) - 1:
+            found = _find(level, path[index])
+            if found is None:
                 break
-            node = nodes.setdefault(name, _Node(target))
-            node.reads.add(path[depth + 1])
-            level, nodes = fields_of(target) or (), node.next
+            kind = FIELD_TYPES.get(found.type)
+            if kind.holds_rows and path[index + 1] == "*":
+                node = nodes.setdefault(found.id, _Node(None))
+                level, nodes, index = found.children, node.next, index + 2
+                continue
+            target = kind.lookup_target(found)
+            if target is None:
+                break
+            node = nodes.setdefault(found.id, _Node(target))
+            node.reads.add(path[index + 1])
+            level, nodes, index = fields_of(target) or (), node.next, index + 1
     return tree
+
+
+def _with_rows(level: list[tuple[MutableMapping[str, Any], dict[str, _Node]]]) -> list[tuple[Any, dict[str, _Node]]]:
+    """The level and, for each sub-table on the paths, its rows (copied: the caller's values stay as they are)."""
+    found: list[tuple[Any, dict[str, _Node]]] = []
+    for context, nodes in level:
+        found.append((context, nodes))
+        for name, node in nodes.items():
+            rows = context.get(name)
+            if node.target is None and isinstance(rows, list):
+                copies = [dict(row) if isinstance(row, Mapping) else row for row in rows]
+                context[name] = copies
+                found.extend((row, node.next) for row in copies if isinstance(row, dict))
+    return found
 
 
 def _id(value: Any) -> int | None:
@@ -151,12 +190,13 @@ def relate(
     tree = plan(fields, paths, fields_of)
     level: list[tuple[MutableMapping[str, Any], dict[str, _Node]]] = [(c, tree) for c in contexts] if tree else []
     while level:
+        level = _with_rows(level)
         wanted: dict[str, set[int]] = {}
         reads: dict[str, set[str]] = {}
         for context, nodes in level:
             for name, node in nodes.items():
                 found = _id(context.get(name))
-                if found is not None:
+                if found is not None and node.target is not None:
                     wanted.setdefault(node.target, set()).add(found)
                     reads.setdefault(node.target, set()).update(node.reads)
         loaded = {
@@ -167,7 +207,7 @@ def relate(
         for context, nodes in level:
             for name, node in nodes.items():
                 found = _id(context.get(name))
-                if found is None:
+                if found is None or node.target is None:
                     continue
                 values = loaded[node.target].get(found)
                 record = None if values is None else dict(values)

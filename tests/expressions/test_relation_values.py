@@ -66,7 +66,7 @@ def test_an_expression_lists_the_longest_paths_it_reads_and_where_they_start():
     assert expression.path_positions()[("created_at", "year")] == (1, 67)
 
 
-def test_loop_variables_and_helpers_are_not_paths():
-    expression = compile_expression("[p.qty for p in parts] and len(parts)")
+def test_a_loop_variable_over_a_field_reads_each_element_of_it():
+    expression = compile_expression("[p.qty for p in parts] and [x.y for x in (1, 2)] and len(parts)")
 
-    assert expression.paths == frozenset()
+    assert expression.paths == {("parts", "*", "qty")}

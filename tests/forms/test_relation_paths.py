@@ -58,6 +58,9 @@ def fields_of(form_id: str):  # type: ignore[no-untyped-def]
         (("area", "upper"), PathEnd(None)),
         (("id", "x"), PathFault("not_relation", 1, "x", "id")),
         (("user", "communities"), None),
+        (("visits", "*", "place", "building", "name"), PathEnd(None)),
+        (("visits", "*", "plce"), PathFault("unknown_row_field", 2, "plce", "visits")),
+        (("room", "neighbours", "*", "name"), PathFault("multiple", 3, "name", "neighbours")),
     ],
 )
 def test_walking_a_path_over_the_forms(path, expected):
@@ -77,6 +80,18 @@ def test_each_level_of_many_records_is_one_load_per_form():
         "东区",
     ]
     assert contexts[3]["room"] is None and contexts[4]["room"].field("building") is None
+
+
+def test_rows_of_a_sub_table_are_read_through_with_one_load_per_level_for_all_rows():
+    related = records()
+    rows = [{"place": 100}, {"place": 200}, {"place": 100}]
+    context: dict[str, Any] = {"visits": rows}
+
+    relate(TICKET.fields, [context], {("visits", "*", "place", "building", "name")}, related)
+
+    assert related.loads == [("room", (100, 200)), ("building", (10, 20))]
+    assert [r["place"].field("building").field("name") for r in context["visits"]] == ["1栋", "3栋", "1栋"]
+    assert rows == [{"place": 100}, {"place": 200}, {"place": 100}]  # the caller's rows are left as they were
 
 
 def test_formula_default_visibility_and_rule_read_three_levels_deep():

@@ -160,3 +160,31 @@ def test_a_derived_relation_holding_many_records_is_refused():
     assert [(p.pointer, p.code) for p in package_problems(document)] == [
         ("/forms/3/fields/1/derived_from", "form.derived_multiple")
     ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "found"),
+    [
+        (
+            "len([v for v in visits if v.place.building.nme])",
+            ("form.path.unknown_field", "'visits.*.place.building.nme': form 'building' has no field 'nme'"),
+        ),
+        (
+            "len([v for v in visits if v.plce])",
+            ("form.path.unknown_row_field", "'visits.*.plce': the rows of 'visits' have no field 'plce'"),
+        ),
+        (
+            "len([r for r in room.neighbours if r.name])",
+            (
+                "form.path.multiple",
+                "'room.neighbours.*.name': 'neighbours' holds several records and cannot be read as one to reach "
+                "'name'",
+            ),
+        ),
+    ],
+)
+def test_paths_through_loop_variables_are_walked_too(expression, found):
+    document = package()
+    document["forms"][3]["fields"][7]["expression"] = expression
+
+    assert _found(document) == [("/forms/3/fields/7/expression", *found)]

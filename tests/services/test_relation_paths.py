@@ -154,6 +154,7 @@ def test_sub_table_rows_load_each_level_with_one_query(estate):
         )
 
     assert [row["place_area"] for row in record["data"]["visits"][:3]] == ["东区", "西区", "旧区"]
+    assert record["data"]["east_visits"] == "4"  # a form-level formula reads through every row's room
     # one query per level for all the rows (the top-level paths and the derived relations find
     # their records loaded already), and one per form to check that the linked records exist
     assert counts == {"room": 2, "building": 2, "community": 2}

@@ -178,6 +178,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{path}': form '{through}' has no field '{step}'",
         "zh-CN": "“{path}”:表单“{through}”没有字段“{step}”",
     },
+    "form.path.unknown_row_field": {
+        "en": "'{path}': the rows of '{through}' have no field '{step}'",
+        "zh-CN": "“{path}”:“{through}”的行没有字段“{step}”",
+    },
     "form.path.not_relation": {
         "en": "'{path}': '{through}' is not a relation, so '{step}' cannot be read through it",
         "zh-CN": "“{path}”:“{through}”不是关联字段,无法经由它读取“{step}”",
