@@ -38,6 +38,10 @@ from engine.storage.records import RecordRepository, Transaction, child_rows, li
 
 #: called inside the creating transaction (session, app, form, record id, principal): flows start here
 CreateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principal], None]
+#: called inside an updating transaction that changed fields, with the changes (field -> [old, new] as JSON)
+UpdateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principal, Mapping[str, list[Any]]], None]
+#: called inside the transaction that moves a record to the bin
+DeleteListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principal], None]
 
 
 class RecordService:
@@ -54,6 +58,8 @@ class RecordService:
         self.catalog = self.rows.catalog
         self.attachments = attachments
         self.on_create: list[CreateListener] = []
+        self.on_update: list[UpdateListener] = []
+        self.on_delete: list[DeleteListener] = []
 
     # -- the row readers exports use (``engine.storage.records.RecordStore``) ----------------------
     @staticmethod
@@ -271,19 +277,11 @@ class RecordService:
                     seen = rows.seen(session, app_id, form_id, idempotency_key)
                     if seen is not None:
                         return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
-                lookup = rows.lookup(session, app)
-                values = form.validator.validate(data, locale=locale, lookup=lookup)
-                check_references(rows, session, app, form, values, locale, lookup)
-                self._check_people(session, app, form, values, None, locale)
-                check_unique(rows, session, form, values, locale, exclude=None)
-                record_id = rows.insert(session, app, form, values, principal)
-                self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
+                record_id = self.insert(
+                    session, app, form, data, principal, locale=locale, upload_tokens=upload_tokens, hooks=hooks
+                )
                 if idempotency_key is not None:
                     rows.remember_key(session, app_id, form_id, idempotency_key, record_id)
-                changes = {k: [None, v] for k, v in rows.dump_values(form, values).items() if v not in (None, [])}
-                rows.add_history(session, app_id, form_id, record_id, 1, principal, "create", changes)
-                for listener in self.on_create if hooks else ():
-                    listener(session, app, form, record_id, principal)
                 session.flush()
                 read = app.permissions.effective(principal, app.app_id, form.spec.id) if check else None
                 return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0], True
@@ -326,6 +324,8 @@ class RecordService:
                     self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
                     rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
                     rows.add_history(session, app_id, form_id, record_id, version, principal, "update", changes)
+                    for listener in self.on_update:
+                        listener(session, app, form, record_id, principal, changes)
                 read = app.permissions.effective(principal, app.app_id, form.spec.id)
                 return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0]
         except WriteClashError:
@@ -363,6 +363,8 @@ class RecordService:
             if expected_version is not None:
                 self._check_version(row, expected_version)
             rows.trash(session, form, row, deleting=deleting, principal=principal)
+            for listener in self.on_delete if deleting else ():
+                listener(session, app, form, record_id, principal)
             read = app.permissions.effective(principal, app.app_id, form.spec.id)
             return self._shown(session, form, [rows.row(session, form, record_id, deleted=deleting)], read)[0]
 
@@ -401,12 +403,7 @@ class RecordService:
         dumped to their JSON form first, so they pass the same validation as typed input.
         """
         rows = self.rows
-        fields = {f.id: f for f in form.spec.fields}
-        dumped = {
-            k: (FIELD_TYPES.get(fields[k].type).dump(fields[k], v) if k in trusted and not isinstance(v, str) else v)
-            for k, v in data.items()
-            if k in fields
-        }
+        dumped = self._dumped(form, data, trusted)
         row = rows.row(session, form, record_id, deleted=False, lock=True)
         before = rows.values(session, form, row)
         lookup = rows.lookup(session, app)
@@ -422,9 +419,54 @@ class RecordService:
             self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale)
             rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
             rows.add_history(session, app.app_id, form.spec.id, record_id, version, principal, action, changes)
+            for listener in self.on_update:
+                listener(session, app, form, record_id, principal, changes)
         return self.flow_record(session, form, record_id)
 
+    def insert(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        data: Any,
+        principal: Principal,
+        *,
+        locale: str = DEFAULT_LOCALE,
+        trusted: frozenset[str] = frozenset(),
+        upload_tokens: Collection[str] = (),
+        hooks: bool = True,
+    ) -> int:
+        """Check and insert a new record in the caller's transaction, with its history; ``on_create`` listeners
+        run unless ``hooks`` is off. The caller checked the principal's right to create (an automation
+        creates as the system, ``trusted`` naming the fields it computed)."""
+        rows = self.rows
+        lookup = rows.lookup(session, app)
+        if trusted:
+            data = self._dumped(form, data, trusted)
+        values = form.validator.validate(data, locale=locale, trusted=trusted, lookup=lookup)
+        check_references(rows, session, app, form, values, locale, lookup)
+        self._check_people(session, app, form, values, None, locale)
+        check_unique(rows, session, form, values, locale, exclude=None)
+        record_id = rows.insert(session, app, form, values, principal)
+        self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale, upload_tokens)
+        changes = {k: [None, v] for k, v in rows.dump_values(form, values).items() if v not in (None, [])}
+        rows.add_history(session, app.app_id, form.spec.id, record_id, 1, principal, "create", changes)
+        for listener in self.on_create if hooks else ():
+            listener(session, app, form, record_id, principal)
+        return record_id
+
     # -- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _dumped(form: CompiledForm, data: Mapping[str, Any], trusted: frozenset[str]) -> dict[str, Any]:
+        """Values the server computed (``now()``, an automation's expression) in their JSON form, so they pass
+        the same validation as typed input; fields the form lacks are dropped."""
+        fields = {f.id: f for f in form.spec.fields}
+        return {
+            k: (FIELD_TYPES.get(fields[k].type).dump(fields[k], v) if k in trusted and not isinstance(v, str) else v)
+            for k, v in data.items()
+            if k in fields
+        }
+
     def _check_people(
         self,
         session: Transaction,
