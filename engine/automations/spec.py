@@ -5,8 +5,8 @@ types are looked up, the condition and every action expression compiled (cached 
 
 Loops. An automation's writes can trigger automations again (A sets a field that triggers B,
 which sets a field that triggers A ...). Every queued run carries its *chain*: the (automation,
-record) pairs that led to it. A run whose own pair is already in its chain, or whose chain is
-``MAX_CHAIN`` long, is not run: it is recorded as stopped with the reason.
+record) pairs that led to it. A run whose condition holds but whose own pair is already in its
+chain, or whose chain is ``MAX_CHAIN`` long, does not act: it is recorded as stopped with the reason.
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from engine.automations import AutomationSpec, loop_reason
 from engine.connectors import CONNECTOR_TYPES, ConnectorCall, connector_spec
-from engine.errors import EngineError
+from engine.errors import EngineError, SubmissionError
+from engine.i18n import LOG_LOCALE
 from engine.expressions import compile_expression
 from engine.flows.assignment import Assigner
 from engine.forms.types import FIELD_TYPES
@@ -96,17 +97,17 @@ class AutomationRunner:
             raise EngineError.says(
                 "automation.gone", automation=payload["automation"], version=app.version, app=app.app_id
             )
-        chain = [list(pair) for pair in payload.get("chain") or []]
-        record_key = f"{payload['form']}:{payload['record']}" if payload.get("record") is not None else "-"
-        stop = loop_reason(chain, spec.id, record_key)
-        if stop is not None:
-            code, params = stop
-            error = EngineError.says(code, **params)
-            svc.repository.add_run(session, {**self._row(payload, STOPPED), **_error(error)})
-            return []
         performer = RunPerformer(svc, session, app, spec, payload)
         if spec.condition is not None and not spec.condition.evaluate(performer.context):
             svc.repository.add_run(session, self._row(payload, SKIPPED))
+            return []
+        chain = [list(pair) for pair in payload.get("chain") or []]
+        record_key = f"{payload['form']}:{payload['record']}" if payload.get("record") is not None else "-"
+        stop = loop_reason(chain, spec.id, record_key)
+        if stop is not None:  # a run that would act, and would act in a loop
+            code, params = stop
+            error = EngineError.says(code, **params)
+            svc.repository.add_run(session, {**self._row(payload, STOPPED), **_error(error)})
             return []
         svc.repository.note_chain(session, [*chain, [spec.id, record_key]])
         for action in spec.actions:
@@ -201,6 +202,7 @@ class RunPerformer:
             int(self.payload["record"]),
             values,
             SYSTEM,
+            locale=LOG_LOCALE,
             trusted=frozenset(values),
             action=self.action,
         )
@@ -218,12 +220,22 @@ class RunPerformer:
     def update_record(self, form_id: str, record_id: int, values: Mapping[str, Any]) -> None:
         form = self.app.form(form_id)
         self.svc.records.flow_write(
-            self.session, self.app, form, record_id, values, SYSTEM, trusted=frozenset(values), action=self.action
+            self.session,
+            self.app,
+            form,
+            record_id,
+            values,
+            SYSTEM,
+            locale=LOG_LOCALE,
+            trusted=frozenset(values),
+            action=self.action,
         )
 
     def create_record(self, form_id: str, values: Mapping[str, Any]) -> int:
         form = self.app.form(form_id)
-        return self.svc.records.insert(self.session, self.app, form, values, SYSTEM, trusted=frozenset(values))
+        return self.svc.records.insert(
+            self.session, self.app, form, values, SYSTEM, locale=LOG_LOCALE, trusted=frozenset(values)
+        )
 
     def start_flow(self, flow_id: str) -> None:
         self.svc.flows.start_in(self.session, self.app, flow_id, int(self.payload["record"]), SYSTEM)
@@ -252,6 +264,10 @@ class RunPerformer:
 
 
 def _error(exc: BaseException) -> dict[str, Any]:
+    """The columns saying why a run failed: the English text, and its catalog code to show it in another language."""
+    if isinstance(exc, SubmissionError):  # a refused write: which fields, and why (no code covers all of it)
+        fields = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in exc.field_errors.items())
+        return {"error": f"{exc.message} ({fields})"[:2000], "error_code": None, "error_params": None}
     if isinstance(exc, EngineError):
         return {"error": exc.message[:2000], "error_code": exc.message_code, "error_params": jsonable(exc.params)}
     error = EngineError.says("automation.crashed", reason=f"{exc.__class__.__name__}: {exc}"[:1000])

@@ -178,8 +178,8 @@ class AutomationService:
             happening = Happening("schedule", details={"due": moment.isoformat()})
             try:
                 with self.database.writing() as session:
-                    self.repository.claim_tick(session, app.app_id, spec.id, moment, now)
-                    self.repository.enqueue(session, [self._payload(app, spec, happening, SYSTEM, [])], now)
+                    self.repository.claim_tick(session, app.app_id, spec.id, moment, self.clock())
+                    self.repository.enqueue(session, [self._payload(app, spec, happening, SYSTEM, [])], self.clock())
             except WriteClashError:
                 continue  # another worker claimed this moment first: it queues the run
             queued += 1

@@ -107,7 +107,7 @@ class RecordHistoryRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(80))  # create, update, task:<action>, flow:<id>, automation:<id>
     changes: Mapped[Any] = mapped_column(JSON)
 
 

@@ -1,5 +1,8 @@
 """Automation runs (the run log) and the claimed due moments of scheduled automations.
 
+A record's history names what wrote it: ``automation:<id>`` and ``flow:<id>`` outgrow the 20
+characters ``action`` had, so it widens (on SQLite, Alembic's batch mode copies the table).
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-02
@@ -17,6 +20,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("trellis_record_history") as history:
+        history.alter_column("action", type_=sa.String(80), existing_type=sa.String(20), existing_nullable=False)
     op.create_table(
         "trellis_automation_runs",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
@@ -50,6 +55,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("trellis_record_history") as history:
+        history.alter_column("action", type_=sa.String(20), existing_type=sa.String(80), existing_nullable=False)
     op.drop_table("trellis_automation_ticks")
     op.drop_index("ix_trellis_automation_runs_app", "trellis_automation_runs")
     op.drop_table("trellis_automation_runs")
