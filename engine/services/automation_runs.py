@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 from engine.automations import AutomationSpec, loop_reason
 from engine.connectors import CONNECTOR_TYPES, ConnectorCall, connector_spec
 from engine.errors import EngineError, SubmissionError
-from engine.i18n import LOG_LOCALE
 from engine.expressions import compile_expression
 from engine.flows.assignment import Assigner
 from engine.forms.types import FIELD_TYPES
+from engine.i18n import LOG_LOCALE
 from engine.principal import SYSTEM
 from engine.storage.catalog import CompiledApp
 from engine.storage.flow_directory import SqlDirectory
