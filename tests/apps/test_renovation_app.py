@@ -55,7 +55,9 @@ class Estate:
         self.building_b, _ = records.create(
             LOCAL_ADMIN, APP, "building", {"community": self.community_b["id"], "name": "8栋"}
         )
-        self.room_a, _ = records.create(LOCAL_ADMIN, APP, "room", {"building": self.building_a["id"], "room_no": "1201"})
+        self.room_a, _ = records.create(
+            LOCAL_ADMIN, APP, "room", {"building": self.building_a["id"], "room_no": "1201"}
+        )
         self.room_b, _ = records.create(LOCAL_ADMIN, APP, "room", {"building": self.building_b["id"], "room_no": "302"})
         directory = self.services.directory
         people = {"owner1": ("owner", False), "owner2": ("owner", False), **STAFF}
@@ -130,10 +132,11 @@ class Estate:
         Worker(self.services.database, flows=self.services.flows).run_once()
 
     def countersign(self, record_id: int, decisions: dict[str, str]) -> None:
-        """Each of ``{login: 'approve' | 'reject'}`` acts on the countersign task of their role."""
-        tasks = {t["candidates"][0][1]: t for t in self.open_tasks(record_id, "countersign")}
+        """Each of ``{login: 'approve' | 'reject'}`` acts on the countersign task offered to them."""
+        tasks = self.open_tasks(record_id, "countersign")
         for login, decision in decisions.items():
-            self.act(login, tasks[STAFF[login][0]], decision, {"comment": f"{login}: {decision}"})
+            (mine,) = [t for t in tasks if ["user", login] in t["candidates"]]
+            self.act(login, mine, decision, {"comment": f"{login}: {decision}"})
 
 
 @pytest.fixture
@@ -250,6 +253,7 @@ def test_nobody_sees_an_application_outside_their_rows(estate):
     for stranger in ("owner2", "eng_b", "mgr_b"):
         assert estate.call(stranger, "GET", estate.records("renovation")).json["items"] == [], stranger
         assert estate.call(stranger, "GET", path).status_code == 404, stranger
+        assert estate.call(stranger, "GET", "/api/v1/tasks?box=groups").json["items"] == [], stranger
     for allowed in ("owner1", "eng_a", "sec_a", "fin_a", "insp_a", "mgr_a"):
         assert estate.call(allowed, "GET", path).status_code == 200, allowed
 
@@ -292,6 +296,7 @@ def test_a_countersign_waiting_two_days_tells_the_manager(estate):
 
     inbox = estate.call("mgr_a", "GET", "/api/v1/notifications").json
     assert [n["record_id"] for n in inbox["items"]] == [record]
+    assert estate.call("mgr_b", "GET", "/api/v1/notifications").json["items"] == []  # another community's
     assert len(estate.open_tasks(record, "countersign")) == 2
     estate.countersign(record, {"eng_a": "approve", "sec_a": "approve"})
     assert [t["node"] for t in estate.open_tasks(record)] == ["pay_deposit"]
