@@ -300,3 +300,4 @@ def test_a_countersign_waiting_two_days_tells_the_manager(estate):
     assert len(estate.open_tasks(record, "countersign")) == 2
     estate.countersign(record, {"eng_a": "approve", "sec_a": "approve"})
     assert [t["node"] for t in estate.open_tasks(record)] == ["pay_deposit"]
+
