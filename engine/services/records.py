@@ -457,6 +457,72 @@ class RecordService:
         dumped to their JSON form first, so they pass the same validation as typed input.
         """
         rows = self.rows
+        row, before, values = self._flow_values(
+            session, app, form, record_id, data, principal, locale, trusted, required
+        )
+        check_unique(rows, session, form, values, locale, exclude=record_id)
+        old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
+        changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
+        if changes:
+            version = row.lock_version + 1
+            self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale)
+            rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
+            rows.add_history(session, app.app_id, form.spec.id, record_id, version, principal, action, changes)
+        return self.flow_record(session, form, record_id)
+
+    def flow_check(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        record_id: int,
+        data: Mapping[str, Any],
+        principal: Principal,
+        *,
+        locale: str = DEFAULT_LOCALE,
+        required: frozenset[str] = frozenset(),
+    ) -> dict[str, Any]:
+        """``data`` checked as ``flow_write`` checks it, without writing: its cleaned values as JSON.
+
+        A signer's opinion is kept on their task; ``required`` fields must be filled in ``data`` itself
+        (each signer gives their own), not merely somewhere in the record.
+        """
+        _, _, values = self._flow_values(
+            session, app, form, record_id, data, principal, locale, frozenset(), frozenset()
+        )
+        cleaned = {k: v for k, v in self.rows.dump_values(form, values).items() if k in data}
+        refuse_missing(form, cleaned, required, locale)
+        return cleaned
+
+    def readable_fields(
+        self, session: Transaction, principal: Principal, app: CompiledApp, form: CompiledForm, record_id: int
+    ) -> frozenset[str]:
+        """The fields of this record ``principal`` may read (none when they may not read the form)."""
+        if principal.is_admin:
+            return frozenset(f.id for f in form.spec.fields)
+        try:
+            access = self.authorize(principal, "read", app, form)
+        except (PermissionDeniedError, NotAuthenticatedError):
+            return frozenset()
+        row = self.rows.row(session, form, record_id, deleted=None)
+        record = self.rows.rule_record(row, self.rows.values(session, form, row))
+        return frozenset(f.id for f in form.spec.fields if access.field_mode(f.id, record) != "hidden")
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _flow_values(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        record_id: int,
+        data: Mapping[str, Any],
+        principal: Principal,
+        locale: str,
+        trusted: frozenset[str],
+        required: frozenset[str],
+    ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+        """The locked row, its values before, and its values with ``data`` cleaned in and checked."""
+        rows = self.rows
         fields = {f.id: f for f in form.spec.fields}
         dumped = {
             k: (FIELD_TYPES.get(fields[k].type).dump(fields[k], v) if k in trusted and not isinstance(v, str) else v)
@@ -473,17 +539,8 @@ class RecordService:
         check_references(rows, session, app, form, values, locale, lookup)
         check_narrowing(rows, session, app, form, values, before, locale, lookup)
         self._check_people(session, app, form, values, before, locale)
-        check_unique(rows, session, form, values, locale, exclude=record_id)
-        old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
-        changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
-        if changes:
-            version = row.lock_version + 1
-            self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale)
-            rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
-            rows.add_history(session, app.app_id, form.spec.id, record_id, version, principal, action, changes)
-        return self.flow_record(session, form, record_id)
+        return row, before, values
 
-    # -- helpers -------------------------------------------------------------------------------
     def _check_people(
         self,
         session: Transaction,

@@ -91,6 +91,7 @@ class FieldType(ABC):
     computed: ClassVar[bool] = False  # set by the server (formulas, serial numbers, timestamps)
     stores_value: ClassVar[bool] = True  # False for layout elements
     captured: ClassVar[bool] = False  # filled in by the phone (a check-in's location): shown, never typed
+    collects_lines: ClassVar[bool] = False  # text an approval may add one "name: opinion" line per signer to
     system_column: ClassVar[str | None] = None  # an alias of a column every record has
     messages: ClassVar[MessageCodes] = {}
     #: JSON Schema of the type's own definition keys (``options``, ``min``, ``target`` ...): the package

@@ -228,6 +228,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}' cannot hold the moment of a check-in; name a datetime field",
         "zh-CN": "字段“{field}”无法保存签到时间,请指定一个日期时间字段",
     },
+    "flow.field_not_editable": {
+        "en": "field '{field}' ({type}) is set by the server, so no step can let people fill it; make it 'read_only'",
+        "zh-CN": "字段“{field}”({type})由系统填写,任何步骤都不能让人填写;请改为“read_only”",
+    },
+    "flow.collect_needs_text": {
+        "en": "collect 'all' adds a 'name: opinion' line per signer, which field '{field}' ({type}) cannot hold; "
+        "name a text or textarea field, or use collect 'last'",
+        "zh-CN": "“collect”为“all”时每位签署人追加一行“姓名: 意见”,字段“{field}”({type})无法保存;"
+        "请指定文本或多行文本字段,或改用“last”",
+    },
     "flow.check_in_location": {
         "en": "field '{field}' cannot hold the place of a check-in; name a location field",
         "zh-CN": "字段“{field}”无法保存签到位置,请指定一个位置字段",
