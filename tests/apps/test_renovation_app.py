@@ -24,6 +24,7 @@ PACKAGE_PATH = Path(__file__).with_name("renovation_permit.json")
 APP = "renovation_permit"
 RECORDS = f"/api/v1/apps/{APP}/forms/{{form}}/records"
 T0 = datetime(2026, 4, 1, 1, 30, tzinfo=UTC)  # 09:30 in Beijing
+OPINIONS = {"eng_a": "水电改造符合规范", "sec_a": "施工时间限 8-18 点", "eng_b": "同意"}
 STAFF = {  # login: (role, covers community A?)
     "eng_a": ("engineering", True),
     "sec_a": ("security", True),
@@ -136,7 +137,7 @@ class Estate:
         tasks = self.open_tasks(record_id, "countersign")
         for login, decision in decisions.items():
             (mine,) = [t for t in tasks if ["user", login] in t["candidates"]]
-            self.act(login, mine, decision, {"comment": f"{login}: {decision}"})
+            self.act(login, mine, decision, {"data": {"opinions": OPINIONS[login]}, "comment": decision})
 
 
 @pytest.fixture
@@ -167,13 +168,19 @@ def test_a_permit_from_application_to_refund(estate):
     with estate.call("owner1", "GET", f"/api/v1/attachments/{photo}") as download:
         assert download.status_code == 200 and download.data[:2] == b"\xff\xd8"  # the JPEG uploaded for the row
 
+    (engineering, _) = sorted(estate.open_tasks(record, "countersign"), key=lambda t: t["candidates"])
+    without = estate.call("eng_a", "POST", f"/api/v1/tasks/{engineering['id']}/approve", {"comment": "同意"})
+    assert without.status_code == 422 and "opinions" in without.json["errors"]  # each signer writes their own
+    estate.act("eng_a", engineering, "save", {"data": {"opinions": "初步同意"}})  # a draft decides nothing
     estate.countersign(record, {"eng_a": "approve", "sec_a": "approve"})
     signed = [t for t in estate.flow(record)["tasks"] if t["node"] == "countersign"]
-    assert sorted((t["completed_by"], t["outcome"], t["comment"]) for t in signed) == [
-        ("eng_a", "approved", "eng_a: approve"),
-        ("sec_a", "approved", "sec_a: approve"),
+    assert sorted((t["completed_by"], t["outcome"], t["data"]) for t in signed) == [
+        ("eng_a", "approved", {"opinions": "水电改造符合规范"}),
+        ("sec_a", "approved", {"opinions": "施工时间限 8-18 点"}),
     ]
-    assert estate.record("renovation", record)["status"] == "待缴押金"
+    approved = estate.record("renovation", record)
+    assert approved["status"] == "待缴押金"
+    assert sorted(approved["opinions"].splitlines()) == ["eng_a: 水电改造符合规范", "sec_a: 施工时间限 8-18 点"]
 
     (deposit,) = estate.open_tasks(record, "pay_deposit")
     estate.act("fin_a", deposit, "claim")
@@ -300,4 +307,3 @@ def test_a_countersign_waiting_two_days_tells_the_manager(estate):
     assert len(estate.open_tasks(record, "countersign")) == 2
     estate.countersign(record, {"eng_a": "approve", "sec_a": "approve"})
     assert [t["node"] for t in estate.open_tasks(record)] == ["pay_deposit"]
-
