@@ -23,6 +23,7 @@ from engine.forms.types.base import FieldValueError, common_message
 from engine.i18n import DEFAULT_LOCALE
 from engine.principal import PUBLIC, Principal
 from engine.services.attachments import AttachmentService
+from engine.services.record_aggregates import refresh_live_formulas
 from engine.services.record_checks import (
     PeopleLookup,
     check_narrowing,
@@ -117,7 +118,7 @@ class RecordService:
             form = app.form(form_id)
             access = self.authorize(principal, "read", app, form)
             row = self.rows.row(session, form, record_id, deleted=deleted, visible=access.bound_filter("read"))
-            return self._shown(session, form, [row], access)[0]
+            return self._shown(session, form, [row], access, live=app)[0]
 
     def list_records(self, principal: Principal, app_id: str, form_id: str, query: ListQuery) -> dict[str, Any]:
         with self.rows.transaction() as session:
@@ -126,7 +127,7 @@ class RecordService:
             access = self.authorize(principal, "read", app, form)
             refuse_hidden(query, access, "read")
             rows, next_cursor = self.rows.page(session, form, query, access.bound_filter("read"))
-            return {"items": self._shown(session, form, rows, access), "next_cursor": next_cursor}
+            return {"items": self._shown(session, form, rows, access, live=app), "next_cursor": next_cursor}
 
     def may_read_field(self, principal: Principal, app_id: str, form_id: str, record_id: int, field_id: str) -> bool:
         """Whether this principal may see this field of this record (attachment downloads ask this)."""
@@ -324,7 +325,10 @@ class RecordService:
                     if seen is not None:
                         return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
                 lookup = rows.lookup(session, app)
-                values = form.validator.validate(data, locale=locale, lookup=lookup, acting=acting_names(principal))
+                counting = rows.aggregates(session, app, form, record_id=None, writing=True)
+                values = form.validator.validate(
+                    data, locale=locale, lookup=lookup, acting=acting_names(principal), aggregates=counting
+                )
                 check_references(rows, session, app, form, values, locale, lookup)
                 check_narrowing(rows, session, app, form, values, None, locale, lookup)
                 self._check_people(session, app, form, values, None, locale)
@@ -368,8 +372,15 @@ class RecordService:
                 before = rows.values(session, form, row)
                 refuse_fields(access, data, rows.rule_record(row, before), "update", form, locale)
                 lookup = rows.lookup(session, app)
+                counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
                 values = form.validator.validate(
-                    data, locale=locale, existing=before, trusted=trusted, lookup=lookup, acting=acting_names(principal)
+                    data,
+                    locale=locale,
+                    existing=before,
+                    trusted=trusted,
+                    lookup=lookup,
+                    acting=acting_names(principal),
+                    aggregates=counting,
                 )
                 check_references(rows, session, app, form, values, locale, lookup)
                 check_narrowing(rows, session, app, form, values, before, locale, lookup)
@@ -532,8 +543,15 @@ class RecordService:
         row = rows.row(session, form, record_id, deleted=False, lock=True)
         before = rows.values(session, form, row)
         lookup = rows.lookup(session, app)
+        counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
         values = form.validator.validate(
-            dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup, acting=acting_names(principal)
+            dumped,
+            locale=locale,
+            existing=before,
+            trusted=trusted,
+            lookup=lookup,
+            acting=acting_names(principal),
+            aggregates=counting,
         )
         refuse_missing(form, values, required, locale)
         check_references(rows, session, app, form, values, locale, lookup)
@@ -554,10 +572,22 @@ class RecordService:
             check_people(self.people, session, app, form, values, before, locale)
 
     def _shown(
-        self, session: Transaction, form: CompiledForm, rows: list[Any], access: FormAccess | None
+        self,
+        session: Transaction,
+        form: CompiledForm,
+        rows: list[Any],
+        access: FormAccess | None,
+        *,
+        live: CompiledApp | None = None,
     ) -> list[dict[str, Any]]:
-        """The records as this reader sees them: fields hidden from them never leave the server."""
+        """The records as this reader sees them: fields hidden from them never leave the server.
+
+        With ``live`` (the app), formulas reading aggregates across records are computed again
+        (``engine.services.record_aggregates``): other records may have changed since this one was saved.
+        """
         documents = self.rows.documents(session, form, rows)
+        if live is not None:
+            refresh_live_formulas(self.rows, session, live, form, rows, documents)
         if access is not None:
             for document in documents:
                 data = document["data"]
@@ -633,5 +663,6 @@ class RecordService:
                 trusted=trusted,
                 lookup=self.rows.lookup(session, app),
                 acting=acting_names(principal),  # a unique field may be filled from the person submitting
+                aggregates=self.rows.aggregates(session, app, form, record_id=record_id, writing=True),
             )
             check_unique(self.rows, session, form, values, locale, exclude=record_id)

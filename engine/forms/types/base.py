@@ -162,6 +162,10 @@ class FieldType(ABC):
         record: field of this form}`` (a room of the chosen building); empty when nothing narrows it."""
         return {}
 
+    def numeric(self, spec: FieldSpec) -> bool:
+        """Whether the stored value is a number SQL can add up and compare (``related_sum``, ``related_min`` ...)."""
+        return False
+
     def people_limit(self, spec: FieldSpec) -> PeopleLimit | None:
         """For a field naming people by user id: who it may name (checked against the directory on write)."""
         return None

@@ -246,6 +246,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'precision' rounds numbers only; a formula with result_type '{result_type}' has no decimal places",
         "zh-CN": "“precision”只用于数值结果;结果类型为“{result_type}”的公式没有小数位",
     },
+    "form.aggregate_unknown_form": {
+        "en": "{call}: unknown form '{form}'{hint}",
+        "zh-CN": "{call}:未知的表单“{form}”{hint}",
+    },
+    "form.aggregate_unknown_field": {
+        "en": "{call}: form '{form}' has no field '{field}'{hint}",
+        "zh-CN": "{call}:表单“{form}”没有字段“{field}”{hint}",
+    },
+    "form.aggregate_not_relation": {
+        "en": (
+            "{call}: field '{field}' of form '{form}' is not a relation; "
+            "name the relation field that points at the record"
+        ),
+        "zh-CN": "{call}:表单“{form}”的字段“{field}”不是关联字段;请写出指向该记录的关联字段",
+    },
+    "form.aggregate_wrong_target": {
+        "en": "{call}: field '{field}' of form '{form}' points at form '{target}', not at '{anchor}'",
+        "zh-CN": "{call}:表单“{form}”的字段“{field}”指向表单“{target}”,而不是“{anchor}”",
+    },
+    "form.aggregate_not_numeric": {
+        "en": "{call}: field '{field}' of form '{form}' is not a number; {helper}() reads number fields only",
+        "zh-CN": "{call}:表单“{form}”的字段“{field}”不是数字;“{helper}()”只能读取数字字段",
+    },
+    "form.aggregate_of_not_relation": {
+        "en": "{call}: of={of} must name a single relation field of form '{form}'",
+        "zh-CN": "{call}:“of={of}”必须是表单“{form}”的一个单选关联字段",
+    },
+    "form.aggregate_not_here": {
+        "en": "{call}: aggregates across records are computed for a form's own fields and rules only, not here",
+        "zh-CN": "{call}:跨记录统计只能用在表单自身的字段和校验规则中,不能用在这里",
+    },
     "form.relation_self_required": {
         "en": "a required relation from form '{form}' to itself could never be filled for the first record",
         "zh-CN": "表单“{form}”对自身的必填关联,第一条记录永远无法填写",
