@@ -91,21 +91,7 @@ class Estate:
         return response.json["id"]
 
     def apply(self, who: str = "owner1", **changes) -> dict:
-        photo = self.photo(who, "workers.id_photo")
-        body = {
-            "owner_name": "王芳",
-            "mobile": "13812345678",
-            "community": self.community_a["id"],
-            "building": self.building_a["id"],
-            "room": self.room_a["id"],
-            "start_date": "2026-04-10",
-            "end_date": "2026-06-10",
-            "area": "88.5",
-            "contractor": "杭州匠心装饰有限公司",
-            "workers": [{"name": "李强", "id_no": "33010619800101123X", "id_photo": [photo]}],
-            **changes,
-        }
-        response = self.call(who, "POST", self.records("renovation"), body)
+        response = self.call(who, "POST", self.records("renovation"), _application(self, who, **changes))
         assert response.status_code == 201, response.json
         return response.json
 
@@ -138,6 +124,24 @@ class Estate:
         for login, decision in decisions.items():
             (mine,) = [t for t in tasks if ["user", login] in t["candidates"]]
             self.act(login, mine, decision, {"data": {"opinions": OPINIONS[login]}, "comment": decision})
+
+
+def _application(estate: Estate, who: str = "owner1", **changes) -> dict:
+    """An owner's application for room 1201 of 阳光花园 1栋, one worker with an ID photo."""
+    photo = estate.photo(who, "workers.id_photo")
+    return {
+        "owner_name": "王芳",
+        "mobile": "13812345678",
+        "community": estate.community_a["id"],
+        "building": estate.building_a["id"],
+        "room": estate.room_a["id"],
+        "start_date": "2026-04-10",
+        "end_date": "2026-06-10",
+        "area": "88.5",
+        "contractor": "杭州匠心装饰有限公司",
+        "workers": [{"name": "李强", "id_no": "33010619800101123X", "id_photo": [photo]}],
+        **changes,
+    }
 
 
 @pytest.fixture
@@ -268,19 +272,7 @@ def test_nobody_sees_an_application_outside_their_rows(estate):
 def test_a_room_of_another_building_is_refused(estate):
     """Cascading pickers (item 5): the room must be in the chosen building, the building in the
     chosen community; the options API offers only the rooms that fit."""
-    photo = estate.photo("owner1", "workers.id_photo")
-    body = {
-        "owner_name": "王芳",
-        "mobile": "13812345678",
-        "community": estate.community_a["id"],
-        "building": estate.building_a["id"],
-        "room": estate.room_b["id"],
-        "start_date": "2026-04-10",
-        "end_date": "2026-06-10",
-        "area": 50,
-        "contractor": "某装饰",
-        "workers": [{"name": "李强", "id_no": "33010619800101123X", "id_photo": [photo]}],
-    }
+    body = _application(estate, room=estate.room_b["id"])
     refused = estate.call("owner1", "POST", estate.records("renovation"), body)
     assert refused.status_code == 422 and set(refused.json["errors"]) == {"room"}
     options = estate.call(
@@ -307,3 +299,19 @@ def test_a_countersign_waiting_two_days_tells_the_manager(estate):
     assert len(estate.open_tasks(record, "countersign")) == 2
     estate.countersign(record, {"eng_a": "approve", "sec_a": "approve"})
     assert [t["node"] for t in estate.open_tasks(record)] == ["pay_deposit"]
+
+
+def test_a_building_takes_two_renovations_at_a_time(estate):
+    """Aggregates across records (item 7): a rule counts the open applications of the chosen
+    building (`related_sum` of a formula that is 1 while an application is open); the third is
+    refused naming the building, and a rejected one frees its place."""
+    first = estate.apply()["id"]
+    estate.apply(owner_name="李雷")
+    third = estate.call("owner1", "POST", estate.records("renovation"), _application(estate, owner_name="韩梅梅"))
+    assert third.status_code == 422, third.json
+    assert set(third.json["errors"]) == {"building"}
+    assert "Two homes in this building" in third.json["errors"]["building"][0]
+
+    estate.countersign(first, {"sec_a": "reject"})
+    assert estate.record("renovation", first)["occupies"] == "0"
+    estate.apply(owner_name="韩梅梅")
