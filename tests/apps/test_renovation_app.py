@@ -269,6 +269,30 @@ def test_nobody_sees_an_application_outside_their_rows(estate):
         assert estate.call(allowed, "GET", path).status_code == 200, allowed
 
 
+def test_inspections_follow_the_renovation_through_a_relation_path(estate):
+    """Row rules through a relation path (items 1 and 2): `renovation.community in user.communities`
+    binds the inspector's create, so nobody files an inspection outside their communities, and
+    limits who reads them; the owner reads the inspections of their own application."""
+    own = estate.apply()["id"]
+    elsewhere = estate.apply(
+        who="owner2",
+        community=estate.community_b["id"],
+        building=estate.building_b["id"],
+        room=estate.room_b["id"],
+    )["id"]
+
+    refused = estate.call("insp_a", "POST", estate.records("inspection"), {"renovation": elsewhere, "result": "正常"})
+    assert refused.status_code == 403, refused.json
+    filed = estate.call("insp_a", "POST", estate.records("inspection"), {"renovation": own, "result": "正常"})
+    assert filed.status_code == 201, filed.json
+
+    def seen(who: str) -> list[int]:
+        return [r["id"] for r in estate.call(who, "GET", estate.records("inspection")).json["items"]]
+
+    assert seen("mgr_a") == seen("owner1") == seen("insp_a") == [filed.json["id"]]
+    assert seen("mgr_b") == seen("owner2") == []
+
+
 def test_a_room_of_another_building_is_refused(estate):
     """Cascading pickers (item 5): the room must be in the chosen building, the building in the
     chosen community; the options API offers only the rooms that fit."""
