@@ -293,12 +293,31 @@ def test_inspections_follow_the_renovation_through_a_relation_path(estate):
     assert seen("mgr_b") == seen("owner2") == []
 
 
-def test_a_room_of_another_building_is_refused(estate):
-    """Cascading pickers (item 5): the room must be in the chosen building, the building in the
-    chosen community; the options API offers only the rooms that fit."""
+def test_a_qr_style_application_naming_only_the_room_gets_its_building_and_community(estate):
+    """Derived relations (item 5): building and community are filled from `room.building` and
+    `building.community`, so the community row rules and dispatch work for it."""
+    body = _application(estate)
+    del body["community"], body["building"]
+
+    created = estate.call("owner1", "POST", estate.records("renovation"), body)
+
+    assert created.status_code == 201, created.json
+    data = created.json["data"]
+    assert (data["building"], data["community"]) == (estate.building_a["id"], estate.community_a["id"])
+    assert estate.call("eng_a", "GET", f"{estate.records('renovation')}/{created.json['id']}").status_code == 200
+
+
+def test_the_room_decides_the_building_and_the_pickers_cascade(estate):
+    """Cascading pickers with derived relations (item 5): the options API offers only the rooms of
+    the chosen building; a room sent with a building it is not in takes its own building and
+    community (derived wins over the typed answer), never a mismatched address."""
     body = _application(estate, room=estate.room_b["id"])
-    refused = estate.call("owner1", "POST", estate.records("renovation"), body)
-    assert refused.status_code == 422 and set(refused.json["errors"]) == {"room"}
+    moved = estate.call("owner1", "POST", estate.records("renovation"), body)
+    assert moved.status_code == 201, moved.json
+    assert (moved.json["data"]["building"], moved.json["data"]["community"]) == (
+        estate.building_b["id"],
+        estate.community_b["id"],
+    )
     options = estate.call(
         "owner1", "GET", f"/apps/{APP}/forms/renovation/options/room?by.building={estate.building_a['id']}"
     )
