@@ -127,7 +127,7 @@ class _PackageChecker:
                 self.roles.check(f"{pointer}/roles/{k}", role, self.problems)
         elif assignment["type"] == "field" and form_id is not None:
             self.check_field(f"{pointer}/field", form_id, assignment["field"], system=True)
-        elif assignment["type"] == "dispatch" and form_id is not None and "match_community" in assignment:
+        if form_id is not None and "match_community" in assignment:  # dispatch, role, roles
             self.check_field(f"{pointer}/match_community", form_id, assignment["match_community"])
 
     # -- forms ---------------------------------------------------------------------------------
