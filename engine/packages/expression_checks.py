@@ -60,9 +60,14 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
             for r, row in enumerate(node.get("assignee", {}).get("table", [])):
                 if "when" in row:
                     check(f"{here}/assignee/table/{r}/when", row["when"], names)
+            if isinstance(node.get("idempotency_key"), str):
+                check(f"{here}/idempotency_key", node["idempotency_key"], names)
+            if isinstance(node.get("business_hours"), str):  # a timer node's own wait
+                check(f"{here}/business_hours", node["business_hours"], names)
             for t, timer in enumerate(node.get("timers", [])):
-                if "when" in timer:
-                    check(f"{here}/timers/{t}/when", timer["when"], names)
+                for key in ("when", "business_hours"):
+                    if isinstance(timer.get(key), str):
+                        check(f"{here}/timers/{t}/{key}", timer[key], names)
 
     for i, automation in enumerate(document.get("automations", [])):
         form_id = automation["trigger"].get("form")

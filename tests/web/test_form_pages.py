@@ -165,7 +165,13 @@ def test_a_picker_shows_only_records_its_caller_may_read(app, site, place):
     staff_picker = app.test_client().get(
         "/apps/property_repair/forms/repair_order/options/room?q=1", headers={"Authorization": f"Bearer {token}"}
     )
-    stranger = app.test_client().get("/apps/property_repair/forms/repair_order/options/dispatch_group")
+    stranger = app.test_client().get("/apps/property_repair/forms/repair_order/options/room")
+    directory.create_user("li", "other-pass-1", user_id="li")  # signed in, but no role in the app
+    no_role, _ = directory.create_token("li", "t", ["app:property_repair:read"])
+    outsider = app.test_client().get(
+        "/apps/property_repair/forms/repair_order/options/room?q=1", headers={"Authorization": f"Bearer {no_role}"}
+    )
 
     assert staff_picker.json["items"] == [{"id": place["room"], "title": "1201"}]
-    assert stranger.status_code == 401  # repair groups are for staff only
+    assert stranger.status_code == 401  # the staff picker is for signed-in people
+    assert outsider.status_code == 403  # who may not read rooms gets none
