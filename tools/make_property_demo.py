@@ -262,10 +262,7 @@ def main() -> None:
     everywhere = [f"@c{c}" for c in range(len(COMMUNITIES))]
     groups = [
         {"name": "工程部", "leader": "engineer01"},
-        *(
-            {"name": name, "parent": "工程部", "leader": "leader01", "members": WORKERS[key]}
-            for key, name in GROUPS
-        ),
+        *({"name": name, "parent": "工程部", "leader": "leader01", "members": WORKERS[key]} for key, name in GROUPS),
         {"name": "客服部", "leader": "supervisor01", "members": ["agent01", "agent02", "agent03"]},
         {"name": "秩序部", "leader": "manager01"},
         {"name": "环境部", "leader": "manager01"},

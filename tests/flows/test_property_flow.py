@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
-
-from datetime import UTC, datetime
 
 from engine.errors import ConflictError, InvalidTransitionError, NotFoundError, SubmissionError
 from engine.principal import LOCAL_ADMIN
@@ -283,7 +282,9 @@ def test_dispatch_and_acceptance_fill_the_team_and_the_accepting_agent(company):
 
 
 def test_the_accepting_agent_corrects_the_address_and_the_description(company):
-    building, _ = company.records.create(LOCAL_ADMIN, APP, "building", {"community": company.other_community, "name": "8栋"})
+    building, _ = company.records.create(
+        LOCAL_ADMIN, APP, "building", {"community": company.other_community, "name": "8栋"}
+    )
     room, _ = company.records.create(LOCAL_ADMIN, APP, "room", {"building": building["id"], "room_no": "302"})
     record = company.order()
     task = company.open_tasks(record["id"], "accept")[0]
@@ -362,7 +363,9 @@ def test_a_reopen_without_new_cost_posts_no_second_receivable(company, database)
     _repair(company, record["id"], company.cheap_part)  # the same part again: nothing new to bill
     assert [t["node"] for t in company.open_tasks(record["id"])] == ["rate"]
     posted = _outbox(database, "flow.connector")
-    assert [(p["data"]["amount"], p["key"]) for p in posted] == [(80, f"{_data(company, record['id'])['order_no']}/80.00")]
+    assert [(p["data"]["amount"], p["key"]) for p in posted] == [
+        (80, f"{_data(company, record['id'])['order_no']}/80.00")
+    ]
 
 
 def test_a_reopen_with_a_new_part_bills_only_the_new_cost_under_a_new_key(company, database):

@@ -66,11 +66,10 @@ def test_a_multiple_relation_gets_a_link_table(database):
     assert "inspection__device__spares" in _tables(database)
 
 
-def test_the_bundled_app_upgrades_an_install_of_its_first_version(database, property_package):
-    """0.2.0 dropped the repair_group list (the teams are the directory's groups): publishing it over
-    0.1.0 leaves the old table and column in place instead of refusing."""
+def test_the_bundled_app_upgrades_an_install_that_still_had_a_list_of_teams(database, property_package):
+    """The app dropped its repair_group list (the teams are the directory's groups): publishing it over
+    an install that had it leaves the old table and column in place instead of refusing."""
     first = copy.deepcopy(property_package)
-    first["version"] = "0.1.0"
     order = next(f for f in first["forms"] if f["id"] == "repair_order")
     order["fields"].append({"id": "dispatch_group", "type": "relation", "target": "repair_group"})
     first["forms"].append({"id": "repair_group", "name": "维修班组", "fields": [{"id": "name", "type": "text"}]})

@@ -290,11 +290,12 @@ def test_over_http_escalation_countersign_rejection_or_sign_and_reopen(api, app)
     for login in ("super1", "finance2"):
         api.tokens[login], _ = directory.create_token(login, "tests", [f"app:{APP}:write", f"app:{APP}:read"])
     record = _order(api)
-    # nobody accepts it for 15 minutes: the supervisor gets it
+    # nobody accepts it for 15 minutes: the supervisor is told, and the agents keep the task
     assert _time_passes(app, minutes=16) == 1
     accept = api.open_tasks(record, "accept")[0]
-    assert accept["candidates"] == [["role", "agent_supervisor"]]
-    api.call("super1", "POST", f"/api/v1/tasks/{accept['id']}/complete", {"outcome": "accept"})
+    assert accept["candidates"] == [["role", "agent"]]
+    assert api.call("super1", "GET", "/api/v1/tasks?box=groups").json["counts"]["groups"] == 0
+    api.call("agent2", "POST", f"/api/v1/tasks/{accept['id']}/complete", {"outcome": "accept"})
     # a large amount: one of the three signers rejects, the ticket goes back to the worker
     _through_repair(api, record, qty=1)
     signs = api.open_tasks(record, "countersign")
@@ -388,7 +389,9 @@ def test_a_leader_given_a_ticket_nobody_qualified_for_passes_it_to_a_technician_
     api.tokens["worker2"], _ = directory.create_token("worker2", "tests", [f"app:{APP}:read", f"app:{APP}:write"])
     record = _order(api)
     accept = api.open_tasks(record, "accept")[0]
-    assert api.call("agent1", "POST", f"/api/v1/tasks/{accept['id']}/complete", {"outcome": "accept"}).status_code == 200
+    assert (
+        api.call("agent1", "POST", f"/api/v1/tasks/{accept['id']}/complete", {"outcome": "accept"}).status_code == 200
+    )
     task = api.open_tasks(record, "repair")[0]
     assert task["assignee"] == "leader1"
     url = f"/api/v1/tasks/{task['id']}"

@@ -243,7 +243,6 @@ PICKERS = [
     Picker("owner1", f"{STAFF_OPTIONS}/room?q=", 200),
     Picker("owner1", f"{STAFF_OPTIONS}/owner_name", 404),  # not a relation
     Picker("owner1", f"{STAFF_OPTIONS}/team", 404),  # the dispatched team is a name, not a relation
-    Picker("anonymous", f"{STAFF_OPTIONS}/room?q=", 401),
     Picker("anonymous", f"{PUBLIC_OPTIONS}/room?q=", 200),
     Picker("anonymous", f"{PUBLIC_OPTIONS}/community", 200),
     Picker("anonymous", f"{PUBLIC_OPTIONS}/team", 404),  # not on the public link
