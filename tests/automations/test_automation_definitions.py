@@ -156,7 +156,8 @@ def test_a_key_another_action_type_has_is_refused():
             },
             "/automations/0/actions/0/type",
             "automation.needs_record",
-            "a 'set_fields' action needs the record that triggered the automation; a 'schedule' trigger has none",
+            "a 'set_fields' action needs the record that triggered the automation; a 'schedule' trigger has none "
+            "(a schedule runs on records when it names their 'form')",
         ),
     ],
 )
