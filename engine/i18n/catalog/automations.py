@@ -11,7 +11,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "automation.needs_record": {
         "en": "a '{action}' action needs the record that triggered the automation; a '{trigger}' trigger has none "
         "(a schedule runs on records when it names their 'form')",
-        "zh-CN": "“{action}”动作需要触发自动化的那条记录,而“{trigger}”触发器没有记录(定时触发写明“form”时才逐条记录运行)",
+        "zh-CN": "“{action}”动作需要触发自动化的那条记录,而“{trigger}”触发器没有记录"
+        "(定时触发写明“form”时才逐条记录运行)",
     },
     "automation.not_a_relation": {
         "en": "'{field}' is not a relation field, so it points at no record to update",
