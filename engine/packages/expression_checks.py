@@ -116,6 +116,8 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
             continue
         trigger_names = expression_names(automation["trigger"], index)
         root = paths.fields_of(automation["trigger"].get("form"))
+        if "where" in automation["trigger"]:
+            check(f"/automations/{i}/trigger/where", automation["trigger"]["where"], trigger_names, root)
         if "condition" in automation:
             check(f"/automations/{i}/condition", automation["condition"], trigger_names, root)
         for a, action in enumerate(automation["actions"]):
