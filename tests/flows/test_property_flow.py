@@ -392,3 +392,13 @@ def test_a_reopened_large_repair_without_new_cost_skips_the_countersign(company)
     _reopen(company, record["id"])
     _repair(company, record["id"], company.dear_part, chargeable=False)
     assert [t["node"] for t in company.open_tasks(record["id"])] == ["rate"]
+
+
+def test_a_ticket_naming_only_its_room_is_dispatched_by_the_rooms_community(company):
+    """A QR code fills only the room: the building and community follow it (derived relations), so dispatch
+    by community still finds the workers who cover it."""
+    record = company.order(community=None)
+
+    assert record["data"]["community"] == company.community and record["data"]["building"] is not None
+    _accept(company, record["id"])
+    assert company.open_tasks(record["id"], "repair")[0]["assignee"] in {"worker1", "worker2"}
