@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from engine.errors import EngineError, ExpressionError
-from engine.flows.assignment import Assignment, AssignmentError
+from engine.flows.assignment import Assignment, AssignmentError, Signers
 from engine.flows.spec import EdgeSpec, FlowSpec, NodeSpec, TimerSpec
 from engine.flows.state import (
-    Candidate,
     Effect,
     Event,
     InstanceState,
@@ -40,8 +39,8 @@ class FlowEnvironment(Protocol):
         self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any], exclude: frozenset[str]
     ) -> Assignment: ...
     def signers(
-        self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any]
-    ) -> list[tuple[Candidate, ...]]: ...
+        self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any], exclude: frozenset[str]
+    ) -> Signers: ...
     def deadline(self, start: datetime, length: timedelta, business_hours: bool) -> datetime: ...
 
 
