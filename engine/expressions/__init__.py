@@ -13,6 +13,7 @@ hard limits on work, time and size. The language, its helpers and its limits are
     True
 """
 
+from engine.expressions.aggregates import AGGREGATE_NAMES, Aggregate
 from engine.expressions.checker import FORBIDDEN_NAMES, HELPER_NAMES, RESERVED_NAMES
 from engine.expressions.compiler import Expression, compile_expression
 from engine.expressions.dates import parse_duration
@@ -29,6 +30,8 @@ from engine.expressions.limits import DEFAULT_LIMITS, Limits
 from engine.expressions.phrases import Phrase
 
 __all__ = [
+    "AGGREGATE_NAMES",
+    "Aggregate",
     "DEFAULT_LIMITS",
     "FORBIDDEN_NAMES",
     "HELPER_NAMES",

@@ -24,6 +24,7 @@ from typing import Any
 
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
+from engine.expressions.aggregates import AGGREGATE_NAMES, SIGNATURES, Aggregate, read_aggregate
 from engine.expressions.dates import DATE_HELPERS
 from engine.expressions.errors import (
     ExpressionError,
@@ -55,7 +56,7 @@ FORBIDDEN_NAMES = frozenset(
 )
 
 #: Names a form field cannot use if expressions are to read it.
-RESERVED_NAMES = HELPER_NAMES | FORBIDDEN_NAMES
+RESERVED_NAMES = HELPER_NAMES | AGGREGATE_NAMES | FORBIDDEN_NAMES
 
 _REFUSED_NODES: dict[type, Phrase] = {
     ast.Lambda: phrase("expression.no_lambda"),
@@ -68,7 +69,7 @@ _REFUSED_NODES: dict[type, Phrase] = {
 _ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _MAX_FORMAT_NUMBER = 1_000
 _MAX_EXPONENT = 1_000
-_SIGNATURES = {name: inspect.signature(fn) for name, fn in HELPER_FUNCTIONS.items()}
+_SIGNATURES = {name: inspect.signature(fn) for name, fn in {**HELPER_FUNCTIONS, **SIGNATURES}.items()}
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Analysis:
     context_nodes: set[int] = field(default_factory=set)  # id() of Name nodes reading a field
     decimals: dict[int, Decimal] = field(default_factory=dict)  # id() of float literals
     guarded_compares: set[int] = field(default_factory=set)
+    aggregates: dict[int, Aggregate] = field(default_factory=dict)  # id() of aggregate calls (rewritten)
     metered: bool = False
 
 
@@ -297,13 +299,16 @@ class Checker:
         if any(keyword.arg is None for keyword in node.keywords):
             raise self._forbidden(node, phrase("expression.no_double_star"))
         func = node.func
+        if isinstance(func, ast.Name) and func.id in AGGREGATE_NAMES and func.id not in scope:
+            self._check_aggregate(node, func.id, scope)
+            return
         if isinstance(func, ast.Name):
             self._check_name(func, func.id)
             if func.id in scope or func.id not in HELPER_NAMES:
                 raise self._at(
                     UnknownNameError(
                         phrase("expression.unknown_function", name=func.id),
-                        hint=did_you_mean(func.id, HELPER_NAMES),
+                        hint=did_you_mean(func.id, HELPER_NAMES | AGGREGATE_NAMES),
                         params={"name": func.id},
                     ),
                     func,
@@ -321,6 +326,15 @@ class Checker:
         else:
             raise self._forbidden(node, phrase("expression.call_only_helpers"))
         self._visit_all((*node.args, *(keyword.value for keyword in node.keywords)), scope)
+
+    def _check_aggregate(self, node: ast.Call, name: str, scope: frozenset[str]) -> None:
+        """``related_count('registration', 'event', of=event)``: ids written out; ``of`` a field read."""
+        self._check_arguments(node, name)
+        try:
+            self.analysis.aggregates[id(node)] = read_aggregate(node, name)
+        except LocatedExpressionError as error:
+            raise self._at(error, node) from None
+        self._visit_all((keyword.value for keyword in node.keywords), scope)
 
     def _check_arguments(self, node: ast.Call, name: str) -> None:
         signature = _SIGNATURES[name]

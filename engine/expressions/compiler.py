@@ -22,6 +22,7 @@ from types import CodeType, TracebackType
 from typing import Any
 
 from engine.expressions import guards, operators
+from engine.expressions.aggregates import Aggregate, aggregate_value
 from engine.expressions.checker import HELPER_FUNCTIONS, Checker, did_you_mean
 from engine.expressions.errors import (
     ExpressionError,
@@ -31,7 +32,7 @@ from engine.expressions.errors import (
 )
 from engine.expressions.limits import DEFAULT_LIMITS, METER, Limits, Meter
 from engine.expressions.phrases import Phrase, phrase
-from engine.expressions.rewriter import OPERATOR_NAMES, Rewriter, wrap
+from engine.expressions.rewriter import AGGREGATE, OPERATOR_NAMES, Rewriter, wrap
 from engine.expressions.source import Source, python_says, quiet
 from engine.expressions.values import explain, kind
 
@@ -43,6 +44,7 @@ SANDBOX_GLOBALS: dict[str, Any] = {
     "_iter_unpack_sequence_": guards.iter_unpack_sequence,
     "_compare_": operators.compare,
     "_text_": operators.text,
+    AGGREGATE: aggregate_value,
     **{OPERATOR_NAMES[name]: guard for name, guard in operators.BINARY.items()},
     **HELPER_FUNCTIONS,
 }
@@ -56,12 +58,14 @@ class Expression:
     """A compiled, immutable expression; share it freely between threads and requests.
 
     ``names`` are the fields it reads from the context - what a form needs to know to
-    recompute a formula when one of them changes.
+    recompute a formula when one of them changes. ``aggregates`` are the aggregates across
+    records it reads: the caller computes each and puts it in the context under its ``key``.
     """
 
     source: str
     names: frozenset[str]
     limits: Limits = field(repr=False)
+    aggregates: tuple[Aggregate, ...] = field(repr=False)
     _function: Callable[[Mapping[str, Any]], Any] = field(repr=False)
     _metered: bool = field(repr=False)
     _positions: Mapping[str, tuple[int, int]] = field(repr=False)
@@ -172,6 +176,7 @@ def _compile(text: str, limits: Limits) -> Expression:
         source=text,
         names=frozenset(analysis.names),
         limits=limits,
+        aggregates=tuple(dict.fromkeys(analysis.aggregates.values())),
         _function=function,
         _metered=analysis.metered,
         _positions=dict(analysis.names),

@@ -6,6 +6,8 @@ into guard calls and rejects what it considers unsafe. On top of that this subcl
 * field names into ``_ctx_['name']`` - a look-up in the context mapping the compiled function
   receives, so no per-evaluation globals dict is built and comprehensions see fields too;
 * float literals into ``_k_[i]``, exact Decimals held in the function's closure;
+* aggregate calls (``related_count(...)``, see ``aggregates``) into ``_aggregate_(_ctx_, key)``,
+  a look-up of the value computed before the evaluation;
 * every binary operator into its guard (``a * b`` -> ``_mult_(a, b)``), f-strings into
   ``_text_(...)`` and the comparisons the checker marked into ``_compare_(a, '<', b)``.
 
@@ -29,6 +31,7 @@ from engine.expressions.source import Source
 
 CONTEXT = "_ctx_"
 CONSTANTS = "_k_"
+AGGREGATE = "_aggregate_"
 OPERATOR_NAMES = {name: f"_{name.lower()}_" for name in BINARY}
 _SYMBOLS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 N = TypeVar("N", bound=ast.AST)
@@ -77,6 +80,13 @@ class Rewriter(RestrictingNodeTransformer):
             context, key = ast.Name(CONTEXT, ast.Load()), ast.Constant(node.id)
             return _located(node, ast.Subscript(context, key, ast.Load()), context, key)
         return super().visit_Name(node)
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        aggregate = self.analysis.aggregates.get(id(node))
+        if aggregate is None:
+            return super().visit_Call(node)
+        context, key = ast.Name(CONTEXT, ast.Load()), ast.Constant(aggregate.key)
+        return _located(node, _call(AGGREGATE, [context, key], node), context, key)
 
     def visit_Constant(self, node: ast.Constant) -> Any:
         value = self.analysis.decimals.get(id(node))

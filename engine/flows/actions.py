@@ -85,7 +85,7 @@ def _refused(field: str, code: str, field_code: str | None = None, **params: Any
 
 def _allowed(run: Run, task: Task, action: str) -> None:
     node = run.spec.node(task.node)
-    if action not in node.actions and not (action in ("save", "check_in") and "complete" in node.actions):
+    if not kind_of(node).offers(node, action):
         raise InvalidTransitionError.says("flow.task.not_offered", node=node.label(run.actor.locale), action=action)
     if not may_work_on(task, run.actor, run.state.app_id):
         if task.assignee is not None and is_candidate(task, run.actor, run.state.app_id):
@@ -98,7 +98,7 @@ def ensure_allowed(run: Run, task_id: str, action: str) -> None:
     task = open_task(run, task_id)
     if action in ("transfer", "delegate") and run.actor.is_admin:
         return
-    _allowed(run, task, "complete" if action in ("save", "check_in") else action)
+    _allowed(run, task, action)
 
 
 def claim(run: Run, task_id: str) -> Task:
@@ -239,6 +239,15 @@ def note(run: Run, task_id: str, action: str, details: dict[str, Any]) -> Task:
         task.claimed_at = run.now
     run.state.changed(task)
     run.event("checked_in" if action == "check_in" else "saved", task.node, task.id, **details)
+    return task
+
+
+def keep_values(run: Run, task_id: str, values: dict[str, Any]) -> Task:
+    """A signer's values (cleaned) kept on their own task: a draft until they decide, then their opinion."""
+    task = open_task(run, task_id)
+    task.data = {**task.data, **values}
+    task.touched = True
+    run.state.changed(task)
     return task
 
 

@@ -72,6 +72,11 @@ class NodeSpec:
         return found
 
     @property
+    def editable_fields(self) -> tuple[str, ...]:
+        """The fields a person working on this step may fill in (``editable`` or ``required``)."""
+        return tuple(k for k, mode in self.field_permissions.items() if mode in ("editable", "required"))
+
+    @property
     def outcomes(self) -> tuple[str, ...]:
         return tuple(o["id"] for o in self.definition.get("outcomes", []))
 

@@ -79,6 +79,8 @@ class Task:
     position: int = 0  # signer order in a sequential approval
     lock_version: int = 1
     touched: bool = False  # someone acted on it (claimed, commented, transferred): withdraw is then refused
+    #: the values this person gave for the step's editable fields (a signer's opinion), as JSON
+    data: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.status = TaskStatus(self.status)  # storage hands over the stored string

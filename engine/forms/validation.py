@@ -16,12 +16,14 @@ from typing import Any
 
 from engine.errors import DefinitionError, ExpressionError, Problem, SubmissionError
 from engine.expressions import Expression, LocatedExpressionError, compile_expression
+from engine.forms.aggregates import AggregateReader, aggregate_values, aggregates_of
 from engine.forms.spec import FieldSpec, FormSpec, RuleSpec, localized
 from engine.forms.types import FIELD_TYPES, FieldType, FieldValueError
 from engine.forms.types.base import common_message
 from engine.i18n import LOG_LOCALE, translate
 
 Lookup = Callable[[str, Any], Mapping[str, Any] | None]  # (target form, id) -> the related record
+Counted = Callable[[Mapping[str, Any]], Mapping[str, Any]]  # values -> the aggregates' context entries
 MAX_ERRORS = 50
 
 
@@ -115,6 +117,7 @@ class FieldSetValidator:
         trusted: frozenset[str],
         lookup: Lookup | None,
         acting: Mapping[str, Any] | None = None,
+        counted: Counted | None = None,
     ) -> dict[str, Any]:
         if not isinstance(data, dict):
             errors.setdefault(prefix.rstrip("/") or "_record", []).append(submission_message("not_object", locale))
@@ -133,11 +136,11 @@ class FieldSetValidator:
                 acting=acting,
             )
         if base is None:
-            self._fill_defaults(values, lookup, acting)
+            self._fill_defaults(values, lookup, acting, counted)
             for compiled in self.compiled:
                 if compiled.kind.stores_value and not compiled.kind.computed:
                     values.setdefault(compiled.field.id, compiled.kind.empty_value())
-        context = self.context_for(values, lookup)
+        context = self.full_context(values, lookup, counted)
         for compiled in self.formulas:
             self._compute(compiled, values, context, locale, prefix, errors)
         for compiled in self.compiled:
@@ -196,7 +199,13 @@ class FieldSetValidator:
             ]
         values[field.id] = cleaned
 
-    def _fill_defaults(self, values: dict[str, Any], lookup: Lookup | None, acting: Mapping[str, Any] | None) -> None:
+    def _fill_defaults(
+        self,
+        values: dict[str, Any],
+        lookup: Lookup | None,
+        acting: Mapping[str, Any] | None,
+        counted: Counted | None,
+    ) -> None:
         for compiled in self.compiled:
             field = compiled.field
             if values.get(field.id) is not None or compiled.kind.computed or not compiled.kind.stores_value:
@@ -206,7 +215,9 @@ class FieldSetValidator:
             elif compiled.default_expr is not None:
                 try:
                     # the acting person (``user``, engine.forms.acting) besides the fields; the clock is a helper
-                    result = compiled.default_expr.evaluate({**self.context_for(values, lookup), **(acting or {})})
+                    result = compiled.default_expr.evaluate(
+                        {**self.full_context(values, lookup, counted), **(acting or {})}
+                    )
                     values[field.id] = None if result is None else compiled.kind.clean(field, _jsonish(result))
                 except (ExpressionError, FieldValueError):
                     values[field.id] = None  # a default that cannot be computed leaves the field empty
@@ -218,6 +229,13 @@ class FieldSetValidator:
                 target = compiled.kind.lookup_target(compiled.field)
                 if target is not None and context.get(compiled.field.id):
                     context[compiled.field.id] = lookup(target, context[compiled.field.id])
+        return context
+
+    def full_context(self, values: Mapping[str, Any], lookup: Lookup | None, counted: Counted | None) -> dict[str, Any]:
+        """``context_for`` plus the aggregates across records, computed beforehand (``engine.forms.aggregates``)."""
+        context = self.context_for(values, lookup)
+        if counted is not None:
+            context.update(counted(values))
         return context
 
     def _compute(
@@ -284,6 +302,28 @@ class FormValidator:
         self.spec = spec
         self.fields = FieldSetValidator(spec.fields, pointer)
         self.rules: list[tuple[RuleSpec, Expression]] = [(rule, compile_expression(rule.check)) for rule in spec.rules]
+        top = self.fields.compiled
+        self.aggregates = aggregates_of(
+            [c.formula for c in top]
+            + [c.visible_when for c in top]
+            + [c.required_when for c in top]
+            + [c.default_expr for c in top]
+            + [expression for _, expression in self.rules]
+        )
+        live = {c.field.id for c in self.fields.formulas if c.formula is not None and c.formula.aggregates}
+        for compiled in self.fields.formulas:  # in dependency order: a formula reading a live one is live too
+            if compiled.formula is not None and compiled.formula.names & live:
+                live.add(compiled.field.id)
+        #: formulas whose value changes when other records do: computed again whenever the record is read
+        self.live_formulas = frozenset(live)
+        self.live_aggregates = aggregates_of(c.formula for c in self.fields.formulas if c.field.id in live)
+
+    def counted(self, reader: AggregateReader | None, *, live: bool = False) -> Counted | None:
+        """What fills in this form's aggregates (``live``: those of live formulas) for a record's values."""
+        wanted = self.live_aggregates if live else self.aggregates
+        if reader is None or not wanted:
+            return None
+        return lambda values: aggregate_values(wanted, self.spec.id, values, reader)
 
     def validate(
         self,
@@ -294,17 +334,29 @@ class FormValidator:
         trusted: frozenset[str] = frozenset(),
         lookup: Lookup | None = None,
         acting: Mapping[str, Any] | None = None,
+        aggregates: AggregateReader | None = None,
     ) -> dict[str, Any]:
         """Cleaned values of the whole record (``existing`` merged with ``data`` for an update).
 
         ``acting``: the names besides the fields a ``default_expr`` reads (``engine.forms.acting``).
+        ``aggregates`` computes the aggregates across records the form's expressions read; without
+        it an expression reading one fails (a formula is left empty, a rule refuses).
         """
         errors: dict[str, list[str]] = {}
+        counted = self.counted(aggregates)
         values = self.fields.clean(
-            data, locale=locale, prefix="", errors=errors, base=existing, trusted=trusted, lookup=lookup, acting=acting
+            data,
+            locale=locale,
+            prefix="",
+            errors=errors,
+            base=existing,
+            trusted=trusted,
+            lookup=lookup,
+            acting=acting,
+            counted=counted,
         )
         if not errors:
-            self._check_rules(values, locale, errors)
+            self._check_rules(self.fields.full_context(values, lookup, counted), locale, errors)
         if errors:
             trimmed = dict(list(errors.items())[:MAX_ERRORS])
             count = sum(len(v) for v in trimmed.values())
@@ -336,8 +388,25 @@ class FormValidator:
         formulas = {c.field.id: c.kind.dump(c.field, values.get(c.field.id)) for c in self.fields.formulas}
         return {"visible": visible, "required": required, "formulas": formulas}
 
-    def _check_rules(self, values: Mapping[str, Any], locale: str, errors: dict[str, list[str]]) -> None:
-        context = {c.field.id: values.get(c.field.id) for c in self.fields.compiled if c.kind.stores_value}
+    def refresh(
+        self, values: Mapping[str, Any], *, lookup: Lookup | None, aggregates: AggregateReader
+    ) -> dict[str, Any]:
+        """The live formulas of a stored record computed again (a formula that fails now is empty)."""
+        found: dict[str, Any] = {}
+        if not self.live_formulas:
+            return found
+        context = self.fields.full_context(values, lookup, self.counted(aggregates, live=True))
+        for compiled in self.fields.formulas:
+            if compiled.field.id in self.live_formulas:
+                assert compiled.formula is not None
+                try:
+                    result = compiled.kind.coerce_result(compiled.field, compiled.formula.evaluate(context))
+                except (ExpressionError, FieldValueError, ArithmeticError, TypeError, ValueError):
+                    result = None
+                found[compiled.field.id] = context[compiled.field.id] = result
+        return found
+
+    def _check_rules(self, context: Mapping[str, Any], locale: str, errors: dict[str, list[str]]) -> None:
         for rule, expression in self.rules:
             key = rule.fields[0] if rule.fields else "_record"
             try:

@@ -12,6 +12,7 @@ from engine.forms.acting import USER_ATTRIBUTES, unknown_user_attribute
 from engine.forms.spec import FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
+from engine.packages.aggregate_checks import aggregate_problems
 from engine.packages.messages import problem
 from engine.registry import suggest
 
@@ -23,11 +24,14 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
     found: list[Problem] = []
     forms = {f["id"]: f for f in document.get("forms", [])}
 
-    def check(pointer: str, source: str, names: Iterable[str] | None) -> None:
+    def check(pointer: str, source: str, names: Iterable[str] | None, form: Mapping[str, Any] | None = None) -> None:
+        """``form``: the expression is one of that form's own (its fields and rules), where aggregates are computed."""
         try:
-            compile_expression(source, names=None if names is None else list(names))
+            expression = compile_expression(source, names=None if names is None else list(names))
         except ExpressionError as exc:
             found.append(expression_problem(pointer, exc))
+            return
+        found.extend(aggregate_problems(document, pointer, expression, form))
 
     def fields_of(form_id: str | None) -> list[str]:
         form = forms.get(form_id or "")
@@ -38,11 +42,11 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
         top = [*fields_of(form["id"]), *SYSTEM_NAMES]
         before = len(found)
         for j, field in enumerate(form["fields"]):
-            _field_expressions(check, f"{base}/fields/{j}", field, top)
+            _field_expressions(check, f"{base}/fields/{j}", field, top, form)
             for k, child in enumerate(field.get("fields", []) if FIELD_TYPES.get(field["type"]).holds_rows else []):
                 _field_expressions(check, f"{base}/fields/{j}/fields/{k}", child, [c["id"] for c in field["fields"]])
         for r, rule in enumerate(form.get("rules", [])):
-            check(f"{base}/rules/{r}/check", rule["check"], top)
+            check(f"{base}/rules/{r}/check", rule["check"], top, form)
         if len(found) == before:
             try:
                 FormValidator(FormSpec.from_definition(document["id"], form), base)
@@ -108,13 +112,15 @@ def expression_problem(pointer: str, error: ExpressionError) -> Problem:
     return problem(pointer, error.code, message=error.message)
 
 
-def _field_expressions(check: Any, base: str, field: Mapping[str, Any], names: list[str]) -> None:
+def _field_expressions(
+    check: Any, base: str, field: Mapping[str, Any], names: list[str], form: Mapping[str, Any] | None = None
+) -> None:
     for key in ("visible_when", "required_when", "default_expr"):
         if key in field:
-            check(f"{base}/{key}", field[key], [*names, "user"] if key == "default_expr" else names)
+            check(f"{base}/{key}", field[key], [*names, "user"] if key == "default_expr" else names, form)
     formula_key = FIELD_TYPES.get(field["type"]).formula_key
     if formula_key is not None:
-        check(f"{base}/{formula_key}", field[formula_key], names)
+        check(f"{base}/{formula_key}", field[formula_key], names, form)
 
 
 def default_user_problems(document: Mapping[str, Any]) -> list[Problem]:

@@ -316,6 +316,19 @@ class _FlowChecker:
             p = self.problems
             p.append(problem(pointer, f"flow.check_in_{key}", field=name))
 
+    def _editable_field(self, pointer: str, form_id: str, name: str, collect: str | None) -> None:
+        """A step lets people fill a field only if it takes typed values; collecting every signer's
+        opinion (``collect: all``) adds lines of text, so it needs a text field."""
+        form = next(f for f in self.pkg.doc["forms"] if f["id"] == form_id)
+        field = next((f for f in form["fields"] if f["id"] == name), None)
+        if field is None or field["type"] not in FIELD_TYPES:
+            return  # reported as unknown already
+        kind = FIELD_TYPES.get(field["type"])
+        if kind.computed or not kind.stores_value:
+            self.problems.append(problem(pointer, "flow.field_not_editable", field=name, type=field["type"]))
+        elif collect == "all" and not kind.collects_lines:
+            self.problems.append(problem(pointer, "flow.collect_needs_text", field=name, type=field["type"]))
+
     def _node(self, base: str, node: Mapping[str, Any]) -> None:
         p = self.problems
         form_id = self.form_id
@@ -324,8 +337,10 @@ class _FlowChecker:
         if "to" in node:
             self.pkg.check_assignment(f"{base}/to", node["to"], form_id)
         if form_id:
-            for name in node.get("field_permissions", {}):
+            for name, mode in node.get("field_permissions", {}).items():
                 self.pkg.check_field(f"{base}/field_permissions/{name}", form_id, name)
+                if mode in ("editable", "required"):
+                    self._editable_field(f"{base}/field_permissions/{name}", form_id, name, node.get("collect"))
             for name in node.get("set", {}):
                 self.pkg.check_field(f"{base}/set/{name}", form_id, name)
             if "until_field" in node:

@@ -3,7 +3,9 @@
 ``FlowService.act`` looks the action up in ``HANDLERS`` instead of walking an if/elif chain; a
 handler reads what its action needs from the body (``outcome``, ``comment``, ``to``, ``location``)
 and calls the flow engine. An action without a handler of its own (``save``, ``check_in``) is
-noted in the instance's history.
+noted in the instance's history. Which actions carry field values is the node type's to say
+(``data_actions``: ``complete``/``save``/``check_in`` on a user task, ``approve``/``reject``/``save``
+on an approval).
 """
 
 from __future__ import annotations
@@ -21,9 +23,6 @@ from engine.flows.state import Task
 from engine.forms.spec import FormSpec
 from engine.i18n import translate
 from engine.registry import Registry
-
-#: actions that may carry field values for the record
-DATA_ACTIONS = frozenset({"complete", "save", "check_in"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,11 +161,12 @@ def check_in_stamp(spec: FlowSpec, task: Task, body: Mapping[str, Any], now: dat
 
 
 def task_data(
-    node: NodeSpec, form: FormSpec, data: Any, action: str, locale: str
+    node: NodeSpec, form: FormSpec, data: Any, action: str, finishing: frozenset[str], locale: str
 ) -> tuple[dict[str, Any], frozenset[str]] | None:
     """The values to write and the fields that must be filled, or None when there is nothing to write.
 
-    Only the fields this step makes editable may be sent; completing needs the required ones.
+    Only the fields this step makes editable may be sent; a ``finishing`` action (completing,
+    deciding) needs the required ones.
     """
     modes = node.field_permissions
     if data is None:
@@ -183,7 +183,7 @@ def task_data(
         error = SubmissionError.says("flow_service.fields_refused", count=len(refused))
         error.field_errors = dict(list(refused.items())[:50])
         raise error
-    if action != "complete" and not data:
+    if action not in finishing and not data:
         return None
-    required = frozenset(k for k, mode in modes.items() if mode == "required") if action == "complete" else frozenset()
+    required = frozenset(k for k, mode in modes.items() if mode == "required") if action in finishing else frozenset()
     return data, required

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec
 from engine.flows.state import Event, InstanceState, Task
 from engine.forms.spec import localized
@@ -20,10 +21,13 @@ from engine.storage.flows import InstanceRef
 ENDINGS = ("rejected", "withdrawn", "cancelled")
 
 
-def task_view(where: InstanceRef, task: Task, spec: FlowSpec, now: datetime) -> dict[str, Any]:
-    """A task as inbox rows and instance views list it."""
+def task_view(
+    where: InstanceRef, task: Task, spec: FlowSpec, now: datetime, readable: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """A task as inbox rows and instance views list it; with ``readable`` (the fields the reader may
+    read), the values its person gave (a signer's opinion) as ``data``."""
     node = spec.nodes.get(task.node)
-    return {
+    view = {
         "id": task.id,
         "instance_id": where.instance_id,
         "app_id": where.app_id,
@@ -47,21 +51,31 @@ def task_view(where: InstanceRef, task: Task, spec: FlowSpec, now: datetime) -> 
         "comment": task.comment,
         "version": task.lock_version,
     }
+    if readable is not None:
+        view["data"] = {k: v for k, v in task.data.items() if k in readable}
+    return view
 
 
-def task_detail(state: InstanceState, task: Task, spec: FlowSpec, now: datetime) -> dict[str, Any]:
-    """One task with what its step allows: field permissions, actions, outcomes."""
-    view = task_view(InstanceRef.of(state), task, spec, now)
+def task_detail(
+    state: InstanceState, task: Task, spec: FlowSpec, now: datetime, readable: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """One task with what its step allows: field permissions, actions (``save`` where a draft may be
+    kept), outcomes, and the values its person gave that the reader may read."""
+    view = task_view(InstanceRef.of(state), task, spec, now, readable)
     node = spec.nodes.get(task.node)
     view["fields"] = dict(node.field_permissions) if node else {}
-    view["actions"] = sorted(node.actions) if node else []
+    saves = node is not None and kind_of(node).offers(node, "save")
+    view["actions"] = sorted(node.actions | ({"save"} if saves else set())) if node else []
     view["outcomes"] = [
         {"id": o["id"], "label": o.get("label")} for o in (node.definition if node else {}).get("outcomes", [])
     ]
     return view
 
 
-def instance_view(state: InstanceState, tasks: Iterable[Task], spec: FlowSpec, now: datetime) -> dict[str, Any]:
+def instance_view(
+    state: InstanceState, tasks: Iterable[Task], spec: FlowSpec, now: datetime, readable: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The instance with its tasks: who did what and when, and what each signer wrote (``readable`` fields)."""
     where = InstanceRef.of(state)
     return {
         "id": state.id,
@@ -80,7 +94,7 @@ def instance_view(state: InstanceState, tasks: Iterable[Task], spec: FlowSpec, n
         "started_at": state.started_at.isoformat(),
         "ended_at": state.ended_at.isoformat() if state.ended_at else None,
         "version": state.lock_version,
-        "tasks": [task_view(where, t, spec, now) for t in tasks],
+        "tasks": [task_view(where, t, spec, now, readable) for t in tasks],
     }
 
 

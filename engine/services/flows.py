@@ -22,13 +22,14 @@ from engine.flows.assignment import Assigner
 from engine.flows.environment import Environment
 from engine.flows.interpreter import LazyRecord, Run
 from engine.flows.migration import apply_plan, map_problems, plan_instance
+from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec, compile_flow, localized
 from engine.flows.state import RUNNING, Candidate, InstanceState, Task, new_id
 from engine.forms.permissions import scoped_actions
 from engine.i18n import DEFAULT_LOCALE
 from engine.principal import SYSTEM, Principal
 from engine.services import flow_views
-from engine.services.flow_actions import DATA_ACTIONS, TaskCall, check_in_stamp, dispatch, refusal, task_data, text
+from engine.services.flow_actions import TaskCall, check_in_stamp, dispatch, refusal, task_data, text
 from engine.services.records import RecordService
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.database import Database
@@ -108,7 +109,7 @@ class FlowService:
             if self.repository.running_on(session, app_id, flow_id, spec.form, record_id):
                 raise ConflictError.says("flow_service.already_running", flow=localized(spec.name, principal.locale))
             state = self._start(session, app, spec, record_id, principal)
-            return self._instance_view(session, state.id)
+            return self._instance_view(session, state.id, principal)
 
     def _start(
         self,
@@ -162,7 +163,7 @@ class FlowService:
                 raise changed
             run = self._run(session, app, spec, state, principal)
             actions.ensure_allowed(run, task_id, action)
-            if action in DATA_ACTIONS:
+            if action in kind_of(spec.node(task.node)).data_actions:
                 stamped = check_in_stamp(spec, task, body, self.clock()) if action == "check_in" else {}
                 self._write_task_data(session, app, spec, run, task, body.get("data"), action, locale, stamped)
             comment = text(body.get("comment"), "comment", 2000, locale)
@@ -172,9 +173,10 @@ class FlowService:
             now = self.clock()
             acted = state.tasks.get(task_id) or task
             touched = sorted(state.tasks.values(), key=lambda t: (t.created_at, t.position))
+            readable = self._readable(session, principal, app, spec, state)
             return {
-                "task": flow_views.task_detail(state, acted, spec, now),
-                "instance": flow_views.instance_view(state, touched, spec, now),
+                "task": flow_views.task_detail(state, acted, spec, now, readable),
+                "instance": flow_views.instance_view(state, touched, spec, now, readable),
             }
 
     def withdraw(self, principal: Principal, instance_id: str) -> dict[str, Any]:
@@ -190,7 +192,7 @@ class FlowService:
             run = self._run(session, app, spec, state, principal)
             act(run)
             self._save(session, app, spec, state, run)
-            return self._instance_view(session, instance_id)
+            return self._instance_view(session, instance_id, principal)
 
     # -- versions ----------------------------------------------------------------------------------
     def migrate(
@@ -271,7 +273,7 @@ class FlowService:
             app = self.catalog.version(session, state.app_id, state.app_version)
             spec = self.spec(app, state.flow_id)
             self._check_reader(session, principal, app, spec, state)
-            return self._instance_view(session, instance_id)
+            return self._instance_view(session, instance_id, principal)
 
     def instances_of(self, app_id: str, form_id: str, record_id: int) -> list[str]:
         with self.database.transaction() as session:
@@ -288,8 +290,10 @@ class FlowService:
             ):
                 raise NotFoundError.says("flow_service.no_task", task_id=task_id)
             state, task = self.repository.fresh_task(session, task_id)
-            spec = self.spec(self.catalog.version(session, state.app_id, state.app_version), state.flow_id)
-            return flow_views.task_detail(state, task, spec, self.clock())
+            app = self.catalog.version(session, state.app_id, state.app_version)
+            spec = self.spec(app, state.flow_id)
+            readable = self._readable(session, principal, app, spec, state)
+            return flow_views.task_detail(state, task, spec, self.clock(), readable)
 
     def inbox(self, principal: Principal, box: str = "mine", limit: int = 50) -> dict[str, Any]:
         """Tasks for this person: ``mine`` (held by me), ``groups`` (open to my roles and groups), ``done``."""
@@ -383,15 +387,31 @@ class FlowService:
         locale: str,
         stamped: Mapping[str, Any],
     ) -> None:
-        """Data sent with a task: only the fields this step makes editable; required ones must be filled to complete.
+        """Data sent with a task: only the fields this step makes editable; required ones must be filled to finish.
 
         ``stamped`` are values the server sets (a check-in's moment and place): no editable field needed.
+        A node type that ``keeps_values`` (an approval) keeps each signer's values on their task (a
+        draft merged in), checked like a task's, and writes to the record what it says.
         """
         form = app.form(spec.form)
-        found = task_data(spec.node(task.node), form.spec, data, action, locale)
+        node = spec.node(task.node)
+        kind = kind_of(node)
+        found = task_data(node, form.spec, data, action, kind.finishing_actions, locale)
         if found is None and not stamped:
             return
         typed, required = found or ({}, frozenset())
+        if kind.keeps_values:
+            if not (typed or required or task.data):
+                return  # a decision on a step without fields to fill
+            merged = {**task.data, **typed}
+            cleaned = self.records.flow_check(
+                session, app, form, run.state.record_id, merged, run.actor, locale=locale, required=required
+            )
+            actions.keep_values(run, task.id, cleaned)
+            signer = run.actor.name or run.actor.id
+            typed, required = kind.record_values(node, action, cleaned, run.record, signer), frozenset()
+            if not typed:
+                return
         data = {**typed, **stamped}
         run.record = self.records.flow_write(
             session,
@@ -486,13 +506,20 @@ class FlowService:
         """Refuse (404, nothing revealed) unless ``principal`` may ``action`` this record."""
         self.records.row(session, principal, action, app, form, record_id, deleted=deleted)
 
-    def _instance_view(self, session: Session, instance_id: str) -> dict[str, Any]:
+    def _instance_view(self, session: Session, instance_id: str, reader: Principal) -> dict[str, Any]:
         state = self.repository.instance(session, instance_id, fresh=True)
         assert state is not None
         app = self.catalog.version(session, state.app_id, state.app_version)
         spec = self.spec(app, state.flow_id)
         tasks = self.repository.tasks_of(session, instance_id)
-        return flow_views.instance_view(state, tasks, spec, self.clock())
+        readable = self._readable(session, reader, app, spec, state)
+        return flow_views.instance_view(state, tasks, spec, self.clock(), readable)
+
+    def _readable(
+        self, session: Session, reader: Principal, app: CompiledApp, spec: FlowSpec, state: InstanceState
+    ) -> frozenset[str]:
+        """The fields whose values a task may show ``reader``: what their role lets them read on the record."""
+        return self.records.readable_fields(session, reader, app, app.form(spec.form), state.record_id)
 
 
 __all__ = ["FlowService", "InstanceRef"]

@@ -23,6 +23,7 @@ from engine.forms.types.base import FieldValueError, common_message
 from engine.i18n import DEFAULT_LOCALE
 from engine.principal import PUBLIC, Principal
 from engine.services.attachments import AttachmentService
+from engine.services.record_aggregates import refresh_live_formulas
 from engine.services.record_checks import (
     PeopleLookup,
     check_narrowing,
@@ -117,7 +118,7 @@ class RecordService:
             form = app.form(form_id)
             access = self.authorize(principal, "read", app, form)
             row = self.rows.row(session, form, record_id, deleted=deleted, visible=access.bound_filter("read"))
-            return self._shown(session, form, [row], access)[0]
+            return self._shown(session, form, [row], access, live=app)[0]
 
     def list_records(self, principal: Principal, app_id: str, form_id: str, query: ListQuery) -> dict[str, Any]:
         with self.rows.transaction() as session:
@@ -126,7 +127,7 @@ class RecordService:
             access = self.authorize(principal, "read", app, form)
             refuse_hidden(query, access, "read")
             rows, next_cursor = self.rows.page(session, form, query, access.bound_filter("read"))
-            return {"items": self._shown(session, form, rows, access), "next_cursor": next_cursor}
+            return {"items": self._shown(session, form, rows, access, live=app), "next_cursor": next_cursor}
 
     def may_read_field(self, principal: Principal, app_id: str, form_id: str, record_id: int, field_id: str) -> bool:
         """Whether this principal may see this field of this record (attachment downloads ask this)."""
@@ -324,7 +325,10 @@ class RecordService:
                     if seen is not None:
                         return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
                 lookup = rows.lookup(session, app)
-                values = form.validator.validate(data, locale=locale, lookup=lookup, acting=acting_names(principal))
+                counting = rows.aggregates(session, app, form, record_id=None, writing=True)
+                values = form.validator.validate(
+                    data, locale=locale, lookup=lookup, acting=acting_names(principal), aggregates=counting
+                )
                 check_references(rows, session, app, form, values, locale, lookup)
                 check_narrowing(rows, session, app, form, values, None, locale, lookup)
                 self._check_people(session, app, form, values, None, locale)
@@ -368,8 +372,15 @@ class RecordService:
                 before = rows.values(session, form, row)
                 refuse_fields(access, data, rows.rule_record(row, before), "update", form, locale)
                 lookup = rows.lookup(session, app)
+                counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
                 values = form.validator.validate(
-                    data, locale=locale, existing=before, trusted=trusted, lookup=lookup, acting=acting_names(principal)
+                    data,
+                    locale=locale,
+                    existing=before,
+                    trusted=trusted,
+                    lookup=lookup,
+                    acting=acting_names(principal),
+                    aggregates=counting,
                 )
                 check_references(rows, session, app, form, values, locale, lookup)
                 check_narrowing(rows, session, app, form, values, before, locale, lookup)
@@ -457,22 +468,9 @@ class RecordService:
         dumped to their JSON form first, so they pass the same validation as typed input.
         """
         rows = self.rows
-        fields = {f.id: f for f in form.spec.fields}
-        dumped = {
-            k: (FIELD_TYPES.get(fields[k].type).dump(fields[k], v) if k in trusted and not isinstance(v, str) else v)
-            for k, v in data.items()
-            if k in fields
-        }
-        row = rows.row(session, form, record_id, deleted=False, lock=True)
-        before = rows.values(session, form, row)
-        lookup = rows.lookup(session, app)
-        values = form.validator.validate(
-            dumped, locale=locale, existing=before, trusted=trusted, lookup=lookup, acting=acting_names(principal)
+        row, before, values = self._flow_values(
+            session, app, form, record_id, data, principal, locale, trusted, required
         )
-        refuse_missing(form, values, required, locale)
-        check_references(rows, session, app, form, values, locale, lookup)
-        check_narrowing(rows, session, app, form, values, before, locale, lookup)
-        self._check_people(session, app, form, values, before, locale)
         check_unique(rows, session, form, values, locale, exclude=record_id)
         old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
         changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
@@ -483,7 +481,84 @@ class RecordService:
             rows.add_history(session, app.app_id, form.spec.id, record_id, version, principal, action, changes)
         return self.flow_record(session, form, record_id)
 
+    def flow_check(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        record_id: int,
+        data: Mapping[str, Any],
+        principal: Principal,
+        *,
+        locale: str = DEFAULT_LOCALE,
+        required: frozenset[str] = frozenset(),
+    ) -> dict[str, Any]:
+        """``data`` checked as ``flow_write`` checks it, without writing: its cleaned values as JSON.
+
+        A signer's opinion is kept on their task; ``required`` fields must be filled in ``data`` itself
+        (each signer gives their own), not merely somewhere in the record.
+        """
+        _, _, values = self._flow_values(
+            session, app, form, record_id, data, principal, locale, frozenset(), frozenset()
+        )
+        cleaned = {k: v for k, v in self.rows.dump_values(form, values).items() if k in data}
+        refuse_missing(form, cleaned, required, locale)
+        return cleaned
+
+    def readable_fields(
+        self, session: Transaction, principal: Principal, app: CompiledApp, form: CompiledForm, record_id: int
+    ) -> frozenset[str]:
+        """The fields of this record ``principal`` may read (none when they may not read the form)."""
+        if principal.is_admin:
+            return frozenset(f.id for f in form.spec.fields)
+        try:
+            access = self.authorize(principal, "read", app, form)
+        except (PermissionDeniedError, NotAuthenticatedError):
+            return frozenset()
+        row = self.rows.row(session, form, record_id, deleted=None)
+        record = self.rows.rule_record(row, self.rows.values(session, form, row))
+        return frozenset(f.id for f in form.spec.fields if access.field_mode(f.id, record) != "hidden")
+
     # -- helpers -------------------------------------------------------------------------------
+    def _flow_values(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        record_id: int,
+        data: Mapping[str, Any],
+        principal: Principal,
+        locale: str,
+        trusted: frozenset[str],
+        required: frozenset[str],
+    ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+        """The locked row, its values before, and its values with ``data`` cleaned in and checked."""
+        rows = self.rows
+        fields = {f.id: f for f in form.spec.fields}
+        dumped = {
+            k: (FIELD_TYPES.get(fields[k].type).dump(fields[k], v) if k in trusted and not isinstance(v, str) else v)
+            for k, v in data.items()
+            if k in fields
+        }
+        row = rows.row(session, form, record_id, deleted=False, lock=True)
+        before = rows.values(session, form, row)
+        lookup = rows.lookup(session, app)
+        counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
+        values = form.validator.validate(
+            dumped,
+            locale=locale,
+            existing=before,
+            trusted=trusted,
+            lookup=lookup,
+            acting=acting_names(principal),
+            aggregates=counting,
+        )
+        refuse_missing(form, values, required, locale)
+        check_references(rows, session, app, form, values, locale, lookup)
+        check_narrowing(rows, session, app, form, values, before, locale, lookup)
+        self._check_people(session, app, form, values, before, locale)
+        return row, before, values
+
     def _check_people(
         self,
         session: Transaction,
@@ -497,10 +572,22 @@ class RecordService:
             check_people(self.people, session, app, form, values, before, locale)
 
     def _shown(
-        self, session: Transaction, form: CompiledForm, rows: list[Any], access: FormAccess | None
+        self,
+        session: Transaction,
+        form: CompiledForm,
+        rows: list[Any],
+        access: FormAccess | None,
+        *,
+        live: CompiledApp | None = None,
     ) -> list[dict[str, Any]]:
-        """The records as this reader sees them: fields hidden from them never leave the server."""
+        """The records as this reader sees them: fields hidden from them never leave the server.
+
+        With ``live`` (the app), formulas reading aggregates across records are computed again
+        (``engine.services.record_aggregates``): other records may have changed since this one was saved.
+        """
         documents = self.rows.documents(session, form, rows)
+        if live is not None:
+            refresh_live_formulas(self.rows, session, live, form, rows, documents)
         if access is not None:
             for document in documents:
                 data = document["data"]
@@ -576,5 +663,6 @@ class RecordService:
                 trusted=trusted,
                 lookup=self.rows.lookup(session, app),
                 acting=acting_names(principal),  # a unique field may be filled from the person submitting
+                aggregates=self.rows.aggregates(session, app, form, record_id=record_id, writing=True),
             )
             check_unique(self.rows, session, form, values, locale, exclude=record_id)

@@ -468,6 +468,7 @@ def _task_of(row: FlowTaskRow) -> Task:
         position=row.position,
         lock_version=row.lock_version,
         touched=row.touched,
+        data=dict(row.data or {}),
     )
 
 
@@ -495,4 +496,5 @@ def _task_row(state: InstanceState, task: Task) -> dict[str, Any]:
         "position": task.position,
         "touched": task.touched,
         "lock_version": task.lock_version,
+        "data": task.data or None,
     }

@@ -23,6 +23,7 @@ from engine.forms.row_rules import RowRule
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.principal import Principal
+from engine.storage.aggregates import SqlAggregates
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
 from engine.storage.record_queries import ListQuery, rule_sql, run_list
@@ -254,6 +255,13 @@ class RecordRepository:
             return cache[key]
 
         return lookup
+
+    @staticmethod
+    def aggregates(
+        session: Session, app: CompiledApp, form: CompiledForm, *, record_id: int | None, writing: bool
+    ) -> SqlAggregates:
+        """Aggregates across records for the expressions of ``form``'s record ``record_id`` (``storage.aggregates``)."""
+        return SqlAggregates(session, app, form.spec.id, record_id=record_id, writing=writing)
 
     @staticmethod
     def live_ids(

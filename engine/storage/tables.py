@@ -332,6 +332,8 @@ class FlowTaskRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     touched: Mapped[bool] = mapped_column(Boolean)
     lock_version: Mapped[int] = mapped_column(Integer)
+    #: the values this person gave for the step's editable fields (a signer's opinion); NULL: none
+    data: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class FlowTaskCandidateRow(Base):

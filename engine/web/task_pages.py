@@ -174,9 +174,13 @@ def _sections(
     *,
     editable: bool,
 ) -> list[dict[str, Any]]:
-    """The form's steps with each field as the step allows: absent, text, or an input."""
+    """The form's steps with each field as the step allows: absent, text, or an input.
+
+    An input starts from what this person already gave on the task (a signer's saved draft), else the record.
+    """
     modes: dict[str, str] = task["fields"]
     data = record["data"] if record else {}
+    draft: dict[str, Any] = task.get("data") or {}
     specs = {f.id: f for f in form.spec.fields}
     sections = []
     for step in form_ui(form.spec, locale)["steps"]:
@@ -191,7 +195,8 @@ def _sections(
                 shown = _display(who, task["app_id"], specs[ui["id"]], data.get(ui["id"]), locale)
                 fields.append({**ui, "edit": False, "capture": True, "text": shown if data.get(ui["id"]) else "—"})
             elif editable and mode in EDITABLE and not ui["read_only"]:
-                ui = {**ui, "edit": True, "required": mode == "required", "value": data.get(ui["id"])}
+                value = draft[ui["id"]] if ui["id"] in draft else data.get(ui["id"])
+                ui = {**ui, "edit": True, "required": mode == "required", "value": value}
                 _edit_extras(who, task["app_id"], ui, specs[ui["id"]], locale)
                 fields.append(ui)
             elif ui["id"] in data and not _empty(data[ui["id"]]):
@@ -260,10 +265,11 @@ def _buttons(task: dict[str, Any], workable: bool, needs_claim: bool, locale: st
                 found.append({"action": "complete", "outcome": outcome["id"], "label": label, "kind": "primary"})
         else:
             found.append({"action": "complete", "label": t["complete"], "kind": "primary"})
-        found.append({"action": "save", "label": t["save"], "kind": "secondary"})
     for action, kind in (("approve", "primary"), ("reject", "danger")):
         if action in offered:
             found.append({"action": action, "label": t[action], "kind": kind})
+    if "save" in offered:  # a task's work so far, or a signer's draft opinion
+        found.append({"action": "save", "label": t["save"], "kind": "secondary"})
     for action in ("return", "hand_back", "transfer", "delegate", "add_signer"):
         if action in offered:
             found.append({"action": action, "label": t[action], "kind": "secondary"})

@@ -31,6 +31,13 @@ class NodeType(ABC):
     #: task actions this type's tasks never take -> the catalog code of the refusal
     refused_actions: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
+    #: task actions whose body may carry values for the step's editable fields
+    data_actions: ClassVar[frozenset[str]] = frozenset()
+    #: the data actions that finish a person's work, so the step's required fields must be filled
+    finishing_actions: ClassVar[frozenset[str]] = frozenset()
+    #: each person's values are kept on their task (a signer's opinion), not only written to the record
+    keeps_values: ClassVar[bool] = False
+
     #: JSON Schema of the node type's own definition keys (``assignee``, ``mode`` ...): the package
     #: schema merges it in, so a new node type never edits ``flow.schema.json``.
     config_schema: ClassVar[Mapping[str, Any]] = {}
@@ -41,6 +48,16 @@ class NodeType(ABC):
     def dispatch_again(self, run: Run, node: NodeSpec, token: Token, exclude: frozenset[str]) -> None:
         """A task was handed back: give the node's work out again, to nobody in ``exclude`` if possible."""
         self.enter(run, node, token)
+
+    def offers(self, node: NodeSpec, action: str) -> bool:
+        """Whether this node's tasks take ``action``: its definition's list, and what rides on it."""
+        return action in node.actions
+
+    def record_values(
+        self, node: NodeSpec, action: str, values: Mapping[str, Any], record: Mapping[str, Any], signer: str
+    ) -> dict[str, Any]:
+        """What a person's ``values`` (already cleaned) write to the record when they take ``action``."""
+        return dict(values)
 
     def refuse(self, run: Run, node: NodeSpec, action: str) -> None:
         """Refuse a task action this type never takes, before anyone's rights are looked at."""

@@ -4,6 +4,12 @@ An approval gives each signer a task and counts their votes in an ``ApprovalTall
 strategy of its ``mode`` (``engine.flows.nodes.signing``). The tally is kept as JSON in the
 instance's variables (``votes``, by token), so it survives between actions and a migration can see
 (and refuse to lose) the votes.
+
+Both carry data: a user task writes its editable fields to the record on ``save`` and
+``complete``; a signer's values (their opinion) are kept on their own task, as a draft on ``save``
+and for good with the decision, and the decision writes them to the record as the node's
+``collect`` says: ``last`` (the default) puts the latest signer's value in the field, ``all``
+adds a ``name: opinion`` line per signer to a text field.
 """
 
 from __future__ import annotations
@@ -83,6 +89,8 @@ __all__ = ["APPROVED", "REJECTED", "Approval", "UserTask"]
 class UserTask(NodeType):
     config_schema = TASK_CONFIG
     default_actions = frozenset({"claim", "complete", "transfer", "delegate", "return"})
+    data_actions = frozenset({"complete", "save", "check_in"})
+    finishing_actions = frozenset({"complete"})
     refused_actions: ClassVar[Mapping[str, str]] = MappingProxyType(
         {
             "approve": "flow.approval.only_decided",
@@ -90,6 +98,10 @@ class UserTask(NodeType):
             "add_signer": "flow.approval.only_signers",
         }
     )
+
+    def offers(self, node: NodeSpec, action: str) -> bool:
+        """Saving work and checking in come with completing."""
+        return action in node.actions or (action in ("save", "check_in") and "complete" in node.actions)
 
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         self.dispatch_again(run, node, token, frozenset())
@@ -110,11 +122,41 @@ class Approval(NodeType):
             **TASK_CONFIG["properties"],
             "mode": {"enum": ["countersign", "or_sign", "sequential"]},
             "pass_ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+            "collect": {
+                "description": (
+                    "How the signers' values reach the record: last (the latest decision's value) or all "
+                    "(one 'name: opinion' line per signer, text fields only)."
+                ),
+                "enum": ["last", "all"],
+            },
         },
     }
 
     default_actions = frozenset({"claim", "approve", "reject", "transfer", "delegate", "add_signer", "return"})
     refused_actions: ClassVar[Mapping[str, str]] = MappingProxyType({"complete": "flow.approval.not_completed"})
+    data_actions = frozenset({"approve", "reject", "save"})
+    finishing_actions = frozenset({"approve", "reject"})
+    keeps_values = True
+
+    def offers(self, node: NodeSpec, action: str) -> bool:
+        """A signer may save a draft of their opinion where the step has fields to fill and decisions to take."""
+        if action == "save":
+            return bool(node.editable_fields) and bool(node.actions & self.finishing_actions)
+        return action in node.actions
+
+    def record_values(
+        self, node: NodeSpec, action: str, values: Mapping[str, Any], record: Mapping[str, Any], signer: str
+    ) -> dict[str, Any]:
+        """A draft stays on the signer's task; a decision writes the latest value, or adds a line per signer."""
+        if action not in self.finishing_actions:
+            return {}
+        if node.definition.get("collect", "last") == "last":
+            return dict(values)
+        return {
+            name: "\n".join(line for line in (record.get(name) or "", f"{signer}: {value}") if line)
+            for name, value in values.items()
+            if value not in (None, "")
+        }
 
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
         self.dispatch_again(run, node, token, frozenset())

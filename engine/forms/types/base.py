@@ -91,6 +91,7 @@ class FieldType(ABC):
     computed: ClassVar[bool] = False  # set by the server (formulas, serial numbers, timestamps)
     stores_value: ClassVar[bool] = True  # False for layout elements
     captured: ClassVar[bool] = False  # filled in by the phone (a check-in's location): shown, never typed
+    collects_lines: ClassVar[bool] = False  # text an approval may add one "name: opinion" line per signer to
     system_column: ClassVar[str | None] = None  # an alias of a column every record has
     messages: ClassVar[MessageCodes] = {}
     #: JSON Schema of the type's own definition keys (``options``, ``min``, ``target`` ...): the package
@@ -160,6 +161,10 @@ class FieldType(ABC):
         """Which records the value may name, by the form's other answers: ``{field of the related
         record: field of this form}`` (a room of the chosen building); empty when nothing narrows it."""
         return {}
+
+    def numeric(self, spec: FieldSpec) -> bool:
+        """Whether the stored value is a number SQL can add up and compare (``related_sum``, ``related_min`` ...)."""
+        return False
 
     def people_limit(self, spec: FieldSpec) -> PeopleLimit | None:
         """For a field naming people by user id: who it may name (checked against the directory on write)."""

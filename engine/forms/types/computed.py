@@ -65,6 +65,9 @@ class FormulaType(ComputedType):
             return None
         return int(spec.config.get("precision", 2 if result_type == "money" else 6))
 
+    def numeric(self, spec: FieldSpec) -> bool:
+        return self.places(spec) is not None
+
     def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
         """``precision`` rounds numbers only: on a text or date result it would silently do nothing."""
         if "precision" in spec.config and self.places(spec) is None:

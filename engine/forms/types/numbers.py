@@ -53,6 +53,9 @@ class NumberType(FieldType):
     def places(self, spec: FieldSpec) -> int:
         return int(spec.config.get("precision", self.default_places))
 
+    def numeric(self, spec: FieldSpec) -> bool:
+        return True
+
     def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
         if "min" in spec.config and "max" in spec.config and spec.config["min"] > spec.config["max"]:
             return [ConfigProblem("min", "form.range", {"min": spec.config["min"], "max": spec.config["max"]})]
@@ -118,6 +121,9 @@ class RatingType(FieldType):
 
     def stars(self, spec: FieldSpec) -> int:
         return int(spec.config.get("max", 5))
+
+    def numeric(self, spec: FieldSpec) -> bool:
+        return True
 
     def column(self, spec: FieldSpec) -> Column:
         return Column("integer")

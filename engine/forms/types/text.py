@@ -24,6 +24,7 @@ MOBILE_PATTERN = r"^(\+?86)?[\s-]*1[3-9](\d[\s-]*){9}$"  # what a browser checks
 class TextType(FieldType):
     key = "text"
     default_limit = 200
+    collects_lines = True
     config_schema = TEXT_CONFIG
     messages = {"too_short": "field.text.too_short", "pattern": "field.text.pattern"}
     export_width = 16

@@ -194,6 +194,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Wrong arguments for {name}(): {detail}",
         "zh-CN": "“{name}()”的参数不对:{detail}",
     },
+    "expression.aggregate_ids": {
+        "en": "{name}() needs the form and field ids written out in quotes",
+        "zh-CN": "“{name}()”需要用引号直接写出表单和字段的 ID",
+    },
+    "expression.aggregate_of": {
+        "en": "of= in {name}() takes the id of a relation field of this record, written as a plain name",
+        "zh-CN": "“{name}()”中的“of=”只能直接写本记录一个关联字段的 ID",
+    },
+    "expression.hint.aggregate_example": {"en": "For example: {example}", "zh-CN": "例如:{example}"},
+    "expression.aggregate_unavailable": {
+        "en": "The value of {call} was not computed here",
+        "zh-CN": "这里没有计算“{call}”的值",
+    },
+    "expression.hint.aggregate_where": {
+        "en": "Aggregates across records can be used in a form's formulas, conditions and rules.",
+        "zh-CN": "跨记录的统计只能用在表单的公式、条件和校验规则中。",
+    },
     "expression.loop_variable_is_helper": {"en": "'{name}' is a helper function", "zh-CN": "“{name}”是辅助函数"},
     "expression.loop_variable_plain": {
         "en": "Only plain names can be loop variables",

@@ -228,6 +228,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}' cannot hold the moment of a check-in; name a datetime field",
         "zh-CN": "字段“{field}”无法保存签到时间,请指定一个日期时间字段",
     },
+    "flow.field_not_editable": {
+        "en": "field '{field}' ({type}) is set by the server, so no step can let people fill it; make it 'read_only'",
+        "zh-CN": "字段“{field}”({type})由系统填写,任何步骤都不能让人填写;请改为“read_only”",
+    },
+    "flow.collect_needs_text": {
+        "en": "collect 'all' adds a 'name: opinion' line per signer, which field '{field}' ({type}) cannot hold; "
+        "name a text or textarea field, or use collect 'last'",
+        "zh-CN": "“collect”为“all”时每位签署人追加一行“姓名: 意见”,字段“{field}”({type})无法保存;"
+        "请指定文本或多行文本字段,或改用“last”",
+    },
     "flow.check_in_location": {
         "en": "field '{field}' cannot hold the place of a check-in; name a location field",
         "zh-CN": "字段“{field}”无法保存签到位置,请指定一个位置字段",
@@ -235,6 +245,37 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form.formula_precision": {
         "en": "'precision' rounds numbers only; a formula with result_type '{result_type}' has no decimal places",
         "zh-CN": "“precision”只用于数值结果;结果类型为“{result_type}”的公式没有小数位",
+    },
+    "form.aggregate_unknown_form": {
+        "en": "{call}: unknown form '{form}'{hint}",
+        "zh-CN": "{call}:未知的表单“{form}”{hint}",
+    },
+    "form.aggregate_unknown_field": {
+        "en": "{call}: form '{form}' has no field '{field}'{hint}",
+        "zh-CN": "{call}:表单“{form}”没有字段“{field}”{hint}",
+    },
+    "form.aggregate_not_relation": {
+        "en": (
+            "{call}: field '{field}' of form '{form}' is not a relation; "
+            "name the relation field that points at the record"
+        ),
+        "zh-CN": "{call}:表单“{form}”的字段“{field}”不是关联字段;请写出指向该记录的关联字段",
+    },
+    "form.aggregate_wrong_target": {
+        "en": "{call}: field '{field}' of form '{form}' points at form '{target}', not at '{anchor}'",
+        "zh-CN": "{call}:表单“{form}”的字段“{field}”指向表单“{target}”,而不是“{anchor}”",
+    },
+    "form.aggregate_not_numeric": {
+        "en": "{call}: field '{field}' of form '{form}' is not a number; {helper}() reads number fields only",
+        "zh-CN": "{call}:表单“{form}”的字段“{field}”不是数字;“{helper}()”只能读取数字字段",
+    },
+    "form.aggregate_of_not_relation": {
+        "en": "{call}: of={of} must name a single relation field of form '{form}'",
+        "zh-CN": "{call}:“of={of}”必须是表单“{form}”的一个单选关联字段",
+    },
+    "form.aggregate_not_here": {
+        "en": "{call}: aggregates across records are computed for a form's own fields and rules only, not here",
+        "zh-CN": "{call}:跨记录统计只能用在表单自身的字段和校验规则中,不能用在这里",
     },
     "form.relation_self_required": {
         "en": "a required relation from form '{form}' to itself could never be filled for the first record",

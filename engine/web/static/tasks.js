@@ -169,7 +169,7 @@ function taskPage() {
     const comment = form.querySelector("#comment")?.value.trim() || "";
     const payload = { version: Number(body.version) };
     if (comment) payload.comment = comment;
-    if (["complete", "save", "check_in"].includes(action)) payload.data = collect();
+    if (["complete", "save", "check_in", "approve", "reject"].includes(action)) payload.data = collect();
     if (button.dataset.outcome) payload.outcome = button.dataset.outcome;
     if (action === "reject" && !comment) {
       fieldError(form.querySelector('[data-field="comment"]'), [text.comment_needed]);
