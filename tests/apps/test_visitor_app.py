@@ -236,12 +236,16 @@ def test_the_public_form_takes_only_the_fields_it_shows(estate):
 
 # -- the flow -----------------------------------------------------------------------------------------------
 def test_the_guard_approves_with_an_opinion_and_checks_the_visitor_in(estate):
-    """An approval node (the guard's opinion goes with the decision), then `check_in` on a task: the server
-    stamps the time (its clock, not the phone's) and the place with its address text (item 10)."""
+    """An approval node whose signer writes a required opinion with the decision, kept on their task and
+    written to the record (item 8), then `check_in` on a task: the server stamps the time (its clock, not
+    the phone's) and the place with its address text (item 10)."""
     visit = estate.visit(mobile="13900000010")
     approve = estate.open_task(visit["id"], "approve")
 
-    approved = estate.act("guard_a", approve, "approve", {"comment": "已电话联系业主，同意进入"})
+    bare = estate.act("guard_a", approve, "approve")
+    assert (bare.status_code, list(bare.json["errors"])) == (422, ["guard_opinion"])  # the opinion is required
+    opinion = {"guard_opinion": "已电话联系业主，同意进入"}
+    approved = estate.act("guard_a", approve, "approve", {"data": opinion, "comment": "同意"})
     assert approved.status_code == 200, approved.json
     check_in = estate.open_task(visit["id"], "check_in")
     assert check_in["assignee"] == "guard_a"
@@ -256,21 +260,22 @@ def test_the_guard_approves_with_an_opinion_and_checks_the_visitor_in(estate):
     record = estate.record(visit["id"])
     assert datetime.fromisoformat(record["checked_in_at"]) == estate.clock.now
     assert record["check_in_place"] == place
+    assert record["guard_opinion"] == opinion["guard_opinion"]
     decided = [t for t in estate.instance(visit["id"])["tasks"] if t["node"] == "approve"]
-    assert [(t["outcome"], t["comment"], t["completed_by"]) for t in decided] == [
-        ("approved", "已电话联系业主，同意进入", "guard_a")
-    ]
+    assert [(t["outcome"], t["data"], t["completed_by"]) for t in decided] == [("approved", opinion, "guard_a")]
 
 
 def test_a_rejected_visit_ends_rejected_and_asks_for_no_check_in(estate):
     visit = estate.visit(mobile="13900000011")
 
-    rejected = estate.act("guard_a", estate.open_task(visit["id"], "approve"), "reject", {"comment": "业主不在家"})
+    refusal = {"data": {"guard_opinion": "业主不在家,无法确认"}}
+    rejected = estate.act("guard_a", estate.open_task(visit["id"], "approve"), "reject", refusal)
 
     assert rejected.status_code == 200, rejected.json
     instance = estate.instance(visit["id"])
     assert (instance["status"], instance["end_status"]) == ("completed", "rejected")
     assert [t["node"] for t in instance["tasks"]] == ["approve"]
+    assert estate.record(visit["id"])["guard_opinion"] == "业主不在家,无法确认"
 
 
 def test_an_approval_left_waiting_tells_the_supervisor_and_stays_open(estate):
@@ -288,7 +293,7 @@ def test_an_approval_left_waiting_tells_the_supervisor_and_stays_open(estate):
     assert told == ["A visit has waited 30 minutes for a guard's approval"]
     instance = estate.call("admin", "GET", f"/api/v1/flow-instances/{approve['instance_id']}").json
     assert instance["nodes"] == ["approve"]  # the supervisor's path ended; the approval still waits
-    assert estate.act("guard_a", approve, "approve").status_code == 200
+    assert estate.act("guard_a", approve, "approve", {"data": {"guard_opinion": "同意"}}).status_code == 200
     assert estate.open_task(visit["id"], "check_in")["assignee"] == "guard_a"
 
 
@@ -343,6 +348,22 @@ def test_a_room_outside_the_chosen_building_is_a_422_naming_the_room(estate):
     assert refused.status_code == 422
     assert list(refused.json["errors"]) == ["room"]
     assert "does not belong to the chosen Building" in refused.json["errors"]["room"][0]
+
+
+def test_a_room_with_a_visit_limit_refuses_the_visit_past_it(estate):
+    """Aggregates across records (item 7): the rule counts the visits pointing at the chosen room, this one
+    included, against the room's limit read through the relation; the room's formula counts them too."""
+    rooms = f"/api/v1/apps/{APP}/forms/room/records"
+    flat = {"building": estate.ids["sunny_1"], "room_no": "902", "visit_limit": 2}
+    room = estate.call("admin", "POST", rooms, flat).json["id"]
+    for mobile in ("13900000070", "13900000071"):
+        estate.visit(mobile=mobile, room=room)
+
+    third = estate.call("admin", "POST", VISITS, estate.answers(mobile="13900000072", room=room))
+
+    assert third.status_code == 422
+    assert third.json["errors"] == {"room": ["This room takes no more visits; please contact the owner"]}
+    assert estate.call("admin", "GET", f"{rooms}/{room}").json["data"]["visits"] == "2"
 
 
 def test_the_guard_field_takes_only_holders_of_the_guard_role(estate):
