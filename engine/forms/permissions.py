@@ -11,8 +11,11 @@ lists, search, exports, reports and downloads all consult:
 - a field's mode is the most generous over the grants that apply (editable > read_only >
   hidden); a field a grant does not list is editable when that grant may create or update,
   else read-only; a role without a grant on the form has no access at all;
-- rows limit existing records (read, update, delete, export), never ``create``; for one record
-  only the grants whose rows match it count, for actions and for field modes alike.
+- rows limit existing records (read, update, delete, export); for one record only the grants
+  whose rows match it count, for actions and for field modes alike;
+- rows bind writes too: ``admits("create" | "update", record)`` says whether a record in its new
+  state is within the rows of the grants giving that action (the records service refuses a new
+  record, or an update moving one, outside them). Flows and system writes are not bound.
 
 Who holds which roles: a signed-in principal holds the roles assigned to it in the app;
 an anonymous one holds only the app's public roles (``"public": true``); ``is_admin`` holds
@@ -27,27 +30,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from engine.errors import DefinitionError, Problem
-from engine.expressions.phrases import Phrase
-from engine.forms.row_rules import (
-    And,
-    Const,
-    Eq,
-    In,
-    IsTrue,
-    Not,
-    Or,
-    RowRule,
-    RowRuleError,
-    UserAttr,
-    any_of,
-    bind,
-    fields_of,
-    parse_row_rule,
-)
+from engine.errors import DefinitionError
+from engine.forms.row_rule_checks import row_rule_problems, typed_rule
+from engine.forms.row_rules import Const, RowRule, any_of, bind, fields_of, paths_of
 from engine.forms.spec import FieldSpec
-from engine.forms.types import FIELD_TYPES
-from engine.i18n import LOG_LOCALE
 from engine.principal import Principal
 
 FieldMode = Literal["hidden", "read_only", "editable"]
@@ -55,16 +41,6 @@ ACTIONS = ("create", "read", "update", "delete", "export")
 READ_ACTIONS = frozenset({"read", "export"})
 WRITE_ACTIONS = frozenset({"create", "update", "delete"})
 MODE_RANK: Mapping[str, int] = {"hidden": 0, "read_only": 1, "editable": 2}
-SYSTEM_FIELD_KINDS: Mapping[str, str] = {
-    "id": "integer",
-    "created_by": "string",
-    "updated_by": "string",
-    "created_at": "datetime",
-    "updated_at": "datetime",
-}
-SCALAR_KINDS = frozenset({"string", "text", "decimal", "integer", "boolean", "date", "datetime", "time", "reference"})
-ROWS_UNSUPPORTED = "permission.rows_unsupported"
-ROWS_FIELD = "permission.rows_field"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +94,13 @@ class FormAccess:
         if action == "create":
             record = None
         return any(action in g.actions and (record is None or g.covers(record, self.principal)) for g in self.grants)
+
+    def admits(self, action: str, record: Mapping[str, Any]) -> bool:
+        """Whether ``record`` (its new values, system fields and relation path values included) lies
+        within the rows of the grants giving ``action``: a writer may not create or move a record
+        out of the rows they may touch. True when a grant giving ``action`` has no rows."""
+        rule = self.rows_for(action)
+        return rule is None or rule.matches(record, self.principal)
 
     def field_mode(self, field_id: str, record: Mapping[str, Any] | None = None, action: str = "read") -> FieldMode:
         best: FieldMode = "hidden"
@@ -179,6 +162,12 @@ class FormAccess:
         rule = self.rows_for(action)
         return None if rule is None else bind(rule, self.principal)
 
+    @property
+    def paths(self) -> frozenset[str]:
+        """The relation paths (``room.building.community``) the rows of these grants read: the
+        values a record checked in memory must carry under those dotted keys."""
+        return frozenset().union(*(paths_of(g.rows) for g in self.grants if g.rows is not None))
+
     def _live(self, record: Mapping[str, Any] | None, action: str) -> Iterable[Grant]:
         _check_action(action)
         return (
@@ -214,13 +203,17 @@ class AppPermissions:
                     role=data["role"],
                     form=data["form"],
                     actions=frozenset(data["actions"]),
-                    rows=parse_row_rule(data["rows"]) if "rows" in data else None,
+                    rows=typed_rule(document, data["form"], data["rows"]) if "rows" in data else None,
                     fields=dict(data.get("fields", {})),
                     pointer=f"/permissions/{i}",
                 )
             )
         public = frozenset(role["id"] for role in document.get("roles", ()) if role.get("public"))
         return cls(app_id=document["id"], grants=tuple(grants), public_roles=public)
+
+    def paths_on(self, form_id: str) -> frozenset[str]:
+        """Every relation path the rows of the grants on ``form_id`` read (what storage must be able to follow)."""
+        return frozenset().union(*(paths_of(g.rows) for g in self.grants if g.form == form_id and g.rows is not None))
 
     def roles_of(self, principal: Principal) -> frozenset[str]:
         return self.public_roles if principal.anonymous else principal.roles_in(self.app_id)
@@ -250,78 +243,6 @@ def scoped_actions(scopes: Iterable[str], app_id: str) -> frozenset[str]:
         elif scope == f"app:{app_id}:write":
             allowed |= WRITE_ACTIONS
     return frozenset(allowed)
-
-
-# --- checking a package: every rows rule must be one the storage layer can enforce -------------
-
-
-def row_rule_problems(document: Mapping[str, Any]) -> list[Problem]:
-    """Every ``rows`` rule outside the allowed shapes, or naming a field it cannot test, located.
-
-    Malformed text and unknown names are left to the expression checks (which report them
-    already), so ``trellis validate`` says each thing once.
-    """
-    forms = {form.get("id"): form for form in document.get("forms", ()) if isinstance(form, Mapping)}
-    found: list[Problem] = []
-    for i, grant in enumerate(document.get("permissions", ())):
-        source = grant.get("rows") if isinstance(grant, Mapping) else None
-        if not isinstance(source, str):
-            continue
-        pointer = f"/permissions/{i}/rows"
-        try:
-            rule = parse_row_rule(source)
-        except RowRuleError as error:
-            if error.malformed:
-                continue
-            found.append(_problem(pointer, ROWS_UNSUPPORTED, detail=error.phrase, shapes=Phrase("field.rows.shapes")))
-            continue
-        kinds = _column_kinds(forms.get(grant.get("form")))
-        if kinds is not None:
-            found.extend(_field_problems(pointer, rule, kinds))
-    return found
-
-
-def _problem(pointer: str, code: str, **params: Any) -> Problem:
-    """A problem whose parts are catalog phrases, so it reads in the reader's language too."""
-    return Problem(pointer=pointer, code=code, message=Phrase(code, params).render(LOG_LOCALE), params=params)
-
-
-def _column_kinds(form: Mapping[str, Any] | None) -> dict[str, str | None] | None:
-    """Field id -> column kind (None when not stored in the form's table); None for an unknown form."""
-    if form is None:
-        return None
-    kinds: dict[str, str | None] = dict(SYSTEM_FIELD_KINDS)
-    for data in form.get("fields", ()):
-        if not isinstance(data, Mapping) or data.get("type") not in FIELD_TYPES:
-            continue
-        column = FIELD_TYPES.get(data["type"]).column(FieldSpec.from_definition(data))
-        kinds[data["id"]] = column.kind if column else None
-    return kinds
-
-
-def _field_problems(pointer: str, rule: RowRule, kinds: Mapping[str, str | None]) -> list[Problem]:
-    found: list[Problem] = []
-    for atom in _atoms(rule):
-        if atom.field not in kinds:
-            continue  # an unknown name: the expression checks report it
-        kind = kinds[atom.field]
-        if kind not in SCALAR_KINDS:
-            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why=Phrase("field.rows.several_values")))
-        elif isinstance(atom, IsTrue) and kind != "boolean":
-            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why=Phrase("field.rows.not_yes_no")))
-        elif isinstance(atom, Eq) and isinstance(atom.value, UserAttr) and kind not in ("string", "text"):
-            found.append(_problem(pointer, ROWS_FIELD, field=atom.field, why=Phrase("field.rows.not_a_user")))
-    return found
-
-
-def _atoms(rule: RowRule) -> list[Eq | In | IsTrue]:
-    if isinstance(rule, Eq | In | IsTrue):
-        return [rule]
-    if isinstance(rule, Not):
-        return _atoms(rule.operand)
-    if isinstance(rule, And | Or):
-        return [atom for operand in rule.operands for atom in _atoms(operand)]
-    return []
 
 
 __all__ = [

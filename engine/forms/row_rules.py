@@ -1,39 +1,63 @@
 """Row rules (domain core): a permission's ``rows`` expression as a small predicate tree.
 
-A rule is parsed with Python's ``ast`` (never evaluated) into plain frozen dataclasses that the
-storage layer turns into SQL and that ``matches`` checks against one record in memory. Only a
-few shapes are allowed, so both readings always agree:
+A rule is parsed (``engine.forms.row_rule_parser``, with Python's ``ast``; never evaluated) into
+plain frozen dataclasses that the storage layer turns into SQL and that ``matches`` checks
+against one record in memory. Only a few shapes are allowed, so both readings always agree:
 
 - ``worker == user.id``             -> ``Eq("worker", USER_ID)``          -> ``worker = :user_id``
 - ``status == '已完成'`` (3, True)    -> ``Eq("status", "已完成")``           -> ``status = '已完成'``
+- ``amount > 0``, ``deadline >= today()`` -> ``Cmp("amount", ">", 0)``     -> ``amount > 0``
 - ``community in user.communities`` -> ``In("community", USER_COMMUNITIES)`` -> ``community IN (...)``
 - ``kind in ('A', 'B')``            -> ``In("kind", ("A", "B"))``          -> ``kind IN ('A', 'B')``
 - ``published``                     -> ``IsTrue("published")``            -> ``published = TRUE``
 - ``x != v``, ``x not in v``        -> ``Not(Eq(...))``, ``Not(In(...))``  -> ``NOT (...)``
 - ``not A``, ``A and B``, ``A or B``  -> ``Not``, ``And``, ``Or``            -> ``NOT``, ``AND``, ``OR``
 - ``True`` / ``False``              -> ``Const``                          -> ``TRUE`` / ``FALSE``
+- ``room.building.community in user.communities`` -> ``In("room.building.community", ...)``: a
+  *path* through single relations; storage reads it as nested ``room IN (SELECT id FROM <room
+  table> WHERE deleted_at IS NULL AND building IN (...))`` and in memory the record carries the
+  path's value under the dotted key (None when a link is empty or points at a deleted record).
+
+The values a rule compares with are literals (typed to the field's column by
+``engine.forms.row_rule_checks.typed_rule``: a decimal field's ``0`` is ``Decimal(0)``, a date
+field's ``'2026-01-01'`` a ``date``), the acting person (``user.id``, ``user.name``,
+``user.groups``, ``user.communities``) and the clock (``now()``; ``today()``: the date in the
+company's time zone, ``engine.forms.zone.LOCAL_ZONE``, or its first moment when compared with a
+date-time field).
 
 Truth follows SQL's three-valued logic, so the plain translation above is exact: a field
-without a value (NULL / missing) makes ``Eq``, ``In`` and ``IsTrue`` *unknown*; ``not unknown``
-is unknown; a row is visible only when the rule is *true*. ``In`` over an empty collection is
-false (SQLAlchemy's empty ``IN`` renders that way). ``bind`` substitutes the principal's values
-first, so storage never sees ``UserAttr``: translate the bound tree, not the written one.
+without a value (NULL / missing) makes every atom *unknown*; ``not unknown`` is unknown; a row is
+visible only when the rule is *true*. ``In`` over an empty collection is false (SQLAlchemy's
+empty ``IN`` renders that way). Texts order by code point (storage compares with the ``C``
+collation on PostgreSQL, SQLite's default is the same), as Python does. ``bind`` substitutes the
+principal's values and the clock first, so storage never sees ``UserAttr`` or ``Clock``:
+translate the bound tree, not the written one.
 """
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any, Literal
 
 from engine.expressions.phrases import Phrase
+from engine.forms.zone import LOCAL_ZONE
 from engine.i18n import LOG_LOCALE, translate
 from engine.principal import Principal
 
-Scalar = str | int | float | bool
+Scalar = str | int | float | bool | Decimal | date | datetime | time
 Truth = bool | None  # None: unknown (SQL NULL)
 ALLOWED_SHAPES = translate("field.rows.shapes", LOG_LOCALE)
+ORDERINGS: Mapping[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+Ordering = Literal["<", "<=", ">", ">="]
 
 
 class RowRuleError(ValueError):
@@ -52,35 +76,90 @@ class RowRuleError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class UserAttr:
-    """A value of the acting principal: ``user.id`` (scalar), ``user.groups`` / ``user.communities`` (sets)."""
+    """A value of the acting principal: ``user.id``, ``user.name`` (scalars), ``user.groups`` /
+    ``user.communities`` (sets)."""
 
-    name: Literal["id", "groups", "communities"]
+    name: Literal["id", "name", "groups", "communities"]
 
     def resolve(self, principal: Principal) -> Any:
-        """The principal's value; None (unknown) for the id of an anonymous principal, who is nobody."""
-        if self.name == "id":
-            return None if principal.anonymous else principal.id
+        """The principal's value; None (unknown) for the id or name of an anonymous principal, who is nobody."""
+        if self.name in ("id", "name"):
+            value = principal.id if self.name == "id" else principal.name
+            return None if principal.anonymous or not value else value
         return principal.groups if self.name == "groups" else principal.communities
+
+    @property
+    def several(self) -> bool:
+        return self.name in ("groups", "communities")
 
 
 USER_ID = UserAttr("id")
+USER_NAME = UserAttr("name")
 USER_GROUPS = UserAttr("groups")
 USER_COMMUNITIES = UserAttr("communities")
 
 
 @dataclass(frozen=True, slots=True)
-class Eq:
-    """``field = value``; ``value`` is a literal or ``USER_ID`` (never None once bound)."""
+class Clock:
+    """``now()`` (an aware moment), ``today()`` (a date in the company's zone) or ``day_start``:
+    ``today()`` compared with a date-time field, the first moment of today in that zone."""
 
-    field: str
-    value: Scalar | UserAttr
+    name: Literal["now", "today", "day_start"]
+
+    def resolve(self, at: datetime | None = None) -> datetime | date:
+        moment = (at or datetime.now(UTC)).astimezone(UTC)
+        if self.name == "now":
+            return moment
+        day = moment.astimezone(LOCAL_ZONE).date()
+        return day if self.name == "today" else datetime.combine(day, time(), LOCAL_ZONE).astimezone(UTC)
+
+
+NOW = Clock("now")
+TODAY = Clock("today")
+Value = Scalar | UserAttr | Clock
+
+
+def _resolved(value: Value, principal: Principal, at: datetime | None = None) -> Any:
+    if isinstance(value, UserAttr):
+        return value.resolve(principal)
+    return value.resolve(at) if isinstance(value, Clock) else value
+
+
+@dataclass(frozen=True, slots=True)
+class Eq:
+    """``field = value``; ``value`` is a literal, ``USER_ID`` / ``USER_NAME`` or a clock."""
+
+    field: str  # a field id, or a dotted path through single relations
+    value: Value
 
     def truth(self, record: Mapping[str, Any], principal: Principal) -> Truth:
-        value = self.value.resolve(principal) if isinstance(self.value, UserAttr) else self.value
+        value = _resolved(self.value, principal)
         current = record.get(self.field)
         if current is None or value is None:
             return None
         return bool(current == value)
+
+    def matches(self, record: Mapping[str, Any], principal: Principal) -> bool:
+        return self.truth(record, principal) is True
+
+
+@dataclass(frozen=True, slots=True)
+class Cmp:
+    """``field < value`` (``<=``, ``>``, ``>=``); ``value`` is a literal or a clock."""
+
+    field: str
+    op: Ordering
+    value: Scalar | Clock
+
+    def truth(self, record: Mapping[str, Any], principal: Principal) -> Truth:
+        value = _resolved(self.value, principal)
+        current = record.get(self.field)
+        if current is None or value is None:
+            return None
+        try:
+            return bool(ORDERINGS[self.op](current, value))
+        except TypeError:  # a value of a kind the field cannot hold (validation refuses such rules)
+            return None
 
     def matches(self, record: Mapping[str, Any], principal: Principal) -> bool:
         return self.truth(record, principal) is True
@@ -173,19 +252,29 @@ class Or:
         return self.truth(record, principal) is True
 
 
-RowRule = Eq | In | IsTrue | Const | Not | And | Or
-Atom = Eq | In | IsTrue
+RowRule = Eq | Cmp | In | IsTrue | Const | Not | And | Or
+Atom = Eq | Cmp | In | IsTrue
+
+
+def atoms(rule: RowRule) -> list[Atom]:
+    """The comparisons of a rule, left to right."""
+    if isinstance(rule, Eq | Cmp | In | IsTrue):
+        return [rule]
+    if isinstance(rule, Not):
+        return atoms(rule.operand)
+    if isinstance(rule, And | Or):
+        return [atom for operand in rule.operands for atom in atoms(operand)]
+    return []
 
 
 def fields_of(rule: RowRule) -> frozenset[str]:
-    """The record fields a rule reads (what a query must select to check it in memory)."""
-    if isinstance(rule, Eq | In | IsTrue):
-        return frozenset({rule.field})
-    if isinstance(rule, Not):
-        return fields_of(rule.operand)
-    if isinstance(rule, And | Or):
-        return frozenset().union(*(fields_of(operand) for operand in rule.operands))
-    return frozenset()
+    """The record fields (and dotted relation paths) a rule reads: what a record checked in memory must carry."""
+    return frozenset(atom.field for atom in atoms(rule))
+
+
+def paths_of(rule: RowRule) -> frozenset[str]:
+    """The relation paths a rule reads (``room.building.community``), whose values storage looks up."""
+    return frozenset(name for name in fields_of(rule) if "." in name)
 
 
 def any_of(rules: list[RowRule]) -> RowRule:
@@ -193,31 +282,32 @@ def any_of(rules: list[RowRule]) -> RowRule:
     return rules[0] if len(rules) == 1 else Or(tuple(rules))
 
 
-# --- binding: the principal's values in, user attributes out ------------------------------
+# --- binding: the principal's values and the clock in, user attributes out ----------------
 
 
-def bind(rule: RowRule, principal: Principal) -> RowRule:
-    """The rule with the principal's values substituted, ready for SQL.
+def bind(rule: RowRule, principal: Principal, at: datetime | None = None) -> RowRule:
+    """The rule with the principal's values and the time ``at`` (now when None) substituted, ready for SQL.
 
-    The result holds no ``UserAttr``, no None value and no empty ``In``; ``Const`` appears only
-    as the whole result (every row / no row). It selects exactly the records for which
-    ``rule.matches(record, principal)`` holds: negations are pushed down to the atoms first, and
-    an atom that is unknown or false whatever the record (the id of an anonymous principal, an
-    empty set) becomes false, which cannot change where a Kleene AND/OR is true.
+    The result holds no ``UserAttr``, no ``Clock``, no None value and no empty ``In``; ``Const``
+    appears only as the whole result (every row / no row); ``Not`` only right above an atom. It
+    selects exactly the records for which ``rule.matches(record, principal)`` holds at ``at``:
+    negations are pushed down to the atoms first, and an atom that is unknown or false whatever
+    the record (the id of an anonymous principal, an empty set) becomes false, which cannot change
+    where a Kleene AND/OR is true.
     """
-    return _fold(rule, principal, negated=False)
+    return _fold(rule, principal, at, negated=False)
 
 
-def _fold(rule: RowRule, principal: Principal, *, negated: bool) -> RowRule:
+def _fold(rule: RowRule, principal: Principal, at: datetime | None, *, negated: bool) -> RowRule:
     if isinstance(rule, Not):
-        return _fold(rule.operand, principal, negated=not negated)
+        return _fold(rule.operand, principal, at, negated=not negated)
     if isinstance(rule, Const):
         return Const(rule.value != negated)
     if isinstance(rule, And | Or):
         conjunction = isinstance(rule, And) != negated
         parts: list[RowRule] = []
         for operand in rule.operands:
-            part = _fold(operand, principal, negated=negated)
+            part = _fold(operand, principal, at, negated=negated)
             if isinstance(part, Const):
                 if part.value != conjunction:  # False in an AND, True in an OR decides it
                     return part
@@ -228,7 +318,7 @@ def _fold(rule: RowRule, principal: Principal, *, negated: bool) -> RowRule:
         if len(parts) == 1:
             return parts[0]
         return And(tuple(parts)) if conjunction else Or(tuple(parts))
-    atom = _bind_atom(rule, principal)
+    atom = _bind_atom(rule, principal, at)
     if atom is None:  # unknown for every record, negated or not: counts as false (see above)
         return Const(False)
     if isinstance(atom, bool):
@@ -236,115 +326,16 @@ def _fold(rule: RowRule, principal: Principal, *, negated: bool) -> RowRule:
     return Not(atom) if negated else atom
 
 
-def _bind_atom(rule: Atom, principal: Principal) -> Atom | Truth:
+def _bind_atom(rule: Atom, principal: Principal, at: datetime | None) -> Atom | Truth:
     """The atom with the principal's values, or its truth when that is the same for every record."""
-    if isinstance(rule, Eq) and isinstance(rule.value, UserAttr):
-        value = rule.value.resolve(principal)
-        return None if value is None else Eq(rule.field, value)
+    if isinstance(rule, Eq | Cmp) and isinstance(rule.value, UserAttr | Clock):
+        value = _resolved(rule.value, principal, at)
+        if value is None:
+            return None
+        return Eq(rule.field, value) if isinstance(rule, Eq) else Cmp(rule.field, rule.op, value)
     if isinstance(rule, In):
         values = rule.values.resolve(principal) if isinstance(rule.values, UserAttr) else rule.values
         if not values:
             return False
         return In(rule.field, tuple(sorted(values, key=repr)))
     return rule
-
-
-# --- parsing: written text to tree, refusing every other shape ----------------------------
-
-
-def parse_row_rule(source: str) -> RowRule:
-    """The tree of a ``rows`` expression; raises ``RowRuleError`` for any other shape."""
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as error:
-        raise RowRuleError("malformed", part=source, reason=error.msg) from None
-    return _Parser(source.strip()).rule(tree.body)
-
-
-class _Parser:
-    def __init__(self, source: str):
-        self.source = source
-
-    def refuse(self, node: ast.AST, why: str) -> RowRuleError:
-        part = ast.get_source_segment(self.source, node) or self.source
-        return RowRuleError(why, part=part)
-
-    def rule(self, node: ast.expr) -> RowRule:
-        if isinstance(node, ast.BoolOp):
-            operands = tuple(self.rule(value) for value in node.values)
-            return And(operands) if isinstance(node.op, ast.And) else Or(operands)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return Not(self.rule(node.operand))
-        if isinstance(node, ast.Name):
-            if node.id == "user":
-                raise self.refuse(node, "user_not_condition")
-            return IsTrue(node.id)
-        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
-            return Const(node.value)
-        if isinstance(node, ast.Compare):
-            return self.compare(node)
-        raise self.refuse(node, "not_allowed_shape")
-
-    def compare(self, node: ast.Compare) -> RowRule:
-        if len(node.ops) != 1:
-            raise self.refuse(node, "chained")
-        op, left, right = node.ops[0], node.left, node.comparators[0]
-        if isinstance(op, ast.Eq | ast.NotEq) and not isinstance(left, ast.Name) and isinstance(right, ast.Name):
-            left, right = right, left  # user.id == worker reads the same as worker == user.id
-        if not isinstance(left, ast.Name) or left.id == "user":
-            raise self.refuse(node, "field_first")
-        if isinstance(op, ast.Eq | ast.NotEq):
-            eq = Eq(left.id, self.scalar(right))
-            return eq if isinstance(op, ast.Eq) else Not(eq)
-        if isinstance(op, ast.In | ast.NotIn):
-            member = In(left.id, self.collection(right))
-            return member if isinstance(op, ast.In) else Not(member)
-        raise self.refuse(node, "operator")
-
-    def scalar(self, node: ast.expr) -> Scalar | UserAttr:
-        attribute = self.user_attribute(node)
-        if attribute is not None:
-            if attribute != USER_ID:
-                raise self.refuse(node, "set_with_eq")
-            return attribute
-        value = self.literal(node)
-        if value is None:
-            raise self.refuse(node, "not_scalar")
-        return value
-
-    def collection(self, node: ast.expr) -> UserAttr | tuple[Scalar, ...]:
-        attribute = self.user_attribute(node)
-        if attribute is not None:
-            if attribute == USER_ID:
-                raise self.refuse(node, "one_value_with_in")
-            return attribute
-        if isinstance(node, ast.Tuple | ast.List) and node.elts:
-            values = [self.literal(item) for item in node.elts]
-            if all(value is not None for value in values):
-                return tuple(value for value in values if value is not None)
-        raise self.refuse(node, "not_collection")
-
-    def user_attribute(self, node: ast.expr) -> UserAttr | None:
-        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "user"):
-            return None
-        for known in (USER_ID, USER_GROUPS, USER_COMMUNITIES):
-            if node.attr == known.name:
-                return known
-        raise self.refuse(node, "user_attribute")
-
-    @staticmethod
-    def literal(node: ast.expr) -> Scalar | None:
-        sign = 1
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            sign = -1 if isinstance(node.op, ast.USub) else 1
-            node = node.operand
-            if not (isinstance(node, ast.Constant) and isinstance(node.value, int | float)):
-                return None
-        if not isinstance(node, ast.Constant):
-            return None
-        value = node.value
-        if isinstance(value, bool) and sign == 1:
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return sign * value
-        return value if isinstance(value, str) and sign == 1 else None

@@ -1,4 +1,5 @@
-"""What a record write must pass beyond validation (services layer): field rights, references, uniqueness.
+"""What a record write must pass beyond validation (services layer): field rights, references,
+uniqueness, and the writer's row rules (a record may not be created or moved outside them).
 
 Each check collects every finding as field errors in the writer's language and raises them
 together, so a form shows all of them at once under their fields.
@@ -7,10 +8,12 @@ together, so a form shows all of them at once under their fields.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import SubmissionError
+from engine.errors import PermissionDeniedError, SubmissionError
 from engine.forms.permissions import FormAccess
+from engine.forms.row_rules import fields_of
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.base import common_message
@@ -43,6 +46,50 @@ def refuse_fields(
         if key in fields and access.field_mode(key, record=record, action=action) != "editable"
     }
     refuse(errors, locale)
+
+
+@dataclass(frozen=True, slots=True)
+class Titles:
+    """Form and field titles as an error parameter, said in the reader's language when rendered."""
+
+    titled: tuple[Any, ...]  # FormSpec / FieldSpec: anything with ``title(locale)``
+
+    def localized(self, locale: str | None) -> str:
+        separator = translate("record.list_separator", locale)
+        return separator.join(item.title(locale or "en") for item in self.titled)
+
+
+def refuse_outside_rows(
+    rows: RecordRepository,
+    session: Transaction,
+    access: FormAccess,
+    action: str,
+    form: CompiledForm,
+    values: Mapping[str, Any],
+    row: Any | None,
+) -> None:
+    """A writer limited by row rules may create only a record their rules for ``action`` match, and
+    update one only into a state they still match (no moving a record out of their rows).
+
+    The refusal is a 403, like every other "you may not": the values are valid, only not this
+    writer's to put there. It names the form and the fields the rules read that the writer can
+    see, never the rule or another field's value.
+    """
+    rule = access.rows_for(action)
+    if rule is None:
+        return
+    if access.admits(action, rows.rule_values(session, form, values, row, access.principal)):
+        return
+    read = {name.split(".", 1)[0] for name in fields_of(rule)}
+    shown = [f for f in form.spec.fields if f.id in read and access.field_mode(f.id, action=action) != "hidden"]
+    if shown:
+        error = PermissionDeniedError.says(
+            f"record.rows.{action}_fields", form=Titles((form.spec,)), fields=Titles(tuple(shown))
+        )
+    else:
+        error = PermissionDeniedError.says(f"record.rows.{action}", form=Titles((form.spec,)))
+    error.details["fields"] = [f.id for f in shown]
+    raise error
 
 
 def refuse_missing(form: CompiledForm, values: Mapping[str, Any], required: frozenset[str], locale: str) -> None:

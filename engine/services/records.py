@@ -33,6 +33,7 @@ from engine.services.record_checks import (
     refuse,
     refuse_fields,
     refuse_missing,
+    refuse_outside_rows,
 )
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
@@ -78,8 +79,10 @@ class RecordService:
         """
         access = app.permissions.effective(principal, app.app_id, form.spec.id)
         allowed = access.allows(action)
-        if allowed and principal.anonymous and action != "create" and access.bound_filter(action) == Const(False):
-            allowed = False  # a public role whose rows need an identity: ask for one instead of showing nothing
+        if allowed and principal.anonymous and access.bound_filter(action) == Const(False):
+            allowed = (
+                False  # a public role whose rows need an identity: ask for one instead of showing or taking nothing
+            )
         if not allowed:
             if principal.anonymous:
                 raise NotAuthenticatedError.says(f"record.sign_in.{action}", form=form.spec.id)
@@ -235,7 +238,7 @@ class RecordService:
             form = app.form(form_id)
             access = self.authorize(principal, "read", app, form)
             row = self.rows.row(session, form, record_id, deleted=None, visible=access.bound_filter("read"))
-            record = self.rows.rule_record(row, self.rows.values(session, form, row))  # this record's grants
+            record = self.rows.rule_records(session, form, [row])[0]  # this record's grants
             hidden = {f.id for f in form.spec.fields if access.field_mode(f.id, record) == "hidden"}
             return [
                 {
@@ -333,6 +336,8 @@ class RecordService:
                 check_narrowing(rows, session, app, form, values, None, locale, lookup)
                 self._check_people(session, app, form, values, None, locale)
                 check_unique(rows, session, form, values, locale, exclude=None)
+                if access is not None:
+                    refuse_outside_rows(rows, session, access, "create", form, values, None)
                 record_id = rows.insert(session, app, form, values, principal)
                 self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
                 if idempotency_key is not None:
@@ -370,7 +375,7 @@ class RecordService:
                 )
                 self._check_version(row, expected_version)
                 before = rows.values(session, form, row)
-                refuse_fields(access, data, rows.rule_record(row, before), "update", form, locale)
+                refuse_fields(access, data, rows.rule_records(session, form, [row])[0], "update", form, locale)
                 lookup = rows.lookup(session, app)
                 counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
                 values = form.validator.validate(
@@ -386,6 +391,7 @@ class RecordService:
                 check_narrowing(rows, session, app, form, values, before, locale, lookup)
                 self._check_people(session, app, form, values, before, locale)
                 check_unique(rows, session, form, values, locale, exclude=record_id)
+                refuse_outside_rows(rows, session, access, "update", form, values, row)
                 old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
                 changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
                 version = row.lock_version + 1
@@ -516,7 +522,7 @@ class RecordService:
         except (PermissionDeniedError, NotAuthenticatedError):
             return frozenset()
         row = self.rows.row(session, form, record_id, deleted=None)
-        record = self.rows.rule_record(row, self.rows.values(session, form, row))
+        record = self.rows.rule_records(session, form, [row])[0]
         return frozenset(f.id for f in form.spec.fields if access.field_mode(f.id, record) != "hidden")
 
     # -- helpers -------------------------------------------------------------------------------
@@ -589,16 +595,10 @@ class RecordService:
         if live is not None:
             refresh_live_formulas(self.rows, session, live, form, rows, documents)
         if access is not None:
-            for document in documents:
+            for document, record in zip(documents, self.rows.rule_records(session, form, rows), strict=True):
                 data = document["data"]
-                rule_record = {
-                    **data,
-                    "id": document["id"],
-                    "created_by": document["created_by"],
-                    "updated_by": document["updated_by"],
-                }
-                kept = access.redact(rule_record)
-                document["data"] = {k: v for k, v in kept.items() if k in data}
+                kept = access.redact({**data, **record})  # rules read the stored (Python) values
+                document["data"] = {k: v for k, v in data.items() if k in kept}
         return documents
 
     @staticmethod

@@ -10,7 +10,7 @@ import difflib
 import json
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFoundError
 from engine.forms.permissions import AppPermissions
+from engine.forms.row_rule_checks import forms_of, resolve_path
 from engine.forms.spec import FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
 from engine.storage.form_tables import FormTables, build_tables
+from engine.storage.row_rule_sql import RulePath
 from engine.storage.tables import AppRow, AppVersionRow
 
 
@@ -33,6 +35,7 @@ class CompiledForm:
     children: Mapping[str, Table]  # subtable field id -> table
     links: Mapping[str, Table]  # multi-relation field id -> table
     columns: Mapping[str, Any]  # field id -> its column in the main table (None: stored elsewhere or nowhere)
+    rule_paths: Mapping[str, RulePath] = field(default_factory=dict)  # relation paths the row rules read
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
 def compile_app(app_id: str, version: int, document: Mapping[str, Any]) -> CompiledApp:
     specs = [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
     tables = build_tables(app_id, specs)
+    permissions = AppPermissions.from_definition(document)
+    written = forms_of(document)
     forms = {}
     for index, spec in enumerate(specs):
         forms[spec.id] = CompiledForm(
@@ -75,8 +80,14 @@ def compile_app(app_id: str, version: int, document: Mapping[str, Any]) -> Compi
             children={field: t for (form, field), t in tables.children.items() if form == spec.id},
             links={field: t for (form, field), t in tables.links.items() if form == spec.id},
             columns={f.id: FIELD_TYPES.get(f.type).column(f) for f in spec.fields},
+            rule_paths={
+                path: RulePath(
+                    tuple((tables.main[hop.form], hop.field) for hop in resolve_path(written, spec.id, path))
+                )
+                for path in permissions.paths_on(spec.id)
+            },
         )
-    return CompiledApp(app_id, version, document, tables, forms, AppPermissions.from_definition(document))
+    return CompiledApp(app_id, version, document, tables, forms, permissions)
 
 
 class AppCatalog:

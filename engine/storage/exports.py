@@ -18,6 +18,7 @@ from engine.forms.types import FIELD_TYPES
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.record_queries import ListQuery, run_list
 from engine.storage.records import child_rows, links_of
+from engine.storage.row_rule_sql import with_path_values
 from engine.storage.tables import AuditEventRow
 
 IN_CHUNK = 900  # ids per IN (...) list, well below SQLite's limit of bound parameters
@@ -44,8 +45,10 @@ def read_batch(
     rows, cursor = run_list(session, form, query, visible)
     ids = [row.id for row in rows]
     fields = list(fields)
+    records = [dict(row._mapping) for row in rows]
+    with_path_values(session, form.table, form.rule_paths, records)  # per-row field modes read them
     return StoredBatch(
-        records=[dict(row._mapping) for row in rows],
+        records=records,
         cursor=cursor,
         children={f.id: child_rows(session, form, f, ids) for f in fields if f.id in form.children},
         links={f.id: links_of(session, form.links[f.id], ids) for f in fields if f.id in form.links},

@@ -16,16 +16,17 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, false, not_, or_, select, true
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from engine.errors import EngineError
 from engine.forms.permissions import FormAccess
-from engine.forms.row_rules import And, Const, Eq, In, IsTrue, Not, Or, RowRule
+from engine.forms.row_rules import RowRule
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import parse_datetime
 from engine.storage.catalog import CompiledForm
+from engine.storage.row_rule_sql import rule_sql
 
 MAX_LIMIT = 200
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "isnull")
@@ -79,25 +80,6 @@ class _Sort:
     name: str = field(default="id")
 
 
-def rule_sql(table: Any, rule: RowRule) -> ColumnElement[bool]:
-    """A bound row rule as SQL; the rule's three-valued truth is SQL's own, so the reading is exact."""
-    if isinstance(rule, Const):
-        return true() if rule.value else false()
-    if isinstance(rule, Eq):
-        return table.c[rule.field] == rule.value  # type: ignore[no-any-return]
-    if isinstance(rule, In):
-        return table.c[rule.field].in_(list(rule.values))  # type: ignore[no-any-return,arg-type]
-    if isinstance(rule, IsTrue):
-        return table.c[rule.field] == true()  # type: ignore[no-any-return]
-    if isinstance(rule, Not):
-        return not_(rule_sql(table, rule.operand))
-    if isinstance(rule, And):
-        return and_(*(rule_sql(table, part) for part in rule.operands))
-    if isinstance(rule, Or):
-        return or_(*(rule_sql(table, part) for part in rule.operands))
-    raise TypeError(f"unbound row rule {rule!r}")
-
-
 def refuse_hidden(query: ListQuery, access: FormAccess, action: str = "read") -> None:
     """Filtering or sorting by a field reads it: refuse any field hidden from the caller."""
     for name in [name for name, _, _ in query.filters] + [query.sort.lstrip("-")]:
@@ -112,7 +94,7 @@ def run_list(
     table = form.table
     statement: Select[Any] = select(table)
     if visible is not None:
-        statement = statement.where(rule_sql(table, visible))
+        statement = statement.where(rule_sql(table, visible, form.rule_paths))
     statement = statement.where(table.c.deleted_at.is_not(None) if query.deleted else table.c.deleted_at.is_(None))
     for name, op, raw in query.filters:
         statement = statement.where(_condition(form, name, op, raw))

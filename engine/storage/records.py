@@ -26,7 +26,8 @@ from engine.principal import Principal
 from engine.storage.aggregates import SqlAggregates
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
-from engine.storage.record_queries import ListQuery, rule_sql, run_list
+from engine.storage.record_queries import ListQuery, run_list
+from engine.storage.row_rule_sql import path_values_of, rule_sql, with_path_values
 from engine.storage.serials import next_serial
 from engine.storage.tables import IdempotencyKeyRow, RecordHistoryRow, utcnow
 
@@ -86,7 +87,7 @@ class RecordRepository:
             raise NotFoundError.says("record.not_found", id=record_id, form=form.spec.id)
         statement = select(table).where(table.c.id == record_id)
         if visible is not None:
-            statement = statement.where(rule_sql(table, visible))
+            statement = statement.where(rule_sql(table, visible, form.rule_paths))
         if deleted is True:
             statement = statement.where(table.c.deleted_at.is_not(None))
         elif deleted is False:
@@ -135,7 +136,7 @@ class RecordRepository:
         for name, value in (equal or {}).items():
             statement = statement.where(table.c[name] == value)
         if visible is not None:
-            statement = statement.where(rule_sql(table, visible))
+            statement = statement.where(rule_sql(table, visible, form.rule_paths))
         if record_id is not None:
             statement = statement.where(table.c.id == record_id)
         elif query and title:
@@ -172,9 +173,30 @@ class RecordRepository:
         return values
 
     @staticmethod
-    def rule_record(row: Any, values: Mapping[str, Any]) -> dict[str, Any]:
-        """A record as row rules read it: stored field values plus the system columns."""
-        return {**values, "id": row.id, "created_by": row.created_by, "updated_by": row.updated_by}
+    def rule_records(session: Session, form: CompiledForm, rows: list[Any]) -> list[dict[str, Any]]:
+        """The records as row rules read them in memory: every column of the form's table (stored
+        values and system columns) and the value of each relation path the form's rules read."""
+        records = [dict(row._mapping) for row in rows]
+        with_path_values(session, form.table, form.rule_paths, records)
+        return records
+
+    @staticmethod
+    def rule_values(
+        session: Session, form: CompiledForm, values: Mapping[str, Any], row: Any | None, principal: Principal
+    ) -> dict[str, Any]:
+        """A record about to be written (``row``: as stored before an update; None for a new one) as
+        row rules read it: its new values, its system columns after the write and its path values."""
+        now = utcnow()
+        record = {
+            **values,
+            "id": None if row is None else row.id,
+            "created_by": principal.id if row is None else row.created_by,
+            "created_at": now if row is None else row.created_at,
+            "updated_by": principal.id,
+            "updated_at": now,
+        }
+        record.update(path_values_of(session, form.table, form.rule_paths, record))
+        return record
 
     @staticmethod
     def documents(session: Session, form: CompiledForm, rows: list[Any]) -> list[dict[str, Any]]:

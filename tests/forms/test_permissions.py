@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from engine.errors import DefinitionError
 from engine.expressions import compile_expression
 from engine.forms.permissions import ACTIONS, MODE_RANK, AppPermissions, row_rule_problems
+from engine.forms.row_rule_parser import parse_row_rule
 from engine.forms.row_rules import (
     USER_COMMUNITIES,
     USER_GROUPS,
@@ -31,7 +32,6 @@ from engine.forms.row_rules import (
     RowRuleError,
     UserAttr,
     bind,
-    parse_row_rule,
 )
 from engine.forms.spec import FormSpec
 from engine.principal import PUBLIC, Principal
@@ -445,15 +445,36 @@ def test_allowed_shapes_become_predicate_trees(source, tree):
 
 
 REFUSED = [
-    ("total_cost > 2000", "'total_cost > 2000' compares with an operator rows does not allow (use ==, !=, in, not in)"),
-    ("worker == created_by", "'created_by' is neither user.id nor a text, number, True or False"),
+    (
+        "total_cost + 1 > 2000",
+        "'total_cost + 1' computes a value; rows compares fields with fixed values, the user and the clock only",
+    ),
+    (
+        "total_cost > 2 * 1000",
+        "'2 * 1000' computes a value; rows compares fields with fixed values, the user and the clock only",
+    ),
+    (
+        "worker == created_by",
+        "'created_by' is neither user.id, user.name, today(), now() nor a text, number, True or False",
+    ),
     ("community == user.communities", "'user.communities' is a set; compare with 'in', not '=='"),
     ("worker in user.id", "'user.id' is one value; compare with '==', not 'in'"),
-    ("worker == user.name", "'user.name' is not a user value rows may read (user.id, user.groups, user.communities)"),
-    ("len(worker) == 1", "'len(worker) == 1' must start with a field of the form"),
-    ("worker == None", "'None' is neither user.id nor a text, number, True or False"),
+    (
+        "worker == user.email",
+        "'user.email' is not a user value rows may read (user.id, user.name, user.groups, user.communities)",
+    ),
+    ("len(worker) == 1", "'len(worker)' calls a function; rows may call only now() and today()"),
+    ("deadline > date(2026, 1, 1)", "'date(2026, 1, 1)' calls a function; rows may call only now() and today()"),
+    ("deadline >= today(1)", "'today(1)' passes arguments; now() and today() take none"),
+    ("rating > True", "'True' is neither a text, a number, today() nor now(); only those have an order"),
+    (
+        "worker is None",
+        "'worker is None' compares with an operator rows does not allow (use ==, !=, <, <=, >, >=, in, not in)",
+    ),
+    ("worker == None", "'None' is neither user.id, user.name, today(), now() nor a text, number, True or False"),
     ("1 < rating < 3", "'1 < rating < 3' chains comparisons; join them with 'and'"),
     ("user", "'user' is the user, not a condition"),
+    ("user.id", "'user.id' is the user, not a condition"),
     ("published if worker else True", "'published if worker else True' is not an allowed shape"),
 ]
 
@@ -478,16 +499,18 @@ def test_the_property_app_has_no_row_rule_problems():
 
 def test_unsupported_rules_are_reported_with_their_pointer():
     count = len(DOCUMENT["permissions"])
-    problems = row_rule_problems(with_rows(("repair_order", "total_cost > 2000"), ("room", "owner_name")))
+    problems = row_rule_problems(with_rows(("repair_order", "total_cost * 2 > 2000"), ("room", "owner_name")))
     assert [(p.pointer, p.code) for p in problems] == [
         (f"/permissions/{count}/rows", "permission.rows_unsupported"),
         (f"/permissions/{count + 1}/rows", "permission.rows_field"),
     ]
     assert problems[0].message == (
-        "'total_cost > 2000' compares with an operator rows does not allow (use ==, !=, in, not in); "
-        "rows allows only: field == user.id, field in user.groups, field in user.communities, "
-        "field == 'text' (or a number, True, False), field in ('a', 'b'), field != ..., "
-        "a yes/no field alone (published), not X, X and Y, X or Y"
+        "'total_cost * 2' computes a value; rows compares fields with fixed values, the user and the clock only; "
+        "rows allows only: field == user.id (or user.name), field in user.groups, field in user.communities, "
+        "field == 'text' (or a number, True, False, today(), now()), field in ('a', 'b'), field != ..., "
+        "field < value (<=, >, >=: a number, text, date or time, today(), now()), field not in ..., "
+        "a yes/no field alone (published), a path through relations (room.building.community), "
+        "not X, X and Y, X or Y"
     )
     assert problems[1].message == (
         "'owner_name' is not a yes/no field; compare it; rows can only test fields stored in the form's own table"
@@ -514,7 +537,7 @@ def test_malformed_text_and_unknown_names_are_left_to_the_expression_checks():
 
 def test_an_app_with_an_unsupported_rule_is_refused_when_compiled():
     with pytest.raises(DefinitionError) as caught:
-        AppPermissions.from_definition(with_rows(("repair_order", "total_cost > 2000")))
+        AppPermissions.from_definition(with_rows(("repair_order", "total_cost * 2 > 2000")))
     assert [p.pointer for p in caught.value.problems] == [f"/permissions/{len(DOCUMENT['permissions'])}/rows"]
 
 

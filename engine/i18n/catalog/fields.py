@@ -114,16 +114,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{field}' {why}; rows can only test fields stored in the form's own table",
         "zh-CN": "“{field}”{why};“rows”只能判断存放在表单自身表中的字段",
     },
+    "permission.rows_path": {
+        "en": "'{path}': {why}; a path in rows follows single relations to a field",
+        "zh-CN": "“{path}”:{why};“rows”中的路径只能经由单个关联字段到达字段",
+    },
+    "permission.rows_value": {
+        "en": "'{field}' holds {holds}: {why}",
+        "zh-CN": "“{field}”存放的是{holds}:{why}",
+    },
     "field.rows.shapes": {
         "en": (
-            "field == user.id, field in user.groups, field in user.communities, "
-            "field == 'text' (or a number, True, False), field in ('a', 'b'), field != ..., "
-            "a yes/no field alone (published), not X, X and Y, X or Y"
+            "field == user.id (or user.name), field in user.groups, field in user.communities, "
+            "field == 'text' (or a number, True, False, today(), now()), field in ('a', 'b'), field != ..., "
+            "field < value (<=, >, >=: a number, text, date or time, today(), now()), field not in ..., "
+            "a yes/no field alone (published), a path through relations (room.building.community), "
+            "not X, X and Y, X or Y"
         ),
         "zh-CN": (
-            "“字段 == user.id”、“字段 in user.groups”、“字段 in user.communities”、"
-            "“字段 == 文本”(文本也可换成数字、“True”或“False”)、“字段 in (甲, 乙)”、“字段 != …”、"
-            "单独一个是/否字段(如“published”)、“not X”、“X and Y”、“X or Y”"
+            "“字段 == user.id”(或“user.name”)、“字段 in user.groups”、“字段 in user.communities”、"
+            "“字段 == 文本”(文本也可换成数字、“True”、“False”、“today()”或“now()”)、“字段 in (甲, 乙)”、"
+            "“字段 != …”、“字段 < 值”(也可用 <=、>、>=;值为数字、文本、日期、时间、“today()”或“now()”)、"
+            "“字段 not in …”、单独一个是/否字段(如“published”)、经由关联字段的路径(如“room.building.community”)、"
+            "“not X”、“X and Y”、“X or Y”"
         ),
     },
     "field.rows.malformed": {
@@ -144,16 +156,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "“{part}”应以表单的字段开头",
     },
     "field.rows.operator": {
-        "en": "'{part}' compares with an operator rows does not allow (use ==, !=, in, not in)",
-        "zh-CN": "“{part}”用了“rows”不允许的比较符(请用 ==、!=、“in”、“not in”)",
+        "en": "'{part}' compares with an operator rows does not allow (use ==, !=, <, <=, >, >=, in, not in)",
+        "zh-CN": "“{part}”用了“rows”不允许的比较符(请用 ==、!=、<、<=、>、>=、“in”、“not in”)",
     },
     "field.rows.set_with_eq": {
         "en": "'{part}' is a set; compare with 'in', not '=='",
         "zh-CN": "“{part}”是一组值;请用“in”比较,不要用“==”",
     },
     "field.rows.not_scalar": {
-        "en": "'{part}' is neither user.id nor a text, number, True or False",
-        "zh-CN": "“{part}”既不是“user.id”,也不是文本、数字、“True”或“False”",
+        "en": "'{part}' is neither user.id, user.name, today(), now() nor a text, number, True or False",
+        "zh-CN": "“{part}”既不是“user.id”、“user.name”、“today()”、“now()”,也不是文本、数字、“True”或“False”",
+    },
+    "field.rows.not_comparable": {
+        "en": "'{part}' is neither a text, a number, today() nor now(); only those have an order",
+        "zh-CN": "“{part}”既不是文本、数字,也不是“today()”或“now()”;只有这些值能比较大小",
     },
     "field.rows.one_value_with_in": {
         "en": "'{part}' is one value; compare with '==', not 'in'",
@@ -164,8 +180,49 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "“{part}”应为“user.groups”、“user.communities”或文本、数字的列表",
     },
     "field.rows.user_attribute": {
-        "en": "'{part}' is not a user value rows may read (user.id, user.groups, user.communities)",
-        "zh-CN": "“{part}”不是“rows”可读取的用户属性(“user.id”、“user.groups”、“user.communities”)",
+        "en": "'{part}' is not a user value rows may read (user.id, user.name, user.groups, user.communities)",
+        "zh-CN": "“{part}”不是“rows”可读取的用户属性(“user.id”、“user.name”、“user.groups”、“user.communities”)",
+    },
+    "field.rows.function": {
+        "en": "'{part}' calls a function; rows may call only now() and today()",
+        "zh-CN": "“{part}”调用了函数;“rows”只能调用“now()”和“today()”",
+    },
+    "field.rows.clock_arguments": {
+        "en": "'{part}' passes arguments; now() and today() take none",
+        "zh-CN": "“{part}”带了参数;“now()”和“today()”不带参数",
+    },
+    "field.rows.arithmetic": {
+        "en": "'{part}' computes a value; rows compares fields with fixed values, the user and the clock only",
+        "zh-CN": "“{part}”在计算数值;“rows”只能把字段与固定值、当前用户或当前时间比较",
+    },
+    "field.rows.unknown_field": {
+        "en": "form '{form}' has no field '{field}'",
+        "zh-CN": "表单“{form}”没有字段“{field}”",
+    },
+    "field.rows.not_relation": {
+        "en": "'{field}' is not a relation, so the path cannot go on",
+        "zh-CN": "“{field}”不是关联字段,路径无法继续",
+    },
+    "field.rows.multi_relation": {
+        "en": "'{field}' holds several records, so the path cannot go on through it",
+        "zh-CN": "“{field}”关联多条记录,路径无法经由它继续",
+    },
+    "field.rows.not_ordered": {
+        "en": "it has no order; compare it with == or in",
+        "zh-CN": "它没有大小之分;请用 == 或“in”比较",
+    },
+    "field.rows.wrong_kind": {"en": "it cannot hold {value}", "zh-CN": "它存不了{value}"},
+    "field.rows.clock_kind": {
+        "en": "it cannot be compared with {clock} (today() compares with dates and date-times, now() with date-times)",
+        "zh-CN": "它不能与“{clock}”比较(“today()”用于日期和日期时间,“now()”用于日期时间)",
+    },
+    "field.rows.user_texts": {
+        "en": "{user} is text; compare it with a text field",
+        "zh-CN": "“{user}”是文本,请与文本字段比较",
+    },
+    "field.rows.user_record_ids": {
+        "en": "user.communities holds record ids; compare it with a relation or a whole-number field",
+        "zh-CN": "“user.communities”存放的是记录编号,请与关联字段或整数字段比较",
     },
     "field.rows.several_values": {"en": "holds several values or none", "zh-CN": "存放多个值或不存放值"},
     "field.rows.not_yes_no": {"en": "is not a yes/no field; compare it", "zh-CN": "不是是/否字段,请与值比较"},

@@ -114,6 +114,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{label} '{value}' is already used by another record",
         "zh-CN": "{label}“{value}”已被其他记录使用",
     },
+    "record.rows.create": {
+        "en": "you may only create records of '{form}' that your role lets you work on",
+        "zh-CN": "您只能新建自己有权处理的“{form}”记录",
+    },
+    "record.rows.create_fields": {
+        "en": "you may only create records of '{form}' that your role lets you work on; check {fields}",
+        "zh-CN": "您只能新建自己有权处理的“{form}”记录;请检查{fields}",
+    },
+    "record.rows.update": {
+        "en": "this change would move the record of '{form}' out of the records your role lets you work on",
+        "zh-CN": "此修改会使这条“{form}”记录超出您有权处理的范围",
+    },
+    "record.rows.update_fields": {
+        "en": (
+            "this change would move the record of '{form}' out of the records your role lets you work on; "
+            "check {fields}"
+        ),
+        "zh-CN": "此修改会使这条“{form}”记录超出您有权处理的范围;请检查{fields}",
+    },
     "record.list_separator": {"en": ", ", "zh-CN": "、"},
     "record.taken_together": {
         "en": "another record already has the same {labels}; each combination may be used once",
