@@ -313,6 +313,28 @@ def test_a_guard_of_another_community_sees_nothing_of_it(estate):
     assert estate.call("guard_a", "GET", f"{VISITS}/{visit['id']}").status_code == 200
 
 
+def test_a_guard_picks_and_registers_only_in_their_own_communities(estate):
+    """Row rules with relation paths (item 2): a guard's communities (`id in user.communities`), rooms
+    (`building.community in ...`) and visits (`room.building.community in ...`); rules bind create, so a
+    guard cannot register a visit at another community's gate (403 naming the form)."""
+    base = f"/api/v1/apps/{APP}/forms"
+    communities = estate.call("guard_b", "GET", f"{base}/community/records").json["items"]
+    rooms = estate.call("guard_b", "GET", f"/apps/{APP}/forms/visit/options/room").json["items"]
+    own = estate.call("guard_b", "POST", VISITS, estate.answers(**_green(estate), mobile="13900000021"))
+    elsewhere = estate.call("guard_b", "POST", VISITS, estate.answers(mobile="13900000022"))
+
+    assert [c["id"] for c in communities] == [estate.ids["green"]]
+    assert [r["id"] for r in rooms] == [estate.ids["green_101"]]
+    assert own.status_code == 201, own.json
+    assert estate.record(own.json["id"])["registered_by"] == "guard_b"
+    assert elsewhere.status_code == 403, elsewhere.json
+    assert "records of 'Visit'" in elsewhere.json["detail"] and "Room visited" in elsewhere.json["detail"]
+
+
+def _green(estate: Estate) -> dict[str, int]:
+    return {"community": estate.ids["green"], "building": estate.ids["green_1"], "room": estate.ids["green_101"]}
+
+
 def test_an_owner_registers_a_guest_and_sees_only_their_own_visits(estate):
     """`registered_by` is read-only and filled by `default_expr: user.id` (item 3); the owner's row rule
     shows them what they registered and nothing else; an anonymous reader is asked to sign in."""
