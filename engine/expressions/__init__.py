@@ -28,6 +28,7 @@ from engine.expressions.errors import (
 )
 from engine.expressions.limits import DEFAULT_LIMITS, Limits
 from engine.expressions.phrases import Phrase
+from engine.expressions.related import RelatedId
 
 __all__ = [
     "AGGREGATE_NAMES",
@@ -44,6 +45,7 @@ __all__ = [
     "LimitExceededError",
     "Limits",
     "Phrase",
+    "RelatedId",
     "LocatedExpressionError",
     "UnknownNameError",
     "compile_expression",

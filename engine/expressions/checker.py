@@ -84,6 +84,8 @@ class Analysis:
     guarded_compares: set[int] = field(default_factory=set)
     aggregates: dict[int, Aggregate] = field(default_factory=dict)  # id() of aggregate calls (rewritten)
     metered: bool = False
+    #: attribute chains rooted at a field (``room.building.community`` -> ("room", "building", "community"))
+    paths: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
 
 
 class Checker:
@@ -91,6 +93,9 @@ class Checker:
         self.source = source
         self.limits = limits
         self.analysis = Analysis()
+        self._methods: set[int] = set()  # id() of Attribute nodes that name a called method
+        #: loop variables over a field (``p`` in ``for p in parts``) -> the path of each element (("parts", "*"))
+        self._elements: dict[str, tuple[str, ...]] = {}
 
     def check(self, tree: ast.Expression) -> Analysis:
         self._measure(tree)
@@ -216,6 +221,33 @@ class Checker:
                 phrase("expression.hint.read_fields"),
                 name=node.attr,
             )
+        if id(node) not in self._methods:
+            self._note_path(node)
+
+    def _note_path(self, node: ast.Attribute) -> None:
+        """``a.b.c`` rooted at a field of the context: a relation path validation type-checks.
+
+        Read through a loop variable (``p.place.name`` for ``p in visits``) it is the field's
+        path with ``*`` for "each element": ("visits", "*", "place", "name").
+        """
+        path = self._path(node)
+        if path is not None:
+            self.analysis.paths.setdefault(path[0], path[1])
+
+    def _path(self, node: ast.AST) -> tuple[tuple[str, ...], tuple[int, int]] | None:
+        steps: list[str] = []
+        while isinstance(node, ast.Attribute):
+            steps.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        if id(node) in self.analysis.context_nodes:
+            root: tuple[str, ...] = (node.id,)
+        elif node.id in self._elements:
+            root = self._elements[node.id]
+        else:
+            return None
+        return (*root, *reversed(steps)), self.source.node_position(node)
 
     def _check_Subscript(self, node: ast.Subscript, scope: frozenset[str]) -> None:
         self.analysis.metered |= isinstance(node.slice, ast.Slice)
@@ -317,6 +349,7 @@ class Checker:
                 )
             self._check_arguments(node, func.id)
         elif isinstance(func, ast.Attribute):
+            self._methods.add(id(func))  # ``name.lower()``: a method, not a field of ``name``
             self._visit(func, scope)
             if func.attr not in METHODS:
                 raise self._forbidden(
@@ -365,13 +398,21 @@ class Checker:
     def _comprehension(self, node: Any, results: Iterable[ast.AST], scope: frozenset[str]) -> None:
         """Python's rules: the first iterable is evaluated outside, everything else inside."""
         self.analysis.metered = True
+        outer = dict(self._elements)
         for generator in node.generators:
             if generator.is_async:
                 raise self._forbidden(node, phrase("expression.no_async_comprehension"))
             self._visit(generator.iter, scope)
-            scope = scope | self._targets(generator.target)
+            bound = self._targets(generator.target)
+            scope = scope | bound
+            source = self._path(generator.iter)
+            for name in bound:
+                self._elements.pop(name, None)
+            if source is not None and isinstance(generator.target, ast.Name):
+                self._elements[generator.target.id] = (*source[0], "*")
             self._visit_all(generator.ifs, scope)
         self._visit_all(results, scope)
+        self._elements = outer
 
     def _check_ListComp(self, node: ast.ListComp, scope: frozenset[str]) -> None:
         self._comprehension(node, [node.elt], scope)

@@ -32,6 +32,7 @@ from engine.expressions.errors import (
 )
 from engine.expressions.limits import DEFAULT_LIMITS, METER, Limits, Meter
 from engine.expressions.phrases import Phrase, phrase
+from engine.expressions.related import RelatedId
 from engine.expressions.rewriter import AGGREGATE, OPERATOR_NAMES, Rewriter, wrap
 from engine.expressions.source import Source, python_says, quiet
 from engine.expressions.values import explain, kind
@@ -58,17 +59,22 @@ class Expression:
     """A compiled, immutable expression; share it freely between threads and requests.
 
     ``names`` are the fields it reads from the context - what a form needs to know to
-    recompute a formula when one of them changes. ``aggregates`` are the aggregates across
-    records it reads: the caller computes each and puts it in the context under its ``key``.
+    recompute a formula when one of them changes; ``paths`` are the attribute chains it reads
+    through them (``room.building.community``), what validation type-checks against the forms
+    and what the caller loads related records for before evaluating. ``aggregates`` are the
+    aggregates across records it reads: the caller computes each and puts it in the context under its ``key``.
     """
 
     source: str
     names: frozenset[str]
+    #: the relation paths it reads (longest only): ``room.building.name`` -> ("room", "building", "name")
+    paths: frozenset[tuple[str, ...]] = field(repr=False)
     limits: Limits = field(repr=False)
     aggregates: tuple[Aggregate, ...] = field(repr=False)
     _function: Callable[[Mapping[str, Any]], Any] = field(repr=False)
     _metered: bool = field(repr=False)
     _positions: Mapping[str, tuple[int, int]] = field(repr=False)
+    _path_positions: Mapping[tuple[str, ...], tuple[int, int]] = field(repr=False)
     _codes: frozenset[CodeType] = field(repr=False)
     _source_map: Source = field(repr=False)
 
@@ -94,6 +100,10 @@ class Expression:
         if type(result) in _VALUES:
             return result
         return _checked(result)
+
+    def path_positions(self) -> Mapping[tuple[str, ...], tuple[int, int]]:
+        """Where each path starts in the source (line, column), for a located message."""
+        return {path: self._path_positions[path] for path in self.paths}
 
     def check_names(self, names: Iterable[str]) -> None:
         """Refuse names this expression reads that are not in ``names`` (first one, located)."""
@@ -139,6 +149,8 @@ def _known(names: set[str]) -> Phrase:
 
 def _checked(result: Any) -> Any:
     """Results are values; a generator or a function would run or leak outside the sandbox."""
+    if type(result) is RelatedId:
+        return int(result)  # the id, never the related record it carries
     members = result.values() if isinstance(result, Mapping) else result if isinstance(result, _CONTAINERS) else ()
     for value in (result, *members):
         if callable(value) or isinstance(value, Iterator):
@@ -147,6 +159,12 @@ def _checked(result: Any) -> Any:
                 hint=phrase("expression.hint.call_or_wrap"),
             ).at(1, 1)
     return result
+
+
+def _longest(paths: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    """The paths that are not the beginning of another (``room.building`` inside ``room.building.name``)."""
+    found = set(paths)
+    return frozenset(p for p in found if not any(len(q) > len(p) and q[: len(p)] == p for q in found))
 
 
 def _code_objects(code: CodeType) -> Iterator[CodeType]:
@@ -175,11 +193,13 @@ def _compile(text: str, limits: Limits) -> Expression:
     return Expression(
         source=text,
         names=frozenset(analysis.names),
+        paths=_longest(analysis.paths),
         limits=limits,
         aggregates=tuple(dict.fromkeys(analysis.aggregates.values())),
         _function=function,
         _metered=analysis.metered,
         _positions=dict(analysis.names),
+        _path_positions=dict(analysis.paths),
         _codes=frozenset(_code_objects(function.__code__)),
         _source_map=source,
     )

@@ -4,7 +4,8 @@ RestrictedPython turns ``a.b`` into ``_getattr_(a, 'b')``, ``a[k]`` into ``_geti
 and every comprehension's ``for x in xs`` into ``for x in _getiter_(xs)``; these functions are
 what it calls. They encode the data model of expressions:
 
-* records and sub-table rows are mappings, and ``p.qty`` reads the key ``qty``; a missing
+* records and sub-table rows are mappings, and ``p.qty`` reads the key ``qty``; a relation
+  field's value is a ``RelatedId`` (the id, that reads the related record's fields); a missing
   field, a missing key, an index past the end or any access on ``None`` gives ``None``, so
   ``coalesce(parts[0].qty, 0)`` works on an empty sub-table;
 * every other value offers only an allow-list of attributes (``d.year``, ``name.lower()``...),
@@ -26,6 +27,7 @@ from engine.expressions.errors import ExpressionRuntimeError, ForbiddenConstruct
 from engine.expressions.helpers import HELPERS, TEXT_METHODS
 from engine.expressions.limits import charge, current_meter
 from engine.expressions.phrases import phrase
+from engine.expressions.related import RelatedId
 from engine.expressions.values import kind
 
 #: Attributes each kind of value offers besides mapping keys (methods are called, fields read).
@@ -38,6 +40,9 @@ ATTRIBUTES: dict[type, frozenset[str]] = {
     timedelta: frozenset({"days", "seconds", "total_seconds"}),
     str: TEXT_METHODS,
 }
+
+#: Every attribute a value (not a record) offers: what a relation path may end with after a plain field.
+VALUE_ATTRIBUTES = frozenset().union(*ATTRIBUTES.values())
 
 #: Every method name an expression may call; anything else is refused when compiling.
 METHODS = frozenset({"weekday", "isoweekday", "isoformat", "date", "total_seconds"}) | TEXT_METHODS
@@ -54,6 +59,8 @@ def guarded_getattr(obj: Any, name: str) -> Any:
         return obj.get(name)
     if obj is None:
         return None
+    if type(obj) is RelatedId:
+        return obj.field(name)
     if isinstance(obj, Mapping):
         return obj.get(name)
     for cls, allowed in ATTRIBUTES.items():

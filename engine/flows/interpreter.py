@@ -87,6 +87,7 @@ class Run:
         env: FlowEnvironment,
         record: MutableMapping[str, Any],
         actor: Principal = SYSTEM,
+        relate: Callable[[dict[str, Any]], None] | None = None,
     ):
         self.spec = spec
         self.state = state
@@ -94,11 +95,17 @@ class Run:
         self.record = record  # the record's current values; changes go to state.record_changes too
         self.actor = actor
         self.now = env.now()
+        #: gives the relation values on the flow's paths their related records (storage loads them)
+        self.relate = relate
 
     # -- context ------------------------------------------------------------------------------
     def context(self) -> dict[str, Any]:
+        """What the flow's expressions read: the record (relations on a path carry their records) and more."""
+        record = dict(self.record)
+        if self.relate is not None and self.spec.paths:
+            self.relate(record)
         return {
-            **self.record,
+            **record,
             "outcome": self.state.variables.get("outcome"),
             "user": {
                 "id": self.actor.id,

@@ -93,6 +93,8 @@ class FlowSpec:
     stage_of: Mapping[str, str]  # node id -> stage id
     stages: tuple[Mapping[str, Any], ...]
     reaches: Mapping[str, frozenset[str]]  # node id -> every node reachable from it (itself excluded unless in a loop)
+    #: the relation paths its expressions read (``room.building.community``): loaded before they run
+    paths: frozenset[tuple[str, ...]] = frozenset()
 
     def node(self, node_id: str) -> NodeSpec:
         try:
@@ -116,14 +118,17 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
     """The immutable spec of one flow definition; ``fields`` are the ids of its form's fields."""
     problems: list[Problem] = []
     names = [*fields, *SYSTEM_NAMES, *FLOW_NAMES]
+    paths: set[tuple[str, ...]] = set()
 
     def expression(where: str, source: str) -> Expression | None:
         try:
-            return compile_expression(source, names=names)
+            compiled = compile_expression(source, names=names)
         except ExpressionError as exc:
             params = exc.sentence_params() if isinstance(exc, LocatedExpressionError) else {}
             problems.append(Problem(where, exc.code, exc.message, params))
             return None
+        paths.update(compiled.paths)
+        return compiled
 
     raw_nodes = list(definition.get("nodes", []))
     index = {node.get("id"): n for n, node in enumerate(raw_nodes)}
@@ -193,6 +198,7 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
         stage_of=stage_of,
         stages=stages,
         reaches=_reachability(nodes),
+        paths=frozenset(paths),
     )
 
 

@@ -4,6 +4,10 @@ Order matters and is fixed: refuse unknown and system-owned keys; clean each val
 fill defaults; clean sub-table rows (with their own formulas); compute formulas in dependency
 order; check required / required-when on visible fields; check the form's rules. Every problem
 is collected, keyed by field id (``parts_used/0/qty`` inside a sub-table), in the reader's language.
+
+Expressions read related records through relation paths (``room.building.community``): the
+caller passes ``related`` (``engine.forms.relation_paths.RelatedRecords``), which loads the
+records the paths of this form reach, in batches and only as far as the acting person may read.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from typing import Any
 from engine.errors import DefinitionError, ExpressionError, Problem, SubmissionError
 from engine.expressions import Expression, LocatedExpressionError, compile_expression
 from engine.forms.aggregates import AggregateReader, aggregate_values, aggregates_of
+from engine.forms.relation_paths import RelatedRecords, paths_of, relate
 from engine.forms.spec import FieldSpec, FormSpec, RuleSpec, localized
 from engine.forms.types import FIELD_TYPES, FieldType, FieldValueError
 from engine.forms.types.base import common_message
 from engine.i18n import LOG_LOCALE, translate
 
-Lookup = Callable[[str, Any], Mapping[str, Any] | None]  # (target form, id) -> the related record
 Counted = Callable[[Mapping[str, Any]], Mapping[str, Any]]  # values -> the aggregates' context entries
 MAX_ERRORS = 50
 
@@ -97,7 +101,11 @@ class FieldSetValidator:
     """Validates one level of fields: a form's top level, or the rows of one sub-table."""
 
     def __init__(self, fields: tuple[FieldSpec, ...], pointer: str):
+        self.fields = fields
         self.compiled = [_compile(f, f"{pointer}/fields/{i}") for i, f in enumerate(fields)]
+        self.paths = paths_of(
+            e for c in self.compiled for e in (c.visible_when, c.required_when, c.default_expr, c.formula)
+        )
         self.by_id = {c.field.id: c for c in self.compiled}
         self.formulas = formula_order(self.compiled, pointer)
         self.children = {
@@ -115,7 +123,7 @@ class FieldSetValidator:
         errors: dict[str, list[str]],
         base: Mapping[str, Any] | None,
         trusted: frozenset[str],
-        lookup: Lookup | None,
+        related: RelatedRecords | None,
         acting: Mapping[str, Any] | None = None,
         counted: Counted | None = None,
     ) -> dict[str, Any]:
@@ -132,17 +140,21 @@ class FieldSetValidator:
                 prefix=prefix,
                 errors=errors,
                 trusted=trusted,
-                lookup=lookup,
+                related=related,
                 acting=acting,
             )
         if base is None:
-            self._fill_defaults(values, lookup, acting, counted)
+            self._fill_defaults(values, related, acting, counted)
             for compiled in self.compiled:
                 if compiled.kind.stores_value and not compiled.kind.computed:
                     values.setdefault(compiled.field.id, compiled.kind.empty_value())
-        context = self.full_context(values, lookup, counted)
+        context = self.full_context(values, related, counted)
         for compiled in self.formulas:
             self._compute(compiled, values, context, locale, prefix, errors)
+            if compiled.kind.lookup_target(compiled.field) is not None:
+                # a derived relation: paths through it read the record it now points at
+                here = [p for p in self.paths if p[0] == compiled.field.id]
+                relate(self.fields, [context], here, related)
         for compiled in self.compiled:
             self._check_required(compiled, values, context, locale, prefix, errors)
         return values
@@ -157,7 +169,7 @@ class FieldSetValidator:
         prefix: str,
         errors: dict[str, list[str]],
         trusted: frozenset[str],
-        lookup: Lookup | None,
+        related: RelatedRecords | None,
         acting: Mapping[str, Any] | None = None,
     ) -> None:
         compiled = self.by_id.get(key) if isinstance(key, str) else None
@@ -184,6 +196,8 @@ class FieldSetValidator:
             return
         if kind.holds_rows:
             child = self.children[field.id]
+            if related is not None:
+                child.prefetch(cleaned, related)
             cleaned = [
                 child.clean(
                     row,
@@ -192,17 +206,34 @@ class FieldSetValidator:
                     errors=errors,
                     base=None,
                     trusted=trusted,
-                    lookup=lookup,
+                    related=related,
                     acting=acting,
                 )
                 for n, row in enumerate(cleaned)
             ]
         values[field.id] = cleaned
 
+    def prefetch(self, rows: list[Any], related: RelatedRecords) -> None:
+        """Load the related records the rows' paths reach for all rows at once (each row then finds them loaded)."""
+        if not self.paths:
+            return
+        contexts: list[dict[str, Any]] = []
+        for row in rows:
+            context: dict[str, Any] = {}
+            for compiled in self.compiled:
+                raw = row.get(compiled.field.id) if isinstance(row, dict) else None
+                if compiled.kind.lookup_target(compiled.field) is not None and not compiled.kind.is_empty(raw):
+                    try:
+                        context[compiled.field.id] = compiled.kind.clean(compiled.field, raw)
+                    except FieldValueError:
+                        continue  # refused when the row is cleaned
+            contexts.append(context)
+        relate(self.fields, contexts, self.paths, related)
+
     def _fill_defaults(
         self,
         values: dict[str, Any],
-        lookup: Lookup | None,
+        related: RelatedRecords | None,
         acting: Mapping[str, Any] | None,
         counted: Counted | None,
     ) -> None:
@@ -216,24 +247,27 @@ class FieldSetValidator:
                 try:
                     # the acting person (``user``, engine.forms.acting) besides the fields; the clock is a helper
                     result = compiled.default_expr.evaluate(
-                        {**self.full_context(values, lookup, counted), **(acting or {})}
+                        {**self.full_context(values, related, counted), **(acting or {})}
                     )
                     values[field.id] = None if result is None else compiled.kind.clean(field, _jsonish(result))
                 except (ExpressionError, FieldValueError):
                     values[field.id] = None  # a default that cannot be computed leaves the field empty
 
-    def context_for(self, values: Mapping[str, Any], lookup: Lookup | None) -> dict[str, Any]:
+    def context_for(
+        self, values: Mapping[str, Any], related: RelatedRecords | None, paths: frozenset[tuple[str, ...]] | None = None
+    ) -> dict[str, Any]:
+        """The values as expressions read them: relation values on a path carry their records."""
         context = {c.field.id: values.get(c.field.id) for c in self.compiled if c.kind.stores_value}
-        if lookup is not None:
-            for compiled in self.compiled:
-                target = compiled.kind.lookup_target(compiled.field)
-                if target is not None and context.get(compiled.field.id):
-                    context[compiled.field.id] = lookup(target, context[compiled.field.id])
+        wanted = self.paths if paths is None else paths
+        if wanted:
+            relate(self.fields, [context], wanted, related)
         return context
 
-    def full_context(self, values: Mapping[str, Any], lookup: Lookup | None, counted: Counted | None) -> dict[str, Any]:
+    def full_context(
+        self, values: Mapping[str, Any], related: RelatedRecords | None, counted: Counted | None
+    ) -> dict[str, Any]:
         """``context_for`` plus the aggregates across records, computed beforehand (``engine.forms.aggregates``)."""
-        context = self.context_for(values, lookup)
+        context = self.context_for(values, related)
         if counted is not None:
             context.update(counted(values))
         return context
@@ -263,6 +297,8 @@ class FieldSetValidator:
                 )
             )
             return
+        if result is None and not compiled.kind.computed:
+            return  # a derived value that reaches nothing keeps the value sent (or stays empty)
         values[field.id] = result
         context[field.id] = result
 
@@ -302,6 +338,7 @@ class FormValidator:
         self.spec = spec
         self.fields = FieldSetValidator(spec.fields, pointer)
         self.rules: list[tuple[RuleSpec, Expression]] = [(rule, compile_expression(rule.check)) for rule in spec.rules]
+        self.paths = self.fields.paths | paths_of(expression for _, expression in self.rules)
         top = self.fields.compiled
         self.aggregates = aggregates_of(
             [c.formula for c in top]
@@ -332,7 +369,7 @@ class FormValidator:
         locale: str = "zh-CN",
         existing: Mapping[str, Any] | None = None,
         trusted: frozenset[str] = frozenset(),
-        lookup: Lookup | None = None,
+        related: RelatedRecords | None = None,
         acting: Mapping[str, Any] | None = None,
         aggregates: AggregateReader | None = None,
     ) -> dict[str, Any]:
@@ -351,19 +388,19 @@ class FormValidator:
             errors=errors,
             base=existing,
             trusted=trusted,
-            lookup=lookup,
+            related=related,
             acting=acting,
             counted=counted,
         )
         if not errors:
-            self._check_rules(self.fields.full_context(values, lookup, counted), locale, errors)
+            self._check_rules(values, locale, errors, related, counted)
         if errors:
             trimmed = dict(list(errors.items())[:MAX_ERRORS])
             count = sum(len(v) for v in trimmed.values())
             raise SubmissionError(submission_message("invalid", locale, count=count), trimmed)
         return values
 
-    def preview(self, data: Any, *, lookup: Lookup | None = None) -> dict[str, Any]:
+    def preview(self, data: Any, *, related: RelatedRecords | None = None) -> dict[str, Any]:
         """Which fields show and which are required for the values typed so far, and the formulas.
 
         Used by forms while someone types, so visible-when and required-when change live with
@@ -377,9 +414,9 @@ class FormValidator:
             errors=errors,
             base=None,
             trusted=frozenset(),
-            lookup=lookup,
+            related=related,
         )
-        context = self.fields.context_for(values, lookup)
+        context = self.fields.context_for(values, related)
         visible, required = {}, {}
         for compiled in self.fields.compiled:
             field = compiled.field
@@ -389,13 +426,13 @@ class FormValidator:
         return {"visible": visible, "required": required, "formulas": formulas}
 
     def refresh(
-        self, values: Mapping[str, Any], *, lookup: Lookup | None, aggregates: AggregateReader
+        self, values: Mapping[str, Any], *, related: RelatedRecords | None, aggregates: AggregateReader
     ) -> dict[str, Any]:
         """The live formulas of a stored record computed again (a formula that fails now is empty)."""
         found: dict[str, Any] = {}
         if not self.live_formulas:
             return found
-        context = self.fields.full_context(values, lookup, self.counted(aggregates, live=True))
+        context = self.fields.full_context(values, related, self.counted(aggregates, live=True))
         for compiled in self.fields.formulas:
             if compiled.field.id in self.live_formulas:
                 assert compiled.formula is not None
@@ -406,7 +443,17 @@ class FormValidator:
                 found[compiled.field.id] = context[compiled.field.id] = result
         return found
 
-    def _check_rules(self, context: Mapping[str, Any], locale: str, errors: dict[str, list[str]]) -> None:
+    def _check_rules(
+        self,
+        values: Mapping[str, Any],
+        locale: str,
+        errors: dict[str, list[str]],
+        related: RelatedRecords | None,
+        counted: Counted | None = None,
+    ) -> None:
+        context = self.fields.context_for(values, related, self.paths)
+        if counted is not None:
+            context.update(counted(values))
         for rule, expression in self.rules:
             key = rule.fields[0] if rule.fields else "_record"
             try:

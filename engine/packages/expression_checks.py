@@ -1,37 +1,64 @@
 """Compile every expression of a package where it will run, so a typo such as ``urgncy`` is found
-when the package is validated instead of when the first ticket reaches that branch."""
+when the package is validated instead of when the first ticket reaches that branch; and walk every
+relation path it reads (``room.building.community``) over the forms (``path_checks``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from engine.errors import DefinitionError, ExpressionError, Problem
-from engine.expressions import LocatedExpressionError, compile_expression
+from engine.expressions import Expression, LocatedExpressionError, compile_expression
 from engine.forms.acting import USER_ATTRIBUTES, unknown_user_attribute
-from engine.forms.spec import FormSpec
+from engine.forms.spec import FieldSpec, FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
 from engine.packages.aggregate_checks import aggregate_problems
 from engine.packages.messages import problem
+from engine.packages.path_checks import PathChecker
 from engine.registry import suggest
 
 SYSTEM_NAMES = ("id", "created_at", "updated_at", "created_by", "updated_by")
 FLOW_NAMES = ("outcome", "user", "instance")
 
 
+class Check(Protocol):
+    def __call__(
+        self,
+        pointer: str,
+        source: str,
+        names: Iterable[str] | None,
+        root: Sequence[FieldSpec] | None = None,
+        form: Mapping[str, Any] | None = None,
+    ) -> Expression | None: ...
+
+
 def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
     found: list[Problem] = []
     forms = {f["id"]: f for f in document.get("forms", [])}
+    paths = PathChecker(document)
 
-    def check(pointer: str, source: str, names: Iterable[str] | None, form: Mapping[str, Any] | None = None) -> None:
-        """``form``: the expression is one of that form's own (its fields and rules), where aggregates are computed."""
+    def check(
+        pointer: str,
+        source: str,
+        names: Iterable[str] | None,
+        root: Sequence[FieldSpec] | None = None,
+        form: Mapping[str, Any] | None = None,
+    ) -> Expression | None:
+        """Compile ``source`` where it runs; with ``root`` (the fields it runs on) walk its relation paths.
+
+        ``form``: the expression is one of that form's own (its fields and rules), where aggregates
+        across records are computed; anywhere else an aggregate is refused.
+        """
         try:
             expression = compile_expression(source, names=None if names is None else list(names))
         except ExpressionError as exc:
             found.append(expression_problem(pointer, exc))
-            return
+            return None
+        if root is not None:
+            found.extend(paths.problems(pointer, expression, root))
         found.extend(aggregate_problems(document, pointer, expression, form))
+        return expression
 
     def fields_of(form_id: str | None) -> list[str]:
         form = forms.get(form_id or "")
@@ -40,13 +67,17 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
     for i, form in enumerate(document.get("forms", [])):
         base = f"/forms/{i}"
         top = [*fields_of(form["id"]), *SYSTEM_NAMES]
+        top_fields = paths.fields_of(form["id"]) or ()
         before = len(found)
         for j, field in enumerate(form["fields"]):
-            _field_expressions(check, f"{base}/fields/{j}", field, top, form)
-            for k, child in enumerate(field.get("fields", []) if FIELD_TYPES.get(field["type"]).holds_rows else []):
-                _field_expressions(check, f"{base}/fields/{j}/fields/{k}", child, [c["id"] for c in field["fields"]])
+            found.extend(_field_expressions(check, paths, f"{base}/fields/{j}", field, top, top_fields, form))
+            if FIELD_TYPES.get(field["type"]).holds_rows:
+                rows = tuple(FieldSpec.from_definition(c) for c in field["fields"])
+                for k, child in enumerate(field["fields"]):
+                    here = f"{base}/fields/{j}/fields/{k}"
+                    found.extend(_field_expressions(check, paths, here, child, [c.id for c in rows], rows))
         for r, rule in enumerate(form.get("rules", [])):
-            check(f"{base}/rules/{r}/check", rule["check"], top, form)
+            check(f"{base}/rules/{r}/check", rule["check"], top, top_fields, form)
         if len(found) == before:
             try:
                 FormValidator(FormSpec.from_definition(document["id"], form), base)
@@ -57,29 +88,31 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
 
     for i, flow in enumerate(document.get("flows", [])):
         names = [*fields_of(flow["form"]), *SYSTEM_NAMES, *FLOW_NAMES]
+        root = paths.fields_of(flow["form"])
         for k, edge in enumerate(flow["edges"]):
             if "condition" in edge:
-                check(f"/flows/{i}/edges/{k}/condition", edge["condition"], names)
+                check(f"/flows/{i}/edges/{k}/condition", edge["condition"], names, root)
         for n, node in enumerate(flow["nodes"]):
             here = f"/flows/{i}/nodes/{n}"
             for key in ("set", "assign", "mapping"):
                 for target, source in node.get(key, {}).items():
-                    check(f"{here}/{key}/{target}", source, names)
+                    check(f"{here}/{key}/{target}", source, names, root)
             for r, row in enumerate(node.get("assignee", {}).get("table", [])):
                 if "when" in row:
-                    check(f"{here}/assignee/table/{r}/when", row["when"], names)
+                    check(f"{here}/assignee/table/{r}/when", row["when"], names, root)
             for t, timer in enumerate(node.get("timers", [])):
                 if "when" in timer:
-                    check(f"{here}/timers/{t}/when", timer["when"], names)
+                    check(f"{here}/timers/{t}/when", timer["when"], names, root)
 
     for i, automation in enumerate(document.get("automations", [])):
         form_id = automation["trigger"].get("form")
         trigger_names: list[str] | None = [*fields_of(form_id), *SYSTEM_NAMES, "user"] if form_id in forms else None
+        root = paths.fields_of(form_id)
         if "condition" in automation:
-            check(f"/automations/{i}/condition", automation["condition"], trigger_names)
+            check(f"/automations/{i}/condition", automation["condition"], trigger_names, root)
         for a, action in enumerate(automation["actions"]):
             for target, source in action.get("set", {}).items():
-                check(f"/automations/{i}/actions/{a}/set/{target}", source, trigger_names)
+                check(f"/automations/{i}/actions/{a}/set/{target}", source, trigger_names, root)
 
     for i, grant in enumerate(document.get("permissions", [])):
         if "rows" in grant:
@@ -91,7 +124,7 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
         for m, measure in enumerate(report["measures"]):
             if "where" in measure:
                 where_names = [*fields_of(form_id), *SYSTEM_NAMES] if form_id else None
-                check(f"/reports/{i}/measures/{m}/where", measure["where"], where_names)
+                check(f"/reports/{i}/measures/{m}/where", measure["where"], where_names, paths.fields_of(form_id))
             if "expression" in measure:
                 check(f"/reports/{i}/measures/{m}/expression", measure["expression"], measure_ids)
 
@@ -113,14 +146,28 @@ def expression_problem(pointer: str, error: ExpressionError) -> Problem:
 
 
 def _field_expressions(
-    check: Any, base: str, field: Mapping[str, Any], names: list[str], form: Mapping[str, Any] | None = None
-) -> None:
+    check: Check,
+    paths: PathChecker,
+    base: str,
+    field: Mapping[str, Any],
+    names: list[str],
+    root: Sequence[FieldSpec],
+    form: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """Check a field's expressions; the problems of a derived relation's path are returned.
+
+    ``form``: a top-level field of that form (aggregates run there); None inside a sub-table row.
+    """
     for key in ("visible_when", "required_when", "default_expr"):
         if key in field:
-            check(f"{base}/{key}", field[key], [*names, "user"] if key == "default_expr" else names, form)
+            check(f"{base}/{key}", field[key], [*names, "user"] if key == "default_expr" else names, root, form)
     formula_key = FIELD_TYPES.get(field["type"]).formula_key
-    if formula_key is not None:
-        check(f"{base}/{formula_key}", field[formula_key], names, form)
+    if formula_key is None or formula_key not in field:
+        return []
+    expression = check(f"{base}/{formula_key}", field[formula_key], names, root, form)
+    if expression is None:
+        return []
+    return paths.derived(f"{base}/{formula_key}", FieldSpec.from_definition(field), expression, root)
 
 
 def default_user_problems(document: Mapping[str, Any]) -> list[Problem]:

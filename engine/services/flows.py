@@ -25,6 +25,7 @@ from engine.flows.migration import apply_plan, map_problems, plan_instance
 from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec, compile_flow, localized
 from engine.flows.state import RUNNING, Candidate, InstanceState, Task, new_id
+from engine.forms import relation_paths
 from engine.forms.permissions import scoped_actions
 from engine.i18n import DEFAULT_LOCALE
 from engine.principal import SYSTEM, Principal
@@ -363,7 +364,12 @@ class FlowService:
         record = LazyRecord(lambda: self.records.flow_record(session, form, state.record_id))
         submitter = Candidate("tracking", tracking_subject(app.app_id, spec.form, state.record_id))
         env = Environment(Assigner(app.app_id, SqlDirectory(session), submitter_candidate=submitter), self.clock)
-        return Run(spec, state, env, record, actor)
+        related = self.records.related(session, app, None)  # the flow acts as the system: no person bounds it
+
+        def relate(context: dict[str, Any]) -> None:
+            relation_paths.relate(form.spec.fields, [context], spec.paths, related)
+
+        return Run(spec, state, env, record, actor, relate)
 
     @staticmethod
     def _users(session: Session, locale: str) -> Callable[[str], str]:

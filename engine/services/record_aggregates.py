@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.forms.aggregates import anchor_of
+from engine.forms.relation_paths import RelatedRecords
 from engine.forms.types import FIELD_TYPES
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.records import RecordRepository, Transaction
@@ -24,6 +25,7 @@ def refresh_live_formulas(
     form: CompiledForm,
     rows: list[Any],
     documents: list[dict[str, Any]],
+    related: RelatedRecords | None,
 ) -> None:
     """Put the live formulas' current values into the records' documents (in place)."""
     validator = form.validator
@@ -34,10 +36,9 @@ def refresh_live_formulas(
     for aggregate in validator.live_aggregates:
         anchors = (anchor_of(aggregate, stored, row.id) for stored, row in zip(values, rows, strict=True))
         counting.prime(aggregate, [anchor for anchor in anchors if anchor is not None])
-    lookup = repository.lookup(session, app)
     fields = {f.id: f for f in form.spec.fields}
     for row, stored, document in zip(rows, values, documents, strict=True):
-        fresh = validator.refresh(stored, lookup=lookup, aggregates=counting.about(row.id))
+        fresh = validator.refresh(stored, related=related, aggregates=counting.about(row.id))
         for field_id, value in fresh.items():
             field = fields[field_id]
             document["data"][field_id] = FIELD_TYPES.get(field.type).dump(field, value)

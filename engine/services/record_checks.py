@@ -21,7 +21,7 @@ from engine.forms.validation import submission_message
 from engine.i18n import translate
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.flow_directory import ActivePerson
-from engine.storage.records import Lookup, RecordRepository, Transaction
+from engine.storage.records import RecordRepository, Transaction
 
 #: (transaction, app id, user ids or logins) -> the active ones among them, keyed by id and login
 PeopleLookup = Callable[[Transaction, str, Collection[str]], Mapping[str, ActivePerson]]
@@ -110,32 +110,32 @@ def check_references(
     form: CompiledForm,
     values: Mapping[str, Any],
     locale: str,
-    lookup: Lookup,
 ) -> None:
-    """Every related record exists and is not deleted; single links reuse the validation's lookups."""
-    errors: dict[str, list[str]] = {}
+    """Every related record exists and is not deleted: one query per target form for the whole record."""
+    named: list[tuple[FieldSpec, str, str, list[Any]]] = []  # (field, error key, target, ids)
 
-    def check(field: FieldSpec, value: Any, key: str) -> None:
+    def note(field: FieldSpec, value: Any, key: str) -> None:
         target = FIELD_TYPES.get(field.type).related_form(field)
-        if target is None or value in (None, []):
-            return
-        wanted = value if isinstance(value, list) else [value]
-        if isinstance(value, list):
-            present = rows.live_ids(session, app.forms[target], wanted)
-        else:
-            present = {value} if lookup(target, value) is not None else set()
-        for item in wanted:
-            if item not in present:
-                errors.setdefault(key, []).append(
-                    translate("record.missing", locale, label=field.title(locale), value=item)
-                )
+        if target is not None and value not in (None, []):
+            named.append((field, key, target, value if isinstance(value, list) else [value]))
 
     for field in form.spec.fields:
-        check(field, values.get(field.id), field.id)
+        note(field, values.get(field.id), field.id)
         if FIELD_TYPES.get(field.type).holds_rows:
             for n, row in enumerate(values.get(field.id) or []):
                 for child in field.children:
-                    check(child, row.get(child.id), f"{field.id}/{n}/{child.id}")
+                    note(child, row.get(child.id), f"{field.id}/{n}/{child.id}")
+    wanted: dict[str, set[Any]] = {}
+    for _, _, target, items in named:
+        wanted.setdefault(target, set()).update(items)
+    present = {target: rows.live_ids(session, app.forms[target], sorted(ids)) for target, ids in wanted.items()}
+    errors: dict[str, list[str]] = {}
+    for field, key, target, items in named:
+        for item in items:
+            if item not in present[target]:
+                errors.setdefault(key, []).append(
+                    translate("record.missing", locale, label=field.title(locale), value=item)
+                )
     refuse(errors, locale)
 
 
@@ -147,7 +147,6 @@ def check_narrowing(
     values: Mapping[str, Any],
     before: Mapping[str, Any] | None,
     locale: str,
-    lookup: Lookup,
 ) -> None:
     """A relation narrowed by another answer (``filter_by``: a room of the chosen building) names only
     records that fit it. An empty narrowing answer narrows nothing; an update is checked only where the
@@ -171,12 +170,10 @@ def check_narrowing(
             return
         target = kind.related_form(field)
         assert target is not None  # only relations narrow their choices
-        if isinstance(value, list):
-            fitting = rows.live_ids(session, app.forms[target], value, equal=wanted)
-        else:
-            related = lookup(target, value)
-            fits = related is None or all(_record_id(related.get(f)) == v for f, v in wanted.items())
-            fitting = {value} if fits else set()  # a missing record is check_references' to report
+        chosen = value if isinstance(value, list) else [value]
+        fitting = rows.live_ids(session, app.forms[target], chosen, equal=wanted)
+        if set(chosen) - fitting:  # a missing record is check_references' to report
+            fitting |= set(chosen) - rows.live_ids(session, app.forms[target], chosen)
         titles = {f.id: f.title(locale) for f in siblings}
         labels = translate("record.list_separator", locale).join(
             titles[ours] for theirs, ours in pairs.items() if theirs in wanted
@@ -197,11 +194,6 @@ def check_narrowing(
                 for child in field.children:
                     check(child, field.children, row, old_row, f"{field.id}/{n}/{child.id}")
     refuse(errors, locale)
-
-
-def _record_id(value: Any) -> Any:
-    """The id a relation holds, whether a lookup gives the stored id or the related record itself."""
-    return value.get("id") if isinstance(value, Mapping) else value
 
 
 def check_unique(

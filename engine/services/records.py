@@ -39,6 +39,7 @@ from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
 from engine.storage.record_queries import ListQuery, refuse_hidden
 from engine.storage.records import RecordRepository, Transaction, child_rows, links_of
+from engine.storage.related_records import StoredRelations
 
 #: called inside the creating transaction (session, app, form, record id, principal): flows start here
 CreateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principal], None]
@@ -103,6 +104,35 @@ class RecordService:
         """The record's row if ``principal`` may ``action`` it (a flow checks this before acting); 404 otherwise."""
         access = self.authorize(principal, action, app, form)
         return self.rows.row(session, form, record_id, deleted=deleted, visible=access.bound_filter(action))
+
+    def related(self, session: Transaction, app: CompiledApp, principal: Principal | None) -> StoredRelations:
+        """The related records relation paths read (``room.building.community``), loaded in batches.
+
+        Where a person acts, only records they may read, and of those only the fields they may
+        see: anything else reads as empty. ``principal`` None: the system acts (flows,
+        automations) and every live record is read.
+        """
+        if principal is None:
+            return StoredRelations(session, app)
+        accesses: dict[str, FormAccess] = {}
+
+        def access(form_id: str) -> FormAccess:
+            if form_id not in accesses:
+                accesses[form_id] = app.permissions.effective(principal, app.app_id, form_id)
+            return accesses[form_id]
+
+        return StoredRelations(
+            session,
+            app,
+            visible=lambda form_id: access(form_id).bound_filter("read"),
+            shown=lambda form_id, record: access(form_id).redact(record),
+        )
+
+    def preview(self, principal: Principal, app_id: str, form_id: str, data: Any) -> dict[str, Any]:
+        """What shows, what is required and the formulas for the values typed so far (read-only)."""
+        with self.rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            return app.form(form_id).validator.preview(data, related=self.related(session, app, principal))
 
     # -- compiled definitions, for pages that draw a form ----------------------------------------
     def compiled_app(self, app_id: str) -> CompiledApp:
@@ -327,13 +357,13 @@ class RecordService:
                     seen = rows.seen(session, app_id, form_id, idempotency_key)
                     if seen is not None:
                         return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
-                lookup = rows.lookup(session, app)
+                related = self.related(session, app, principal)
                 counting = rows.aggregates(session, app, form, record_id=None, writing=True)
                 values = form.validator.validate(
-                    data, locale=locale, lookup=lookup, acting=acting_names(principal), aggregates=counting
+                    data, locale=locale, related=related, acting=acting_names(principal), aggregates=counting
                 )
-                check_references(rows, session, app, form, values, locale, lookup)
-                check_narrowing(rows, session, app, form, values, None, locale, lookup)
+                check_references(rows, session, app, form, values, locale)
+                check_narrowing(rows, session, app, form, values, None, locale)
                 self._check_people(session, app, form, values, None, locale)
                 check_unique(rows, session, form, values, locale, exclude=None)
                 if access is not None:
@@ -376,19 +406,19 @@ class RecordService:
                 self._check_version(row, expected_version)
                 before = rows.values(session, form, row)
                 refuse_fields(access, data, rows.rule_records(session, form, [row])[0], "update", form, locale)
-                lookup = rows.lookup(session, app)
+                related = self.related(session, app, principal)
                 counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
                 values = form.validator.validate(
                     data,
                     locale=locale,
                     existing=before,
                     trusted=trusted,
-                    lookup=lookup,
+                    related=related,
                     acting=acting_names(principal),
                     aggregates=counting,
                 )
-                check_references(rows, session, app, form, values, locale, lookup)
-                check_narrowing(rows, session, app, form, values, before, locale, lookup)
+                check_references(rows, session, app, form, values, locale)
+                check_narrowing(rows, session, app, form, values, before, locale)
                 self._check_people(session, app, form, values, before, locale)
                 check_unique(rows, session, form, values, locale, exclude=record_id)
                 refuse_outside_rows(rows, session, access, "update", form, values, row)
@@ -548,20 +578,20 @@ class RecordService:
         }
         row = rows.row(session, form, record_id, deleted=False, lock=True)
         before = rows.values(session, form, row)
-        lookup = rows.lookup(session, app)
+        related = self.related(session, app, None)  # a flow step: the system acts, no person bounds the reading
         counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
         values = form.validator.validate(
             dumped,
             locale=locale,
             existing=before,
             trusted=trusted,
-            lookup=lookup,
+            related=related,
             acting=acting_names(principal),
             aggregates=counting,
         )
         refuse_missing(form, values, required, locale)
-        check_references(rows, session, app, form, values, locale, lookup)
-        check_narrowing(rows, session, app, form, values, before, locale, lookup)
+        check_references(rows, session, app, form, values, locale)
+        check_narrowing(rows, session, app, form, values, before, locale)
         self._check_people(session, app, form, values, before, locale)
         return row, before, values
 
@@ -593,7 +623,7 @@ class RecordService:
         """
         documents = self.rows.documents(session, form, rows)
         if live is not None:
-            refresh_live_formulas(self.rows, session, live, form, rows, documents)
+            refresh_live_formulas(self.rows, session, live, form, rows, documents, self.related(session, live, None))
         if access is not None:
             for document, record in zip(documents, self.rows.rule_records(session, form, rows), strict=True):
                 data = document["data"]
@@ -661,7 +691,7 @@ class RecordService:
                 locale=locale,
                 existing=existing,
                 trusted=trusted,
-                lookup=self.rows.lookup(session, app),
+                related=self.related(session, app, None),
                 acting=acting_names(principal),  # a unique field may be filled from the person submitting
                 aggregates=self.rows.aggregates(session, app, form, record_id=record_id, writing=True),
             )

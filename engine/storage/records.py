@@ -9,7 +9,7 @@ where its transaction begins and ends.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,9 +45,6 @@ SYSTEM_KEYS = (
 
 #: the open transaction a use case passes through to the repositories (opaque above storage)
 Transaction = Session
-
-#: ``lookup(form_id, record_id)``: a live record's values with its id, or None (validation's relation reads)
-Lookup = Callable[[str, Any], Mapping[str, Any] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,24 +257,6 @@ class RecordRepository:
         return dumped
 
     # -- what validation and the checks read ---------------------------------------------------
-    def lookup(self, session: Session, app: CompiledApp) -> Lookup:
-        cache: dict[tuple[str, int], Mapping[str, Any] | None] = {}
-
-        def lookup(target: str, record_id: Any) -> Mapping[str, Any] | None:
-            key = (target, record_id)
-            if key not in cache:
-                form = app.forms.get(target)
-                row = None
-                if form is not None and isinstance(record_id, int):
-                    table = form.table
-                    row = session.execute(
-                        select(table).where(table.c.id == record_id, table.c.deleted_at.is_(None))
-                    ).first()
-                cache[key] = None if row is None else {"id": row.id, **self.values(session, form, row)}  # type: ignore[arg-type]
-            return cache[key]
-
-        return lookup
-
     @staticmethod
     def aggregates(
         session: Session, app: CompiledApp, form: CompiledForm, *, record_id: int | None, writing: bool

@@ -117,8 +117,8 @@ def staff_form(app_id: str, form_id: str) -> Any:
 
 @bp.post("/apps/<app_id>/forms/<form_id>/preview")
 def staff_preview(app_id: str, form_id: str) -> Response:
-    form = _compiled_form(app_id, form_id)
-    return json_response(form.validator.preview(read_record_body()))
+    _compiled_form(app_id, form_id)  # a missing form is a 404 before the body is read
+    return json_response(services().records.preview(current_principal(), app_id, form_id, read_record_body()))
 
 
 @bp.get("/apps/<app_id>/forms/<form_id>/options/<field_id>")
@@ -228,7 +228,7 @@ def public_preview(app_id: str, form_id: str) -> Response:
     data = read_record_body()
     allowed = set(_public_fields(form))
     visible_data = {k: v for k, v in data.items() if k in allowed} if isinstance(data, dict) else {}
-    return json_response(form.validator.preview(visible_data))
+    return json_response(services().records.preview(current_principal(), app_id, form_id, visible_data))
 
 
 @bp.get("/f/<app_id>/<form_id>/options/<field_id>")

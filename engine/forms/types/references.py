@@ -8,14 +8,26 @@ from typing import Any
 
 from engine.forms.export_shapes import ExportShape, listed_cell, related_cell
 from engine.forms.spec import FieldSpec
-from engine.forms.types.base import Column, Describe, FieldType, FieldValueError, PeopleLimit, Reader
+from engine.forms.types.base import Column, ConfigProblem, Describe, FieldType, FieldValueError, PeopleLimit, Reader
 
 PRINCIPAL = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MAX_LINKS = 1000
 
 
+#: a relation path: field ids joined by dots, at least two steps (``room.building``)
+RELATION_PATH = r"^[A-Za-z][A-Za-z0-9_]{0,62}(\.[A-Za-z][A-Za-z0-9_]{0,62}){1,7}$"
+
+
 class RelationType(FieldType):
+    """A link to a record of ``target`` (or several, ``multiple``).
+
+    ``derived_from`` (a relation path such as ``room.building``) makes it a derived relation: on
+    every save the server sets it to the record the path reaches, whatever was sent; when the
+    path reaches nothing (no room chosen yet) the value sent, if any, is kept.
+    """
+
     key = "relation"
+    formula_key = "derived_from"
     config_schema = {
         "required": ["target"],
         "properties": {
@@ -31,6 +43,7 @@ class RelationType(FieldType):
                 "propertyNames": {"$ref": "common.schema.json#/$defs/id"},
                 "additionalProperties": {"$ref": "common.schema.json#/$defs/id"},
             },
+            "derived_from": {"type": "string", "pattern": RELATION_PATH},
         },
     }
     messages = {"not_id": "field.relation.not_id", "missing": "field.relation.missing"}
@@ -55,6 +68,16 @@ class RelationType(FieldType):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
             raise FieldValueError("not_id", target=spec.config["target"])
         return int(value)
+
+    def coerce_result(self, spec: FieldSpec, result: Any) -> Any:
+        """A derived relation's value: the id the path reached (None keeps what was sent)."""
+        return None if result is None else self.clean(spec, result)
+
+    def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
+        """A derived relation holds one record: the path's end is one id, never a list."""
+        if "derived_from" in spec.config and spec.config.get("multiple"):
+            return [ConfigProblem("derived_from", "form.derived_multiple", {"path": spec.config["derived_from"]})]
+        return []
 
     def ui(self, spec: FieldSpec, locale: str, describe: Describe) -> dict[str, Any]:
         found = {"target": spec.config["target"], "multiple": bool(spec.config.get("multiple"))}

@@ -194,6 +194,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{pattern}' is not a valid regular expression: {reason}",
         "zh-CN": "“{pattern}”不是合法的正则表达式:{reason}",
     },
+    "form.path.unknown_field": {
+        "en": "'{path}': form '{through}' has no field '{step}'",
+        "zh-CN": "“{path}”:表单“{through}”没有字段“{step}”",
+    },
+    "form.path.unknown_row_field": {
+        "en": "'{path}': the rows of '{through}' have no field '{step}'",
+        "zh-CN": "“{path}”:“{through}”的行没有字段“{step}”",
+    },
+    "form.path.not_relation": {
+        "en": "'{path}': '{through}' is not a relation, so '{step}' cannot be read through it",
+        "zh-CN": "“{path}”:“{through}”不是关联字段,无法经由它读取“{step}”",
+    },
+    "form.path.multiple": {
+        "en": "'{path}': '{through}' holds several records and cannot be read as one to reach '{step}'",
+        "zh-CN": "“{path}”:“{through}”关联多条记录,不能当作一条记录来读取“{step}”",
+    },
+    "form.derived_target": {
+        "en": "'{path}' leads to a record of form '{found}', but this relation points at form '{target}'",
+        "zh-CN": "“{path}”指向表单“{found}”的记录,但此关联字段指向表单“{target}”",
+    },
+    "form.derived_not_relation": {
+        "en": "'{path}' does not end at a single relation; a derived relation needs a path to a record of '{target}'",
+        "zh-CN": "“{path}”的末端不是单值关联字段;派生关联需要一条指向表单“{target}”记录的路径",
+    },
+    "form.derived_multiple": {
+        "en": "a derived relation holds one record; remove 'multiple' or 'derived_from' ('{path}')",
+        "zh-CN": "派生关联只保存一条记录;请去掉“multiple”或“derived_from”(“{path}”)",
+    },
     "form.reserved_field_id": {
         "en": "'{id}' is a system column of every record; name the field differently",
         "zh-CN": "“{id}”是每条记录的系统列,请换一个字段标识",
