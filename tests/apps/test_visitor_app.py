@@ -137,8 +137,6 @@ def _set_up(estate: Estate, services: Any) -> None:
         estate.ids[key] = estate.call("admin", "POST", f"{base}/community/records", {"name": name}).json["id"]
         building = {"community": estate.ids[key], "name": "1栋"}
         estate.ids[f"{key}_1"] = estate.call("admin", "POST", f"{base}/building/records", building).json["id"]
-        room = {"building": estate.ids[f"{key}_1"], "room_no": "101"}
-        estate.ids[f"{key}_101"] = estate.call("admin", "POST", f"{base}/room/records", room).json["id"]
     for login, (role, covers) in PEOPLE.items():
         user = {
             "login": login,
@@ -151,6 +149,9 @@ def _set_up(estate: Estate, services: Any) -> None:
         assert created.status_code == 201, created.json
         scopes = [f"app:{APP}:read", f"app:{APP}:write"]
         estate.tokens[login], _ = services.directory.create_token(login, "tests", scopes)
+    for key, owner in (("sunny", "owner_a"), ("green", None)):  # a room's owner is a user holding the owner role
+        room = {"building": estate.ids[f"{key}_1"], "room_no": "101", "owner": owner}
+        estate.ids[f"{key}_101"] = estate.call("admin", "POST", f"{base}/room/records", room).json["id"]
     group = estate.call("admin", "POST", "/api/v1/groups", {"name": "门岗", "leader": "chief"})
     assert group.status_code == 201, group.json
     members = {"users": ["guard_a", "guard_b"]}
@@ -220,6 +221,7 @@ def test_a_visitor_scans_the_gate_s_qr_code_and_registers_without_an_account(est
     assert record["visit_date"] == _today()
     assert record["parking_fee"] == "5.00"  # the declared two places
     assert record["registered_by"] is None  # a public submission is nobody's
+    assert record["host"] == "owner_a"  # default_expr: room.owner, a relation path (item 1)
     assert [row["id_photo"] for row in record["companions"]] == [[photo["id"]], None]
     assert record["guard"] == "guard_a"  # the guard of this community, chosen by the approval's dispatch
     assert estate.open_task(submitted.json["id"], "approve")["assignee"] == "guard_a"
@@ -316,23 +318,23 @@ def test_a_guard_of_another_community_sees_nothing_of_it(estate):
 def test_a_guard_picks_and_registers_only_in_their_own_communities(estate):
     """Row rules with relation paths (item 2): a guard's communities (`id in user.communities`), rooms
     (`building.community in ...`) and visits (`room.building.community in ...`); rules bind create, so a
-    guard cannot register a visit at another community's gate (403 naming the form)."""
+    guard cannot register a visit at another community's gate (403 naming the form). A walk-in registered
+    with the room alone gets its building and community from it (derived relations, items 1 and 5)."""
     base = f"/api/v1/apps/{APP}/forms"
     communities = estate.call("guard_b", "GET", f"{base}/community/records").json["items"]
     rooms = estate.call("guard_b", "GET", f"/apps/{APP}/forms/visit/options/room").json["items"]
-    own = estate.call("guard_b", "POST", VISITS, estate.answers(**_green(estate), mobile="13900000021"))
+    walk_in = {"visitor_name": "王五", "mobile": "13900000021", "purpose": "快递外卖", "room": estate.ids["green_101"]}
+    own = estate.call("guard_b", "POST", VISITS, walk_in)
     elsewhere = estate.call("guard_b", "POST", VISITS, estate.answers(mobile="13900000022"))
 
     assert [c["id"] for c in communities] == [estate.ids["green"]]
     assert [r["id"] for r in rooms] == [estate.ids["green_101"]]
     assert own.status_code == 201, own.json
-    assert estate.record(own.json["id"])["registered_by"] == "guard_b"
+    registered = estate.record(own.json["id"])
+    assert registered["registered_by"] == "guard_b"
+    assert (registered["building"], registered["community"]) == (estate.ids["green_1"], estate.ids["green"])
     assert elsewhere.status_code == 403, elsewhere.json
     assert "records of 'Visit'" in elsewhere.json["detail"] and "Room visited" in elsewhere.json["detail"]
-
-
-def _green(estate: Estate) -> dict[str, int]:
-    return {"community": estate.ids["green"], "building": estate.ids["green_1"], "room": estate.ids["green_101"]}
 
 
 def test_an_owner_registers_a_guest_and_sees_only_their_own_visits(estate):
@@ -363,13 +365,20 @@ def test_the_same_visitor_twice_for_the_same_room_and_day_is_a_422_naming_the_fi
     assert next_day.status_code == 201
 
 
-def test_a_room_outside_the_chosen_building_is_a_422_naming_the_room(estate):
-    """Cascading pickers checked on the server (item 5)."""
-    refused = estate.call("admin", "POST", VISITS, estate.answers(mobile="13900000050", room=estate.ids["green_101"]))
+def test_a_room_outside_the_chosen_building_is_a_422_naming_the_building(estate):
+    """Cascading pickers and derived relations (item 5): the building follows from the room, so a building
+    chosen that is not the room's is refused by name (never silently replaced), in the request's language."""
+    body = estate.answers(mobile="13900000050", room=estate.ids["green_101"])
+    english = estate.call("admin", "POST", VISITS, body)
+    chinese = estate.call("admin", "POST", VISITS, body, **{"Accept-Language": "zh-CN"})
 
-    assert refused.status_code == 422
-    assert list(refused.json["errors"]) == ["room"]
-    assert "does not belong to the chosen Building" in refused.json["errors"]["room"][0]
+    assert english.status_code == 422
+    said = (
+        "Building: the chosen Room visited belongs to another Building; "
+        "choose the matching one or leave Building empty"
+    )
+    assert english.json["errors"] == {"building": [said]}
+    assert chinese.json["errors"] == {"building": ["楼栋:所选被访房间不属于该楼栋;请选择相符的楼栋或留空"]}
 
 
 def test_a_room_with_a_visit_limit_refuses_the_visit_past_it(estate):
