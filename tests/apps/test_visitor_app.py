@@ -374,8 +374,7 @@ def test_a_room_outside_the_chosen_building_is_a_422_naming_the_building(estate)
 
     assert english.status_code == 422
     said = (
-        "Building: the chosen Room visited belongs to another Building; "
-        "choose the matching one or leave Building empty"
+        "Building: the chosen Room visited belongs to another Building; choose the matching one or leave Building empty"
     )
     assert english.json["errors"] == {"building": [said]}
     assert chinese.json["errors"] == {"building": ["楼栋:所选被访房间不属于该楼栋;请选择相符的楼栋或留空"]}
