@@ -20,10 +20,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: what the record would say of values a step fills in itself (a dispatch's chosen person): None, or why not
+WriteCheck = Callable[[Mapping[str, Any]], str | None]
+
+
 class Environment:
-    def __init__(self, assigner: Assigner, clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self, assigner: Assigner, clock: Callable[[], datetime] = utcnow, check_writes: WriteCheck | None = None
+    ):
         self.assigner = assigner
         self.clock = clock
+        self.check_writes = check_writes
 
     def now(self) -> datetime:
         return self.clock()
@@ -44,6 +51,9 @@ class Environment:
 
     def deadline(self, start: datetime, length: timedelta, business_hours: bool) -> datetime:
         return deadline(start, length, business_hours=business_hours)
+
+    def refused(self, writes: Mapping[str, Any]) -> str | None:
+        return None if self.check_writes is None or not writes else self.check_writes(writes)
 
 
 def _tables(node: NodeSpec) -> dict[int, Any]:

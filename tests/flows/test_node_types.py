@@ -261,6 +261,21 @@ def test_an_approval_dispatched_by_a_table_reads_its_conditions_and_fills_its_wr
     assert [e.details["group"] for e in created] == ["team"]
 
 
+def test_a_dispatch_whose_choice_the_record_would_refuse_fails_the_instance_with_the_reason():
+    """The person a dispatch writes must fit the field (a leader without the field's role does not): the
+    step then has nobody to go to, and the instance fails there with the record's reason, no task made."""
+    rule = {"type": "dispatch", "table": [{"group": "team"}], "write": {"worker": "note"}}
+    nodes = [START, task("first"), {"id": "sign", "type": "approval", "mode": "or_sign", "assignee": rule}, end()]
+    flow = Flow(nodes, [("start", "first"), ("first", "sign"), ("sign", "end")])
+    flow.env.check_writes = lambda writes: f"Note: {writes['note']} is not a guard"
+
+    flow.do(ANN, "complete", "first")
+
+    assert flow.status == "failed"
+    assert flow.state.error is not None and "is not a guard" in flow.state.error and "'sign'" in flow.state.error
+    assert flow.open("sign") == [] and flow.record["note"] is None
+
+
 def test_a_loop_that_never_waits_is_stopped_after_max_steps():
     flow = Flow(
         [START, script("spin", note="'again'"), gateway("gw", "exclusive"), end()],
