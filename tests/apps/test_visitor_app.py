@@ -299,6 +299,26 @@ def test_an_approval_left_waiting_tells_the_supervisor_and_stays_open(estate):
     assert estate.open_task(visit["id"], "check_in")["assignee"] == "guard_a"
 
 
+def test_a_gate_nobody_guards_takes_the_registration_and_fails_the_review_with_the_reason(estate):
+    """Constrained people fields meet dispatch (item 4): with no guard covering the community the dispatch
+    falls back to the group's leader, who is no guard; the visitor's registration is still taken, and the
+    review fails at the approval with the field's reason (never a 422 on a field the visitor never sent)."""
+    base = f"/api/v1/apps/{APP}/forms"
+    lonely = estate.call("admin", "POST", f"{base}/community/records", {"name": "静园"}).json["id"]
+    building = estate.call("admin", "POST", f"{base}/building/records", {"community": lonely, "name": "1栋"}).json
+    room = estate.call("admin", "POST", f"{base}/room/records", {"building": building["id"], "room_no": "1"}).json
+
+    visit = estate.call(
+        None, "POST", PUBLIC, estate.answers(community=lonely, building=building["id"], room=room["id"])
+    )
+
+    assert visit.status_code == 201, visit.json
+    instance = estate.instance(visit.json["id"])
+    assert instance["status"] == "failed" and instance["tasks"] == []
+    assert "'approve'" in instance["error"] and "chief" in instance["error"] and "guard" in instance["error"]
+    assert estate.record(visit.json["id"])["guard"] is None
+
+
 # -- who sees what ------------------------------------------------------------------------------------------
 def test_a_guard_of_another_community_sees_nothing_of_it(estate):
     """Row rules: a guard reads and acts on the visits of the communities they cover only."""
