@@ -423,6 +423,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         worker = Worker(
             built.database,
             flows=built.flows,
+            automations=built.automations,
             interval=args.interval,
             lease_seconds=args.lease,
             retry=RetryPolicy(base_seconds=args.retry_base),

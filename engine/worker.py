@@ -18,8 +18,10 @@ import threading
 import time
 from types import FrameType
 
+from engine.services.automations import AutomationService
 from engine.services.flows import FlowService
 from engine.storage import Database, work_queue
+from engine.storage.automations import TOPIC as AUTOMATION_TOPIC
 from engine.storage.outbox import Outbox, RetryPolicy
 
 log = logging.getLogger("trellis.worker")
@@ -38,10 +40,15 @@ class Worker:
         batch: int = 100,
         lease_seconds: float = 60.0,
         retry: RetryPolicy | None = None,
+        automations: AutomationService | None = None,
     ):
         self.database = database
         self.flows = flows  # build_services' (the worker assembles nothing of its own)
-        self.outbox = outbox or Outbox(database, catalog=flows.catalog, lease_seconds=lease_seconds, retry=retry)
+        self.automations = automations
+        handlers = {AUTOMATION_TOPIC: automations.topic()} if automations is not None else None
+        self.outbox = outbox or Outbox(
+            database, catalog=flows.catalog, lease_seconds=lease_seconds, retry=retry, handlers=handlers
+        )
         self.interval = interval
         self.batch = batch
         self.lease_seconds = lease_seconds
@@ -50,8 +57,8 @@ class Worker:
 
     # -- one round, in-process ---------------------------------------------------------------------
     def run_once(self) -> dict[str, int]:
-        """Fire every due timer and deliver every due outbox item (in batches, until none is left)."""
-        counts = {"fired": self.fire_due(), "delivered": 0, "retry": 0, "failed": 0}
+        """Fire due timers, queue due schedules, deliver every due outbox item (in batches, until none is left)."""
+        counts = {"fired": self.fire_due(), "scheduled": self.fire_schedules(), "delivered": 0, "retry": 0, "failed": 0}
         while not self._stop.is_set():
             done = self.outbox.run(self.batch)
             for key in ("delivered", "retry", "failed"):
@@ -64,6 +71,16 @@ class Worker:
                 counts,
             )
         return counts
+
+    def fire_schedules(self) -> int:
+        """Queue the runs of scheduled automations now due (each due moment once, across all workers)."""
+        if self.automations is None:
+            return 0
+        try:
+            return self.automations.fire_schedules()
+        except Exception:  # logged; the next round looks again (a moment missed now is still due then)
+            log.exception("scheduled automations: looking for due ones failed")
+            return 0
 
     def fire_due(self) -> int:
         """Fire due timers until none is left; returns how many fired here.
@@ -137,6 +154,7 @@ class Worker:
     def _schedule_loop(self, queue: work_queue.WorkQueue) -> None:
         while not self._stop.is_set():
             try:
+                self.fire_schedules()
                 enqueued = queue.schedule(self.flows, self.outbox)
                 if enqueued and any(enqueued):
                     log.info("enqueued %s timer(s) and %s outbox item(s)", *enqueued)
@@ -151,6 +169,7 @@ class Worker:
         work_queue.install(self.flows, self.outbox)
         try:
             while not self._stop.is_set():
+                self.fire_schedules()
                 enqueued = queue.schedule(self.flows, self.outbox)
                 queue.work(burst=True)
                 if not enqueued or not any(enqueued):  # firing timers queues notifications: go until quiet

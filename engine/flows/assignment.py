@@ -43,6 +43,7 @@ class GroupFacts:
 
 class Directory(Protocol):
     def users_with_role(self, app_id: str, role: str) -> list[str]: ...
+    def communities_of(self, user_ids: Sequence[str]) -> Mapping[str, frozenset[int]]: ...
     def group(self, name_or_id: str) -> GroupFacts | None: ...
     def user_id(self, login_or_id: str) -> str | None: ...
     def leaders_of(self, user_id: str) -> list[str]: ...
@@ -84,6 +85,14 @@ class Assigner:
         exclude: frozenset[str] = frozenset(),
     ) -> Assignment:
         kind = assignment["type"]
+        if kind in ("role", "roles") and "match_community" in assignment:
+            roles = [assignment["role"]] if kind == "role" else assignment["roles"]
+            pooled = sorted({u for role in roles for u in self._covering(role, assignment, record, required=False)})
+            if not pooled:
+                raise AssignmentError.says(
+                    "flow.assign.nobody_covering", role=roles[0], field=assignment["match_community"]
+                )
+            return Assignment(tuple(Candidate("user", u) for u in pooled))
         if kind == "role":
             return Assignment((Candidate("role", assignment["role"]),))
         if kind == "roles":
@@ -123,6 +132,12 @@ class Assigner:
         """The approvers of an approval node: each entry is one signer (one task). A dispatch rule reads
         its table's conditions and fills its ``write`` fields here as it does for a task."""
         kind = assignment["type"]
+        if kind == "roles" and "match_community" in assignment:  # one task per role, for its holders here
+            return [
+                tuple(Candidate("user", u) for u in self._covering(r, assignment, record)) for r in assignment["roles"]
+            ]
+        if kind == "role" and "match_community" in assignment:
+            return [(Candidate("user", u),) for u in self._covering(assignment["role"], assignment, record)]
         if kind == "role":
             users = self.directory.users_with_role(self.app_id, assignment["role"])
             if not users:
@@ -142,6 +157,23 @@ class Assigner:
         return Signers(tuple((c,) for c in found.candidates), found.writes, found.group)
 
     # -- the kinds --------------------------------------------------------------------------
+    def _covering(
+        self, role: str, assignment: Mapping[str, Any], record: Mapping[str, Any], *, required: bool = True
+    ) -> list[str]:
+        """The active holders of ``role`` who cover the community the record names in ``match_community``.
+
+        When ``required``, nobody (an empty field included) fails the step: a task for the role's
+        holders in every community would show one community's records to another's staff.
+        """
+        field_id = assignment["match_community"]
+        community = record.get(field_id)
+        users = self.directory.users_with_role(self.app_id, role)
+        areas = self.directory.communities_of(users) if community is not None else {}
+        found = [u for u in users if community in areas.get(u, frozenset())]
+        if required and not found:
+            raise AssignmentError.says("flow.assign.nobody_covering", role=role, field=field_id)
+        return found
+
     def _one(self, user: str) -> Assignment:
         return Assignment((Candidate("user", user),), assignee=user)
 

@@ -66,12 +66,16 @@ class MemoryDirectory:
     """A directory held in dictionaries: roles, groups, open-task counts."""
 
     roles: dict[str, list[str]] = field(default_factory=dict)  # role -> user ids
+    areas: dict[str, frozenset[int]] = field(default_factory=dict)  # user id -> community record ids covered
     groups: dict[str, GroupFacts] = field(default_factory=dict)  # name -> facts
     load: dict[str, int] = field(default_factory=dict)
     assigned: dict[str, datetime] = field(default_factory=dict)
 
     def users_with_role(self, app_id: str, role: str) -> list[str]:
         return list(self.roles.get(role, []))
+
+    def communities_of(self, user_ids: Sequence[str]) -> Mapping[str, frozenset[int]]:
+        return {u: self.areas.get(u, frozenset()) for u in user_ids}
 
     def group(self, name_or_id: str) -> GroupFacts | None:
         return self.groups.get(name_or_id) or next((g for g in self.groups.values() if g.id == name_or_id), None)

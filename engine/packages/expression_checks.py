@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from engine.automations import ACTION_TYPES, TRIGGER_TYPES, PackageIndex, expression_names
 from engine.errors import DefinitionError, ExpressionError, Problem
 from engine.expressions import Expression, LocatedExpressionError, compile_expression
 from engine.forms.acting import USER_ATTRIBUTES, unknown_user_attribute
@@ -104,15 +105,18 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
                 if "when" in timer:
                     check(f"{here}/timers/{t}/when", timer["when"], names, root)
 
+    index = PackageIndex.from_document(document)
     for i, automation in enumerate(document.get("automations", [])):
-        form_id = automation["trigger"].get("form")
-        trigger_names: list[str] | None = [*fields_of(form_id), *SYSTEM_NAMES, "user"] if form_id in forms else None
-        root = paths.fields_of(form_id)
+        if automation["trigger"]["type"] not in TRIGGER_TYPES:
+            continue
+        trigger_names = expression_names(automation["trigger"], index)
+        root = paths.fields_of(automation["trigger"].get("form"))
         if "condition" in automation:
             check(f"/automations/{i}/condition", automation["condition"], trigger_names, root)
         for a, action in enumerate(automation["actions"]):
-            for target, source in action.get("set", {}).items():
-                check(f"/automations/{i}/actions/{a}/set/{target}", source, trigger_names, root)
+            if action["type"] in ACTION_TYPES:
+                for key, source in ACTION_TYPES.get(action["type"]).expressions(action).items():
+                    check(f"/automations/{i}/actions/{a}/{key}", source, trigger_names, root)
 
     for i, grant in enumerate(document.get("permissions", [])):
         if "rows" in grant:

@@ -1,6 +1,7 @@
 """The package meta-schema assembled from the type registries (packages layer).
 
-``form.schema.json`` and ``flow.schema.json`` hold the keys every field and every node share.
+``form.schema.json``, ``flow.schema.json`` and ``integration.schema.json`` hold the keys every
+field, node, automation trigger and action share.
 Here the registries fill in the rest: the list of type names, and one ``if type is ... then``
 branch per type's ``config_schema`` (types sharing one schema object share one branch). So a new
 field or node type is one file, and the schema checks its keys like any built-in's.
@@ -15,6 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from engine.automations import ACTION_TYPES, TRIGGER_TYPES
 from engine.flows.nodes import NODE_TYPES
 from engine.forms.types import FIELD_TYPES
 from engine.registry import Registry
@@ -57,20 +59,35 @@ def flow_schema() -> dict[str, Any]:
     return with_types(load_schema("flow.schema.json"), "node", NODE_TYPES.items())
 
 
+def integration_schema() -> dict[str, Any]:
+    """``integration.schema.json`` with every registered trigger and action type of automations."""
+    schema = with_types(load_schema("integration.schema.json"), "trigger", TRIGGER_TYPES.items())
+    return with_types(schema, "action", ACTION_TYPES.items())
+
+
 def assembled_schemas() -> dict[str, dict[str, Any]]:
     """The schema files that depend on the registries, by file name."""
-    return {"form.schema.json": form_schema(), "flow.schema.json": flow_schema()}
+    return {
+        "form.schema.json": form_schema(),
+        "flow.schema.json": flow_schema(),
+        "integration.schema.json": integration_schema(),
+    }
 
 
 def app_validator() -> Draft202012Validator:
     """The package validator for the types registered now (rebuilt only when a registry changed)."""
-    return _validator(_signature(FIELD_TYPES), _signature(NODE_TYPES))
+    return _validator(
+        _signature(FIELD_TYPES), _signature(NODE_TYPES), _signature(TRIGGER_TYPES), _signature(ACTION_TYPES)
+    )
 
 
 def _signature(registry: Registry[Any]) -> tuple[tuple[str, int], ...]:
     return tuple((key, id(item)) for key, item in registry.items())
 
 
+Signature = tuple[tuple[str, int], ...]
+
+
 @lru_cache(maxsize=4)
-def _validator(fields: tuple[tuple[str, int], ...], nodes: tuple[tuple[str, int], ...]) -> Draft202012Validator:
+def _validator(fields: Signature, nodes: Signature, triggers: Signature, actions: Signature) -> Draft202012Validator:
     return build_validator(assembled_schemas())

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine.automations import ACTION_TYPES, TRIGGER_TYPES, PackageIndex
 from engine.errors import ExpressionError, Problem
 from engine.expressions import RESERVED_NAMES, parse_duration
 from engine.forms.spec import FieldSpec
@@ -82,6 +84,7 @@ class _PackageChecker:
         self.dashboards = _Ids("dashboard", _indexed(document.get("dashboards", []), "/dashboards"), p)
         self.automations = _Ids("automation", _indexed(document.get("automations", []), "/automations"), p)
         self.connectors = _Ids("connector", _indexed(document.get("connectors", []), "/connectors"), p)
+        self.automation_index = PackageIndex.from_document(document)
         self.form_fields: dict[str, _Ids] = {}
         self.forms_by_id = {form["id"]: form for form in document.get("forms", [])}
         self.fields_by_index: list[_Ids] = []
@@ -103,6 +106,8 @@ class _PackageChecker:
             self._automation(f"/automations/{i}", automation)
         for i, grant in enumerate(self.doc.get("permissions", [])):
             self._permission(f"/permissions/{i}", grant)
+        if "time_zone" in self.doc and not known_zone(self.doc["time_zone"]):
+            self.problems.append(problem("/time_zone", "package.unknown_time_zone", zone=self.doc["time_zone"]))
         return self.problems
 
     # -- shared helpers ------------------------------------------------------------------------
@@ -122,7 +127,7 @@ class _PackageChecker:
                 self.roles.check(f"{pointer}/roles/{k}", role, self.problems)
         elif assignment["type"] == "field" and form_id is not None:
             self.check_field(f"{pointer}/field", form_id, assignment["field"], system=True)
-        elif assignment["type"] == "dispatch" and form_id is not None and "match_community" in assignment:
+        if form_id is not None and "match_community" in assignment:  # dispatch, role, roles
             self.check_field(f"{pointer}/match_community", form_id, assignment["match_community"])
 
     # -- forms ---------------------------------------------------------------------------------
@@ -225,24 +230,30 @@ class _PackageChecker:
             self.reports.check(f"{base}/widgets/{k}/report", widget["report"], self.problems)
 
     def _automation(self, base: str, automation: Mapping[str, Any]) -> None:
+        """The trigger's and each action's own checks (their types say what they name), then who is notified."""
         p = self.problems
         trigger = automation["trigger"]
-        form_id = trigger.get("form")
-        if form_id is not None and not self.forms.check(f"{base}/trigger/form", form_id, p):
-            form_id = None
-        if "flow" in trigger:
-            self.flows.check(f"{base}/trigger/flow", trigger["flow"], p)
+        if trigger["type"] not in TRIGGER_TYPES:
+            return  # the structure check named it
+        kind = TRIGGER_TYPES.get(trigger["type"])
+        index = self.automation_index
+        for found in kind.problems(trigger, index):
+            p.append(problem(f"{base}/trigger/{found.key}", found.code, **found.params))
+        form_id = kind.record_form(trigger, index)
         for k, action in enumerate(automation["actions"]):
             here = f"{base}/actions/{k}"
-            if action["type"] == "call_connector":
-                self.connectors.check(f"{here}/connector", action["connector"], p)
-            elif action["type"] == "start_flow":
-                self.flows.check(f"{here}/flow", action["flow"], p)
-            elif action["type"] == "notify":
+            if action["type"] not in ACTION_TYPES:
+                continue
+            does = ACTION_TYPES.get(action["type"])
+            if does.needs_record and not kind.has_record:
+                p.append(
+                    problem(f"{here}/type", "automation.needs_record", action=action["type"], trigger=trigger["type"])
+                )
+                continue
+            for found in does.problems(action, index, form_id):
+                p.append(problem(f"{here}/{found.key}", found.code, **found.params))
+            if "to" in action:
                 self.check_assignment(f"{here}/to", action["to"], form_id)
-            elif action["type"] == "set_fields" and form_id:
-                for name in action["set"]:
-                    self.check_field(f"{here}/set/{name}", form_id, name)
 
     def _permission(self, base: str, grant: Mapping[str, Any]) -> None:
         self.roles.check(f"{base}/role", grant["role"], self.problems)
@@ -434,6 +445,15 @@ class _FlowChecker:
             self.problems.append(
                 problem(self.nodes.where[split], "flow.split_without_join", kind=SPLIT_KINDS[kind], id=split)
             )
+
+
+def known_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (``Asia/Shanghai``)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _reachable(start: str, outgoing: Mapping[str, list[str]], stop: str | None = None) -> set[str]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from engine.config import Settings
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
+from engine.services.automations import AutomationService
 from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
 from engine.services.flows import FlowService
@@ -43,6 +44,7 @@ class Services:
     flows: FlowService
     notifications: NotificationService
     exports: ExportService
+    automations: AutomationService
 
     def close(self) -> None:
         self.database.dispose()
@@ -69,7 +71,14 @@ def build_services(
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)
+    notifications = NotificationService(database)
+    automations = AutomationService(database, records, flows, notifications, clock=clock)
     records.on_create.append(flows.record_created)  # a record created starts the flows declared on its form
+    # a record written or a flow moved queues the automations it triggers, in the same transaction
+    records.on_create.append(automations.record_created)
+    records.on_update.append(automations.record_updated)
+    records.on_delete.append(automations.record_deleted)
+    flows.on_saved.append(automations.flow_saved)
     return Services(
         settings=settings,
         database=database,
@@ -80,6 +89,7 @@ def build_services(
         directory=directory,
         user_import=UserImport(directory),
         flows=flows,
-        notifications=NotificationService(database),
+        notifications=notifications,
         exports=ExportService(records),
+        automations=automations,
     )

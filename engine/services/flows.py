@@ -62,6 +62,9 @@ class FlowService:
         self._specs: dict[tuple[str, int, str], FlowSpec] = {}
         #: called after a transaction that moved flows commits, once per instance changed (live pages listen)
         self.on_commit: list[Callable[[dict[str, Any]], None]] = []
+        #: called inside the transaction of each action on an instance, before it is written: what the action
+        #: did is in the state's events and new tasks; the flag says the instance ended in it (automations listen)
+        self.on_saved: list[Callable[[Session, CompiledApp, InstanceState, Principal, bool], None]] = []
 
     # -- specs -------------------------------------------------------------------------------------
     def spec(self, app: CompiledApp, flow_id: str) -> FlowSpec:
@@ -112,6 +115,13 @@ class FlowService:
                 raise ConflictError.says("flow_service.already_running", flow=localized(spec.name, principal.locale))
             state = self._start(session, app, spec, record_id, principal)
             return self._instance_view(session, state.id, principal)
+
+    def start_in(self, session: Session, app: CompiledApp, flow_id: str, record_id: int, principal: Principal) -> None:
+        """Start a flow on a record inside the caller's transaction (an automation's); refused while one runs."""
+        spec = self.spec(app, flow_id)
+        if self.repository.running_on(session, app.app_id, flow_id, spec.form, record_id):
+            raise ConflictError.says("flow_service.already_running", flow=localized(spec.name, principal.locale))
+        self._start(session, app, spec, record_id, principal)
 
     def _start(
         self,
@@ -457,6 +467,9 @@ class FlowService:
                 trusted=frozenset(changes),
                 action=f"flow:{spec.id}",
             )
+        finished = state.status not in UNFINISHED and state.ended_at is None
+        for listener in self.on_saved:
+            listener(session, app, state, run.actor, finished)
         if state.status not in UNFINISHED:
             state.ended_at = state.ended_at or now
         else:

@@ -30,6 +30,21 @@ class NotificationService:
             rows = self.repository.newest(session, user_id, unread_only=unread_only, limit=max(1, min(limit, 200)))
             return {"unread": unread, "items": [_view(row) for row in rows]}
 
+    def send(
+        self,
+        session: Any,
+        *,
+        app_id: str,
+        to: Sequence[Sequence[str]],
+        message: Any,
+        record_id: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Notify ``to`` (``[kind, value]`` candidates: user, role, group) in the caller's transaction: each
+        person gets the message in their inbox once it commits and a worker delivers it."""
+        payload = {"app": app_id, "record": record_id, "to": [list(c) for c in to], "message": message}
+        self.repository.enqueue(session, {**payload, "channels": ["inbox"]}, at or utcnow())
+
     def mark_read(
         self,
         user_id: str,

@@ -9,7 +9,7 @@ what, which language a refusal speaks and what a reader is shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -27,25 +27,20 @@ from engine.services.record_aggregates import refresh_live_formulas
 from engine.services.record_checks import (
     PeopleLookup,
     check_narrowing,
-    check_people,
     check_references,
     check_unique,
     refuse,
     refuse_fields,
-    refuse_missing,
     refuse_outside_rows,
 )
+from engine.services.record_writes import CreateListener, DeleteListener, RecordWrites, UpdateListener
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
 from engine.storage.record_queries import ListQuery, refuse_hidden
 from engine.storage.records import RecordRepository, Transaction, child_rows, links_of
-from engine.storage.related_records import StoredRelations
-
-#: called inside the creating transaction (session, app, form, record id, principal): flows start here
-CreateListener = Callable[[Transaction, CompiledApp, CompiledForm, int, Principal], None]
 
 
-class RecordService:
+class RecordService(RecordWrites):
     def __init__(
         self,
         database: Database,
@@ -59,6 +54,8 @@ class RecordService:
         self.catalog = self.rows.catalog
         self.attachments = attachments
         self.on_create: list[CreateListener] = []
+        self.on_update: list[UpdateListener] = []
+        self.on_delete: list[DeleteListener] = []
 
     # -- the row readers exports use (``engine.storage.records.RecordStore``) ----------------------
     @staticmethod
@@ -104,29 +101,6 @@ class RecordService:
         """The record's row if ``principal`` may ``action`` it (a flow checks this before acting); 404 otherwise."""
         access = self.authorize(principal, action, app, form)
         return self.rows.row(session, form, record_id, deleted=deleted, visible=access.bound_filter(action))
-
-    def related(self, session: Transaction, app: CompiledApp, principal: Principal | None) -> StoredRelations:
-        """The related records relation paths read (``room.building.community``), loaded in batches.
-
-        Where a person acts, only records they may read, and of those only the fields they may
-        see: anything else reads as empty. ``principal`` None: the system acts (flows,
-        automations) and every live record is read.
-        """
-        if principal is None:
-            return StoredRelations(session, app)
-        accesses: dict[str, FormAccess] = {}
-
-        def access(form_id: str) -> FormAccess:
-            if form_id not in accesses:
-                accesses[form_id] = app.permissions.effective(principal, app.app_id, form_id)
-            return accesses[form_id]
-
-        return StoredRelations(
-            session,
-            app,
-            visible=lambda form_id: access(form_id).bound_filter("read"),
-            shown=lambda form_id, record: access(form_id).redact(record),
-        )
 
     def preview(self, principal: Principal, app_id: str, form_id: str, data: Any) -> dict[str, Any]:
         """What shows, what is required and the formulas for the values typed so far (read-only)."""
@@ -357,25 +331,19 @@ class RecordService:
                     seen = rows.seen(session, app_id, form_id, idempotency_key)
                     if seen is not None:
                         return rows.documents(session, form, [rows.row(session, form, seen, deleted=None)])[0], False
-                related = self.related(session, app, principal)
-                counting = rows.aggregates(session, app, form, record_id=None, writing=True)
-                values = form.validator.validate(
-                    data, locale=locale, related=related, acting=acting_names(principal), aggregates=counting
+                record_id = self.insert(
+                    session,
+                    app,
+                    form,
+                    data,
+                    principal,
+                    locale=locale,
+                    upload_tokens=upload_tokens,
+                    hooks=hooks,
+                    access=access,
                 )
-                check_references(rows, session, app, form, values, locale)
-                check_narrowing(rows, session, app, form, values, None, locale)
-                self._check_people(session, app, form, values, None, locale)
-                check_unique(rows, session, form, values, locale, exclude=None)
-                if access is not None:
-                    refuse_outside_rows(rows, session, access, "create", form, values, None)
-                record_id = rows.insert(session, app, form, values, principal)
-                self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
                 if idempotency_key is not None:
                     rows.remember_key(session, app_id, form_id, idempotency_key, record_id)
-                changes = {k: [None, v] for k, v in rows.dump_values(form, values).items() if v not in (None, [])}
-                rows.add_history(session, app_id, form_id, record_id, 1, principal, "create", changes)
-                for listener in self.on_create if hooks else ():
-                    listener(session, app, form, record_id, principal)
                 session.flush()
                 read = app.permissions.effective(principal, app.app_id, form.spec.id) if check else None
                 return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0], True
@@ -429,6 +397,8 @@ class RecordService:
                     self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
                     rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
                     rows.add_history(session, app_id, form_id, record_id, version, principal, "update", changes)
+                    for listener in self.on_update:
+                        listener(session, app, form, record_id, principal, changes)
                 read = app.permissions.effective(principal, app.app_id, form.spec.id)
                 return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0]
         except WriteClashError:
@@ -466,80 +436,10 @@ class RecordService:
             if expected_version is not None:
                 self._check_version(row, expected_version)
             rows.trash(session, form, row, deleting=deleting, principal=principal)
+            for listener in self.on_delete if deleting else ():
+                listener(session, app, form, record_id, principal)
             read = app.permissions.effective(principal, app.app_id, form.spec.id)
             return self._shown(session, form, [rows.row(session, form, record_id, deleted=deleting)], read)[0]
-
-    # -- flows: a flow step reads and writes its record inside the flow's own transaction --------
-    def flow_record(self, session: Transaction, form: CompiledForm, record_id: int) -> dict[str, Any]:
-        """The record's values as flow conditions read them: every field (None when empty) and the system names."""
-        row = self.rows.row(session, form, record_id, deleted=None)
-        values = self.rows.values(session, form, row)
-        found = {f.id: values.get(f.id) for f in form.spec.fields}
-        found.update(
-            id=row.id,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            created_by=row.created_by,
-            updated_by=row.updated_by,
-        )
-        return found
-
-    def flow_write(
-        self,
-        session: Transaction,
-        app: CompiledApp,
-        form: CompiledForm,
-        record_id: int,
-        data: Mapping[str, Any],
-        principal: Principal,
-        *,
-        locale: str = DEFAULT_LOCALE,
-        trusted: frozenset[str] = frozenset(),
-        required: frozenset[str] = frozenset(),
-        action: str = "flow",
-    ) -> dict[str, Any]:
-        """Write what a task submitted (or a step set) after the flow checked who may write which field.
-
-        Values a step computed (``now()``, a dispatch's worker) arrive as Python values and are
-        dumped to their JSON form first, so they pass the same validation as typed input.
-        """
-        rows = self.rows
-        row, before, values = self._flow_values(
-            session, app, form, record_id, data, principal, locale, trusted, required
-        )
-        check_unique(rows, session, form, values, locale, exclude=record_id)
-        old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
-        changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
-        if changes:
-            version = row.lock_version + 1
-            self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale)
-            rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
-            rows.add_history(session, app.app_id, form.spec.id, record_id, version, principal, action, changes)
-        return self.flow_record(session, form, record_id)
-
-    def flow_check(
-        self,
-        session: Transaction,
-        app: CompiledApp,
-        form: CompiledForm,
-        record_id: int,
-        data: Mapping[str, Any],
-        principal: Principal,
-        *,
-        locale: str = DEFAULT_LOCALE,
-        required: frozenset[str] = frozenset(),
-    ) -> dict[str, Any]:
-        """``data`` checked as ``flow_write`` checks it, without writing: its cleaned values as JSON.
-
-        A signer's opinion is kept on their task; ``required`` fields must be filled in ``data`` itself
-        (each signer gives their own), not merely somewhere in the record.
-        """
-        _, _, values = self._flow_values(
-            session, app, form, record_id, data, principal, locale, frozenset(), frozenset()
-        )
-        cleaned = {k: v for k, v in self.rows.dump_values(form, values).items() if k in data}
-        refuse_missing(form, cleaned, required, locale)
-        return cleaned
 
     def readable_fields(
         self, session: Transaction, principal: Principal, app: CompiledApp, form: CompiledForm, record_id: int
@@ -556,57 +456,6 @@ class RecordService:
         return frozenset(f.id for f in form.spec.fields if access.field_mode(f.id, record) != "hidden")
 
     # -- helpers -------------------------------------------------------------------------------
-    def _flow_values(
-        self,
-        session: Transaction,
-        app: CompiledApp,
-        form: CompiledForm,
-        record_id: int,
-        data: Mapping[str, Any],
-        principal: Principal,
-        locale: str,
-        trusted: frozenset[str],
-        required: frozenset[str],
-    ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
-        """The locked row, its values before, and its values with ``data`` cleaned in and checked."""
-        rows = self.rows
-        fields = {f.id: f for f in form.spec.fields}
-        dumped = {
-            k: (FIELD_TYPES.get(fields[k].type).dump(fields[k], v) if k in trusted and not isinstance(v, str) else v)
-            for k, v in data.items()
-            if k in fields
-        }
-        row = rows.row(session, form, record_id, deleted=False, lock=True)
-        before = rows.values(session, form, row)
-        related = self.related(session, app, None)  # a flow step: the system acts, no person bounds the reading
-        counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
-        values = form.validator.validate(
-            dumped,
-            locale=locale,
-            existing=before,
-            trusted=trusted,
-            related=related,
-            acting=acting_names(principal),
-            aggregates=counting,
-        )
-        refuse_missing(form, values, required, locale)
-        check_references(rows, session, app, form, values, locale)
-        check_narrowing(rows, session, app, form, values, before, locale)
-        self._check_people(session, app, form, values, before, locale)
-        return row, before, values
-
-    def _check_people(
-        self,
-        session: Transaction,
-        app: CompiledApp,
-        form: CompiledForm,
-        values: Mapping[str, Any],
-        before: Mapping[str, Any] | None,
-        locale: str,
-    ) -> None:
-        if self.people is not None:
-            check_people(self.people, session, app, form, values, before, locale)
-
     def _shown(
         self,
         session: Transaction,
@@ -637,23 +486,6 @@ class RecordService:
             error = ConflictError.says("record.stale_version", id=row.id, current=row.lock_version, expected=expected)
             error.details["current_version"] = row.lock_version
             raise error
-
-    def _claim_attachments(
-        self,
-        session: Transaction,
-        app_id: str,
-        form_id: str,
-        record_id: int,
-        values: Mapping[str, Any],
-        principal: Principal,
-        locale: str,
-        upload_tokens: Collection[str] = (),
-    ) -> None:
-        """Link the uploaded files a record names to it; refuse ids that are not the caller's to use."""
-        if self.attachments is None:
-            return
-        errors = self.attachments.claim(session, app_id, form_id, record_id, values, principal, locale, upload_tokens)
-        refuse(errors, locale)
 
     def _after_clash(
         self, principal: Principal, app_id: str, form_id: str, data: Any, locale: str, idempotency_key: str | None

@@ -33,6 +33,17 @@ class SqlDirectory:
         )
         return list(rows)
 
+    def communities_of(self, user_ids: Sequence[str]) -> Mapping[str, frozenset[int]]:
+        areas: dict[str, set[int]] = {u: set() for u in user_ids}
+        if areas:
+            for row in self.session.execute(
+                select(UserCommunityRow.user_id, UserCommunityRow.community_id).where(
+                    UserCommunityRow.user_id.in_(list(areas))
+                )
+            ):
+                areas[row.user_id].add(row.community_id)
+        return {u: frozenset(found) for u, found in areas.items()}
+
     def group(self, name_or_id: str) -> GroupFacts | None:
         group = self.session.scalars(
             select(GroupRow).where(or_(GroupRow.name == name_or_id, GroupRow.id == name_or_id))
@@ -45,18 +56,12 @@ class SqlDirectory:
             .where(GroupMemberRow.group_id == group.id, UserRow.active.is_(True))
             .order_by(UserRow.login)
         ).all()
-        ids = [m.id for m in members]
-        areas: dict[str, set[int]] = {i: set() for i in ids}
-        if ids:
-            for row in self.session.execute(
-                select(UserCommunityRow.user_id, UserCommunityRow.community_id).where(UserCommunityRow.user_id.in_(ids))
-            ):
-                areas[row.user_id].add(row.community_id)
+        areas = self.communities_of([m.id for m in members])
         return GroupFacts(
             id=group.id,
             name=group.name,
             leader=group.leader_id,
-            members=tuple(Member(m.id, bool(m.on_duty), frozenset(areas[m.id])) for m in members),
+            members=tuple(Member(m.id, bool(m.on_duty), areas[m.id]) for m in members),
         )
 
     def user_id(self, login_or_id: str) -> str | None:

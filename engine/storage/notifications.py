@@ -10,7 +10,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from engine.storage.outbox import enqueue
 from engine.storage.tables import NotificationRow
+
+TOPIC = "flow.notify"  # delivered by engine.storage.topics.flow_notify, whoever sends it
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,10 @@ class NotificationRepository:
             Notification(r.id, r.message, r.app_id, r.record_id, r.instance_id, r.task_id, r.created_at, r.read_at)
             for r in rows
         ]
+
+    def enqueue(self, session: Session, payload: dict[str, Any], now: datetime) -> None:
+        """A notification to deliver after the caller's transaction commits (roles and groups expanded then)."""
+        enqueue(session, TOPIC, [payload], now)
 
     def mark_read(self, session: Session, user_id: str, ids: Sequence[int] | None, at: datetime) -> int:
         """Mark these (or, without ids, all) of the person's unread notifications read; how many changed."""

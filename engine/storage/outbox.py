@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from engine.errors import EngineError
 from engine.storage.catalog import AppCatalog
 from engine.storage.database import Database
 from engine.storage.tables import FailedOutboxRow, OutboxRow, utcnow
-from engine.storage.topics import TOPICS, DeliveryContext, LocalTopicHandler, OutboxItem
+from engine.storage.topics import TOPICS, DeliveryContext, LocalTopicHandler, OutboxItem, TopicHandler
 
 log = logging.getLogger("trellis.worker")
 DELIVERED, RETRY, FAILED, GONE = "delivered", "retry", "failed", "gone"
@@ -38,7 +39,19 @@ class RetryPolicy:
         return timedelta(seconds=min(self.cap_seconds, self.base_seconds * 2 ** max(0, attempts - 1)))
 
 
+def enqueue(session: Session, topic: str, payloads: Iterable[Mapping[str, Any]], now: datetime) -> None:
+    """Items of ``topic`` for the worker, written in the caller's transaction (so they exist only if it commits)."""
+    rows = [
+        {"topic": topic, "payload": dict(p), "created_at": now, "available_at": now, "attempts": 0} for p in payloads
+    ]
+    if rows:
+        session.execute(insert(OutboxRow), rows)
+
+
 class Outbox:
+    """Claims and delivers items; ``handlers`` are topics handled by services (automations), which
+    storage cannot import: the composition root hands them in."""
+
     def __init__(
         self,
         database: Database,
@@ -48,12 +61,17 @@ class Outbox:
         clock: Callable[[], datetime] = utcnow,
         retry: RetryPolicy | None = None,
         lease_seconds: float = 60.0,
+        handlers: Mapping[str, TopicHandler] | None = None,
     ):
         self.database = database
+        self.handlers = dict(handlers or {})
         self.clock = clock
         self.retry = retry or RetryPolicy()
         self.lease = timedelta(seconds=lease_seconds)
         self.context = DeliveryContext(database, catalog, os.environ if environ is None else environ, clock)
+
+    def handler(self, topic: str) -> TopicHandler:
+        return self.handlers.get(topic) or TOPICS.get(topic)
 
     def pending_count(self) -> int:
         with self.database.transaction() as session:
@@ -94,7 +112,7 @@ class Outbox:
                 if row is None or row.delivered_at is not None:
                     return GONE
                 item = OutboxItem(row.id, row.topic, dict(row.payload or {}), row.attempts, row.created_at)
-                handler = TOPICS.get(item.topic)
+                handler = self.handler(item.topic)
                 if isinstance(handler, LocalTopicHandler):
                     handler.write(session, self.context, item)
                     row.delivered_at, row.last_error = self.clock(), None
@@ -165,7 +183,7 @@ class Outbox:
 
     def _failed_attempt(self, item: OutboxItem, reason: str) -> str:
         try:
-            limit = TOPICS.get(item.topic).max_attempts(self.context, item)
+            limit = self.handler(item.topic).max_attempts(self.context, item)
         except EngineError:
             limit = 1  # a topic nobody handles will not start being handled by waiting
         now = self.clock()

@@ -107,7 +107,7 @@ class RecordHistoryRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(200))
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(80))  # create, update, task:<action>, flow:<id>, automation:<id>
     changes: Mapped[Any] = mapped_column(JSON)
 
 
@@ -423,3 +423,51 @@ class NotificationRow(Base):
     message: Mapped[Any] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AutomationRunRow(Base):
+    """One run of an automation: what triggered it, on which record, and how it ended.
+
+    ``key`` is chosen when the run is queued (it rides in the outbox payload), so a delivery
+    repeated after a crash finds the run it already made instead of acting twice. ``pending``
+    holds the connector calls not yet acknowledged.
+    """
+
+    __tablename__ = "trellis_automation_runs"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_trellis_automation_runs_key"),
+        Index("ix_trellis_automation_runs_app", "app_id", "automation_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(32))
+    app_id: Mapped[str] = mapped_column(String(63))
+    app_version: Mapped[int] = mapped_column(Integer)
+    automation_id: Mapped[str] = mapped_column(String(63))
+    trigger: Mapped[str] = mapped_column(String(40))
+    form_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
+    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    inputs: Mapped[Any] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    error_params: Mapped[Any] = mapped_column(JSON, nullable=True)
+    pending: Mapped[Any] = mapped_column(JSON, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class AutomationTickRow(Base):
+    """A scheduled automation's due moment, claimed by the one worker that queues its run.
+
+    The unique key is what makes a schedule fire once however many workers see it due.
+    """
+
+    __tablename__ = "trellis_automation_ticks"
+    __table_args__ = (UniqueConstraint("app_id", "automation_id", "due_at", name="uq_trellis_automation_ticks_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    app_id: Mapped[str] = mapped_column(String(63))
+    automation_id: Mapped[str] = mapped_column(String(63))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -66,7 +66,7 @@ def _background_worker_hooks(app: Flask) -> dict[str, Any]:
 
     def post_worker_init(_worker: Any) -> None:
         services = app.extensions["trellis"]
-        worker = Worker(services.database, flows=services.flows)
+        worker = Worker(services.database, flows=services.flows, automations=services.automations)
         worker.start_thread()
         running.append(worker)
 

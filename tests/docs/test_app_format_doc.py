@@ -51,3 +51,18 @@ def test_the_document_names_every_field_and_node_type():
     field_types = assembled["form.schema.json"]["$defs"]["field"]["properties"]["type"]["enum"]
     node_types = assembled["flow.schema.json"]["$defs"]["node"]["properties"]["type"]["enum"]
     assert [t for t in field_types + node_types if f"`{t}`" not in text] == []
+
+
+def automations_example() -> dict:
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("## Automations and connectors", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```json\n(.*?)\n```", section, re.S)
+    assert block is not None, "the automations section has no json block"
+    return json.loads(block.group(1))
+
+
+def test_the_documented_automations_example_is_a_valid_package():
+    package = automations_example()
+
+    assert package_problems(package) == []
+    assert {a["trigger"]["type"] for a in package["automations"]} >= {"record_created", "flow_event", "schedule"}

@@ -129,6 +129,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "nobody holds the role '{role}', so nobody can sign",
         "zh-CN": "没有人拥有角色“{role}”,因此无人可以审批",
     },
+    "flow.assign.nobody_covering": {
+        "en": (
+            "nobody holding the role '{role}' covers the community in the field '{field}', "
+            "so the task has nobody to go to"
+        ),
+        "zh-CN": "没有拥有角色“{role}”的人负责字段“{field}”中的小区,因此任务无人可派",
+    },
     "flow.assign.empty_group": {
         "en": "the group '{group}' has no members, so nobody can sign",
         "zh-CN": "用户组“{group}”没有成员,因此无人可以审批",
