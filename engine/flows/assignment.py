@@ -133,11 +133,16 @@ class Assigner:
         its table's conditions and fills its ``write`` fields here as it does for a task."""
         kind = assignment["type"]
         if kind == "roles" and "match_community" in assignment:  # one task per role, for its holders here
-            return [
-                tuple(Candidate("user", u) for u in self._covering(r, assignment, record)) for r in assignment["roles"]
-            ]
+            return Signers(
+                tuple(
+                    tuple(Candidate("user", u) for u in self._covering(r, assignment, record))
+                    for r in assignment["roles"]
+                )
+            )
         if kind == "role" and "match_community" in assignment:
-            return [(Candidate("user", u),) for u in self._covering(assignment["role"], assignment, record)]
+            return Signers(
+                tuple((Candidate("user", u),) for u in self._covering(assignment["role"], assignment, record))
+            )
         if kind == "role":
             users = self.directory.users_with_role(self.app_id, assignment["role"])
             if not users:
