@@ -158,6 +158,27 @@ def _set_up(estate: Estate, services: Any) -> None:
     assert estate.call("admin", "POST", f"/api/v1/groups/{group.json['id']}/members", members).status_code == 200
 
 
+def _worker_round(estate: Estate) -> None:
+    """The background worker's rounds until it finds nothing more to do: fire due timers and schedules,
+    deliver the outbox (an automation's run, then the notices it queued)."""
+    services = estate.app.extensions["trellis"]
+    worker = Worker(services.database, flows=services.flows, automations=services.automations)
+    for _ in range(5):
+        if not any(worker.run_once().values()):
+            return
+    raise AssertionError("the worker kept finding work")
+
+
+def _inbox(estate: Estate, who: str) -> list[dict[str, Any]]:
+    return estate.call(who, "GET", "/api/v1/notifications").json["items"]
+
+
+def _runs(estate: Estate, automation: str) -> list[dict[str, Any]]:
+    found = estate.call("admin", "GET", f"/api/v1/apps/{APP}/automations/runs?automation={automation}")
+    assert found.status_code == 200, found.json
+    return found.json["items"]
+
+
 def _jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (24, 16), (200, 30, 30)).save(buffer, "JPEG")
@@ -240,7 +261,8 @@ def test_the_public_form_takes_only_the_fields_it_shows(estate):
 def test_the_guard_approves_with_an_opinion_and_checks_the_visitor_in(estate):
     """An approval node whose signer writes a required opinion with the decision, kept on their task and
     written to the record (item 8), then `check_in` on a task: the server stamps the time (its clock, not
-    the phone's) and the place with its address text (item 10)."""
+    the phone's) and the place with its address text (item 10). The approval triggers an automation that
+    tells the room's owner (item 6: a flow event trigger, notify the person in a field, the run log)."""
     visit = estate.visit(mobile="13900000010")
     approve = estate.open_task(visit["id"], "approve")
 
@@ -263,6 +285,10 @@ def test_the_guard_approves_with_an_opinion_and_checks_the_visitor_in(estate):
     assert datetime.fromisoformat(record["checked_in_at"]) == estate.clock.now
     assert record["check_in_place"] == place
     assert record["guard_opinion"] == opinion["guard_opinion"]
+    _worker_round(estate)  # the automation runs from the outbox, after the approval committed
+    told = [n["message"]["en"] for n in _inbox(estate, "owner_a") if n["record_id"] == visit["id"]]
+    assert told == ["Your visitor has been approved at the gate"]
+    assert [r["outcome"] for r in _runs(estate, "tell_host") if r["record"]["id"] == visit["id"]] == ["done"]
     decided = [t for t in estate.instance(visit["id"])["tasks"] if t["node"] == "approve"]
     assert [(t["outcome"], t["data"], t["completed_by"]) for t in decided] == [("approved", opinion, "guard_a")]
 
@@ -278,20 +304,20 @@ def test_a_rejected_visit_ends_rejected_and_asks_for_no_check_in(estate):
     assert (instance["status"], instance["end_status"]) == ("completed", "rejected")
     assert [t["node"] for t in instance["tasks"]] == ["approve"]
     assert estate.record(visit["id"])["guard_opinion"] == "业主不在家,无法确认"
+    _worker_round(estate)
+    assert [r["outcome"] for r in _runs(estate, "tell_host") if r["record"]["id"] == visit["id"]] == ["skipped"]
 
 
 def test_an_approval_left_waiting_tells_the_supervisor_and_stays_open(estate):
     """The non-interrupting boundary timer (item 12): 30 minutes on, a path of its own notifies the
     supervisor; the guard's approval is still open and still decides the visit."""
     visit = estate.visit(mobile="13900000012")
-    services = estate.app.extensions["trellis"]
     estate.clock.now += timedelta(minutes=31)
 
-    Worker(services.database, flows=services.flows).run_once()  # one round: fire what fell due, deliver
+    _worker_round(estate)
 
     approve = estate.open_task(visit["id"], "approve")
-    inbox = estate.call("chief", "GET", "/api/v1/notifications").json["items"]
-    told = [n["message"]["en"] for n in inbox if n["record_id"] == visit["id"]]
+    told = [n["message"]["en"] for n in _inbox(estate, "chief") if n["record_id"] == visit["id"]]
     assert told == ["A visit has waited 30 minutes for a guard's approval"]
     instance = estate.call("admin", "GET", f"/api/v1/flow-instances/{approve['instance_id']}").json
     assert instance["nodes"] == ["approve"]  # the supervisor's path ended; the approval still waits
@@ -317,6 +343,26 @@ def test_a_gate_nobody_guards_takes_the_registration_and_fails_the_review_with_t
     assert instance["status"] == "failed" and instance["tasks"] == []
     assert "'approve'" in instance["error"] and "chief" in instance["error"] and "guard" in instance["error"]
     assert estate.record(visit.json["id"])["guard"] is None
+
+
+def test_the_evening_round_reminds_the_supervisor_once_a_day(estate):
+    """A schedule automation (item 6): the five-part cron falls due at 22:00 in the app's time zone, once
+    per due moment however often the workers look."""
+    services = estate.app.extensions["trellis"]
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    evening = tomorrow.astimezone(ZoneInfo("Asia/Shanghai"))
+    if evening.hour < 22:  # the last 22:00 before that moment
+        evening -= timedelta(days=1)
+
+    assert services.automations.fire_schedules(tomorrow) == 1
+    assert services.automations.fire_schedules(tomorrow + timedelta(minutes=5)) == 0
+    _worker_round(estate)
+
+    reminders = [n["message"]["en"] for n in _inbox(estate, "chief") if n["record_id"] is None]
+    assert "Check today's approved visitors who have not arrived" in reminders
+    due = evening.replace(hour=22, minute=0, second=0, microsecond=0)
+    runs = [r for r in _runs(estate, "evening_round") if datetime.fromisoformat(r["inputs"]["event"]["due"]) == due]
+    assert [r["outcome"] for r in runs] == ["done"]
 
 
 # -- who sees what ------------------------------------------------------------------------------------------
