@@ -262,7 +262,8 @@ def test_the_guard_approves_with_an_opinion_and_checks_the_visitor_in(estate):
     """An approval node whose signer writes a required opinion with the decision, kept on their task and
     written to the record (item 8), then `check_in` on a task: the server stamps the time (its clock, not
     the phone's) and the place with its address text (item 10). The approval triggers an automation that
-    tells the room's owner (item 6: a flow event trigger, notify the person in a field, the run log)."""
+    tells the room's owner (item 6: a flow event trigger, notify the person in a field, the run log), and
+    the check-in stamps the room's last visit (a field_changed trigger, update_related)."""
     visit = estate.visit(mobile="13900000010")
     approve = estate.open_task(visit["id"], "approve")
 
@@ -285,10 +286,12 @@ def test_the_guard_approves_with_an_opinion_and_checks_the_visitor_in(estate):
     assert datetime.fromisoformat(record["checked_in_at"]) == estate.clock.now
     assert record["check_in_place"] == place
     assert record["guard_opinion"] == opinion["guard_opinion"]
-    _worker_round(estate)  # the automation runs from the outbox, after the approval committed
+    _worker_round(estate)  # automations run from the outbox once the approval and the check-in committed
     told = [n["message"]["en"] for n in _inbox(estate, "owner_a") if n["record_id"] == visit["id"]]
     assert told == ["Your visitor has been approved at the gate"]
     assert [r["outcome"] for r in _runs(estate, "tell_host") if r["record"]["id"] == visit["id"]] == ["done"]
+    room = estate.call("admin", "GET", f"/api/v1/apps/{APP}/forms/room/records/{estate.ids['sunny_101']}").json
+    assert datetime.fromisoformat(room["data"]["last_visit"]) == estate.clock.now  # update_related
     decided = [t for t in estate.instance(visit["id"])["tasks"] if t["node"] == "approve"]
     assert [(t["outcome"], t["data"], t["completed_by"]) for t in decided] == [("approved", opinion, "guard_a")]
 
