@@ -18,11 +18,12 @@ COMMUNITIES = [
     ("翠湖苑", "杭州", "滨江区江南大道 1200 号", 5),
     ("锦绣江南", "宁波", "鄞州区天童南路 566 号", 6),
 ]
+# the repair teams are directory groups (dispatch reads them); which types each takes is the flow's dispatch table
 GROUPS = [
-    ("g_water", "水电维修组", ["水电"]),
-    ("g_door", "门窗维修组", ["门窗"]),
-    ("g_appliance", "家电维修组", ["家电"]),
-    ("g_public", "公共设施组", ["公共设施", "其他"]),
+    ("g_water", "水电维修组"),
+    ("g_door", "门窗维修组"),
+    ("g_appliance", "家电维修组"),
+    ("g_public", "公共设施组"),
 ]
 PARTS = [
     ("SD-001", "角阀", "个", "35.50"),
@@ -60,6 +61,7 @@ PART_BY_TYPE = {
     "公共设施": range(15, 20),
     "其他": range(15, 20),
 }
+GROUP_NAMES = {key: name for key, name in GROUPS}  # the teams are the directory's groups
 GROUP_BY_TYPE = {"水电": "g_water", "门窗": "g_door", "家电": "g_appliance", "公共设施": "g_public", "其他": "g_public"}
 WORKERS = {
     "g_water": ["worker01", "worker02", "worker03", "worker04"],
@@ -160,7 +162,6 @@ def main() -> None:
         "community": [],
         "building": [],
         "room": [],
-        "repair_group": [],
         "spare_part": [],
         "kb_article": [],
         "repair_order": [],
@@ -184,17 +185,6 @@ def main() -> None:
                         }
                     )
                     rooms.append((f"@c{c}", f"@c{c}b{b}", f"@{key}"))
-    for key, name, types in GROUPS:
-        records["repair_group"].append(
-            {
-                "_key": key,
-                "name": name,
-                "leader": "leader01",
-                "members": WORKERS[key],
-                "repair_types": types,
-                "communities": [f"@c{c}" for c in range(len(COMMUNITIES))],
-            }
-        )
     for n, (code, name, unit, price) in enumerate(PARTS):
         records["spare_part"].append(
             {
@@ -242,7 +232,7 @@ def main() -> None:
                 "urgency": rng.choices(["一般", "紧急", "非常紧急"], weights=[75, 20, 5])[0],
                 "description": rng.choice(PROBLEMS[kind]),
                 "accepted_by": f"agent0{rng.randrange(1, 4)}",
-                "dispatch_group": f"@{group}",
+                "team": GROUP_NAMES[group],
                 "worker": rng.choice(WORKERS[group]),
                 "result": "已处理完毕",
                 "parts_used": parts,
@@ -272,10 +262,7 @@ def main() -> None:
     everywhere = [f"@c{c}" for c in range(len(COMMUNITIES))]
     groups = [
         {"name": "工程部", "leader": "engineer01"},
-        *(
-            {"name": name, "parent": "工程部", "leader": "leader01", "members": WORKERS[key]}
-            for key, name, _types in GROUPS
-        ),
+        *({"name": name, "parent": "工程部", "leader": "leader01", "members": WORKERS[key]} for key, name in GROUPS),
         {"name": "客服部", "leader": "supervisor01", "members": ["agent01", "agent02", "agent03"]},
         {"name": "秩序部", "leader": "manager01"},
         {"name": "环境部", "leader": "manager01"},

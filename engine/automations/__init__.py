@@ -10,6 +10,7 @@ from engine.automations.actions import ACTION_TYPES, ActionType, Performer
 from engine.automations.index import SYSTEM_NAMES, Finding, PackageIndex
 from engine.automations.spec import (
     MAX_CHAIN,
+    MAX_SCHEDULED_RECORDS,
     ActionSpec,
     AutomationSpec,
     automation_specs,
@@ -22,6 +23,7 @@ __all__ = [
     "ACTION_TYPES",
     "FLOW_EVENTS",
     "MAX_CHAIN",
+    "MAX_SCHEDULED_RECORDS",
     "SYSTEM_NAMES",
     "TRIGGER_TYPES",
     "ActionSpec",

@@ -18,7 +18,10 @@ from typing import Any
 from engine.automations.actions import ACTION_TYPES, ActionType
 from engine.automations.index import PackageIndex
 from engine.automations.triggers import TRIGGER_TYPES, Happening, TriggerType
+from engine.automations.triggers.schedule import MAX_SCHEDULED_RECORDS
 from engine.expressions import Expression, compile_expression
+
+__all__ = ["MAX_CHAIN", "MAX_SCHEDULED_RECORDS", "ActionSpec", "AutomationSpec", "automation_specs"]
 
 #: how many automations may follow one another from one change before the next is stopped
 MAX_CHAIN = 8
@@ -42,6 +45,7 @@ class AutomationSpec:
     trigger: Mapping[str, Any]
     condition: Expression | None
     actions: tuple[ActionSpec, ...]
+    where: Expression | None = None  # a schedule over a form's records: which records it runs for
 
     @property
     def trigger_type(self) -> TriggerType:
@@ -68,17 +72,19 @@ def automation_specs(document: Mapping[str, Any]) -> tuple[AutomationSpec, ...]:
             for action in definition["actions"]
         )
         condition = compile_expression(definition["condition"]) if "condition" in definition else None
+        trigger = definition["trigger"]
+        where = compile_expression(trigger["where"]) if "where" in trigger else None
         found.append(
-            AutomationSpec(definition["id"], definition.get("enabled", True), definition["trigger"], condition, actions)
+            AutomationSpec(definition["id"], definition.get("enabled", True), trigger, condition, actions, where)
         )
     return tuple(found)
 
 
 def expression_names(trigger: Mapping[str, Any], index: PackageIndex) -> list[str] | None:
-    """The names an automation's condition and action expressions may read; None when the
+    """The names an automation's condition, action expressions and schedule ``where`` may read; None when the
     trigger's form or flow is unknown (reported there, so its names cannot be checked)."""
     kind = TRIGGER_TYPES.get(trigger["type"])
-    if not kind.has_record:
+    if not kind.has_record(trigger):
         return ["user", *kind.extra_names]
     form = kind.record_form(trigger, index)
     if form is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import ConflictError, InvalidTransitionError, PermissionDeniedError, SubmissionError
+from engine.flows.assignment import holder_writes
 from engine.flows.interpreter import Run
 from engine.flows.nodes import kind_of
 from engine.flows.nodes.signing import APPROVED, REJECTED
@@ -183,6 +184,9 @@ def hand_back(run: Run, task_id: str, *, comment: str | None = None) -> Task:
     token = run.state.token(task.token)
     if token is not None:
         kind_of(node).dispatch_again(run, node, token, frozenset({run.actor.id}))
+        again = [t for t in run.state.open_tasks(node.id) if t.token == token.id and t.id != task.id]
+        if any(t.assignee == run.actor.id for t in again):  # nobody else qualifies: it would only come back
+            raise InvalidTransitionError.says("flow.task.hand_back_nobody_else", node=node.label(run.actor.locale))
     return task
 
 
@@ -201,6 +205,9 @@ def transfer(run: Run, task_id: str, to_user: str, *, comment: str | None = None
     task.claimed_at = None
     task.touched = True
     run.state.changed(task)
+    if not delegate:  # the record's worker field (a dispatch's write.worker) names who now does the work
+        for name, value in holder_writes(run.spec.node(task.node).definition.get("assignee", {}), to_user).items():
+            run.set_field(name, value)
     run.event(
         "delegated" if delegate else "transferred", task.node, task.id, to=to_user, previous=previous, comment=comment
     )

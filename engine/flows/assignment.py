@@ -257,11 +257,14 @@ class Assigner:
             writes.update(_writes(rule, "leader", group.leader))
         if members:
             chosen = self._pick([m.id for m in members], rule.get("strategy", "least_loaded"))
+            writes.update(_writes(rule, "worker", chosen))
         elif rule.get("fallback", "group_leader") == "group_leader" and group.leader:
+            # nobody qualified: the leader holds the task to choose someone (transfer), not as its worker
             chosen = group.leader
+            writes.update(_writes(rule, "worker", None))
         else:
+            writes.update(_writes(rule, "worker", None))
             return Assignment((Candidate("group", group.id),), writes=writes, group=group.name)
-        writes.update(_writes(rule, "worker", chosen))
         return Assignment((Candidate("user", chosen),), assignee=chosen, writes=writes, group=group.name)
 
     def _pick(self, users: list[str], strategy: str) -> str:
@@ -272,6 +275,11 @@ class Assigner:
             load = self.directory.open_task_counts(users)
             return min(users, key=lambda u: (load.get(u, 0), last.get(u, never).replace(tzinfo=None), u))
         return min(users, key=lambda u: (last.get(u, never).replace(tzinfo=None), u))
+
+
+def holder_writes(assignment: Mapping[str, Any], user: str) -> dict[str, Any]:
+    """The record fields that follow who holds the task: a dispatch's ``write.worker`` names the new holder."""
+    return _writes(assignment, "worker", user)
 
 
 def _writes(rule: Mapping[str, Any], key: str, value: Any) -> dict[str, Any]:

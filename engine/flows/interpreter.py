@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from engine.errors import EngineError, ExpressionError
+from engine.expressions import Expression
 from engine.flows.assignment import Assignment, AssignmentError, Signers
 from engine.flows.spec import EdgeSpec, FlowSpec, NodeSpec, TimerSpec
 from engine.flows.state import (
@@ -283,11 +284,16 @@ class Run:
 
     def due_at(self, timer: TimerSpec) -> datetime | None:
         if timer.after is not None:
-            return self.env.deadline(self.now, timer.after, timer.business_hours)
+            return self.env.deadline(self.now, timer.after, self.counts_business_hours(timer))
         value = self.record.get(timer.until_field or "")
         if not isinstance(value, datetime):
             return None
         return value + timer.offset
+
+    def counts_business_hours(self, timer: TimerSpec) -> bool:
+        """Whether this instance's deadline counts working time (the timer may decide per instance)."""
+        rule = timer.business_hours
+        return _truthy(rule.evaluate(self.context())) if isinstance(rule, Expression) else bool(rule)
 
     def close_task(self, task: Task, outcome: str | None, comment: str | None) -> list[Timer]:
         """The task is done (by the acting person); returns the timers that rode on it, now dropped."""

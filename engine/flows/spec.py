@@ -39,7 +39,9 @@ class TimerSpec:
     after: timedelta | None
     until_field: str | None
     offset: timedelta
-    business_hours: bool
+    #: whether ``after`` counts working time: fixed, or an expression read when the timer is armed
+    #: (``urgency == '一般'``: business hours for routine tickets, the wall clock for urgent ones)
+    business_hours: bool | Expression | None
     when: Expression | None
     interrupting: bool  # a route timer: the token leaves (true), or a new one starts along the edge (false)
     until_claimed: bool
@@ -59,7 +61,8 @@ class NodeSpec:
     incoming: tuple[EdgeSpec, ...] = ()
     outgoing: tuple[EdgeSpec, ...] = ()
     timers: tuple[TimerSpec, ...] = ()
-    expressions: Mapping[str, Expression] = field(default_factory=dict)  # "set/x", "assign/y", "mapping/z", "table/0"
+    #: "set/x", "assign/y", "mapping/z", "table/0", "idempotency_key"
+    expressions: Mapping[str, Expression] = field(default_factory=dict)
     #: the task actions this node offers: its definition's list, else its node type's defaults
     actions: frozenset[str] = frozenset()
 
@@ -156,6 +159,10 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
                 found = expression(f"{where}/{key}/{target}", source)
                 if found is not None:
                     compiled[f"{key}/{target}"] = found
+        if "idempotency_key" in raw:
+            found = expression(f"{where}/idempotency_key", raw["idempotency_key"])
+            if found is not None:
+                compiled["idempotency_key"] = found
         for r, row in enumerate(raw.get("assignee", {}).get("table", [])):
             if "when" in row:
                 found = expression(f"{where}/assignee/table/{r}/when", row["when"])
@@ -222,12 +229,13 @@ def _timer(raw: Mapping[str, Any], where: str, expression: Any, problems: list[P
     except ExpressionError as exc:
         problems.append(Problem(where, "bad_duration", exc.message))
         after, offset = timedelta(0), timedelta(0)
+    hours = raw.get("business_hours", False)
     return TimerSpec(
         id=raw["id"],
         after=after,
         until_field=raw.get("until_field"),
         offset=offset,
-        business_hours=bool(raw.get("business_hours")),
+        business_hours=expression(f"{where}/business_hours", hours) if isinstance(hours, str) else bool(hours),
         when=expression(f"{where}/when", raw["when"]) if "when" in raw else None,
         interrupting=bool(raw.get("interrupting", raw.get("action") in ("route", "complete"))),
         until_claimed=bool(raw.get("until_claimed")),

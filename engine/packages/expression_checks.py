@@ -101,9 +101,14 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
             for r, row in enumerate(node.get("assignee", {}).get("table", [])):
                 if "when" in row:
                     check(f"{here}/assignee/table/{r}/when", row["when"], names, root)
+            if isinstance(node.get("idempotency_key"), str):
+                check(f"{here}/idempotency_key", node["idempotency_key"], names, root)
+            if isinstance(node.get("business_hours"), str):  # a timer node's own wait
+                check(f"{here}/business_hours", node["business_hours"], names, root)
             for t, timer in enumerate(node.get("timers", [])):
-                if "when" in timer:
-                    check(f"{here}/timers/{t}/when", timer["when"], names, root)
+                for key in ("when", "business_hours"):
+                    if isinstance(timer.get(key), str):
+                        check(f"{here}/timers/{t}/{key}", timer[key], names, root)
 
     index = PackageIndex.from_document(document)
     for i, automation in enumerate(document.get("automations", [])):
@@ -111,6 +116,8 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
             continue
         trigger_names = expression_names(automation["trigger"], index)
         root = paths.fields_of(automation["trigger"].get("form"))
+        if "where" in automation["trigger"]:
+            check(f"/automations/{i}/trigger/where", automation["trigger"]["where"], trigger_names, root)
         if "condition" in automation:
             check(f"/automations/{i}/condition", automation["condition"], trigger_names, root)
         for a, action in enumerate(automation["actions"]):

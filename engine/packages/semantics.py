@@ -245,7 +245,7 @@ class _PackageChecker:
             if action["type"] not in ACTION_TYPES:
                 continue
             does = ACTION_TYPES.get(action["type"])
-            if does.needs_record and not kind.has_record:
+            if does.needs_record and not kind.has_record(trigger):
                 p.append(
                     problem(f"{here}/type", "automation.needs_record", action=action["type"], trigger=trigger["type"])
                 )

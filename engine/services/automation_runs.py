@@ -71,7 +71,7 @@ class AutomationRunner:
             if not isinstance(exc, EngineError):
                 log.exception("automation %s: run %s broke off", payload.get("automation"), key)
             with svc.database.transaction() as session:
-                svc.repository.add_run(session, {**self._row(payload, FAILED), **_error(exc)})
+                svc.repository.add_run(session, {**self.row(payload, FAILED), **error_columns(exc)})
             return
         if calls:
             self._call(key, payload, calls, environ)
@@ -100,7 +100,7 @@ class AutomationRunner:
             )
         performer = RunPerformer(svc, session, app, spec, payload)
         if spec.condition is not None and not spec.condition.evaluate(performer.context):
-            svc.repository.add_run(session, self._row(payload, SKIPPED))
+            svc.repository.add_run(session, self.row(payload, SKIPPED))
             return []
         chain = [list(pair) for pair in payload.get("chain") or []]
         record_key = f"{payload['form']}:{payload['record']}" if payload.get("record") is not None else "-"
@@ -108,17 +108,17 @@ class AutomationRunner:
         if stop is not None:  # a run that would act, and would act in a loop
             code, params = stop
             error = EngineError.says(code, **params)
-            svc.repository.add_run(session, {**self._row(payload, STOPPED), **_error(error)})
+            svc.repository.add_run(session, {**self.row(payload, STOPPED), **error_columns(error)})
             return []
         svc.repository.note_chain(session, [*chain, [spec.id, record_key]])
         for action in spec.actions:
             action.kind.run(action.definition, action.expressions, performer)
         calls = performer.calls
-        row = self._row(payload, CALLING if calls else DONE)
+        row = self.row(payload, CALLING if calls else DONE)
         svc.repository.add_run(session, {**row, "pending": calls, "finished_at": None if calls else row["finished_at"]})
         return calls
 
-    def _row(self, payload: Mapping[str, Any], outcome: str) -> dict[str, Any]:
+    def row(self, payload: Mapping[str, Any], outcome: str) -> dict[str, Any]:
         now = self.service.clock()
         inputs = {k: payload[k] for k in ("changed", "before", "event", "chain") if k in payload}
         inputs["user"] = (payload.get("user") or {}).get("id")
@@ -154,7 +154,12 @@ class AutomationRunner:
                     svc.repository.finish(
                         session,
                         key,
-                        {"outcome": FAILED, "pending": list(calls[n:]), "finished_at": svc.clock(), **_error(exc)},
+                        {
+                            "outcome": FAILED,
+                            "pending": list(calls[n:]),
+                            "finished_at": svc.clock(),
+                            **error_columns(exc),
+                        },
                     )
                 raise
         with svc.database.transaction() as session:
@@ -271,7 +276,7 @@ class RunPerformer:
         )
 
 
-def _error(exc: BaseException) -> dict[str, Any]:
+def error_columns(exc: BaseException) -> dict[str, Any]:
     """The columns saying why a run failed: the English text, and its catalog code to show it in another language."""
     if isinstance(exc, SubmissionError):  # a refused write: which fields, and why (no code covers all of it)
         fields = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in exc.field_errors.items())

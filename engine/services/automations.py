@@ -7,7 +7,8 @@ matches gets an outbox item in that same transaction, so a rolled-back change tr
 The worker delivers the item (``engine.services.automation_runs``): it checks the loop rule and
 the condition, acts as the system through the record and flow services, and records the run.
 A schedule's due moment is claimed under a unique key in the database, so it fires once
-however many workers see it due.
+however many workers see it due. A schedule over a form's records (``form``, ``where``) queues,
+with that claim, one run per live record ``where`` holds for (``records_due``).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from engine.automations import AutomationSpec, Happening, automation_specs, flow_happenings
+from engine.automations import MAX_SCHEDULED_RECORDS, AutomationSpec, Happening, automation_specs, flow_happenings
 from engine.errors import EngineError, NotAuthenticatedError, PermissionDeniedError
 from engine.flows.state import InstanceState
+from engine.forms import relation_paths
 from engine.i18n import CATALOG, DEFAULT_LOCALE, translate
 from engine.principal import SYSTEM, Principal
-from engine.services.automation_runs import AutomationRunner, AutomationTopic, jsonable
+from engine.services.automation_runs import FAILED, AutomationRunner, AutomationTopic, error_columns, jsonable
 from engine.services.flows import FlowService
 from engine.services.notifications import NotificationService
 from engine.services.records import RecordService
@@ -35,6 +37,7 @@ from engine.storage.topics import TopicHandler
 
 DEFAULT_ZONE = "Asia/Shanghai"  # an app's schedules run in its ``time_zone``, else here
 MOST_RUNS = 200  # runs one page of the log may hold
+SCAN_BATCH = 200  # records a schedule over a form reads (and checks ``where`` on) at a time
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 Session = Any  # the opaque transaction handle ``Database.transaction()`` yields; only storage looks inside
@@ -132,13 +135,7 @@ class AutomationService:
             "trigger": spec.trigger["type"],
             "form": happening.form,
             "record": happening.record,
-            "user": {
-                "id": principal.id,
-                "name": principal.name,
-                "roles": sorted(principal.roles_in(app.app_id)),
-                "groups": sorted(principal.groups),
-                "communities": sorted(principal.communities),
-            },
+            "user": _user(app, principal),
             "chain": [list(pair) for pair in chain],
         }
         if happening.kind == "record_updated":
@@ -175,15 +172,66 @@ class AutomationService:
                     due.append((app, spec, moment))
         queued = 0
         for app, spec, moment in due:
-            happening = Happening("schedule", details={"due": moment.isoformat()})
+            details = {"due": moment.isoformat()}
+            over = self.records_due(app, spec, details) if spec.trigger_type.has_record(spec.trigger) else None
             try:
                 with self.database.writing() as session:
                     self.repository.claim_tick(session, app.app_id, spec.id, moment, self.clock())
-                    self.repository.enqueue(session, [self._payload(app, spec, happening, SYSTEM, [])], self.clock())
+                    if isinstance(over, BaseException):  # recorded once, by the worker that claimed the moment
+                        happening = Happening("schedule", spec.trigger["form"], details=details)
+                        payload = self._payload(app, spec, happening, SYSTEM, [])
+                        self.repository.add_run(session, {**self.runner.row(payload, FAILED), **error_columns(over)})
+                        continue
+                    happenings = (
+                        [Happening("schedule", details=details)]
+                        if over is None
+                        else [
+                            Happening("schedule", spec.trigger["form"], record, details={**details, "record": record})
+                            for record in over
+                        ]
+                    )
+                    payloads = [self._payload(app, spec, h, SYSTEM, []) for h in happenings]
+                    if payloads:
+                        self.repository.enqueue(session, payloads, self.clock())
             except WriteClashError:
-                continue  # another worker claimed this moment first: it queues the run
-            queued += 1
+                continue  # another worker claimed this moment first: it queues the runs
+            queued += len(payloads)
         return queued
+
+    def records_due(
+        self, app: CompiledApp, spec: AutomationSpec, details: Mapping[str, Any]
+    ) -> list[int] | BaseException:
+        """The ids of the live records of a schedule's ``form`` its ``where`` holds for, in id order.
+
+        Read ``SCAN_BATCH`` records at a time (their relation paths loaded for the batch) and
+        ``where`` is evaluated in the sandbox on each, as the system reads them. More than
+        ``MAX_SCHEDULED_RECORDS`` matches, or a ``where`` that fails on a record, answer the
+        refusal the firing is recorded failed with: no run is queued rather than some.
+        """
+        form = app.form(spec.trigger["form"])
+        names = {"user": _user(app, SYSTEM), "event": {"type": "schedule", **details}}
+        paths = relation_paths.paths_of([spec.where]) if spec.where is not None else frozenset()
+        found: list[int] = []
+        after = 0
+        try:
+            with self.database.transaction() as session:
+                related = self.records.related(session, app, None) if paths else None
+                while batch := self.records.flow_records(session, form, after=after, limit=SCAN_BATCH):
+                    after = int(batch[-1]["id"])
+                    if spec.where is not None:
+                        relation_paths.relate(form.spec.fields, batch, paths, related)
+                        batch = [record for record in batch if spec.where.evaluate({**record, **names})]
+                    found.extend(int(record["id"]) for record in batch)
+                    if len(found) > MAX_SCHEDULED_RECORDS:
+                        return EngineError.says(
+                            "automation.schedule_too_many",
+                            automation=spec.id,
+                            form=form.spec.id,
+                            limit=MAX_SCHEDULED_RECORDS,
+                        )
+        except Exception as exc:  # a ``where`` that fails on a record: the firing is recorded failed
+            return exc
+        return found
 
     # -- the run log -------------------------------------------------------------------------------------
     def runs(
@@ -213,6 +261,17 @@ class AutomationService:
             "items": [_view(run, locale) for run in page],
             "next_cursor": str(page[-1].id) if len(found) > most else None,
         }
+
+
+def _user(app: CompiledApp, principal: Principal) -> dict[str, Any]:
+    """``user`` as an automation's expressions read it: the person whose change triggered it."""
+    return {
+        "id": principal.id,
+        "name": principal.name,
+        "roles": sorted(principal.roles_in(app.app_id)),
+        "groups": sorted(principal.groups),
+        "communities": sorted(principal.communities),
+    }
 
 
 def _limit(raw: str | int | None) -> int:

@@ -156,18 +156,38 @@ class RecordRepository:
 
     def values(self, session: Session, form: CompiledForm, row: Any) -> dict[str, Any]:
         """The stored values of a record as the validator sees them (Python values, rows, links)."""
-        values: dict[str, Any] = {}
-        for field in form.spec.fields:
-            kind = FIELD_TYPES.get(field.type)
-            if field.id in form.children:
-                values[field.id] = child_rows(session, form, field, [row.id])[row.id]
-            elif field.id in form.links:
-                values[field.id] = links_of(session, form.links[field.id], [row.id])[row.id]
-            elif kind.system_column is not None:
-                values[field.id] = getattr(row, kind.system_column)
-            elif form.columns[field.id] is not None:
-                values[field.id] = getattr(row, field.id)
-        return values
+        return self.values_of(session, form, [row])[0]
+
+    @staticmethod
+    def values_of(session: Session, form: CompiledForm, rows: list[Any]) -> list[dict[str, Any]]:
+        """``values`` of several rows, their sub-table rows and links read for all at once."""
+        ids = [row.id for row in rows]
+        children = {f.id: child_rows(session, form, f, ids) for f in form.spec.fields if f.id in form.children}
+        links = {name: links_of(session, table, ids) for name, table in form.links.items()}
+        found = []
+        for row in rows:
+            values: dict[str, Any] = {}
+            for field in form.spec.fields:
+                kind = FIELD_TYPES.get(field.type)
+                if field.id in children:
+                    values[field.id] = children[field.id][row.id]
+                elif field.id in links:
+                    values[field.id] = links[field.id][row.id]
+                elif kind.system_column is not None:
+                    values[field.id] = getattr(row, kind.system_column)
+                elif form.columns[field.id] is not None:
+                    values[field.id] = getattr(row, field.id)
+            found.append(values)
+        return found
+
+    @staticmethod
+    def live_rows(session: Session, form: CompiledForm, *, after: int, limit: int) -> list[Any]:
+        """Up to ``limit`` live rows of ``form`` with ids above ``after``, in id order."""
+        table = form.table
+        statement = (
+            select(table).where(table.c.deleted_at.is_(None), table.c.id > after).order_by(table.c.id).limit(limit)
+        )
+        return list(session.execute(statement))
 
     @staticmethod
     def rule_records(session: Session, form: CompiledForm, rows: list[Any]) -> list[dict[str, Any]]:

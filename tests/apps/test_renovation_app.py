@@ -18,6 +18,8 @@ from PIL import Image
 from engine.expressions.dates import COMPANY_ZONE
 from engine.packages import package_problems
 from engine.principal import LOCAL_ADMIN
+from engine.storage.automations import TOPIC as AUTOMATION_TOPIC
+from engine.storage.outbox import Outbox
 from engine.worker import Worker
 
 PACKAGE_PATH = Path(__file__).with_name("renovation_permit.json")
@@ -114,9 +116,26 @@ class Estate:
         assert response.status_code == 200, response.json
         return response.json
 
-    def deliver(self) -> None:
-        """One round of the worker: due timers fire and the outbox (notifications) is delivered."""
-        Worker(self.services.database, flows=self.services.flows).run_once()
+    def deliver(self) -> dict[str, int]:
+        """One round of the worker: due timers fire, due schedules are queued and the outbox
+        (notifications, automation runs) is delivered."""
+        services = self.services
+        automations = services.automations  # the worker reads the automations' clock, as one process does
+        outbox = Outbox(
+            services.database,
+            catalog=services.catalog,
+            clock=lambda: automations.clock(),
+            handlers={AUTOMATION_TOPIC: automations.topic()},
+        )
+        return Worker(services.database, flows=services.flows, automations=automations, outbox=outbox).run_once()
+
+    def in_progress(self, who: str = "owner1", **changes) -> int:
+        """An application countersigned and paid for: its works are going on (施工中)."""
+        record = self.apply(who, **changes)["id"]
+        self.countersign(record, {"eng_a": "approve", "sec_a": "approve"})
+        (deposit,) = self.open_tasks(record, "pay_deposit")
+        self.act("fin_a", deposit, "complete", {"data": {"deposit_receipt": "SJ-0003"}})
+        return record
 
     def countersign(self, record_id: int, decisions: dict[str, str]) -> None:
         """Each of ``{login: 'approve' | 'reject'}`` acts on the countersign task offered to them."""
@@ -201,6 +220,8 @@ def test_a_permit_from_application_to_refund(estate):
     assert filed.status_code == 201, filed.json
     assert filed.json["data"]["inspector"] == "insp_a"  # filled by the server, never typed
     assert filed.json["data"]["inspect_date"] == datetime.now(COMPANY_ZONE).date().isoformat()  # today()
+    estate.deliver()  # automations: the filed inspection stamps its renovation (update_related)
+    assert estate.record("renovation", record)["last_inspected"] == filed.json["data"]["inspect_date"]
     typed = estate.call("insp_a", "POST", estate.records("inspection"), {**inspection, "inspector": "eng_a"})
     assert typed.status_code == 422 and "inspector" in typed.json["errors"]
     again = estate.call("insp_a", "POST", estate.records("inspection"), inspection)
@@ -365,3 +386,41 @@ def test_a_building_takes_two_renovations_at_a_time(estate):
     estate.countersign(first, {"sec_a": "reject"})
     assert estate.record("renovation", first)["occupies"] == "0"
     estate.apply(owner_name="韩梅梅")
+
+
+def test_every_morning_the_round_creates_one_inspection_per_renovation_in_progress(estate):
+    """A schedule over a form's records (item 6): at 09:00 in the app's time zone the cron creates
+    an inspection for each renovation whose works go on, once however often the worker looks;
+    the inspectors of its community get it as a task, and filing it stamps `last_inspected`."""
+    works = estate.in_progress()
+    under_review = estate.apply(
+        who="owner2", community=estate.community_b["id"], building=estate.building_b["id"], room=estate.room_b["id"]
+    )["id"]
+    tomorrow = datetime.now(COMPANY_ZONE) + timedelta(days=1)
+    estate.services.automations.clock = lambda: tomorrow.replace(hour=9, minute=2).astimezone(UTC)
+
+    first = estate.deliver()
+    second = estate.deliver()
+
+    listed = estate.call("admin", "GET", estate.records("inspection")).json["items"]
+    assert (first["scheduled"], second["scheduled"]) == (1, 0)
+    assert [(i["data"]["renovation"], i["data"]["inspector"], i["data"]["result"]) for i in listed] == [
+        (works, None, None)
+    ]
+    assert under_review not in [i["data"]["renovation"] for i in listed]
+    inspection = listed[0]["id"]
+    round_path = f"{estate.records('inspection')}/{inspection}/flows"
+    (task,) = [t for t in estate.call("admin", "GET", round_path).json["items"][-1]["tasks"] if t["status"] == "open"]
+    assert ["user", "insp_a"] in task["candidates"]
+
+    estate.act("insp_a", task, "claim")
+    estate.act("insp_a", task, "complete", {"data": {"result": "正常"}})
+    estate.deliver()
+
+    filed = estate.record("inspection", inspection)
+    assert (filed["inspector"], filed["result"]) == ("insp_a", "正常")
+    assert estate.record("renovation", works)["last_inspected"] == filed["inspect_date"]
+    runs = estate.call("admin", "GET", f"/api/v1/apps/{APP}/automations/runs?automation=daily_inspections")
+    assert runs.status_code == 200
+    assert [(r["outcome"], r["record"]) for r in runs.json["items"]] == [("done", {"form": "renovation", "id": works})]
+    assert estate.call("mgr_a", "GET", f"/api/v1/apps/{APP}/automations/runs").status_code == 403

@@ -156,7 +156,8 @@ def test_a_key_another_action_type_has_is_refused():
             },
             "/automations/0/actions/0/type",
             "automation.needs_record",
-            "a 'set_fields' action needs the record that triggered the automation; a 'schedule' trigger has none",
+            "a 'set_fields' action needs the record that triggered the automation; a 'schedule' trigger has none "
+            "(a schedule runs on records when it names their 'form')",
         ),
     ],
 )
@@ -243,3 +244,58 @@ def test_a_flow_event_must_be_one_of_the_five():
     )
 
     assert [(p, c) for p, c, _ in found] == [("/automations/0/trigger/event", "schema.enum")]
+
+
+def _over_inspections(where, *actions):
+    trigger = {"type": "schedule", "cron": "0 9 * * *", "form": "inspection", "where": where}
+    return {"id": "x", "trigger": trigger, "actions": list(actions) or [{"type": "set_fields", "set": {"note": "'x'"}}]}
+
+
+def test_a_schedule_over_a_forms_records_may_use_record_actions_and_relation_paths():
+    daily = _over_inspections(
+        "equipment.state == '在用' and result != '异常'",
+        {"type": "set_fields", "set": {"note": "equipment.name + event.due"}},
+        {"type": "update_related", "field": "equipment", "set": {"last_inspected": "today()"}},
+        {"type": "create_record", "form": "rounds", "fields": {"title": "str(event.record)"}},
+    )
+
+    assert package_problems(_with(daily)) == []
+
+
+@pytest.mark.parametrize(
+    ("automation", "pointer", "code", "message"),
+    [
+        (
+            {**_over_inspections("True"), "trigger": {"type": "schedule", "cron": "0 9 * * *", "form": "inspections"}},
+            "/automations/0/trigger/form",
+            "ref.unknown",
+            "unknown form 'inspections' (did you mean 'inspection'?)",
+        ),
+        (
+            _over_inspections("equipment.stat == '在用'"),
+            "/automations/0/trigger/where",
+            "form.path.unknown_field",
+            "'equipment.stat': form 'equipment' has no field 'stat'",
+        ),
+        (
+            _over_inspections("note.name == 'x'"),
+            "/automations/0/trigger/where",
+            "form.path.not_relation",
+            "'note.name': 'note' is not a relation, so 'name' cannot be read through it",
+        ),
+        (
+            {**_over_inspections("True"), "trigger": {"type": "schedule", "cron": "0 9 * * *", "where": "True"}},
+            "/automations/0/trigger",
+            "schema.invalid",
+            "'form' is a dependency of 'where'",
+        ),
+    ],
+)
+def test_a_schedule_over_records_with_a_bad_form_or_where_is_refused_at_its_pointer(automation, pointer, code, message):
+    assert _found(_with(automation)) == [(pointer, code, message)]
+
+
+def test_a_where_reading_a_name_the_form_lacks_is_refused_at_its_pointer():
+    found = package_problems(_with(_over_inspections("reslt == '正常'")))
+
+    assert [(p.pointer, p.code) for p in found] == [("/automations/0/trigger/where", "expression_unknown_name")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -171,15 +172,23 @@ def test_a_low_rating_reopens_the_ticket_and_a_good_one_closes_it(company):
     assert company.records.get(LOCAL_ADMIN, APP, "repair_order", record["id"])["data"]["closed_at"]
 
 
-def test_unaccepted_for_fifteen_minutes_escalates_to_the_supervisor(company):
+def _outbox(database, topic: str) -> list[dict]:
+    with database.transaction() as session:
+        return [row.payload for row in session.scalars(select(OutboxRow).where(OutboxRow.topic == topic))]
+
+
+def test_unaccepted_for_fifteen_minutes_tells_the_supervisor_and_the_agents_keep_the_queue(company, database):
     record = company.order()
     company.clock.advance(minutes=14)
     assert company.flows.fire_due() == 0
     company.clock.advance(minutes=2)
     assert company.flows.fire_due() == 1
+    told = [n for n in _outbox(database, "flow.notify") if n["node"] == "accept"]
+    assert [n["to"] for n in told] == [[["role", "agent_supervisor"]]]
     task = company.open_tasks(record["id"], "accept")[0]
-    assert task["candidates"] == [["role", "agent_supervisor"]]
-    company.act("supervisor1", task["id"], "complete", outcome="accept")
+    assert task["candidates"] == [["role", "agent"]]  # every agent still sees it in the shared queue
+    assert company.flows.inbox(company["agent2"], "groups")["counts"]["groups"] == 1
+    company.act("agent2", task["id"], "complete", outcome="accept")
     assert company.open_tasks(record["id"], "repair")
 
 
@@ -259,3 +268,137 @@ def test_listeners_hear_of_committed_changes_only(company):
     assert len(heard) == 1  # the refused action told nobody anything
     company.act("agent1", task["id"], "complete", outcome="accept")
     assert "task_created" in heard[-1]["kinds"] and len(heard) == 2
+
+
+def _data(company, record_id: int) -> dict:
+    return company.records.get(LOCAL_ADMIN, APP, "repair_order", record_id)["data"]
+
+
+def test_dispatch_and_acceptance_fill_the_team_and_the_accepting_agent(company):
+    record = company.order()
+    _accept(company, record["id"])
+    data = _data(company, record["id"])
+    assert (data["accepted_by"], data["team"]) == ("agent1", "水电维修组")
+
+
+def test_the_accepting_agent_corrects_the_address_and_the_description(company):
+    building, _ = company.records.create(
+        LOCAL_ADMIN, APP, "building", {"community": company.other_community, "name": "8栋"}
+    )
+    room, _ = company.records.create(LOCAL_ADMIN, APP, "room", {"building": building["id"], "room_no": "302"})
+    record = company.order()
+    task = company.open_tasks(record["id"], "accept")[0]
+    corrected = {
+        "community": company.other_community,
+        "building": building["id"],
+        "room": room["id"],
+        "description": "卫生间天花板渗水(电话核实)",
+        "urgency": "紧急",
+    }
+    company.act("agent1", task["id"], "complete", outcome="accept", data=corrected)
+    data = _data(company, record["id"])
+    assert {k: data[k] for k in corrected} == corrected
+
+
+def test_a_leader_holding_a_ticket_nobody_qualified_for_transfers_it_to_a_technician(company):
+    company.directory.set_on_duty("worker1", False)
+    company.directory.set_on_duty("worker2", False)
+    record = company.order()
+    _accept(company, record["id"])
+    task = company.open_tasks(record["id"], "repair")[0]
+    assert task["assignee"] == "leader1" and _data(company, record["id"])["worker"] is None
+    with pytest.raises(InvalidTransitionError) as looping:
+        company.act("leader1", task["id"], "hand_back", comment="没人")
+    assert "transfer it" in looping.value.message
+    assert company.open_tasks(record["id"], "repair")[0]["id"] == task["id"]  # nothing moved
+    company.act("leader1", task["id"], "transfer", to="worker3", comment="公共设施组的小张顺路")
+    moved = company.open_tasks(record["id"], "repair")[0]
+    assert moved["assignee"] == "worker3" and _data(company, record["id"])["worker"] == "worker3"
+    _repair(company, record["id"], company.cheap_part)
+    assert [t["node"] for t in company.open_tasks(record["id"])] == ["rate"]
+
+
+SATURDAY_0048 = datetime(2026, 3, 6, 16, 48, tzinfo=UTC)  # Saturday 00:48 in Shanghai
+
+
+@pytest.mark.parametrize("urgency", ["紧急", "非常紧急"])
+def test_an_urgent_leak_at_night_on_a_saturday_runs_on_the_wall_clock(company, urgency):
+    company.clock.now = SATURDAY_0048
+    record = company.order(urgency=urgency, description="水管爆裂")
+    _accept(company, record["id"])
+    company.clock.advance(minutes=31)  # 01:19 on Saturday
+    company.flows.fire_due()
+    assert company.open_tasks(record["id"], "repair")[0]["assignee"] == "leader1"
+
+
+def test_a_routine_ticket_at_night_on_a_saturday_is_due_in_business_hours(company):
+    company.clock.now = SATURDAY_0048
+    record = company.order(urgency="一般")
+    _accept(company, record["id"])
+    worker = company.open_tasks(record["id"], "repair")[0]["assignee"]
+    company.clock.now = datetime(2026, 3, 9, 1, 29, tzinfo=UTC)  # Monday 09:29
+    company.flows.fire_due()
+    assert company.open_tasks(record["id"], "repair")[0]["assignee"] == worker
+    company.clock.advance(minutes=2)  # Monday 09:31: thirty working minutes have passed
+    company.flows.fire_due()
+    assert company.open_tasks(record["id"], "repair")[0]["assignee"] == "leader1"
+
+
+def _reopen(company, record_id: int) -> None:
+    rate = company.open_tasks(record_id, "rate")[0]
+    company.act("owner1", rate["id"], "complete", data={"fixed": False, "rating": 1})
+
+
+def _finance(company, record_id: int) -> None:
+    task = company.open_tasks(record_id, "finance_confirm")[0]
+    company.act(task["assignee"], task["id"], "approve")
+
+
+def test_a_reopen_without_new_cost_posts_no_second_receivable(company, database):
+    record = company.order()
+    _accept(company, record["id"])
+    _repair(company, record["id"], company.cheap_part, chargeable=True)
+    _finance(company, record["id"])
+    _reopen(company, record["id"])
+    _repair(company, record["id"], company.cheap_part)  # the same part again: nothing new to bill
+    assert [t["node"] for t in company.open_tasks(record["id"])] == ["rate"]
+    posted = _outbox(database, "flow.connector")
+    assert [(p["data"]["amount"], p["key"]) for p in posted] == [
+        (80, f"{_data(company, record['id'])['order_no']}/80.00")
+    ]
+
+
+def test_a_reopen_with_a_new_part_bills_only_the_new_cost_under_a_new_key(company, database):
+    record = company.order()
+    _accept(company, record["id"])
+    _repair(company, record["id"], company.cheap_part, chargeable=True)
+    _finance(company, record["id"])
+    _reopen(company, record["id"])
+    _repair(company, record["id"], company.cheap_part, qty=2)
+    _finance(company, record["id"])
+    posted = _outbox(database, "flow.connector")
+    assert [p["data"]["amount"] for p in posted] == [80, 80]
+    assert len({p["key"] for p in posted}) == 2
+    assert _data(company, record["id"])["settled_cost"] == "160.00"
+
+
+def test_a_reopened_large_repair_without_new_cost_skips_the_countersign(company):
+    record = company.order()
+    _accept(company, record["id"])
+    _repair(company, record["id"], company.dear_part, chargeable=False)
+    signers = {"engineering_head": "engineer1", "finance_head": "financehead1", "project_manager": "manager1"}
+    for task in company.open_tasks(record["id"], "countersign"):
+        company.act(signers[task["candidates"][0][1]], task["id"], "approve")
+    _reopen(company, record["id"])
+    _repair(company, record["id"], company.dear_part, chargeable=False)
+    assert [t["node"] for t in company.open_tasks(record["id"])] == ["rate"]
+
+
+def test_a_ticket_naming_only_its_room_is_dispatched_by_the_rooms_community(company):
+    """A QR code fills only the room: the building and community follow it (derived relations), so dispatch
+    by community still finds the workers who cover it."""
+    record = company.order(community=None)
+
+    assert record["data"]["community"] == company.community and record["data"]["building"] is not None
+    _accept(company, record["id"])
+    assert company.open_tasks(record["id"], "repair")[0]["assignee"] in {"worker1", "worker2"}

@@ -46,7 +46,8 @@ REPAIR_ORDER = FormSpec.from_definition(APP, next(f for f in DOCUMENT["forms"] i
 FORM_SPECS = {form["id"]: FormSpec.from_definition(APP, form) for form in DOCUMENT["forms"]}
 OWNER_HIDDEN = {
     "accepted_by",
-    "dispatch_group",
+    "team",
+    "settled_cost",
     "group_leader",
     "parts_used",
     "total_cost",
@@ -90,47 +91,38 @@ ALLOWED = {
     ("agent", "community"): {"read"},
     ("agent", "building"): {"read"},
     ("agent", "room"): {"read"},
-    ("agent", "repair_group"): {"read"},
     ("agent", "spare_part"): {"read"},
     ("agent_supervisor", "community"): {"read"},
     ("agent_supervisor", "building"): {"read"},
     ("agent_supervisor", "room"): {"read"},
-    ("agent_supervisor", "repair_group"): {"read"},
     ("agent_supervisor", "spare_part"): {"read"},
     ("technician", "community"): {"read"},
     ("technician", "building"): {"read"},
     ("technician", "room"): {"read"},
-    ("technician", "repair_group"): {"read"},
     ("technician", "spare_part"): {"read"},
     ("group_leader", "community"): {"read"},
     ("group_leader", "building"): {"read"},
     ("group_leader", "room"): {"read"},
-    ("group_leader", "repair_group"): {"read"},
     ("group_leader", "spare_part"): {"read"},
     ("engineering_head", "community"): {"read"},
     ("engineering_head", "building"): {"read"},
     ("engineering_head", "room"): {"read"},
-    ("engineering_head", "repair_group"): {"read"},
     ("engineering_head", "spare_part"): {"read"},
     ("finance", "community"): {"read"},
     ("finance", "building"): {"read"},
     ("finance", "room"): {"read"},
-    ("finance", "repair_group"): {"read"},
     ("finance", "spare_part"): {"read"},
     ("finance_head", "community"): {"read"},
     ("finance_head", "building"): {"read"},
     ("finance_head", "room"): {"read"},
-    ("finance_head", "repair_group"): {"read"},
     ("finance_head", "spare_part"): {"read"},
     ("project_manager", "community"): {"read"},
     ("project_manager", "building"): {"read"},
     ("project_manager", "room"): {"read"},
-    ("project_manager", "repair_group"): {"read"},
     ("project_manager", "spare_part"): {"read"},
     ("admin", "community"): set(ACTIONS),
     ("admin", "building"): set(ACTIONS),
     ("admin", "room"): set(ACTIONS),
-    ("admin", "repair_group"): set(ACTIONS),
     ("admin", "spare_part"): set(ACTIONS),
     ("admin", "kb_article"): set(ACTIONS),
     ("owner", "room"): {"read"},
@@ -203,7 +195,7 @@ def test_permissions_of_another_app_are_refused():
 
 FIELD_MATRIX = [
     ("owner", "accepted_by", "hidden"),
-    ("owner", "dispatch_group", "hidden"),
+    ("owner", "team", "hidden"),
     ("owner", "group_leader", "hidden"),
     ("owner", "parts_used", "hidden"),
     ("owner", "total_cost", "hidden"),
@@ -486,6 +478,16 @@ def test_other_shapes_are_refused_with_the_offending_part(source, detail):
     assert caught.value.detail == detail
 
 
+CREW = {  # a form whose fields hold several values each
+    "id": "crew",
+    "name": "班组",
+    "fields": [
+        {"id": "communities", "type": "relation", "target": "community", "multiple": True, "label": "小区"},
+        {"id": "repair_types", "type": "multiselect", "label": "类型", "options": [{"value": "水电"}]},
+    ],
+}
+
+
 def with_rows(*rows: tuple[str, str]) -> dict[str, Any]:
     document = copy.deepcopy(DOCUMENT)
     for form, source in rows:
@@ -521,13 +523,15 @@ def test_unsupported_rules_are_reported_with_their_pointer():
     ("form", "source", "field"),
     [
         ("repair_order", "parts_used == 'x'", "parts_used"),  # a sub-table
-        ("repair_group", "communities in user.communities", "communities"),  # a multiple relation
-        ("repair_group", "repair_types == '水电'", "repair_types"),  # a multiselect
+        ("crew", "communities in user.communities", "communities"),  # a multiple relation
+        ("crew", "repair_types == '水电'", "repair_types"),  # a multiselect
         ("repair_order", "community == user.id", "community"),  # a relation is not a user
     ],
 )
 def test_rules_on_fields_without_a_single_column_are_refused(form, source, field):
-    problems = row_rule_problems(with_rows((form, source)))
+    document = with_rows((form, source))
+    document["forms"].append(CREW)
+    problems = row_rule_problems(document)
     assert [(p.code, p.params["field"]) for p in problems] == [("permission.rows_field", field)]
 
 

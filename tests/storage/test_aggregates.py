@@ -247,4 +247,4 @@ def test_a_multi_relation_counts_every_record_that_lists_the_anchor(database):
 
     counted = {e: records.get(ADMIN, APP, "event", e)["data"]["also_counted"] for e in (first, second)}
 
-    assert counted == {first: "1.000000", second: "2.000000"}
+    assert counted == {first: "1", second: "2"}  # no precision declared: no padding zeros

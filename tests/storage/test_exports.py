@@ -18,6 +18,7 @@ from engine.services.records import RecordService
 from engine.storage.catalog import AppCatalog
 from engine.storage.record_queries import ListQuery, QueryError
 from engine.storage.tables import AuditEventRow
+from tests.docs.test_app_format_doc import example_package
 
 ADMIN = LOCAL_ADMIN
 APP = "property_repair"
@@ -46,6 +47,7 @@ ORDER_HEADERS_ZH = [
     "处理结果",
     "使用备件",
     "费用合计",
+    "已结算费用",
     "是否收费",
     "完工照片",
     "问题已解决",
@@ -100,8 +102,12 @@ def order(records) -> dict:
 
 
 def _csv(exports: ExportService, form: str, query: str = "", **options) -> str:
+    return _csv_of(exports, APP, form, query, **options)
+
+
+def _csv_of(exports: ExportService, app: str, form: str, query: str = "", **options) -> str:
     args = dict(part.split("=", 1) for part in query.split("&") if part)
-    raw = b"".join(exports.csv(ADMIN, APP, form, ListQuery.from_args(args), **options).chunks)
+    raw = b"".join(exports.csv(ADMIN, app, form, ListQuery.from_args(args), **options).chunks)
     assert raw.startswith(b"\xef\xbb\xbf")
     return raw.decode("utf-8-sig")
 
@@ -115,13 +121,7 @@ def _local(iso: str) -> str:
 
 
 def test_csv_shows_what_people_read_under_chinese_headers(exports, records, order):
-    community = order["data"]["community"]
-    records.create(
-        ADMIN, APP, "repair_group", {"name": "水电组", "repair_types": ["水电", "门窗"], "communities": [community]}
-    )
-
     text = _csv(exports, "repair_order")
-    group = _rows(_csv(exports, "repair_group"))
 
     lines = text.split("\r\n")
     created = _local(order["created_at"])
@@ -129,10 +129,33 @@ def test_csv_shows_what_people_read_under_chinese_headers(exports, records, orde
     assert lines[1:] == [
         f'{order["id"]},{order["data"]["order_no"]},"\'=HYPERLINK(""http://evil"")",13812345678,阳光花园,,1201,'
         f'水电,一般,"厨房水管漏水\n请尽快",2,{created},2099-03-01 09:30,,,,,,,杭州市西湖区,,角阀×2; 生料带×3,'
-        f"77.00,是,,,,,0,,{created},admin,{created}",
+        f"77.00,,是,,,,,0,,{created},admin,{created}",
         "",
     ]
-    assert group[1][1:6] == ["水电组", "", "", "水电、门窗", "阳光花园"]
+
+
+def test_csv_joins_the_values_of_a_multiselect_and_a_multiple_relation(database):
+    package = example_package()
+    package["forms"][0]["fields"] += [
+        {"id": "kinds", "type": "multiselect", "label": "类型", "options": [{"value": "水泵"}, {"value": "风机"}]},
+        {"id": "spares", "type": "relation", "label": "备用", "target": "device", "multiple": True},
+    ]
+    AppService(database).import_package(package, actor="test")
+    records = RecordService(database, AppCatalog())
+    spare, _ = records.create(ADMIN, "inspection", "device", {"code": "D-0", "name": "备用泵"})
+    records.create(
+        ADMIN,
+        "inspection",
+        "device",
+        {"code": "D-1", "name": "主泵", "kinds": ["水泵", "风机"], "spares": [spare["id"]]},
+    )
+
+    rows = _rows(_csv_of(ExportService(records), "inspection", "device"))
+
+    by_code = {row[rows[0].index("编码")]: row for row in rows[1:]}
+    assert by_code["D-1"][rows[0].index("类型")] == "水泵、风机"
+    assert by_code["D-1"][rows[0].index("备用")] == "备用泵"
+    assert (by_code["D-0"][rows[0].index("类型")], by_code["D-0"][rows[0].index("备用")]) == ("", "")
 
 
 def test_filters_sort_and_batches_apply_and_deleted_records_stay_out(exports, records):

@@ -33,8 +33,6 @@ def test_each_form_gets_its_own_table_with_typed_columns(database, property_pack
         "property_repair__community",
         "property_repair__building",
         "property_repair__room",
-        "property_repair__repair_group",
-        "property_repair__repair_group__communities",
         "property_repair__spare_part",
         "property_repair__kb_article",
         "property_repair__repair_order",
@@ -58,6 +56,28 @@ def test_each_form_gets_its_own_table_with_typed_columns(database, property_pack
     } <= set(columns)
     assert "staff_section" not in columns and "parts_used" not in columns and "reported_at" not in columns
     assert columns["total_cost"].upper().startswith("NUMERIC(18, 2)")
+
+
+def test_a_multiple_relation_gets_a_link_table(database):
+    package = example_package()
+    package["forms"][0]["fields"].append({"id": "spares", "type": "relation", "target": "device", "multiple": True})
+    AppService(database).import_package(package, actor="test")
+
+    assert "inspection__device__spares" in _tables(database)
+
+
+def test_the_bundled_app_upgrades_an_install_that_still_had_a_list_of_teams(database, property_package):
+    """The app dropped its repair_group list (the teams are the directory's groups): publishing it over
+    an install that had it leaves the old table and column in place instead of refusing."""
+    first = copy.deepcopy(property_package)
+    order = next(f for f in first["forms"] if f["id"] == "repair_order")
+    order["fields"].append({"id": "dispatch_group", "type": "relation", "target": "repair_group"})
+    first["forms"].append({"id": "repair_group", "name": "维修班组", "fields": [{"id": "name", "type": "text"}]})
+    store = AppService(database)
+    store.import_package(first, actor="test")
+
+    assert store.import_package(property_package, actor="test").outcome == "updated"
+    assert "dispatch_group" in _columns(database, "property_repair__repair_order")
 
 
 def test_relations_are_real_foreign_keys(database, property_package):

@@ -144,3 +144,10 @@ def test_the_records_api_answers_the_declared_places_over_http(client, property_
     for answer in (created.json["data"], read.json["data"]):
         assert (answer["third"], answer["third_exact"], answer["tenth"]) == ("11.83", "11.833333", "4")
         assert Decimal(answer["third"]) == Decimal("11.83")
+
+
+def test_a_number_formula_without_declared_places_answers_without_padding(records):
+    whole, _ = records.create(LOCAL_ADMIN, APP, "spare_part", {"code": "V-3", "name": "阀芯", "unit_price": "36"})
+    hundred, _ = records.create(LOCAL_ADMIN, APP, "spare_part", {"code": "V-4", "name": "泵", "unit_price": "300"})
+
+    assert (whole["data"]["third_exact"], hundred["data"]["third_exact"]) == ("12", "100")

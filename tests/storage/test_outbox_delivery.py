@@ -7,7 +7,7 @@ clock is the company's, so backing off between attempts is moved forward instead
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import exc, func, select, text
@@ -16,6 +16,7 @@ from engine.storage.catalog import AppCatalog
 from engine.storage.outbox import Outbox, RetryPolicy
 from engine.storage.tables import FailedOutboxRow, NotificationRow, OutboxRow
 from engine.storage.topics import TOPICS, OutboxItem
+from engine.storage.topics.flow_connector import idempotency_key
 from tests.connectors.finance_api import FinanceApi
 from tests.flows.conftest import company  # noqa: F401 - the fixture, shared with the flow tests
 
@@ -87,9 +88,19 @@ def test_the_receivable_fails_twice_then_is_acknowledged_on_the_third_attempt(co
         "customer": "王女士",
         "remark": "水电",
     }
-    key = f"{item.payload['instance']}-post_receivable-{item.created_at:%Y%m%dT%H%M%S%f}"
+    key = f"property_repair-finance-{item.payload['data']['bill_no']}/80.00"  # the app keys it by what was billed
     assert {r["headers"]["Idempotency-Key"] for r in api.requests} == {key}
     assert {r["headers"]["Authorization"] for r in api.requests} == {"Bearer s3cret-token"}
+
+
+def test_a_call_without_a_key_of_its_own_is_named_by_its_step_and_moment():
+    created = datetime(2026, 3, 2, 1, 0, 0, 123456, tzinfo=UTC)
+    plain = {"instance": "i1", "node": "post", "app": "a", "connector": "finance"}
+    unkeyed = OutboxItem(1, "flow.connector", plain, 1, created)
+    keyed = OutboxItem(2, "flow.connector", {**plain, "key": "BX-1/80.00"}, 1, created)
+
+    assert idempotency_key(unkeyed) == "i1-post-20260302T010000123456"
+    assert idempotency_key(keyed) == "a-finance-BX-1/80.00"
 
 
 FAILURES = {

@@ -87,6 +87,11 @@ def test_invalid_package_is_problem_json_with_pointers(client, property_package)
             "code": "flow.unreachable",
             "message": "node 'dispatch_gate' cannot be reached from the start; connect it or remove it",
         },
+        {
+            "pointer": "/flows/0/nodes/18",
+            "code": "flow.unreachable",
+            "message": "node 'stamp_acceptance' cannot be reached from the start; connect it or remove it",
+        },
     ]
     assert client.get("/api/v1/apps").json["items"] == []
 

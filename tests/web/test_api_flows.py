@@ -290,11 +290,12 @@ def test_over_http_escalation_countersign_rejection_or_sign_and_reopen(api, app)
     for login in ("super1", "finance2"):
         api.tokens[login], _ = directory.create_token(login, "tests", [f"app:{APP}:write", f"app:{APP}:read"])
     record = _order(api)
-    # nobody accepts it for 15 minutes: the supervisor gets it
+    # nobody accepts it for 15 minutes: the supervisor is told, and the agents keep the task
     assert _time_passes(app, minutes=16) == 1
     accept = api.open_tasks(record, "accept")[0]
-    assert accept["candidates"] == [["role", "agent_supervisor"]]
-    api.call("super1", "POST", f"/api/v1/tasks/{accept['id']}/complete", {"outcome": "accept"})
+    assert accept["candidates"] == [["role", "agent"]]
+    assert api.call("super1", "GET", "/api/v1/tasks?box=groups").json["counts"]["groups"] == 0
+    api.call("agent2", "POST", f"/api/v1/tasks/{accept['id']}/complete", {"outcome": "accept"})
     # a large amount: one of the three signers rejects, the ticket goes back to the worker
     _through_repair(api, record, qty=1)
     signs = api.open_tasks(record, "countersign")
@@ -379,3 +380,31 @@ def test_an_escalation_reaches_the_supervisors_notifications(api, app):
     assert api.call("agent1", "GET", "/api/v1/notifications").json["unread"] == 0
     assert api.call("super1", "POST", "/api/v1/notifications/read", {"ids": ["x"]}).status_code == 422
     assert api.call(None, "GET", "/api/v1/notifications").status_code == 401
+
+
+def test_a_leader_given_a_ticket_nobody_qualified_for_passes_it_to_a_technician_over_http(api, app):
+    directory = app.extensions["trellis"].directory
+    directory.set_on_duty("worker1", False)
+    directory.create_user("worker2", "a-long-password", roles=[(APP, "technician")], user_id="worker2")
+    api.tokens["worker2"], _ = directory.create_token("worker2", "tests", [f"app:{APP}:read", f"app:{APP}:write"])
+    record = _order(api)
+    accept = api.open_tasks(record, "accept")[0]
+    assert (
+        api.call("agent1", "POST", f"/api/v1/tasks/{accept['id']}/complete", {"outcome": "accept"}).status_code == 200
+    )
+    task = api.open_tasks(record, "repair")[0]
+    assert task["assignee"] == "leader1"
+    url = f"/api/v1/tasks/{task['id']}"
+
+    looping = api.call("leader1", "POST", f"{url}/hand_back", {"comment": "没人"})
+    not_a_technician = api.call("leader1", "POST", f"{url}/transfer", {"to": "agent1"})
+    passed = api.call("leader1", "POST", f"{url}/transfer", {"to": "worker2", "comment": "临时支援"})
+
+    assert looping.status_code == 409 and "transfer it" in looping.json["detail"]
+    assert not_a_technician.status_code == 422 and list(not_a_technician.json["errors"]) == ["worker"]
+    assert passed.status_code == 200, passed.json
+    assert api.open_tasks(record, "repair")[0]["assignee"] == "worker2"
+    ticket = api.call("worker2", "GET", f"/api/v1/apps/{APP}/forms/repair_order/records/{record}")
+    assert ticket.status_code == 200 and ticket.json["data"]["worker"] == "worker2"
+    assert ticket.json["data"]["accepted_by"] == "agent1" and ticket.json["data"]["team"] == "水电维修组"
+    assert api.call("worker2", "POST", f"{url}/claim").status_code == 200

@@ -5,13 +5,19 @@ import json
 
 import pytest
 
+from tests.docs.test_app_format_doc import example_package
+
 BASE = "/api/v1/apps/property_repair/forms"
+
+
+def _repair_order(package: dict) -> dict:
+    return next(form for form in package["forms"] if form["id"] == "repair_order")
 
 
 @pytest.fixture
 def site(client, property_package):
     package = copy.deepcopy(property_package)
-    package["forms"][6]["public"]["rate_limit_per_minute"] = 3
+    _repair_order(package)["public"]["rate_limit_per_minute"] = 3
     client.post("/api/v1/apps", data=json.dumps(package, ensure_ascii=False), content_type="application/json")
     return client
 
@@ -119,7 +125,7 @@ def test_app_page_lists_forms_with_their_links(site):
 
 def test_labels_cannot_break_out_of_the_page(client, property_package):
     package = copy.deepcopy(property_package)
-    package["forms"][6]["fields"][1]["label"] = "</script><script>alert(1)</script>"
+    _repair_order(package)["fields"][1]["label"] = "</script><script>alert(1)</script>"
     client.post("/api/v1/apps", data=json.dumps(package, ensure_ascii=False), content_type="application/json")
 
     page = client.get("/f/property_repair/repair_order").get_data(as_text=True)
@@ -165,7 +171,14 @@ def test_a_picker_shows_only_records_its_caller_may_read(app, site, place):
     staff_picker = app.test_client().get(
         "/apps/property_repair/forms/repair_order/options/room?q=1", headers={"Authorization": f"Bearer {token}"}
     )
-    stranger = app.test_client().get("/apps/property_repair/forms/repair_order/options/dispatch_group")
+    app.extensions["trellis"].apps.import_package(example_package(), actor="test")  # an app with no public roles
+    stranger = app.test_client().get("/apps/inspection/forms/inspection/options/device")
+    directory.create_user("li", "other-pass-1", user_id="li")  # signed in, but no role in the app
+    no_role, _ = directory.create_token("li", "t", ["app:property_repair:read"])
+    outsider = app.test_client().get(
+        "/apps/property_repair/forms/repair_order/options/room?q=1", headers={"Authorization": f"Bearer {no_role}"}
+    )
 
     assert staff_picker.json["items"] == [{"id": place["room"], "title": "1201"}]
-    assert stranger.status_code == 401  # repair groups are for staff only
+    assert stranger.status_code == 401  # what the public may not read is for signed-in people
+    assert outsider.status_code == 403  # who may not read rooms gets none

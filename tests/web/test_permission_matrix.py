@@ -79,7 +79,8 @@ VISIBLE: dict[str, frozenset[str]] = {
 OWNER_HIDDEN = frozenset(
     {
         "accepted_by",
-        "dispatch_group",
+        "team",
+        "settled_cost",
         "group_leader",
         "reopen_count",
         "check_in_location",
@@ -240,13 +241,13 @@ STAFF_OPTIONS = f"/apps/{APP}/forms/repair_order/options"
 PUBLIC_OPTIONS = f"/f/{APP}/repair_order/options"
 PICKERS = [
     Picker("owner1", f"{STAFF_OPTIONS}/room?q=", 200),
-    Picker("owner1", f"{STAFF_OPTIONS}/dispatch_group", 403),  # owners read no repair groups
     Picker("owner1", f"{STAFF_OPTIONS}/owner_name", 404),  # not a relation
-    Picker("anonymous", f"{STAFF_OPTIONS}/dispatch_group", 401),
+    Picker("owner1", f"{STAFF_OPTIONS}/team", 404),  # the dispatched team is a name, not a relation
     Picker("anonymous", f"{PUBLIC_OPTIONS}/room?q=", 200),
-    Picker("anonymous", f"{PUBLIC_OPTIONS}/dispatch_group", 404),  # not on the public link
+    Picker("anonymous", f"{PUBLIC_OPTIONS}/community", 200),
+    Picker("anonymous", f"{PUBLIC_OPTIONS}/team", 404),  # not on the public link
     Picker("anonymous", f"{PUBLIC_OPTIONS}/worker", 404),
-    Picker("tech1", f"{STAFF_OPTIONS}/dispatch_group", 200),
+    Picker("tech1", f"{STAFF_OPTIONS}/community", 200),
     Picker("finance", f"{STAFF_OPTIONS}/room?q=10", 200),
     Picker("owner2", f"/apps/{APP}/forms/room/options/building", 200),
 ]
@@ -340,7 +341,6 @@ def _build(app: Any) -> World:
             "room",
             {"building": building, "room_no": f"10{place}", "owner_name": f"SECRET-OWNER-{place}", "area_m2": 88},
         )
-    group = post("repair_group", {"name": "水电维修组"})
     part = post("spare_part", {"code": "P-1", "name": "水龙头", "unit": "个", "unit_price": "777.77", "stock": 10})
 
     for actor, (roles, communities) in ACTORS.items():
@@ -387,7 +387,7 @@ def _build(app: Any) -> World:
             ids[ticket],
             {
                 "accepted_by": SECRETS[(ticket, "accepted_by")],
-                "dispatch_group": group,
+                "team": "水电维修组",
                 "worker": values["worker"],
                 "group_leader": values["group_leader"],
                 "check_in_location": {"lat": 31.2, "lng": 121.4, "address": SECRETS[(ticket, "check_in_location")]},

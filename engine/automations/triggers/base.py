@@ -55,8 +55,8 @@ class TriggerType:
         form = definition.get("form")
         return form if form in index.forms else None
 
-    @property
-    def has_record(self) -> bool:
+    def has_record(self, definition: Mapping[str, Any]) -> bool:
+        """Whether the automation's runs each have a record (its condition and actions read it)."""
         return True
 
     def problems(self, definition: Mapping[str, Any], index: PackageIndex) -> list[Finding]:

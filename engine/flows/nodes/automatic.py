@@ -33,7 +33,15 @@ class ServiceTask(NodeType):
                 "maxProperties": 200,
                 "additionalProperties": {"$ref": "common.schema.json#/$defs/expression"},
             },
-        }
+            "idempotency_key": {
+                "description": (
+                    "What makes two calls the same call: the receiver drops a call whose key it has seen "
+                    "(a reopened ticket billed again for the same items posts nothing new)."
+                ),
+                "$ref": "common.schema.json#/$defs/expression",
+            },
+        },
+        "dependentRequired": {"idempotency_key": ["connector"]},
     }
 
     def enter(self, run: Run, node: NodeSpec, token: Token) -> None:
@@ -47,6 +55,7 @@ class ServiceTask(NodeType):
                 name: node.expressions[f"mapping/{name}"].evaluate(context)
                 for name in node.definition.get("mapping", {})
             }
+            keyed = node.expressions.get("idempotency_key")
             run.effect(
                 "connector",
                 connector=connector,
@@ -55,6 +64,7 @@ class ServiceTask(NodeType):
                 app=run.state.app_id,
                 record=run.state.record_id,
                 node=node.id,
+                **({"key": str(_jsonable(keyed.evaluate(context)))} if keyed is not None else {}),
             )
             run.event("connector_queued", node.id, connector=connector)
         run.leave(token, run.choose(node, first_only=False))

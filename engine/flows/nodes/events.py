@@ -40,7 +40,7 @@ class Wait(NodeType):
         "properties": {
             "after": {"$ref": "common.schema.json#/$defs/duration"},
             "until_field": {"$ref": "common.schema.json#/$defs/id"},
-            "business_hours": {"type": "boolean"},
+            "business_hours": {"anyOf": [{"type": "boolean"}, {"$ref": "common.schema.json#/$defs/expression"}]},
         },
         "oneOf": [{"required": ["after"]}, {"required": ["until_field"]}],
     }

@@ -93,7 +93,10 @@ class FormulaType(ComputedType):
             return None
         places = self.places(spec)
         if places is not None:  # as declared, whatever scale the column handed back
-            return str(Decimal(value).quantize(Decimal(1).scaleb(-places)))
+            rounded = Decimal(value).quantize(Decimal(1).scaleb(-places))
+            if "precision" not in spec.config and spec.config.get("result_type", "number") == "number":
+                return format(rounded.normalize(), "f")  # no places declared: "1", "2.5", never "1.000000"
+            return str(rounded)
         if spec.config.get("result_type") in ("date", "datetime"):
             return value.isoformat()
         return value

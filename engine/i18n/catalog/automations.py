@@ -9,8 +9,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "“{cron}”不是有效的定时规则;请写五段:分 时 日 月 星期(如“0 8 * * 1”)",
     },
     "automation.needs_record": {
-        "en": "a '{action}' action needs the record that triggered the automation; a '{trigger}' trigger has none",
-        "zh-CN": "“{action}”动作需要触发自动化的那条记录,而“{trigger}”触发器没有记录",
+        "en": "a '{action}' action needs the record that triggered the automation; a '{trigger}' trigger has none "
+        "(a schedule runs on records when it names their 'form')",
+        "zh-CN": "“{action}”动作需要触发自动化的那条记录,而“{trigger}”触发器没有记录"
+        "(定时触发写明“form”时才逐条记录运行)",
     },
     "automation.not_a_relation": {
         "en": "'{field}' is not a relation field, so it points at no record to update",
@@ -33,6 +35,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "stopped: automation '{automation}' would follow {depth} automations set off by one change; "
         "at most {limit} may follow one another",
         "zh-CN": "已停止:自动化“{automation}”前面已有同一次变更连续触发的 {depth} 个自动化,最多允许连续 {limit} 个",
+    },
+    "automation.schedule_too_many": {
+        "en": "not run: more than {limit} records of form '{form}' match the schedule of automation '{automation}' "
+        "(one firing runs on at most {limit}); narrow its 'where'",
+        "zh-CN": "未运行:表单“{form}”中符合自动化“{automation}”定时条件的记录超过 {limit} 条"
+        "(每次最多对 {limit} 条运行);请收窄“where”条件",
     },
     "automation.gone": {
         "en": "automation '{automation}' is not in version {version} of app '{app}'",

@@ -16,6 +16,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{node}' does not offer '{action}'",
         "zh-CN": "“{node}”不提供“{action}”操作",
     },
+    "flow.task.hand_back_nobody_else": {
+        "en": "nobody else can take '{node}', so handing it back would only bring it back to you; "
+        "transfer it to the person who should do it",
+        "zh-CN": "没有其他人可以接手“{node}”,退单只会回到您这里;请把它转派给要处理的人",
+    },
     "flow.task.taken": {
         "en": "someone else already took this task",
         "zh-CN": "该任务已被其他人领取",

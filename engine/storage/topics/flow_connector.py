@@ -47,8 +47,14 @@ class FlowConnector(TopicHandler):
 
 
 def idempotency_key(item: OutboxItem) -> str:
-    """The same for every attempt of one call, even after a failed item is put back (it keeps its created_at)."""
+    """The same for every attempt of one call, even after a failed item is put back (it keeps its created_at).
+
+    A service task with an ``idempotency_key`` expression names the call by what it carries instead
+    (the app and connector in front), so the same bill posted twice is one call to the receiver.
+    """
     payload = item.payload
+    if payload.get("key"):
+        return f"{payload.get('app')}-{payload.get('connector')}-{payload['key']}"[:200]
     return f"{payload.get('instance') or 'trellis'}-{payload.get('node') or ''}-{item.created_at:%Y%m%dT%H%M%S%f}"
 
 
