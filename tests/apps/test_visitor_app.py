@@ -328,14 +328,18 @@ def test_an_approval_left_waiting_tells_the_supervisor_and_stays_open(estate):
     assert estate.open_task(visit["id"], "check_in")["assignee"] == "guard_a"
 
 
-def test_a_gate_nobody_guards_takes_the_registration_and_fails_the_review_with_the_reason(estate):
-    """Constrained people fields meet dispatch (item 4): with no guard covering the community the dispatch
-    falls back to the group's leader, who is no guard; the visitor's registration is still taken, and the
-    review fails at the approval with the field's reason (never a 422 on a field the visitor never sent)."""
+def test_a_gate_left_to_a_group_member_who_is_no_guard_fails_the_review_with_the_reason(estate):
+    """Constrained people fields meet dispatch (item 4): the only member of the gate group covering this
+    community was never given the guard role, so the `guard` field would refuse them. The visitor's
+    registration is still taken, and the review fails at the approval with the field's reason (never a
+    422 on a field the visitor never sent, never a task the record cannot name)."""
     base = f"/api/v1/apps/{APP}/forms"
     lonely = estate.call("admin", "POST", f"{base}/community/records", {"name": "静园"}).json["id"]
     building = estate.call("admin", "POST", f"{base}/building/records", {"community": lonely, "name": "1栋"}).json
     room = estate.call("admin", "POST", f"{base}/room/records", {"building": building["id"], "room_no": "1"}).json
+    temp = {"login": "temp_c", "id": "temp_c", "password": "a-long-password", "communities": [lonely]}
+    assert estate.call("admin", "POST", "/api/v1/users", temp).status_code == 201
+    assert estate.call("admin", "POST", "/api/v1/groups/门岗/members", {"user": "temp_c"}).status_code == 200
 
     visit = estate.call(
         None, "POST", PUBLIC, estate.answers(community=lonely, building=building["id"], room=room["id"])
@@ -344,7 +348,10 @@ def test_a_gate_nobody_guards_takes_the_registration_and_fails_the_review_with_t
     assert visit.status_code == 201, visit.json
     instance = estate.instance(visit.json["id"])
     assert instance["status"] == "failed" and instance["tasks"] == []
-    assert "'approve'" in instance["error"] and "chief" in instance["error"] and "guard" in instance["error"]
+    assert instance["error"] == (
+        "the step 'approve' chose someone the record's field refuses "
+        "(Guard on duty: user 'temp_c' does not hold the role 'guard'), so the task has nobody to go to"
+    )
     assert estate.record(visit.json["id"])["guard"] is None
 
 
