@@ -45,12 +45,14 @@ from engine.expressions.values import to_decimal
 HELPER_FUNCTIONS: dict[str, Callable[..., Any]] = {**HELPERS, **DATE_HELPERS}
 HELPER_NAMES = frozenset(HELPER_FUNCTIONS)
 
-#: Host builtins an attacker (or a Python habit) reaches for; refused by name.
+#: Host builtins an attacker (or a Python habit) reaches for; refused by name. Not ``id``: it is
+#: every record's system field (``id in user.communities``), read from the context like any field;
+#: no builtin is reachable anyway (``__builtins__`` is empty) and ``id(x)`` is refused as no helper.
 FORBIDDEN_NAMES = frozenset(
     """
     getattr setattr delattr hasattr type vars globals locals dir open eval exec compile input print
     printed breakpoint help memoryview object super classmethod staticmethod property isinstance
-    issubclass callable id hash iter next format repr exit quit bytes bytearray builtins license
+    issubclass callable hash iter next format repr exit quit bytes bytearray builtins license
     credits copyright reload
     """.split()
 )

@@ -59,6 +59,16 @@ class Assignment:
     group: str | None = None  # the dispatched group's name
 
 
+@dataclass(frozen=True, slots=True)
+class Signers:
+    """An approval's signers, one task each, and what finding them fills in: a dispatch's ``write``
+    fields and its group, exactly as for a task's :class:`Assignment`."""
+
+    each: tuple[tuple[Candidate, ...], ...]
+    writes: Mapping[str, Any] = field(default_factory=dict)
+    group: str | None = None
+
+
 class Assigner:
     def __init__(self, app_id: str, directory: Directory, *, submitter_candidate: Candidate | None = None):
         self.app_id = app_id
@@ -110,32 +120,46 @@ class Assigner:
             return self._dispatch(assignment, record, tables or {}, context or record, exclude)
         raise AssignmentError.says("flow.assign.unknown_type", kind=kind)
 
-    def signers(self, assignment: Mapping[str, Any], record: Mapping[str, Any]) -> list[tuple[Candidate, ...]]:
-        """The approvers of an approval node: each entry is one signer (one task)."""
+    def signers(
+        self,
+        assignment: Mapping[str, Any],
+        record: Mapping[str, Any],
+        *,
+        tables: Mapping[int, Expression] | None = None,
+        context: Mapping[str, Any] | None = None,
+        exclude: frozenset[str] = frozenset(),
+    ) -> Signers:
+        """The approvers of an approval node: each entry is one signer (one task). A dispatch rule reads
+        its table's conditions and fills its ``write`` fields here as it does for a task."""
         kind = assignment["type"]
         if kind == "roles" and "match_community" in assignment:  # one task per role, for its holders here
-            return [
-                tuple(Candidate("user", u) for u in self._covering(r, assignment, record)) for r in assignment["roles"]
-            ]
+            return Signers(
+                tuple(
+                    tuple(Candidate("user", u) for u in self._covering(r, assignment, record))
+                    for r in assignment["roles"]
+                )
+            )
         if kind == "role" and "match_community" in assignment:
-            return [(Candidate("user", u),) for u in self._covering(assignment["role"], assignment, record)]
+            return Signers(
+                tuple((Candidate("user", u),) for u in self._covering(assignment["role"], assignment, record))
+            )
         if kind == "role":
             users = self.directory.users_with_role(self.app_id, assignment["role"])
             if not users:
                 raise AssignmentError.says("flow.assign.nobody_in_role", role=assignment["role"])
-            return [(Candidate("user", u),) for u in users]
+            return Signers(tuple((Candidate("user", u),) for u in users))
         if kind == "roles":
-            return [(Candidate("role", r),) for r in assignment["roles"]]
+            return Signers(tuple((Candidate("role", r),) for r in assignment["roles"]))
         if kind == "group" and not assignment.get("leader"):
             group = self._group(assignment["group"])
             members = [m.id for m in group.members]
             if not members:
                 raise AssignmentError.says("flow.assign.empty_group", group=group.name)
-            return [(Candidate("user", m),) for m in members]
-        found = self.assign(assignment, record)
+            return Signers(tuple((Candidate("user", m),) for m in members))
+        found = self.assign(assignment, record, tables=tables, context=context, exclude=exclude)
         if found.assignee:
-            return [(Candidate("user", found.assignee),)]
-        return [(c,) for c in found.candidates]
+            return Signers(((Candidate("user", found.assignee),),), found.writes, found.group)
+        return Signers(tuple((c,) for c in found.candidates), found.writes, found.group)
 
     # -- the kinds --------------------------------------------------------------------------
     def _covering(

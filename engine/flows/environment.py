@@ -11,20 +11,26 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine.flows.assignment import Assigner, Assignment, GroupFacts
+from engine.flows.assignment import Assigner, Assignment, GroupFacts, Signers
 from engine.flows.calendar import deadline
 from engine.flows.spec import NodeSpec
-from engine.flows.state import Candidate
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: what the record would say of values a step fills in itself (a dispatch's chosen person): None, or why not
+WriteCheck = Callable[[Mapping[str, Any]], str | None]
+
+
 class Environment:
-    def __init__(self, assigner: Assigner, clock: Callable[[], datetime] = utcnow):
+    def __init__(
+        self, assigner: Assigner, clock: Callable[[], datetime] = utcnow, check_writes: WriteCheck | None = None
+    ):
         self.assigner = assigner
         self.clock = clock
+        self.check_writes = check_writes
 
     def now(self) -> datetime:
         return self.clock()
@@ -32,16 +38,27 @@ class Environment:
     def assign(
         self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any], exclude: frozenset[str]
     ) -> Assignment:
-        tables = {int(key.split("/")[1]): e for key, e in node.expressions.items() if key.startswith("table/")}
-        return self.assigner.assign(assignment, context, tables=tables, context=context, exclude=exclude)
+        return self.assigner.assign(assignment, context, tables=_tables(node), context=context, exclude=exclude)
 
     def signers(
-        self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any]
-    ) -> list[tuple[Candidate, ...]]:
-        return self.assigner.signers(assignment, context)
+        self,
+        node: NodeSpec,
+        assignment: Mapping[str, Any],
+        context: Mapping[str, Any],
+        exclude: frozenset[str] = frozenset(),
+    ) -> Signers:
+        return self.assigner.signers(assignment, context, tables=_tables(node), context=context, exclude=exclude)
 
     def deadline(self, start: datetime, length: timedelta, business_hours: bool) -> datetime:
         return deadline(start, length, business_hours=business_hours)
+
+    def refused(self, writes: Mapping[str, Any]) -> str | None:
+        return None if self.check_writes is None or not writes else self.check_writes(writes)
+
+
+def _tables(node: NodeSpec) -> dict[int, Any]:
+    """A dispatch rule's compiled ``when`` conditions, by table row."""
+    return {int(key.split("/")[1]): e for key, e in node.expressions.items() if key.startswith("table/")}
 
 
 @dataclass

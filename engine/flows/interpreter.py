@@ -14,10 +14,9 @@ from typing import Any, Protocol
 
 from engine.errors import EngineError, ExpressionError
 from engine.expressions import Expression
-from engine.flows.assignment import Assignment, AssignmentError
+from engine.flows.assignment import Assignment, AssignmentError, Signers
 from engine.flows.spec import EdgeSpec, FlowSpec, NodeSpec, TimerSpec
 from engine.flows.state import (
-    Candidate,
     Effect,
     Event,
     InstanceState,
@@ -41,9 +40,10 @@ class FlowEnvironment(Protocol):
         self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any], exclude: frozenset[str]
     ) -> Assignment: ...
     def signers(
-        self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any]
-    ) -> list[tuple[Candidate, ...]]: ...
+        self, node: NodeSpec, assignment: Mapping[str, Any], context: Mapping[str, Any], exclude: frozenset[str]
+    ) -> Signers: ...
     def deadline(self, start: datetime, length: timedelta, business_hours: bool) -> datetime: ...
+    def refused(self, writes: Mapping[str, Any]) -> str | None: ...
 
 
 class LazyRecord(MutableMapping[str, Any]):
@@ -239,6 +239,11 @@ class Run:
     def open_task(
         self, node: NodeSpec, token: Token, assignment: Assignment, *, position: int = 0, timers: bool = True
     ) -> Task:
+        reason = self.env.refused(assignment.writes)
+        if reason is not None:
+            # the person a dispatch chose does not fit the field it fills (a leader without the field's
+            # role): the step has nobody to go to, like any assignment that finds no one
+            raise AssignmentError.says("flow.assign.write_refused", node=node.id, reason=reason)
         due = node.definition.get("due")
         task = Task(
             id=new_id(),

@@ -143,6 +143,8 @@ class FieldSetValidator:
                 related=related,
                 acting=acting,
             )
+        # what this submission names itself: a derived relation must agree with it, not overwrite it
+        sent = {k: values[k] for k in data if isinstance(k, str) and values.get(k) not in (None, "", [])}
         if base is None:
             self._fill_defaults(values, related, acting, counted)
             for compiled in self.compiled:
@@ -150,7 +152,7 @@ class FieldSetValidator:
                     values.setdefault(compiled.field.id, compiled.kind.empty_value())
         context = self.full_context(values, related, counted)
         for compiled in self.formulas:
-            self._compute(compiled, values, context, locale, prefix, errors)
+            self._compute(compiled, values, context, locale, prefix, errors, sent)
             if compiled.kind.lookup_target(compiled.field) is not None:
                 # a derived relation: paths through it read the record it now points at
                 here = [p for p in self.paths if p[0] == compiled.field.id]
@@ -280,6 +282,7 @@ class FieldSetValidator:
         locale: str,
         prefix: str,
         errors: dict[str, list[str]],
+        sent: Mapping[str, Any],
     ) -> None:
         field = compiled.field
         assert compiled.formula is not None
@@ -299,6 +302,12 @@ class FieldSetValidator:
             return
         if result is None and not compiled.kind.computed:
             return  # a derived value that reaches nothing keeps the value sent (or stays empty)
+        if not compiled.kind.computed and field.id in sent and sent[field.id] != result:
+            # a room of another building than the one chosen: say so, as a cascading picker does
+            source = self.by_id[compiled.formula.source.split(".")[0]].field.title(locale)
+            message = submission_message("derived_mismatch", locale, label=field.title(locale), source=source)
+            errors.setdefault(f"{prefix}{field.id}", []).append(message)
+            return
         values[field.id] = result
         context[field.id] = result
 

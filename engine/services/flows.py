@@ -31,6 +31,7 @@ from engine.i18n import DEFAULT_LOCALE
 from engine.principal import SYSTEM, Principal
 from engine.services import flow_views
 from engine.services.flow_actions import TaskCall, check_in_stamp, dispatch, refusal, task_data, text
+from engine.services.record_checks import people_refusal
 from engine.services.records import RecordService
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.database import Database
@@ -373,7 +374,13 @@ class FlowService:
         form = app.form(spec.form)
         record = LazyRecord(lambda: self.records.flow_record(session, form, state.record_id))
         submitter = Candidate("tracking", tracking_subject(app.app_id, spec.form, state.record_id))
-        env = Environment(Assigner(app.app_id, SqlDirectory(session), submitter_candidate=submitter), self.clock)
+        assigner = Assigner(app.app_id, SqlDirectory(session), submitter_candidate=submitter)
+        people = self.records.people
+
+        def refused(writes: Mapping[str, Any]) -> str | None:
+            return people_refusal(people, session, app, form, writes)
+
+        env = Environment(assigner, self.clock, refused)
         related = self.records.related(session, app, None)  # the flow acts as the system: no person bounds it
 
         def relate(context: dict[str, Any]) -> None:

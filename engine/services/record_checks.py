@@ -18,7 +18,7 @@ from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.base import common_message
 from engine.forms.validation import submission_message
-from engine.i18n import translate
+from engine.i18n import LOG_LOCALE, translate
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.flow_directory import ActivePerson
 from engine.storage.records import RecordRepository, Transaction
@@ -290,4 +290,18 @@ def _person_problem(field: FieldSpec, found: ActivePerson | None, person: str, l
         return translate("record.person_not_in_role", locale, label=label, value=person, role=limit.role)
     if limit is not None and limit.group and limit.group not in found.groups:
         return translate("record.person_not_in_group", locale, label=label, value=person, group=limit.group)
+    return None
+
+
+def people_refusal(
+    people: PeopleLookup | None, session: Transaction, app: CompiledApp, form: CompiledForm, values: Mapping[str, Any]
+) -> str | None:
+    """Why the record would refuse these people in its user fields, in the log's language; None when it
+    would take them. A flow asks before it writes the person a dispatch chose."""
+    if people is None:
+        return None
+    try:
+        check_people(people, session, app, form, values, None, LOG_LOCALE)
+    except SubmissionError as refused:
+        return "; ".join(m for messages in refused.field_errors.values() for m in messages)
     return None

@@ -20,7 +20,7 @@ from engine.forms.spec import FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.records import child_rows, links_of
-from engine.storage.row_rule_sql import rule_sql
+from engine.storage.row_rule_sql import rule_sql, with_path_values
 
 #: the rows a reader may see of a form (a bound row rule; None: every row)
 Visible = Callable[[str], RowRule | None]
@@ -66,7 +66,18 @@ class StoredRelations:
                     present[i][name] = links[i]
         if self.shown is None:
             return present
-        return {i: self.shown(form_id, record) for i, record in present.items()}
+        return self._redacted(form, present, self.shown)
+
+    def _redacted(
+        self, form: CompiledForm, present: Mapping[int, dict[str, Any]], shown: Shown
+    ) -> dict[int, Mapping[str, Any]]:
+        """What the reader is shown of each record. Which of their grants cover a record (and so which
+        field modes apply) is judged on the record with the values of the relation paths its form's row
+        rules read (``building.community in user.communities``), as everywhere records are read."""
+        judged = {i: dict(record) for i, record in present.items()}
+        with_path_values(self.session, form.table, form.rule_paths, judged.values())
+        seen = {i: shown(form.spec.id, record) for i, record in judged.items()}
+        return {i: {k: v for k, v in record.items() if k not in form.rule_paths} for i, record in seen.items()}
 
     def _rows(self, form: CompiledForm, ids: list[int]) -> None:
         table = form.table

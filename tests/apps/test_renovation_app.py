@@ -330,9 +330,16 @@ def test_a_qr_style_application_naming_only_the_room_gets_its_building_and_commu
 
 def test_the_room_decides_the_building_and_the_pickers_cascade(estate):
     """Cascading pickers with derived relations (item 5): the options API offers only the rooms of
-    the chosen building; a room sent with a building it is not in takes its own building and
-    community (derived wins over the typed answer), never a mismatched address."""
-    body = _application(estate, room=estate.room_b["id"])
+    the chosen building; a room sent with a building it is not in is refused at the building (the
+    derived answer contradicts the typed one), a room sent alone takes its own building and
+    community: never a mismatched address."""
+    mismatched = estate.call(
+        "owner1", "POST", estate.records("renovation"), _application(estate, room=estate.room_b["id"])
+    )
+    assert mismatched.status_code == 422 and list(mismatched.json["errors"]) == ["building"]
+    body = {
+        k: v for k, v in _application(estate, room=estate.room_b["id"]).items() if k not in ("building", "community")
+    }
     moved = estate.call("owner1", "POST", estate.records("renovation"), body)
     assert moved.status_code == 201, moved.json
     assert (moved.json["data"]["building"], moved.json["data"]["community"]) == (

@@ -77,7 +77,7 @@ HOSTILE = [
     ("object()", ForbiddenConstructError),
     ("super()", ForbiddenConstructError),
     ("isinstance(x, str)", ForbiddenConstructError),
-    ("id(x)", ForbiddenConstructError),
+    ("id(x)", UnknownNameError),  # id is the record's id field, never the builtin; calling it is no helper
     ("iter(items)", ForbiddenConstructError),
     ("sorted(items, key=getattr)", ForbiddenConstructError),
     ("sorted(items, key=type)", ForbiddenConstructError),

@@ -118,6 +118,15 @@ def test_helper_and_builtin_names_are_reserved_for_form_fields():
     assert "urgency" not in RESERVED_NAMES
 
 
+def test_id_reads_the_record_s_id_and_is_no_function():
+    """``id`` is every record's system field, read like one; the host builtin of that name stays out of reach."""
+    assert compile_expression("id in (3, 5)", names=["id"]).evaluate({"id": 5}) is True
+    assert compile_expression("id == user.id", names=["id", "user"]).evaluate({"id": 7, "user": {"id": 7}}) is True
+    with pytest.raises(UnknownNameError) as caught:
+        compile_expression("id(urgency)")
+    assert caught.value.code == "expression_unknown_name" and "id" in str(caught.value)
+
+
 # -- syntax ----------------------------------------------------------------------------------------
 
 

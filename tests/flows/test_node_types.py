@@ -241,6 +241,41 @@ def test_approval_outcome_is_visible_to_the_next_condition():
     assert flow.entered()[-1] == "no"
 
 
+def test_an_approval_dispatched_by_a_table_reads_its_conditions_and_fills_its_write_fields():
+    """A dispatch rule picks an approval's signer as it picks a task's holder: the first row whose
+    ``when`` holds (not merely the first row), and the chosen person and group land in ``write``."""
+    rule = {
+        "type": "dispatch",
+        "table": [{"when": "amount > 100", "group": "board"}, {"group": "team"}],
+        "strategy": "round_robin",
+        "write": {"worker": "note"},
+    }
+    sign = {"id": "sign", "type": "approval", "mode": "or_sign", "assignee": rule}
+    flow = Flow([START, sign, end()], [("start", "sign"), ("sign", "end")], {"amount": 5})
+
+    chosen = flow.task("sign").assignee
+
+    assert chosen in ("ann", "bob")
+    assert flow.record["note"] == chosen
+    created = [e for e in flow.events if e.kind == "task_created"]
+    assert [e.details["group"] for e in created] == ["team"]
+
+
+def test_a_dispatch_whose_choice_the_record_would_refuse_fails_the_instance_with_the_reason():
+    """The person a dispatch writes must fit the field (a leader without the field's role does not): the
+    step then has nobody to go to, and the instance fails there with the record's reason, no task made."""
+    rule = {"type": "dispatch", "table": [{"group": "team"}], "write": {"worker": "note"}}
+    nodes = [START, task("first"), {"id": "sign", "type": "approval", "mode": "or_sign", "assignee": rule}, end()]
+    flow = Flow(nodes, [("start", "first"), ("first", "sign"), ("sign", "end")])
+    flow.env.check_writes = lambda writes: f"Note: {writes['note']} is not a guard"
+
+    flow.do(ANN, "complete", "first")
+
+    assert flow.status == "failed"
+    assert flow.state.error is not None and "is not a guard" in flow.state.error and "'sign'" in flow.state.error
+    assert flow.open("sign") == [] and flow.record["note"] is None
+
+
 def test_a_loop_that_never_waits_is_stopped_after_max_steps():
     flow = Flow(
         [START, script("spin", note="'again'"), gateway("gw", "exclusive"), end()],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,6 +93,25 @@ def test_moving_a_ticket_to_another_room_derives_its_building_and_community_agai
     )
 
 
+def test_a_derived_relation_sent_with_another_record_is_refused_by_name_not_replaced(estate):
+    """The building follows from the room: a submission naming the room's own building is fine, one naming
+    another building contradicts its room and is refused at the building, in the reader's language."""
+    services, people, rooms, ids = estate
+    boss = people["boss"]
+
+    agreed, _ = services.records.create(boss, "estate", "ticket", {"room": rooms["east"], "building": ids["b1"]})
+    with pytest.raises(SubmissionError) as english:
+        services.records.create(boss, "estate", "ticket", {"room": rooms["east"], "building": ids["b2"]}, locale="en")
+    with pytest.raises(SubmissionError) as chinese:
+        services.records.update(boss, "estate", "ticket", agreed["id"], {"building": ids["b2"]}, expected_version=1)
+
+    assert agreed["data"]["building"] == ids["b1"]
+    assert english.value.field_errors == {
+        "building": ["楼栋: the chosen 房间 belongs to another 楼栋; choose the matching one or leave 楼栋 empty"]
+    }
+    assert chinese.value.field_errors == {"building": ["楼栋:所选房间不属于该楼栋;请选择相符的楼栋或留空"]}
+
+
 def test_a_derived_relation_whose_path_reaches_nothing_keeps_the_value_sent(estate):
     services, people, _, ids = estate
 
@@ -128,6 +148,36 @@ def test_records_the_person_may_not_read_read_as_empty(estate):
     # the building's own fields read as empty, and nothing past it is reached
     data = record["data"]
     assert (data["building"], data["community"], data["area"], data["contact"]) == (ids["b1"], None, None, None)
+
+
+def test_a_reader_whose_row_rules_follow_paths_reads_the_records_they_cover(estate):
+    """Which grants cover a related record is judged with the path values its rules read, as on a plain
+    read: a warden of the east reads the east room through ``building.community``, so its building and
+    community are derived for them (and nothing of the west is)."""
+    services, _, rooms, ids = estate
+    package = copy.deepcopy(PACKAGE)
+    package["roles"].append({"id": "warden", "name": "片区管家"})
+    package["permissions"] += [
+        {"role": "warden", "form": "ticket", "actions": ["create", "read"]},
+        {"role": "warden", "form": "room", "actions": ["read"], "rows": "building.community in user.communities"},
+        {"role": "warden", "form": "building", "actions": ["read"], "rows": "community in user.communities"},
+        {"role": "warden", "form": "community", "actions": ["read"], "rows": "id in user.communities"},
+    ]
+    services.apps.import_package(package, actor="system")
+    d = services.directory
+    warden = d.principal_for(
+        d.create_user("he", "Secret-pass-1", roles=[("estate", "warden")], communities=[ids["east"]])
+    )
+
+    east, _ = services.records.create(warden, "estate", "ticket", {"room": rooms["east"]})
+    west, _ = services.records.create(warden, "estate", "ticket", {"room": rooms["west"]})
+
+    assert (east["data"]["building"], east["data"]["community"], east["data"]["area"]) == (
+        ids["b1"],
+        ids["east"],
+        "东区",
+    )
+    assert (west["data"]["building"], west["data"]["community"]) == (None, None)
 
 
 def test_a_flow_condition_and_a_dispatch_table_read_through_relations(estate):

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from engine.flows.assignment import Assignment
+from engine.flows.assignment import Assignment, Signers
 from engine.flows.nodes.base import NodeType
 from engine.flows.nodes.signing import APPROVED, REJECTED, SIGNING_MODES, ApprovalTally, Signer, Verdict
 from engine.flows.spec import NodeSpec
@@ -163,12 +163,14 @@ class Approval(NodeType):
 
     def dispatch_again(self, run: Run, node: NodeSpec, token: Token, exclude: frozenset[str]) -> None:
         run.park(token)
-        signers = run.env.signers(node, node.definition["assignee"], run.context())
-        signers = [s for s in signers if not (len(s) == 1 and s[0].kind == "user" and s[0].value in exclude)] or signers
-        tally, asked = SIGNING_MODES.get(node.definition["mode"]).begin(node, signers)
+        found = run.env.signers(node, node.definition["assignee"], run.context(), exclude)
+        signers = [s for s in found.each if not (len(s) == 1 and s[0].kind == "user" and s[0].value in exclude)]
+        tally, asked = SIGNING_MODES.get(node.definition["mode"]).begin(node, signers or list(found.each))
         _keep(run, token.id, tally)
         for position, signer in enumerate(asked):
-            run.open_task(node, token, _assignment(signer), position=position, timers=position == 0)
+            # the first task carries what finding the signers filled in (a dispatch's write fields)
+            first = found if position == 0 else None
+            run.open_task(node, token, _assignment(signer, first), position=position, timers=position == 0)
         _visit(run, node)
 
     def on_task_done(self, run: Run, node: NodeSpec, task: Task, outcome: str | None, armed: Sequence[Timer]) -> None:
@@ -246,7 +248,8 @@ def _pass_timers_on(run: Run, task: Task, armed: Sequence[Timer]) -> None:
         run.state.add_timer(Timer(new_id(), timer.node, timer.spec, timer.due_at, task=heir.id, token=timer.token))
 
 
-def _assignment(signer: Signer) -> Assignment:
+def _assignment(signer: Signer, found: Signers | None = None) -> Assignment:
+    writes, group = (found.writes, found.group) if found is not None else ({}, None)
     if len(signer) == 1 and signer[0].kind == "user":
-        return Assignment(signer, assignee=signer[0].value)
-    return Assignment(signer)
+        return Assignment(signer, assignee=signer[0].value, writes=writes, group=group)
+    return Assignment(signer, writes=writes, group=group)

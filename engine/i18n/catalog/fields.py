@@ -97,6 +97,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a record is a JSON object of field values",
         "zh-CN": "记录应为字段值组成的 JSON 对象",
     },
+    "field.record.derived_mismatch": {
+        "en": "{label}: the chosen {source} belongs to another {label}; choose the matching one or leave {label} empty",
+        "zh-CN": "{label}:所选{source}不属于该{label};请选择相符的{label}或留空",
+    },
     "field.record.formula_failed": {
         "en": "{label} could not be computed: {reason}",
         "zh-CN": "{label}无法计算:{reason}",

@@ -157,6 +157,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "there is no user '{user}'",
         "zh-CN": "不存在用户“{user}”",
     },
+    "flow.assign.write_refused": {
+        "en": "the step '{node}' chose someone the record's field refuses ({reason}), so the task has nobody to go to",
+        "zh-CN": "步骤“{node}”选出的人员不被记录的字段接受({reason}),任务无人可派",
+    },
     "flow.assign.inactive_user": {
         "en": "the field '{field}' names '{user}', who is not an active user, so the task has nobody to go to",
         "zh-CN": "字段“{field}”中的“{user}”不是启用的用户,任务无人可派",
