@@ -127,7 +127,7 @@ def test_csv_shows_what_people_read_under_chinese_headers(exports, records, orde
     created = _local(order["created_at"])
     assert lines[0].split(",") == ORDER_HEADERS_ZH
     assert lines[1:] == [
-        f'{order["id"]},{order["data"]["order_no"]},"\'=HYPERLINK(""http://evil"")",13812345678,阳光花园,,1201,'
+        f'{order["id"]},{order["data"]["order_no"]},"\'=HYPERLINK(""http://evil"")",13812345678,阳光花园,3栋,1201,'
         f'水电,一般,"厨房水管漏水\n请尽快",2,{created},2099-03-01 09:30,,,,,,,杭州市西湖区,,角阀×2; 生料带×3,'
         f"77.00,,是,,,,,0,,{created},admin,{created}",
         "",
