@@ -20,6 +20,7 @@ class Principal:
     groups: frozenset[str] = field(default_factory=frozenset)  # group ids, with every group above them
     communities: frozenset[int] = field(default_factory=frozenset)  # community record ids covered
     locale: str = DEFAULT_LOCALE
+    ui_locale: str | None = None  # the page language the person chose; None: their browser's
     is_admin: bool = False
     anonymous: bool = False  # nobody signed in: holds only the app's public roles
     scopes: frozenset[str] | None = None  # an API token's scopes; None for a signed-in person

@@ -145,6 +145,16 @@ class DirectoryService:
                 details = {"login": row.login, "on_duty": on_duty}
                 self.repository.audit(tx, actor, "user.on_duty", "user", row.id, details)
 
+    def set_page_locale(self, user_id: str, locale: str) -> None:
+        """Remember the page language a person chose (a page's language link), for their next visits anywhere."""
+        if not rules.locale_valid(locale):
+            problems = field_problems({"locale": "locale_invalid"}, None, None, locale)
+            raise invalid("directory.user_not_changed", problems, detail=detail(problems))
+        with self.repository.transaction() as tx:
+            row = self.user_row(tx, user_id)
+            if row.ui_locale != locale:
+                self.repository.change(row, ui_locale=locale)
+
     def grant_role(self, user: str, app_id: str, role: str, *, actor: str = "system") -> None:
         repo = self.repository
         with repo.transaction() as tx:

@@ -286,6 +286,7 @@ class DirectoryRepository:
             groups=frozenset(groups),
             communities=frozenset(communities),
             locale=user.locale,
+            ui_locale=user.ui_locale,
             is_admin=user.is_admin and (scopes is None or "admin" in scopes),
             scopes=scopes,
         )

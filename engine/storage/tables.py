@@ -183,6 +183,8 @@ class UserRow(Base):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str] = mapped_column(String(10), default="zh-CN")
+    #: the page language the person chose with a page's language link; None until then (the browser's applies)
+    ui_locale: Mapped[str | None] = mapped_column(String(10), nullable=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str] = mapped_column(String(255))
     on_duty: Mapped[bool] = mapped_column(Boolean, default=False)

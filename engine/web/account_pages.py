@@ -14,7 +14,7 @@ from flask import Blueprint, Response, flash, get_flashed_messages, redirect, re
 
 from engine.errors import EngineError, PermissionDeniedError, SubmissionError
 from engine.forms.types.temporal import LOCAL_ZONE
-from engine.i18n import LOCALES, other_locale
+from engine.i18n import other_locale
 from engine.people.rules import MAX_PASSWORD_LENGTH, password_problem
 from engine.web.auth import current_principal, login_redirect
 from engine.web.context import services
@@ -26,17 +26,6 @@ bp = Blueprint("account_pages", __name__, url_prefix="/account")
 MAX_FIELD = MAX_PASSWORD_LENGTH + 1  # one more than allowed, so an overlong password is reported, not cut
 PREFIX = "page.account."
 TOO = {"password_short": "too_short", "password_long": "too_long"}  # the rule's problem -> this page's words
-
-
-def remember_locale(response: Response) -> Response:
-    """Keep a language chosen with ``?lang=`` for the next pages (``current_locale`` reads the cookie)."""
-    chosen = request.args.get("lang")
-    if chosen in LOCALES and request.cookies.get("lang") != chosen:
-        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
-    return response
-
-
-bp.after_request(remember_locale)
 
 
 @bp.app_context_processor

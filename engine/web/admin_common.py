@@ -15,14 +15,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine.errors import EngineError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from engine.i18n import other_locale
-from engine.web.account_pages import remember_locale
 from engine.web.auth import current_principal, login_redirect
 from engine.web.page_text import page_texts
 from engine.web.page_text import text as page_text
 from engine.web.pages import current_locale
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
-bp.after_request(remember_locale)
 MAX_TEXT = 300  # longer than any field may be, so an overlong value is reported rather than cut silently
 PREFIX = "page.admin."
 

@@ -1,4 +1,5 @@
-"""The one place that maps engine errors to HTTP: RFC 9457 problem+json documents.
+"""The one place that maps engine errors to HTTP: RFC 9457 problem+json documents, or for a
+browser opening a page (not ``/api/``, asking for HTML before JSON) a page in its language.
 
 Nothing a client sends may produce a 500 with a traceback; an unexpected failure is logged
 with its traceback on the server and answered with a problem document that says to retry.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
@@ -24,10 +25,12 @@ from engine.errors import (
     StorageError,
     SubmissionError,
 )
-from engine.i18n import CATALOG, translate
+from engine.i18n import CATALOG, other_locale, translate
 from engine.packages.messages import localize
 from engine.storage.record_queries import QueryError
 from engine.web.http import locale as request_locale
+from engine.web.page_text import page_texts
+from engine.web.pages import current_locale
 
 STATUS: list[tuple[type[EngineError], int]] = [
     (DefinitionError, 422),
@@ -56,6 +59,37 @@ def problem_response(status: int, title: str, detail: str, code: str, **extra: A
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/problem+json")
 
 
+#: statuses a browser is shown a page for; any other stays a problem document
+PAGE_STATUSES = frozenset({403, 404, 405, 500})
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+def wants_page(status: int) -> bool:
+    """A browser navigating to a page (it prefers HTML to JSON), never a call to ``/api/``."""
+    if status not in PAGE_STATUSES or request.path == "/api" or request.path.startswith("/api/"):
+        return False
+    accept = request.accept_mimetypes
+    return accept["text/html"] > max(accept[kind] for kind in JSON_TYPES)
+
+
+def error_page(status: int) -> Response:
+    """The page for ``status`` in the page's language, with the way home and, from a page of ours, back."""
+    locale = current_locale()
+    referrer = request.referrer or ""
+    back = referrer if referrer.startswith(request.host_url) and referrer != request.url else None
+    html = render_template(
+        "error.html",
+        t=page_texts("page.error.", locale),
+        locale=locale,
+        status=status,
+        title=status_title(status, locale),
+        message=translate(f"page.error.{status}", locale),
+        switch_url=f"{request.path}?lang={other_locale(locale)}",
+        back_url=back,
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
 def _status_of(error: EngineError) -> int:
     for kind, status in STATUS:
         if isinstance(error, kind):
@@ -79,6 +113,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def engine_error(error: EngineError) -> Response:
         status = _status_of(error)
+        if wants_page(status):
+            return error_page(status)
         locale = request_locale()
         extra: dict[str, Any] = {}
         if isinstance(error, DefinitionError):
@@ -93,6 +129,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         status = error.code or 500
+        if wants_page(status):
+            response = error_page(status)
+            if status == 405:  # the methods the address does take, as a 405 must say
+                response.headers["Allow"] = error.get_response().headers.get("Allow", "")
+            return response
         locale = request_locale()
         detail = {
             404: lambda: translate("http.not_found", locale),
@@ -104,6 +145,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        if wants_page(500):
+            return error_page(500)
         locale = request_locale()
         return problem_response(
             500, status_title(500, locale), translate("http.internal_error", locale), "internal_error"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from engine.forms.spec import localized
-from engine.i18n import other_locale, pick_locale
+from engine.i18n import LOCALES, other_locale, pick_locale
+from engine.principal import Principal
 from engine.web.context import services
 from engine.web.page_text import page_texts
 
@@ -16,10 +17,44 @@ bp = Blueprint("pages", __name__)
 SECTION = "page.forms.home."
 
 
+LANG_COOKIE_AGE = 365 * 24 * 3600
+
+
 def current_locale() -> str:
-    return pick_locale(
-        request.args.get("lang") or request.cookies.get("lang") or request.headers.get("Accept-Language")
-    )
+    """A page's language: ``?lang=``, else the signed-in person's chosen one, else the cookie, else the browser's."""
+    chosen = request.args.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    person = _person()
+    if person is not None and person.ui_locale in LOCALES:
+        return person.ui_locale
+    return pick_locale(chosen or request.cookies.get("lang") or request.headers.get("Accept-Language"))
+
+
+def _person() -> Principal | None:
+    """The signed-in person (not a token, not the public), or None; never raises, error pages ask too."""
+    from engine.web.auth import current_principal
+
+    try:
+        principal = current_principal()
+    except Exception:  # a refused token or an unreachable directory: the page still needs a language
+        return None
+    return None if principal.anonymous or principal.scopes is not None else principal
+
+
+@bp.after_app_request
+def remember_locale(response: Response) -> Response:
+    """Keep a language chosen with ``?lang=`` (the pages' language link): in a cookie for everyone, and
+    with the signed-in person, so it follows them to other browsers. API answers only read ``?lang=``."""
+    chosen = request.args.get("lang")
+    if chosen not in LOCALES or request.path.startswith("/api/") or request.method != "GET":
+        return response
+    if request.cookies.get("lang") != chosen:
+        response.set_cookie("lang", chosen, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True)
+    person = _person()
+    if person is not None and person.ui_locale != chosen:
+        services().directory.set_page_locale(person.id, chosen)
+    return response
 
 
 @bp.get("/")
