@@ -8,12 +8,15 @@ from typing import Any
 
 from engine.errors import Problem
 from engine.forms.row_rule_checks import one_rule_problems
+from engine.forms.row_rule_parser import parse_row_rule
+from engine.forms.row_rules import fields_of
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.packages.messages import problem
 from engine.registry import suggest
 
 TEXT_KINDS = ("string", "text")
+SYSTEM_COLUMNS = ("id", "created_at", "updated_at", "created_by", "updated_by")
 
 
 def knowledge_base_problems(document: Mapping[str, Any], base: str, form: Mapping[str, Any]) -> list[Problem]:
@@ -34,7 +37,20 @@ def knowledge_base_problems(document: Mapping[str, Any], base: str, form: Mappin
         elif not _holds_text(fields[name]):
             found.append(problem(f"{here}/{key}", "form.knowledge_base_not_text", id=name))
     if isinstance(spec.get("published_when"), str):
-        found.extend(one_rule_problems(document, form["id"], spec["published_when"], f"{here}/published_when"))
+        found.extend(_published_problems(document, form, spec["published_when"], f"{here}/published_when"))
+    return found
+
+
+def _published_problems(document: Mapping[str, Any], form: Mapping[str, Any], source: str, pointer: str) -> list[Problem]:
+    """The rule's shape and values (as a permission's ``rows``), and the fields it names."""
+    found = one_rule_problems(document, form["id"], source, pointer)
+    if found:
+        return found
+    names = [field["id"] for field in form["fields"]]
+    for name in sorted(fields_of(parse_row_rule(source))):
+        first = name.split(".")[0]
+        if first not in names and first not in SYSTEM_COLUMNS:
+            found.append(problem(pointer, "ref.unknown", kind="field", id=first, hint=suggest(first, names)))
     return found
 
 
