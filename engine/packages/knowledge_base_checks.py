@@ -41,7 +41,9 @@ def knowledge_base_problems(document: Mapping[str, Any], base: str, form: Mappin
     return found
 
 
-def _published_problems(document: Mapping[str, Any], form: Mapping[str, Any], source: str, pointer: str) -> list[Problem]:
+def _published_problems(
+    document: Mapping[str, Any], form: Mapping[str, Any], source: str, pointer: str
+) -> list[Problem]:
     """The rule's shape and values (as a permission's ``rows``), and the fields it names."""
     found = one_rule_problems(document, form["id"], source, pointer)
     if found:

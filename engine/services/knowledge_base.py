@@ -73,9 +73,7 @@ class KnowledgeBaseService:
                 "items": items,
             }
 
-    def article(
-        self, principal: Principal, app_id: str, form_id: str, record_id: int, locale: str
-    ) -> dict[str, Any]:
+    def article(self, principal: Principal, app_id: str, form_id: str, record_id: int, locale: str) -> dict[str, Any]:
         with self.database.transaction() as session:
             found = self._open(session, principal, app_id, form_id)
             row = self.records.rows.row(session, found.form, record_id, deleted=False, visible=found.visible)
@@ -90,9 +88,7 @@ class KnowledgeBaseService:
                 article["votes"] = store.vote_counts(session, app_id, form_id, [row.id])[row.id]
             return article
 
-    def vote(
-        self, principal: Principal, app_id: str, form_id: str, record_id: int, token: str, helpful: bool
-    ) -> bool:
+    def vote(self, principal: Principal, app_id: str, form_id: str, record_id: int, token: str, helpful: bool) -> bool:
         """Count this browser's vote; False when it has voted on this article already (nothing changes)."""
         if not TOKEN.match(token):
             return False
@@ -138,7 +134,11 @@ class KnowledgeBaseService:
     def _item(found: _Article, values: Mapping[str, Any], terms: list[str]) -> dict[str, Any]:
         shown = found.access.redact(dict(values))
         body = str(shown.get(found.kb.body_field) or "")
-        return {"id": values["id"], "title": str(shown.get(found.kb.title_field) or ""), "snippet": snippet(body, terms)}
+        return {
+            "id": values["id"],
+            "title": str(shown.get(found.kb.title_field) or ""),
+            "snippet": snippet(body, terms),
+        }
 
 
 def snippet(body: str, terms: list[str]) -> str:

@@ -19,7 +19,7 @@ from engine.storage.catalog import CompiledForm
 from engine.storage.row_rule_sql import rule_sql
 from engine.storage.tables import KbVoteRow
 
-VOTES = KbVoteRow.__table__
+VOTES: Any = KbVoteRow.__table__
 
 
 def search(
@@ -58,8 +58,8 @@ def vote_counts(session: Session, app_id: str, form_id: str, record_ids: Sequenc
         .where(VOTES.c.app_id == app_id, VOTES.c.form_id == form_id, VOTES.c.record_id.in_(list(record_ids)))
         .group_by(VOTES.c.record_id, VOTES.c.helpful)
     )
-    for record_id, helpful, count in rows:
-        counts[record_id]["helpful" if helpful else "unhelpful"] = int(count)
+    for row in rows:
+        counts[int(row[0])]["helpful" if row[1] else "unhelpful"] = int(row[2])
     return counts
 
 

@@ -266,7 +266,9 @@ def public_qr(app_id: str, form_id: str, kind: str) -> Response:
 
 def too_many_requests(detail: str) -> Response:
     """A 429 problem answer asking the browser to wait a minute."""
-    response = json_response({"title": "Too Many Requests", "status": 429, "detail": detail, "code": "rate_limited"}, 429)
+    response = json_response(
+        {"title": "Too Many Requests", "status": 429, "detail": detail, "code": "rate_limited"}, 429
+    )
     response.mimetype = "application/problem+json"
     response.headers["Retry-After"] = "60"
     return response

@@ -22,9 +22,17 @@ def _api(base: LiveServer, path: str, body: dict | bytes) -> dict:
 
 def test_an_owner_finds_the_parking_fee_article_on_a_phone_and_votes(live_server, phone):
     _api(live_server, "/api/v1/apps", PROPERTY_APP.read_bytes())
-    article = {"title": "小区停车费怎么交?", "answer": "月租车位每月 300 元,可在物业服务中心缴纳停车费。", "published": True}
+    article = {
+        "title": "小区停车费怎么交?",
+        "answer": "月租车位每月 300 元,可在物业服务中心缴纳停车费。",
+        "published": True,
+    }
     _api(live_server, f"{FORMS}/kb_article/records", article)
-    _api(live_server, f"{FORMS}/kb_article/records", {"title": "门禁卡补办", "answer": "带身份证到服务中心。", "published": True})
+    _api(
+        live_server,
+        f"{FORMS}/kb_article/records",
+        {"title": "门禁卡补办", "answer": "带身份证到服务中心。", "published": True},
+    )
 
     phone.goto(f"{live_server}/kb/property_repair/kb_article")
     phone.fill("#kb-q", "停车费")
