@@ -146,6 +146,17 @@ def row_rule_problems(document: Mapping[str, Any]) -> list[Problem]:
     return found
 
 
+def one_rule_problems(document: Mapping[str, Any], form_id: str, source: str, pointer: str) -> list[Problem]:
+    """The problems of one rule written elsewhere than ``permissions`` (a knowledge base's
+    ``published_when``): its shape, its fields and its values, located at ``pointer``."""
+    try:
+        rule = parse_row_rule(source)
+    except RowRuleError as error:
+        return [problem(pointer, ROWS_UNSUPPORTED, detail=error.phrase, shapes=Phrase("field.rows.shapes"))]
+    forms = forms_of(document)
+    return _Typing(forms, form_id, pointer).rule(rule)[1] if form_id in forms else []
+
+
 def typed_rule(document: Mapping[str, Any], form_id: str, source: str) -> RowRule:
     """The rule of a checked package with its literals as the fields hold them (``Decimal``, ``date`` ...)."""
     return _Typing(forms_of(document), form_id, "").rule(parse_row_rule(source))[0]

@@ -104,6 +104,7 @@ class FormSpec:
     indexes: tuple[Mapping[str, Any], ...] = ()
     unique_together: tuple[tuple[str, ...], ...] = ()  # groups of fields no two records share answers in
     public: Mapping[str, Any] = field(default_factory=dict)
+    knowledge_base: Mapping[str, Any] = field(default_factory=dict)  # see engine.forms.knowledge_base
 
     @classmethod
     def from_definition(cls, app_id: str, data: Mapping[str, Any]) -> FormSpec:
@@ -120,6 +121,7 @@ class FormSpec:
             indexes=tuple(data.get("indexes", ())),
             unique_together=tuple(tuple(group) for group in data.get("unique_together", ())),
             public=data.get("public", {}),
+            knowledge_base=data.get("knowledge_base", {}),
         )
 
     def field(self, field_id: str) -> FieldSpec:

@@ -19,6 +19,7 @@ from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
 from engine.packages.cascades import cascade_problems
 from engine.packages.expression_checks import expression_problem
+from engine.packages.knowledge_base_checks import knowledge_base_problems
 from engine.packages.messages import problem
 from engine.packages.structure import pointer_sort_key
 from engine.packages.unique_together import unique_together_problems
@@ -148,6 +149,7 @@ class _PackageChecker:
                 fields.check(f"{base}/indexes/{n}/fields/{k}", field_id, p)
         p.extend(unique_together_problems(base, form))
         p.extend(cascade_problems(base, form, self.forms_by_id))
+        p.extend(knowledge_base_problems(self.doc, base, form))
         _Ids("rule", _indexed(form.get("rules", []), f"{base}/rules"), p)
         for r, rule in enumerate(form.get("rules", [])):
             for k, field_id in enumerate(rule.get("fields", [])):

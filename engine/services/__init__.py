@@ -19,6 +19,7 @@ from engine.services.automations import AutomationService
 from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
 from engine.services.flows import FlowService
+from engine.services.knowledge_base import KnowledgeBaseService
 from engine.services.notifications import NotificationService
 from engine.services.records import RecordService
 from engine.services.user_import import UserImport
@@ -45,6 +46,7 @@ class Services:
     notifications: NotificationService
     exports: ExportService
     automations: AutomationService
+    knowledge_base: KnowledgeBaseService
 
     def close(self) -> None:
         self.database.dispose()
@@ -92,4 +94,5 @@ def build_services(
         notifications=notifications,
         exports=ExportService(records),
         automations=automations,
+        knowledge_base=KnowledgeBaseService(database, records, clock=clock),
     )

@@ -473,3 +473,25 @@ class AutomationTickRow(Base):
     automation_id: Mapped[str] = mapped_column(String(63))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class KbVoteRow(Base):
+    """One browser's helpful/unhelpful vote on one knowledge-base article.
+
+    ``token`` is the random id of the voting browser's cookie; the unique key makes a second vote
+    from the same browser on the same article fail even when two arrive at once.
+    """
+
+    __tablename__ = "trellis_kb_votes"
+    __table_args__ = (
+        UniqueConstraint("app_id", "form_id", "record_id", "token", name="uq_trellis_kb_votes_browser"),
+        Index("ix_trellis_kb_votes_article", "app_id", "form_id", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    app_id: Mapped[str] = mapped_column(String(63))
+    form_id: Mapped[str] = mapped_column(String(63))
+    record_id: Mapped[int] = mapped_column(Integer)
+    token: Mapped[str] = mapped_column(String(64))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    voted_at: Mapped[datetime] = mapped_column(UTCDateTime)

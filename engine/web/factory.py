@@ -21,6 +21,7 @@ from engine.web import (
     api_records,
     form_pages,
     health,
+    kb_pages,
     pages,
     task_pages,
     tracking_flow,
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         account_pages.bp,
         task_pages.bp,
         tracking_flow.bp,
+        kb_pages.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -131,20 +131,8 @@ def staff_options(app_id: str, form_id: str, field_id: str) -> Response:
 def public_submit(app_id: str, form_id: str) -> Response:
     form = _public_form(app_id, form_id)
     limit = int(form.spec.public.get("rate_limit_per_minute", 10))
-    if not _limiter().allow(f"{app_id}:{form_id}:{request.remote_addr}", limit):
-        locale = current_locale()
-        response = json_response(
-            {
-                "title": "Too Many Requests",
-                "status": 429,
-                "detail": translate(f"{FORM_TEXT}too_many_requests", locale),
-                "code": "rate_limited",
-            },
-            429,
-        )
-        response.mimetype = "application/problem+json"
-        response.headers["Retry-After"] = "60"
-        return response
+    if not rate_limiter().allow(f"{app_id}:{form_id}:{request.remote_addr}", limit):
+        return too_many_requests(translate(f"{FORM_TEXT}too_many_requests", current_locale()))
     data = read_record_body()
     key = request.headers.get("Idempotency-Key")
     # the upload tokens this browser got for its own photos (see AttachmentService.upload)
@@ -276,7 +264,18 @@ def public_qr(app_id: str, form_id: str, kind: str) -> Response:
     return Response(buffer.getvalue(), mimetype="image/png")
 
 
-def _limiter() -> RateLimiter:
+def too_many_requests(detail: str) -> Response:
+    """A 429 problem answer asking the browser to wait a minute."""
+    response = json_response(
+        {"title": "Too Many Requests", "status": 429, "detail": detail, "code": "rate_limited"}, 429
+    )
+    response.mimetype = "application/problem+json"
+    response.headers["Retry-After"] = "60"
+    return response
+
+
+def rate_limiter() -> RateLimiter:
+    """The rate limiter of this deployment (shared through Redis when one is configured)."""
     settings = services().settings
     key = id(settings)
     if key not in _limiters:

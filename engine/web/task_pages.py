@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from engine.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from engine.forms.spec import FieldSpec, localized
@@ -154,7 +154,16 @@ def task_page(task_id: str) -> Any:
         user=who.name or who.id,
         upload_url=f"/api/v1/apps/{task['app_id']}/forms/{task['form_id']}/fields/__field__/attachments",
         switch_url=_switch_url(locale),
+        knowledge_bases=_knowledge_bases(who, task["app_id"], locale),
     )
+
+
+def _knowledge_bases(who: Principal, app_id: str, locale: str) -> list[dict[str, Any]]:
+    """The app's knowledge bases this person may search, with the JSON search the box beside the task asks."""
+    found = services().knowledge_base.bases(who, app_id, locale)
+    for base in found:
+        base["search_url"] = url_for("kb_pages.search_json", app_id=app_id, form_id=base["form"], lang=locale)
+    return found
 
 
 def _record(who: Principal, task: dict[str, Any]) -> dict[str, Any] | None:

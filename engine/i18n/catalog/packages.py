@@ -222,6 +222,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a derived relation holds one record; remove 'multiple' or 'derived_from' ('{path}')",
         "zh-CN": "派生关联只保存一条记录;请去掉“multiple”或“derived_from”(“{path}”)",
     },
+    "form.knowledge_base_not_text": {
+        "en": "field '{id}' holds no text; a knowledge base shows and searches text fields only",
+        "zh-CN": "字段“{id}”不是文本;知识库只展示和搜索文本字段",
+    },
     "form.reserved_field_id": {
         "en": "'{id}' is a system column of every record; name the field differently",
         "zh-CN": "“{id}”是每条记录的系统列,请换一个字段标识",

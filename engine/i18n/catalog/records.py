@@ -67,6 +67,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "record.not_yours": {"en": "you may not change {label} here", "zh-CN": "您无权修改{label}"},
     # rows and versions
+    "kb.not_published": {
+        "en": "app '{app}' publishes no knowledge base on form '{form}'",
+        "zh-CN": "应用“{app}”没有把表单“{form}”发布为知识库",
+    },
     "record.not_found": {
         "en": "there is no record {id} in '{form}'",
         "zh-CN": "“{form}”中没有记录 {id}",
