@@ -1,7 +1,7 @@
 """Knowledge-base votes: one row per (article, browser), helpful or not.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from engine.storage.tables import UTCDateTime
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
