@@ -135,8 +135,11 @@ def stage_entries(
     for event in events:
         if rework and event.kind == "entered" and event.details.get("via") in rework.edges:
             mark = {"stage": REWORK, "label": rework.label, "at": event.at.isoformat(), "by": None, "handler": None}
-            found.append({**mark, "node": event.node})
-            current = None
+            # the node the rework edge enters may reach a stage; that stage is logged just before the entry
+            before = (
+                len(found) - 1 if found and found[-1]["node"] == event.node and found[-1] is current else len(found)
+            )
+            found.insert(before, {**mark, "node": event.node})
         elif event.kind == "stage":
             stage: Any = event.details.get("stage")
             current = {
