@@ -9,6 +9,8 @@ import io
 from PIL import Image
 
 from engine.principal import LOCAL_ADMIN
+from engine.services.flow_views import Rework
+from engine.web.tracking_flow import words
 from tests.flows import conftest as flow_fixtures
 from tests.flows.conftest import APP, Company
 from tests.web import test_task_pages
@@ -114,3 +116,14 @@ def test_a_reopened_repair_shows_the_rework_before_the_stages_it_goes_through_ag
     assert answer.json["pending"] == ["处理中", "已完成"]  # this round's milestones, not the first round's
     page = anonymous_client.get(link, headers=ZH).get_data(as_text=True)
     assert '<li class="reached rework" data-stage="rework"><strong>返修</strong>' in page
+
+
+def test_a_flow_without_a_tracking_block_gets_neutral_words_in_both_languages():
+    assert words({}, "zh-CN") == {"details": "提交的内容", "outcome": "处理结果", "rating": "确认处理结果并评价"}
+    assert words({}, "en") == {"details": "Details", "outcome": "Outcome", "rating": "Confirm the outcome and rate it"}
+    assert (Rework.of({}, "zh-CN").label, Rework.of({}, "en").label) == ("重新处理", "Reopened")
+    assert Rework.of({}, "en").edges == frozenset()  # and no edge counts as rework
+    named = {"rating_title": {"zh-CN": "请评价"}, "rework_label": {"zh-CN": "返工"}, "rework_edges": ["back"]}
+    assert words(named, "zh-CN")["rating"] == "请评价" and Rework.of(named, "zh-CN") == Rework(
+        frozenset({"back"}), "返工"
+    )
