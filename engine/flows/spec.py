@@ -98,6 +98,8 @@ class FlowSpec:
     reaches: Mapping[str, frozenset[str]]  # node id -> every node reachable from it (itself excluded unless in a loop)
     #: the relation paths its expressions read (``room.building.community``): loaded before they run
     paths: frozenset[tuple[str, ...]] = frozenset()
+    #: how the owner's tracking page speaks of it (``tracking`` in the flow's definition); {} for neutral words
+    tracking: Mapping[str, Any] = field(default_factory=dict)
 
     def node(self, node_id: str) -> NodeSpec:
         try:
@@ -206,6 +208,7 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
         stages=stages,
         reaches=_reachability(nodes),
         paths=frozenset(paths),
+        tracking=definition.get("tracking", {}),
     )
 
 

@@ -271,6 +271,18 @@ CHECK_IN_SAMPLES: Mapping[str, Any] = {
 }
 
 
+def public_hidden_fields(document: Mapping[str, Any], form_id: str) -> set[str]:
+    """The fields of a form that a public role (whoever holds a tracking link) may not read."""
+    public = {role["id"] for role in document.get("roles", []) if role.get("public")}
+    return {
+        field_id
+        for rule in document.get("permissions", [])
+        if rule.get("role") in public and rule.get("form") == form_id
+        for field_id, mode in rule.get("fields", {}).items()
+        if mode == "hidden"
+    }
+
+
 class _FlowChecker:
     """Graph checks of one flow: references, one start, reachable ends, no dead ends, joined splits."""
 
@@ -309,6 +321,17 @@ class _FlowChecker:
         for s, stage in enumerate(self.flow.get("stages", [])):
             for k, node_id in enumerate(stage["nodes"]):
                 self.nodes.check(f"{self.base}/stages/{s}/nodes/{k}", node_id, p)
+        tracking = self.flow.get("tracking", {})
+        hidden = public_hidden_fields(self.pkg.doc, self.form_id) if self.form_id else set()
+        for k, field_id in enumerate(tracking.get("outcome_fields", [])):
+            if self.form_id:
+                self.pkg.check_field(f"{self.base}/tracking/outcome_fields/{k}", self.form_id, field_id)
+            if field_id in hidden:
+                p.append(
+                    problem(f"{self.base}/tracking/outcome_fields/{k}", "flow.tracking.hidden_outcome", id=field_id)
+                )
+        for k, edge_id in enumerate(tracking.get("rework_edges", [])):
+            self.edges.check(f"{self.base}/tracking/rework_edges/{k}", edge_id, p)
         self._graph(outgoing, incoming)
 
     def _check_in_field(self, pointer: str, form_id: str, key: str, name: str) -> None:

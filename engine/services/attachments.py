@@ -135,6 +135,23 @@ class AttachmentService:
         row = self.files.get(attachment_id)
         if row is None or not self.may_read(principal, row):
             raise NotFoundError.says("record.attachment.not_found", id=attachment_id[:40])
+        return self._stored(row, attachment_id, thumbnail)
+
+    def open_on_record(
+        self, app_id: str, form_id: str, record_id: int, fields: Collection[str], attachment_id: str, *, thumbnail: bool
+    ) -> AttachmentFile:
+        """A file held by one of ``fields`` of this very record - what a tracking link shows its owner
+        (the caller has proved the link); any other file is not found."""
+        row = self.files.get(attachment_id)
+        if (
+            row is None
+            or (row.app_id, row.form_id, row.record_id) != (app_id, form_id, record_id)
+            or row.field_id.partition(".")[0] not in fields
+        ):
+            raise NotFoundError.says("record.attachment.not_found", id=attachment_id[:40])
+        return self._stored(row, attachment_id, thumbnail)
+
+    def _stored(self, row: AttachmentRow, attachment_id: str, thumbnail: bool) -> AttachmentFile:
         if thumbnail and row.thumbnail_path is None:
             raise NotFoundError.says("record.attachment.no_thumbnail", id=attachment_id)
         found = self.files.file(row, thumbnail=thumbnail)

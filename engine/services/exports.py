@@ -66,7 +66,7 @@ def visible_fields(access: FormAccess, fields: Iterable[FieldSpec]) -> tuple[Fie
 class Download:
     """A file on its way to the client: streamed (CSV) or already built (XLSX)."""
 
-    file_name: str  # in the reader's language: 报修单-20261125.csv
+    file_name: str  # in the reader's language: <form name>-20261125.csv
     ascii_name: str  # for clients that do not read RFC 5987 names: repair_order-20261125.csv
     media_type: str
     chunks: Chunks

@@ -7,6 +7,7 @@ staff task pages and the owner's tracking page, in the reader's language where i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -104,14 +105,42 @@ def people_in(events: Iterable[Event]) -> set[str]:
     return {e.actor for e in found} | {str(e.details.get("assignee")) for e in found if e.details}
 
 
+@dataclass(frozen=True, slots=True)
+class Rework:
+    """The edges whose taking starts a new round of work, and the timeline's word for it."""
+
+    edges: frozenset[str]
+    label: str
+
+    @classmethod
+    def of(cls, tracking: Mapping[str, Any], locale: str) -> Rework:
+        label = localized(tracking.get("rework_label"), locale) or translate("flow_service.rework", locale)
+        return cls(frozenset(tracking.get("rework_edges", ())), label)
+
+
+REWORK = "rework"  # the stage id of a rework mark in the timeline
+
+
 def stage_entries(
-    events: Iterable[Event], names: Mapping[str, str], labels: Mapping[str, str], locale: str
+    events: Iterable[Event],
+    names: Mapping[str, str],
+    labels: Mapping[str, str],
+    locale: str,
+    rework: Rework | None = None,
 ) -> list[dict[str, Any]]:
-    """One instance's part of the owner's timeline: stages reached, when, and who (names, never ids)."""
+    """One instance's part of the owner's timeline: stages reached, when, and who (names, never ids);
+    a new round of work (an edge of ``rework`` taken) is marked as such before the stages it reaches again."""
     found: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     for event in events:
-        if event.kind == "stage":
+        if rework and event.kind == "entered" and event.details.get("via") in rework.edges:
+            mark = {"stage": REWORK, "label": rework.label, "at": event.at.isoformat(), "by": None, "handler": None}
+            # the node the rework edge enters may reach a stage; that stage is logged just before the entry
+            before = (
+                len(found) - 1 if found and found[-1]["node"] == event.node and found[-1] is current else len(found)
+            )
+            found.insert(before, {**mark, "node": event.node})
+        elif event.kind == "stage":
             stage: Any = event.details.get("stage")
             current = {
                 "stage": stage,
@@ -147,6 +176,7 @@ def pending_stages(stages: Iterable[Mapping[str, Any]], entries: Sequence[Mappin
     if entries and entries[-1]["stage"] in ENDINGS:
         return []
     stages = list(stages)
-    reached = {entry["stage"] for entry in entries}
+    rounds = [i for i, entry in enumerate(entries) if entry["stage"] == REWORK]
+    reached = {entry["stage"] for entry in entries[rounds[-1] + 1 if rounds else 0 :]}
     last = max((i for i, s in enumerate(stages) if s["id"] in reached), default=-1)
     return [localized(s["label"], locale) for s in stages[last + 1 :]]

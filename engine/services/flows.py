@@ -28,6 +28,7 @@ from engine.flows.state import RUNNING, Candidate, InstanceState, Task, new_id
 from engine.forms import relation_paths
 from engine.forms.permissions import scoped_actions
 from engine.i18n import DEFAULT_LOCALE
+from engine.packages.semantics import public_hidden_fields
 from engine.principal import SYSTEM, Principal
 from engine.services import flow_views
 from engine.services.flow_actions import TaskCall, check_in_stamp, dispatch, refusal, task_data, text
@@ -85,6 +86,18 @@ class FlowService:
         """The current version of a form (pages draw a task's fields from it)."""
         form: CompiledForm = self.records.compiled_form(app_id, form_id)
         return form
+
+    def tracking(self, app_id: str, form_id: str) -> dict[str, Any]:
+        """How the flow on this form speaks to its owner (its ``tracking`` block; {} without one)."""
+        with self.database.transaction() as session:
+            document = self.catalog.current(session, app_id).document
+        for flow in document.get("flows", []):
+            if flow["form"] == form_id:
+                found = dict(flow.get("tracking", {}))
+                hidden = public_hidden_fields(document, form_id)  # refused at validation; kept off all the same
+                found["outcome_fields"] = [f for f in found.get("outcome_fields", []) if f not in hidden]
+                return found
+        return {}
 
     def stages(self, app_id: str, form_id: str) -> list[dict[str, Any]]:
         """The milestones the flow on this form declares, for the owner's timeline (none without a flow)."""
@@ -330,7 +343,8 @@ class FlowService:
                 events = self.repository.events(session, state.id)
                 names = self.repository.names(session, flow_views.people_in(events))
                 labels = {stage["id"]: localized(stage["label"], locale) for stage in spec.stages}
-                found += flow_views.stage_entries(events, names, labels, locale)
+                rework = flow_views.Rework.of(spec.tracking, locale)
+                found += flow_views.stage_entries(events, names, labels, locale, rework)
             return found
 
     def owner_task(self, owner: Principal, app_id: str, form_id: str, record_id: int) -> dict[str, Any] | None:

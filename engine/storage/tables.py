@@ -209,7 +209,7 @@ class LoginThrottleRow(Base):
 
 
 class GroupRow(Base):
-    """A department or team; ``parent_id`` makes the tree (工程部 → 水电维修组)."""
+    """A department or team; ``parent_id`` makes the tree (工程部 → 水电组)."""
 
     __tablename__ = "trellis_groups"
     __table_args__ = (UniqueConstraint("name", name="uq_trellis_groups_name"),)

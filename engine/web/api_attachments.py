@@ -61,15 +61,16 @@ def upload(app_id: str, form_id: str, field_id: str) -> Response:
 
 @bp.get("/api/v1/attachments/<attachment_id>")
 def download(attachment_id: str) -> Response:
-    return _send(attachments().open(principal(), attachment_id))
+    return send_attachment(attachments().open(principal(), attachment_id))
 
 
 @bp.get("/api/v1/attachments/<attachment_id>/thumbnail")
 def thumbnail(attachment_id: str) -> Response:
-    return _send(attachments().open(principal(), attachment_id, thumbnail=True))
+    return send_attachment(attachments().open(principal(), attachment_id, thumbnail=True))
 
 
-def _send(found: AttachmentFile) -> Response:
+def send_attachment(found: AttachmentFile) -> Response:
+    """A stored file as the browser gets it: sniffed type, inline only for re-encoded images, revalidated."""
     response = send_file(found.path, mimetype=found.content_type, conditional=True, etag=found.etag)
     response.headers["Content-Disposition"] = content_disposition(
         "inline" if found.is_image else "attachment", found.name

@@ -166,7 +166,8 @@ def tracking_page(app_id: str, form_id: str, token: str) -> str:
     shown = [f for f in form.spec.fields if f.id in _public_fields(form) and _tracked(f)]
     rows = [(f.title(locale), _display(_readable(app_id, f, record["data"].get(f.id)))) for f in shown]
     other = other_locale(locale)
-    flow = tracking_context(Ticket(app_id, form, record), locale)  # timeline, the rating form when due, live URL
+    # timeline, outcome, the rating form when due, live URL
+    flow = tracking_context(Ticket(app_id, form, record), locale, lambda f, v: _display(_readable(app_id, f, v)))
     return render_template(
         "tracking.html",
         t=page_texts(TRACKING_TEXT, locale),

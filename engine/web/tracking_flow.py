@@ -8,6 +8,7 @@ server picks the task itself - a browser never names one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,14 +17,17 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from engine.errors import ConflictError
 from engine.flows.actions import tracking_subject
+from engine.forms.spec import FieldSpec, localized
+from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import field_ui
-from engine.i18n import LOCALES
+from engine.i18n import LOCALES, translate
 from engine.principal import Principal
 from engine.services.flow_views import pending_stages
 from engine.services.flows import FlowService
 from engine.storage.catalog import CompiledForm
 from engine.tracking import record_uuid_of
+from engine.web.api_attachments import send_attachment
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.live import event_stream, live
@@ -136,18 +140,78 @@ def rate(app_id: str, form_id: str, token: str) -> Response:
     return json_response(snapshot(flows, ticket, _flow_stages(ticket), locale))
 
 
-def tracking_context(ticket: Ticket, locale: str) -> dict[str, Any]:
-    """What the tracking page adds for a ticket with a flow: timeline, the rating form when due, live URL."""
+@bp.get("/t/<app_id>/<form_id>/<token>/files/<attachment_id>")
+def outcome_file(app_id: str, form_id: str, token: str, attachment_id: str) -> Response:
+    """A file of one of the flow's outcome fields of this ticket (a completion photo), and nothing else."""
+    return _outcome_file(app_id, form_id, token, attachment_id, thumbnail=False)
+
+
+@bp.get("/t/<app_id>/<form_id>/<token>/files/<attachment_id>/thumbnail")
+def outcome_thumbnail(app_id: str, form_id: str, token: str, attachment_id: str) -> Response:
+    return _outcome_file(app_id, form_id, token, attachment_id, thumbnail=True)
+
+
+def _outcome_file(app_id: str, form_id: str, token: str, attachment_id: str, *, thumbnail: bool) -> Response:
+    ticket = ticket_of(app_id, form_id, token)
+    fields = services().flows.tracking(app_id, form_id).get("outcome_fields", [])
+    found = services().attachments.open_on_record(
+        app_id, form_id, ticket.record_id, fields, attachment_id[:40], thumbnail=thumbnail
+    )
+    return send_attachment(found)
+
+
+def words(tracking: Mapping[str, Any], locale: str) -> dict[str, str]:
+    """The page's headings in the flow's language (its ``tracking`` block), else neutral ones."""
+    return {
+        "details": localized(tracking.get("details_title"), locale) or translate("page.forms.tracking.details", locale),
+        "outcome": localized(tracking.get("outcome_title"), locale) or translate("page.tracking.outcome", locale),
+        "rating": localized(tracking.get("rating_title"), locale) or translate("page.tracking.rate_title", locale),
+    }
+
+
+def outcome_rows(
+    ticket: Ticket, tracking: Mapping[str, Any], locale: str, show: Callable[[FieldSpec, Any], str], base: str
+) -> list[dict[str, Any]]:
+    """The outcome fields the flow lets its owner read (``tracking.outcome_fields``) that hold a value;
+    files as links under the tracking link, images with thumbnails."""
+    by_id = {field.id: field for field in ticket.form.spec.fields}
+    rows: list[dict[str, Any]] = []
+    for field_id in tracking.get("outcome_fields", []):
+        field, value = by_id.get(field_id), ticket.record["data"].get(field_id)
+        if field is None or value is None or value == [] or value == "":
+            continue
+        kind = FIELD_TYPES.get(field.type)
+        row: dict[str, Any] = {"label": field.title(locale), "text": None, "files": None}
+        if kind.holds_attachments:
+            row["files"] = [
+                {
+                    "url": f"{base}/files/{name}",
+                    "thumbnail": f"{base}/files/{name}/thumbnail" * kind.images_only or None,
+                }
+                for name in (value if isinstance(value, list) else [value])
+            ]
+        else:
+            row["text"] = show(field, value)
+        rows.append(row)
+    return rows
+
+
+def tracking_context(ticket: Ticket, locale: str, show: Callable[[FieldSpec, Any], str]) -> dict[str, Any]:
+    """What the tracking page adds for a ticket with a flow: timeline, outcome, the rating form when due, live URL."""
     flows = services().flows
     owner = ticket.owner(locale)
     task = rating_task(flows, ticket, owner)
     entries = timeline(flows, ticket, locale)
+    tracking = flows.tracking(ticket.app_id, ticket.form_id)
+    base = request.path.rstrip("/")
     return {
         "timeline": entries,
         "pending": pending_stages(_flow_stages(ticket), entries, locale),
         "rating": rating_fields(ticket, task, locale) if task else None,
-        "rate_url": f"{request.path.rstrip('/')}/rate?lang={locale}",
-        "events_url": f"{request.path.rstrip('/')}/events?lang={locale}",
+        "outcome": outcome_rows(ticket, tracking, locale, show, base),
+        "words": words(tracking, locale),
+        "rate_url": f"{base}/rate?lang={locale}",
+        "events_url": f"{base}/events?lang={locale}",
         "rt": RATING_TEXT[locale],
     }
 

@@ -86,7 +86,7 @@ def test_return_to_a_node_never_visited_is_refused():
     flow = Flow(*TWO_STEPS)
     with pytest.raises(SubmissionError) as refused:
         flow.do(ANN, "return", "first", "second")
-    assert refused.value.message == "return only to an earlier step this ticket has been through"
+    assert refused.value.message == "return only to an earlier step this record has been through"
     assert refused.value.field_errors == {"to": ["choose one of: (none)"]}
     assert flow.waiting_at == ["first"]
 

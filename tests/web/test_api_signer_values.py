@@ -202,7 +202,7 @@ def test_save_is_refused_cleanly_where_a_signer_has_nothing_to_fill_or_nothing_l
     assert (nothing_to_fill.status_code, nothing_to_fill.json["detail"]) == (409, "'sign' does not offer 'save'")
     assert (decided.status_code, decided.json["detail"]) == (
         409,
-        "this task is no longer open: the ticket has moved on; reload to see where it is",
+        "this task is no longer open: the record has moved on; reload to see where it is",
     )
 
 

@@ -40,8 +40,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "此任务已被修改(当前版本 {version}),请刷新后再试",
     },
     "flow_service.moved_on": {
-        "en": "this ticket moved on at the same moment; reload it and try again",
-        "zh-CN": "工单刚刚已有变化,请刷新后再试",
+        "en": "this record moved on at the same moment; reload it and try again",
+        "zh-CN": "记录刚刚已有变化,请刷新后再试",
     },
     # what a request carries
     "flow_service.not_text": {"en": "{name} must be text", "zh-CN": "{name} 必须是文本"},
@@ -90,6 +90,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flow_service.ended.rejected": {"en": "Rejected", "zh-CN": "已驳回"},
     "flow_service.ended.withdrawn": {"en": "Withdrawn", "zh-CN": "已撤回"},
     "flow_service.ended.cancelled": {"en": "Cancelled", "zh-CN": "已取消"},
+    # a new round of work on the owner's timeline, when the flow's tracking block names no word for it
+    "flow_service.rework": {"en": "Reopened", "zh-CN": "重新处理"},
     # trellis flows migrate
     "flow_service.cli.map_usage": {
         "en": "trellis: --map takes OLD=NEW, got {pair}",

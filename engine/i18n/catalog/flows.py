@@ -5,8 +5,8 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     # a task someone acts on
     "flow.task.gone": {
-        "en": "this task is no longer open: the ticket has moved on; reload to see where it is",
-        "zh-CN": "该任务已不再处理中:工单已流转到其他环节,请刷新查看当前所在环节",
+        "en": "this task is no longer open: the record has moved on; reload to see where it is",
+        "zh-CN": "该任务已不再处理中:记录已流转到其他环节,请刷新查看当前所在环节",
     },
     "flow.task.already": {
         "en": "this task was already {status} ({by}); reload to see it",
@@ -42,8 +42,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "该环节没有处理结果",
     },
     "flow.task.return_earlier": {
-        "en": "return only to an earlier step this ticket has been through",
-        "zh-CN": "只能退回到该工单经过的之前环节",
+        "en": "return only to an earlier step this record has been through",
+        "zh-CN": "只能退回到该记录经过的之前环节",
     },
     "flow.task.already_theirs": {
         "en": "the task is already theirs",
@@ -63,8 +63,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # the instance as a whole
     "flow.instance.not_running": {
-        "en": "this ticket is no longer running",
-        "zh-CN": "该工单已不在流转中",
+        "en": "this record is no longer running",
+        "zh-CN": "该记录已不在流转中",
     },
     "flow.instance.withdraw_not_submitter": {
         "en": "only the person who submitted it may withdraw it",

@@ -154,6 +154,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "node '{id}' has {count} default edges; keep at most one",
         "zh-CN": "节点“{id}”有 {count} 条默认连线,最多保留一条",
     },
+    "flow.tracking.hidden_outcome": {
+        "en": "outcome field '{id}' is hidden from the public role, so a tracking link may not show it",
+        "zh-CN": "结果字段“{id}”对公开角色是隐藏的,跟踪链接不能显示它",
+    },
     "flow.self_loop": {"en": "edge '{id}' leads from a node to itself", "zh-CN": "连线“{id}”从节点指向其自身"},
     "flow.timer_edge_elsewhere": {
         "en": "the timer leaves along edge '{edge}', which does not start at node '{node}'",

@@ -30,7 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # the tracking page of one submission
     "page.forms.tracking.submitted": {"zh-CN": "已提交", "en": "Submitted"},
-    "page.forms.tracking.details": {"zh-CN": "报修内容", "en": "Details"},
+    "page.forms.tracking.details": {"zh-CN": "提交的内容", "en": "Details"},
     "page.forms.tracking.progress": {"zh-CN": "处理进度", "en": "Progress"},
     "page.forms.tracking.pending": {"zh-CN": "等待处理", "en": "Waiting"},
     # the home page and an app's page

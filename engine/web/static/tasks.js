@@ -278,7 +278,7 @@ function trackingPage() {
     const items = [document.getElementById("timeline-first").content.cloneNode(true)];
     for (const entry of state.timeline) {
       const li = document.createElement("li");
-      li.className = "reached";
+      li.className = entry.stage === "rework" ? "reached rework" : "reached";
       li.dataset.stage = entry.stage;
       const label = document.createElement("strong");
       label.textContent = entry.label;
