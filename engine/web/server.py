@@ -10,7 +10,6 @@ from gunicorn.app.base import BaseApplication
 from engine.config import Settings
 from engine.web.factory import create_app
 
-
 GRACEFUL_SECONDS = 3
 
 
