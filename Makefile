@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# where `make run` listens: from the environment or the command line (`make run TRELLIS_PORT=8000`)
+TRELLIS_HOST ?= 127.0.0.1
+TRELLIS_PORT ?= 5000
 
 .PHONY: run test install clean browser
 
@@ -20,9 +23,9 @@ run: $(STAMP)
 	$(BIN)/trellis import apps/
 	$(BIN)/trellis seed-demo apps/
 	@echo ""
-	@echo "Open http://127.0.0.1:5000/ in a browser (Ctrl-C stops the server)."
+	@echo "Open http://$(TRELLIS_HOST):$(TRELLIS_PORT)/ in a browser (Ctrl-C stops the server)."
 	@echo "Sign in as admin / trellis-demo (the other demo logins are listed above and in the README)."
-	$(BIN)/trellis serve --host 127.0.0.1 --port 5000
+	$(BIN)/trellis serve --host '$(TRELLIS_HOST)' --port '$(TRELLIS_PORT)'
 
 # Two test processes: most tests wait on PostgreSQL, Redis or a browser, so two keep both cores busy.
 PYTEST_WORKERS ?= 2

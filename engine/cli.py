@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="trellis", description="Trellis low-code engine")
-    parser.add_argument("--lang", help="language of messages: zh-CN or en (default: from LANG)")
+    parser.add_argument("--lang", help=_LANG_HELP)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     cmd = sub.add_parser("validate", help="check an app package and list every problem")
@@ -157,7 +157,23 @@ def _parser() -> argparse.ArgumentParser:
         "--retry-base", type=float, default=10.0, help="seconds before the first retry; doubles each attempt"
     )
     cmd.set_defaults(handler=cmd_worker)
+    _options_after_commands(parser)
     return parser
+
+
+_LANG_HELP = "language of messages: zh-CN or en (default: from LANG)"
+
+
+def _options_after_commands(parser: argparse.ArgumentParser) -> None:
+    """Let every command take ``--lang`` after its name too (``trellis validate x.json --lang en``).
+
+    The commands' copy has no default, so it leaves the value given before the command in place.
+    """
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                command.add_argument("--lang", default=argparse.SUPPRESS, help=_LANG_HELP)
+                _options_after_commands(command)
 
 
 def _locale(args: argparse.Namespace) -> str:

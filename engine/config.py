@@ -6,6 +6,7 @@ mistyped a URL sees what to fix instead of a traceback from deep inside a driver
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ class Settings:
     host: str
     port: int
     secure_cookies: bool = False
+    public_url: str | None = None  # the address owners open (QR codes, tracking links), without a trailing /
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,7 +47,21 @@ class Settings:
             host=env.get("TRELLIS_HOST") or "127.0.0.1",
             port=_port(env.get("TRELLIS_PORT") or "5000"),
             secure_cookies=(env.get("TRELLIS_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
+            public_url=_public_url(env.get("TRELLIS_PUBLIC_URL") or None),
         )
+
+    @property
+    def public_url_is_local(self) -> bool:
+        """Whether links given to people outside would miss: no public address set, or a loopback one."""
+        if self.public_url is None:
+            return True
+        host = urlsplit(self.public_url).hostname or ""
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
 
 
 def normalize_database_url(url: str) -> str:
@@ -74,6 +90,19 @@ def _redis_url(url: str | None) -> str | None:
     except ValueError:
         raise _refused("config.redis_port", repr(url)) from None
     return url
+
+
+def _public_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    parts = urlsplit(url.strip())
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise _refused("config.public_url", repr(url)) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise _refused("config.public_url", repr(url))
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 def _port(raw: str) -> int:

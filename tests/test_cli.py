@@ -183,3 +183,30 @@ def test_the_command_line_speaks_the_language_it_is_asked_for(env, capsys):
 
     assert refused[0] == f"{broken}:已拒绝,没有做任何改动"
     assert missing == "trellis:没有应用“x”;可用 `trellis import` 安装\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--lang", "en", "validate", "{path}"],
+        ["validate", "{path}", "--lang", "en"],
+        ["validate", "--lang", "en", "{path}"],
+        ["--lang", "zh-CN", "validate", "{path}", "--lang", "en"],
+    ],
+)
+def test_lang_may_come_before_or_after_the_command(tmp_path, capsys, monkeypatch, argv):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"{oops")
+    assert main([arg.format(path=path) for arg in argv]) == 1
+    assert capsys.readouterr().err == (
+        "/: not valid JSON at line 1, column 2: Expecting property name enclosed in double quotes\n"
+    )
+
+
+def test_lang_after_a_nested_command(env, capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main(["versions", "x", "--lang", "zh-CN"]) == 1
+    assert capsys.readouterr().err == "trellis:没有应用“x”;可用 `trellis import` 安装\n"
+    assert main(["bpmn", "export", "x", "flow", "--lang", "zh-CN"]) == 1
+    assert "没有应用“x”" in capsys.readouterr().err

@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from engine.errors import EngineError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from engine.i18n import other_locale
 from engine.web.auth import current_principal, login_redirect
+from engine.web.context import services
 from engine.web.page_text import page_texts
 from engine.web.page_text import text as page_text
 from engine.web.pages import current_locale
@@ -69,9 +70,20 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
         other=other_locale(locale),
         me=principal.name or principal.id,
         notices=get_flashed_messages(),
+        public_url_warning=_public_url_warning() if principal.is_admin else None,
         **context,
     )
     return Response(html, status=status, mimetype="text/html")
+
+
+def _public_url_warning() -> str | None:
+    """What to fix while QR codes and tracking links would point where owners' phones cannot go."""
+    settings = services().settings
+    if not settings.public_url_is_local:
+        return None
+    if settings.public_url is None:
+        return text("public_url_unset")
+    return text("public_url_local", url=settings.public_url)
 
 
 def actor() -> str:

@@ -149,7 +149,7 @@ def public_submit(app_id: str, form_id: str) -> Response:
     body = {
         "id": record["id"],
         "title": record["data"].get(form.spec.title_field or "", record["id"]),
-        "tracking_url": url_for("form_pages.tracking_page", app_id=app_id, form_id=form_id, token=token),
+        "tracking_url": _owner_link("form_pages.tracking_page", app_id=app_id, form_id=form_id, token=token),
     }
     return json_response(body, 201 if created else 200)
 
@@ -253,7 +253,7 @@ def public_qr(app_id: str, form_id: str, kind: str) -> Response:
     form = _public_form(app_id, form_id)
     if kind not in ("png", "svg"):
         abort(404)
-    link = url_for("form_pages.public_form", app_id=app_id, form_id=form_id, _external=True)
+    link = _owner_link("form_pages.public_form", app_id=app_id, form_id=form_id, external=True)
     prefill = {k: v for k, v in _prefill(form).items()}
     if prefill:
         link = f"{link}?{urlencode(prefill)}"
@@ -263,6 +263,15 @@ def public_qr(app_id: str, form_id: str, kind: str) -> Response:
         return Response(buffer.getvalue(), mimetype="image/svg+xml")
     qrcode.make(link, box_size=10, border=2).save(buffer)
     return Response(buffer.getvalue(), mimetype="image/png")
+
+
+def _owner_link(endpoint: str, *, external: bool = False, **values: Any) -> str:
+    """A link handed to an owner: under ``TRELLIS_PUBLIC_URL`` when it is set (the server may sit behind a
+    proxy or answer on 127.0.0.1), else the address this request came to (``external``) or a path."""
+    base = services().settings.public_url
+    if base is None:
+        return url_for(endpoint, _external=external, **values)
+    return base + url_for(endpoint, **values)[len(request.script_root) :]
 
 
 def too_many_requests(detail: str) -> Response:

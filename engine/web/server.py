@@ -10,6 +10,8 @@ from gunicorn.app.base import BaseApplication
 from engine.config import Settings
 from engine.web.factory import create_app
 
+GRACEFUL_SECONDS = 3
+
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def __init__(self, app: Flask, options: dict[str, Any]):
@@ -46,7 +48,9 @@ def serve(
             "threads": threads,
             "worker_class": "gthread",
             "timeout": 60,
-            "graceful_timeout": 10,
+            # on SIGTERM requests under way get this long to finish; an open live stream (SSE), an idle
+            # keep-alive connection or a client that stopped halfway must not hold the stop any longer
+            "graceful_timeout": GRACEFUL_SECONDS,
             "accesslog": "-",
             "errorlog": "-",
             "loglevel": "info",

@@ -19,6 +19,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "TRELLIS_PORT must be a port number from 1 to 65535, got {value}",
         "zh-CN": "`TRELLIS_PORT` 必须是 1 到 65535 之间的端口号,实际是 {value}",
     },
+    "config.public_url": {
+        "en": "TRELLIS_PUBLIC_URL must be the http:// or https:// address people open, "
+        "like https://repair.example.com, got {value}",
+        "zh-CN": "`TRELLIS_PUBLIC_URL` 必须是大家打开的 http:// 或 https:// 地址,"
+        "如 `https://repair.example.com`,实际是 {value}",
+    },
     "config.positive_int": {
         "en": "{name} must be a positive whole number, got {value}",
         "zh-CN": "{name} 必须是正整数,实际是 {value}",

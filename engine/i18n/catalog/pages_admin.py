@@ -467,4 +467,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请按 2026-11-25 或 2026-11-25 10:00 的格式填写",
         "en": "Write a date like 2026-11-25, or a date and time like 2026-11-25 10:00",
     },
+    "page.admin.public_url_unset": {
+        "zh-CN": "尚未设置 `TRELLIS_PUBLIC_URL`:二维码和进度查询链接用的是本页的地址,外部用户的手机可能打不开。"
+        "请把它设为外部用户访问的地址,如 https://service.example.com。",
+        "en": "TRELLIS_PUBLIC_URL is not set: QR codes and tracking links use this page's address, which the "
+        "public's phones may not reach. Set it to the address the public opens, such as https://service.example.com.",
+    },
+    "page.admin.public_url_local": {
+        "zh-CN": "`TRELLIS_PUBLIC_URL` 指向本机({url}):外部用户的手机打不开二维码和进度查询链接。"
+        "请把它设为外部用户访问的地址,如 https://service.example.com。",
+        "en": "TRELLIS_PUBLIC_URL points at this computer ({url}): the public's phones cannot open QR codes and "
+        "tracking links. Set it to the address the public opens, such as https://service.example.com.",
+    },
 }
