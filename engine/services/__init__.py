@@ -20,12 +20,14 @@ from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
 from engine.services.flows import FlowService
 from engine.services.notifications import NotificationService
+from engine.services.operations import OperationsService
 from engine.services.records import RecordService
 from engine.services.user_import import UserImport
 from engine.storage import Database
 from engine.storage.catalog import AppCatalog
 from engine.storage.flow_directory import active_people
 from engine.storage.migrate import upgrade
+from engine.storage.outbox import Outbox
 from engine.storage.tables import utcnow
 
 
@@ -45,6 +47,7 @@ class Services:
     notifications: NotificationService
     exports: ExportService
     automations: AutomationService
+    operations: OperationsService
 
     def close(self) -> None:
         self.database.dispose()
@@ -92,4 +95,5 @@ def build_services(
         notifications=notifications,
         exports=ExportService(records),
         automations=automations,
+        operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
     )
