@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import Response, flash, redirect, url_for
 
-from engine.errors import ConflictError, NotFoundError
+from engine.errors import ConflictError
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.web.admin_common import bp, page, refusal, text
 from engine.web.auth import current_principal
@@ -23,12 +23,10 @@ def operations(status: int = 200, banner: str | None = None) -> Response:
     return page("admin/operations.html", status, instances=instances, deliveries=deliveries, banner=banner)
 
 
-@bp.post("/operations/instances/<instance_id>/<verb>")
+@bp.post("/operations/instances/<instance_id>/<any(retry, cancel):verb>")
 def act_on_instance(instance_id: str, verb: str) -> Response:
     ops = services().operations
-    act = {"retry": ops.retry_instance, "cancel": ops.cancel_instance}.get(verb)
-    if act is None:
-        raise NotFoundError.says("operations.no_delivery", id=verb[:40])
+    act = ops.retry_instance if verb == "retry" else ops.cancel_instance
     try:
         act(current_principal(), instance_id[:40])
     except ConflictError as exc:  # done by someone else meanwhile: say so on the page
@@ -37,12 +35,10 @@ def act_on_instance(instance_id: str, verb: str) -> Response:
     return redirect(url_for("admin_pages.operations"))  # type: ignore[return-value]
 
 
-@bp.post("/operations/deliveries/<int:failed_id>/<verb>")
+@bp.post("/operations/deliveries/<int:failed_id>/<any(retry, cancel):verb>")
 def act_on_delivery(failed_id: int, verb: str) -> Response:
     ops = services().operations
-    act = {"retry": ops.retry_delivery, "cancel": ops.cancel_delivery}.get(verb)
-    if act is None:
-        raise NotFoundError.says("operations.no_delivery", id=failed_id)
+    act = ops.retry_delivery if verb == "retry" else ops.cancel_delivery
     act(current_principal(), failed_id)
     flash(text(f"ops_delivery_{'retried' if verb == 'retry' else 'cancelled'}", id=failed_id))
     return redirect(url_for("admin_pages.operations"))  # type: ignore[return-value]

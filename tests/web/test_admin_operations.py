@@ -119,7 +119,10 @@ def test_cancelling_a_failed_delivery_removes_it_and_the_audit_log_keeps_why(bui
     [event] = _audited(built, "outbox.cancel")
     assert event["subject_id"] == str(failed_id) and "HTTP 500" in event["details"]["last_error"]
     assert event["actor"].startswith("user:")
-    assert _post(admin, f"{PAGE}/deliveries/{failed_id}/cancel").status_code == 404  # already gone
+    gone = _post(admin, f"{PAGE}/deliveries/{failed_id}/cancel")
+    assert gone.status_code == 404
+    assert f"there is no failed delivery {failed_id}" in html.unescape(gone.get_data(as_text=True))
+    assert _post(admin, f"{PAGE}/deliveries/{failed_id}/forget").status_code == 404
 
 
 def test_the_command_line_retries_and_cancels_deliveries(built, monkeypatch, capsys):
