@@ -278,6 +278,21 @@ def cancel(run: Run, *, reason: str | None = None) -> None:
     run.event("cancel_reason", None, reason=reason)
 
 
+def retry(run: Run) -> None:
+    """Run a failed instance's stopped step again (its cause fixed: the record corrected, someone given the role)."""
+    if not run.actor.is_admin:
+        raise PermissionDeniedError.says("flow.instance.cancel_admin_only")
+    if run.state.status != InstanceStatus.FAILED:
+        raise ConflictError.says("flow.instance.not_failed", status=run.state.status)
+    run.state.status = run.state.status.to(InstanceStatus.RUNNING)
+    run.state.error = None
+    for token in run.state.tokens:
+        if token.state == TokenState.FAILED:
+            token.state = token.state.to(TokenState.ACTIVE)
+            run.event("retried", token.node)
+    run.advance()
+
+
 def fire_timer(run: Run, timer_id: str) -> bool:
     """Fire one due timer; False when it no longer applies (its task was done meanwhile)."""
     timer = run.state.timers.get(timer_id)

@@ -64,7 +64,7 @@ RULES: Mapping[type[Status], tuple[str, Mapping[Status, frozenset[Status]]]] = {
         "flow.status.instance_move",
         {
             _I.RUNNING: frozenset({_I.COMPLETED, _I.CANCELLED, _I.FAILED}),
-            _I.FAILED: frozenset({_I.CANCELLED}),  # an administrator cancels a failed instance
+            _I.FAILED: frozenset({_I.CANCELLED, _I.RUNNING}),  # an administrator cancels or retries a failed instance
         },
     ),
     TaskStatus: ("flow.status.task_move", {_T.OPEN: frozenset({_T.DONE, _T.CANCELLED})}),
@@ -75,6 +75,7 @@ RULES: Mapping[type[Status], tuple[str, Mapping[Status, frozenset[Status]]]] = {
             # a token moving on re-enters ``active``; a task node re-dispatched parks it again
             _K.ACTIVE: frozenset({_K.ACTIVE, _K.WAITING, _K.FAILED}),
             _K.WAITING: frozenset({_K.ACTIVE, _K.WAITING, _K.FAILED}),
+            _K.FAILED: frozenset({_K.ACTIVE}),  # an administrator retries the step it stopped at
         },
     ),
 }

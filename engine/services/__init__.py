@@ -21,12 +21,14 @@ from engine.services.exports import ExportService
 from engine.services.flows import FlowService
 from engine.services.knowledge_base import KnowledgeBaseService
 from engine.services.notifications import NotificationService
+from engine.services.operations import OperationsService
 from engine.services.records import RecordService
 from engine.services.user_import import UserImport
 from engine.storage import Database
 from engine.storage.catalog import AppCatalog
 from engine.storage.flow_directory import active_people
 from engine.storage.migrate import upgrade
+from engine.storage.outbox import Outbox
 from engine.storage.tables import utcnow
 
 
@@ -47,6 +49,7 @@ class Services:
     exports: ExportService
     automations: AutomationService
     knowledge_base: KnowledgeBaseService
+    operations: OperationsService
 
     def close(self) -> None:
         self.database.dispose()
@@ -95,4 +98,5 @@ def build_services(
         exports=ExportService(records),
         automations=automations,
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
+        operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
     )

@@ -207,16 +207,29 @@ class FlowService:
     def withdraw(self, principal: Principal, instance_id: str) -> dict[str, Any]:
         return self._instance_action(principal, instance_id, actions.withdraw)
 
-    def cancel(self, principal: Principal, instance_id: str, reason: str | None = None) -> dict[str, Any]:
-        return self._instance_action(principal, instance_id, lambda run: actions.cancel(run, reason=reason))
+    def cancel(
+        self, principal: Principal, instance_id: str, reason: str | None = None, *, audit: bool = False
+    ) -> dict[str, Any]:
+        cancel = lambda run: actions.cancel(run, reason=reason)  # noqa: E731
+        return self._instance_action(principal, instance_id, cancel, "flow.instance.cancel" if audit else None)
 
-    def _instance_action(self, principal: Principal, instance_id: str, act: Callable[[Run], None]) -> dict[str, Any]:
+    def retry(self, principal: Principal, instance_id: str) -> dict[str, Any]:
+        """An administrator runs a failed instance's stopped step again; audited."""
+        return self._instance_action(principal, instance_id, actions.retry, "flow.instance.retry")
+
+    def _instance_action(
+        self, principal: Principal, instance_id: str, act: Callable[[Run], None], audit: str | None = None
+    ) -> dict[str, Any]:
         with self.database.transaction() as session:
             app, spec, state = self._load(session, instance_id)
             self._check_reader(session, principal, app, spec, state)
             run = self._run(session, app, spec, state, principal)
             act(run)
             self._save(session, app, spec, state, run)
+            if audit:
+                details = {"app": app.app_id, "flow": spec.id, "record": state.record_id, "status": state.status}
+                who = principal.id if ":" in principal.id else f"user:{principal.id}"
+                self.repository.audit(session, who, audit, "flow_instance", instance_id, details)
             return self._instance_view(session, instance_id, principal)
 
     # -- versions ----------------------------------------------------------------------------------

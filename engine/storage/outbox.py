@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from engine.errors import EngineError
 from engine.storage.catalog import AppCatalog
 from engine.storage.database import Database
-from engine.storage.tables import FailedOutboxRow, OutboxRow, utcnow
+from engine.storage.tables import AuditEventRow, FailedOutboxRow, OutboxRow, utcnow
 from engine.storage.topics import TOPICS, DeliveryContext, LocalTopicHandler, OutboxItem, TopicHandler
 
 log = logging.getLogger("trellis.worker")
@@ -162,12 +162,15 @@ class Outbox:
                 for row in rows
             ]
 
-    def requeue(self, failed_id: int) -> bool:
-        """Give a failed item (its id in ``failed()``) a fresh set of attempts, once the cause is fixed."""
+    def requeue(self, failed_id: int, actor: str | None = None) -> bool:
+        """Give a failed item (its id in ``failed()``) a fresh set of attempts, once the cause is fixed;
+        with ``actor``, who did it is written to the audit log."""
         with self.database.transaction() as session:
             row = session.get(FailedOutboxRow, failed_id, with_for_update=True)
             if row is None:
                 return False
+            if actor:
+                _audit(session, actor, "outbox.retry", row)
             session.execute(
                 insert(OutboxRow).values(
                     topic=row.topic,
@@ -178,6 +181,16 @@ class Outbox:
                     last_error=row.last_error,
                 )
             )
+            session.delete(row)
+        return True
+
+    def drop(self, failed_id: int, actor: str) -> bool:
+        """Give up on a failed item for good (nobody will ever want it delivered); audited with its reason."""
+        with self.database.transaction() as session:
+            row = session.get(FailedOutboxRow, failed_id, with_for_update=True)
+            if row is None:
+                return False
+            _audit(session, actor, "outbox.cancel", row)
             session.delete(row)
         return True
 
@@ -214,3 +227,13 @@ class Outbox:
                 )
         log.error("outbox %s (%s): gave up after %s attempts: %s", item.id, item.topic, item.attempts, reason)
         return FAILED
+
+
+def _audit(session: Session, actor: str, action: str, row: FailedOutboxRow) -> None:
+    details = {"topic": row.topic, "attempts": row.attempts, "last_error": (row.last_error or "")[:500]}
+    for key in ("app", "connector", "operation", "instance"):
+        if isinstance(row.payload, dict) and row.payload.get(key):
+            details[key] = str(row.payload[key])
+    session.add(
+        AuditEventRow(actor=actor, action=action, subject_type="outbox", subject_id=str(row.id), details=details)
+    )

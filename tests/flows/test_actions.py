@@ -19,6 +19,7 @@ from tests.flows.memory import (
     Flow,
     approval,
     end,
+    gateway,
     person,
     task,
 )
@@ -167,6 +168,39 @@ def test_only_an_administrator_may_cancel_and_only_once():
     assert flow.status == "cancelled"
     with pytest.raises(ConflictError):
         flow.step(ADMIN, lambda run: actions.cancel(run))
+
+
+def test_a_failed_instance_retried_by_an_administrator_runs_its_stopped_step_again():
+    flow = Flow(
+        [START, gateway("gw", "exclusive"), task("one"), end()],
+        [("start", "gw"), ("gw", "one", "amount > 10"), ("one", "end")],
+        record={"amount": 0},
+    )
+    assert flow.status == "failed"
+    with pytest.raises(PermissionDeniedError):
+        flow.step(ANN, actions.retry)
+    flow.step(ADMIN, actions.retry)  # nothing corrected yet: it stops at the same step with the same error
+    assert (flow.status, flow.entered().count("gw")) == ("failed", 2)
+
+    flow.record["amount"] = 50
+    flow.step(ADMIN, actions.retry)
+    assert (flow.status, flow.waiting_at, flow.state.error) == ("running", ["one"], None)
+    assert "retried" in flow.kinds()
+    with pytest.raises(ConflictError):
+        flow.step(ADMIN, actions.retry)  # only a failed instance is retried
+
+
+def test_a_failed_instance_may_be_cancelled_but_a_cancelled_one_not_retried():
+    flow = Flow(
+        [START, gateway("gw", "exclusive"), task("one"), end()],
+        [("start", "gw"), ("gw", "one", "amount > 10"), ("one", "end")],
+        record={"amount": 0},
+    )
+    assert flow.status == "failed"
+    flow.step(ADMIN, lambda run: actions.cancel(run, reason="wrong bill"))
+    assert flow.status == "cancelled"
+    with pytest.raises(ConflictError):
+        flow.step(ADMIN, actions.retry)
 
 
 # -- timers on a task: notify, escalate, route, complete -----------------------------------------------

@@ -14,7 +14,7 @@ from engine.storage.audit import AuditLog
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, PROPERTY_APP
 
 PAGES = ["/admin/", "/admin/users", "/admin/users/new", "/admin/users/admin", "/admin/groups", "/admin/import"]
-PAGES += ["/admin/audit"]
+PAGES += ["/admin/audit", "/admin/operations"]
 FORMS = [
     ("/admin/users/new", {"login": "zhao", "name": "赵"}),
     ("/admin/users/agent01", {"name": "改名", "locale": "zh-CN", "active": "1"}),

@@ -78,6 +78,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "only an administrator may cancel a running flow",
         "zh-CN": "只有管理员可以取消流转中的流程",
     },
+    "flow.instance.not_failed": {
+        "en": "only a failed flow can be retried; this one is {status}",
+        "zh-CN": "只有失败的流程可以重试，该流程是{status}状态",
+    },
     "flow.instance.already": {
         "en": "this flow is already {status}",
         "zh-CN": "该流程已经是{status}状态",
