@@ -20,6 +20,7 @@ from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
 from engine.services.flows import FlowService
 from engine.services.notifications import NotificationService
+from engine.services.record_pages import RecordPageService
 from engine.services.records import RecordService
 from engine.services.user_import import UserImport
 from engine.storage import Database
@@ -45,6 +46,7 @@ class Services:
     notifications: NotificationService
     exports: ExportService
     automations: AutomationService
+    record_pages: RecordPageService
 
     def close(self) -> None:
         self.database.dispose()
@@ -92,4 +94,5 @@ def build_services(
         notifications=notifications,
         exports=ExportService(records),
         automations=automations,
+        record_pages=RecordPageService(database, records, flows, clock=clock),
     )

@@ -22,6 +22,7 @@ from engine.web import (
     form_pages,
     health,
     pages,
+    record_pages,
     task_pages,
     tracking_flow,
 )
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         admin_pages.bp,
         account_pages.bp,
         task_pages.bp,
+        record_pages.bp,
         tracking_flow.bp,
     ):
         app.register_blueprint(blueprint)
