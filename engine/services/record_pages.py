@@ -11,7 +11,7 @@ a role of the app that is not public (staff, not owners) sees them; administrato
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -162,10 +162,12 @@ class RecordPageService:
                 app = self.flows.catalog.version(session, app_id, instance["app_version"])
                 spec = self.flows.spec(app, instance["flow_id"])
                 events = self.flows.repository.events(session, instance_id)
-            people = {e.actor for e in events} | {str(e.details.get("assignee") or "") for e in events}
+            people = {e.actor for e in events} | {p for e in events for p in _receivers(e.details)}
             names = self.names(people, locale)
             stages = {s["id"]: localized(s["label"], locale) for s in spec.stages}
+            order = {stage_id: index for index, stage_id in enumerate(stages)}
             reached: set[str] = set()
+            last = -1  # the order of the stage reached last: going back to one reached before is a reopening
             for event in events:
                 if event.kind not in TIMELINE_EVENTS:
                     continue
@@ -173,9 +175,9 @@ class RecordPageService:
                 stage = str(event.details.get("stage") or "")
                 kind = event.kind
                 if kind == "stage":
-                    kind = "reopened" if stage in reached else "stage"
+                    kind = "reopened" if stage in reached and order.get(stage, 0) <= last else "stage"
                     reached.add(stage)
-                assignee = event.details.get("assignee")
+                    last = order.get(stage, last)
                 entries.append(
                     {
                         "kind": kind,
@@ -187,7 +189,7 @@ class RecordPageService:
                         else "",
                         "at": event.at.isoformat(),
                         "by": names.get(event.actor, "") if event.actor not in ("", "public") else "",
-                        "to": names.get(str(assignee), "") if assignee else "",
+                        "to": "、".join(names[p] for p in _receivers(event.details) if p in names),
                     }
                 )
         return entries
@@ -214,6 +216,15 @@ class RecordPageService:
                         {"id": task["id"], "name": localized(task["name"], locale), "actions": detail["actions"]}
                     )
         return found
+
+
+def _receivers(details: Mapping[str, Any]) -> list[str]:
+    """The people a flow event gave work to: its assignee, or the people among its candidates (an escalation's)."""
+    found = [str(details["assignee"])] if details.get("assignee") else []
+    for candidate in details.get("to") or ():
+        if isinstance(candidate, list | tuple) and len(candidate) == 2 and candidate[0] == "user":
+            found.append(str(candidate[1]))
+    return found
 
 
 def _comment_view(comment: RecordComment) -> dict[str, Any]:

@@ -172,3 +172,23 @@ def test_comments_on_a_record_outside_the_rows_are_not_found(app, office):
     answer = Staff(app, "worker3").post(f"{API}/{record['id']}/comments", {"body": "x"})
     assert answer.status_code == 404
     assert Staff(app, "worker3").get(f"{API}/{record['id']}/comments").status_code == 404
+
+
+def test_the_timeline_marks_an_escalation_with_the_people_by_name(app, office):
+    record = office.order(urgency="非常紧急")
+    task = office.open_tasks(record["id"], "accept")[0]
+    office.act("agent1", task["id"], "complete", outcome="accept")
+    office.clock.advance(minutes=11)
+    assert office.flows.fire_due() == 1
+    page = Staff(app, "agent1").get(f"{PAGE}/{record['id']}").get_data(as_text=True)
+    timeline = page.split('id="timeline"')[1].split("</section>")[0]
+    assert re.search(r'<li class="event-escalated">.*<strong>升级</strong>.*交给 赵磊', timeline, re.S)
+
+
+def test_the_timeline_shows_a_reopened_ticket_as_such(app, office):
+    record, _ = repaired(app, office)
+    rate = office.open_tasks(record["id"], "rate")[0]
+    office.act("owner1", rate["id"], "complete", data={"fixed": False, "rating": 1})
+    page = Staff(app, "agent1").get(f"{PAGE}/{record['id']}?lang=en").get_data(as_text=True)
+    timeline = page.split('id="timeline"')[1].split("</section>")[0]
+    assert timeline.count('class="event-reopened"') == 1 and "Reopened, back at" in timeline
