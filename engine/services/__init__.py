@@ -22,6 +22,7 @@ from engine.services.flows import FlowService
 from engine.services.knowledge_base import KnowledgeBaseService
 from engine.services.notifications import NotificationService
 from engine.services.operations import OperationsService
+from engine.services.record_pages import RecordPageService
 from engine.services.records import RecordService
 from engine.services.user_import import UserImport
 from engine.storage import Database
@@ -50,6 +51,7 @@ class Services:
     automations: AutomationService
     knowledge_base: KnowledgeBaseService
     operations: OperationsService
+    record_pages: RecordPageService
 
     def close(self) -> None:
         self.database.dispose()
@@ -99,4 +101,5 @@ def build_services(
         automations=automations,
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
         operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
+        record_pages=RecordPageService(database, records, flows, clock=clock),
     )

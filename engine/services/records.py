@@ -144,6 +144,18 @@ class RecordService(RecordWrites):
             return False
         return field_id in record["data"]
 
+    def may_update(self, principal: Principal, app_id: str, form_id: str, record_id: int) -> bool:
+        """Whether this principal may change this record (its form's update grant reaches its row)."""
+        with self.rows.transaction() as session:
+            app = self.catalog.current(session, app_id)
+            form = app.form(form_id)
+            try:
+                access = self.authorize(principal, "update", app, form)
+                self.rows.row(session, form, record_id, deleted=False, visible=access.bound_filter("update"))
+            except (NotFoundError, PermissionDeniedError, NotAuthenticatedError):
+                return False
+            return True
+
     def get_by_uuid(self, app_id: str, form_id: str, record_uuid: str) -> dict[str, Any] | None:
         """A record by its uuid, for a caller that proved its right to it (a tracking link)."""
         with self.rows.transaction() as session:

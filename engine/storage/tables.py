@@ -94,6 +94,21 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class RecordCommentRow(Base):
+    """Append-only: staff's internal comments on a record, kept with it (never shown to the public roles)."""
+
+    __tablename__ = "trellis_record_comments"
+    __table_args__ = (Index("ix_trellis_record_comments_record", "app_id", "form_id", "record_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    app_id: Mapped[str] = mapped_column(String(63))
+    form_id: Mapped[str] = mapped_column(String(63))
+    record_id: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class RecordHistoryRow(Base):
     """Append-only: every change to a form record, field by field (old → new)."""
 

@@ -23,6 +23,7 @@ from engine.web import (
     health,
     kb_pages,
     pages,
+    record_pages,
     task_pages,
     tracking_flow,
 )
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         admin_pages.bp,
         account_pages.bp,
         task_pages.bp,
+        record_pages.bp,
         tracking_flow.bp,
         kb_pages.bp,
     ):

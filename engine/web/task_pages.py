@@ -234,6 +234,12 @@ class _PageReader:
     def attachment_url(self, attachment_id: str) -> str:
         return f"/api/v1/attachments/{attachment_id}"
 
+    def thumbnail_url(self, attachment_id: str) -> str:
+        return f"/api/v1/attachments/{attachment_id}/thumbnail"
+
+    def person_name(self, user_id: str) -> str:
+        return services().record_pages.people_names([user_id]).get(user_id, user_id)
+
     def choices(self, target: str) -> list[dict[str, Any]]:
         return _choices(self.who, self.app_id, target)
 

@@ -81,6 +81,14 @@ class Reader(Protocol):
 
     def attachment_url(self, attachment_id: str) -> str: ...
 
+    def thumbnail_url(self, attachment_id: str) -> str:
+        """A small preview of an image attachment (a page links it to :meth:`attachment_url`)."""
+        ...
+
+    def person_name(self, user_id: str) -> str:
+        """A person's display name (never their login); the id itself when it names nobody."""
+        ...
+
     def choices(self, target: str) -> list[dict[str, Any]]:
         """Records of ``target`` a relation input offers."""
         ...

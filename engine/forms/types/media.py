@@ -81,6 +81,13 @@ class ImageType(FileType):
     photos = True
     messages = {**FileType.messages, "too_many": "field.image.too_many"}
 
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        """The files, each with its thumbnail (a page shows the thumbnails and links them to full size)."""
+        shown = super().display(spec, value, reader)
+        if isinstance(shown, dict):
+            shown["thumbnails"] = [reader.thumbnail_url(item) for item in value]
+        return shown
+
 
 class LocationType(FieldType):
     key = "location"

@@ -125,6 +125,12 @@ class UserType(FieldType):
     }
     messages = {"not_principal": "field.user.not_principal"}
 
+    def display(self, spec: FieldSpec, value: Any, reader: Reader) -> Any:
+        """People by name, never by login."""
+        if isinstance(value, list):
+            return "、".join(reader.person_name(str(v)) for v in value)
+        return reader.person_name(str(value))
+
     def column(self, spec: FieldSpec) -> Column:
         return Column("json") if spec.config.get("multiple") else Column("string", length=64)
 
