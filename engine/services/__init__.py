@@ -20,6 +20,7 @@ from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
 from engine.services.flows import FlowService
 from engine.services.notifications import NotificationService
+from engine.services.record_lists import RecordListService
 from engine.services.records import RecordService
 from engine.services.user_import import UserImport
 from engine.storage import Database
@@ -40,6 +41,7 @@ class Services:
     directory: DirectoryService
     user_import: UserImport
     records: RecordService
+    record_lists: RecordListService
     attachments: AttachmentService
     flows: FlowService
     notifications: NotificationService
@@ -85,6 +87,7 @@ def build_services(
         catalog=catalog,
         apps=AppService(database),
         records=records,
+        record_lists=RecordListService(records),
         attachments=attachments,
         directory=directory,
         user_import=UserImport(directory),
