@@ -285,7 +285,8 @@ class ExportService:
             "locale": export.locale,
             "filters": [list(f) for f in export.query.filters],
             "sort": export.query.sort,
-            "search": export.query.search,
         }
+        if export.query.search:
+            details["search"] = export.query.search
         with self.database.transaction() as session:
             add_export_audit(session, export.principal.id, f"{export.app.app_id}/{export.form.spec.id}", details)
