@@ -12,13 +12,15 @@ from typing import Any
 
 from engine.errors import NotFoundError, PermissionDeniedError
 from engine.forms.permissions import FormAccess
-from engine.forms.spec import FieldSpec
+from engine.forms.spec import FieldSpec, localized
 from engine.forms.types import FIELD_TYPES
+from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import field_ui
 from engine.principal import Principal
 from engine.services.records import RecordService
 from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.exports import related_titles
+from engine.storage.flow_steps import OpenStep, open_steps, user_names
 from engine.storage.record_queries import ListQuery, column_kind, listable
 
 DEFAULT_COLUMNS = 8  # the title (often the serial number) and the first visible fields after it
@@ -44,6 +46,7 @@ class ListPage:
     next_cursor: str | None
     may_export: bool
     may_create: bool
+    flow_state: bool = False  # whether each row's "steps" name its open flow steps, holders and due times
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,12 @@ class RecordListService:
             }
             for item in found["items"]
         ]
+        # where a record stands in its flows is for the people who work or report on the records
+        flow_state = bool(app.document.get("flows")) and (access.allows("update") or access.allows("export"))
+        if flow_state:
+            steps = self._steps(app, form_id, [row["id"] for row in rows], locale)
+            for row in rows:
+                row["steps"] = steps.get(row["id"], {"step": "", "assignee": "", "due": ""})
         return ListPage(
             form_title=form.spec.title(locale),
             columns=columns,
@@ -95,7 +104,29 @@ class RecordListService:
             next_cursor=found["next_cursor"],
             may_export=access.allows("export"),
             may_create=access.allows("create"),
+            flow_state=flow_state,
         )
+
+    def _steps(self, app: CompiledApp, form_id: str, record_ids: list[int], locale: str) -> dict[int, dict[str, str]]:
+        with self.records.database.transaction() as session:
+            found = open_steps(session, app.app_id, form_id, record_ids)
+            names = user_names(session, {s.assignee for s in found if s.assignee})
+        labels = {
+            (flow["id"], node["id"]): localized(node.get("name"), locale, node["id"])
+            for flow in app.document.get("flows", [])
+            for node in flow.get("nodes", [])
+        }
+        by_record: dict[int, list[OpenStep]] = {}
+        for step in found:
+            by_record.setdefault(step.record_id, []).append(step)
+        return {
+            record_id: {
+                "step": "、".join(dict.fromkeys(labels.get((s.flow_id, s.node_id), s.node_id) for s in steps)),
+                "assignee": "、".join(dict.fromkeys(names.get(s.assignee, s.assignee) for s in steps if s.assignee)),
+                "due": _local(steps),
+            }
+            for record_id, steps in by_record.items()
+        }
 
     def _column(self, principal: Principal, app_id: str, form: CompiledForm, spec: FieldSpec, locale: str) -> Column:
         kind = FIELD_TYPES.get(spec.type)
@@ -140,6 +171,12 @@ def _shown_fields(form: CompiledForm, access: FormAccess) -> list[FieldSpec]:
     title = form.spec.title_field
     specs.sort(key=lambda s: s.id != title)  # stable: the title first, the rest in the form's order
     return [s for s in specs if access.shows_everywhere(s.id, "read")][:DEFAULT_COLUMNS]
+
+
+def _local(steps: list[OpenStep]) -> str:
+    """The soonest due time of the open steps, in local time ("" when none is due)."""
+    due = min((s.due_at for s in steps if s.due_at is not None), default=None)
+    return due.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M") if due else ""
 
 
 def _cell(spec: FieldSpec, value: Any, column: Column, reader: _Titles) -> str:

@@ -50,7 +50,10 @@ def test_an_agent_lists_the_tickets_newest_first_with_links_to_each(app, tickets
 
     assert page.status_code == 200
     assert ids(html) == [t["id"] for t in reversed(tickets)]
-    assert headers(html) == ["报修单号", "业主姓名", "联系电话", "小区", "楼栋", "房号", "报修类型", "紧急程度"]
+    assert headers(html) == [
+        *("报修单号", "业主姓名", "联系电话", "小区", "楼栋", "房号", "报修类型", "紧急程度"),
+        *("当前环节", "处理人", "到期时间"),  # where each ticket stands in its flow
+    ]
     serial = tickets[0]["data"]["order_no"]
     assert f'href="/apps/property_repair/forms/repair_order/records/{tickets[0]["id"]}?lang=zh-CN">{serial}</a>' in html
     assert "阳光花园" in html and "翠苑" in html  # related records by their titles, not their ids
@@ -101,10 +104,23 @@ def test_pages_with_the_cursor_and_sorts_by_a_clicked_header(app, tickets):
     assert 'sort=-owner_name&amp;lang=zh-CN"' in first  # the sorted header now sorts the other way
 
 
-def test_an_owner_sees_only_their_own_tickets(app, tickets):
+def test_each_row_names_its_open_step_and_who_holds_it(app, office, tickets):
+    task = office.open_tasks(tickets[0]["id"], "accept")[0]
+    office.act("agent1", task["id"], "claim")
+    html = Staff(app, "agent1").get(LIST).get_data(as_text=True)
+    row = re.search(rf'<tr data-record="{tickets[0]["id"]}">(.*?)</tr>', html, re.S)
+    other = re.search(rf'<tr data-record="{tickets[1]["id"]}">(.*?)</tr>', html, re.S)
+
+    assert row is not None and other is not None
+    assert re.search(r'class="step">客服受理</td>\s*<td data-label="处理人" class="assignee">agent1</td>', row.group(1))
+    assert re.search(r'class="step">客服受理</td>\s*<td data-label="处理人" class="assignee"></td>', other.group(1))
+
+
+def test_an_owner_sees_only_their_own_tickets_without_the_flow_columns(app, tickets):
     html = Staff(app, "owner2").get(LIST).get_data(as_text=True)
 
     assert ids(html) == [tickets[2]["id"]]
+    assert "当前环节" not in html and "处理人" not in html
 
 
 def test_hidden_fields_are_neither_columns_nor_filters_nor_searched(app, office):

@@ -17,5 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.forms.list.none": {"zh-CN": "没有符合条件的记录。", "en": "No records match."},
     "page.forms.list.first": {"zh-CN": "第一页", "en": "First page"},
     "page.forms.list.next": {"zh-CN": "下一页", "en": "Next page"},
+    "page.forms.list.step": {"zh-CN": "当前环节", "en": "Current step"},
+    "page.forms.list.assignee": {"zh-CN": "处理人", "en": "Handled by"},
+    "page.forms.list.due": {"zh-CN": "到期时间", "en": "Due"},
     "page.forms.home.list": {"zh-CN": "查看记录", "en": "Records"},
 }
