@@ -56,6 +56,7 @@ def test_an_agent_lists_the_tickets_newest_first_with_links_to_each(app, tickets
     ]
     serial = tickets[0]["data"]["order_no"]
     assert f'href="/apps/property_repair/forms/repair_order/records/{tickets[0]["id"]}?lang=zh-CN">{serial}</a>' in html
+    assert "清除条件" in html and "built-in" not in html  # every word of the page is the catalog's
     assert "阳光花园" in html and "翠苑" in html  # related records by their titles, not their ids
     assert 'href="/api/v1/apps/property_repair/forms/repair_order/export.xlsx' not in html  # agents may not export
 

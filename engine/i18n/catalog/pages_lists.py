@@ -11,7 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.forms.list.from": {"zh-CN": "从", "en": "From"},
     "page.forms.list.to": {"zh-CN": "至", "en": "to"},
     "page.forms.list.apply": {"zh-CN": "筛选", "en": "Filter"},
-    "page.forms.list.clear": {"zh-CN": "清除条件", "en": "Clear"},
+    "page.forms.list.reset": {"zh-CN": "清除条件", "en": "Clear"},
     "page.forms.list.export": {"zh-CN": "导出筛选结果", "en": "Export these rows as"},
     "page.forms.list.new": {"zh-CN": "新建记录", "en": "New record"},
     "page.forms.list.none": {"zh-CN": "没有符合条件的记录。", "en": "No records match."},
