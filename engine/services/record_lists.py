@@ -26,7 +26,7 @@ from engine.storage.record_queries import ListQuery, column_kind, listable
 DEFAULT_COLUMNS = 8  # the title (often the serial number) and the first visible fields after it
 LONG_TEXT = ("text", "json")  # long text makes a poor column; search finds it instead
 DATE_KINDS = ("date", "datetime")
-RELATION_CHOICES = 200
+RELATION_CHOICES = 50  # the picker's first offer; list.js searches the rest through the options endpoint
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,17 @@ def test_filters_by_community_and_urgency_and_the_export_link_takes_the_same_fil
     assert csv.count("\r\n") == 2 and tickets[1]["data"]["order_no"] in csv  # the header and the one urgent ticket
 
 
+def test_the_community_picker_searches_through_the_options_endpoint(app, office, tickets):
+    agent = Staff(app, "agent1")
+    html = agent.get(LIST).get_data(as_text=True)
+    picker = re.search(r'<select name="community" data-options="([^"]+)"', html)
+    assert picker is not None
+
+    found = agent.get(f"{picker.group(1)}?q=翠").json
+
+    assert found["items"] == [{"id": office.other_community, "title": "翠苑"}]
+
+
 def test_search_finds_a_serial_number_and_a_phone_number_substring(app, tickets):
     agent = Staff(app, "agent1")
     serial = tickets[2]["data"]["order_no"]

@@ -7,6 +7,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.forms.list.logout": {"zh-CN": "退出", "en": "Sign out"},
     "page.forms.list.search": {"zh-CN": "搜索", "en": "Search"},
     "page.forms.list.search_hint": {"zh-CN": "编号、标题、电话或文字", "en": "Number, title, phone or text"},
+    "page.forms.list.pick_hint": {"zh-CN": "输入名称查找", "en": "Type to find"},
     "page.forms.list.any": {"zh-CN": "全部", "en": "Any"},
     "page.forms.list.from": {"zh-CN": "从", "en": "From"},
     "page.forms.list.to": {"zh-CN": "至", "en": "to"},
