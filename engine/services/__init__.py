@@ -22,6 +22,7 @@ from engine.services.flows import FlowService
 from engine.services.knowledge_base import KnowledgeBaseService
 from engine.services.notifications import NotificationService
 from engine.services.operations import OperationsService
+from engine.services.record_lists import RecordListService
 from engine.services.record_pages import RecordPageService
 from engine.services.records import RecordService
 from engine.services.user_import import UserImport
@@ -44,6 +45,7 @@ class Services:
     directory: DirectoryService
     user_import: UserImport
     records: RecordService
+    record_lists: RecordListService
     attachments: AttachmentService
     flows: FlowService
     notifications: NotificationService
@@ -92,6 +94,7 @@ def build_services(
         catalog=catalog,
         apps=AppService(database),
         records=records,
+        record_lists=RecordListService(records),
         attachments=attachments,
         directory=directory,
         user_import=UserImport(directory),

@@ -34,7 +34,7 @@ from engine.services.export_files import (
     write_xlsx,
 )
 from engine.storage.exports import StoredBatch, add_export_audit, read_batch, related_titles
-from engine.storage.record_queries import ListQuery, refuse_hidden
+from engine.storage.record_queries import ListQuery, scoped
 
 if TYPE_CHECKING:
     from engine.services.records import RecordService
@@ -272,7 +272,7 @@ class ExportService:
             app = self.records.catalog.current(session, app_id)
             form = app.form(form_id)
             access = self.records.authorize(principal, "export", app, form)
-            refuse_hidden(query, access, "export")
+            query = scoped(query, form, access, "export")
             export = RecordExport(self, principal, app, form, query, locale=locale, fmt=fmt, access=access)
             export.open(session)
         return export
@@ -286,5 +286,7 @@ class ExportService:
             "filters": [list(f) for f in export.query.filters],
             "sort": export.query.sort,
         }
+        if export.query.search:
+            details["search"] = export.query.search
         with self.database.transaction() as session:
             add_export_audit(session, export.principal.id, f"{export.app.app_id}/{export.form.spec.id}", details)

@@ -36,7 +36,7 @@ from engine.services.record_checks import (
 from engine.services.record_writes import CreateListener, DeleteListener, RecordWrites, UpdateListener
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
-from engine.storage.record_queries import ListQuery, refuse_hidden
+from engine.storage.record_queries import ListQuery, scoped
 from engine.storage.records import RecordRepository, Transaction, child_rows, links_of
 
 
@@ -132,7 +132,7 @@ class RecordService(RecordWrites):
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
             access = self.authorize(principal, "read", app, form)
-            refuse_hidden(query, access, "read")
+            query = scoped(query, form, access, "read")
             rows, next_cursor = self.rows.page(session, form, query, access.bound_filter("read"))
             return {"items": self._shown(session, form, rows, access, live=app), "next_cursor": next_cursor}
 

@@ -11,7 +11,7 @@ import base64
 import json
 import operator
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from engine.storage.catalog import CompiledForm
 from engine.storage.row_rule_sql import rule_sql
 
 MAX_LIMIT = 200
+MAX_SEARCH = 100
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "isnull")
 SORTABLE_SYSTEM = ("id", "created_at", "updated_at")
 COMPARISONS = {
@@ -52,12 +53,14 @@ class ListQuery:
     limit: int = 50
     cursor: str | None = None
     deleted: bool = False
+    search: str = ""  # ``q``: a substring of the id, title, serial or any text field the caller may read
+    search_in: tuple[str, ...] = ()  # the fields ``search`` looks in: :func:`scoped` fills them per caller
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ListQuery:
         filters: list[tuple[str, str, str]] = []
         for key, value in args.items():
-            if key in ("sort", "limit", "cursor", "deleted", "lang"):
+            if key in ("sort", "limit", "cursor", "deleted", "lang", "q"):
                 continue
             name, _, op = key.partition("__")
             filters.append((name, op or "eq", value))
@@ -70,6 +73,7 @@ class ListQuery:
             int(raw_limit),
             args.get("cursor") or None,
             args.get("deleted", "false").lower() == "true",
+            args.get("q", "").strip()[:MAX_SEARCH],
         )
 
 
@@ -87,6 +91,22 @@ def refuse_hidden(query: ListQuery, access: FormAccess, action: str = "read") ->
             raise QueryError.says("record.query.hidden", name=name[:40])
 
 
+def scoped(query: ListQuery, form: CompiledForm, access: FormAccess, action: str = "read") -> ListQuery:
+    """``query`` checked for hidden fields, its search aimed at the text fields this caller may read everywhere."""
+    refuse_hidden(query, access, action)
+    if not query.search:
+        return query
+    fields = tuple(
+        spec.id
+        for spec in form.spec.fields
+        if spec.id in form.table.c
+        and _scalar_field(form, spec.id)
+        and _kind(form, spec.id) in ("string", "text")
+        and access.shows_everywhere(spec.id, action)
+    )
+    return replace(query, search_in=fields)
+
+
 def run_list(
     session: Session, form: CompiledForm, query: ListQuery, visible: RowRule | None = None
 ) -> tuple[list[Any], str | None]:
@@ -98,6 +118,8 @@ def run_list(
     statement = statement.where(table.c.deleted_at.is_not(None) if query.deleted else table.c.deleted_at.is_(None))
     for name, op, raw in query.filters:
         statement = statement.where(_condition(form, name, op, raw))
+    if query.search:
+        statement = statement.where(_search(table, query))
     sort = _sort(form, query.sort)
     if query.cursor:
         statement = statement.where(_after(table, sort, _decode(query.cursor, sort, form)))
@@ -113,6 +135,27 @@ def run_list(
         last = rows[-1]
         next_cursor = _encode(getattr(last, sort.name), last.id)
     return rows, next_cursor
+
+
+def listable(form: CompiledForm, name: str) -> bool:
+    """Whether a field may be filtered and sorted on: it has a column of single values."""
+    return name in form.table.c and _scalar_field(form, name)
+
+
+def column_kind(form: CompiledForm, name: str) -> str:
+    """The kind of a field's column (string, text, integer, date ...; json for none of its own)."""
+    return _kind(form, name)
+
+
+def _search(table: Any, query: ListQuery) -> ColumnElement[bool]:
+    """A parameterised LIKE per field (wildcards in the text escaped); a number also matches the id.
+    Unindexed for now: a trigram index (pg_trgm / FTS5) is the step for very large tables."""
+    found: list[ColumnElement[bool]] = [
+        table.c[name].contains(query.search, autoescape=True) for name in query.search_in
+    ]
+    if query.search.isdigit() and len(query.search) <= 18:
+        found.append(table.c.id == int(query.search))
+    return or_(*found) if found else table.c.id.is_(None)
 
 
 def _sort(form: CompiledForm, raw: str) -> _Sort:

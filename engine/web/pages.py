@@ -79,9 +79,17 @@ def app_page(app_id: str) -> Any:
     if require_signed_in() is None:
         return login_redirect()
     locale = current_locale()
+    from engine.web.auth import current_principal
+
     compiled = services().records.compiled_app(app_id)
+    readable = services().record_lists.readable_forms(current_principal(), app_id)
     forms = [
-        {"id": f.spec.id, "title": f.spec.title(locale), "public": bool(f.spec.public.get("enabled"))}
+        {
+            "id": f.spec.id,
+            "title": f.spec.title(locale),
+            "public": bool(f.spec.public.get("enabled")),
+            "readable": f.spec.id in readable,
+        }
         for f in compiled.forms.values()
     ]
     other = other_locale(locale)
