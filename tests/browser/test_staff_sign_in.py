@@ -26,6 +26,9 @@ def test_staff_sign_in_and_open_the_entry_form(live_server, browser):
     page.fill("#password", ADMIN_PASSWORD)
     page.click("button.submit")
     page.wait_for_selector('[data-form="repair_order"]')
+    # the English chosen on the sign-in page sticks; choosing Chinese again sticks in turn
+    assert "新建记录" not in page.content()
+    page.goto(f"{live_server}/apps/property_repair?lang=zh-CN")
     page.click('[data-form="repair_order"] >> text=新建记录')
     page.wait_for_selector("#trellis-form[data-mode=single]")
     path = screenshot(page, "staff-entry-form-desktop")
