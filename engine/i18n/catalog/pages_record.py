@@ -22,7 +22,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.record.system": {"zh-CN": "系统", "en": "System"},
     "page.record.event.started": {"zh-CN": "流程开始", "en": "Flow started"},
     "page.record.event.stage": {"zh-CN": "进入", "en": "Reached"},
-    "page.record.event.reopened": {"zh-CN": "返修,重新进入", "en": "Reopened, back at"},
+    "page.record.event.reopened": {"zh-CN": "重新处理,再次进入", "en": "Reopened, back at"},
     "page.record.event.escalated": {"zh-CN": "升级", "en": "Escalated"},
     "page.record.event.returned": {"zh-CN": "退回", "en": "Returned"},
     "page.record.event.handed_back": {"zh-CN": "退单", "en": "Handed back"},
