@@ -76,6 +76,15 @@ class RecordListService:
     def __init__(self, records: RecordService):
         self.records = records
 
+    def allowed_actions(self, principal: Principal, app_id: str) -> dict[str, set[str]]:
+        """What this principal may do with each form of an app (an app page offers only these links)."""
+        app = self.records.compiled_app(app_id)
+        found: dict[str, set[str]] = {}
+        for form_id in app.forms:
+            access = app.permissions.effective(principal, app_id, form_id)
+            found[form_id] = {action for action in ("read", "create", "export") if access.allows(action)}
+        return found
+
     def readable_forms(self, principal: Principal, app_id: str) -> set[str]:
         """The forms of an app whose records this principal may list (an app page links only to these)."""
         app = self.records.compiled_app(app_id)

@@ -82,15 +82,18 @@ def app_page(app_id: str) -> Any:
     from engine.web.auth import current_principal
 
     compiled = services().records.compiled_app(app_id)
-    readable = services().record_lists.readable_forms(current_principal(), app_id)
+    allowed = services().record_lists.allowed_actions(current_principal(), app_id)
     forms = [
         {
             "id": f.spec.id,
             "title": f.spec.title(locale),
             "public": bool(f.spec.public.get("enabled")),
-            "readable": f.spec.id in readable,
+            "readable": "read" in allowed[f.spec.id],
+            "creatable": "create" in allowed[f.spec.id],
+            "exportable": "export" in allowed[f.spec.id],
         }
         for f in compiled.forms.values()
+        if allowed[f.spec.id]  # a form this person can do nothing with is not on their page
     ]
     other = other_locale(locale)
     title = localized(compiled.document["name"], locale)

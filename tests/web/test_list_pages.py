@@ -173,3 +173,13 @@ def test_strangers_are_sent_to_sign_in(app, anonymous_client):
     answer = anonymous_client.get(LIST)
 
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+
+
+def test_the_app_page_offers_only_what_its_viewer_may_do(app, office):
+    agent = Staff(app, "agent1").get("/apps/property_repair").get_data(as_text=True)
+    owner = Staff(app, "owner1").get("/apps/property_repair").get_data(as_text=True)
+
+    assert 'href="/apps/property_repair/forms/repair_order/new?lang=zh-CN"' in owner  # owners report repairs
+    assert "export.xlsx" not in owner and "export.csv" not in owner  # and export nothing
+    assert 'data-form="spare_part"' not in owner  # a form they can do nothing with is not shown
+    assert 'data-form="spare_part"' in agent
