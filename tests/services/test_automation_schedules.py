@@ -25,6 +25,11 @@ DAILY_CHECK = {
 }
 
 
+def _later() -> datetime:
+    """Three hours ahead, ten minutes into the hour: five minutes more never reach another due moment."""
+    return (datetime.now(UTC) + timedelta(hours=3)).replace(minute=10, second=0, microsecond=0)
+
+
 def _equipment(services, *states):
     return [
         services.records.create(SYSTEM, "plant", "equipment", {"name": f"设备{n}", "state": state})[0]["id"]
@@ -43,7 +48,7 @@ def test_a_due_schedule_runs_once_for_each_record_its_where_holds_for(services):
     services.apps.import_package(package(DAILY_CHECK), actor="system")
     used, stopped, also_used = _equipment(services, "在用", "停用", "在用")
     drain(services)
-    later = datetime.now(UTC) + timedelta(hours=3)
+    later = _later()
 
     queued = services.automations.fire_schedules(later)
     again = services.automations.fire_schedules(later + timedelta(minutes=5))
@@ -81,7 +86,7 @@ def test_where_reads_relation_paths_and_the_deleted_records_are_left_out(service
     services.records.delete(SYSTEM, "plant", "inspection", made[2])
     drain(services)
 
-    services.automations.fire_schedules(datetime.now(UTC) + timedelta(hours=3))
+    services.automations.fire_schedules(_later())
     drain(services)
 
     notes = [services.records.get(SYSTEM, "plant", "inspection", i)["data"]["note"] for i in made[:2]]
@@ -95,8 +100,8 @@ def test_more_matching_records_than_the_limit_run_none_and_record_why(services, 
     _equipment(services, "在用", "在用", "在用")
     drain(services)
 
-    services.automations.fire_schedules(datetime.now(UTC) + timedelta(hours=3))
-    services.automations.fire_schedules(datetime.now(UTC) + timedelta(hours=3, minutes=5))
+    services.automations.fire_schedules(_later())
+    services.automations.fire_schedules(_later() + timedelta(minutes=5))
     drain(services)
 
     [failed] = runs(services, "daily_check")
@@ -118,7 +123,7 @@ def test_a_where_that_fails_on_a_record_fails_the_firing_with_the_reason(service
     _equipment(services, "在用")
     drain(services)
 
-    services.automations.fire_schedules(datetime.now(UTC) + timedelta(hours=3))
+    services.automations.fire_schedules(_later())
     drain(services)
 
     [failed] = runs(services, "daily_check")

@@ -130,7 +130,7 @@ def test_a_work_order_starts_its_flow_and_every_flow_event_fires(plant):
 
 def test_a_schedule_fires_once_per_due_moment_in_the_apps_time_zone(plant):
     services, _, _ = plant
-    later = datetime.now(UTC) + timedelta(hours=3)
+    later = (datetime.now(UTC) + timedelta(hours=3)).replace(minute=10, second=0, microsecond=0)  # mid-hour
     due = later.astimezone(ZoneInfo("Asia/Shanghai")).replace(minute=0, second=0, microsecond=0)
 
     first = services.automations.fire_schedules(later)
