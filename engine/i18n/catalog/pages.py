@@ -24,4 +24,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "page.error.home": {"zh-CN": "返回首页", "en": "Go to the home page"},
     "page.error.back": {"zh-CN": "返回上一页", "en": "Back to the previous page"},
+    # the session bar every signed-in page shares (engine/web/staff_bar.py)
+    "page.bar.home": {"zh-CN": "首页", "en": "Home"},
+    "page.bar.tasks": {"zh-CN": "我的任务", "en": "My tasks"},
+    "page.bar.logout": {"zh-CN": "退出", "en": "Sign out"},
 }
