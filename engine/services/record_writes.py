@@ -95,21 +95,9 @@ class RecordWrites:
         if trusted:
             data = self._dumped(form, data, trusted)
         related = self.related(session, app, None if access is None else principal)
-        counting = rows.aggregates(session, app, form, record_id=None, writing=True)
-        values = form.validator.validate(
-            data,
-            locale=locale,
-            trusted=trusted,
-            related=related,
-            acting=acting_names(principal),
-            aggregates=counting,
+        values = self._checked_values(
+            session, app, form, data, principal, locale=locale, trusted=trusted, related=related, access=access
         )
-        check_references(rows, session, app, form, values, locale)
-        check_narrowing(rows, session, app, form, values, None, locale)
-        self._check_people(session, app, form, values, None, locale)
-        check_unique(rows, session, form, values, locale, exclude=None)
-        if access is not None:
-            refuse_outside_rows(rows, session, access, "create", form, values, None)
         record_id = rows.insert(session, app, form, values, principal)
         self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale, upload_tokens)
         changes = {k: [None, v] for k, v in rows.dump_values(form, values).items() if v not in (None, [])}
@@ -149,20 +137,10 @@ class RecordWrites:
         Values a step computed (``now()``, a dispatch's worker) arrive as Python values and are
         dumped to their JSON form first, so they pass the same validation as typed input.
         """
-        rows = self.rows
         row, before, values = self._flow_values(
-            session, app, form, record_id, data, principal, locale, trusted, required
+            session, app, form, record_id, data, principal, locale, trusted, required, unique=True
         )
-        check_unique(rows, session, form, values, locale, exclude=record_id)
-        old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
-        changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
-        if changes:
-            version = row.lock_version + 1
-            self._claim_attachments(session, app.app_id, form.spec.id, record_id, values, principal, locale)
-            rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
-            rows.add_history(session, app.app_id, form.spec.id, record_id, version, principal, action, changes)
-            for listener in self.on_update:
-                listener(session, app, form, record_id, principal, changes)
+        self._write_changes(session, app, form, row, before, values, principal, locale, action)
         return self.flow_record(session, form, record_id)
 
     def flow_check(
@@ -183,7 +161,7 @@ class RecordWrites:
         (each signer gives their own), not merely somewhere in the record.
         """
         _, _, values = self._flow_values(
-            session, app, form, record_id, data, principal, locale, frozenset(), frozenset()
+            session, app, form, record_id, data, principal, locale, frozenset(), frozenset(), unique=False
         )
         cleaned = {k: v for k, v in self.rows.dump_values(form, values).items() if k in data}
         refuse_missing(form, cleaned, required, locale)
@@ -201,28 +179,96 @@ class RecordWrites:
         locale: str,
         trusted: frozenset[str],
         required: frozenset[str],
+        *,
+        unique: bool,
     ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
         """The locked row, its values before, and its values with ``data`` cleaned in and checked."""
         rows = self.rows
         dumped = self._dumped(form, data, trusted)
         row = rows.row(session, form, record_id, deleted=False, lock=True)
         before = rows.values(session, form, row)
-        related = self.related(session, app, None)  # a flow step: the system acts, no person bounds the reading
-        counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
-        values = form.validator.validate(
+        values = self._checked_values(
+            session,
+            app,
+            form,
             dumped,
+            principal,
+            locale=locale,
+            trusted=trusted,
+            related=self.related(session, app, None),  # a flow step: the system acts, no person bounds the reading
+            before=before,
+            record_id=record_id,
+            required=required,
+            unique=unique,
+        )
+        return row, before, values
+
+    def _checked_values(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        data: Any,
+        principal: Principal,
+        *,
+        locale: str,
+        trusted: frozenset[str],
+        related: StoredRelations,
+        before: Mapping[str, Any] | None = None,
+        record_id: int | None = None,
+        required: frozenset[str] = frozenset(),
+        unique: bool = True,
+        access: FormAccess | None = None,
+        row: Any = None,
+    ) -> dict[str, Any]:
+        """``data`` cleaned (merged into ``before`` for an existing record) and put through every check a
+        write passes, in one order for every path - the API's create and update, a flow step, an
+        automation - so a check added here can't be missed on one of them. ``access``: the acting
+        person's rights, whose row rules must hold for the new values (``row`` the record as it was)."""
+        rows = self.rows
+        values = form.validator.validate(
+            data,
             locale=locale,
             existing=before,
             trusted=trusted,
             related=related,
             acting=acting_names(principal),
-            aggregates=counting,
+            aggregates=rows.aggregates(session, app, form, record_id=record_id, writing=True),
         )
         refuse_missing(form, values, required, locale)
         check_references(rows, session, app, form, values, locale)
         check_narrowing(rows, session, app, form, values, before, locale)
         self._check_people(session, app, form, values, before, locale)
-        return row, before, values
+        if unique:
+            check_unique(rows, session, form, values, locale, exclude=record_id)
+        if access is not None:
+            refuse_outside_rows(rows, session, access, "create" if row is None else "update", form, values, row)
+        return values
+
+    def _write_changes(
+        self,
+        session: Transaction,
+        app: CompiledApp,
+        form: CompiledForm,
+        row: Any,
+        before: Mapping[str, Any],
+        values: dict[str, Any],
+        principal: Principal,
+        locale: str,
+        action: str,
+    ) -> dict[str, list[Any]]:
+        """Write what changed as the record's next version, with its history; ``on_update`` listeners run."""
+        rows = self.rows
+        old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
+        changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
+        if changes:
+            app_id, form_id, record_id, version = app.app_id, form.spec.id, row.id, row.lock_version + 1
+            self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
+            rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
+            rows.add_history(session, app_id, form_id, record_id, version, principal, action, changes)
+            for listener in self.on_update:
+                listener(session, app, form, record_id, principal, changes)
+        return changes
 
     @staticmethod
     def _dumped(form: CompiledForm, data: Mapping[str, Any], trusted: frozenset[str]) -> dict[str, Any]:

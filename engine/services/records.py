@@ -26,12 +26,9 @@ from engine.services.attachments import AttachmentService
 from engine.services.record_aggregates import refresh_live_formulas
 from engine.services.record_checks import (
     PeopleLookup,
-    check_narrowing,
-    check_references,
     check_unique,
     refuse,
     refuse_fields,
-    refuse_outside_rows,
 )
 from engine.services.record_writes import CreateListener, DeleteListener, RecordWrites, UpdateListener
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
@@ -386,31 +383,21 @@ class RecordService(RecordWrites):
                 self._check_version(row, expected_version)
                 before = rows.values(session, form, row)
                 refuse_fields(access, data, rows.rule_records(session, form, [row])[0], "update", form, locale)
-                related = self.related(session, app, principal)
-                counting = rows.aggregates(session, app, form, record_id=record_id, writing=True)
-                values = form.validator.validate(
+                values = self._checked_values(
+                    session,
+                    app,
+                    form,
                     data,
+                    principal,
                     locale=locale,
-                    existing=before,
                     trusted=trusted,
-                    related=related,
-                    acting=acting_names(principal),
-                    aggregates=counting,
+                    related=self.related(session, app, principal),
+                    before=before,
+                    record_id=record_id,
+                    access=access,
+                    row=row,
                 )
-                check_references(rows, session, app, form, values, locale)
-                check_narrowing(rows, session, app, form, values, before, locale)
-                self._check_people(session, app, form, values, before, locale)
-                check_unique(rows, session, form, values, locale, exclude=record_id)
-                refuse_outside_rows(rows, session, access, "update", form, values, row)
-                old_json, new_json = rows.dump_values(form, before), rows.dump_values(form, values)
-                changes = {k: [old_json.get(k), v] for k, v in new_json.items() if old_json.get(k) != v}
-                version = row.lock_version + 1
-                if changes:
-                    self._claim_attachments(session, app_id, form_id, record_id, values, principal, locale)
-                    rows.write(session, form, record_id, values, set(changes), principal, version, row.lock_version)
-                    rows.add_history(session, app_id, form_id, record_id, version, principal, "update", changes)
-                    for listener in self.on_update:
-                        listener(session, app, form, record_id, principal, changes)
+                self._write_changes(session, app, form, row, before, values, principal, locale, "update")
                 read = app.permissions.effective(principal, app.app_id, form.spec.id)
                 return self._shown(session, form, [rows.row(session, form, record_id, deleted=False)], read)[0]
         except WriteClashError:

@@ -10,6 +10,7 @@ as the system, in the run's transaction. Types stay free of storage and stateles
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
 
@@ -45,7 +46,7 @@ class Performer(Protocol):
         ...
 
 
-class ActionType:
+class ActionType(ABC):
     #: JSON Schema of the action's own keys (beside ``type``), merged into the package schema
     config_schema: ClassVar[Mapping[str, Any]] = {}
     #: whether the action needs a triggering record (a schedule has none)
@@ -59,8 +60,9 @@ class ActionType:
         """The expressions the action evaluates, by their key below the action (``set/status``)."""
         return {}
 
+    @abstractmethod
     def run(self, definition: Mapping[str, Any], compiled: Mapping[str, Expression], performer: Performer) -> None:
-        raise NotImplementedError
+        """Do the action through ``performer``, inside the run's transaction."""
 
 
 #: the schema of an object of field -> expression (``set``, ``fields``, ``mapping``)
