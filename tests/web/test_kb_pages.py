@@ -94,7 +94,7 @@ def test_a_browser_votes_once_per_article_and_editors_see_the_counts(app, articl
     assert "读者评价:1 人认为有帮助,1 人认为没帮助" in agent
 
 
-def test_votes_from_one_address_are_rate_limited(app, articles):
+def test_votes_from_one_address_are_rate_limited(app, articles, one_rate_window):
     phone = browser(app)
     answers = [vote(phone, articles["parking"]).status_code for _ in range(30)]
     assert answers == [200] * 30  # one counted vote, then "already voted" answers
