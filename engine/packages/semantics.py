@@ -332,6 +332,8 @@ class _FlowChecker:
                 )
         for k, edge_id in enumerate(tracking.get("rework_edges", [])):
             self.edges.check(f"{self.base}/tracking/rework_edges/{k}", edge_id, p)
+        if "name_field" in tracking and self.form_id:
+            self.pkg.check_field(f"{self.base}/tracking/name_field", self.form_id, tracking["name_field"])
         self._graph(outgoing, incoming)
 
     def _check_in_field(self, pointer: str, form_id: str, key: str, name: str) -> None:

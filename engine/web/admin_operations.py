@@ -12,14 +12,17 @@ from engine.forms.types.temporal import LOCAL_ZONE
 from engine.web.admin_common import bp, page, refusal, text
 from engine.web.auth import current_principal
 from engine.web.context import services
+from engine.web.pages import current_locale
 
 
 @bp.get("/operations")
 def operations(status: int = 200, banner: str | None = None) -> Response:
     ops = services().operations
-    me = current_principal()
-    instances = [{**i, "when": _local(i["failed_at"])} for i in ops.failed_instances(me)]
-    deliveries = [{**d, "when": _local(datetime.fromisoformat(d["failed_at"]))} for d in ops.failed_deliveries(me)]
+    me, lang = current_principal(), current_locale()
+    instances = [{**i, "when": _local(i["failed_at"])} for i in ops.failed_instances(me, locale=lang)]
+    deliveries = [
+        {**d, "when": _local(datetime.fromisoformat(d["failed_at"]))} for d in ops.failed_deliveries(me, locale=lang)
+    ]
     return page("admin/operations.html", status, instances=instances, deliveries=deliveries, banner=banner)
 
 

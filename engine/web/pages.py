@@ -66,8 +66,18 @@ def home() -> Any:
     locale = current_locale()
     apps = [{**app, "label": localized(app["name"], locale)} for app in services().apps.list_apps()]
     other = other_locale(locale)
+    from engine.web.auth import current_principal
+
+    # the package export and version history are administrators' (``require_admin`` in api_apps)
+    may_export = current_principal().is_admin
     return render_template(
-        "home.html", t=page_texts(SECTION, locale), locale=locale, other=other, apps=apps, user=_user_name()
+        "home.html",
+        t=page_texts(SECTION, locale),
+        locale=locale,
+        other=other,
+        apps=apps,
+        user=_user_name(),
+        may_export_apps=may_export,
     )
 
 

@@ -45,6 +45,7 @@ class Ticket:
     app_id: str
     form: CompiledForm
     record: dict[str, Any]
+    name_field: str | None = None  # the flow's ``tracking.name_field``: where the submitter wrote their name
 
     @property
     def form_id(self) -> str:
@@ -58,7 +59,7 @@ class Ticket:
         """Who the link acts as: this ticket's submitter, for this ticket only."""
         return Principal(
             id=tracking_subject(self.app_id, self.form_id, self.record_id),
-            name=str(self.record["data"].get("owner_name") or ""),
+            name=str(self.record["data"].get(self.name_field) or "") if self.name_field else "",
             anonymous=True,
             locale=locale,
         )
@@ -73,7 +74,7 @@ def ticket_of(app_id: str, form_id: str, token: str) -> Ticket:
     form = services().flows.form(app_id, form_id)
     if not form.spec.public.get("enabled"):
         abort(404)
-    return Ticket(app_id, form, record)
+    return Ticket(app_id, form, record, services().flows.tracking(app_id, form_id).get("name_field"))
 
 
 def timeline(flows: FlowService, ticket: Ticket, locale: str) -> list[dict[str, Any]]:

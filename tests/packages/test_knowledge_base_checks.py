@@ -28,7 +28,7 @@ def test_the_property_apps_knowledge_base_is_valid():
     [
         ({"title_field": "titel"}, [(f"{HERE}/title_field", "ref.unknown")]),
         ({"body_field": "published"}, [(f"{HERE}/body_field", "form.knowledge_base_not_text")]),
-        ({"search_fields": ["title", "helpful_votes"]}, [(f"{HERE}/search_fields/1", "form.knowledge_base_not_text")]),
+        ({"search_fields": ["title", "published"]}, [(f"{HERE}/search_fields/1", "form.knowledge_base_not_text")]),
         ({"search_fields": ["title", "tgas"]}, [(f"{HERE}/search_fields/1", "ref.unknown")]),
         ({"published_when": "publishd"}, [(f"{HERE}/published_when", "ref.unknown")]),
         ({"published_when": "len(title) > 3"}, [(f"{HERE}/published_when", "permission.rows_unsupported")]),

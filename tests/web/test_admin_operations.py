@@ -90,7 +90,8 @@ def test_a_delivery_never_acknowledged_is_listed_and_a_retry_after_recovery_deli
         shown = _page(admin)
         row = re.search(rf'<tr data-delivery="{failed_id}">(.*?)</tr>', shown, re.S)
         assert row is not None
-        assert "ledger / ledger" in row.group(1) and "post_bill" in row.group(1)
+        assert "Bills / Ledger" in row.group(1) and "post_bill" in row.group(1)  # names, not ids
+        assert "总账系统" in _page(admin, "zh-CN")
         assert f"{api.url} answered HTTP 500: internal error: ledger locked" in row.group(1)
         assert "<td>1</td>" in row.group(1)  # attempts
         assert "失败的投递" in _page(admin, "zh-CN")
@@ -146,7 +147,9 @@ def test_a_failed_flow_is_listed_with_its_error_and_a_retry_after_the_record_is_
     shown = _page(admin)
     row = re.search(rf'<tr data-instance="{instance}">(.*?)</tr>', shown, re.S)
     assert row is not None
-    assert "ledger / posting" in row.group(1) and f"bill #{record_id}" in row.group(1)
+    assert "Bills / Posting" in row.group(1) and "Bill · Bill 0" in row.group(1)  # names and title, not ids
+    assert "ledger / posting" not in row.group(1) and f"bill #{record_id}" not in row.group(1)
+    assert "账单 / 记账" in _page(admin, "zh-CN")
     assert "文员小张" in row.group(1) and "clerk01" not in row.group(1)  # names, not logins
     assert "no condition is true" in row.group(1)
     assert f"flow {instance}  ledger/posting  record {record_id}  started by 文员小张" in _cli(capsys, "list")

@@ -49,3 +49,23 @@ def test_home_page_switches_to_english(client):
 def test_home_page_without_apps_says_how_to_install_one(client):
     page = client.get("/?lang=en").get_data(as_text=True)
     assert "trellis import apps/property_repair.json" in page
+
+
+def test_home_page_offers_package_export_and_history_to_administrators_only(client, app):
+    from engine.services.directory import DirectoryService
+
+    client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json")
+    directory = DirectoryService(app.extensions["trellis"].database)
+    directory.create_user("agent9", "agent-password-1", roles=[("property_repair", "agent")])
+    token, _ = directory.create_token("agent9", "tests", ["app:property_repair:read"])
+    staff = app.test_client()
+    staff.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+
+    page = staff.get("/?lang=en").get_data(as_text=True)
+    assert "Property repair and service" in page
+    assert "/api/v1/apps/property_repair/export" not in page and "/versions" not in page
+    assert staff.get("/api/v1/apps/property_repair/export").status_code == 403  # what the link would answer
+
+    admin_page = client.get("/?lang=en").get_data(as_text=True)
+    for link in ("/api/v1/apps/property_repair/export", "/api/v1/apps/property_repair/versions"):
+        assert link in admin_page and client.get(link).status_code == 200

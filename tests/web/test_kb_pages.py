@@ -131,3 +131,43 @@ def test_an_agent_gets_the_knowledge_base_search_beside_the_task(app, articles, 
     assert "查知识库 · 常见问题" in page
     assert re.search(rf'data-search="/kb/{APP}/kb_article/search\?lang=zh-CN"', page)
     assert "kb.js" in page
+
+
+def test_upgrading_to_a_package_without_the_old_vote_count_fields_keeps_their_column_and_values(client, app):
+    """The counts live in the votes table: kb_article no longer declares helpful_votes/unhelpful_votes.
+    An installation that has the earlier version keeps the columns and whatever they hold (a new
+    version never drops a column); the fields just leave the API, the pages and the exports."""
+    import copy
+    import json
+
+    from sqlalchemy import text
+
+    from tests.conftest import PROPERTY_APP
+
+    current = json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
+    assert not {"helpful_votes", "unhelpful_votes"} & {
+        f["id"] for form in current["forms"] if form["id"] == "kb_article" for f in form["fields"]
+    }
+    earlier = copy.deepcopy(current)
+    kb_form = next(form for form in earlier["forms"] if form["id"] == "kb_article")
+    for name in ("helpful_votes", "unhelpful_votes"):
+        kb_form["fields"].append({"id": name, "type": "number", "precision": 0, "default": 0, "read_only": True})
+    assert client.post("/api/v1/apps", json=earlier).status_code == 201
+    body = {"title": "停车费怎么交", "answer": "月租车位每月 300 元。", "published": True}
+    article = client.post(f"/api/v1/apps/{APP}/forms/kb_article/records", json=body).json["id"]
+    database = app.extensions["trellis"].database
+    with database.transaction() as session:  # a count an earlier installation may hold
+        session.execute(text(f"UPDATE {APP}__kb_article SET helpful_votes = 7 WHERE id = {int(article)}"))
+
+    upgraded = client.post("/api/v1/apps", json=current)
+    assert (upgraded.status_code, upgraded.json["outcome"]) == (200, "updated")
+
+    with database.transaction() as session:
+        kept = session.execute(text(f"SELECT helpful_votes FROM {APP}__kb_article WHERE id = {int(article)}"))
+        assert kept.scalar_one() == 7  # the customer's data stays where it was
+    record = client.get(f"/api/v1/apps/{APP}/forms/kb_article/records/{article}").json
+    assert record["data"]["title"] == "停车费怎么交" and "helpful_votes" not in record["data"]
+    phone = browser(app)
+    assert vote(phone, article).json["recorded"] is True  # counted in the votes table as before
+    added = client.post(f"/api/v1/apps/{APP}/forms/kb_article/records", json={**body, "title": "新文章"})
+    assert added.status_code == 201  # the left-over columns are nullable: new rows need nothing from them

@@ -127,3 +127,17 @@ def test_a_flow_without_a_tracking_block_gets_neutral_words_in_both_languages():
     assert words(named, "zh-CN")["rating"] == "请评价" and Rework.of(named, "zh-CN") == Rework(
         frozenset({"back"}), "返工"
     )
+
+
+def test_the_link_acts_under_the_name_the_flow_points_at_and_unnamed_without_one(app, office, anonymous_client):
+    from engine.web.tracking_flow import Ticket
+
+    record_id, link = submit(anonymous_client, office, owner_name="赵先生")
+    served = app.extensions["trellis"]
+    assert served.flows.tracking(APP, "repair_order")["name_field"] == "owner_name"  # the package says where
+    form = served.flows.form(APP, "repair_order")
+    record = served.records.get(LOCAL_ADMIN, APP, "repair_order", record_id)
+    assert Ticket(APP, form, record, "owner_name").owner("zh-CN").name == "赵先生"
+    assert Ticket(APP, form, record, "phone").owner("zh-CN").name == "13812345678"  # whatever field is named
+    assert Ticket(APP, form, record).owner("zh-CN").name == ""  # no field of the engine's own choosing
+    assert anonymous_client.get(link, headers=ZH).status_code == 200
