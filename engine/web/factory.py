@@ -25,6 +25,7 @@ from engine.web import (
     list_pages,
     pages,
     record_pages,
+    search_pages,
     task_pages,
     tracking_flow,
 )
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         record_pages.bp,
         tracking_flow.bp,
         kb_pages.bp,
+        search_pages.bp,
     ):
         app.register_blueprint(blueprint)
     return app
