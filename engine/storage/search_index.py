@@ -8,16 +8,19 @@ it stores only the index) and triggers keep it in step with every write, whichev
 
 Either index only narrows the candidates: the answer is always the same case-insensitive ``LIKE`` on
 the record's own columns, so indexed and unindexed searches agree exactly. A trigram index cannot find
-a substring shorter than three characters; those (two-character Chinese words such as a place name)
-are searched by the plain ``LIKE``, which reads the table in sort order and stops at the page's end.
+a substring shorter than three characters, yet two-character words are everyday Chinese searches (停车,
+a surname and 女士): on PostgreSQL a second GIN index per column holds each value's characters, and
+finds the rows holding every character searched for. On SQLite one or two characters are searched by
+the plain ``LIKE``, which reads the table in sort order and stops as soon as the page is full.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Table, column, or_, select, table, text
+from sqlalchemy import String, Table, bindparam, column, func, null, or_, select, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement
@@ -46,6 +49,11 @@ def trigram_index_name(table_name: str, column_name: str) -> str:
     return _name("tg_", table_name, "__", column_name)
 
 
+def character_index_name(table_name: str, column_name: str) -> str:
+    """The PostgreSQL index of the characters in one searchable column (searches shorter than a trigram)."""
+    return _name("ch_", table_name, "__", column_name)
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -61,22 +69,43 @@ def search_condition(dialect: str, form_table: Table, fields: Sequence[str], sea
     """Rows where one of ``fields`` holds ``search`` (case-insensitive), or whose id it is."""
     found: list[ColumnElement[bool]] = []
     if fields and "\x00" not in search:  # no stored text holds NUL (PostgreSQL refuses it outright)
-        like = pattern(search)
         if dialect == "postgresql":
-            found.extend(form_table.c[name].ilike(like, escape=ESCAPE) for name in fields)
+            found.extend(_postgresql(form_table, fields, search))
         else:
-            matches = or_(*(form_table.c[name].like(like, escape=ESCAPE) for name in fields))
-            if len(search) >= MIN_INDEXED:
-                index = table(fts_name(form_table.name), column("rowid"))
-                phrase = '"' + search.replace('"', '""') + '"'
-                query = "{" + " ".join(fields) + "} : " + phrase
-                match = text(f"{_quoted(index.name)} MATCH :fts_query").bindparams(fts_query=query)
-                hits = select(index.c.rowid).where(match)
-                matches = form_table.c.id.in_(hits.scalar_subquery()) & matches
-            found.append(matches)
+            found.append(_sqlite(form_table, fields, search))
     if search.isdigit() and len(search) <= 18:
         found.append(form_table.c.id == int(search))
     return or_(*found) if found else form_table.c.id.is_(None)
+
+
+def _postgresql(form_table: Table, fields: Sequence[str], search: str) -> list[ColumnElement[bool]]:
+    # written into the SQL, not sent as a parameter: a plan made for "any pattern" (a prepared statement's
+    # generic plan) cannot know that this one has trigrams to look up, and would read the whole table
+    like = bindparam(None, pattern(search), type_=String(), literal_execute=True)
+    matches: list[ColumnElement[bool]] = [form_table.c[name].ilike(like, escape=ESCAPE) for name in fields]
+    if len(search) >= MIN_INDEXED:
+        return matches
+    wanted = characters(bindparam(None, search, type_=String(), literal_execute=True))
+    return [
+        characters(form_table.c[name]).op("@>")(wanted) & match for name, match in zip(fields, matches, strict=True)
+    ]
+
+
+def characters(value: Any) -> ColumnElement[Any]:
+    """A text as the array of its characters, lower-cased: what the character index holds."""
+    return func.string_to_array(func.lower(value), null())
+
+
+def _sqlite(form_table: Table, fields: Sequence[str], search: str) -> ColumnElement[bool]:
+    like = pattern(search)
+    matches = or_(*(form_table.c[name].like(like, escape=ESCAPE) for name in fields))
+    if len(search) < MIN_INDEXED:
+        return matches
+    index = table(fts_name(form_table.name), column("rowid"))
+    phrase = '"' + search.replace('"', '""') + '"'
+    query = "{" + " ".join(fields) + "} : " + phrase  # the phrase in these columns only
+    match = text(f"{_quoted(index.name)} MATCH :fts_query").bindparams(fts_query=query)
+    return form_table.c.id.in_(select(index.c.rowid).where(match).scalar_subquery()) & matches
 
 
 # -- keeping the indexes ---------------------------------------------------------------------------
@@ -112,21 +141,19 @@ def _ensure_trigram_indexes(connection: Connection, searchable: dict[Table, tupl
     if not any(searchable.values()):
         return []
     schema = trigram_schema(connection)
-    if schema is None:
-        return []  # searches still answer, by scanning
     done: list[str] = []
     for form_table, names in searchable.items():
         for name in names:
-            index = trigram_index_name(form_table.name, name)
-            if connection.execute(text("SELECT to_regclass(:name)"), {"name": _quoted(index)}).scalar() is not None:
-                continue
-            connection.execute(
-                text(
-                    f"CREATE INDEX {_quoted(index)} ON {_quoted(form_table.name)} "
-                    f"USING gin ({_quoted(name)} {_quoted(schema)}.gin_trgm_ops)"
-                )
-            )
-            done.append(f"created index {index}")
+            wanted = [(character_index_name(form_table.name, name), f"string_to_array(lower({_quoted(name)}), NULL)")]
+            if schema is not None:  # without pg_trgm, longer searches are answered by reading the table
+                trigrams = f"{_quoted(name)} {_quoted(schema)}.gin_trgm_ops"
+                wanted.append((trigram_index_name(form_table.name, name), trigrams))
+            for index, expression in wanted:
+                if connection.execute(text("SELECT to_regclass(:name)"), {"name": _quoted(index)}).scalar() is None:
+                    connection.execute(
+                        text(f"CREATE INDEX {_quoted(index)} ON {_quoted(form_table.name)} USING gin ({expression})")
+                    )
+                    done.append(f"created index {index}")
     return done
 
 

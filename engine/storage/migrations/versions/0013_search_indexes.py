@@ -1,4 +1,6 @@
-"""Trigram search indexes for the tables of forms imported before search had them (pg_trgm / FTS5).
+"""Search indexes for the tables of forms imported before search had them.
+
+Trigrams (pg_trgm on PostgreSQL, FTS5 on SQLite) and, on PostgreSQL, the characters of each value.
 
 Revision ID: 0013
 Revises: 0012
@@ -30,7 +32,7 @@ def upgrade() -> None:
         )
     )
     for (document,) in list(documents):
-        package = json.loads(document)
+        package = json.loads(str(document))
         tables = build_tables(
             package["id"], [FormSpec.from_definition(package["id"], f) for f in package.get("forms", [])]
         )
