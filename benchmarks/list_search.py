@@ -41,7 +41,7 @@ from engine.storage import Database  # noqa: E402
 from engine.storage.catalog import AppCatalog, CompiledForm  # noqa: E402
 from engine.storage.migrate import upgrade  # noqa: E402
 from engine.storage.record_queries import ListQuery, run_list, scoped  # noqa: E402
-from engine.storage.search_index import ensure_search_indexes, fts_name, trigram_index_name  # noqa: E402
+from engine.storage.search_index import character_index_name, ensure_search_indexes, fts_name, trigram_index_name  # noqa: E402
 
 APP, FORM = "bench", "ticket"
 PAGE = 20
@@ -194,6 +194,7 @@ def _drop_search_indexes(connection: Any, table: str, columns: tuple[str, ...]) 
     if connection.dialect.name == "postgresql":
         for column in columns:
             connection.execute(text(f'DROP INDEX IF EXISTS "{trigram_index_name(table, column)}"'))
+            connection.execute(text(f'DROP INDEX IF EXISTS "{character_index_name(table, column)}"'))
         return
     for suffix in ("_ai", "_ad", "_au"):
         connection.execute(text(f'DROP TRIGGER IF EXISTS "{fts_name(table)}{suffix}"'))

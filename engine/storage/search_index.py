@@ -10,8 +10,9 @@ Either index only narrows the candidates: the answer is always the same case-ins
 the record's own columns, so indexed and unindexed searches agree exactly. A trigram index cannot find
 a substring shorter than three characters, yet two-character words are everyday Chinese searches (停车,
 a surname and 女士): on PostgreSQL a second GIN index per column holds each value's characters, and
-finds the rows holding every character searched for. On SQLite one or two characters are searched by
-the plain ``LIKE``, which reads the table in sort order and stops as soon as the page is full.
+finds the rows holding both characters searched for. A single character (and one or two on SQLite) is
+searched by reading the table in the page's order until the page is full: quick for any character that
+occurs, a whole-table read for one that occurs nowhere.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import String, Table, bindparam, column, func, null, or_, select, table, text
+from sqlalchemy import String, Table, column, func, literal, null, or_, select, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ColumnElement
@@ -79,15 +80,18 @@ def search_condition(dialect: str, form_table: Table, fields: Sequence[str], sea
 
 
 def _postgresql(form_table: Table, fields: Sequence[str], search: str) -> list[ColumnElement[bool]]:
-    # written into the SQL, not sent as a parameter: a plan made for "any pattern" (a prepared statement's
-    # generic plan) cannot know that this one has trigrams to look up, and would read the whole table
-    like = bindparam(None, pattern(search), type_=String(), literal_execute=True)
-    matches: list[ColumnElement[bool]] = [form_table.c[name].ilike(like, escape=ESCAPE) for name in fields]
-    if len(search) >= MIN_INDEXED:
-        return matches
-    wanted = characters(bindparam(None, search, type_=String(), literal_execute=True))
+    if len(search) >= MIN_INDEXED:  # the trigram index serves ILIKE itself
+        like = pattern(search)
+        return [form_table.c[name].ilike(like, escape=ESCAPE) for name in fields]
+    # strpos, not ILIKE: no trigram index claims it (one would be read whole for want of a trigram)
+    wanted = literal(search, String())
+    found = [func.strpos(func.lower(form_table.c[name]), func.lower(wanted)) > 0 for name in fields]
+    if len(search) == 1:  # one character: the table is read in the page's order until the page is full
+        return found
+    # two characters: the character index finds the rows holding both, strpos keeps those holding the pair
     return [
-        characters(form_table.c[name]).op("@>")(wanted) & match for name, match in zip(fields, matches, strict=True)
+        match & characters(form_table.c[name]).op("@>")(characters(wanted))
+        for name, match in zip(fields, found, strict=True)
     ]
 
 
