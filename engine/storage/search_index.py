@@ -30,6 +30,7 @@ SEARCH_KINDS = ("string", "text")  # the column kinds a search looks in
 MIN_INDEXED = 3  # shorter substrings hold no trigram: they are scanned
 ESCAPE = "/"
 FTS_PREFIX = "trellis_fts__"  # engine-owned: never the table of a form
+FTS_RESERVED = ("rank", "rowid")  # names an FTS5 table keeps for itself: such a column is searched by LIKE alone
 MAX_NAME = 63
 
 
@@ -103,7 +104,7 @@ def characters(value: Any) -> ColumnElement[Any]:
 def _sqlite(form_table: Table, fields: Sequence[str], search: str) -> ColumnElement[bool]:
     like = pattern(search)
     matches = or_(*(form_table.c[name].like(like, escape=ESCAPE) for name in fields))
-    if len(search) < MIN_INDEXED:
+    if len(search) < MIN_INDEXED or any(name in FTS_RESERVED for name in fields):
         return matches
     index = table(fts_name(form_table.name), column("rowid"))
     phrase = '"' + search.replace('"', '""') + '"'
@@ -193,6 +194,7 @@ def _ensure_fts(connection: Connection, form_table: Table, names: tuple[str, ...
             {"fts": name, "source": form_table.name},
         )
     }
+    names = tuple(n for n in names if n not in FTS_RESERVED)
     if not names:
         return []
     create, triggers = _fts_statements(form_table, names)

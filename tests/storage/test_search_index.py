@@ -178,3 +178,13 @@ def test_upgrading_indexes_tables_made_before_search_had_indexes(records):
 
     test_publishing_a_form_indexes_each_of_its_text_columns(records)
     assert _found(records, "停车场") == [1]
+
+
+def test_a_field_named_like_a_column_fts5_keeps_for_itself_is_searched_all_the_same(records):
+    ranked = {"id": "rank", "type": "text", "label": "等级"}
+    AppService(records.database).import_package(_package(rank=ranked) | {"version": "1.2.0"}, actor="test")
+    records.create(LOCAL_ADMIN, "notes", "ticket", {"title": "新记录", "rank": "一级响应"})
+
+    assert _found(records, "一级响应", (*SEARCHED, "rank")) == [7]
+    assert _found(records, "停车场", (*SEARCHED, "rank")) == [1]
+    assert _found(records, "停车场") == [1]
