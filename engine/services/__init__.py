@@ -25,6 +25,7 @@ from engine.services.operations import OperationsService
 from engine.services.record_lists import RecordListService
 from engine.services.record_pages import RecordPageService
 from engine.services.records import RecordService
+from engine.services.search import SearchService
 from engine.services.user_import import UserImport
 from engine.storage import Database
 from engine.storage.catalog import AppCatalog
@@ -54,6 +55,7 @@ class Services:
     knowledge_base: KnowledgeBaseService
     operations: OperationsService
     record_pages: RecordPageService
+    search: SearchService
 
     def close(self) -> None:
         self.database.dispose()
@@ -105,4 +107,5 @@ def build_services(
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
         operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
         record_pages=RecordPageService(database, records, flows, clock=clock),
+        search=SearchService(records, AppService(database)),
     )

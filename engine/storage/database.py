@@ -36,6 +36,9 @@ class Database:
             args.setdefault("timeout", 30)
         else:
             options.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+            # no server-side prepared statements: after a few runs PostgreSQL would plan a statement once for
+            # any values, and such a generic plan cannot see that a search text or a page size makes an index pay
+            args.setdefault("prepare_threshold", None)
         self.engine: Engine = create_engine(self.url, connect_args=args, **options)
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -8,6 +8,7 @@ is refused with a message saying what to do instead.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from engine.forms.types import FIELD_TYPES
 from engine.forms.types import Column as ColumnSpec
 from engine.i18n import CATALOG, LOG_LOCALE, translate
 from engine.packages.messages import localize, problem
+from engine.storage.search_index import SEARCH_KINDS, ensure_search_indexes
 from engine.storage.tables import UTCDateTime
 
 MAX_NAME = 63
@@ -90,6 +92,7 @@ class FormTables:
     main: Mapping[str, Table]  # form id -> table
     children: Mapping[tuple[str, str], Table]  # (form id, subtable field id) -> table
     links: Mapping[tuple[str, str], Table]  # (form id, multi-relation field id) -> table
+    searchable: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)  # form id -> text columns
 
 
 def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
@@ -98,6 +101,7 @@ def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
     main: dict[str, Table] = {}
     children: dict[tuple[str, str], Table] = {}
     links: dict[tuple[str, str], Table] = {}
+    searchable: dict[str, tuple[str, ...]] = {}
     for form in forms:
         name = table_name(app_id, form.id)
         columns: list[Column[Any]] = [
@@ -123,6 +127,7 @@ def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
             # named by its fields, not its position: reordering the rules never re-creates one
             Index(table_name(f"uq_{name}", *group), *[table.c[f] for f in group], unique=True)
         main[form.id] = table
+        searchable[form.id] = tuple(c.name for c in table.columns if c.name in _text_fields(form.fields))
         for field in form.fields:
             kind = FIELD_TYPES.get(field.type)
             link_target = kind.link_target(field)
@@ -146,7 +151,17 @@ def build_tables(app_id: str, forms: Iterable[FormSpec]) -> FormTables:
                     Column("target_id", ID_TYPE, ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True),
                     Column("position", Integer, nullable=False),
                 )
-    return FormTables(app_id, metadata, main, children, links)
+    return FormTables(app_id, metadata, main, children, links, searchable)
+
+
+def _text_fields(fields: Iterable[FieldSpec]) -> set[str]:
+    """The fields a search looks in: those with a text column of their own."""
+    found = set()
+    for spec in fields:
+        column = FIELD_TYPES.get(spec.type).column(spec)
+        if column is not None and column.kind in SEARCH_KINDS:
+            found.add(spec.id)
+    return found
 
 
 def _field_columns(app_id: str, fields: Iterable[FieldSpec]) -> list[Column[Any]]:
@@ -264,6 +279,9 @@ def apply_tables(connection: Connection, tables: FormTables) -> list[str]:
             if index.name and index.name not in index_names and all(c.name in present for c in index.columns):
                 index.create(connection)
                 done.append(f"created index {index.name}")
+    done.extend(
+        ensure_search_indexes(connection, {tables.main[form]: names for form, names in tables.searchable.items()})
+    )
     return done
 
 

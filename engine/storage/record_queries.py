@@ -27,6 +27,7 @@ from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import parse_datetime
 from engine.storage.catalog import CompiledForm
 from engine.storage.row_rule_sql import rule_sql
+from engine.storage.search_index import SEARCH_KINDS, search_condition
 
 MAX_LIMIT = 200
 MAX_SEARCH = 100
@@ -53,7 +54,7 @@ class ListQuery:
     limit: int = 50
     cursor: str | None = None
     deleted: bool = False
-    search: str = ""  # ``q``: a substring of the id, title, serial or any text field the caller may read
+    search: str = ""  # ``q``: a substring (any case) of the title, serial or text fields the caller may read
     search_in: tuple[str, ...] = ()  # the fields ``search`` looks in: :func:`scoped` fills them per caller
 
     @classmethod
@@ -101,7 +102,7 @@ def scoped(query: ListQuery, form: CompiledForm, access: FormAccess, action: str
         for spec in form.spec.fields
         if spec.id in form.table.c
         and _scalar_field(form, spec.id)
-        and _kind(form, spec.id) in ("string", "text")
+        and _kind(form, spec.id) in SEARCH_KINDS
         and access.shows_everywhere(spec.id, action)
     )
     return replace(query, search_in=fields)
@@ -119,7 +120,8 @@ def run_list(
     for name, op, raw in query.filters:
         statement = statement.where(_condition(form, name, op, raw))
     if query.search:
-        statement = statement.where(_search(table, query))
+        dialect = session.get_bind().dialect.name
+        statement = statement.where(search_condition(dialect, table, query.search_in, query.search))
     sort = _sort(form, query.sort)
     if query.cursor:
         statement = statement.where(_after(table, sort, _decode(query.cursor, sort, form)))
@@ -145,17 +147,6 @@ def listable(form: CompiledForm, name: str) -> bool:
 def column_kind(form: CompiledForm, name: str) -> str:
     """The kind of a field's column (string, text, integer, date ...; json for none of its own)."""
     return _kind(form, name)
-
-
-def _search(table: Any, query: ListQuery) -> ColumnElement[bool]:
-    """A parameterised LIKE per field (wildcards in the text escaped); a number also matches the id.
-    Unindexed for now: a trigram index (pg_trgm / FTS5) is the step for very large tables."""
-    found: list[ColumnElement[bool]] = [
-        table.c[name].contains(query.search, autoescape=True) for name in query.search_in
-    ]
-    if query.search.isdigit() and len(query.search) <= 18:
-        found.append(table.c.id == int(query.search))
-    return or_(*found) if found else table.c.id.is_(None)
 
 
 def _sort(form: CompiledForm, raw: str) -> _Sort:

@@ -25,6 +25,7 @@ from engine.web import (
     list_pages,
     pages,
     record_pages,
+    search_pages,
     staff_bar,
     task_pages,
     tracking_flow,
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         tracking_flow.bp,
         kb_pages.bp,
         staff_bar.bp,
+        search_pages.bp,
     ):
         app.register_blueprint(blueprint)
     return app
