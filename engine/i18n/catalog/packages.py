@@ -350,7 +350,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "view.path": {
         "en": "'{id}' does not lead anywhere from form '{form}'; join single relation fields with dots, such as"
         " room.building",
-        "zh-CN": "“{id}”无法从表单“{form}”走通;请用点号连接单值关联字段,例如 room.building",
+        "zh-CN": "“{id}”无法从表单“{form}”走通;请用点号连接单值关联字段的标识",
     },
     "view.not_single": {
         "en": "'{id}' does not end in one stored value; name a field with a single value",

@@ -199,7 +199,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "record.query.path": {
         "en": "cannot filter on '{name}': it is neither a field nor a path of single relation fields joined by dots"
         " (such as room.building)",
-        "zh-CN": "不能按“{name}”筛选:它既不是字段,也不是用点号连接的单值关联字段路径(例如 room.building)",
+        "zh-CN": "不能按“{name}”筛选:它既不是字段,也不是用点号连接的单值关联字段标识路径",
     },
     "record.query.view": {
         "en": "this form has no list view '{view}' open to you",
