@@ -49,6 +49,7 @@ class Column:
     options: list[dict[str, Any]] = field(default_factory=list)  # chips' values or a relation's records
     options_url: str = ""  # where a relation picker searches (the options endpoint of the field it ends on)
     hops: tuple[Hop, ...] = ()  # a relation path's steps (a column of the form's own field has none)
+    people: bool = False  # whether it names people by user id (shown by their names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +214,7 @@ class RecordListService:
 
     def _names(self, form: CompiledForm, columns: list[Column], values: list[dict[str, Any]]) -> dict[str, str]:
         """People's names for the user fields shown, one query per page."""
-        people = {c.id for c in columns if not c.hops and form.spec.field(c.id).type == "user"}
+        people = {c.id for c in columns if c.people}
         wanted: set[str] = set()
         for data in values:
             for name in people:
@@ -241,10 +242,9 @@ class RecordListService:
         if not column.hops:
             return _cell(form.spec.field(column.id), value, column, reader)
         last = column.hops[-1]
-        spec = app.form(last.form).spec.field(last.field)
-        if spec.type == "user" and isinstance(value, str):
+        if column.people and isinstance(value, str):
             return reader.person_name(value)
-        return _cell(spec, value, column, reader)
+        return _cell(app.form(last.form).spec.field(last.field), value, column, reader)
 
     def _column(self, principal: Principal, app_id: str, form: CompiledForm, spec: FieldSpec, locale: str) -> Column:
         kind = FIELD_TYPES.get(spec.type)
@@ -259,7 +259,7 @@ class RecordListService:
         stored = column_kind(form, spec.id)
         if stored in DATE_KINDS:
             return Column(spec.id, label, "dates", input="date" if stored == "date" else "datetime-local")
-        return Column(spec.id, label, "")
+        return Column(spec.id, label, "", people=kind.people_limit(spec) is not None)
 
     def _choices(self, principal: Principal, app_id: str, target: str) -> list[dict[str, Any]]:
         try:
