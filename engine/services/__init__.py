@@ -78,7 +78,7 @@ def build_services(
         upgrade(database)
     catalog = AppCatalog()
     attachments = AttachmentService(database, settings.upload_dir, catalog)
-    records = RecordService(database, catalog, attachments, people=active_people)
+    records = RecordService(database, catalog, attachments, people=active_people, clock=clock)
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)

@@ -33,8 +33,9 @@ from engine.services.export_files import (
     csv_text,
     write_xlsx,
 )
+from engine.services.list_filters import bind_query
 from engine.storage.exports import StoredBatch, add_export_audit, read_batch, related_titles
-from engine.storage.record_queries import ListQuery, scoped
+from engine.storage.record_queries import ListQuery
 
 if TYPE_CHECKING:
     from engine.services.records import RecordService
@@ -272,7 +273,7 @@ class ExportService:
             app = self.records.catalog.current(session, app_id)
             form = app.form(form_id)
             access = self.records.authorize(principal, "export", app, form)
-            query = scoped(query, form, access, "export")
+            query = bind_query(query, principal, app, form, access, "export", self.records.now())
             export = RecordExport(self, principal, app, form, query, locale=locale, fmt=fmt, access=access)
             export.open(session)
         return export

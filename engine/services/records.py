@@ -9,7 +9,7 @@ what, which language a refusal speaks and what a reader is shown.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from engine.forms.types.base import FieldValueError, common_message
 from engine.i18n import DEFAULT_LOCALE
 from engine.principal import PUBLIC, Principal
 from engine.services.attachments import AttachmentService
+from engine.services.list_filters import bind_query
 from engine.services.record_aggregates import refresh_live_formulas
 from engine.services.record_checks import (
     PeopleLookup,
@@ -33,7 +34,7 @@ from engine.services.record_checks import (
 from engine.services.record_writes import CreateListener, DeleteListener, RecordWrites, UpdateListener
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
-from engine.storage.record_queries import ListQuery, scoped
+from engine.storage.record_queries import ListQuery
 from engine.storage.records import RecordRepository, Transaction, child_rows, links_of
 
 
@@ -44,8 +45,10 @@ class RecordService(RecordWrites):
         catalog: AppCatalog,
         attachments: AttachmentService | None = None,
         people: PeopleLookup | None = None,
+        clock: Callable[[], datetime] | None = None,
     ):
         self.rows = RecordRepository(database, catalog)
+        self.clock = clock  # what "overdue" is measured against (None: the system clock)
         self.people = people  # the directory a user field's value is checked against
         self.database = database
         self.catalog = self.rows.catalog
@@ -64,6 +67,9 @@ class RecordService(RecordWrites):
     @staticmethod
     def links_of(session: Transaction, table: Any, records: list[int]) -> dict[int, list[int]]:
         return links_of(session, table, records)
+
+    def now(self) -> datetime | None:
+        return None if self.clock is None else self.clock()
 
     # -- permission: the one place ---------------------------------------------------------------
     def authorize(self, principal: Principal, action: str, app: CompiledApp, form: CompiledForm) -> FormAccess:
@@ -129,7 +135,7 @@ class RecordService(RecordWrites):
             app = self.catalog.current(session, app_id)
             form = app.form(form_id)
             access = self.authorize(principal, "read", app, form)
-            query = scoped(query, form, access, "read")
+            query = bind_query(query, principal, app, form, access, "read", self.now())
             rows, next_cursor = self.rows.page(session, form, query, access.bound_filter("read"))
             return {"items": self._shown(session, form, rows, access, live=app), "next_cursor": next_cursor}
 

@@ -23,6 +23,7 @@ class OpenStep:
     node_id: str
     assignee: str | None  # a user id; None while the task waits in a pool
     due_at: datetime | None
+    created_at: datetime  # with ``due_at``: the time the step allows
 
 
 def open_steps(session: Session, app_id: str, form_id: str, record_ids: Iterable[int]) -> list[OpenStep]:
@@ -31,7 +32,12 @@ def open_steps(session: Session, app_id: str, form_id: str, record_ids: Iterable
         return []
     statement = (
         select(
-            FlowTaskRow.record_id, FlowTaskRow.flow_id, FlowTaskRow.node_id, FlowTaskRow.assignee, FlowTaskRow.due_at
+            FlowTaskRow.record_id,
+            FlowTaskRow.flow_id,
+            FlowTaskRow.node_id,
+            FlowTaskRow.assignee,
+            FlowTaskRow.due_at,
+            FlowTaskRow.created_at,
         )
         .where(
             FlowTaskRow.app_id == app_id,

@@ -12,8 +12,9 @@ import json
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, and_, or_, select
@@ -21,18 +22,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from engine.errors import EngineError
+from engine.forms.list_filters import FLOW_FILTERS, OPERATORS, split_filter
 from engine.forms.permissions import FormAccess
 from engine.forms.row_rules import RowRule
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import parse_datetime
 from engine.storage.catalog import CompiledForm
-from engine.storage.row_rule_sql import rule_sql
+from engine.storage.record_filters import along, flow_condition
+from engine.storage.row_rule_sql import RulePath, rule_sql
 from engine.storage.search_index import SEARCH_KINDS, search_condition
 
 MAX_LIMIT = 200
 MAX_SEARCH = 100
-OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "isnull")
 SORTABLE_SYSTEM = ("id", "created_at", "updated_at")
+FILTERABLE_SYSTEM = (*SORTABLE_SYSTEM, "created_by", "updated_by")
 COMPARISONS = {
     "eq": operator.eq,
     "ne": operator.ne,
@@ -56,25 +59,31 @@ class ListQuery:
     deleted: bool = False
     search: str = ""  # ``q``: a substring (any case) of the title, serial or text fields the caller may read
     search_in: tuple[str, ...] = ()  # the fields ``search`` looks in: :func:`scoped` fills them per caller
+    view: str = ""  # a package's list view: its fixed filters come first, its sort when none is asked for
+    # bound by the service for this caller: the relation paths among the filters (name, path, the
+    # form the path ends on), the app the flow filters look in, and the moment that decides "overdue"
+    paths: tuple[tuple[str, RulePath, CompiledForm], ...] = ()
+    app_id: str = ""
+    now: datetime | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ListQuery:
         filters: list[tuple[str, str, str]] = []
         for key, value in args.items():
-            if key in ("sort", "limit", "cursor", "deleted", "lang", "q"):
+            if key in ("sort", "limit", "cursor", "deleted", "lang", "q", "view"):
                 continue
-            name, _, op = key.partition("__")
-            filters.append((name, op or "eq", value))
+            filters.append((*split_filter(key), value))
         raw_limit = args.get("limit", "50")
         if not raw_limit.isdigit() or not 0 < int(raw_limit) <= MAX_LIMIT:
             raise QueryError.says("record.query.limit", max=MAX_LIMIT, value=raw_limit[:20])
         return cls(
             tuple(filters),
-            args.get("sort", "-id"),
+            args.get("sort") or "",  # "" until bound: the view's sort, else -id
             int(raw_limit),
             args.get("cursor") or None,
             args.get("deleted", "false").lower() == "true",
             args.get("q", "").strip()[:MAX_SEARCH],
+            view=args.get("view", "")[:63],
         )
 
 
@@ -117,8 +126,16 @@ def run_list(
     if visible is not None:
         statement = statement.where(rule_sql(table, visible, form.rule_paths))
     statement = statement.where(table.c.deleted_at.is_not(None) if query.deleted else table.c.deleted_at.is_(None))
+    paths = {name: (path, target) for name, path, target in query.paths}
     for name, op, raw in query.filters:
-        statement = statement.where(_condition(form, name, op, raw))
+        if name in FLOW_FILTERS:
+            now = query.now or datetime.now(UTC)
+            statement = statement.where(flow_condition(table, query.app_id, form.spec.id, name, op, raw, now))
+        elif name in paths:
+            path, target = paths[name]
+            statement = statement.where(along(table, path, partial(_test, target, path.hops[-1][1], op=op, raw=raw)))
+        else:
+            statement = statement.where(_condition(form, name, op, raw))
     if query.search:
         dialect = session.get_bind().dialect.name
         statement = statement.where(search_condition(dialect, table, query.search_in, query.search))
@@ -212,13 +229,25 @@ def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElemen
     table = form.table
     if op not in OPERATORS:
         raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
-    if name not in SORTABLE_SYSTEM and not (name in table.c and _scalar_field(form, name)):
+    if "." in name:
+        raise QueryError.says("record.query.path", name=name[:80])  # not bound by a service: no path here
+    if name not in FILTERABLE_SYSTEM and not (name in table.c and _scalar_field(form, name)):
         raise QueryError.says("record.query.filter", name=name[:40])
-    column = table.c[name]
+    return _test(form, name, table.c[name], op=op, raw=raw)
+
+
+def _test(form: CompiledForm, name: str, column: Any, *, op: str, raw: str) -> ColumnElement[bool]:
+    """``column`` (``name`` of ``form``, or its copy in a path's subquery) compared by ``op`` with ``raw``."""
+    if op not in OPERATORS:
+        raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
+    if name not in FILTERABLE_SYSTEM and not _scalar_field(form, name):
+        raise QueryError.says("record.query.filter", name=name[:40])
     if op == "isnull":
-        return column.is_(None) if raw.lower() in ("1", "true", "yes") else column.is_not(None)
+        empty: ColumnElement[bool] = column.is_(None) if raw.lower() in ("1", "true", "yes") else column.is_not(None)
+        return empty
     if op == "in":
-        return column.in_([_value(form, name, part) for part in raw.split(",")[:100]])
+        among: ColumnElement[bool] = column.in_([_value(form, name, part) for part in raw.split(",")[:100]])
+        return among
     if op == "contains" and _kind(form, name) not in ("string", "text"):
         raise QueryError.says("record.query.no_text", name=name[:40])
     if op == "contains":
@@ -243,6 +272,8 @@ def _kind(form: CompiledForm, name: str) -> str:
         return "integer"
     if name in ("created_at", "updated_at"):
         return "datetime"
+    if name in ("created_by", "updated_by"):
+        return "string"
     spec = form.spec.field(name)
     column = FIELD_TYPES.get(spec.type).column(spec)
     return column.kind if column is not None else "json"

@@ -1,8 +1,9 @@
 """The generated list of a form's records: ``/apps/<app>/forms/<form>/records`` (a table; cards on a phone).
 
-The query string is the records API's (``field__op=value`` filters, ``sort``, ``cursor``, ``q``), so
-a list's address is also its export's. A filter form sends several chips of one field as repeated
-arguments; they are joined into one ``__in`` filter here, and empty inputs are dropped.
+The query string is the records API's (``field__op=value`` filters, ``sort``, ``cursor``, ``q``,
+``view``), so a list's address is also its export's; the language link keeps it too. A filter form
+sends several chips of one field as repeated arguments; they are joined into one ``__in`` filter
+here, and empty inputs are dropped.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def record_list(app_id: str, form_id: str) -> Any:
     args = _args()
     page = services().record_lists.page(current_principal(), app_id, form_id, ListQuery.from_args(args), locale=locale)
     kept = {k: v for k, v in args.items() if k not in PAGE_ARGS}
-    sort = kept.get("sort", "-id")
+    sort = page.sort
 
     def link(**changes: str | None) -> str:
         merged = {**kept, "lang": locale, **changes}
@@ -60,6 +61,8 @@ def record_list(app_id: str, form_id: str) -> Any:
         sort_link=sort_link,
         next_link=link(cursor=page.next_cursor) if page.next_cursor else None,
         first_link=link() if "cursor" in args else None,
+        view_link=lambda view: "?" + urlencode({k: v for k, v in {"view": view, "lang": locale}.items() if v}),
+        reset_link="?" + urlencode({k: v for k, v in {"view": page.view, "lang": locale}.items() if v}),
         export_query=export,
         user=current_principal().name or current_principal().id,
     )

@@ -13,6 +13,9 @@ def _publish(company, database, property_package, change) -> int:
     package = copy.deepcopy(property_package)
     flow = package["flows"][0]
     change(flow)
+    for view in package.get("views", []):  # the agents' queue (a list view) follows its step to its new id
+        if view.get("filters", {}).get("_step") == "accept" and change is _rename_accept:
+            view["filters"]["_step"] = "triage"
     result = AppService(database).import_package(package, actor="test")
     return result.version
 

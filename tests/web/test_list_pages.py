@@ -52,7 +52,7 @@ def test_an_agent_lists_the_tickets_newest_first_with_links_to_each(app, tickets
     assert ids(html) == [t["id"] for t in reversed(tickets)]
     assert headers(html) == [
         *("报修单号", "业主姓名", "联系电话", "小区", "楼栋", "房号", "报修类型", "紧急程度"),
-        *("当前环节", "处理人", "到期时间"),  # where each ticket stands in its flow
+        *("当前环节", "处理人", "到期时间", "时效"),  # where each ticket stands in its flow, and its SLA state
     ]
     serial = tickets[0]["data"]["order_no"]
     assert f'href="/apps/property_repair/forms/repair_order/records/{tickets[0]["id"]}?lang=zh-CN">{serial}</a>' in html

@@ -342,6 +342,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{id}' is not a field of form '{form}'{hint}",
         "zh-CN": "“{id}”不是表单“{form}”的字段{hint}",
     },
+    # views (named list views)
+    "view.role_cannot_read": {
+        "en": "role '{role}' cannot read form '{form}', so it cannot open this view; grant it read or remove it",
+        "zh-CN": "角色“{role}”不能查看表单“{form}”,因此打不开此视图;请授予查看权限或移除该角色",
+    },
+    "view.path": {
+        "en": "'{id}' does not lead anywhere from form '{form}'; join single relation fields with dots, such as"
+        " room.building",
+        "zh-CN": "“{id}”无法从表单“{form}”走通;请用点号连接单值关联字段的标识",
+    },
+    "view.not_single": {
+        "en": "'{id}' does not end in one stored value; name a field with a single value",
+        "zh-CN": "“{id}”的终点不是单个存储值;请指定单值字段",
+    },
+    "view.sort_path": {
+        "en": "cannot sort by the relation path '{id}'; sort by a field of the form itself",
+        "zh-CN": "不能按关联路径“{id}”排序;请按本表单的字段排序",
+    },
+    "view.operator": {
+        "en": "unknown filter operator '{op}'; use one of {operators}",
+        "zh-CN": "未知的筛选运算符“{op}”;请使用以下之一:{operators}",
+    },
+    "view.filter_hidden": {
+        "en": "filter '{id}' reads field '{field}', which role '{role}' cannot read; drop the role or the filter",
+        "zh-CN": "筛选“{id}”读取字段“{field}”,角色“{role}”无权查看;请移除该角色或该筛选",
+    },
+    "view.flow_value": {
+        "en": "'{id}' is not a value this flow filter takes; use {values}",
+        "zh-CN": "“{id}”不是此流程筛选可用的值;请使用 {values}",
+    },
 }
 
 #: the kinds of thing a problem names ("form", "node" ...), in the reader's language
@@ -364,6 +394,7 @@ MESSAGES.update(
         "kind.timer": {"en": "timer", "zh-CN": "定时器"},
         "kind.option": {"en": "option", "zh-CN": "选项"},
         "kind.filter": {"en": "filter", "zh-CN": "筛选"},
+        "kind.view": {"en": "view", "zh-CN": "视图"},
         "kind.outcome": {"en": "outcome", "zh-CN": "结果"},
         "kind.parallel": {"en": "parallel", "zh-CN": "并行"},
         "kind.inclusive": {"en": "inclusive", "zh-CN": "包容"},

@@ -196,6 +196,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{value}' is not a value field '{name}' can hold",
         "zh-CN": "“{value}”不是字段“{name}”能保存的值",
     },
+    "record.query.path": {
+        "en": "cannot filter on '{name}': it is neither a field nor a path of single relation fields joined by dots"
+        " (such as room.building)",
+        "zh-CN": "不能按“{name}”筛选:它既不是字段,也不是用点号连接的单值关联字段标识路径",
+    },
+    "record.query.view": {
+        "en": "this form has no list view '{view}' open to you",
+        "zh-CN": "此表单没有您可以打开的列表视图“{view}”",
+    },
+    "record.query.flow_operator": {
+        "en": "'{name}' is filtered with one of {operators}",
+        "zh-CN": "“{name}”只能用以下运算符筛选:{operators}",
+    },
+    "record.query.flow_state": {
+        "en": "'{value}' is not a flow state; use one of {states}",
+        "zh-CN": "“{value}”不是流程状态;请使用以下之一:{states}",
+    },
     # attachments
     "record.attachment.too_large": {
         "en": "{label}: the file is larger than {limit} MB; choose a smaller file",
