@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.config import Settings
+from engine.services.app_home import AppHomeService
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
@@ -54,6 +55,7 @@ class Services:
     knowledge_base: KnowledgeBaseService
     operations: OperationsService
     record_pages: RecordPageService
+    app_home: AppHomeService
 
     def close(self) -> None:
         self.database.dispose()
@@ -105,4 +107,5 @@ def build_services(
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
         operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
         record_pages=RecordPageService(database, records, flows, clock=clock),
+        app_home=AppHomeService(database, records, flows, notifications, clock=clock),
     )
