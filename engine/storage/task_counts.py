@@ -52,7 +52,8 @@ def task_counts(session: Session, principal: Principal, now: datetime) -> Mappin
         .where(FlowTaskRow.status == "open", or_(mine, pool))
         .group_by(FlowTaskRow.app_id)
     )
-    return {
-        app_id: TaskCounts(int(a or 0), int(b or 0), int(c or 0), int(d or 0))
-        for app_id, a, b, c, d in session.execute(statement)
-    }
+    found: dict[str, TaskCounts] = {}
+    for row in session.execute(statement):
+        app_id, *numbers = tuple(row)
+        found[str(app_id)] = TaskCounts(*(int(str(n or 0)) for n in numbers))
+    return found
