@@ -94,7 +94,7 @@ def generated_menu(document: Mapping[str, Any]) -> list[Entry | Group]:
 
 
 def _prefixed(code: str, name: Any) -> dict[str, str]:
-    """``新建：报修单`` / ``New: Repair order``: the catalog's words around the package's name."""
+    """``新建<name>`` / ``New: <name>``: the catalog's words around the package's name, in each language."""
     return {locale: translate(code, locale, name=localized(name, locale)) for locale in LOCALES}
 
 

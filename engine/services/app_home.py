@@ -8,6 +8,7 @@ later stopped letting in simply disappears.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,7 @@ from engine.storage.task_counts import TaskCounts, task_counts
 REFUSED = (NotAuthenticatedError, NotFoundError, PermissionDeniedError)
 NOTIFICATIONS_SHOWN = 5
 ADMIN_ROLE = "admin"
+APP_ID = re.compile(r"[a-z][a-z0-9_]{0,62}")  # the package schema's id
 NOTIFICATIONS_READ = 50  # the newest this many across apps are read to find an app's five
 
 
@@ -59,6 +61,12 @@ class AppHomeService:
         self.flows = flows
         self.notifications = notifications
         self.clock = clock
+
+    def app(self, app_id: str) -> CompiledApp:
+        """The installed app; an id no app can have (``%00``, 300 letters) is simply not found."""
+        if not APP_ID.fullmatch(app_id):
+            raise NotFoundError.says("record.no_app", app=app_id[:64])
+        return self.records.compiled_app(app_id)
 
     # -- counts ------------------------------------------------------------------------------------
     def task_counts(self, principal: Principal) -> Mapping[str, TaskCounts]:

@@ -40,13 +40,13 @@ def app_home(app_id: str) -> Any:
     who = require_signed_in()
     if who is None:
         return login_redirect()
-    return render_app_home(who, app_id[:64])
+    return render_app_home(who, app_id)
 
 
 def render_app_home(who: Principal, app_id: str) -> str:
     locale = current_locale()
     home = services().app_home
-    compiled = services().records.compiled_app(app_id)  # an unknown app: 404
+    compiled = home.app(app_id)  # an unknown app: 404
     pages = Pages(app_id, locale)
     counts = home.task_counts(who).get(app_id, TaskCounts())
     offers = home.offers(who, app_id, dashboards=pages.dashboards)

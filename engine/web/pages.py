@@ -1,4 +1,4 @@
-"""Server-rendered pages; for now the home page listing installed apps, in Chinese or English."""
+"""The pages' language (``?lang=``, the person's choice, the cookie, the browser) and the site home ``/``."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ from engine.principal import Principal
 from engine.web.context import services
 
 bp = Blueprint("pages", __name__)
-
-SECTION = "page.forms.home."
-
 
 LANG_COOKIE_AGE = 365 * 24 * 3600
 
@@ -67,10 +64,3 @@ def home() -> Any:
 
         return login_redirect()
     return site_home(who)
-
-
-def _user_name() -> str:
-    from engine.web.auth import current_principal
-
-    principal = current_principal()
-    return principal.name or principal.id
