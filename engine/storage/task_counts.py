@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.principal import Principal
-from engine.storage.flows import _candidate_clause
+from engine.storage.flows import candidate_clause
 from engine.storage.tables import FlowTaskRow
 
 
@@ -35,7 +35,7 @@ class TaskCounts:
 def task_counts(session: Session, principal: Principal, now: datetime) -> Mapping[str, TaskCounts]:
     """The person's open task counts by app id (apps without any are left out); one query."""
     mine = FlowTaskRow.assignee == principal.id
-    pool = and_(FlowTaskRow.assignee.is_(None), _candidate_clause(principal))
+    pool = and_(FlowTaskRow.assignee.is_(None), candidate_clause(principal))
     late = and_(FlowTaskRow.due_at.is_not(None), FlowTaskRow.due_at < now)
 
     def count(clause: Any) -> Any:
