@@ -21,6 +21,7 @@ from engine.packages.cascades import cascade_problems
 from engine.packages.expression_checks import expression_problem
 from engine.packages.knowledge_base_checks import knowledge_base_problems
 from engine.packages.messages import problem
+from engine.packages.navigation import navigation_problems
 from engine.packages.structure import pointer_sort_key
 from engine.packages.unique_together import unique_together_problems
 from engine.registry import suggest
@@ -107,6 +108,7 @@ class _PackageChecker:
             self._automation(f"/automations/{i}", automation)
         for i, grant in enumerate(self.doc.get("permissions", [])):
             self._permission(f"/permissions/{i}", grant)
+        self.problems.extend(navigation_problems(self.doc))
         if "time_zone" in self.doc and not known_zone(self.doc["time_zone"]):
             self.problems.append(problem("/time_zone", "package.unknown_time_zone", zone=self.doc["time_zone"]))
         return self.problems

@@ -22,6 +22,7 @@ SCHEMA_FILES = (
     "flow.schema.json",
     "report.schema.json",
     "integration.schema.json",
+    "navigation.schema.json",
     "app.schema.json",
 )
 BASE_URI = "https://schemas.trellis.dev/"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.config import Settings
+from engine.services.app_home import AppHomeService
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
@@ -56,6 +57,7 @@ class Services:
     operations: OperationsService
     record_pages: RecordPageService
     search: SearchService
+    app_home: AppHomeService
 
     def close(self) -> None:
         self.database.dispose()
@@ -108,4 +110,5 @@ def build_services(
         operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
         record_pages=RecordPageService(database, records, flows, clock=clock),
         search=SearchService(records, AppService(database)),
+        app_home=AppHomeService(database, records, flows, notifications, clock=clock),
     )

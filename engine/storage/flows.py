@@ -498,3 +498,8 @@ def _task_row(state: InstanceState, task: Task) -> dict[str, Any]:
         "lock_version": task.lock_version,
         "data": task.data or None,
     }
+
+
+def candidate_clause(principal: Principal) -> Any:
+    """Whether a task is offered to this person: to them by name, to one of their groups or app roles."""
+    return _candidate_clause(principal)

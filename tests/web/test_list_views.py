@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from urllib.parse import urljoin
 
 import pytest
 
@@ -230,7 +231,7 @@ def test_the_language_link_keeps_the_view_filters_and_search(app, office, ticket
     link = re.search(r'<a class="lang" href="([^"]+)"', html)
     assert link is not None
 
-    english = Staff(app, "agent1").get(LIST + unescape(link.group(1))).get_data(as_text=True)
+    english = Staff(app, "agent1").get(urljoin(LIST, unescape(link.group(1)))).get_data(as_text=True)
 
     assert "lang=en" in link.group(1) and "view=to_dispatch" in link.group(1) and "q=" in link.group(1)
     assert ids(english) == [tickets[1]["id"]]

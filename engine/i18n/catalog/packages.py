@@ -394,7 +394,7 @@ MESSAGES.update(
         "kind.timer": {"en": "timer", "zh-CN": "定时器"},
         "kind.option": {"en": "option", "zh-CN": "选项"},
         "kind.filter": {"en": "filter", "zh-CN": "筛选"},
-        "kind.view": {"en": "view", "zh-CN": "视图"},
+        "kind.view": {"en": "list view", "zh-CN": "列表视图"},
         "kind.outcome": {"en": "outcome", "zh-CN": "结果"},
         "kind.parallel": {"en": "parallel", "zh-CN": "并行"},
         "kind.inclusive": {"en": "inclusive", "zh-CN": "包容"},
