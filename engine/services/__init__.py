@@ -20,6 +20,7 @@ from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
 from engine.services.flows import FlowService
 from engine.services.knowledge_base import KnowledgeBaseService
+from engine.services.notification_views import NotificationPageService
 from engine.services.notifications import NotificationService
 from engine.services.operations import OperationsService
 from engine.services.record_lists import RecordListService
@@ -54,6 +55,7 @@ class Services:
     knowledge_base: KnowledgeBaseService
     operations: OperationsService
     record_pages: RecordPageService
+    notification_pages: NotificationPageService
 
     def close(self) -> None:
         self.database.dispose()
@@ -105,4 +107,5 @@ def build_services(
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
         operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
         record_pages=RecordPageService(database, records, flows, clock=clock),
+        notification_pages=NotificationPageService(notifications, flows, records),
     )

@@ -23,6 +23,7 @@ from engine.web import (
     health,
     kb_pages,
     list_pages,
+    notification_pages,
     pages,
     record_pages,
     staff_bar,
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         tracking_flow.bp,
         kb_pages.bp,
         staff_bar.bp,
+        notification_pages.bp,
     ):
         app.register_blueprint(blueprint)
     return app
