@@ -187,6 +187,7 @@ def hand_back(run: Run, task_id: str, *, comment: str | None = None) -> Task:
         again = [t for t in run.state.open_tasks(node.id) if t.token == token.id and t.id != task.id]
         if any(t.assignee == run.actor.id for t in again):  # nobody else qualifies: it would only come back
             raise InvalidTransitionError.says("flow.task.hand_back_nobody_else", node=node.label(run.actor.locale))
+        run.notify_new_tasks(node.id, token.id, "flow.notify.task_passed")
     return task
 
 

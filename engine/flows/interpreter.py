@@ -26,7 +26,7 @@ from engine.flows.state import (
     new_id,
 )
 from engine.flows.status import InstanceStatus, TaskStatus, TimerStatus, TokenState
-from engine.i18n import LOG_LOCALE, translate
+from engine.i18n import LOG_LOCALE, texts, translate
 from engine.principal import SYSTEM, Principal
 
 MAX_STEPS = 10_000  # automatic steps in one action: a loop that never waits is stopped, not run forever
@@ -189,11 +189,15 @@ class Run:
             node = self.spec.node(token.node)
             self._reach_stage(node)
             self.event("entered", node.id, via=token.via)
+            # a step people worked on before is reached again (a return, a reopening): tell its new holders
+            again = node.id in self.state.variables.get("visited", ())
             try:
                 kind_of(node).enter(self, node, token)
             except (FlowStuck, AssignmentError, ExpressionError) as exc:
                 self.fail(token, str(exc))
                 break
+            if again:
+                self.notify_new_tasks(node.id, token.id, "flow.notify.task_back")
 
     def continue_from(self, token: Token, node: NodeSpec) -> None:
         """A waiting token's node is done (task completed, timer fired): take its way out and go on."""
@@ -269,6 +273,24 @@ class Run:
         if timers:
             self.arm_timers(node, token, task)
         return task
+
+    def notify_new_tasks(self, node: str, token: str, code: str) -> None:
+        """An in-app notification (``code``) to the holder - or else the candidates - of each task this
+        action opened at ``node`` for ``token``."""
+        for task in self.state.open_tasks(node):
+            if task.token != token or task.id not in self.state.new_tasks:
+                continue
+            to = [["user", task.assignee]] if task.assignee else [c.dump() for c in task.candidates]
+            self.effect(
+                "notify",
+                to=to,
+                message=texts(code),
+                channels=["inbox"],
+                app=self.state.app_id,
+                record=self.state.record_id,
+                node=node,
+                task=task.id,
+            )
 
     def arm_timers(self, node: NodeSpec, token: Token, task: Task | None) -> None:
         context = self.context()

@@ -21,6 +21,7 @@ from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
 from engine.services.flows import FlowService
 from engine.services.knowledge_base import KnowledgeBaseService
+from engine.services.notification_views import NotificationPageService
 from engine.services.notifications import NotificationService
 from engine.services.operations import OperationsService
 from engine.services.record_lists import RecordListService
@@ -58,6 +59,7 @@ class Services:
     record_pages: RecordPageService
     search: SearchService
     app_home: AppHomeService
+    notification_pages: NotificationPageService
 
     def close(self) -> None:
         self.database.dispose()
@@ -111,4 +113,5 @@ def build_services(
         record_pages=RecordPageService(database, records, flows, clock=clock),
         search=SearchService(records, AppService(database)),
         app_home=AppHomeService(database, records, flows, notifications, clock=clock),
+        notification_pages=NotificationPageService(notifications, flows, records),
     )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from engine.forms.spec import localized
 from engine.i18n import DEFAULT_LOCALE
 from engine.services.flow_actions import refusal
 from engine.storage.database import Database
@@ -29,6 +30,31 @@ class NotificationService:
             unread = self.repository.unread_count(session, user_id)
             rows = self.repository.newest(session, user_id, unread_only=unread_only, limit=max(1, min(limit, 200)))
             return {"unread": unread, "items": [_view(row) for row in rows]}
+
+    def cursor(self, user_id: str) -> int:
+        """Grows whenever the person gets a notification or marks one read (what a live bell polls)."""
+        with self.database.transaction() as session:
+            return self.repository.cursor(session, user_id)
+
+    def unread(self, user_id: str) -> int:
+        with self.database.transaction() as session:
+            return self.repository.unread_count(session, user_id)
+
+    def badge(self, user_id: str, locale: str) -> dict[str, Any]:
+        """What the bell shows: the unread count and the newest unread message in the reader's language."""
+        with self.database.transaction() as session:
+            unread = self.repository.unread_count(session, user_id)
+            newest = self.repository.newest(session, user_id, unread_only=True, limit=1) if unread else []
+        return {"unread": unread, "latest": localized(newest[0].message, locale) if newest else ""}
+
+    def page(self, user_id: str, *, before: int | None = None, limit: int = 20) -> Sequence[Notification]:
+        """The person's notifications newest first; ``before`` (an id) pages back."""
+        with self.database.transaction() as session:
+            return self.repository.page(session, user_id, before=before, limit=max(1, min(limit, 200)))
+
+    def one(self, user_id: str, notification_id: int) -> Notification | None:
+        with self.database.transaction() as session:
+            return self.repository.one(session, user_id, notification_id)
 
     def send(
         self,

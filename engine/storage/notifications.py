@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.storage.outbox import enqueue
-from engine.storage.tables import NotificationRow
+from engine.storage.tables import FlowInstanceRow, NotificationRow
 
 TOPIC = "flow.notify"  # delivered by engine.storage.topics.flow_notify, whoever sends it
 
@@ -26,6 +26,7 @@ class Notification:
     task_id: str | None
     created_at: datetime
     read_at: datetime | None
+    form_id: str | None = None  # the form of the flow it came from (for a link to its record)
 
 
 class NotificationRepository:
@@ -51,6 +52,39 @@ class NotificationRepository:
             Notification(r.id, r.message, r.app_id, r.record_id, r.instance_id, r.task_id, r.created_at, r.read_at)
             for r in rows
         ]
+
+    def cursor(self, session: Session, user_id: str) -> int:
+        """A number that grows whenever the person gets a notification or marks one read: the newest id
+        plus how many are read (both only grow), one indexed aggregate for a live page to poll."""
+        newest, read = session.execute(
+            select(func.max(NotificationRow.id), func.count(NotificationRow.read_at)).where(
+                NotificationRow.user_id == user_id
+            )
+        ).one()
+        return int(newest or 0) + int(read or 0)
+
+    def page(self, session: Session, user_id: str, *, before: int | None, limit: int) -> list[Notification]:
+        """The person's notifications newest first (by id), those older than ``before`` when given,
+        each with the form of the flow it came from."""
+        statement = (
+            select(NotificationRow, FlowInstanceRow.form_id)
+            .outerjoin(FlowInstanceRow, FlowInstanceRow.id == NotificationRow.instance_id)
+            .where(NotificationRow.user_id == user_id)
+        )
+        if before is not None:
+            statement = statement.where(NotificationRow.id < before)
+        rows = session.execute(statement.order_by(NotificationRow.id.desc()).limit(limit)).all()
+        return [
+            Notification(
+                r.id, r.message, r.app_id, r.record_id, r.instance_id, r.task_id, r.created_at, r.read_at, form_id
+            )
+            for r, form_id in rows
+        ]
+
+    def one(self, session: Session, user_id: str, notification_id: int) -> Notification | None:
+        """One of the person's notifications (someone else's is None, as if it did not exist)."""
+        found = self.page(session, user_id, before=notification_id + 1, limit=1)
+        return found[0] if found and found[0].id == notification_id else None
 
     def enqueue(self, session: Session, payload: dict[str, Any], now: datetime) -> None:
         """A notification to deliver after the caller's transaction commits (roles and groups expanded then)."""

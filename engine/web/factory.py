@@ -24,6 +24,7 @@ from engine.web import (
     health,
     kb_pages,
     list_pages,
+    notification_pages,
     pages,
     record_pages,
     search_pages,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         kb_pages.bp,
         staff_bar.bp,
         search_pages.bp,
+        notification_pages.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -1,4 +1,5 @@
-"""The session bar every signed-in page shares (web layer): home, tasks, account links, language, sign-out.
+"""The session bar every signed-in page shares (web layer): home, tasks, account links, notification bell,
+language, sign-out.
 
 One partial (``_staff_bar.html``) fed by one context function, so a link or control added here (the
 notification bell, the search box) appears on every staff page at once. The language link keeps the
@@ -33,6 +34,7 @@ def staff_bar() -> dict[str, Any]:
     """What the bar shows: ``signed_in`` is false for the public and for tokens (no name, no sign-out)."""
     from engine.web.account_pages import account_links
     from engine.web.auth import current_principal
+    from engine.web.notification_pages import bell
     from engine.web.pages import current_locale
 
     locale = current_locale()
@@ -42,6 +44,7 @@ def staff_bar() -> dict[str, Any]:
     bar: dict[str, Any] = {"t": t, "locale": locale, "switch_url": switch_url(locale), "signed_in": signed_in}
     if signed_in:
         bar["name"] = principal.name or principal.id
+        bar["bell"] = bell(locale)
         bar["links"] = [
             {"id": "home-link", "label": t["home"], "href": f"{url_for('pages.home')}?lang={locale}"},
             {"id": "tasks-link", "label": t["tasks"], "href": f"{url_for('task_pages.inbox')}?lang={locale}"},

@@ -189,6 +189,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flow.notify.task_passed": {"en": "A task was passed to you", "zh-CN": "您有一个新任务"},
     "flow.notify.task_due": {"en": "A task is due", "zh-CN": "任务即将超时"},
     "flow.notify.task_escalated": {"en": "A task was escalated to you", "zh-CN": "任务已升级给您"},
+    "flow.notify.task_back": {"en": "A task is back for you to work on again", "zh-CN": "有任务退回给您重新处理"},
     # a compiled definition
     "flow.spec.no_node": {
         "en": "flow '{flow}' has no node '{node}'",
