@@ -68,7 +68,8 @@ def task_detail(
     saves = node is not None and kind_of(node).offers(node, "save")
     view["actions"] = sorted(node.actions | ({"save"} if saves else set())) if node else []
     view["outcomes"] = [
-        {"id": o["id"], "label": o.get("label")} for o in (node.definition if node else {}).get("outcomes", [])
+        {"id": o["id"], "label": o.get("label"), "destructive": bool(o.get("destructive"))}
+        for o in (node.definition if node else {}).get("outcomes", [])
     ]
     return view
 

@@ -20,6 +20,7 @@ from engine.flows import actions
 from engine.flows.actions import is_candidate, may_work_on, tracking_subject
 from engine.flows.assignment import Assigner
 from engine.flows.environment import Environment
+from engine.flows.entry import entry_fields
 from engine.flows.interpreter import LazyRecord, Run
 from engine.flows.migration import apply_plan, map_problems, plan_instance
 from engine.flows.nodes import kind_of
@@ -98,6 +99,13 @@ class FlowService:
                 found["outcome_fields"] = [f for f in found.get("outcome_fields", []) if f not in hidden]
                 return found
         return {}
+
+    def entry_fields(self, app_id: str, form_id: str) -> list[str]:
+        """The fields a person entering a record of this form is asked: not those its flows' later steps own."""
+        with self.database.transaction() as session:
+            app = self.catalog.current(session, app_id)
+        specs = [self.spec(app, f["id"]) for f in app.document.get("flows", []) if f["form"] == form_id]
+        return entry_fields([f.id for f in app.form(form_id).spec.fields], specs)
 
     def stages(self, app_id: str, form_id: str) -> list[dict[str, Any]]:
         """The milestones the flow on this form declares, for the owner's timeline (none without a flow)."""

@@ -25,6 +25,7 @@ from engine.web import (
     list_pages,
     pages,
     record_pages,
+    task_lookups,
     task_pages,
     tracking_flow,
 )
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         admin_pages.bp,
         account_pages.bp,
         task_pages.bp,
+        task_lookups.bp,
         record_pages.bp,
         tracking_flow.bp,
         kb_pages.bp,
