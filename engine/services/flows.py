@@ -19,8 +19,8 @@ from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
 from engine.flows import actions
 from engine.flows.actions import is_candidate, may_work_on, tracking_subject
 from engine.flows.assignment import Assigner
-from engine.flows.environment import Environment
 from engine.flows.entry import entry_fields
+from engine.flows.environment import Environment
 from engine.flows.interpreter import LazyRecord, Run
 from engine.flows.migration import apply_plan, map_problems, plan_instance
 from engine.flows.nodes import kind_of

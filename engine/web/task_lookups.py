@@ -33,7 +33,8 @@ def _task(task_id: str) -> tuple[Principal, dict[str, Any]]:
 
 
 def _query() -> str:
-    return request.args.get("q", "")[:50].strip()
+    """The text typed so far: at most 50 characters, never a NUL (PostgreSQL refuses it in text)."""
+    return request.args.get("q", "")[:50].replace("\x00", "").strip()
 
 
 def _field(fields: tuple[FieldSpec, ...], path: str) -> FieldSpec:

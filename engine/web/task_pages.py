@@ -351,14 +351,22 @@ def _decisions(who: Principal, task: dict[str, Any], locale: str) -> list[dict[s
         {t["completed_by"] or t["assignee"] for t in signers if t["completed_by"] or t["assignee"]}
     )
     t = TEXT[locale]
+    roles = {
+        role["id"]: localized(role.get("name"), locale, role["id"])
+        for role in services().records.compiled_app(task["app_id"]).document.get("roles", [])
+    }
     found = []
     for signer in sorted(signers, key=lambda s: (s["completed_at"] is None, s["completed_at"] or s["created_at"])):
         person = signer["completed_by"] or signer["assignee"]
         decided = signer["status"] == "completed"
         outcome = signer["outcome"] if decided else None
+        # nobody has taken it yet: the role or group it waits for
+        waiting = ("、" if locale == "zh-CN" else ", ").join(
+            roles.get(value, value) for _, value in signer["candidates"]
+        ) or t["unclaimed"]
         found.append(
             {
-                "who": names.get(person, person) if person else t["unclaimed"],
+                "who": names.get(person, person) if person else waiting,
                 "decision": t.get(f"decision_{outcome}", outcome or "") if decided else t["decision_pending"],
                 "outcome": outcome or ("pending" if not decided else ""),
                 "at": _local(signer["completed_at"]),

@@ -78,7 +78,7 @@ TASK_CONFIG: dict[str, Any] = {
                     "label": {"$ref": "common.schema.json#/$defs/text"},
                     "destructive": {
                         "type": "boolean",
-                        "description": "The outcome undoes or refuses the work (a rejection): task pages set its button apart.",
+                        "description": "The outcome undoes or refuses the work: task pages set its button apart.",
                     },
                 },
                 "additionalProperties": False,
