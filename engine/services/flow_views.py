@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec
-from engine.flows.state import Event, InstanceState, Task
+from engine.flows.state import OPEN, PENDING, Event, InstanceState, Task
 from engine.forms.spec import localized
 from engine.i18n import translate
 from engine.storage.flows import InstanceRef
@@ -67,11 +67,29 @@ def task_detail(
     view["fields"] = dict(node.field_permissions) if node else {}
     saves = node is not None and kind_of(node).offers(node, "save")
     view["actions"] = sorted(node.actions | ({"save"} if saves else set())) if node else []
+    view["sla_due_at"] = next_deadline(state, task, spec)
     view["outcomes"] = [
         {"id": o["id"], "label": o.get("label"), "destructive": bool(o.get("destructive"))}
         for o in (node.definition if node else {}).get("outcomes", [])
     ]
     return view
+
+
+#: the timer actions that mark a deadline for the person on the task (a timer that completes it does not)
+DEADLINES = ("escalate", "notify")
+
+
+def next_deadline(state: InstanceState, task: Task, spec: FlowSpec) -> str | None:
+    """When this open task is due: its step's ``due``, else the nearest pending timer that escalates or
+    warns (the SLA: accept within 30 minutes, then resolve within 48 hours)."""
+    if task.status != OPEN:
+        return None
+    if task.due_at:
+        return task.due_at.isoformat()
+    node = spec.nodes.get(task.node)
+    marks = {t.id for t in node.timers if t.action in DEADLINES} if node else set()
+    pending = [t.due_at for t in state.timers.values() if t.task == task.id and t.status == PENDING and t.spec in marks]
+    return min(pending).isoformat() if pending else None
 
 
 def instance_view(

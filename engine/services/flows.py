@@ -336,6 +336,7 @@ class FlowService:
             ):
                 raise NotFoundError.says("flow_service.no_task", task_id=task_id)
             state, task = self.repository.fresh_task(session, task_id)
+            self.repository.load_pending_timers(session, state)  # its SLA deadlines (``sla_due_at``)
             app = self.catalog.version(session, state.app_id, state.app_version)
             spec = self.spec(app, state.flow_id)
             readable = self._readable(session, principal, app, spec, state)

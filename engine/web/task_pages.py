@@ -176,7 +176,7 @@ def task_page(task_id: str) -> Any:
         workable=workable,
         needs_claim=needs_claim,
         assignee=_name(task["assignee"]) if task["assignee"] else None,
-        due=_local(task["due_at"]),
+        due=_local(task["sla_due_at"]),
         decisions=_decisions(who, task, locale) if task["type"] == "approval" else [],
         preview_url=f"/apps/{task['app_id']}/forms/{task['form_id']}/preview",
         choices_url=url_for("task_lookups.choices", task_id=task["id"], field_id="__field__"),

@@ -7,13 +7,19 @@ from __future__ import annotations
 import copy
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
 
 from engine.packages.validation import package_problems
 from tests.flows.conftest import Company
-from tests.web.test_task_pages import Staff, accepted, company, office, property_package  # noqa: F401
+from tests.web import test_task_pages as task_pages
+from tests.web.test_task_pages import Staff, accepted
+
+company = task_pages.company  # the property company of the flow tests, in the web app's database
+property_package = task_pages.property_package  # agent review due within 15 minutes
+office = task_pages.office
 
 URL = "/tasks/{}"
 
@@ -52,6 +58,26 @@ def test_a_technician_s_card_carries_the_summary_too(app, office):
     _, repair = accepted(office)
     page = Staff(app, repair["assignee"]).get("/tasks").get_data(as_text=True)
     assert "1201" in _card(page, repair["id"]) and ">一般<" in _card(page, repair["id"])
+
+
+def test_a_technician_s_task_counts_down_to_the_next_sla_deadline(app, office):
+    record = office.order(urgency="紧急")
+    task = office.open_tasks(record["id"], "accept")[0]
+    office.act("agent1", task["id"], "complete", outcome="accept")
+    repair = office.open_tasks(record["id"], "repair")[0]
+    worker = Staff(app, repair["assignee"])
+    now = datetime.now(UTC)
+
+    def due() -> datetime:
+        page = worker.get(URL.format(repair["id"])).get_data(as_text=True)
+        found = re.search(r'<p class="countdown[^"]*" data-due="([^"]+)" role="timer">', page)
+        assert found is not None
+        return datetime.fromisoformat(found.group(1))
+
+    accept_by = due()  # accept within 30 minutes (the step's timer that escalates, not a due of its own)
+    assert now < accept_by <= now + timedelta(minutes=31)
+    assert worker.act(repair["id"], "claim").status_code == 200
+    assert due() > accept_by + timedelta(hours=1)  # accepted: the next deadline is resolving it
 
 
 def test_staff_see_people_by_name_never_by_login(app, office):
