@@ -68,6 +68,8 @@ def task_detail(
     saves = node is not None and kind_of(node).offers(node, "save")
     view["actions"] = sorted(node.actions | ({"save"} if saves else set())) if node else []
     view["sla_due_at"] = next_deadline(state, task, spec)
+    # the fields the check-in action fills in itself (the moment, the place): shown, never typed
+    view["captured"] = sorted(str(v) for v in (node.definition.get("check_in") or {}).values()) if node else []
     view["outcomes"] = [
         {"id": o["id"], "label": o.get("label"), "destructive": bool(o.get("destructive"))}
         for o in (node.definition if node else {}).get("outcomes", [])

@@ -229,7 +229,9 @@ def _sections(
             kind = FIELD_TYPES.get(ui["type"])
             if mode == "hidden" or not kind.stores_value:
                 continue  # never in the page, not even as an empty input
-            if editable and mode in EDITABLE and kind.captured:
+            if ui["id"] == form.spec.title_field:
+                continue  # the page's heading already says it
+            if editable and mode in EDITABLE and (kind.captured or ui["id"] in task.get("captured", ())):
                 # captured by the phone at check-in, never typed
                 shown = _display(who, task["app_id"], specs[ui["id"]], data.get(ui["id"]), locale)
                 fields.append({**ui, "edit": False, "capture": True, "text": shown if data.get(ui["id"]) else "—"})
