@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec
-from engine.flows.state import OPEN, PENDING, Event, InstanceState, Task
+from engine.flows.state import OPEN, PENDING, Event, InstanceState, Task, Timer
 from engine.forms.spec import localized
 from engine.i18n import translate
 from engine.storage.flows import InstanceRef
@@ -84,13 +84,18 @@ DEADLINES = ("escalate", "notify")
 def next_deadline(state: InstanceState, task: Task, spec: FlowSpec) -> str | None:
     """When this open task is due: its step's ``due``, else the nearest pending timer that escalates or
     warns (the SLA: accept within 30 minutes, then resolve within 48 hours)."""
+    return deadline_of(task, spec, state.timers.values())
+
+
+def deadline_of(task: Task, spec: FlowSpec, timers: Iterable[Timer]) -> str | None:
+    """The nearest of ``timers`` (pending ones, any task's) that marks a deadline for this open task."""
     if task.status != OPEN:
         return None
     if task.due_at:
         return task.due_at.isoformat()
     node = spec.nodes.get(task.node)
     marks = {t.id for t in node.timers if t.action in DEADLINES} if node else set()
-    pending = [t.due_at for t in state.timers.values() if t.task == task.id and t.status == PENDING and t.spec in marks]
+    pending = [t.due_at for t in timers if t.task == task.id and t.status == PENDING and t.spec in marks]
     return min(pending).isoformat() if pending else None
 
 

@@ -349,10 +349,13 @@ class FlowService:
                 raise NotFoundError.says("flow_service.no_inbox", box=box)
             now = self.clock()
             counts, rows = self.repository.inbox(session, principal, box, now, max(1, min(limit, 200)))
+            timers = self.repository.pending_task_timers(session, [r.where.instance_id for r in rows if box != "done"])
             items = []
             for row in rows:
                 spec = self.spec(self.catalog.version(session, row.where.app_id, row.app_version), row.where.flow_id)
-                items.append(flow_views.task_view(row.where, row.task, spec, now))
+                item = flow_views.task_view(row.where, row.task, spec, now)
+                item["sla_due_at"] = flow_views.deadline_of(row.task, spec, timers)
+                items.append(item)
             return {"box": box, "counts": counts, "items": items}
 
     def timeline(self, app_id: str, form_id: str, record_id: int, locale: str = DEFAULT_LOCALE) -> list[dict[str, Any]]:

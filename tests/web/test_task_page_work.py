@@ -57,7 +57,11 @@ def test_an_agent_sees_staff_headings_the_countdown_and_the_card_summary(app, of
 def test_a_technician_s_card_carries_the_summary_too(app, office):
     _, repair = accepted(office)
     page = Staff(app, repair["assignee"]).get("/tasks").get_data(as_text=True)
-    assert "1201" in _card(page, repair["id"]) and ">一般<" in _card(page, repair["id"])
+    card = _card(page, repair["id"])
+    assert "1201" in card and ">一般<" in card
+    # the step has no due of its own: the card counts down to its SLA timer (accept within 30 minutes)
+    due = re.search(r'class="countdown" data-due="([^"]+)"', card)
+    assert due is not None and datetime.fromisoformat(due.group(1)) > datetime.now(UTC)
 
 
 def test_a_technician_s_task_counts_down_to_the_next_sla_deadline(app, office):
