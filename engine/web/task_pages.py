@@ -288,14 +288,15 @@ def _edit_extras(who: Principal, app_id: str, ui: dict[str, Any], spec: FieldSpe
     """What an input needs beyond the UI description (choices for relations, local times, rows): its type says."""
     reader = _PageReader(who, app_id, locale)
     FIELD_TYPES.get(spec.type).input_extras(spec, ui, reader)
-    if spec.type == "relation" and isinstance(ui.get("value"), int):
-        ui["value_title"] = reader.record_title(spec.config["target"], ui["value"])
-    elif spec.type == "user" and isinstance(ui.get("value"), str):
-        ui["value_title"] = reader.person_name(ui["value"])
+    kind = FIELD_TYPES.get(spec.type)
+    if isinstance(ui.get("value"), int | str) and not isinstance(ui.get("value"), bool):
+        shown = kind.display(spec, ui["value"], reader)  # a record's title, a person's name: a lookup box shows it
+        ui["value_title"] = shown if isinstance(shown, str) else ""
     for column, child in zip(ui.get("columns", []), spec.children, strict=False):
-        if child.type == "relation":  # the titles of the records the rows name
+        child_kind = FIELD_TYPES.get(child.type)
+        if child_kind.related_form(child) is not None:  # the titles of the records the rows name
             named = {row.get(child.id) for row in ui.get("rows", []) if isinstance(row, dict)}
-            column["titles"] = {i: reader.record_title(child.config["target"], i) for i in named if isinstance(i, int)}
+            column["titles"] = {i: child_kind.display(child, i, reader) for i in named if isinstance(i, int)}
 
 
 def _display(who: Principal, app_id: str, spec: FieldSpec, value: Any, locale: str) -> Any:
