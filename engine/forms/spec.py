@@ -99,6 +99,7 @@ class FormSpec:
     name: Text
     fields: tuple[FieldSpec, ...]
     title_field: str | None = None
+    summary_fields: tuple[str, ...] = ()  # shown on task cards under the title
     layout: tuple[Mapping[str, Any], ...] = ()
     rules: tuple[RuleSpec, ...] = ()
     indexes: tuple[Mapping[str, Any], ...] = ()
@@ -114,6 +115,7 @@ class FormSpec:
             name=data["name"],
             fields=tuple(FieldSpec.from_definition(f) for f in data["fields"]),
             title_field=data.get("title_field"),
+            summary_fields=tuple(data.get("summary_fields", ())),
             layout=tuple(data.get("layout", ())),
             rules=tuple(
                 RuleSpec(r["id"], r["check"], r["message"], tuple(r.get("fields", ()))) for r in data.get("rules", ())

@@ -15,8 +15,9 @@ from engine.forms.types import FIELD_TYPES
 from engine.i18n import translate
 
 
-def form_ui(spec: FormSpec, locale: str, *, only: Iterable[str] | None = None) -> dict[str, Any]:
-    """Steps of fields to draw; ``only`` limits it to some fields (a public form shows fewer)."""
+def form_ui(spec: FormSpec, locale: str, *, only: Iterable[str] | None = None, staff: bool = False) -> dict[str, Any]:
+    """Steps of fields to draw; ``only`` limits it to some fields (a public form shows fewer); ``staff``
+    heads each step with its ``staff_title`` where it has one (the public's "About you" is the caller to staff)."""
     allowed = set(only) if only is not None else None
     fields = {f.id: f for f in spec.fields if allowed is None or f.id in allowed}
     steps: list[dict[str, Any]] = []
@@ -25,7 +26,11 @@ def form_ui(spec: FormSpec, locale: str, *, only: Iterable[str] | None = None) -
         ids = [i for i in step["fields"] if i in fields]
         if ids:
             steps.append(
-                {"title": localized(step["title"], locale), "fields": [field_ui(fields[i], locale) for i in ids]}
+                {
+                    "title": localized(step.get("staff_title") if staff else None, locale)
+                    or localized(step["title"], locale),
+                    "fields": [field_ui(fields[i], locale) for i in ids],
+                }
             )
             placed.update(ids)
     rest = [f for f in spec.fields if f.id in fields and f.id not in placed]

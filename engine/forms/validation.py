@@ -432,7 +432,21 @@ class FormValidator:
             visible[field.id] = self.fields.holds(compiled.visible_when, context, default=True)
             required[field.id] = field.required or self.fields.holds(compiled.required_when, context, default=False)
         formulas = {c.field.id: c.kind.dump(c.field, values.get(c.field.id)) for c in self.fields.formulas}
-        return {"visible": visible, "required": required, "formulas": formulas}
+        # each sub-table row as it would be kept: read-only columns filled in (a unit price), amounts computed
+        rows = {
+            c.field.id: [
+                {
+                    child.field.id: child.kind.dump(child.field, row.get(child.field.id))
+                    for child in self.fields.children[c.field.id].compiled
+                    if child.kind.stores_value
+                }
+                for row in values.get(c.field.id) or []
+                if isinstance(row, dict)
+            ]
+            for c in self.fields.compiled
+            if c.kind.holds_rows
+        }
+        return {"visible": visible, "required": required, "formulas": formulas, "rows": rows}
 
     def refresh(
         self, values: Mapping[str, Any], *, related: RelatedRecords | None, aggregates: AggregateReader

@@ -139,6 +139,8 @@ class _PackageChecker:
         for key in ("title_field",):
             if key in form:
                 fields.check(f"{base}/{key}", form[key], p)
+        for k, field_id in enumerate(form.get("summary_fields", [])):
+            fields.check(f"{base}/summary_fields/{k}", field_id, p)
         for s, step in enumerate(form.get("layout", [])):
             for k, field_id in enumerate(step["fields"]):
                 fields.check(f"{base}/layout/{s}/fields/{k}", field_id, p)

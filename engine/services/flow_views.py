@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec
-from engine.flows.state import Event, InstanceState, Task
+from engine.flows.state import OPEN, PENDING, Event, InstanceState, Task, Timer
 from engine.forms.spec import localized
 from engine.i18n import translate
 from engine.storage.flows import InstanceRef
@@ -67,10 +67,37 @@ def task_detail(
     view["fields"] = dict(node.field_permissions) if node else {}
     saves = node is not None and kind_of(node).offers(node, "save")
     view["actions"] = sorted(node.actions | ({"save"} if saves else set())) if node else []
+    view["sla_due_at"] = next_deadline(state, task, spec)
+    # the fields the check-in action fills in itself (the moment, the place): shown, never typed
+    view["captured"] = sorted(str(v) for v in (node.definition.get("check_in") or {}).values()) if node else []
     view["outcomes"] = [
-        {"id": o["id"], "label": o.get("label")} for o in (node.definition if node else {}).get("outcomes", [])
+        {"id": o["id"], "label": o.get("label"), "destructive": bool(o.get("destructive"))}
+        for o in (node.definition if node else {}).get("outcomes", [])
     ]
     return view
+
+
+#: the timer actions that mark a deadline for the person on the task (a timer that completes it does not)
+DEADLINES = ("escalate", "notify")
+
+
+def next_deadline(state: InstanceState, task: Task, spec: FlowSpec) -> str | None:
+    """When this open task is next due: the nearer of its step's ``due`` and the pending timers that
+    escalate or warn (the SLA: accept within 30 minutes, then resolve within 48 hours)."""
+    return deadline_of(task, spec, state.timers.values())
+
+
+def deadline_of(task: Task, spec: FlowSpec, timers: Iterable[Timer]) -> str | None:
+    """The nearest deadline of this open task: its own due time or one of ``timers`` (pending ones,
+    any task's) that marks a deadline for it."""
+    if task.status != OPEN:
+        return None
+    node = spec.nodes.get(task.node)
+    marks = {t.id for t in node.timers if t.action in DEADLINES} if node else set()
+    pending = [t.due_at for t in timers if t.task == task.id and t.status == PENDING and t.spec in marks]
+    if task.due_at:
+        pending.append(task.due_at)
+    return min(pending).isoformat() if pending else None
 
 
 def instance_view(

@@ -19,6 +19,7 @@ from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
 from engine.flows import actions
 from engine.flows.actions import is_candidate, may_work_on, tracking_subject
 from engine.flows.assignment import Assigner
+from engine.flows.entry import entry_fields
 from engine.flows.environment import Environment
 from engine.flows.interpreter import LazyRecord, Run
 from engine.flows.migration import apply_plan, map_problems, plan_instance
@@ -98,6 +99,13 @@ class FlowService:
                 found["outcome_fields"] = [f for f in found.get("outcome_fields", []) if f not in hidden]
                 return found
         return {}
+
+    def entry_fields(self, app_id: str, form_id: str) -> list[str]:
+        """The fields a person entering a record of this form is asked: not those its flows' later steps own."""
+        with self.database.transaction() as session:
+            app = self.catalog.current(session, app_id)
+        specs = [self.spec(app, f["id"]) for f in app.document.get("flows", []) if f["form"] == form_id]
+        return entry_fields([f.id for f in app.form(form_id).spec.fields], specs)
 
     def stages(self, app_id: str, form_id: str) -> list[dict[str, Any]]:
         """The milestones the flow on this form declares, for the owner's timeline (none without a flow)."""
@@ -328,6 +336,7 @@ class FlowService:
             ):
                 raise NotFoundError.says("flow_service.no_task", task_id=task_id)
             state, task = self.repository.fresh_task(session, task_id)
+            self.repository.load_pending_timers(session, state)  # its SLA deadlines (``sla_due_at``)
             app = self.catalog.version(session, state.app_id, state.app_version)
             spec = self.spec(app, state.flow_id)
             readable = self._readable(session, principal, app, spec, state)
@@ -340,10 +349,13 @@ class FlowService:
                 raise NotFoundError.says("flow_service.no_inbox", box=box)
             now = self.clock()
             counts, rows = self.repository.inbox(session, principal, box, now, max(1, min(limit, 200)))
+            timers = self.repository.pending_task_timers(session, [r.where.instance_id for r in rows if box != "done"])
             items = []
             for row in rows:
                 spec = self.spec(self.catalog.version(session, row.where.app_id, row.app_version), row.where.flow_id)
-                items.append(flow_views.task_view(row.where, row.task, spec, now))
+                item = flow_views.task_view(row.where, row.task, spec, now)
+                item["sla_due_at"] = flow_views.deadline_of(row.task, spec, timers)
+                items.append(item)
             return {"box": box, "counts": counts, "items": items}
 
     def timeline(self, app_id: str, form_id: str, record_id: int, locale: str = DEFAULT_LOCALE) -> list[dict[str, Any]]:

@@ -93,6 +93,20 @@ class FlowRepository:
         ):
             state.tasks[task_row.id] = _task_of(task_row)
 
+    def pending_task_timers(self, session: Session, instance_ids: Iterable[str]) -> list[Timer]:
+        """The pending timers of these instances that belong to a task (an inbox's SLA deadlines)."""
+        wanted = sorted(set(instance_ids))
+        if not wanted:
+            return []
+        rows = session.scalars(
+            select(FlowTimerRow).where(
+                FlowTimerRow.instance_id.in_(wanted),
+                FlowTimerRow.status == "pending",
+                FlowTimerRow.task_id.is_not(None),
+            )
+        )
+        return [Timer(r.id, r.node_id, r.spec_id, r.due_at, r.task_id) for r in rows]
+
     def load_pending_timers(self, session: Session, state: InstanceState) -> None:
         for timer_row in session.scalars(
             select(FlowTimerRow).where(FlowTimerRow.instance_id == state.id, FlowTimerRow.status == "pending")

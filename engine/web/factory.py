@@ -29,6 +29,7 @@ from engine.web import (
     record_pages,
     search_pages,
     staff_bar,
+    task_lookups,
     task_pages,
     tracking_flow,
 )
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         admin_pages.bp,
         account_pages.bp,
         task_pages.bp,
+        task_lookups.bp,
         record_pages.bp,
         tracking_flow.bp,
         kb_pages.bp,

@@ -91,12 +91,13 @@ def public_form(app_id: str, form_id: str) -> str:
 
 @bp.get("/apps/<app_id>/forms/<form_id>/new")
 def staff_form(app_id: str, form_id: str) -> Any:
-    """The desktop entry form for staff (an agent typing in a phoned-in report): every field, one page."""
+    """The desktop entry form for staff (an agent typing in a phoned-in report), one page: the fields the
+    first step needs, not those the flow's later steps own (a rating, a closing time), under staff headings."""
     if require_signed_in() is None:
         return login_redirect()
     form = _compiled_form(app_id, form_id)
     locale = current_locale()
-    ui = form_ui(form.spec, locale)
+    ui = form_ui(form.spec, locale, only=services().flows.entry_fields(app_id, form_id), staff=True)
     other = other_locale(locale)
     base = f"/apps/{app_id}/forms/{form_id}"
     return render_template(

@@ -71,6 +71,7 @@ def inbox() -> Any:
     box = box if box in BOXES else "mine"
     found = services().flows.inbox(who, box, 50)
     items = [_inbox_item(who, task, locale) for task in found["items"]]
+    _add_summaries(who, items, found["items"], locale)
     return render_template(
         "tasks/inbox.html",
         t=TEXT[locale],
@@ -91,6 +92,8 @@ def _inbox_item(who: Principal, task: dict[str, Any], locale: str) -> dict[str, 
         "ticket": _title(who, task["app_id"], task["form_id"], task["record_id"]),
         "overdue": task["overdue"],
         "due": _local(task["due_at"]),
+        "due_at": task.get("sla_due_at") or task["due_at"],
+        "summary": [],
         "created": _local(task["created_at"]),
         "completed": _local(task["completed_at"]),
         "claimed": task["claimed_at"] is not None,
@@ -104,6 +107,29 @@ def _title(who: Principal, app_id: str, form_id: str, record_id: int) -> str:
     except (NotFoundError, PermissionDeniedError):
         found = []
     return found[0]["title"] if found else f"#{record_id}"
+
+
+def _add_summaries(who: Principal, items: list[dict[str, Any]], tasks: list[dict[str, Any]], locale: str) -> None:
+    """Each card's summary: the form's ``summary_fields`` (an address, an urgency) the reader may read, as text."""
+    forms: dict[tuple[str, str], CompiledForm | None] = {}
+    for item, task in zip(items, tasks, strict=True):
+        key = (task["app_id"], task["form_id"])
+        if key not in forms:
+            try:
+                forms[key] = services().flows.form(*key)
+            except NotFoundError:
+                forms[key] = None
+        form = forms[key]
+        if form is None or not form.spec.summary_fields:
+            continue
+        record = _record(who, task)
+        data = record["data"] if record else {}
+        for field_id in form.spec.summary_fields:
+            if field_id in data and not _empty(data[field_id]):
+                spec = form.spec.field(field_id)
+                shown = _display(who, task["app_id"], spec, data[field_id], locale)
+                if isinstance(shown, str):
+                    item["summary"].append({"label": spec.title(locale), "text": shown})
 
 
 @bp.get("/tasks/events")
@@ -149,8 +175,12 @@ def task_page(task_id: str) -> Any:
         returns=_return_targets(who, task, locale) if workable and "return" in task["actions"] else [],
         workable=workable,
         needs_claim=needs_claim,
-        assignee=task["assignee"],
-        due=_local(task["due_at"]),
+        assignee=_name(task["assignee"]) if task["assignee"] else None,
+        due=_local(task["sla_due_at"]),
+        decisions=_decisions(who, task, locale) if task["type"] == "approval" else [],
+        preview_url=f"/apps/{task['app_id']}/forms/{task['form_id']}/preview",
+        choices_url=url_for("task_lookups.choices", task_id=task["id"], field_id="__field__"),
+        people_url=url_for("task_lookups.people", task_id=task["id"]),
         user=who.name or who.id,
         upload_url=f"/api/v1/apps/{task['app_id']}/forms/{task['form_id']}/fields/__field__/attachments",
         switch_url=_switch_url(locale),
@@ -192,14 +222,16 @@ def _sections(
     draft: dict[str, Any] = task.get("data") or {}
     specs = {f.id: f for f in form.spec.fields}
     sections = []
-    for step in form_ui(form.spec, locale)["steps"]:
+    for step in form_ui(form.spec, locale, staff=True)["steps"]:
         fields = []
         for ui in step["fields"]:
             mode = modes.get(ui["id"])
             kind = FIELD_TYPES.get(ui["type"])
             if mode == "hidden" or not kind.stores_value:
                 continue  # never in the page, not even as an empty input
-            if editable and mode in EDITABLE and kind.captured:
+            if ui["id"] == form.spec.title_field:
+                continue  # the page's heading already says it
+            if editable and mode in EDITABLE and (kind.captured or ui["id"] in task.get("captured", ())):
                 # captured by the phone at check-in, never typed
                 shown = _display(who, task["app_id"], specs[ui["id"]], data.get(ui["id"]), locale)
                 fields.append({**ui, "edit": False, "capture": True, "text": shown if data.get(ui["id"]) else "—"})
@@ -208,6 +240,9 @@ def _sections(
                 ui = {**ui, "edit": True, "required": mode == "required", "value": value}
                 _edit_extras(who, task["app_id"], ui, specs[ui["id"]], locale)
                 fields.append(ui)
+            elif editable and kind.computed and ui["id"] in data:  # a total, recomputed live while typing
+                shown = _display(who, task["app_id"], specs[ui["id"]], data[ui["id"]], locale)
+                fields.append({**ui, "edit": False, "live": True, "text": "" if _empty(shown) else shown})
             elif ui["id"] in data and not _empty(data[ui["id"]]):
                 shown = _display(who, task["app_id"], specs[ui["id"]], data[ui["id"]], locale)
                 fields.append({**ui, "edit": False, "text": shown})
@@ -238,22 +273,30 @@ class _PageReader:
         return f"/api/v1/attachments/{attachment_id}/thumbnail"
 
     def person_name(self, user_id: str) -> str:
-        return services().record_pages.people_names([user_id]).get(user_id, user_id)
+        return _name(user_id)
 
     def choices(self, target: str) -> list[dict[str, Any]]:
-        return _choices(self.who, self.app_id, target)
+        return []  # the input searches as one types (engine/web/task_lookups.py); its value's title is below
+
+
+def _name(user_id: str) -> str:
+    """A person's display name (their login only when they have none)."""
+    return services().record_pages.people_names([user_id]).get(user_id, user_id)
 
 
 def _edit_extras(who: Principal, app_id: str, ui: dict[str, Any], spec: FieldSpec, locale: str) -> None:
     """What an input needs beyond the UI description (choices for relations, local times, rows): its type says."""
-    FIELD_TYPES.get(spec.type).input_extras(spec, ui, _PageReader(who, app_id, locale))
-
-
-def _choices(who: Principal, app_id: str, target: str) -> list[dict[str, Any]]:
-    try:
-        return services().records.titles(who, app_id, target, "", limit=200)
-    except (NotFoundError, PermissionDeniedError):
-        return []
+    reader = _PageReader(who, app_id, locale)
+    FIELD_TYPES.get(spec.type).input_extras(spec, ui, reader)
+    kind = FIELD_TYPES.get(spec.type)
+    if isinstance(ui.get("value"), int | str) and not isinstance(ui.get("value"), bool):
+        shown = kind.display(spec, ui["value"], reader)  # a record's title, a person's name: a lookup box shows it
+        ui["value_title"] = shown if isinstance(shown, str) else ""
+    for column, child in zip(ui.get("columns", []), spec.children, strict=False):
+        child_kind = FIELD_TYPES.get(child.type)
+        if child_kind.related_form(child) is not None:  # the titles of the records the rows name
+            named = {row.get(child.id) for row in ui.get("rows", []) if isinstance(row, dict)}
+            column["titles"] = {i: child_kind.display(child, i, reader) for i in named if isinstance(i, int)}
 
 
 def _display(who: Principal, app_id: str, spec: FieldSpec, value: Any, locale: str) -> Any:
@@ -268,7 +311,7 @@ def _buttons(task: dict[str, Any], workable: bool, needs_claim: bool, locale: st
     if needs_claim:
         label = t["claim"] if task["assignee"] else t["claim_pool"]
         found = [{"action": "claim", "label": label, "kind": "primary"}]
-        found += [{"action": a, "label": t[a], "kind": "secondary"} for a in ("hand_back", "transfer") if a in offered]
+        found += [{"action": a, "label": t[a], "kind": _kind(a)} for a in ("hand_back", "transfer") if a in offered]
         return found
     found = []
     if "check_in" in offered:
@@ -277,7 +320,8 @@ def _buttons(task: dict[str, Any], workable: bool, needs_claim: bool, locale: st
         if task["outcomes"]:
             for outcome in task["outcomes"]:
                 label = localized(outcome.get("label"), locale, outcome["id"])
-                found.append({"action": "complete", "outcome": outcome["id"], "label": label, "kind": "primary"})
+                kind = "danger" if outcome.get("destructive") else "primary"
+                found.append({"action": "complete", "outcome": outcome["id"], "label": label, "kind": kind})
         else:
             found.append({"action": "complete", "label": t["complete"], "kind": "primary"})
     for action, kind in (("approve", "primary"), ("reject", "danger")):
@@ -287,7 +331,52 @@ def _buttons(task: dict[str, Any], workable: bool, needs_claim: bool, locale: st
         found.append({"action": "save", "label": t["save"], "kind": "secondary"})
     for action in ("return", "hand_back", "transfer", "delegate", "add_signer"):
         if action in offered:
-            found.append({"action": action, "label": t[action], "kind": "secondary"})
+            found.append({"action": action, "label": t[action], "kind": _kind(action)})
+    return found
+
+
+#: the actions that undo or refuse work: set apart from the main action (an outcome says so itself)
+DESTRUCTIVE = frozenset({"reject", "return", "hand_back"})
+
+
+def _kind(action: str) -> str:
+    return "danger" if action in DESTRUCTIVE else "secondary"
+
+
+def _decisions(who: Principal, task: dict[str, Any], locale: str) -> list[dict[str, Any]]:
+    """Who has decided what so far on this approval step (names, decision, time), then who has not yet."""
+    try:
+        instance = services().flows.instance(who, task["instance_id"])
+    except (NotFoundError, PermissionDeniedError):
+        return []
+    signers = [t for t in instance["tasks"] if t["node"] == task["node"] and t["status"] in ("completed", "open")]
+    names = services().record_pages.people_names(
+        {t["completed_by"] or t["assignee"] for t in signers if t["completed_by"] or t["assignee"]}
+    )
+    t = TEXT[locale]
+    roles = {
+        role["id"]: localized(role.get("name"), locale, role["id"])
+        for role in services().records.compiled_app(task["app_id"]).document.get("roles", [])
+    }
+    found = []
+    for signer in sorted(signers, key=lambda s: (s["completed_at"] is None, s["completed_at"] or s["created_at"])):
+        person = signer["completed_by"] or signer["assignee"]
+        decided = signer["status"] == "completed"
+        outcome = signer["outcome"] if decided else None
+        # nobody has taken it yet: the role or group it waits for
+        waiting = ("、" if locale == "zh-CN" else ", ").join(
+            roles.get(value, value) for _, value in signer["candidates"]
+        ) or t["unclaimed"]
+        found.append(
+            {
+                "who": names.get(person, person) if person else waiting,
+                "decision": t.get(f"decision_{outcome}", outcome or "") if decided else t["decision_pending"],
+                "outcome": outcome or ("pending" if not decided else ""),
+                "at": _local(signer["completed_at"]),
+                "comment": signer["comment"] or "",
+                "mine": signer["id"] == task["id"],
+            }
+        )
     return found
 
 

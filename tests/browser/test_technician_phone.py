@@ -74,11 +74,21 @@ def test_a_technician_completes_a_ticket_on_a_phone_and_the_owner_rates_it(live_
     tech.click(".task-item a")
     tech.wait_for_selector('button[data-action="claim"]')
     assert tech.locator("#f-description").inner_text() == "厨房水管漏水,地面有积水"
+    # the next SLA deadline (accept within 30 minutes) counts down, second by second
+    tech.wait_for_selector(".countdown:not(:empty)")
+    first = tech.locator(".countdown").inner_text()
+    assert first.startswith("剩余") and "分" in first and "秒" in first, first
+    tech.wait_for_function("(before) => document.querySelector('.countdown').textContent !== before", arg=first)
     screenshot(tech, "technician-task-before-accepting-phone")
     tech.click('button[data-action="claim"]')
     tech.wait_for_selector("#f-result")
     tech.wait_for_selector("#flash:not([hidden])")
     assert tech.locator("#flash").inner_text() == "已接单"
+    # a short phone layout: the whole task, inputs and buttons included, fits in two screens
+    height = tech.evaluate("document.documentElement.scrollHeight")
+    print(f"technician task page height at 390x844: {height}px")
+    screenshot(tech, "technician-task-accepted-phone")
+    assert height <= 2 * 844, height
 
     tech.click('button[data-action="check_in"]')
     tech.wait_for_selector("#flash:has-text('已签到')")
@@ -90,8 +100,13 @@ def test_a_technician_completes_a_ticket_on_a_phone_and_the_owner_rates_it(live_
     assert tech.locator("#e-result").inner_text() == "请填写处理结果"
     tech.fill("#f-result", "更换厨房水龙头及进水软管,试水无渗漏")
     tech.click('.add-row[data-for="parts_used"]')
-    tech.select_option('[data-field="parts_used"] tbody tr:last-child select[name="part"]', label="水龙头")
-    tech.fill('[data-field="parts_used"] tbody tr:last-child input[name="qty"]', "1")
+    row = '[data-field="parts_used"] tbody tr:last-child'
+    tech.fill(f"{row} .lookup-box", "水龙")  # a search, not a list of the first rows
+    tech.click(f'{row} .lookup-results li:has-text("水龙头")')
+    tech.fill(f"{row} input[name='qty']", "2")
+    # the unit price comes from the part and the amount and total are computed before anything is saved
+    tech.wait_for_selector(f"{row} output[data-cell='amount']:has-text('160')")
+    assert tech.locator(f"{row} output[data-cell='unit_price']").inner_text() == "80.00"
     screenshot(tech, "technician-task-filled-phone")
     tech.click('button[data-action="complete"]')
     tech.wait_for_url(f"{live_server}/tasks?lang=zh-CN")

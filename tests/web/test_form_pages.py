@@ -112,10 +112,20 @@ def test_public_submissions_are_rate_limited(site, place, one_rate_window):
     assert statuses == [201, 201, 201, 429, 429]
 
 
-def test_staff_form_shows_every_field_on_one_page(site):
+def test_staff_form_asks_on_one_page_only_what_the_first_step_needs(site):
     page = site.get("/apps/property_repair/forms/repair_order/new?lang=zh-CN").get_data(as_text=True)
     assert 'data-mode="single"' in page
-    assert "处理结果" in page and "使用备件" in page
+    assert "业主姓名" in page and "问题描述" in page and "现场照片" in page  # what the caller tells
+    assert "驳回原因" in page  # the first step (agent review) may fill it in
+    # the flow's later steps own these (a worker's result, the owner's rating) or write them itself
+    for later in ("处理结果", "使用备件", "业主评分", "关闭时间", "受理客服", "维修工", "返修次数"):
+        assert later not in page, later
+    assert "报修人" in page and "您的信息" not in page  # a staff heading, not the owner-facing one
+
+
+def test_staff_form_of_a_form_without_a_flow_shows_every_field(site):
+    page = site.get("/apps/property_repair/forms/spare_part/new?lang=zh-CN").get_data(as_text=True)
+    assert 'data-mode="single"' in page and "单价" in page and "库存" in page
 
 
 def test_app_page_lists_forms_with_their_links(site):

@@ -76,6 +76,10 @@ TASK_CONFIG: dict[str, Any] = {
                 "properties": {
                     "id": {"$ref": "common.schema.json#/$defs/id"},
                     "label": {"$ref": "common.schema.json#/$defs/text"},
+                    "destructive": {
+                        "type": "boolean",
+                        "description": "The outcome undoes or refuses the work: task pages set its button apart.",
+                    },
                 },
                 "additionalProperties": False,
             },

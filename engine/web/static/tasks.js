@@ -114,7 +114,7 @@ function taskPage() {
         return [...box.querySelectorAll("tbody tr")].map((row) => {
           const values = {};
           row.querySelectorAll("td[data-column]").forEach((cell) => {
-            const input = cell.querySelector("input, select");
+            const input = cell.querySelector("input[name], select");
             if (!input || input.value === "") return;
             values[cell.dataset.column] = cell.dataset.type === "relation" ? Number(input.value) : input.value;
           });
@@ -177,7 +177,7 @@ function taskPage() {
     }
     if (action === "return") payload.to = form.querySelector("#return-to")?.value;
     if (["transfer", "delegate", "add_signer"].includes(action)) {
-      payload.to = form.querySelector("#to-user")?.value.trim();
+      payload.to = form.querySelector('[data-field="to"] input[name="to"]')?.value.trim();
       if (!payload.to) { fieldError(form.querySelector('[data-field="to"]'), [text.to_needed]); return; }
     }
     const buttons = [...form.querySelectorAll("button.act")];
