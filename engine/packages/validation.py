@@ -16,6 +16,7 @@ from engine.packages.format_upgrade import upgrade_package
 from engine.packages.messages import problem, refusal
 from engine.packages.semantics import semantic_problems
 from engine.packages.structure import structure_problems
+from engine.reports.spec import report_problems
 
 MAX_PROBLEMS = 200
 
@@ -39,6 +40,8 @@ def package_problems(document: Any) -> list[Problem]:
         found = expression_problems(document)
     if not found:
         found = row_rule_problems(document)
+    if not found:
+        found = report_problems(document)
     if len(found) > MAX_PROBLEMS:
         rest = len(found) - MAX_PROBLEMS
         found = [*found[:MAX_PROBLEMS], problem("", "package.too_many_problems", count=rest)]

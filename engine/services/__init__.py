@@ -8,6 +8,7 @@ sight, rather than inside a constructor.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,12 +26,14 @@ from engine.services.operations import OperationsService
 from engine.services.record_lists import RecordListService
 from engine.services.record_pages import RecordPageService
 from engine.services.records import RecordService
+from engine.services.reports import ReportService
 from engine.services.user_import import UserImport
 from engine.storage import Database
 from engine.storage.catalog import AppCatalog
 from engine.storage.flow_directory import active_people
 from engine.storage.migrate import upgrade
 from engine.storage.outbox import Outbox
+from engine.storage.report_cache import ReportCache
 from engine.storage.tables import utcnow
 
 
@@ -54,9 +57,15 @@ class Services:
     knowledge_base: KnowledgeBaseService
     operations: OperationsService
     record_pages: RecordPageService
+    reports: ReportService
 
     def close(self) -> None:
+        self.reports.cache.close()
         self.database.dispose()
+
+
+def _namespace(database_url: str) -> str:
+    return hashlib.sha256(database_url.encode()).hexdigest()[:16]
 
 
 def build_services(
@@ -105,4 +114,7 @@ def build_services(
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
         operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
         record_pages=RecordPageService(database, records, flows, clock=clock),
+        reports=ReportService(
+            database, records, ReportCache(settings.redis_url, _namespace(settings.database_url)), clock=clock
+        ),
     )

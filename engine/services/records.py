@@ -133,7 +133,9 @@ class RecordService(RecordWrites):
             form = app.form(form_id)
             access = self.authorize(principal, "read", app, form)
             query = scoped(query, form, access, "read")
-            rows, next_cursor = self.rows.page(session, form, query, access.bound_filter("read"))
+            paths = {name: app.column_path(form_id, name) for name, _, _ in query.filters if "." in name}
+            found = {name: path for name, path in paths.items() if path is not None}
+            rows, next_cursor = self.rows.page(session, form, query, access.bound_filter("read"), found)
             return {"items": self._shown(session, form, rows, access, live=app), "next_cursor": next_cursor}
 
     def may_read_field(self, principal: Principal, app_id: str, form_id: str, record_id: int, field_id: str) -> bool:

@@ -21,16 +21,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from engine.errors import EngineError
+from engine.expressions.dates import COMPANY_ZONE
 from engine.forms.permissions import FormAccess
 from engine.forms.row_rules import RowRule
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import parse_datetime
 from engine.storage.catalog import CompiledForm
+from engine.storage.report_sql import ColumnPath, bucket_sql, path_condition, path_fails, path_missing
 from engine.storage.row_rule_sql import rule_sql
 
 MAX_LIMIT = 200
 MAX_SEARCH = 100
-OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "isnull")
+OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "notin", "contains", "isnull", "hour", "weekday")
 SORTABLE_SYSTEM = ("id", "created_at", "updated_at")
 COMPARISONS = {
     "eq": operator.eq,
@@ -59,7 +61,8 @@ class ListQuery:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ListQuery:
         filters: list[tuple[str, str, str]] = []
-        for key, value in args.items():
+        pairs = args.items(multi=True) if hasattr(args, "getlist") else args.items()  # type: ignore[call-arg]
+        for key, value in pairs:  # a key given twice filters twice (a range: created_at__ge, created_at__lt)
             if key in ("sort", "limit", "cursor", "deleted", "lang", "q"):
                 continue
             name, _, op = key.partition("__")
@@ -87,7 +90,7 @@ class _Sort:
 def refuse_hidden(query: ListQuery, access: FormAccess, action: str = "read") -> None:
     """Filtering or sorting by a field reads it: refuse any field hidden from the caller."""
     for name in [name for name, _, _ in query.filters] + [query.sort.lstrip("-")]:
-        if not access.shows_everywhere(name, action):
+        if not access.shows_everywhere(name.split(".")[0], action):
             raise QueryError.says("record.query.hidden", name=name[:40])
 
 
@@ -108,16 +111,22 @@ def scoped(query: ListQuery, form: CompiledForm, access: FormAccess, action: str
 
 
 def run_list(
-    session: Session, form: CompiledForm, query: ListQuery, visible: RowRule | None = None
+    session: Session,
+    form: CompiledForm,
+    query: ListQuery,
+    visible: RowRule | None = None,
+    paths: Mapping[str, ColumnPath] | None = None,
 ) -> tuple[list[Any], str | None]:
-    """One page of records; ``visible`` is the caller's bound permission rule (None: every record)."""
+    """One page of records; ``visible`` is the caller's bound permission rule (None: every record);
+    ``paths``: the relation paths the filters name (``room.building.community``), compiled."""
     table = form.table
+    dialect = session.get_bind().dialect.name
     statement: Select[Any] = select(table)
     if visible is not None:
         statement = statement.where(rule_sql(table, visible, form.rule_paths))
     statement = statement.where(table.c.deleted_at.is_not(None) if query.deleted else table.c.deleted_at.is_(None))
     for name, op, raw in query.filters:
-        statement = statement.where(_condition(form, name, op, raw))
+        statement = statement.where(_condition(form, name, op, raw, dialect, paths or {}))
     if query.search:
         statement = statement.where(_search(table, query))
     sort = _sort(form, query.sort)
@@ -217,32 +226,58 @@ def _typed(form: CompiledForm, name: str, value: Any) -> Any:
     return _parse(form, name, value if isinstance(value, str) else json.dumps(value))
 
 
-def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElement[bool]:
+def _condition(
+    form: CompiledForm, name: str, op: str, raw: str, dialect: str, paths: Mapping[str, ColumnPath]
+) -> ColumnElement[bool]:
     table = form.table
     if op not in OPERATORS:
         raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
+    if "." in name and name in paths:
+        found = paths[name]
+        if op == "isnull" and raw.lower() in ("1", "true", "yes"):
+            return path_missing(table, found.path)
+        if op == "notin":  # reaches no value among these: an empty path is none of them either
+            values = [_typed_value(found.kind, name, part) for part in raw.split(",")[:100]]
+            return path_fails(table, found.path, lambda column: column.in_(values))
+        return path_condition(table, found.path, lambda column: field_test(column, found.kind, name, op, raw, dialect))
     if name not in SORTABLE_SYSTEM and not (name in table.c and _scalar_field(form, name)):
         raise QueryError.says("record.query.filter", name=name[:40])
-    column = table.c[name]
+    return field_test(table.c[name], _kind(form, name), name, op, raw, dialect)
+
+
+def field_test(column: Any, kind: str, name: str, op: str, raw: str, dialect: str) -> ColumnElement[bool]:
+    """``column`` (of kind ``kind``) tested by a records-API operator with the raw value written after it."""
+    if op not in OPERATORS:
+        raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
     if op == "isnull":
-        return column.is_(None) if raw.lower() in ("1", "true", "yes") else column.is_not(None)
-    if op == "in":
-        return column.in_([_value(form, name, part) for part in raw.split(",")[:100]])
-    if op == "contains" and _kind(form, name) not in ("string", "text"):
+        return column.is_(None) if raw.lower() in ("1", "true", "yes") else column.is_not(None)  # type: ignore[no-any-return]
+    if op in ("in", "notin"):
+        values = [_typed_value(kind, name, part) for part in raw.split(",")[:100]]
+        if op == "in":
+            return column.in_(values)  # type: ignore[no-any-return]
+        return or_(column.not_in(values), column.is_(None))
+    if op in ("hour", "weekday"):
+        if kind not in ("date", "datetime"):
+            raise QueryError.says("record.query.filter", name=name[:40])
+        bucket = "hour_of_day" if op == "hour" else "weekday"
+        number = _typed_value("integer", name, raw)
+        same: ColumnElement[bool] = bucket_sql(column, bucket, kind, COMPANY_ZONE, dialect) == number
+        return same
+    if op == "contains" and kind not in ("string", "text"):
         raise QueryError.says("record.query.no_text", name=name[:40])
     if op == "contains":
         contains: ColumnElement[bool] = column.contains(raw[:200], autoescape=True)
         return contains
-    value = _value(form, name, raw)
+    value = _typed_value(kind, name, raw)
     if isinstance(value, bool) and op not in ("eq", "ne"):
         raise QueryError.says("record.query.yes_no", name=name[:40])
     comparison: ColumnElement[bool] = COMPARISONS[op](column, value)  # built for this operator alone
     return comparison
 
 
-def _value(form: CompiledForm, name: str, raw: str) -> Any:
+def _typed_value(kind: str, name: str, raw: str) -> Any:
     try:
-        return _parse(form, name, raw)
+        return parse_value(kind, raw)
     except (ValueError, ArithmeticError):
         raise QueryError.says("record.query.value", value=raw[:40], name=name) from None
 
@@ -260,7 +295,11 @@ def _kind(form: CompiledForm, name: str) -> str:
 def _parse(form: CompiledForm, name: str, raw: str) -> Any:
     """A filter or cursor value as its column holds it — by column type, not by submission rules
     (a cursor on a visit time that has since passed, or on an option since removed, stays valid)."""
-    kind = _kind(form, name)
+    return parse_value(_kind(form, name), raw)
+
+
+def parse_value(kind: str, raw: str) -> Any:
+    """A raw filter value as a column of ``kind`` holds it; ``ValueError`` when it cannot be one."""
     if kind in ("string", "text"):
         return raw
     if kind in ("integer", "reference"):

@@ -27,6 +27,7 @@ from engine.storage.aggregates import SqlAggregates
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database
 from engine.storage.record_queries import ListQuery, run_list
+from engine.storage.report_sql import ColumnPath
 from engine.storage.row_rule_sql import path_values_of, rule_sql, with_path_values
 from engine.storage.serials import next_serial
 from engine.storage.tables import IdempotencyKeyRow, RecordHistoryRow, utcnow
@@ -110,9 +111,13 @@ class RecordRepository:
 
     @staticmethod
     def page(
-        session: Session, form: CompiledForm, query: ListQuery, visible: RowRule | None
+        session: Session,
+        form: CompiledForm,
+        query: ListQuery,
+        visible: RowRule | None,
+        paths: Mapping[str, ColumnPath] | None = None,
     ) -> tuple[list[Any], str | None]:
-        return run_list(session, form, query, visible)
+        return run_list(session, form, query, visible, paths)
 
     @staticmethod
     def titles(
