@@ -104,7 +104,7 @@ def top_values(spec: ReportSpec, dim: Dimension, ranking: list[dict[str, Any]]) 
     frame["__rank"] = frame[stored.id].map(lambda v: v if isinstance(v, int | float) else float("-inf"))
     frame["__value"] = frame[dim.key].map(lambda v: "" if v is None else str(v))
     frame = frame.sort_values(["__rank", "__value"], ascending=[False, True], kind="stable")
-    return list(frame[dim.key][: dim.top or 0])
+    return [None if pd.isna(value) else value for value in frame[dim.key][: dim.top or 0]]
 
 
 # --- drill-down -----------------------------------------------------------------------------

@@ -22,12 +22,12 @@ from engine.forms.row_rule_checks import (
     column_of,
     forms_of,
     one_rule_problems,
+    problem,
     resolve_path,
     typed_rule,
 )
 from engine.forms.row_rules import RowRule
 from engine.forms.types.base import Column
-from engine.packages.messages import problem
 from engine.reports.kinds import BUCKETS, MEASURES, TEMPORAL
 
 SCALAR = frozenset({"string", "text", "decimal", "integer", "boolean", "date", "datetime", "time", "reference"})

@@ -20,6 +20,7 @@ exactly as ``percentile_cont`` does. Exact; memory grows with the largest group'
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -28,8 +29,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Table, and_, cast, func, literal_column, not_, or_, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from engine.reports.kinds import BUCKETS
 from engine.storage.row_rule_sql import RulePath
@@ -43,15 +45,42 @@ class ColumnPath:
     kind: str
 
 
+_ZONE_KEY = re.compile(r"[A-Za-z0-9_+\-/]{1,64}")
+
+
+class _Bucket(FunctionElement[Any]):
+    """A bucket label of a column's local time: compiled in the statement it is part of, so the
+    table aliases it names are the statement's own."""
+
+    inherit_cache = False
+
+    def __init__(self, column: Any, kind: str, column_kind: str, zone: str):
+        if not _ZONE_KEY.fullmatch(zone):
+            raise ValueError(f"not a time zone key: {zone!r}")
+        self.kind, self.column_kind, self.zone = kind, column_kind, zone
+        super().__init__(column)
+
+
+@compiles(_Bucket)
+def _sqlite_bucket(element: _Bucket, compiler: Any, **kw: Any) -> str:
+    zone = "" if element.column_kind == "date" else element.zone
+    column = list(element.clauses)[0]
+    written = (literal_column(f"'{element.kind}'"), literal_column(f"'{zone}'"))  # registry names and a zone key
+    return str(compiler.process(func.trellis_bucket(column, *written), **kw))
+
+
+@compiles(_Bucket, "postgresql")
+def _pg_bucket(element: _Bucket, compiler: Any, **kw: Any) -> str:
+    column = list(element.clauses)[0]
+    zone = literal_column(f"'{element.zone}'")  # a zoneinfo key (checked): written out, so GROUP BY repeats it
+    local = cast(column, DateTime()) if element.column_kind == "date" else func.timezone(zone, column)
+    return BUCKETS[element.kind].pg.format(v=f"({compiler.process(local, **kw)})")
+
+
 def bucket_sql(column: Any, kind: str, column_kind: str, zone: ZoneInfo, dialect: str) -> ColumnElement[Any]:
     """The label of ``column``'s ``kind`` bucket; a date-time is first read in ``zone``, a date as it is."""
-    zone_name = "" if column_kind == "date" else zone.key
-    if dialect == "postgresql":
-        local = cast(column, DateTime()) if column_kind == "date" else func.timezone(zone_name, column)
-        pg = postgresql.dialect()  # type: ignore[no-untyped-call]
-        compiled = local.compile(dialect=pg, compile_kwargs={"literal_binds": True})
-        return literal_column(BUCKETS[kind].pg.format(v=f"({compiled})"))
-    return func.trellis_bucket(column, kind, zone_name)
+    del dialect  # each back-end's form is chosen when the statement is compiled
+    return _Bucket(column, kind, column_kind, zone.key)
 
 
 def percentile_sql(column: Any, p: float, dialect: str) -> ColumnElement[Any]:
