@@ -65,14 +65,17 @@ class _Bucket(FunctionElement[Any]):
 def _sqlite_bucket(element: _Bucket, compiler: Any, **kw: Any) -> str:
     zone = "" if element.column_kind == "date" else element.zone
     column = list(element.clauses)[0]
-    written = (literal_column(f"'{element.kind}'"), literal_column(f"'{zone}'"))  # registry names and a zone key
+    written: tuple[Any, Any] = (
+        literal_column(f"'{element.kind}'"),
+        literal_column(f"'{zone}'"),
+    )  # registry names and a zone key
     return str(compiler.process(func.trellis_bucket(column, *written), **kw))
 
 
 @compiles(_Bucket, "postgresql")
 def _pg_bucket(element: _Bucket, compiler: Any, **kw: Any) -> str:
     column = list(element.clauses)[0]
-    zone = literal_column(f"'{element.zone}'")  # a zoneinfo key (checked): written out, so GROUP BY repeats it
+    zone: Any = literal_column(f"'{element.zone}'")  # a zoneinfo key (checked): written out, so GROUP BY repeats it
     local = cast(column, DateTime()) if element.column_kind == "date" else func.timezone(zone, column)
     return BUCKETS[element.kind].pg.format(v=f"({compiler.process(local, **kw)})")
 
