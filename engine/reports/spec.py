@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import Problem
-from engine.expressions import Expression, compile_expression
+from engine.expressions import Expression, ExpressionError, compile_expression
 from engine.expressions.dates import parse_duration
 from engine.forms.row_rule_checks import (
     Hop,
@@ -266,7 +266,7 @@ def _measure_problems(
         if "expression" in measure and kind.sql is None:
             try:
                 names = compile_expression(measure["expression"]).names
-            except Exception:  # the expression checks report its own faults  # noqa: BLE001
+            except ExpressionError:  # the expression checks report its own faults
                 names = frozenset()
             for name in sorted(set(names) - set(earlier)):
                 found.append(

@@ -59,6 +59,7 @@ class ReportService:
         records.on_create.append(lambda _s, app, form, *_: self.cache.touch(app.app_id, form.spec.id))
         records.on_update.append(lambda _s, app, form, *_: self.cache.touch(app.app_id, form.spec.id))
         records.on_delete.append(lambda _s, app, form, *_: self.cache.touch(app.app_id, form.spec.id))
+        records.on_restore.append(lambda _s, app, form, *_: self.cache.touch(app.app_id, form.spec.id))
 
     # -- entry points ------------------------------------------------------------------------------
     def report(
@@ -135,7 +136,10 @@ class ReportService:
             if not access.shows_everywhere(first, "read"):
                 raise QueryError.says("report.hidden", name=path[:60])
         visible = access.bound_filter("read")
-        forms = sorted({hop.form for first, path in read for hop in self._ref(app, spec, path).hops} | {spec.source})
+        forms = {spec.source}  # every form the answer reads, a relation's title included
+        for _, path in read:
+            ref = self._ref(app, spec, path)
+            forms |= {hop.form for hop in ref.hops} | ({ref.column.target} if ref.column.target else set())
         key = hashlib.sha256(
             json.dumps(
                 [
@@ -145,7 +149,7 @@ class ReportService:
                     viewer,
                     repr(visible),
                     locale,
-                    [self.cache.generation(app.app_id, f) for f in forms],
+                    [self.cache.generation(app.app_id, f) for f in sorted(forms)],
                 ],
                 ensure_ascii=False,
                 default=str,

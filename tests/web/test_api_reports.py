@@ -248,10 +248,31 @@ def rows_of_widget(widget):
 
 def test_answers_are_cached_until_a_record_of_the_source_changes(estate):
     client, ids, _ = estate
-    assert client.get(f"{BASE}/reports/urgent_today").json["totals"] == {"tickets": 2}
+    report = f"{BASE}/reports/urgent_today"
+    assert client.get(report).json["totals"] == {"tickets": 2}
     created = client.post(f"{BASE}/forms/ticket/records", json={"title": "t6", "urgent": True})
     assert created.status_code == 201
-    assert client.get(f"{BASE}/reports/urgent_today").json["totals"] == {"tickets": 3}
+    assert client.get(report).json["totals"] == {"tickets": 3}
+    assert (
+        client.patch(created.headers["Location"], json={"urgent": False}, headers={"If-Match": '"1"'}).status_code
+        == 200
+    )
+    assert client.get(report).json["totals"] == {"tickets": 2}
+    assert client.delete(f"{BASE}/forms/ticket/records/{ids['t1']}").status_code == 200
+    assert client.get(report).json["totals"] == {"tickets": 1}
+    assert client.post(f"{BASE}/forms/ticket/records/{ids['t1']}/restore").status_code == 200
+    assert client.get(report).json["totals"] == {"tickets": 2}
+
+
+def test_a_relation_dimension_follows_a_renamed_community(estate):
+    client, ids, _ = estate
+    report = f"{BASE}/reports/by_community"
+    assert rows_of(client.get(report), "community_label")[0] == ("一区",)
+    renamed = client.patch(
+        f"{BASE}/forms/community/records/{ids['c1']}", json={"name": "东区"}, headers={"If-Match": '"1"'}
+    )
+    assert renamed.status_code == 200
+    assert rows_of(client.get(report), "community_label")[0] == ("东区",)
 
 
 def test_the_property_apps_reports_and_dashboard_answer(client, property_package):
