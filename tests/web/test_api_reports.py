@@ -285,3 +285,23 @@ def test_the_property_apps_reports_and_dashboard_answer(client, property_package
     board = client.get(f"/api/v1/apps/{app}/dashboards/{property_package['dashboards'][0]['id']}")
     assert board.status_code == 200, board.json
     assert len(board.json["widgets"]) == len(property_package["dashboards"][0]["widgets"])
+
+
+def test_a_where_through_a_relation_path_and_a_column_dimension(estate):
+    client, ids, _ = estate
+    definition = {
+        "rows": [{"field": "urgent"}],
+        "columns": [{"id": "year", "field": "due_at", "bucket": "year"}],
+        "measures": [TICKETS, {"id": "first", "agg": "count", "where": f"room.building.community == {ids['c1']}"}],
+        "sort": [{"by": "tickets", "desc": True}, {"by": "year"}],
+        "chart": {"type": "pivot"},
+    }
+    answer = preview(client, definition)
+
+    assert sorted(rows_of(answer, "urgent", "year", "tickets", "first"), key=str) == sorted(
+        [(False, "2025", 1, 0), (False, "2026", 1, 1), (False, None, 1, 0), (True, "2026", 2, 1)], key=str
+    )
+    assert rows_of(answer, "tickets")[0] == (2,)
+    assert answer.json["totals"] == {"tickets": 5, "first": 2}
+    assert answer.json["figure"]["data"][0]["type"] == "table"
+    assert_drills_exact(client, answer.json)
