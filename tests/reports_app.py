@@ -65,6 +65,8 @@ def reports_package() -> dict[str, Any]:
     copied = copy.deepcopy(package())
     copied["reports"] = copy.deepcopy(REPORTS)
     copied["dashboards"] = copy.deepcopy(DASHBOARDS)
+    # a field of a form a path goes through, hidden from agents
+    copied["permissions"].append({"role": "agent", "form": "building", "actions": ["read"], "fields": {"name": "hidden"}})
     return copied
 
 

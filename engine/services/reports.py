@@ -135,6 +135,9 @@ class ReportService:
         for first, path in read:
             if not access.shows_everywhere(first, "read"):
                 raise QueryError.says("report.hidden", name=path[:60])
+            for hop in self._ref(app, spec, path).hops[1:]:  # a step through another form: its own field modes
+                if not app.permissions.effective(principal, app.app_id, hop.form).shows_everywhere(hop.field, "read"):
+                    raise QueryError.says("report.hidden", name=path[:60])
         visible = access.bound_filter("read")
         forms = {spec.source}  # every form the answer reads, a relation's title included
         for _, path in read:

@@ -193,6 +193,7 @@ def test_a_field_hidden_from_the_viewer_is_refused(estate, lang, detail):
         client.get(f"{BASE}/reports/secrets", headers=headers),
         preview(client, {"measures": [{"id": "n", "agg": "count_distinct", "field": "secret"}]}, headers),
         client.get(f"{BASE}/reports/by_community", query_string={"secret": "x"}, headers=headers),
+        preview(client, {"rows": [{"field": "room.building.name"}], "measures": [TICKETS]}, headers),
     ):
         assert refused.status_code == 400, refused.json
         assert detail in refused.json["detail"]
