@@ -13,6 +13,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from urllib.parse import urlencode
 from engine.errors import DefinitionError, NotFoundError
 from engine.expressions.dates import COMPANY_ZONE
 from engine.forms.row_rule_checks import PathError
+from engine.forms.row_rules import bind
 from engine.i18n import translate
 from engine.packages.validation import package_problems
 from engine.principal import Principal
@@ -139,6 +141,11 @@ class ReportService:
                 if not app.permissions.effective(principal, app.app_id, hop.form).shows_everywhere(hop.field, "read"):
                     raise QueryError.says("report.hidden", name=path[:60])
         visible = access.bound_filter("read")
+        now = self.clock()
+        measures = tuple(  # a where naming user.* or today() reads this viewer and this moment
+            replace(m, where=bind(m.where, principal, now)) if m.where is not None else m for m in spec.measures
+        )
+        spec = replace(spec, measures=measures)
         forms = {spec.source}  # every form the answer reads, a relation's title included
         for _, path in read:
             ref = self._ref(app, spec, path)
@@ -151,6 +158,7 @@ class ReportService:
                     name,
                     viewer,
                     repr(visible),
+                    [repr(m.where) for m in measures],
                     locale,
                     [self.cache.generation(app.app_id, f) for f in sorted(forms)],
                 ],
@@ -161,7 +169,6 @@ class ReportService:
         cached = self.cache.get(key)
         if cached is not None:
             return dict(cached)
-        now = self.clock()
         query = ReportQuery(session, app, spec, visible=visible, viewer_filters=refs, zone=self.zone, now=now)
         dims = list(spec.dimensions)
         rows = query.groups(dims)

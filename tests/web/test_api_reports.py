@@ -306,3 +306,10 @@ def test_a_where_through_a_relation_path_and_a_column_dimension(estate):
     assert answer.json["totals"] == {"tickets": 5, "first": 2}
     assert answer.json["figure"]["data"][0]["type"] == "table"
     assert_drills_exact(client, answer.json)
+
+
+def test_a_where_may_name_the_viewer(estate, app):
+    client, _, agent = estate
+    definition = {"measures": [TICKETS, {"id": "mine", "agg": "count", "where": "created_by == user.id"}]}
+    assert preview(client, definition).json["totals"] == {"tickets": 5, "mine": 5}  # the administrator made them all
+    assert preview(client, definition, agent).json["totals"] == {"tickets": 2, "mine": 0}
