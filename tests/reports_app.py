@@ -66,7 +66,8 @@ def reports_package() -> dict[str, Any]:
     copied["reports"] = copy.deepcopy(REPORTS)
     copied["dashboards"] = copy.deepcopy(DASHBOARDS)
     # a field of a form a path goes through, hidden from agents
-    copied["permissions"].append({"role": "agent", "form": "building", "actions": ["read"], "fields": {"name": "hidden"}})
+    hidden = {"role": "agent", "form": "building", "actions": ["read"], "fields": {"name": "hidden"}}
+    copied["permissions"].append(hidden)
     return copied
 
 
