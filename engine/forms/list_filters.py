@@ -7,7 +7,9 @@ ids start with a letter), then optionally ``__`` and an operator (``eq`` when no
 
 from __future__ import annotations
 
-OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "isnull")
+#: ``notin``: none of these (an empty value is none of them either); ``hour``/``weekday``: the hour of
+#: the day (0-23) or the weekday (1 = Monday) of a date or time, in the company's time zone
+OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "notin", "contains", "isnull", "hour", "weekday")
 #: each flow filter and the operators it takes
 FLOW_OPERATORS: dict[str, tuple[str, ...]] = {
     "_step": ("eq", "in"),  # an open task at this flow node

@@ -134,7 +134,7 @@ def expression_problems(document: Mapping[str, Any]) -> list[Problem]:
         measure_ids = [m["id"] for m in report["measures"]]
         for m, measure in enumerate(report["measures"]):
             if "where" in measure:
-                where_names = [*fields_of(form_id), *SYSTEM_NAMES] if form_id else None
+                where_names = [*fields_of(form_id), *SYSTEM_NAMES, "user"] if form_id else None  # user: the viewer
                 check(f"/reports/{i}/measures/{m}/where", measure["where"], where_names, paths.fields_of(form_id))
             if "expression" in measure:
                 check(f"/reports/{i}/measures/{m}/expression", measure["expression"], measure_ids)

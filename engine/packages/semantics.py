@@ -211,15 +211,15 @@ class _PackageChecker:
         dims: list[str] = []
         for key in ("rows", "columns"):
             for k, dim in enumerate(report.get(key, [])):
-                dims.append(dim["field"])
-                if form_id:
+                dims.append(dim.get("id", dim["field"]))
+                if form_id and "." not in dim["field"]:  # a relation path: engine.reports.spec checks it
                     self.check_field(f"{base}/{key}/{k}/field", form_id, dim["field"], system=True)
         for k, flt in enumerate(report.get("filters", [])):
-            if form_id:
+            if form_id and "." not in flt["field"]:
                 self.check_field(f"{base}/filters/{k}/field", form_id, flt["field"], system=True)
         measures = _Ids("measure", _indexed(report["measures"], f"{base}/measures"), p)
         for k, measure in enumerate(report["measures"]):
-            if form_id and "field" in measure:
+            if form_id and "field" in measure and "." not in measure["field"]:
                 self.check_field(f"{base}/measures/{k}/field", form_id, measure["field"], system=True)
         chart = report.get("chart", {})
         if "x" in chart:

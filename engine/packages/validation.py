@@ -17,6 +17,7 @@ from engine.packages.messages import problem, refusal
 from engine.packages.semantics import semantic_problems
 from engine.packages.structure import structure_problems
 from engine.packages.view_checks import view_problems
+from engine.reports.spec import report_problems
 
 MAX_PROBLEMS = 200
 
@@ -41,7 +42,7 @@ def package_problems(document: Any) -> list[Problem]:
     if not found:
         found = row_rule_problems(document)
     if not found:
-        found = view_problems(document)
+        found = view_problems(document) + report_problems(document)
     if len(found) > MAX_PROBLEMS:
         rest = len(found) - MAX_PROBLEMS
         found = [*found[:MAX_PROBLEMS], problem("", "package.too_many_problems", count=rest)]

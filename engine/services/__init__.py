@@ -8,6 +8,7 @@ sight, rather than inside a constructor.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from engine.services.operations import OperationsService
 from engine.services.record_lists import RecordListService
 from engine.services.record_pages import RecordPageService
 from engine.services.records import RecordService
+from engine.services.reports import ReportService
 from engine.services.search import SearchService
 from engine.services.user_import import UserImport
 from engine.storage import Database
@@ -34,6 +36,7 @@ from engine.storage.catalog import AppCatalog
 from engine.storage.flow_directory import active_people
 from engine.storage.migrate import upgrade
 from engine.storage.outbox import Outbox
+from engine.storage.report_cache import ReportCache
 from engine.storage.tables import utcnow
 
 
@@ -60,9 +63,15 @@ class Services:
     search: SearchService
     app_home: AppHomeService
     notification_pages: NotificationPageService
+    reports: ReportService
 
     def close(self) -> None:
+        self.reports.cache.close()
         self.database.dispose()
+
+
+def _namespace(database_url: str) -> str:
+    return hashlib.sha256(database_url.encode()).hexdigest()[:16]
 
 
 def build_services(
@@ -114,4 +123,7 @@ def build_services(
         search=SearchService(records, AppService(database)),
         app_home=AppHomeService(database, records, flows, notifications, clock=clock),
         notification_pages=NotificationPageService(notifications, flows, records),
+        reports=ReportService(
+            database, records, ReportCache(settings.redis_url, _namespace(settings.database_url)), clock=clock
+        ),
     )

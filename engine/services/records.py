@@ -56,6 +56,7 @@ class RecordService(RecordWrites):
         self.on_create: list[CreateListener] = []
         self.on_update: list[UpdateListener] = []
         self.on_delete: list[DeleteListener] = []
+        self.on_restore: list[DeleteListener] = []  # a record back from the bin (reports count it again)
 
     # -- the row readers exports use (``engine.storage.records.RecordStore``) ----------------------
     @staticmethod
@@ -443,6 +444,8 @@ class RecordService(RecordWrites):
             rows.trash(session, form, row, deleting=deleting, principal=principal)
             for listener in self.on_delete if deleting else ():
                 listener(session, app, form, record_id, principal)
+            for restored in () if deleting else self.on_restore:
+                restored(session, app, form, record_id, principal)
             read = app.permissions.effective(principal, app.app_id, form.spec.id)
             return self._shown(session, form, [rows.row(session, form, record_id, deleted=deleting)], read)[0]
 

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFoundError
 from engine.forms.permissions import AppPermissions
-from engine.forms.row_rule_checks import forms_of, resolve_path
+from engine.forms.row_rule_checks import PathError, column_of, forms_of, resolve_path
 from engine.forms.spec import FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
 from engine.storage.form_tables import FormTables, build_tables
+from engine.storage.report_sql import ColumnPath
 from engine.storage.row_rule_sql import RulePath
 from engine.storage.tables import AppRow, AppVersionRow
 
@@ -46,6 +47,18 @@ class CompiledApp:
     tables: FormTables
     forms: Mapping[str, CompiledForm]
     permissions: AppPermissions
+
+    def column_path(self, form_id: str, path: str) -> ColumnPath | None:
+        """The hops of ``path`` from ``form_id`` and its last column's kind; None when it leads nowhere."""
+        forms = forms_of(self.document)
+        try:
+            hops = resolve_path(forms, form_id, path)
+        except PathError:
+            return None
+        column = column_of(forms, hops[-1])
+        if column is None or column.kind == "json" or len(hops) < 2:
+            return None
+        return ColumnPath(RulePath(tuple((self.tables.main[hop.form], hop.field) for hop in hops)), column.kind)
 
     def form(self, form_id: str) -> CompiledForm:
         try:

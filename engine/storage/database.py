@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import normalize_database_url
 from engine.errors import StorageError
+from engine.storage.report_sql import register_sqlite_functions
 
 
 class WriteClashError(Exception):
@@ -99,6 +100,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    register_sqlite_functions(dbapi_connection)  # report buckets and percentiles (engine.storage.report_sql)
 
 
 def _sqlite_begin(connection: Any) -> None:

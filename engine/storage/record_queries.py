@@ -17,11 +17,12 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from engine.errors import EngineError
+from engine.expressions.dates import COMPANY_ZONE
 from engine.forms.list_filters import FLOW_FILTERS, OPERATORS, split_filter
 from engine.forms.permissions import FormAccess
 from engine.forms.row_rules import RowRule
@@ -29,6 +30,7 @@ from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import parse_datetime
 from engine.storage.catalog import CompiledForm
 from engine.storage.record_filters import along, flow_condition
+from engine.storage.report_sql import bucket_sql
 from engine.storage.row_rule_sql import RulePath, rule_sql
 from engine.storage.search_index import SEARCH_KINDS, search_condition
 
@@ -69,7 +71,8 @@ class ListQuery:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ListQuery:
         filters: list[tuple[str, str, str]] = []
-        for key, value in args.items():
+        pairs = args.items(multi=True) if hasattr(args, "getlist") else args.items()  # type: ignore[call-arg]
+        for key, value in pairs:  # a key given twice filters twice (a range: created_at__ge, created_at__lt)
             if key in ("sort", "limit", "cursor", "deleted", "lang", "q", "view"):
                 continue
             filters.append((*split_filter(key), value))
@@ -127,17 +130,17 @@ def run_list(
         statement = statement.where(rule_sql(table, visible, form.rule_paths))
     statement = statement.where(table.c.deleted_at.is_not(None) if query.deleted else table.c.deleted_at.is_(None))
     paths = {name: (path, target) for name, path, target in query.paths}
+    dialect = session.get_bind().dialect.name
     for name, op, raw in query.filters:
         if name in FLOW_FILTERS:
             now = query.now or datetime.now(UTC)
             statement = statement.where(flow_condition(table, query.app_id, form.spec.id, name, op, raw, now))
         elif name in paths:
             path, target = paths[name]
-            statement = statement.where(along(table, path, partial(_test, target, path.hops[-1][1], op=op, raw=raw)))
+            statement = statement.where(_path_condition(table, path, target, op, raw, dialect))
         else:
-            statement = statement.where(_condition(form, name, op, raw))
+            statement = statement.where(_condition(form, name, op, raw, dialect))
     if query.search:
-        dialect = session.get_bind().dialect.name
         statement = statement.where(search_condition(dialect, table, query.search_in, query.search))
     sort = _sort(form, query.sort)
     if query.cursor:
@@ -225,7 +228,21 @@ def _typed(form: CompiledForm, name: str, value: Any) -> Any:
     return _parse(form, name, value if isinstance(value, str) else json.dumps(value))
 
 
-def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElement[bool]:
+def _path_condition(
+    table: Any, path: RulePath, target: CompiledForm, op: str, raw: str, dialect: str
+) -> ColumnElement[bool]:
+    """A filter on the value at the end of a relation path. ``isnull=true`` and ``notin`` ask for records
+    whose path reaches no (such) value, so a record whose path is empty on the way counts too."""
+    last = path.hops[-1][1]
+    if op in ("notin", "isnull") and (op == "notin" or raw.lower() in ("1", "true", "yes")):
+        positive = "in" if op == "notin" else "isnull"
+        reaches = along(table, path, partial(_test, target, last, op=positive, raw=raw if op == "notin" else "0"))
+        first = table.c[path.hops[0][1]]
+        return or_(first.is_(None), not_(reaches))
+    return along(table, path, partial(_test, target, last, op=op, raw=raw, dialect=dialect))
+
+
+def _condition(form: CompiledForm, name: str, op: str, raw: str, dialect: str) -> ColumnElement[bool]:
     table = form.table
     if op not in OPERATORS:
         raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
@@ -233,31 +250,58 @@ def _condition(form: CompiledForm, name: str, op: str, raw: str) -> ColumnElemen
         raise QueryError.says("record.query.path", name=name[:80])  # not bound by a service: no path here
     if name not in FILTERABLE_SYSTEM and not (name in table.c and _scalar_field(form, name)):
         raise QueryError.says("record.query.filter", name=name[:40])
-    return _test(form, name, table.c[name], op=op, raw=raw)
+    return _test(form, name, table.c[name], op=op, raw=raw, dialect=dialect)
 
 
-def _test(form: CompiledForm, name: str, column: Any, *, op: str, raw: str) -> ColumnElement[bool]:
+def _test(
+    form: CompiledForm, name: str, column: Any, *, op: str, raw: str, dialect: str = "sqlite"
+) -> ColumnElement[bool]:
     """``column`` (``name`` of ``form``, or its copy in a path's subquery) compared by ``op`` with ``raw``."""
     if op not in OPERATORS:
         raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
     if name not in FILTERABLE_SYSTEM and not _scalar_field(form, name):
         raise QueryError.says("record.query.filter", name=name[:40])
+    return field_test(column, _kind(form, name), name, op, raw, dialect)
+
+
+def field_test(column: Any, kind: str, name: str, op: str, raw: str, dialect: str) -> ColumnElement[bool]:
+    """``column`` (of kind ``kind``) tested by a records-API operator with the raw value written after it;
+    reports filter their own columns with it, so a drill-down URL selects what the report counted."""
+    if op not in OPERATORS:
+        raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
     if op == "isnull":
         empty: ColumnElement[bool] = column.is_(None) if raw.lower() in ("1", "true", "yes") else column.is_not(None)
         return empty
-    if op == "in":
-        among: ColumnElement[bool] = column.in_([_value(form, name, part) for part in raw.split(",")[:100]])
-        return among
-    if op == "contains" and _kind(form, name) not in ("string", "text"):
+    if op in ("in", "notin"):
+        values = [_typed_value(kind, name, part) for part in raw.split(",")[:100]]
+        if op == "in":
+            among: ColumnElement[bool] = column.in_(values)
+            return among
+        return or_(column.not_in(values), column.is_(None))
+    if op in ("hour", "weekday"):
+        if kind not in ("date", "datetime"):
+            raise QueryError.says("record.query.filter", name=name[:40])
+        bucket = "hour_of_day" if op == "hour" else "weekday"
+        number = _typed_value("integer", name, raw)
+        same: ColumnElement[bool] = bucket_sql(column, bucket, kind, COMPANY_ZONE, dialect) == number
+        return same
+    if op == "contains" and kind not in ("string", "text"):
         raise QueryError.says("record.query.no_text", name=name[:40])
     if op == "contains":
         contains: ColumnElement[bool] = column.contains(raw[:200], autoescape=True)
         return contains
-    value = _value(form, name, raw)
+    value = _typed_value(kind, name, raw)
     if isinstance(value, bool) and op not in ("eq", "ne"):
         raise QueryError.says("record.query.yes_no", name=name[:40])
     comparison: ColumnElement[bool] = COMPARISONS[op](column, value)  # built for this operator alone
     return comparison
+
+
+def _typed_value(kind: str, name: str, raw: str) -> Any:
+    try:
+        return parse_value(kind, raw)
+    except (ValueError, ArithmeticError):
+        raise QueryError.says("record.query.value", value=raw[:40], name=name) from None
 
 
 def _value(form: CompiledForm, name: str, raw: str) -> Any:
@@ -282,7 +326,11 @@ def _kind(form: CompiledForm, name: str) -> str:
 def _parse(form: CompiledForm, name: str, raw: str) -> Any:
     """A filter or cursor value as its column holds it — by column type, not by submission rules
     (a cursor on a visit time that has since passed, or on an option since removed, stays valid)."""
-    kind = _kind(form, name)
+    return parse_value(_kind(form, name), raw)
+
+
+def parse_value(kind: str, raw: str) -> Any:
+    """A raw filter value as a column of ``kind`` holds it; ``ValueError`` when it cannot be one."""
     if kind in ("string", "text"):
         return raw
     if kind in ("integer", "reference"):

@@ -110,7 +110,10 @@ class RecordRepository:
 
     @staticmethod
     def page(
-        session: Session, form: CompiledForm, query: ListQuery, visible: RowRule | None
+        session: Session,
+        form: CompiledForm,
+        query: ListQuery,
+        visible: RowRule | None,
     ) -> tuple[list[Any], str | None]:
         return run_list(session, form, query, visible)
 

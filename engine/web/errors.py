@@ -27,12 +27,14 @@ from engine.errors import (
 )
 from engine.i18n import CATALOG, other_locale, translate
 from engine.packages.messages import localize
+from engine.services.reports import ReportDefinitionError
 from engine.storage.record_queries import QueryError
 from engine.web.http import locale as request_locale
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
 
 STATUS: list[tuple[type[EngineError], int]] = [
+    (ReportDefinitionError, 400),  # an unsaved definition sent for a preview: the request is what is wrong
     (DefinitionError, 422),
     (SubmissionError, 422),
     (NotFoundError, 404),

@@ -19,6 +19,7 @@ from engine.web import (
     api_exports,
     api_flows,
     api_records,
+    api_reports,
     app_home,
     form_pages,
     health,
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     for blueprint in (
         api_apps.bp,
         api_records.bp,
+        api_reports.bp,
         api_exports.bp,
         api_attachments.bp,
         api_directory.bp,

@@ -628,3 +628,39 @@ def test_matrix_covers_every_role_of_the_app(world: World) -> None:
     roles = {role["id"] for role in package["roles"]}
     covered = {role for roles_held, _ in ACTORS.values() for role in roles_held}
     assert covered == roles
+
+
+# -- reports and drill-down: the same rows and fields as the list ------------------------------------
+PER_TICKET = {
+    "name": "m",
+    "source": {"form": "repair_order"},
+    "rows": [{"field": "id"}],
+    "measures": [{"id": "n", "agg": "count"}],
+}
+
+
+@pytest.mark.parametrize("actor", EVERYONE)
+def test_report_counts_what_the_list_shows_and_drills_to_it(world: World, actor: str) -> None:
+    response = world.client.post(f"/api/v1/apps/{APP}/reports/preview", json=PER_TICKET, headers=world.headers(actor))
+    if actor == "anonymous":
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200, response.json
+    rows = response.json["rows"]
+    assert known(world, [row["id"] for row in rows]) == VISIBLE[actor]
+    assert response.json["totals"]["n"] == len(rows)
+    for row in rows:
+        if row["id"] in (world.ids["A"], world.ids["B"]):
+            drilled = world.get(actor, row["drill"])
+            assert [item["id"] for item in drilled.json["items"]] == [row["id"]]
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if any(k[0] == a for k in HIDDEN)])
+@pytest.mark.parametrize("field", ["phone", "chargeable"])
+def test_report_by_a_hidden_field_is_refused(world: World, actor: str, field: str) -> None:
+    definition = {**PER_TICKET, "rows": [{"field": field}]}
+    response = world.client.post(f"/api/v1/apps/{APP}/reports/preview", json=definition, headers=world.headers(actor))
+    hidden = any(field in names for (who, _), names in HIDDEN.items() if who == actor)
+    assert response.status_code == (400 if hidden else 200), response.json
+    if hidden:
+        assert not any(secret in response.get_data(as_text=True) for secret in SECRETS.values())

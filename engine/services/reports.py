@@ -1,0 +1,267 @@
+"""Reports and dashboards (services layer): who may see which numbers, the viewer's filters, the
+cache, and the answer ``{"rows": [...], "totals": {...}, "figure": {...}}``.
+
+A report counts only the records its viewer may read (their read grant's row rule, in SQL, as
+the records API applies it) and is refused outright when it groups, filters or measures by a
+field hidden from them. Every row carries ``drill``: the records-API address listing exactly the
+records the row counts (the report's own filters, the viewer's, and the row's dimension values).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from engine.errors import DefinitionError, NotFoundError
+from engine.expressions.dates import COMPANY_ZONE
+from engine.forms.list_filters import OPERATORS
+from engine.forms.row_rule_checks import PathError
+from engine.forms.row_rules import bind
+from engine.i18n import translate
+from engine.packages.validation import package_problems
+from engine.principal import Principal
+from engine.reports.results import OTHER, Raw, derive, drill_filters, figure, ordered, top_values
+from engine.reports.spec import SOURCES, FieldRef, ReportSpec, parse_report
+from engine.services.records import RecordService
+from engine.storage.catalog import CompiledApp
+from engine.storage.database import Database
+from engine.storage.record_queries import QueryError
+from engine.storage.report_cache import ReportCache
+from engine.storage.report_queries import ReportQuery
+from engine.storage.tables import utcnow
+
+IGNORED_ARGS = ("lang",)
+
+
+class ReportDefinitionError(DefinitionError):
+    """An unsaved definition (a preview) that does not validate: a 400 listing each problem with its pointer."""
+
+    code = "report_invalid"
+
+
+class ReportService:
+    def __init__(
+        self,
+        database: Database,
+        records: RecordService,
+        cache: ReportCache | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ):
+        self.database = database
+        self.records = records
+        self.cache = cache or ReportCache()
+        self.clock = clock
+        self.zone = COMPANY_ZONE
+        records.on_create.append(lambda _s, app, form, *_: self.cache.touch(app.app_id, form.spec.id))
+        records.on_update.append(lambda _s, app, form, *_: self.cache.touch(app.app_id, form.spec.id))
+        records.on_delete.append(lambda _s, app, form, *_: self.cache.touch(app.app_id, form.spec.id))
+        records.on_restore.append(lambda _s, app, form, *_: self.cache.touch(app.app_id, form.spec.id))
+
+    # -- entry points ------------------------------------------------------------------------------
+    def report(
+        self, principal: Principal, app_id: str, report_id: str, args: Sequence[tuple[str, str]], locale: str
+    ) -> dict[str, Any]:
+        with self.records.rows.transaction() as session:
+            app = self.records.catalog.current(session, app_id)
+            definition = _report_definition(app, report_id)
+            spec = parse_report(app.document, definition) if _source_kind(definition) in SOURCES else None
+            if spec is None:
+                raise QueryError.says("report.source_unavailable", kind=_source_kind(definition))
+            viewer = [(key, value) for key, value in args if key not in IGNORED_ARGS]
+            return self._answer(session, app, spec, principal, _viewer_filters(viewer), locale, f"report:{report_id}")
+
+    def preview(
+        self, principal: Principal, app_id: str, definition: Any, args: Sequence[tuple[str, str]], locale: str
+    ) -> dict[str, Any]:
+        if not isinstance(definition, Mapping):
+            raise ReportDefinitionError.says("report.not_object")
+        with self.records.rows.transaction() as session:
+            app = self.records.catalog.current(session, app_id)
+            definition = {"id": "preview", "name": "preview", **definition}
+            document = copy.deepcopy(dict(app.document))
+            document["reports"] = [definition]
+            document.pop("dashboards", None)
+            problems = [p for p in package_problems(document) if p.pointer.startswith("/reports/0")]
+            problems = [type(p)(p.pointer.removeprefix("/reports/0"), p.code, p.message, p.params) for p in problems]
+            if problems:
+                raise ReportDefinitionError.says("report.invalid", problems, count=len(problems))
+            if _source_kind(definition) not in SOURCES:
+                raise QueryError.says("report.source_unavailable", kind=_source_kind(definition))
+            spec = parse_report(document, definition)
+            viewer = _viewer_filters([(k, v) for k, v in args if k not in IGNORED_ARGS])
+            digest = hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+            return self._answer(session, app, spec, principal, viewer, locale, f"preview:{digest}")
+
+    def dashboard(
+        self, principal: Principal, app_id: str, dashboard_id: str, args: Sequence[tuple[str, str]], locale: str
+    ) -> dict[str, Any]:
+        with self.records.rows.transaction() as session:
+            app = self.records.catalog.current(session, app_id)
+            board = next((d for d in app.document.get("dashboards", ()) if d["id"] == dashboard_id), None)
+            if board is None:
+                raise NotFoundError.says("report.no_dashboard", app=app_id, dashboard=dashboard_id)
+            given = dict(args)
+            widgets = []
+            for widget in board["widgets"]:
+                definition = _report_definition(app, widget["report"])
+                if _source_kind(definition) not in SOURCES:
+                    continue
+                spec = parse_report(app.document, definition)
+                viewer = self._board_filters(app, spec, board.get("filters", []), given)
+                answer = self._answer(session, app, spec, principal, viewer, locale, f"report:{spec.id}")
+                place = {key: widget[key] for key in ("x", "y", "w", "h") if key in widget}
+                widgets.append({"id": widget["id"], "report": spec.id, "title": widget.get("title"), **place, **answer})
+            return {"id": dashboard_id, "name": board["name"], "widgets": widgets}
+
+    # -- the answer ----------------------------------------------------------------------------------
+    def _answer(
+        self,
+        session: Any,
+        app: CompiledApp,
+        spec: ReportSpec,
+        principal: Principal,
+        viewer: list[tuple[str, str, str]],
+        locale: str,
+        name: str,
+    ) -> dict[str, Any]:
+        form = app.form(spec.source)
+        access = self.records.authorize(principal, "read", app, form)
+        refs = [(self._ref(app, spec, path), op, raw) for path, op, raw in viewer]
+        read = spec.fields_read() + [(ref.hops[0].field, ref.path) for ref, _, _ in refs]
+        for first, path in read:
+            if not access.shows_everywhere(first, "read"):
+                raise QueryError.says("report.hidden", name=path[:60])
+            for hop in self._ref(app, spec, path).hops[1:]:  # a step through another form: its own field modes
+                if not app.permissions.effective(principal, app.app_id, hop.form).shows_everywhere(hop.field, "read"):
+                    raise QueryError.says("report.hidden", name=path[:60])
+        visible = access.bound_filter("read")
+        now = self.clock()
+        measures = tuple(  # a where naming user.* or today() reads this viewer and this moment
+            replace(m, where=bind(m.where, principal, now)) if m.where is not None else m for m in spec.measures
+        )
+        spec = replace(spec, measures=measures)
+        forms = {spec.source}  # every form the answer reads, a relation's title included
+        for _, path in read:
+            ref = self._ref(app, spec, path)
+            forms |= {hop.form for hop in ref.hops} | ({ref.column.target} if ref.column.target else set())
+        key = hashlib.sha256(
+            json.dumps(
+                [
+                    app.app_id,
+                    app.version,
+                    name,
+                    viewer,
+                    repr(visible),
+                    [repr(m.where) for m in measures],
+                    locale,
+                    [self.cache.generation(app.app_id, f) for f in sorted(forms)],
+                ],
+                ensure_ascii=False,
+                default=str,
+            ).encode()
+        ).hexdigest()
+        cached = self.cache.get(key)
+        if cached is not None:
+            return dict(cached)
+        query = ReportQuery(session, app, spec, visible=visible, viewer_filters=refs, zone=self.zone, now=now)
+        dims = list(spec.dimensions)
+        rows = query.groups(dims)
+        tops: dict[str, list[Any]] = {}
+        for dim in dims:
+            if dim.top is None:
+                continue
+            ranking = query.groups([dim])
+            if len(ranking) <= dim.top:
+                continue
+            tops[dim.key] = top_values(spec, dim, ranking)
+            rows = [row for row in rows if row[dim.key] in tops[dim.key]]
+            rest = [d for d in dims if d is not dim]
+            for row in query.groups(rest, outside={dim.key: tops[dim.key]}):
+                rows.append({**row, dim.key: OTHER})
+            break  # one top-N per report: the rest of the first ranked dimension
+        totals = query.groups([])[0]
+        derive(spec, rows, totals)
+        rows = ordered(spec, rows)
+        base = f"/api/v1/apps/{app.app_id}/forms/{spec.source}/records"
+        for row in rows:
+            filters = drill_filters(spec, row, viewer=viewer, tops=tops, zone=self.zone, now=now)
+            row["drill"] = f"{base}?{urlencode([(f'{path}__{op}', raw) for path, op, raw in filters])}"
+        other = translate("report.other", locale)
+        for row in rows:
+            for dim in dims:
+                if row.get(dim.key) == OTHER:
+                    row[dim.key] = other
+                    if dim.ref.kind == "reference":
+                        row[f"{dim.key}_label"] = other
+        answer = {"rows": rows, "totals": totals, "figure": figure(spec, rows, totals, locale)}
+        self.cache.put(key, answer)
+        return answer
+
+    def _ref(self, app: CompiledApp, spec: ReportSpec, path: str) -> FieldRef:
+        try:
+            found = SOURCES[spec.source_kind].resolve(app.document, spec.source, path)
+        except PathError:
+            found = None
+        if found is None:
+            raise QueryError.says("record.query.filter", name=path[:40])
+        return found
+
+    def _board_filters(
+        self, app: CompiledApp, spec: ReportSpec, filters: Sequence[Mapping[str, Any]], given: Mapping[str, str]
+    ) -> list[tuple[str, str, str]]:
+        """The dashboard's global filters the viewer set, as filters of a widget's report (those on a
+        field its source has; a widget over another form is not narrowed by them)."""
+        found: list[tuple[str, str, str]] = []
+        for flt in filters:
+            try:
+                ref = SOURCES[spec.source_kind].resolve(app.document, spec.source, flt["field"])
+            except PathError:
+                ref = None
+            if ref is None:
+                continue
+            if flt["kind"] == "select" and given.get(flt["id"]):
+                found.append((ref.path, "in", given[flt["id"]]))
+            elif flt["kind"] == "date_range":
+                for suffix, op, shift in (("from", "ge", 0), ("to", "lt", 1)):
+                    raw = given.get(f"{flt['id']}__{suffix}")
+                    if raw:
+                        found.append((ref.path, op, self._day_start(raw, shift, ref.kind)))
+        return found
+
+    def _day_start(self, raw: str, shift: int, kind: str) -> str:
+        try:
+            day = date.fromisoformat(raw[:10]) + timedelta(days=shift)
+        except ValueError:
+            raise QueryError.says("record.query.value", value=raw[:40], name="date") from None
+        if kind == "date":
+            return day.isoformat()
+        return datetime.combine(day, time(), tzinfo=self.zone).isoformat()
+
+
+def _source_kind(definition: Mapping[str, Any]) -> str:
+    return str(next(iter(definition["source"])))
+
+
+def _report_definition(app: CompiledApp, report_id: str) -> Mapping[str, Any]:
+    found: Mapping[str, Any] | None = next((r for r in app.document.get("reports", ()) if r["id"] == report_id), None)
+    if found is None:
+        raise NotFoundError.says("report.not_found", app=app.app_id, report=report_id)
+    return found
+
+
+def _viewer_filters(args: Sequence[tuple[str, str]]) -> list[Raw]:
+    found = []
+    for key, value in args[:50]:
+        name, _, op = key.partition("__")
+        op = op or "eq"
+        if op not in OPERATORS:
+            raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
+        found.append((name, op, value))
+    return found
