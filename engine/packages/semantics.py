@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from engine.automations import ACTION_TYPES, TRIGGER_TYPES, PackageIndex
 from engine.errors import ExpressionError, Problem
 from engine.expressions import RESERVED_NAMES, parse_duration
+from engine.flows.facts import flow_facts_problems
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
 from engine.packages.cascades import cascade_problems
@@ -332,6 +333,7 @@ class _FlowChecker:
                 )
         for k, edge_id in enumerate(tracking.get("rework_edges", [])):
             self.edges.check(f"{self.base}/tracking/rework_edges/{k}", edge_id, p)
+        p.extend(flow_facts_problems(self.flow, self.base))
         self._graph(outgoing, incoming)
 
     def _check_in_field(self, pointer: str, form_id: str, key: str, name: str) -> None:
