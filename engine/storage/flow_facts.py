@@ -128,28 +128,39 @@ def business_seconds_between(
     return business_seconds(end, hours) - business_seconds(start, hours)
 
 
-def _milestone(facts: FlowFacts, milestone: Milestone, instance: Any) -> ColumnElement[Any]:
-    """The moment of one milestone of the instance ``instance`` (a correlated subquery; NULL before it)."""
+def _milestone(milestone: Milestone, instance: Any) -> Select[Any] | ColumnElement[Any]:
+    """The moment of one milestone of ``instance``: a column for the built-ins, else a one-row aggregate
+    over the instance's own events or tasks (NULL before it happened)."""
     if milestone.event == "started":
         return instance.started_at  # type: ignore[no-any-return]
     if milestone.event == "ended":
         return instance.ended_at  # type: ignore[no-any-return]
     pick = func.max if milestone.last else func.min
     if milestone.event in ("entered", "checked_in"):
-        return (
-            select(pick(EVENTS.c.at))
-            .where(
-                EVENTS.c.instance_id == instance.id,
-                EVENTS.c.kind == milestone.event,
-                EVENTS.c.node_id == milestone.node,
-            )
-            .scalar_subquery()
+        return select(pick(EVENTS.c.at).label("moment")).where(
+            EVENTS.c.instance_id == instance.id,
+            EVENTS.c.kind == milestone.event,
+            EVENTS.c.node_id == milestone.node,
         )
     column = TASKS.c.claimed_at if milestone.event == "claimed" else TASKS.c.completed_at
     conditions = [TASKS.c.instance_id == instance.id, TASKS.c.node_id == milestone.node]
     if milestone.event == "completed":
         conditions.append(TASKS.c.status == "completed")
-    return select(pick(column)).where(*conditions).scalar_subquery()
+    return select(pick(column).label("moment")).where(*conditions)
+
+
+def _moment(found: Select[Any] | ColumnElement[Any]) -> ColumnElement[Any]:
+    return found.scalar_subquery() if isinstance(found, Select) else found
+
+
+def _working(found: Select[Any] | ColumnElement[Any], instance: Any, hours: WorkingHours) -> ColumnElement[Any]:
+    """``B(moment)`` of a milestone. ``B`` names its moment a few dozen times; over a subquery that the
+    database would inline, each name would run the subquery again, so the moment is read once in a
+    derived table that ``OFFSET 0`` keeps from being inlined (on SQLite and PostgreSQL alike)."""
+    if not isinstance(found, Select):
+        return business_seconds(found, hours)
+    once = found.correlate(instance.id.table).offset(0).subquery("once")
+    return select(business_seconds(once.c.moment, hours)).select_from(once).scalar_subquery()
 
 
 def _last_event_node(instance: Any, kinds: tuple[str, ...]) -> ColumnElement[Any]:
@@ -170,7 +181,7 @@ def _deadline_misses(facts: FlowFacts, **owner: Any) -> ColumnElement[int]:
     return (
         select(func.count())
         .select_from(TIMERS)
-        .where(*conditions, TIMERS.c.status == "fired", TIMERS.c.spec_id.in_(facts.deadline_timers))
+        .where(*conditions, TIMERS.c.fired_at.is_not(None), TIMERS.c.spec_id.in_(facts.deadline_timers))
         .scalar_subquery()
     )
 
@@ -194,7 +205,10 @@ def instance_facts(facts: FlowFacts, app_id: str, hours: WorkingHours = DEFAULT_
             .scalar_subquery()
         )
     status = inner_instance.c.status
-    moments = {m.id: _milestone(facts, m, inner_instance.c).label(m.column) for m in facts.milestones}
+    found = {m.id: _milestone(m, inner_instance.c) for m in facts.milestones}
+    moments = [_moment(found[m.id]).label(m.column) for m in facts.milestones]
+    spanned = {end for span in facts.spans for end in (span.start, span.end)}
+    working = [_working(found[m], inner_instance.c, hours).label(f"{m}_working") for m in sorted(spanned)]
     base = (
         select(
             inner_instance.c.id.label("instance_id"),
@@ -211,7 +225,8 @@ def instance_facts(facts: FlowFacts, app_id: str, hours: WorkingHours = DEFAULT_
             ).label("current_node"),
             reopened.label("reopen_count"),
             _deadline_misses(facts, instance_id=inner_instance.c.id).label("deadline_misses"),
-            *moments.values(),
+            *moments,
+            *working,
         )
         .where(inner_instance.c.app_id == app_id, inner_instance.c.flow_id == facts.flow_id)
         .subquery("fact_base")
@@ -220,8 +235,11 @@ def instance_facts(facts: FlowFacts, app_id: str, hours: WorkingHours = DEFAULT_
     spans = []
     for span in facts.spans:
         start, end = row[facts.milestone(span.start).column], row[facts.milestone(span.end).column]
-        wall, working = span.columns
-        spans += [seconds_between(start, end).label(wall), business_seconds_between(start, end, hours).label(working)]
+        wall, business = span.columns
+        spans += [
+            seconds_between(start, end).label(wall),
+            (row[f"{span.end}_working"] - row[f"{span.start}_working"]).label(business),
+        ]
     met = case(
         (row.status != "completed", null()),
         (row.deadline_misses == 0, literal(1)),
@@ -272,7 +290,7 @@ def task_facts(
             t.claimed_at,
             completed.label("completed_at"),
             t.due_at,
-            _deadline_misses(facts, task_id=t.id).label("deadline_misses"),
+            _deadline_misses(facts, instance_id=t.instance_id, task_id=t.id).label("deadline_misses"),
             late.label("late"),
         )
         .where(t.app_id == app_id, t.flow_id == facts.flow_id)
