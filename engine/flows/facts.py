@@ -4,7 +4,7 @@ A flow's ``facts`` key names its milestones generically (a node and what happene
 ``claimed``, ``checked_in``, ``completed``), the spans between two milestones (``durations``) and
 the timers whose firing means a target was missed (``deadline_timers``); ``started`` and ``ended``
 are built in, and ``tracking.rework_edges`` says which edges reopen the work. The engine never
-knows what a milestone means to the business: the package names them. ``engine.storage.flow_facts``
+knows what a milestone means to the business: the package names them. The storage layer's ``flow_facts``
 turns a ``FlowFacts`` into SQL; ``flow_facts_problems`` checks a definition up front, with pointers.
 """
 
@@ -161,7 +161,9 @@ def flow_facts_problems(definition: Mapping[str, Any], base: str) -> list[Proble
         offered = frozenset(node["actions"]) if "actions" in node else kind.default_actions if kind else frozenset()
         event = raw["event"]
         if (event in TASK_EVENTS and not offered) or (event == "checked_in" and "check_in" not in offered):
-            problems.append(_problem(f"{where}/event", "impossible_event", node=node["id"], type=node["type"], event=event))
+            problems.append(
+                _problem(f"{where}/event", "impossible_event", node=node["id"], type=node["type"], event=event)
+            )
     known = [*BUILT_IN_MILESTONES, *declared.get("milestones", {})]
     for span_id, raw in declared.get("durations", {}).items():
         where = f"{here}/durations/{_escape(span_id)}"

@@ -85,7 +85,7 @@ def _floor_sqlite(element: _WholeDays, compiler: Any, **kw: Any) -> str:
 
 
 def epoch_seconds(moment: ColumnElement[Any]) -> ColumnElement[float]:
-    return _EpochSeconds(moment)  # type: ignore[return-value]
+    return _EpochSeconds(moment)
 
 
 def seconds_between(start: ColumnElement[Any], end: ColumnElement[Any]) -> ColumnElement[float]:
@@ -116,9 +116,7 @@ def business_seconds(moment: ColumnElement[Any], hours: WorkingHours = DEFAULT_H
         (into >= literal(closes), literal(float(length))),
         else_=into - literal(opens),
     )
-    return cast(  # type: ignore[no-any-return]
-        weeks * literal(len(hours.workdays) * length) + before * literal(length) + today, Float()
-    )
+    return cast(weeks * literal(len(hours.workdays) * length) + before * literal(length) + today, Float())
 
 
 def business_seconds_between(
@@ -264,9 +262,7 @@ def instance_facts(facts: FlowFacts, app_id: str, hours: WorkingHours = DEFAULT_
     )
 
 
-def task_facts(
-    facts: FlowFacts, app_id: str, now: datetime, hours: WorkingHours = DEFAULT_HOURS
-) -> Select[Any]:
+def task_facts(facts: FlowFacts, app_id: str, now: datetime, hours: WorkingHours = DEFAULT_HOURS) -> Select[Any]:
     """One row per task of the flow's instances, columns ``facts.task_columns``. ``assignee`` is who
     completed it, else who holds it; ``overdue`` is 1 when the task outlived its ``due`` moment (an open
     one: at ``now``) or one of the flow's deadline timers fired on it; ``completed_at`` is NULL for a
@@ -317,4 +313,3 @@ def task_facts(
         row.deadline_misses,
         overdue.label("overdue"),
     )
-

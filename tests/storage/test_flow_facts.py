@@ -18,7 +18,7 @@ from engine.flows.calendar import DEFAULT_HOURS
 from engine.flows.facts import flow_facts
 from engine.storage.flow_facts import business_seconds_between, instance_facts, task_facts
 from engine.storage.tables import FlowEventRow
-from tests.flows.conftest import Clock, Company, company  # noqa: F401 - the fixture, shared
+from tests.flows.conftest import Clock, Company
 
 APP = "property_repair"
 PACKAGE = json.loads((Path(__file__).parents[2] / "apps" / "property_repair.json").read_text("utf-8"))
@@ -119,9 +119,7 @@ def test_a_reopened_closed_ticket_has_every_milestone_its_reopen_and_its_duratio
     }
 
 
-def test_a_running_ticket_stands_at_its_node_with_open_milestones_null_and_business_time_counted(
-    company, database
-):
+def test_a_running_ticket_stands_at_its_node_with_open_milestones_null_and_business_time_counted(company, database):
     record = _running_ticket(company)
     row = _facts(database, instance_facts(REPAIR, APP))[record]
     assert (row["status"], row["outcome"], row["current_node"]) == ("running", "running", "repair")
@@ -210,8 +208,9 @@ def test_a_task_past_its_due_moment_is_overdue_while_open_and_after(company, dat
     record = company.order()["id"]
     task = _task(company, record, "accept")
     with database.transaction() as session:  # as a node's ``due`` would have set it
-        from engine.storage.flows import TASKS
         from sqlalchemy import update
+
+        from engine.storage.flows import TASKS
 
         session.execute(update(TASKS).where(TASKS.c.id == task["id"]).values(due_at=utc(2, 1, 5)))
     at = {"before": utc(2, 1, 4), "after": utc(2, 1, 6)}
@@ -241,9 +240,7 @@ def test_business_seconds_in_sql_count_the_calendar_timers_use(database, start, 
         from sqlalchemy import literal
 
         moment = FlowEventRow.at.type
-        got = session.scalar(
-            select(business_seconds_between(literal(start, type_=moment), literal(end, type_=moment)))
-        )
+        got = session.scalar(select(business_seconds_between(literal(start, type_=moment), literal(end, type_=moment))))
     assert got == pytest.approx(working_minutes * 60, abs=0.01)
     # and it agrees with the deadline the timers compute: the end of that much working time
     if working_minutes:
