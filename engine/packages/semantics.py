@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from engine.automations import ACTION_TYPES, TRIGGER_TYPES, PackageIndex
 from engine.errors import ExpressionError, Problem
 from engine.expressions import RESERVED_NAMES, parse_duration
+from engine.flows.facts import flow_facts_problems
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
 from engine.packages.cascades import cascade_problems
@@ -338,6 +339,7 @@ class _FlowChecker:
             self.edges.check(f"{self.base}/tracking/rework_edges/{k}", edge_id, p)
         if "name_field" in tracking and self.form_id:
             self.pkg.check_field(f"{self.base}/tracking/name_field", self.form_id, tracking["name_field"])
+        p.extend(flow_facts_problems(self.flow, self.base))
         self._graph(outgoing, incoming)
 
     def _check_in_field(self, pointer: str, form_id: str, key: str, name: str) -> None:

@@ -154,6 +154,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "node '{id}' has {count} default edges; keep at most one",
         "zh-CN": "节点“{id}”有 {count} 条默认连线,最多保留一条",
     },
+    "flow.facts.built_in": {
+        "en": "milestone '{id}' is built in (when the instance started or ended); give yours another name",
+        "zh-CN": "里程碑“{id}”是内置的(实例开始或结束的时刻),请给您的里程碑另起一个名字",
+    },
+    "flow.facts.unknown_node": {
+        "en": "the flow has no node '{id}'{hint}",
+        "zh-CN": "流程中没有节点“{id}”{hint}",
+    },
+    "flow.facts.impossible_event": {
+        "en": "node '{node}' ({type}) never has '{event}': only a node that gives out tasks is claimed or "
+        "completed, and only one offering 'check_in' is checked in; use 'entered' or another node",
+        "zh-CN": "节点“{node}”({type})不会发生“{event}”:只有派发任务的节点才会被领取或完成,"
+        "只有提供“check_in”操作的节点才会签到;请改用“entered”或其他节点",
+    },
+    "flow.facts.unknown_milestone": {
+        "en": "there is no milestone '{id}'{hint}; name a milestone of 'facts.milestones', 'started' or 'ended'",
+        "zh-CN": "没有里程碑“{id}”{hint};请填写“facts.milestones”中的里程碑,或“started”“ended”",
+    },
+    "flow.facts.empty_span": {
+        "en": "duration '{id}' starts and ends at the same milestone, so it is always zero; pick two milestones",
+        "zh-CN": "时长“{id}”的起止是同一个里程碑,永远为零;请选择两个不同的里程碑",
+    },
+    "flow.facts.unknown_timer": {
+        "en": "no node of the flow has a timer '{id}'{hint}",
+        "zh-CN": "流程中没有任何节点有定时器“{id}”{hint}",
+    },
     "flow.tracking.hidden_outcome": {
         "en": "outcome field '{id}' is hidden from the public role, so a tracking link may not show it",
         "zh-CN": "结果字段“{id}”对公开角色是隐藏的,跟踪链接不能显示它",
