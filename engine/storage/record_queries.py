@@ -145,10 +145,8 @@ def _order(columns: Any, sort: _Sort) -> list[Any]:
     return order
 
 
-def _searched_page(
-    session: Session, table: Any, statement: Select[Any], sort: _Sort, query: ListQuery
-) -> list[Any]:
-    """A page of a search: on SQLite, by its condition (the FTS5 index narrows it); on PostgreSQL, by one of three plans.
+def _searched_page(session: Session, table: Any, statement: Select[Any], sort: _Sort, query: ListQuery) -> list[Any]:
+    """A page of a search: on SQLite by its condition (FTS5 narrows it); on PostgreSQL by one of three plans.
 
     How many rows match decides the quick plan, and the planner cannot tell it from a search text.
     So first the first ``WINDOW`` rows of the list (filters, rules and cursor applied) are searched:

@@ -30,7 +30,7 @@ from sqlalchemy import String, Table, column, func, literal, null, or_, select, 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Subquery
 
 SEARCH_KINDS = ("string", "text")  # the column kinds a search looks in
 MIN_INDEXED = 3  # shorter substrings hold no trigram: they are scanned
@@ -75,7 +75,7 @@ def pattern(search: str) -> str:
 
 
 def search_condition(
-    dialect: str, form_table: Table, fields: Sequence[str], search: str, *, indexed: bool = False
+    dialect: str, form_table: Table | Subquery, fields: Sequence[str], search: str, *, indexed: bool = False
 ) -> ColumnElement[bool]:
     """Rows where one of ``fields`` holds ``search`` (case-insensitive), or whose id it is.
 
@@ -107,8 +107,10 @@ def few_matches(session: Session, form_table: Table, fields: Sequence[str], sear
         .limit(FEW + 1)
     )
     kept = session.execute(text("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')")).one()
-    session.execute(text("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"))
-    ids = list(session.scalars(probe))  # should it fail, the transaction ends and the settings with it
+    session.execute(
+        text("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")
+    )
+    ids: list[int] = list(session.scalars(probe))  # should it fail, the transaction ends and the settings with it
     session.execute(
         text("SELECT set_config('enable_seqscan', :seq, true), set_config('enable_indexscan', :index, true)"),
         {"seq": kept[0], "index": kept[1]},
@@ -116,7 +118,9 @@ def few_matches(session: Session, form_table: Table, fields: Sequence[str], sear
     return ids if len(ids) <= FEW else None
 
 
-def _postgresql(form_table: Table, fields: Sequence[str], search: str, indexed: bool) -> list[ColumnElement[bool]]:
+def _postgresql(
+    form_table: Table | Subquery, fields: Sequence[str], search: str, indexed: bool
+) -> list[ColumnElement[bool]]:
     if len(search) >= MIN_INDEXED:  # the trigram index serves ILIKE itself
         like = pattern(search)
         return [form_table.c[name].ilike(like, escape=ESCAPE) for name in fields]
@@ -137,10 +141,11 @@ def characters(value: Any) -> ColumnElement[Any]:
     return func.string_to_array(func.lower(value), null())
 
 
-def _sqlite(form_table: Table, fields: Sequence[str], search: str) -> ColumnElement[bool]:
+def _sqlite(form_table: Table | Subquery, fields: Sequence[str], search: str) -> ColumnElement[bool]:
     like = pattern(search)
     matches = or_(*(form_table.c[name].like(like, escape=ESCAPE) for name in fields))
-    if len(search) < MIN_INDEXED or any(name in FTS_RESERVED for name in fields):
+    short = len(search) < MIN_INDEXED or any(name in FTS_RESERVED for name in fields)
+    if short or not isinstance(form_table, Table):  # the FTS5 table mirrors a form table, not a query of it
         return matches
     index = table(fts_name(form_table.name), column("rowid"))
     phrase = '"' + search.replace('"', '""') + '"'

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from tests.browser.conftest import screenshot
 from tests.flows import conftest as flow_fixtures
-from tests.flows.conftest import APP
 
 company = flow_fixtures.company  # a property company: groups, on-duty technicians, agents, a room
 

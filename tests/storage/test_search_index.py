@@ -12,10 +12,10 @@ from sqlalchemy import select, text
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
 from engine.services.records import RecordService
+from engine.storage import record_queries, search_index
 from engine.storage.catalog import AppCatalog
 from engine.storage.migrate import upgrade
 from engine.storage.record_queries import ListQuery, run_list
-from engine.storage import record_queries, search_index
 from engine.storage.search_index import character_index_name, fts_name, search_condition, trigram_index_name
 
 TABLE = "notes__ticket"
@@ -133,7 +133,9 @@ def test_few_matches_are_the_ids_the_indexes_find_and_more_than_few_none(records
         found = search_index.few_matches(session, form.table, SEARCHED, query)
         monkeypatch.setattr(search_index, "FEW", count - 1)
         beyond = search_index.few_matches(session, form.table, SEARCHED, query) if count else None
-        settings = session.execute(text("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"))
+        settings = session.execute(
+            text("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')")
+        )
 
     assert found is not None and sorted(found) == _expected(query)
     assert beyond is None
