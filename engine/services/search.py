@@ -65,6 +65,16 @@ class SearchService:
         self.records = records
         self.apps = apps
 
+    def may_search(self, principal: Principal) -> bool:
+        """Whether ``principal`` may read some form of some app: only then has a search box anything to find."""
+        if principal.anonymous:
+            return False
+        for info in self.apps.list_apps():
+            app = self.records.compiled_app(info["id"])
+            if any(app.permissions.effective(principal, app.app_id, form).allows("read") for form in app.forms):
+                return True
+        return False
+
     def search(self, principal: Principal, raw: str, *, locale: str, per_form: int = PER_FORM) -> list[SearchGroup]:
         """The groups of records ``principal`` may read holding ``raw``, app by app, form by form."""
         if principal.anonymous:

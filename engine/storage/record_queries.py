@@ -32,10 +32,11 @@ from engine.storage.catalog import CompiledForm
 from engine.storage.record_filters import along, flow_condition
 from engine.storage.report_sql import bucket_sql
 from engine.storage.row_rule_sql import RulePath, rule_sql
-from engine.storage.search_index import SEARCH_KINDS, search_condition
+from engine.storage.search_index import SEARCH_KINDS, few_matches, search_condition
 
 MAX_LIMIT = 200
 MAX_SEARCH = 100
+WINDOW = 1000  # a PostgreSQL search first looks for its page among this many rows of the list, in order
 SORTABLE_SYSTEM = ("id", "created_at", "updated_at")
 FILTERABLE_SYSTEM = (*SORTABLE_SYSTEM, "created_by", "updated_by")
 COMPARISONS = {
@@ -140,23 +141,52 @@ def run_list(
             statement = statement.where(_path_condition(table, path, target, op, raw, dialect))
         else:
             statement = statement.where(_condition(form, name, op, raw, dialect))
-    if query.search:
-        statement = statement.where(search_condition(dialect, table, query.search_in, query.search))
     sort = _sort(form, query.sort)
     if query.cursor:
         statement = statement.where(_after(table, sort, _decode(query.cursor, sort, form)))
-    # system columns are NOT NULL: ordering by them alone lets an index serve the page
-    order = [] if sort.name in SORTABLE_SYSTEM else [sort.column.is_(None)]
-    if sort.name != "id":
-        order.append(sort.column.desc() if sort.descending else sort.column.asc())
-    order.append(table.c.id.desc() if sort.descending else table.c.id.asc())
-    rows = list(session.execute(statement.order_by(*order).limit(query.limit + 1)))
+    if query.search:
+        rows = _searched_page(session, table, statement, sort, query)
+    else:
+        rows = list(session.execute(statement.order_by(*_order(table.c, sort)).limit(query.limit + 1)))
     next_cursor = None
     if len(rows) > query.limit:
         rows = rows[: query.limit]
         last = rows[-1]
         next_cursor = _encode(getattr(last, sort.name), last.id)
     return rows, next_cursor
+
+
+def _order(columns: Any, sort: _Sort) -> list[Any]:
+    column = columns[sort.name]
+    # system columns are NOT NULL: ordering by them alone lets an index serve the page
+    order = [] if sort.name in SORTABLE_SYSTEM else [column.is_(None)]
+    if sort.name != "id":
+        order.append(column.desc() if sort.descending else column.asc())
+    order.append(columns.id.desc() if sort.descending else columns.id.asc())
+    return order
+
+
+def _searched_page(session: Session, table: Any, statement: Select[Any], sort: _Sort, query: ListQuery) -> list[Any]:
+    """A page of a search: on SQLite by its condition (FTS5 narrows it); on PostgreSQL by one of three plans.
+
+    How many rows match decides the quick plan, and the planner cannot tell it from a search text.
+    So first the first ``WINDOW`` rows of the list (filters, rules and cursor applied) are searched:
+    a page filled there is the page. Otherwise the indexes alone find the matches (:func:`few_matches`):
+    when few, the page is ordered and cut from those; when many, the list is read in order as before.
+    """
+    dialect = session.get_bind().dialect.name
+    limit = query.limit + 1
+    if dialect != "postgresql":
+        found = search_condition(dialect, table, query.search_in, query.search)
+        return list(session.execute(statement.where(found).order_by(*_order(table.c, sort)).limit(limit)))
+    window = statement.order_by(*_order(table.c, sort)).limit(WINDOW).subquery()
+    first = select(window).where(search_condition(dialect, window, query.search_in, query.search))
+    rows = list(session.execute(first.order_by(*_order(window.c, sort)).limit(limit)))
+    if len(rows) == limit:
+        return rows
+    ids = few_matches(session, table, query.search_in, query.search)
+    found = search_condition(dialect, table, query.search_in, query.search) if ids is None else table.c.id.in_(ids)
+    return list(session.execute(statement.where(found).order_by(*_order(table.c, sort)).limit(limit)))
 
 
 def listable(form: CompiledForm, name: str) -> bool:

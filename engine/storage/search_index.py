@@ -10,9 +10,14 @@ Either index only narrows the candidates: the answer is always the same case-ins
 the record's own columns, so indexed and unindexed searches agree exactly. A trigram index cannot find
 a substring shorter than three characters, yet two-character words are everyday Chinese searches (停车,
 a surname and 女士): on PostgreSQL a second GIN index per column holds each value's characters, and
-finds the rows holding both characters searched for. A single character (and one or two on SQLite) is
-searched by reading the table in the page's order until the page is full: quick for any character that
-occurs, a whole-table read for one that occurs nowhere.
+finds the rows holding both characters searched for (or the one).
+
+Which plan is quick depends on how many rows match, which the planner cannot tell from a search text
+(the trigrams of a serial number occur in every row, yet the serial in one): so on PostgreSQL
+:func:`few_matches` first asks the indexes alone, by bitmap scans that stop after ``FEW`` matching rows.
+When that is all there is, the page is ordered and cut from those ids; when more match, they are dense
+enough that reading the table in the page's order fills a page soon. On SQLite a single or two
+characters are searched by reading the table in the page's order until the page is full.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from typing import Any
 from sqlalchemy import String, Table, column, func, literal, null, or_, select, table, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement, Subquery
 
 SEARCH_KINDS = ("string", "text")  # the column kinds a search looks in
 MIN_INDEXED = 3  # shorter substrings hold no trigram: they are scanned
@@ -32,6 +38,7 @@ ESCAPE = "/"
 FTS_PREFIX = "trellis_fts__"  # engine-owned: never the table of a form
 FTS_RESERVED = ("rank", "rowid")  # names an FTS5 table keeps for itself: such a column is searched by LIKE alone
 MAX_NAME = 63
+FEW = 1000  # up to this many matching rows, a PostgreSQL search orders and pages the rows the indexes found
 
 
 def _name(*parts: str) -> str:
@@ -67,12 +74,18 @@ def pattern(search: str) -> str:
     return f"%{search}%"
 
 
-def search_condition(dialect: str, form_table: Table, fields: Sequence[str], search: str) -> ColumnElement[bool]:
-    """Rows where one of ``fields`` holds ``search`` (case-insensitive), or whose id it is."""
+def search_condition(
+    dialect: str, form_table: Table | Subquery, fields: Sequence[str], search: str, *, indexed: bool = False
+) -> ColumnElement[bool]:
+    """Rows where one of ``fields`` holds ``search`` (case-insensitive), or whose id it is.
+
+    ``indexed``: a single character is looked up in the character index too (PostgreSQL), as
+    :func:`few_matches` does; otherwise it is left to a read in the page's order.
+    """
     found: list[ColumnElement[bool]] = []
     if fields and "\x00" not in search:  # no stored text holds NUL (PostgreSQL refuses it outright)
         if dialect == "postgresql":
-            found.extend(_postgresql(form_table, fields, search))
+            found.extend(_postgresql(form_table, fields, search, indexed))
         else:
             found.append(_sqlite(form_table, fields, search))
     if search.isdigit() and len(search) <= 18:
@@ -80,16 +93,43 @@ def search_condition(dialect: str, form_table: Table, fields: Sequence[str], sea
     return or_(*found) if found else form_table.c.id.is_(None)
 
 
-def _postgresql(form_table: Table, fields: Sequence[str], search: str) -> list[ColumnElement[bool]]:
+def few_matches(session: Session, form_table: Table, fields: Sequence[str], search: str) -> list[int] | None:
+    """The ids of every row matching ``search`` when at most ``FEW`` do (PostgreSQL), else None.
+
+    Only bitmap scans of the search indexes (and of the primary key, for an id) may answer: the
+    planner would otherwise read the table in id order, hoping to meet ``FEW`` matches early, and
+    read it whole for a serial number found once. Deleted rows and row rules are left to the
+    caller's query, which keeps its own conditions and takes these ids in place of the search.
+    """
+    probe = (
+        select(form_table.c.id)
+        .where(search_condition("postgresql", form_table, fields, search, indexed=True))
+        .limit(FEW + 1)
+    )
+    kept = session.execute(text("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')")).one()
+    session.execute(
+        text("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")
+    )
+    ids: list[int] = list(session.scalars(probe))  # should it fail, the transaction ends and the settings with it
+    session.execute(
+        text("SELECT set_config('enable_seqscan', :seq, true), set_config('enable_indexscan', :index, true)"),
+        {"seq": kept[0], "index": kept[1]},
+    )
+    return ids if len(ids) <= FEW else None
+
+
+def _postgresql(
+    form_table: Table | Subquery, fields: Sequence[str], search: str, indexed: bool
+) -> list[ColumnElement[bool]]:
     if len(search) >= MIN_INDEXED:  # the trigram index serves ILIKE itself
         like = pattern(search)
         return [form_table.c[name].ilike(like, escape=ESCAPE) for name in fields]
     # strpos, not ILIKE: no trigram index claims it (one would be read whole for want of a trigram)
     wanted = literal(search, String())
     found = [func.strpos(func.lower(form_table.c[name]), func.lower(wanted)) > 0 for name in fields]
-    if len(search) == 1:  # one character: the table is read in the page's order until the page is full
+    if len(search) == 1 and not indexed:  # one character: the table is read in the page's order
         return found
-    # two characters: the character index finds the rows holding both, strpos keeps those holding the pair
+    # the character index finds the rows holding both characters (or the one), strpos keeps those holding the pair
     return [
         match & characters(form_table.c[name]).op("@>")(characters(wanted))
         for name, match in zip(fields, found, strict=True)
@@ -101,10 +141,11 @@ def characters(value: Any) -> ColumnElement[Any]:
     return func.string_to_array(func.lower(value), null())
 
 
-def _sqlite(form_table: Table, fields: Sequence[str], search: str) -> ColumnElement[bool]:
+def _sqlite(form_table: Table | Subquery, fields: Sequence[str], search: str) -> ColumnElement[bool]:
     like = pattern(search)
     matches = or_(*(form_table.c[name].like(like, escape=ESCAPE) for name in fields))
-    if len(search) < MIN_INDEXED or any(name in FTS_RESERVED for name in fields):
+    short = len(search) < MIN_INDEXED or any(name in FTS_RESERVED for name in fields)
+    if short or not isinstance(form_table, Table):  # the FTS5 table mirrors a form table, not a query of it
         return matches
     index = table(fts_name(form_table.name), column("rowid"))
     phrase = '"' + search.replace('"', '""') + '"'

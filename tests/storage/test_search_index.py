@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
 from engine.services.records import RecordService
+from engine.storage import record_queries, search_index
 from engine.storage.catalog import AppCatalog
 from engine.storage.migrate import upgrade
 from engine.storage.record_queries import ListQuery, run_list
@@ -95,6 +96,50 @@ def test_search_answers_exactly_what_a_substring_match_does(records):
     found = {query: _found(records, query) for query in QUERIES}
 
     assert found == {query: _expected(query) for query in QUERIES}
+
+
+@pytest.mark.parametrize(("few", "window"), [(0, 0), (1, 0), (2, 1), (1000, 2)])
+def test_whichever_way_postgresql_answers_a_search_the_answer_is_the_same(records, monkeypatch, few, window):
+    monkeypatch.setattr(search_index, "FEW", few)  # beyond FEW matches, the table is read in the page's order
+    monkeypatch.setattr(record_queries, "WINDOW", window)  # a page filled among the first WINDOW rows is the page
+    found = {query: _found(records, query) for query in QUERIES}
+
+    assert found == {query: _expected(query) for query in QUERIES}
+
+
+def test_pages_of_a_search_follow_one_another_whichever_way_it_is_answered(records, monkeypatch):
+    for few, window in ((search_index.FEW, record_queries.WINDOW), (1000, 0), (1, 0), (1, 2)):
+        monkeypatch.setattr(search_index, "FEW", few)
+        monkeypatch.setattr(record_queries, "WINDOW", window)
+        seen: list[int] = []
+        cursor = None
+        with records.database.transaction() as session:
+            form = records.catalog.current(session, "notes").form("ticket")
+            for _ in range(5):
+                query = ListQuery(search="1", search_in=SEARCHED, sort="-id", limit=1, cursor=cursor)
+                rows, cursor = run_list(session, form, query)
+                seen.extend(row.id for row in rows)
+        assert seen == _expected("1")[::-1] == [6, 4, 3, 2, 1]
+
+
+@pytest.mark.parametrize(("query", "count"), [("BX-20261205-1507", 1), ("停", 3), ("鑫", 0), ("1", 4), ("2", 3)])
+def test_few_matches_are_the_ids_the_indexes_find_and_more_than_few_none(records, monkeypatch, query, count):
+    if records.database.dialect == "sqlite":  # SQLite answers every search by its condition, never probing
+        monkeypatch.setattr(record_queries, "few_matches", None)
+        assert _found(records, query) == _expected(query)
+        return
+    with records.database.transaction() as session:
+        form = records.catalog.current(session, "notes").form("ticket")
+        found = search_index.few_matches(session, form.table, SEARCHED, query)
+        monkeypatch.setattr(search_index, "FEW", count - 1)
+        beyond = search_index.few_matches(session, form.table, SEARCHED, query) if count else None
+        settings = session.execute(
+            text("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')")
+        )
+
+    assert found is not None and sorted(found) == _expected(query)
+    assert beyond is None
+    assert settings.one() == ("on", "on")  # the probe's planner settings end with it
 
 
 def test_a_field_not_searched_is_never_matched(records):

@@ -140,3 +140,26 @@ def test_the_page_lists_the_groups_with_links_in_either_language(app, tickets):
     assert "Search every form" in english and "No records match." in unescape(nothing)
     shown = re.sub(r'value="[^"]*"|<title>.*?</title>|<a class="lang".*?</a>', "", nothing)  # all but the query
     assert not re.search(r"[\u4e00-\u9fff]", shown)
+
+
+BAR_BOX = 'id="bar-search"'
+
+
+def test_the_session_bar_carries_a_search_box_for_whoever_reads_some_form(app, office):
+    agent = Staff(app, "agent1")
+    chinese = agent.get("/").get_data(as_text=True)
+    english = agent.get("/tasks?lang=en").get_data(as_text=True)
+
+    box = re.search(r'<form method="get" action="/search" role="search" class="bar-search">.*?</form>', chinese, re.S)
+    assert box is not None and BAR_BOX in box.group(0)
+    assert 'name="lang" value="zh-CN"' in box.group(0) and 'placeholder="搜索编号、电话…"' in box.group(0)
+    assert 'placeholder="Search numbers, phones…"' in unescape(english) and 'aria-label="Search every form"' in english
+
+
+def test_no_search_box_for_the_public_nor_for_someone_who_reads_no_form(app, office):
+    office.directory.create_user("visitor1", "a-long-password", user_id="visitor1")  # signed in, no role
+
+    assert BAR_BOX not in Staff(app, "visitor1").get("/").get_data(as_text=True)
+    assert BAR_BOX not in app.test_client().get("/login").get_data(as_text=True)
+    public = app.test_client().get(f"/kb/{APP}/kb_article")
+    assert public.status_code == 200 and BAR_BOX not in public.get_data(as_text=True)

@@ -28,4 +28,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.bar.home": {"zh-CN": "首页", "en": "Home"},
     "page.bar.tasks": {"zh-CN": "我的任务", "en": "My tasks"},
     "page.bar.logout": {"zh-CN": "退出", "en": "Sign out"},
+    "page.bar.search": {"zh-CN": "搜索全部表单", "en": "Search every form"},
+    "page.bar.search_hint": {"zh-CN": "搜索编号、电话…", "en": "Search numbers, phones…"},
 }
