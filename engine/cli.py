@@ -140,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--host", help="address to listen on (default: TRELLIS_HOST or 127.0.0.1)")
     cmd.add_argument("--port", type=int, help="port (default: TRELLIS_PORT or 5000)")
     cmd.add_argument("--workers", type=int, default=1, help="web processes (default 1)")
-    cmd.add_argument("--threads", type=int, default=8, help="threads per process (default 8)")
+    cmd.add_argument("--threads", type=int, default=16, help="threads per process (default 16)")
     cmd.add_argument(
         "--no-worker",
         action="store_true",

@@ -4,7 +4,7 @@ A stream sends the page's current state at once, then again whenever it changes,
 ``TRELLIS_LIVE_SECONDS`` (25 by default) with a ``retry`` hint so the browser reconnects: a gunicorn
 thread is never held for long (``TRELLIS_LIVE_POLL_SECONDS``, 2 by default, is how often a stream
 looks for changes nobody announced). Heartbeat comments keep proxies from cutting a quiet stream, and at
-most ``TRELLIS_LIVE_STREAMS`` streams (4 by default, half of ``trellis serve``'s threads) run in one
+most ``TRELLIS_LIVE_STREAMS`` streams (8 by default, half of ``trellis serve``'s threads) run in one
 process at a time; the next one is told to come back later instead of taking the last thread.
 
 Changes are noticed by a cheap cursor (the newest flow event id) checked on every wake-up - a
@@ -48,7 +48,7 @@ def live(app: Flask | None = None) -> Live:
         if found is None:
             found = Live(
                 feed=FlowFeed(services().database, services().settings.redis_url),
-                slots=threading.BoundedSemaphore(int(app.config.get("TRELLIS_LIVE_STREAMS", 4))),
+                slots=threading.BoundedSemaphore(int(app.config.get("TRELLIS_LIVE_STREAMS", 8))),
                 seconds=float(app.config.get("TRELLIS_LIVE_SECONDS", 25)),
                 poll=float(app.config.get("TRELLIS_LIVE_POLL_SECONDS", POLL_SECONDS)),
             )

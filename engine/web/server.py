@@ -30,7 +30,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def serve(
-    settings: Settings, *, host: str, port: int, workers: int = 1, threads: int = 8, background_worker: bool = True
+    settings: Settings, *, host: str, port: int, workers: int = 1, threads: int = 16, background_worker: bool = True
 ) -> None:
     """Serve under gunicorn; with ``background_worker`` each web process also fires timers and delivers
     the outbox in a thread (the embedded default: no Redis, no separate ``trellis worker``)."""

@@ -27,7 +27,7 @@ def test_a_phone_shows_the_searched_records_as_cards(live_server, phone):
     phone.fill("#password", ADMIN_PASSWORD)
     phone.click("button.submit")
     phone.wait_for_selector("table.records")
-    phone.fill('input[name="q"]', "角阀")
+    phone.fill('form.filters input[name="q"]', "角阀")
     phone.click(".actions button[type=submit]")
     phone.wait_for_url("**q=**")
     path = screenshot(phone, "record-list-phone")

@@ -29,6 +29,9 @@ def _rename_accept(flow: dict) -> None:
         for end in ("source", "target"):
             if edge[end] == "accept":
                 edge[end] = "triage"
+    for milestone in flow.get("facts", {}).get("milestones", {}).values():  # its process facts follow it too
+        if milestone["node"] == "accept":
+            milestone["node"] = "triage"
 
 
 def test_instances_finish_on_the_version_they_started_on(company, database, property_package):
