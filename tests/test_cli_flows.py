@@ -42,6 +42,11 @@ def two_versions(database_url, database, property_package, monkeypatch):
     for edge in changed["flows"][0]["edges"]:
         for end in ("source", "target"):
             edge[end] = "triage" if edge[end] == "accept" else edge[end]
+    for milestone in changed["flows"][0].get("facts", {}).get("milestones", {}).values():
+        milestone["node"] = "triage" if milestone["node"] == "accept" else milestone["node"]
+    for view in changed.get("views", []):  # the agents' queue follows its step to its new id
+        if view.get("filters", {}).get("_step") == "accept":
+            view["filters"]["_step"] = "triage"
     AppService(database).import_package(changed, actor="test")
     return flows, record["id"]
 

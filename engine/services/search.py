@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from engine.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from engine.forms.spec import localized
+from engine.forms.types import FIELD_TYPES
 from engine.principal import Principal
 from engine.services.apps import AppService
 from engine.services.records import RecordService
@@ -97,7 +98,7 @@ class SearchService:
                     continue  # read only through a rule this principal cannot meet: nothing to show
                 if not found["items"]:
                     continue
-                serial = next((f.id for f in form.spec.fields if f.type == "serial"), None)
+                serial = next((f.id for f in form.spec.fields if FIELD_TYPES.get(f.type).serial_pattern(f)), None)
                 title = form.spec.title_field
                 base = f"/apps/{quote(app.app_id)}/forms/{quote(form_id)}/records"
                 hits = [

@@ -101,6 +101,19 @@ def _texts_of(value, locale: str, found: set[str]) -> None:
             _texts_of(item, locale, found)
 
 
+def _plain_texts(value) -> set[str]:
+    """The package's strings outside ``{"zh-CN": ..., "en": ...}`` pairs: ids, option values, data."""
+    if isinstance(value, str):
+        return {value.strip()}
+    if isinstance(value, dict):
+        if set(value) == {"zh-CN", "en"}:
+            return set()
+        return set().union(*(_plain_texts(item) for item in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_plain_texts(item) for item in value)) if value else set()
+    return set()
+
+
 def foreign_words(locale: str) -> set[str]:
     """What the other language says, where it differs from this one's (``CSV`` is both)."""
     other = "en" if locale == "zh-CN" else "zh-CN"
@@ -112,6 +125,8 @@ def foreign_words(locale: str) -> set[str]:
     mine: set[str] = set()
     _texts_of(json.loads(PACKAGE.read_text(encoding="utf-8")), locale, mine)
     words |= package - mine
+    # an option written in one language only (``"其他"`` among a select's options) is the app's data
+    words -= _plain_texts(json.loads(PACKAGE.read_text(encoding="utf-8")))
     # a text that is only a placeholder template or too short to tell a language by is not a finding
     return {w for w in words if len(w) >= 2 and "{" not in w and not w.isdigit()}
 
