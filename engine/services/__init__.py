@@ -18,6 +18,7 @@ from engine.services.app_home import AppHomeService
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
+from engine.services.dashboard_views import DashboardViews
 from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
 from engine.services.flows import FlowService
@@ -64,6 +65,7 @@ class Services:
     app_home: AppHomeService
     notification_pages: NotificationPageService
     reports: ReportService
+    dashboard_views: DashboardViews
 
     def close(self) -> None:
         self.reports.cache.close()
@@ -103,6 +105,9 @@ def build_services(
     records.on_update.append(automations.record_updated)
     records.on_delete.append(automations.record_deleted)
     flows.on_saved.append(automations.flow_saved)
+    reports = ReportService(
+        database, records, ReportCache(settings.redis_url, _namespace(settings.database_url)), clock=clock
+    )
     return Services(
         settings=settings,
         database=database,
@@ -123,7 +128,6 @@ def build_services(
         search=SearchService(records, AppService(database)),
         app_home=AppHomeService(database, records, flows, notifications, clock=clock),
         notification_pages=NotificationPageService(notifications, flows, records),
-        reports=ReportService(
-            database, records, ReportCache(settings.redis_url, _namespace(settings.database_url)), clock=clock
-        ),
+        reports=reports,
+        dashboard_views=DashboardViews(reports, records),
     )

@@ -22,6 +22,7 @@ from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import field_ui
 from engine.i18n import DEFAULT_LOCALE, translate
 from engine.principal import Principal
+from engine.services.list_chips import active_filters, control_keys
 from engine.services.list_views import ListView, offered_views, open_view
 from engine.services.records import RecordService
 from engine.storage.catalog import CompiledApp, CompiledForm
@@ -154,6 +155,14 @@ class RecordListService:
             fixed=self._fixed(app, form, view, locale) if view is not None else [],
             sort=query.sort or (view.sort if view is not None else "") or "-id",
         )
+
+    def active_filters(
+        self, app_id: str, form_id: str, args: Mapping[str, str], columns: list[Column], locale: str
+    ) -> list[dict[str, str]]:
+        """The filters given that the list's own controls do not show (a drill-down's), in words."""
+        app = self.records.compiled_app(app_id)
+        shown = control_keys(columns)
+        return active_filters(self.records.database, app, app.form(form_id), args, shown, locale)
 
     def _steps(self, app: CompiledApp, form_id: str, record_ids: list[int], locale: str) -> dict[int, dict[str, str]]:
         with self.records.database.transaction() as session:

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from engine.errors import DefinitionError, NotFoundError
+from engine.errors import DefinitionError, EngineError, NotFoundError, PermissionDeniedError
 from engine.expressions.dates import COMPANY_ZONE
 from engine.forms.list_filters import OPERATORS
 from engine.forms.row_rule_checks import PathError
@@ -29,6 +29,7 @@ from engine.principal import Principal
 from engine.reports.results import OTHER, Raw, derive, drill_filters, figure, ordered, top_values
 from engine.reports.spec import SOURCES, FieldRef, ReportSpec, parse_report
 from engine.services.records import RecordService
+from engine.services.report_periods import kpi, previous_period
 from engine.storage.catalog import CompiledApp
 from engine.storage.database import Database
 from engine.storage.record_queries import QueryError
@@ -109,16 +110,50 @@ class ReportService:
                 raise NotFoundError.says("report.no_dashboard", app=app_id, dashboard=dashboard_id)
             given = dict(args)
             widgets = []
+            refusals: list[EngineError] = []
             for widget in board["widgets"]:
                 definition = _report_definition(app, widget["report"])
                 if _source_kind(definition) not in SOURCES:
                     continue
                 spec = parse_report(app.document, definition)
                 viewer = self._board_filters(app, spec, board.get("filters", []), given)
-                answer = self._answer(session, app, spec, principal, viewer, locale, f"report:{spec.id}")
                 place = {key: widget[key] for key in ("x", "y", "w", "h") if key in widget}
-                widgets.append({"id": widget["id"], "report": spec.id, "title": widget.get("title"), **place, **answer})
+                head = {"id": widget["id"], "report": spec.id, "title": widget.get("title"), **place}
+                try:
+                    answer = self._answer(session, app, spec, principal, viewer, locale, f"report:{spec.id}")
+                except (PermissionDeniedError, QueryError) as error:
+                    if isinstance(error, QueryError) and error.message_code != "report.hidden":
+                        raise  # a filter value that makes no sense is the request's fault, not a refusal
+                    refusals.append(error)  # a widget over what this viewer may not read: refused alone
+                    code = error.message_code or error.code
+                    widgets.append({**head, "refused": {"code": code, "detail": error.localized(locale)}})
+                    continue
+                widgets.append({**head, **answer})
+            if refusals and len(refusals) == len(widgets):
+                raise refusals[0]  # nothing on the board this viewer may read
             return {"id": dashboard_id, "name": board["name"], "widgets": widgets}
+
+    def values(self, principal: Principal, app_id: str, form_id: str, path: str, locale: str) -> list[dict[str, Any]]:
+        """The values of ``path`` among the records of ``form_id`` this viewer may read, each with its
+        label (a related record's title) and count: what a dashboard's select filter offers."""
+        with self.records.rows.transaction() as session:
+            app = self.records.catalog.current(session, app_id)
+            definition = {
+                "id": "values",
+                "name": "values",
+                "source": {"form": form_id},
+                "rows": [{"id": "value", "field": path}],
+                "measures": [{"id": "count", "agg": "count"}],
+                "sort": [{"by": "count", "desc": True}],
+                "limit": 500,
+            }
+            spec = parse_report(app.document, definition)
+            answer = self._answer(session, app, spec, principal, [], locale, f"values:{form_id}:{path}")
+            return [
+                {"value": row["value"], "label": row.get("value_label"), "count": row["count"]}
+                for row in answer["rows"]
+                if row["value"] is not None
+            ]
 
     # -- the answer ----------------------------------------------------------------------------------
     def _answer(
@@ -130,6 +165,8 @@ class ReportService:
         viewer: list[tuple[str, str, str]],
         locale: str,
         name: str,
+        *,
+        compare: bool = True,
     ) -> dict[str, Any]:
         form = app.form(spec.source)
         access = self.records.authorize(principal, "read", app, form)
@@ -201,8 +238,41 @@ class ReportService:
                     if dim.ref.kind == "reference":
                         row[f"{dim.key}_label"] = other
         answer = {"rows": rows, "totals": totals, "figure": figure(spec, rows, totals, locale)}
+        drill = drill_filters(spec, {}, viewer=viewer, tops={}, zone=self.zone, now=now)
+        answer["drill"] = f"{base}?{urlencode([(f'{path}__{op}', raw) for path, op, raw in drill])}"
+        kind = spec.chart.get("type")
+        if kind == "kpi" and compare:  # the card's change against the previous period, computed here
+            window = previous_period(spec, viewer, now, self.zone)
+            before = None
+            if window is not None:
+                earlier = self._answer(
+                    session, app, window.spec, principal, window.viewer, locale, f"{name}:previous", compare=False
+                )
+                before = earlier["totals"]
+            answer["kpi"] = kpi(spec, totals, before, window)
+        if kind == "pivot" and spec.rows and spec.columns and not tops:
+            answer["pivot"] = self._pivot_totals(query, spec, totals, viewer, now, base)
         self.cache.put(key, answer)
         return answer
+
+    def _pivot_totals(
+        self, query: ReportQuery, spec: ReportSpec, totals: dict[str, Any], viewer: list[Raw], now: datetime, base: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        """A pivot's margins, each grouped in SQL (exact for averages and medians too): per row (the
+        total column), per column (the total row) and, with two row dimensions, per first row value."""
+        parts = {"rows": list(spec.rows), "columns": list(spec.columns)}
+        if len(spec.rows) > 1:
+            parts["subtotals"] = [spec.rows[0], *spec.columns]
+            parts["subtotal_rows"] = [spec.rows[0]]
+        found: dict[str, list[dict[str, Any]]] = {}
+        for part, dims in parts.items():
+            groups = query.groups(dims)
+            derive(spec, groups, dict(totals))
+            for row in groups:
+                filters = drill_filters(spec, row, viewer=viewer, tops={}, zone=self.zone, now=now)
+                row["drill"] = f"{base}?{urlencode([(f'{path}__{op}', raw) for path, op, raw in filters])}"
+            found[part] = groups
+        return found
 
     def _ref(self, app: CompiledApp, spec: ReportSpec, path: str) -> FieldRef:
         try:

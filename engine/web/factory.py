@@ -21,6 +21,7 @@ from engine.web import (
     api_records,
     api_reports,
     app_home,
+    dashboard_pages,
     form_pages,
     health,
     kb_pages,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         staff_bar.bp,
         search_pages.bp,
         notification_pages.bp,
+        dashboard_pages.bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 
 from engine.i18n import other_locale
+from engine.services.list_chips import aware
 from engine.storage.record_queries import ListQuery
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
@@ -48,6 +49,9 @@ def record_list(app_id: str, form_id: str) -> Any:
         return link(sort=f"-{column}" if sort == column else column)
 
     export = "?" + urlencode({**kept, "lang": locale})
+    chips = services().record_lists.active_filters(app_id, form_id, kept, page.columns, locale)
+    for chip in chips:
+        chip["remove"] = link(**{chip["key"]: None, "cursor": None})
     return render_template(
         "records.html",
         t=page_texts(LIST_TEXT, locale),
@@ -64,5 +68,7 @@ def record_list(app_id: str, form_id: str) -> Any:
         view_link=lambda view: "?" + urlencode({k: v for k, v in {"view": view, "lang": locale}.items() if v}),
         reset_link="?" + urlencode({k: v for k, v in {"view": page.view, "lang": locale}.items() if v}),
         export_query=export,
+        chips=chips,
+        aware=aware,
         user=current_principal().name or current_principal().id,
     )
