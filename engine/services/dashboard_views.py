@@ -99,7 +99,13 @@ class DashboardViews:
         carried = urlencode([*given, *([("board", board["id"])] if board else []), ("lang", locale)])
         base = f"/apps/{quote(app_id)}/reports/{quote(report_id)}"
         back = urlencode([*given, ("lang", locale)])
-        page = {
+        widget: dict[str, Any] = {
+            "id": report_id,
+            "report": report_id,
+            "title": localized(spec.name, locale, report_id),
+        }
+        widget.update(drawn(app, spec, answer, locale))
+        page: dict[str, Any] = {
             "app_id": app_id,
             "id": report_id,
             "title": localized(spec.name, locale, report_id),
@@ -116,10 +122,9 @@ class DashboardViews:
             "filters": filters,
             "query": given,
             "exports": {kind: f"{base}/export.{kind}?{carried}" for kind in ("csv", "xlsx")},
-            "widget": {"id": report_id, "report": report_id, "title": localized(spec.name, locale, report_id)},
+            "widget": widget,
             "refresh_seconds": int((board or {}).get("refresh_seconds", DEFAULT_REFRESH)),
         }
-        page["widget"].update(drawn(app, spec, answer, locale))
         return page
 
     def widget_file(
@@ -227,7 +232,7 @@ class DashboardViews:
 
 
 def _board(app: CompiledApp, board_id: str) -> Mapping[str, Any]:
-    board = next((d for d in app.document.get("dashboards", ()) if d["id"] == board_id), None)
+    board: Mapping[str, Any] | None = next((d for d in app.document.get("dashboards", ()) if d["id"] == board_id), None)
     if board is None:
         raise NotFoundError.says("report.no_dashboard", app=app.app_id, dashboard=board_id)
     return board

@@ -40,9 +40,9 @@ def previous_period(spec: ReportSpec, viewer: Sequence[Raw], now: datetime, zone
         if "ge" not in found or "lt" not in found:
             continue
         start, end = _moment(found["ge"]), _moment(found["lt"])
-        if start is None or end is None or type(start) is not type(end) or not end > start:  # type: ignore[operator]
+        if start is None or end is None or type(start) is not type(end) or not end > start:
             continue
-        length = end - start  # type: ignore[operator]
+        length = end - start
         earlier = start - length
         kept = [(p, o, r) for p, o, r in viewer if not (p == path and o in ("ge", "lt"))]
         window = [(path, "ge", earlier.isoformat()), (path, "lt", start.isoformat())]

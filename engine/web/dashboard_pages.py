@@ -118,7 +118,8 @@ def plotly_js() -> Response:
     response = Response(body, mimetype="text/javascript")
     response.set_etag(tag)
     response.headers["Cache-Control"] = f"public, max-age={ASSET_SECONDS}"
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @cache

@@ -11,6 +11,7 @@ open: every ``href``/``src`` of a page is requested as that person and must answ
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -363,3 +364,33 @@ def test_app_page_links_to_the_lists_the_api_lets_the_person_read(site: Site, ac
 def test_home_page_links_open(site: Site, actor: str) -> None:
     html = site.page(actor, "/").get_data(as_text=True)
     site.assert_links_open(actor, "/", html)
+
+
+# -- the dashboard and report pages ------------------------------------------------------------------
+def _model(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="model">(.*?)</script>', html, re.S)
+    assert found is not None
+    return dict(json.loads(found.group(1)))
+
+
+@pytest.mark.parametrize("actor", EVERYONE)
+def test_dashboard_and_report_pages_count_only_what_the_api_lets_the_person_read(site: Site, actor: str) -> None:
+    status, tickets = _api_ids(site, actor, "repair_order")
+    for path in (f"/apps/{APP}/dashboards/service_efficiency", f"/apps/{APP}/reports/repair_type_share"):
+        response = site.page(actor, path)
+        if actor == "anonymous":
+            assert response.status_code == 302 and "/login" in response.headers["Location"]
+            continue
+        html = response.get_data(as_text=True)
+        assert response.status_code == (200 if status == 200 else 403), f"{actor}: {path}"
+        assert not any(secret in html for (t, n), secret in SECRETS.items() if n in hidden_for(actor, t))
+        if response.status_code != 200:
+            continue
+        model = _model(html)
+        widget = model.get("widget") or next(w for w in model["widgets"] if w["report"] == "repair_type_share")
+        rows = widget["table"]["rows"]
+        assert sum(int(row["cells"][-1].replace(",", "")) for row in rows) == len(tickets)  # their rows only
+        for row in rows:  # each row's drill-down lists exactly the tickets it counts, all of them theirs
+            listed = _ids(site.page(actor, row["drill"]).get_data(as_text=True))
+            assert len(listed) == int(row["cells"][-1]) and listed <= tickets
+        site.assert_links_open(actor, path, html)

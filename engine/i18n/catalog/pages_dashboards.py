@@ -35,7 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "page.dash.unavailable": {"zh-CN": "此图表暂不可用。", "en": "This chart is not available yet."},
     "page.dash.no_script": {
-        "zh-CN": "图表需要启用 JavaScript 才能显示。",
+        "zh-CN": "图表需要启用浏览器脚本才能显示。",
         "en": "The charts need JavaScript to be drawn.",
     },
     "page.dash.total": {"zh-CN": "合计", "en": "Total"},
@@ -49,7 +49,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.dash.trend_flat": {"zh-CN": "与上期持平", "en": "Same as the previous period"},
     "page.dash.open_report": {"zh-CN": "查看报表", "en": "Open the report"},
     "page.dash.drill_hint": {
-        "zh-CN": "点击图表、单元格或行可查看对应工单记录",
+        "zh-CN": "点击图表、单元格或行可查看对应记录",
         "en": "Click a slice, bar, cell or row to see its records",
     },
     "page.dash.rows": {"zh-CN": "明细", "en": "Rows"},
