@@ -207,6 +207,10 @@ def kpi_card(spec: ReportSpec, answer: Mapping[str, Any], locale: str) -> dict[s
         "previous": None,
         "drill": drill_page(answer.get("drill"), locale),
     }
+    before, now = found.get("previous"), found.get("value")
+    if not card["change"] and found.get("trend") in ("up", "down") and isinstance(before, int | float):
+        difference = formatted(abs(now - before), kind, locale)  # from nothing: the difference, not a percentage
+        card["change"] = ("+" if found["trend"] == "up" else "-") + difference
     if found.get("trend") is not None:
         card["previous"] = word("previous", locale, value=formatted(found.get("previous"), kind, locale))
     return card
@@ -258,6 +262,7 @@ def chart(names: Names, answer: Mapping[str, Any], locale: str) -> dict[str, Any
                 "hole": 0.45 if spec.chart.get("donut") else 0,
                 "sort": False,
                 "textinfo": "label+percent",
+                "automargin": True,
                 "hovertemplate": "%{label}: %{text} (%{percent})<extra></extra>",
                 "marker": {"colors": COLOURS},
             }

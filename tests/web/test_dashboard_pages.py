@@ -178,7 +178,7 @@ def test_filters_are_carried_in_the_address_and_narrow_every_widget(site):
     # 1-31 January (t1, t2 in community 1) against the 31 days before it (t4 is in community 2: none)
     assert found["kpi"]["kpi"]["value"] == "2"
     assert found["kpi"]["kpi"]["previous"] == "Previous period 0"
-    assert found["kpi"]["kpi"]["trend"] == "up" and found["kpi"]["kpi"]["change"] == ""
+    assert found["kpi"]["kpi"]["trend"] == "up" and found["kpi"]["kpi"]["change"] == "+2"  # from 0: no percentage
     assert "community=" in found["pie"]["href"] and "period__from=2026-01-01" in found["pie"]["href"]
     assert found["pie"]["exports"]["csv"].startswith(f"/apps/{APP}/reports/per_community/export.csv?community=")
 
