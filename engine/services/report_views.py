@@ -208,7 +208,8 @@ def kpi_card(spec: ReportSpec, answer: Mapping[str, Any], locale: str) -> dict[s
         "drill": drill_page(answer.get("drill"), locale),
     }
     before, now = found.get("previous"), found.get("value")
-    if not card["change"] and found.get("trend") in ("up", "down") and isinstance(before, int | float):
+    moved = not card["change"] and found.get("trend") in ("up", "down")
+    if moved and isinstance(before, int | float) and isinstance(now, int | float):
         difference = formatted(abs(now - before), kind, locale)  # from nothing: the difference, not a percentage
         card["change"] = ("+" if found["trend"] == "up" else "-") + difference
     if found.get("trend") is not None:
@@ -305,6 +306,7 @@ def chart(names: Names, answer: Mapping[str, Any], locale: str) -> dict[str, Any
             trace["yaxis"] = "y2"
         traces.append(trace)
     layout = _layout(kind, spec)
+    layout["showlegend"] = len(traces) > 1  # one series: its name is the widget's title already
     if second_axis:
         layout["yaxis2"] = {"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"}
     return {"data": traces, "layout": layout}
