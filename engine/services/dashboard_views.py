@@ -149,7 +149,10 @@ class DashboardViews:
         asked = dict(args).get("board")
         boards = [b for b in app.document.get("dashboards", ()) if any(w["report"] == report_id for w in b["widgets"])]
         board = next((b for b in boards if b["id"] == asked), boards[0] if boards else None)
-        self.records.authorize(principal, "read", app, app.form(spec.source))
+        source = _source_form(app, definition)
+        if source is None or source not in app.forms:
+            raise NotFoundError.says("report.not_found", app=app_id, report=report_id)
+        self.records.authorize(principal, "read", app, app.form(source))
         chosen = list(board.get("filters", [])) if board else []
         if not any(f["kind"] == "date_range" for f in chosen):
             chosen.append(DEFAULT_PERIOD)

@@ -89,6 +89,8 @@ class Names:
                 self._options[dim.key] = options
 
     def _field_ui(self, dim: Dimension) -> dict[str, Any] | None:
+        if not dim.ref.hops:  # a column of another kind of source (a flow's process facts)
+            return None
         hop = dim.ref.hops[-1]
         if hop.field in SYSTEM_COLUMNS or hop.form not in self.app.forms:
             return None
@@ -107,11 +109,8 @@ class Names:
         ui = self._field_ui(dim)
         if ui is not None:
             return str(ui["label"])
-        return (
-            word(f"field.{dim.ref.hops[-1].field}", self.locale)
-            if dim.ref.hops[-1].field in SYSTEM_COLUMNS
-            else dim.key
-        )
+        last = dim.ref.hops[-1].field if dim.ref.hops else ""
+        return word(f"field.{last}", self.locale) if last in SYSTEM_COLUMNS else dim.key
 
     def measure(self, measure: Measure) -> str:
         return localized(measure.label, self.locale, measure.id) if measure.label else measure.id

@@ -69,6 +69,10 @@ def test_a_manager_filters_the_dashboard_and_drills_into_a_ticket(
     before = _pie_total(page)
     assert before > 0
     screenshot(page, "dashboard_desktop")
+    with page.expect_download() as saved:  # the whole board as one PNG, composed in the browser
+        page.click("#export-png")
+    image = Path(saved.value.path()).read_bytes()
+    assert image.startswith(b"\x89PNG") and len(image) > 10_000
 
     options = page.locator('select[name="community"] option')
     assert options.count() >= 3  # every community, by name
