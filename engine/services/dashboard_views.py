@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from engine.errors import NotFoundError, PermissionDeniedError, StorageError
+from engine.forms.row_rule_checks import PathError
 from engine.forms.spec import localized
 from engine.principal import Principal
 from engine.reports.spec import SOURCES, ReportSpec, parse_report
@@ -210,7 +211,7 @@ class DashboardViews:
                         "measures": [{"id": "n", "agg": "count"}],
                     },
                 )
-            except KeyError:
+            except (KeyError, PathError):
                 continue  # the filter does not reach this form
             try:
                 found = self.reports.values(principal, app.app_id, form_id, path, locale)

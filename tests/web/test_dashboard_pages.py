@@ -235,6 +235,9 @@ def test_the_report_page_shows_the_chart_rows_totals_and_exports(site):
     assert [[c.value for c in row] for row in sheet.iter_rows()][1:] == [["二区", 2], ["Total", 2]]
     standalone = boss.model(f"/apps/{APP}/reports/recent?lang=en")  # a report of the board, filters included
     assert [f["id"] for f in standalone["filters"]] == ["community", "period"]
+    elsewhere = boss.model(f"/apps/{APP}/reports/communities?board=pages&community={ids['c1']}&lang=en")
+    assert elsewhere["filters"][0]["options"] == []  # the board's filter reaches no column of this report's form
+    assert [row["cells"] for row in elsewhere["widget"]["table"]["rows"]] == [["一区", "1"], ["二区", "1"]]
 
 
 def test_plotly_is_served_from_the_package_with_caching(site):
