@@ -39,7 +39,7 @@ from engine.reports.flow_source import (
     forms_with_facts,
     source_key,
 )
-from engine.reports.kinds import BUCKETS, MEASURES, TEMPORAL
+from engine.reports.kinds import BUCKETS, CURRENT, MEASURES, TEMPORAL
 
 SCALAR = frozenset({"string", "text", "decimal", "integer", "boolean", "date", "datetime", "time", "reference"})
 
@@ -384,6 +384,10 @@ def check_filter_value(ref: FieldRef, op: str, value: Any) -> None:
         if ref.kind not in TEMPORAL or not isinstance(value, str):
             raise ValueError(op)
         parse_duration(value)
+        return
+    if op == "current":
+        if ref.kind not in TEMPORAL or value not in CURRENT:
+            raise ValueError(op)
         return
     if op in ("in", "not_in", "between"):
         if not isinstance(value, list) or not value or (op == "between" and len(value) != 2):

@@ -22,6 +22,7 @@ from sqlalchemy.sql import ColumnElement
 
 from engine.expressions.dates import parse_duration
 from engine.forms.row_rules import RowRule, paths_of
+from engine.reports.kinds import current_span
 from engine.reports.spec import Dimension, FieldRef, Filter, Measure, ReportSpec
 from engine.storage.catalog import CompiledApp
 from engine.storage.record_queries import field_test, parse_value
@@ -114,6 +115,11 @@ class ReportQuery:
         if flt.op == "within_last":
             start = self.now - parse_duration(value)
             return column >= (start if kind == "datetime" else start.astimezone(self.zone).date())  # type: ignore[no-any-return]
+        if flt.op == "current":
+            start, end = current_span(str(value), self.now.astimezone(self.zone))
+            if kind == "date":
+                return and_(column >= start.date(), column < end.date())
+            return and_(column >= start.replace(tzinfo=self.zone), column < end.replace(tzinfo=self.zone))
         if flt.op == "between":
             low, high = (typed(kind, item) for item in value)
             return and_(column >= low, column <= high)
