@@ -22,9 +22,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from engine.demo_replay import Replay, shift_of, shifted_steps
 from engine.errors import DefinitionError
 from engine.packages.messages import problem
-from engine.demo_replay import Replay, shift_of, shifted_steps
 from engine.principal import SYSTEM
 from engine.services.directory import DirectoryService
 from engine.services.flows import FlowService

@@ -16,7 +16,7 @@ and "this month" widgets are alive on first start.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,33 +69,41 @@ class Replay:
         return self._people[login]
 
     def create(
-        self, app_id: str, form_id: str, data: Mapping[str, Any], at: datetime, steps: list[Mapping[str, Any]]
+        self, app_id: str, form_id: str, data: Mapping[str, Any], at: datetime, steps: Sequence[Mapping[str, Any]]
     ) -> dict[str, Any]:
         """The record created at ``at`` with its flows started then, and its ``steps`` taken."""
         self.clock.now = at
         record, _ = self.records.create(SYSTEM, app_id, form_id, dict(data), locale="en")
         self.records.backdate(app_id, form_id, record["id"], at)
+        known: list[dict[str, Any]] | None = None  # the instance's tasks as the last action answered them
         for step in steps:
             self.clock.now = datetime.fromisoformat(step["at"]) if isinstance(step["at"], str) else step["at"]
             if step.get("fire_due"):
                 while self.flows.fire_due():
                     pass
+                known = None  # a timer may have moved the flow
                 continue
-            task = self._open_task(app_id, form_id, record["id"], str(step["node"]))
+            node = str(step["node"])
+            task = _open(known or [], node) or self._open_task(app_id, form_id, record["id"], node)
             if task is None:
                 break  # the flow went elsewhere (a timer completed the step): the rest does not apply
             who = self._who(task.get("assignee") or step.get("as"))
             body = {key: step[key] for key in BODY_KEYS if key in step}
-            self.flows.act(who, task["id"], str(step["action"]), body, locale="en")
+            answer = self.flows.act(who, task["id"], str(step["action"]), body, locale="en")
+            known = [answer["task"], *answer["instance"]["tasks"]]
         return record
 
     def _open_task(self, app_id: str, form_id: str, record_id: int, node: str) -> dict[str, Any] | None:
         for instance_id in reversed(self.flows.instances_of(app_id, form_id, record_id)):
-            tasks = self.flows.instance(SYSTEM, instance_id)["tasks"]
-            found = [t for t in tasks if t["status"] == "open" and t["node"] == node]
-            if found:
-                return found[0]
+            found = _open(self.flows.instance(SYSTEM, instance_id)["tasks"], node)
+            if found is not None:
+                return found
         return None
+
+
+def _open(tasks: Sequence[dict[str, Any]], node: str) -> dict[str, Any] | None:
+    """The open task at ``node`` among ``tasks`` (None: there is none)."""
+    return next((t for t in tasks if t.get("status") == "open" and t.get("node") == node), None)
 
 
 def shifted_steps(steps: list[Mapping[str, Any]], shift: timedelta) -> list[dict[str, Any]]:

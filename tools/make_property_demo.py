@@ -13,7 +13,7 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "apps" / "property_repair.demo.json"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-REPLAYED_DAYS = 120  # tickets without spare parts of the last four months ran their flows (seed-demo replays them)
+REPLAYED_DAYS = 90  # tickets without spare parts of the last three months ran their flows (seed-demo replays them)
 COMMUNITIES = [
     ("阳光花园", "杭州", "西湖区文三路 88 号", 6),
     ("翠湖苑", "杭州", "滨江区江南大道 1200 号", 5),
@@ -175,7 +175,11 @@ def flow_steps(rng: random.Random, day: datetime, urgency: str, rating: int, com
         review = 1
     step(review, node="accept", action="complete", outcome="accept", **{"as": f"agent0{rng.randrange(1, 4)}"})
     fast = urgency != "一般"
-    step(rng.choice([5, 8, 12, 20]) if fast else rng.choice([10, 15, 20, 30, 45, 60, 90, 150]), node="repair", action="claim")
+    step(
+        rng.choice([5, 8, 12, 20]) if fast else rng.choice([10, 15, 20, 30, 45, 60, 90, 150]),
+        node="repair",
+        action="claim",
+    )
     if day >= NOW - timedelta(days=2):
         return steps  # still being repaired
     step(rng.choice([15, 20, 30, 45, 60]), node="repair", action="check_in")

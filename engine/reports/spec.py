@@ -17,6 +17,7 @@ from typing import Any
 from engine.errors import Problem
 from engine.expressions import Expression, ExpressionError, compile_expression
 from engine.expressions.dates import parse_duration
+from engine.flows.facts import flow_facts
 from engine.forms.row_rule_checks import (
     Hop,
     PathError,
@@ -29,7 +30,6 @@ from engine.forms.row_rule_checks import (
 )
 from engine.forms.row_rules import RowRule
 from engine.forms.types.base import Column
-from engine.flows.facts import flow_facts
 from engine.reports.flow_source import (
     FACTS,
     PREFIX,

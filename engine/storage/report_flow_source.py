@@ -56,9 +56,9 @@ class FlowReportQuery(ReportQuery):
             raise KeyError(flow_id)
         facts = flow_facts(definition)
         self.form = app.forms[facts.form_id]
-        rows = task_facts(facts, app.app_id, now) if kind == "tasks" else instance_facts(facts, app.app_id)
-        rows = rows.subquery("fact_rows")
-        self.table = select(*rows.c, rows.c.record_id.label(RECORD)).subquery("facts")
+        selected = task_facts(facts, app.app_id, now) if kind == "tasks" else instance_facts(facts, app.app_id)
+        rows = selected.subquery("fact_rows")
+        self.table: Any = select(*rows.c, rows.c.record_id.label(RECORD)).subquery("facts")
         self.record = self.form.table
         self.dialect = session.get_bind().dialect.name
         self.zone = zone

@@ -62,7 +62,9 @@ def test_the_records_api_hour_filter_and_the_dashboard_date_range_use_the_app_zo
     client, _ = new_york
     listed = client.get(f"{BASE}/forms/ticket/records", query_string={"due_at__hour": "11"})
     assert sorted(item["data"]["title"] for item in listed.json["items"]) == ["t1", "t3"]
-    board = client.get(f"{BASE}/dashboards/overview", query_string={"period__from": "2026-01-31", "period__to": "2026-01-31"})
+    board = client.get(
+        f"{BASE}/dashboards/overview", query_string={"period__from": "2026-01-31", "period__to": "2026-01-31"}
+    )
     assert board.status_code == 200
     assert board.json["widgets"][0]["totals"]["tickets"] == 2  # t2 and t3: both 31 January in New York
 

@@ -22,7 +22,7 @@ import pytest
 
 from engine.principal import LOCAL_ADMIN
 from engine.services.apps import AppService
-from tests.flows.conftest import APP, Company, company  # noqa: F401 - the property company and its clock
+from tests.flows.conftest import APP, Company
 
 BASE = f"/api/v1/apps/{APP}"
 COUNT = {"id": "n", "agg": "count"}
@@ -123,7 +123,9 @@ def test_instance_facts_by_month_with_durations_rates_where_and_totals(client, t
         {"id": "good_rate", "agg": "ratio", "expression": "good / rated"},
         {"id": "reopens", "agg": "sum", "field": "reopen_count"},
     ]
-    answer = preview(client, {"rows": [{"id": "month", "field": "started_at", "bucket": "month"}], "measures": measures})
+    answer = preview(
+        client, {"rows": [{"id": "month", "field": "started_at", "bucket": "month"}], "measures": measures}
+    )
 
     keys = ("month", "n", "response", "arrival", "handling", "closed", "first", "first_fix", "good", "rated")
     assert rows_of(answer, *keys) == [

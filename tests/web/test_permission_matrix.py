@@ -677,16 +677,16 @@ PER_INSTANCE = {
 
 @pytest.mark.parametrize("actor", EVERYONE)
 def test_flow_report_counts_the_readable_tickets_and_drills_to_no_more(world: World, actor: str) -> None:
-    response = world.client.post(
-        f"/api/v1/apps/{APP}/reports/preview", json=PER_INSTANCE, headers=world.headers(actor)
-    )
+    response = world.client.post(f"/api/v1/apps/{APP}/reports/preview", json=PER_INSTANCE, headers=world.headers(actor))
     if actor == "anonymous":
         assert response.status_code == 401
         return
     assert response.status_code == 200, response.json
     rows = response.json["rows"]
     assert known(world, [row["record"] for row in rows]) == VISIBLE[actor]
-    everyone = world.client.post(f"/api/v1/apps/{APP}/reports/preview", json=PER_INSTANCE, headers=world.headers("admin"))
+    everyone = world.client.post(
+        f"/api/v1/apps/{APP}/reports/preview", json=PER_INSTANCE, headers=world.headers("admin")
+    )
     if VISIBLE[actor] != BOTH:  # a row rule: smaller numbers than the administrator's
         assert response.json["totals"]["n"] < everyone.json["totals"]["n"]
     for row in rows:
