@@ -9,6 +9,8 @@ already 1 January and t3 1 February.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from engine.packages.validation import package_problems
@@ -72,3 +74,54 @@ def test_the_records_api_hour_filter_and_the_dashboard_date_range_use_the_app_zo
 def test_an_unknown_zone_is_refused_at_validation_with_its_pointer():
     problems = package_problems({**reports_package(), "time_zone": "Mars/Olympus"})
     assert [p.pointer for p in problems] == ["/time_zone"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "period", "expected"),
+    [
+        ("America/New_York", "day", ["t2", "t3"]),  # now: 31 January 12:00 there
+        ("America/New_York", "month", ["t2", "t3"]),
+        ("America/New_York", "year", ["t2", "t3"]),
+        ("Asia/Shanghai", "day", ["t3"]),  # now: 1 February 01:00 there
+        ("Asia/Shanghai", "month", ["t3"]),
+        ("Asia/Shanghai", "year", ["t1", "t2", "t3"]),
+    ],
+)
+def test_a_current_filter_is_the_calendar_period_holding_now_in_the_app_zone(client, app, zone, period, expected):
+    package = {**reports_package(), "time_zone": zone}
+    assert client.post("/api/v1/apps", json=package).status_code == 201
+    load(client)
+    app.extensions["trellis"].reports.clock = lambda: datetime(2026, 1, 31, 17, 0, tzinfo=UTC)
+    answer = preview(
+        client,
+        {
+            "rows": [{"field": "title"}],
+            "measures": [TICKETS],
+            "filters": [{"field": "due_at", "op": "current", "value": period}],
+        },
+    )
+    assert rows_of(answer, "title", "tickets") == [(title, 1) for title in expected]
+    assert_drills_exact(client, answer.json)
+    whole = preview(client, {"measures": [TICKETS], "filters": [{"field": "due_at", "op": "current", "value": period}]})
+    listed = client.get(whole.json["rows"][0]["drill"] + "&limit=200")
+    assert sorted(item["data"]["title"] for item in listed.json["items"]) == expected
+
+
+def test_a_current_filter_needs_a_date_field_and_a_calendar_period():
+    package = reports_package()
+    package["reports"].append(
+        {
+            "id": "bad",
+            "name": "bad",
+            "source": {"form": "ticket"},
+            "filters": [
+                {"field": "title", "op": "current", "value": "month"},
+                {"field": "due_at", "op": "current", "value": "hour_of_day"},
+            ],
+            "measures": [TICKETS],
+        }
+    )
+    assert [p.pointer for p in package_problems(package)] == [
+        "/reports/3/filters/0/value",
+        "/reports/3/filters/1/value",
+    ]
