@@ -259,3 +259,19 @@ def test_the_app_time_zone_moves_a_bucket_boundary(client, tickets, database, pr
     assert rows_of(answer, "month", "n") == [("2026-03", 3)]
     assert_drills_list(client, answer.json, lambda row: list(tickets.values()))
     assert rows_of(preview(client, by_hour), "h", "n") == [(1, 1), (2, 1), (16, 1)]
+
+
+def test_a_drill_lists_up_to_the_records_api_id_limit_and_no_more():
+    from engine.services.reports import _id_drill
+    from engine.storage.record_queries import MAX_IDS
+
+    base = f"{BASE}/forms/repair_order/records"
+    assert _id_drill(base, "12,3,12") == f"{base}?id__in=3,12"
+    assert _id_drill(base, ",".join(str(n) for n in range(1, MAX_IDS + 1))).endswith(f",{MAX_IDS}")
+    assert _id_drill(base, ",".join(str(n) for n in range(1, MAX_IDS + 2))) is None  # too many: narrow the report
+
+
+def test_the_records_api_takes_a_thousand_ids(client, tickets):
+    ids = [tickets["t1"], *range(10_000, 10_998), tickets["t3"]]
+    listed = client.get(f"{BASE}/forms/repair_order/records", query_string={"id__in": ",".join(map(str, ids))})
+    assert sorted(item["id"] for item in listed.json["items"]) == [tickets["t1"], tickets["t3"]]
