@@ -275,3 +275,13 @@ def test_the_records_api_takes_a_thousand_ids(client, tickets):
     ids = [tickets["t1"], *range(10_000, 10_998), tickets["t3"]]
     listed = client.get(f"{BASE}/forms/repair_order/records", query_string={"id__in": ",".join(map(str, ids))})
     assert sorted(item["id"] for item in listed.json["items"]) == [tickets["t1"], tickets["t3"]]
+
+
+def test_the_dashboard_community_filter_narrows_the_flow_widgets_through_the_record(client, tickets, company):
+    board = f"{BASE}/dashboards/service_efficiency"
+    mine = {w["id"]: w for w in client.get(board, query_string={"community": company.community}).json["widgets"]}
+    assert (mine["first_time_fix"]["totals"]["closed"], mine["first_time_fix"]["totals"]["first_time_fix"]) == (2, 0.5)
+    assert round(mine["response"]["totals"]["response"], 3) == 2100
+    other = {w["id"]: w for w in client.get(board, query_string={"community": company.other_community}).json["widgets"]}
+    assert (other["first_time_fix"]["totals"]["closed"], other["response"]["totals"]["response"]) == (0, None)
+    assert other["types"]["totals"]["tickets"] == 1  # a form widget, narrowed on its own field
