@@ -258,7 +258,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
     with _opened_services() as built:  # tickets still in progress start their flows
         for path in demo_files(Path(args.folder)):
-            counts = load_demo(built.records, path, progress=_show_progress, directory=built.directory)
+            counts = load_demo(
+                built.records, path, progress=_show_progress, directory=built.directory, flows=built.flows
+            )
             if counts:
                 summary = ", ".join(f"{n} {form}" for form, n in counts.items())
                 print(_say(args, "cli.demo.loaded", path=path, summary=summary))

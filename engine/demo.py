@@ -5,7 +5,10 @@ dependency order, each with an optional ``_key`` other records refer to as ``"@k
 optional ``_created_at`` that back-dates it (a year of history makes dashboards alive on first
 start). No app-specific code: any app can ship a demo file.
 
-History is created without starting flows; rows marked ``_start_flows`` are work in progress,
+History is created without starting flows, unless a row carries ``_flow``: the steps its flow
+took, replayed on a back-dated clock when a flow service is given (``engine.demo_replay``; the
+process facts then hold real durations), and ``as_of`` moves the whole history to end today.
+Rows marked ``_start_flows`` are work in progress,
 created last as the person named by ``_as``, so their flows start and dispatch as they would for
 a real submission. ``users`` and ``groups`` are created as soon as the records they refer to (a
 person's communities) are loaded, before the records that name people in their user fields.
@@ -15,14 +18,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from engine.demo_replay import Replay, shift_of, shifted_steps
 from engine.errors import DefinitionError
 from engine.packages.messages import problem
 from engine.principal import SYSTEM
 from engine.services.directory import DirectoryService
+from engine.services.flows import FlowService
 from engine.services.records import RecordService
 
 
@@ -35,6 +40,7 @@ def load_demo(
     path: Path,
     progress: Callable[[str, int, int], None] | None = None,
     directory: DirectoryService | None = None,
+    flows: FlowService | None = None,
 ) -> dict[str, int]:
     """Create the demo records of ``path`` unless its app already has records; counts per form.
 
@@ -51,6 +57,37 @@ def load_demo(
     counts: dict[str, int] = {}
     live: list[tuple[str, int, dict[str, Any]]] = []  # records whose flows start, once the people exist
     people = document.get("users", []) if directory is not None else []
+    shift = shift_of(document, datetime.now(UTC))
+    replay = Replay(records, flows, directory) if flows is not None else None
+    try:
+        _load_rows(records, app_id, document, forms, keys, counts, live, people, shift, replay, progress, directory)
+    finally:
+        if replay is not None:
+            replay.close()
+    for form_id, n, row in live:
+        data = {k: _resolve(v, keys, f"{form_id}[{n}]") for k, v in row.items() if not k.startswith("_")}
+        who = directory.principal_for(row["_as"]) if directory is not None and "_as" in row else SYSTEM
+        records.create(who, app_id, form_id, data, locale="en")
+        counts[form_id] = counts.get(form_id, 0) + 1
+    return counts
+
+
+def _load_rows(
+    records: RecordService,
+    app_id: str,
+    document: Mapping[str, Any],
+    forms: Mapping[str, list[dict[str, Any]]],
+    keys: dict[str, int],
+    counts: dict[str, int],
+    live: list[tuple[str, int, dict[str, Any]]],
+    people: list[dict[str, Any]],
+    shift: timedelta,
+    replay: Replay | None,
+    progress: Callable[[str, int, int], None] | None,
+    directory: DirectoryService | None,
+) -> None:
+    """The rows of every form, in order: history back-dated (and replayed through its flows when it
+    carries ``_flow`` and a flow service is given), work in progress kept in ``live`` for later."""
     for form_id, rows in forms.items():
         if people and _known(people, keys):  # the people exist before records that name them
             _create_people(directory, document, app_id, keys, counts)
@@ -60,9 +97,14 @@ def load_demo(
                 live.append((form_id, n, row))
                 continue
             data = {k: _resolve(v, keys, f"{form_id}[{n}]") for k, v in row.items() if not k.startswith("_")}
-            record, _ = records.create(SYSTEM, app_id, form_id, data, locale="en", start_flows=False)
-            if "_created_at" in row:
-                records.backdate(app_id, form_id, record["id"], datetime.fromisoformat(row["_created_at"]))
+            at = datetime.fromisoformat(row["_created_at"]) + shift if "_created_at" in row else None
+            if replay is not None and at is not None and row.get("_flow"):
+                steps = [_resolve(step, keys, f"{form_id}[{n}]") for step in row["_flow"]]
+                record = replay.create(app_id, form_id, data, at, shifted_steps(steps, shift))
+            else:
+                record, _ = records.create(SYSTEM, app_id, form_id, data, locale="en", start_flows=False)
+                if at is not None:
+                    records.backdate(app_id, form_id, record["id"], at)
             if "_key" in row:
                 keys[row["_key"]] = record["id"]
             counts[form_id] = counts.get(form_id, 0) + 1
@@ -70,12 +112,6 @@ def load_demo(
                 progress(form_id, n + 1, len(rows))
     if people:
         _create_people(directory, document, app_id, keys, counts)
-    for form_id, n, row in live:
-        data = {k: _resolve(v, keys, f"{form_id}[{n}]") for k, v in row.items() if not k.startswith("_")}
-        who = directory.principal_for(row["_as"]) if directory is not None and "_as" in row else SYSTEM
-        records.create(who, app_id, form_id, data, locale="en")
-        counts[form_id] = counts.get(form_id, 0) + 1
-    return counts
 
 
 def _known(people: list[dict[str, Any]], keys: Mapping[str, int]) -> bool:

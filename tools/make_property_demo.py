@@ -13,6 +13,7 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "apps" / "property_repair.demo.json"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+REPLAYED_DAYS = 90  # tickets without spare parts of the last three months ran their flows (seed-demo replays them)
 COMMUNITIES = [
     ("阳光花园", "杭州", "西湖区文三路 88 号", 6),
     ("翠湖苑", "杭州", "滨江区江南大道 1200 号", 5),
@@ -156,6 +157,45 @@ KB = [
 ]
 
 
+def flow_steps(rng: random.Random, day: datetime, urgency: str, rating: int, comment: str | None) -> list[dict]:
+    """The repair flow as it ran for one ticket: reviewed (late now and then: the 15-minute deadline
+    fires), accepted by the dispatched worker, on site, done, rated; a rating of 2 or less reopens it
+    and the worker comes back. Tickets of the last two days are still open (accepted, not done)."""
+    steps: list[dict] = []
+    at = day
+
+    def step(minutes: float, **what: object) -> None:
+        nonlocal at
+        at += timedelta(minutes=minutes)
+        steps.append({"at": at.isoformat(), **what})
+
+    review = rng.choice([2, 4, 6, 8, 10, 12, 14, 25, 40])
+    if review > 15:  # the review deadline passed: the worker's timer fired before the agent got to it
+        step(review - 1, fire_due=True)
+        review = 1
+    step(review, node="accept", action="complete", outcome="accept", **{"as": f"agent0{rng.randrange(1, 4)}"})
+    fast = urgency != "一般"
+    step(
+        rng.choice([5, 8, 12, 20]) if fast else rng.choice([10, 15, 20, 30, 45, 60, 90, 150]),
+        node="repair",
+        action="claim",
+    )
+    if day >= NOW - timedelta(days=2):
+        return steps  # still being repaired
+    step(rng.choice([15, 20, 30, 45, 60]), node="repair", action="check_in")
+    done = {"result": "已处理完毕", "parts_used": [], "chargeable": False}
+    step(rng.choice([30, 45, 60, 90, 120, 180, 240]), node="repair", action="complete", data=done)
+    rated = {"fixed": rating > 2, "rating": rating, **({"comment": comment} if comment else {})}
+    step(rng.choice([60, 180, 300, 600, 1200, 1800]), node="rate", action="complete", data=rated)
+    if rating <= 2:  # reopened: the worker comes back
+        step(rng.choice([60, 120, 300, 900]), node="repair", action="claim")
+        step(rng.choice([20, 40, 60]), node="repair", action="check_in")
+        step(rng.choice([30, 60, 90]), node="repair", action="complete", data={**done, "result": "返修完成"})
+        again = {"fixed": True, "rating": rng.choice([3, 4, 4, 5])}
+        step(rng.choice([120, 600, 1200]), node="rate", action="complete", data=again)
+    return steps
+
+
 def main() -> None:
     rng = random.Random(20261125)
     records: dict[str, list[dict]] = {
@@ -220,6 +260,24 @@ def main() -> None:
             for _ in range(rng.choice([0, 0, 1, 1, 2]))
         ]
         rating = rng.choices([5, 4, 3, 2, 1], weights=[55, 25, 10, 6, 4])[0]
+        urgency = rng.choices(["一般", "紧急", "非常紧急"], weights=[75, 20, 5])[0]
+        comment = rng.choice(["师傅很专业", "来得很快", "还可以", "", "下次早点来"]) or None
+        if not parts and day >= NOW - timedelta(days=REPLAYED_DAYS):  # ran its flow: facts have real durations
+            records["repair_order"].append(
+                {
+                    "_created_at": day.isoformat(),
+                    "_flow": flow_steps(rng, day, urgency, rating, comment),
+                    "owner_name": f"{rng.choice(SURNAMES)}{rng.choice(['先生', '女士'])}",
+                    "phone": f"13{rng.randrange(10**9):09d}",
+                    "community": community,
+                    "building": building,
+                    "room": room,
+                    "repair_type": kind,
+                    "urgency": urgency,
+                    "description": rng.choice(PROBLEMS[kind]),
+                }
+            )
+            continue
         records["repair_order"].append(
             {
                 "_created_at": day.isoformat(),
@@ -229,7 +287,7 @@ def main() -> None:
                 "building": building,
                 "room": room,
                 "repair_type": kind,
-                "urgency": rng.choices(["一般", "紧急", "非常紧急"], weights=[75, 20, 5])[0],
+                "urgency": urgency,
                 "description": rng.choice(PROBLEMS[kind]),
                 "accepted_by": f"agent0{rng.randrange(1, 4)}",
                 "team": GROUP_NAMES[group],
@@ -239,7 +297,7 @@ def main() -> None:
                 "chargeable": bool(parts) and kind != "公共设施",
                 "fixed": rating > 2,
                 "rating": rating,
-                "comment": rng.choice(["师傅很专业", "来得很快", "还可以", "", "下次早点来"]) or None,
+                "comment": comment,
             }
         )
     for n in range(6):  # tickets still in progress: their flows start, so inboxes have work on first start
@@ -292,6 +350,7 @@ def main() -> None:
     ]
     document = {
         "app": "property_repair",
+        "as_of": NOW.isoformat(),
         "password": "trellis-demo",
         "users": users,
         "groups": groups,

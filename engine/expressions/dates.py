@@ -12,11 +12,11 @@ zones. Every helper passes an empty value (None) through.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.expressions.errors import ExpressionRuntimeError
 from engine.expressions.phrases import phrase
@@ -35,6 +35,18 @@ _MAX_DAYS = 3_650_000  # 10,000 years: beyond this no calendar can follow
 #: The company's time zone, where ``now()`` and ``today()`` read the clock: a server kept in UTC
 #: must still answer today's date in China after 16:00 UTC. (An app has no time zone of its own.)
 COMPANY_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def app_zone(document: Mapping[str, Any]) -> ZoneInfo:
+    """The time zone an app's reports bucket and filter dates in: its package's ``time_zone`` (an IANA
+    name, checked at validation), else the company's default."""
+    name = document.get("time_zone")
+    if not isinstance(name, str) or not name:
+        return COMPANY_ZONE
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return COMPANY_ZONE
 
 
 def now() -> datetime:

@@ -129,4 +129,17 @@ FILTER_OPS = (
     "not_null",
     "contains",
     "within_last",
+    "current",
 )
+
+#: the buckets a ``current`` filter names: the calendar day, week, month, quarter or year holding "now"
+CURRENT = ("day", "week", "month", "quarter", "year")
+
+
+def current_span(kind: str, local_now: datetime) -> tuple[datetime, datetime]:
+    """The half-open range of local wall-clock moments of the ``kind`` bucket that holds ``local_now``
+    (naive, in the app's zone): ``current`` ``month`` at 10 March 2026 is 1 March - 1 April."""
+    bucket = BUCKETS[kind]
+    if bucket.span is None:
+        raise ValueError(kind)
+    return bucket.span(str(bucket.label(local_now.replace(tzinfo=None))))

@@ -18,7 +18,7 @@ import plotly.graph_objects as go  # type: ignore[import-untyped]
 from engine.expressions import ExpressionError
 from engine.expressions.dates import parse_duration
 from engine.i18n import translate
-from engine.reports.kinds import BUCKETS
+from engine.reports.kinds import BUCKETS, current_span
 from engine.reports.spec import Dimension, Filter, ReportSpec
 
 OTHER = "__other__"  # the key value of the row holding the groups outside a top-N
@@ -140,6 +140,11 @@ def fixed_filter(flt: Filter, zone: ZoneInfo, now: datetime) -> list[Raw]:
         start = now - parse_duration(value)
         moment = start.astimezone(UTC).isoformat() if flt.ref.kind == "datetime" else start.astimezone(zone).date()
         return [(path, "ge", str(moment))]
+    if flt.op == "current":
+        start, end = current_span(str(value), now.astimezone(zone))
+        if flt.ref.kind == "date":
+            return [(path, "ge", start.date().isoformat()), (path, "lt", end.date().isoformat())]
+        return [(path, "ge", _utc(start, zone)), (path, "lt", _utc(end, zone))]
     if flt.op == "between":
         return [(path, "ge", _raw(value[0])), (path, "le", _raw(value[1]))]
     if flt.op in ("in", "not_in"):

@@ -1,10 +1,11 @@
 """Report definitions (reports domain): a package's ``reports`` entry parsed into a ``ReportSpec``,
 and every mistake in one found up front, each with its JSON pointer.
 
-A report reads one *source*. ``SOURCES`` is the registry of source kinds; today a form's records
+A report reads one *source*. ``SOURCES`` is the registry of source kinds: a form's records
 (``{"form": "repair_order"}``), whose fields and relation paths (``room.building.community``,
-followed as joins) are the report's columns. A flow's process facts become one more entry: a
-source kind says which columns it offers and their kinds (``columns``), nothing else here changes.
+followed as joins) are the report's columns; and a flow's process facts (``{"flow": "repair",
+"facts": "instances" | "tasks"}``, ``engine.reports.flow_source``), whose columns are the fact
+columns and the record's fields under ``record.``. A source kind says which column a name is.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from engine.errors import Problem
 from engine.expressions import Expression, ExpressionError, compile_expression
 from engine.expressions.dates import parse_duration
+from engine.flows.facts import flow_facts
 from engine.forms.row_rule_checks import (
     Hop,
     PathError,
@@ -28,7 +30,16 @@ from engine.forms.row_rule_checks import (
 )
 from engine.forms.row_rules import RowRule
 from engine.forms.types.base import Column
-from engine.reports.kinds import BUCKETS, MEASURES, TEMPORAL
+from engine.reports.flow_source import (
+    FACTS,
+    PREFIX,
+    document_with_facts,
+    fact_columns,
+    find_flow,
+    forms_with_facts,
+    source_key,
+)
+from engine.reports.kinds import BUCKETS, CURRENT, MEASURES, TEMPORAL
 
 SCALAR = frozenset({"string", "text", "decimal", "integer", "boolean", "date", "datetime", "time", "reference"})
 
@@ -93,6 +104,7 @@ class ReportSpec:
     limit: int | None
     chart: Mapping[str, Any]
     definition: Mapping[str, Any]
+    form: str = ""  # the form whose records the report counts (a flow source: the flow's form)
 
     @property
     def dimensions(self) -> tuple[Dimension, ...]:
@@ -120,14 +132,54 @@ def _form_column(document: Mapping[str, Any], form_id: str, path: str) -> FieldR
     return None if column is None or column.kind not in SCALAR else FieldRef(path, hops, column)
 
 
-SOURCES: dict[str, SourceKind] = {"form": SourceKind("form", _form_column)}
+def _flow_column(document: Mapping[str, Any], key: str, path: str) -> FieldRef | None:
+    """A fact column (``response_seconds``) or a field of the record reached through ``record.``."""
+    forms, form_id = forms_with_facts(document, key)
+    hops = resolve_path(forms, form_id, path)
+    column = column_of(forms, hops[-1])
+    return None if column is None or column.kind not in SCALAR else FieldRef(path, hops, column)
+
+
+SOURCES: dict[str, SourceKind] = {"form": SourceKind("form", _form_column), "flow": SourceKind("flow", _flow_column)}
+
+
+def source_of(definition: Mapping[str, Any]) -> tuple[str, str]:
+    """(the source kind, the key its ``SOURCES`` entry resolves names under): ``("form", "repair_order")``,
+    ``("flow", "repair/instances")`` (``facts`` defaults to ``instances``)."""
+    source = definition["source"]
+    if "flow" in source:
+        return "flow", source_key(str(source["flow"]), str(source.get("facts", "instances")))
+    (kind, key), *_ = source.items()
+    return str(kind), str(key)
+
+
+def record_form(document: Mapping[str, Any], kind: str, key: str) -> str:
+    """The form whose records a source counts: the form itself, or the flow's form."""
+    if kind != "flow":
+        return key
+    flow = find_flow(document, key.partition("/")[0])
+    return str(flow["form"]) if flow is not None else ""
+
+
+def _rule_scope(document: Mapping[str, Any], kind: str, key: str) -> tuple[Mapping[str, Any], str]:
+    """The document and form a measure's ``where`` is checked against (a flow source: its facts form)."""
+    return document_with_facts(document, key) if kind == "flow" else (document, key)
+
+
+def source_hops(spec_kind: str, ref: FieldRef) -> tuple[Hop, ...]:
+    """The hops of ``ref`` through real forms, whose fields' modes decide who may read them
+    (a flow source's fact columns have none; its ``record.`` paths start at the record)."""
+    if spec_kind == "flow":
+        return tuple(hop for hop in ref.hops if not hop.form.startswith(PREFIX))
+    return ref.hops
 
 
 def parse_report(document: Mapping[str, Any], definition: Mapping[str, Any]) -> ReportSpec:
     """The spec of a report that ``report_problems`` found nothing wrong with."""
-    (source_kind, source), *_ = definition["source"].items()
+    source_kind, source = source_of(definition)
     if source_kind not in SOURCES:
         raise KeyError(source_kind)
+    rule_document, rule_form = _rule_scope(document, source_kind, source)
 
     def ref(path: str) -> FieldRef:
         found = SOURCES[source_kind].resolve(document, source, path)
@@ -142,7 +194,7 @@ def parse_report(document: Mapping[str, Any], definition: Mapping[str, Any]) -> 
     measures = []
     for data in definition["measures"]:
         kind = data["agg"]
-        where = typed_rule(document, source, data["where"]) if "where" in data and source_kind == "form" else None
+        where = typed_rule(rule_document, rule_form, data["where"]) if "where" in data else None
         expression = compile_expression(data["expression"]) if "expression" in data else None
         p = 50.0 if kind == "median" else (float(data["p"]) if "p" in data else None)
         field = ref(data["field"]) if "field" in data else None
@@ -164,6 +216,7 @@ def parse_report(document: Mapping[str, Any], definition: Mapping[str, Any]) -> 
         limit=definition.get("limit"),
         chart=definition.get("chart", {}),
         definition=definition,
+        form=record_form(document, source_kind, source),
     )
 
 
@@ -177,16 +230,20 @@ def report_problems(document: Mapping[str, Any]) -> list[Problem]:
         found.extend(one_report_problems(document, report, f"/reports/{i}"))
     reports = {report["id"]: report for report in document.get("reports", ())}
     for i, board in enumerate(document.get("dashboards", ())):
-        sources = [reports[w["report"]]["source"] for w in board["widgets"] if w["report"] in reports]
-        forms = {source["form"] for source in sources if "form" in source}
+        sources = [source_of(reports[w["report"]]) for w in board["widgets"] if w["report"] in reports]
+        forms = {key for kind, key in sources if kind == "form"}
+        flows = {key for kind, key in sources if kind == "flow"}
         for k, flt in enumerate(board.get("filters", ())):
-            if forms and not any(_reaches(document, form, flt["field"]) for form in forms):
+            reached = any(_reaches(document, form, flt["field"]) for form in forms) or any(
+                _reaches_fact(document, key, flt["field"]) for key in flows
+            )
+            if (forms or flows) and not reached:
                 found.append(
                     problem(
                         f"/dashboards/{i}/filters/{k}/field",
                         "report.board_filter",
                         path=flt["field"],
-                        forms=", ".join(sorted(forms)),
+                        forms=", ".join(sorted(forms | {key.partition("/")[0] for key in flows})),
                     )
                 )
     return found
@@ -199,17 +256,37 @@ def _reaches(document: Mapping[str, Any], form_id: str, path: str) -> bool:
         return False
 
 
+def _reaches_fact(document: Mapping[str, Any], key: str, path: str) -> bool:
+    """A dashboard filter on a record field reaches a flow source's widget through ``record.``."""
+    try:
+        return _flow_column(document, key, f"record.{path}") is not None
+    except PathError:
+        return False
+
+
 def one_report_problems(document: Mapping[str, Any], report: Mapping[str, Any], base: str) -> list[Problem]:
-    (source_kind, source), *_ = report["source"].items()
+    source_kind, source = source_of(report)
     if source_kind not in SOURCES:
-        return []  # a flow's process facts: checked when that source kind is registered
+        return []
     found: list[Problem] = []
+    if source_kind == "flow":
+        flow_id, facts = source.partition("/")[0], source.partition("/")[2]
+        if find_flow(document, flow_id) is None:
+            return [problem(f"{base}/source/flow", "report.unknown_flow", flow=flow_id)]
+        if facts not in FACTS:
+            return [problem(f"{base}/source/facts", "report.unknown_facts", facts=facts, known=", ".join(FACTS))]
 
     def ref(pointer: str, path: str) -> FieldRef | None:
         try:
             resolved = SOURCES[source_kind].resolve(document, source, path)
         except PathError as error:
-            found.append(problem(pointer, "report.unknown_path", path=path, form=source, why=error.why))
+            if source_kind == "flow" and error.first:
+                flow_id, _, facts = source.partition("/")
+                known = ", ".join(fact_columns(flow_facts(find_flow(document, flow_id) or {}), facts))
+                found.append(problem(pointer, "report.unknown_fact", path=path, flow=flow_id, known=known))
+                return None
+            form = source if source_kind == "form" else record_form(document, source_kind, source)
+            found.append(problem(pointer, "report.unknown_path", path=path, form=form, why=error.why))
             return None
         if resolved is None:
             found.append(problem(pointer, "report.not_groupable", path=path))
@@ -231,7 +308,8 @@ def one_report_problems(document: Mapping[str, Any], report: Mapping[str, Any], 
         found_ref = ref(f"{base}/filters/{k}/field", flt["field"])
         if found_ref is not None:
             found.extend(_filter_value_problems(f"{base}/filters/{k}", found_ref, flt))
-    found.extend(_measure_problems(document, report, base, source, ref, dims))
+    rule_document, rule_form = _rule_scope(document, source_kind, source)
+    found.extend(_measure_problems(rule_document, report, base, rule_form, ref, dims))
     return found
 
 
@@ -306,6 +384,10 @@ def check_filter_value(ref: FieldRef, op: str, value: Any) -> None:
         if ref.kind not in TEMPORAL or not isinstance(value, str):
             raise ValueError(op)
         parse_duration(value)
+        return
+    if op == "current":
+        if ref.kind not in TEMPORAL or value not in CURRENT:
+            raise ValueError(op)
         return
     if op in ("in", "not_in", "between"):
         if not isinstance(value, list) or not value or (op == "between" and len(value) != 2):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from engine.expressions.dates import app_zone
 from engine.forms.list_filters import ME
 from engine.forms.permissions import FormAccess
 from engine.principal import Principal
@@ -47,7 +48,8 @@ def bind_query(
             if (position and not reached.allows("read")) or not reached.shows_everywhere(hop.field, action):
                 raise QueryError.says("record.query.hidden", name=name[:80])
         paths.append((name, rule_path(app, hops), app.form(hops[-1].form)))
-    bound = replace(query, filters=filters, sort=sort, paths=tuple(paths), app_id=app.app_id, now=now)
+    zone = app_zone(app.document).key
+    bound = replace(query, filters=filters, sort=sort, paths=tuple(paths), app_id=app.app_id, now=now, zone=zone)
     return scoped(bound, form, access, action)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from engine.errors import DefinitionError, EngineError, NotFoundError, PermissionDeniedError
-from engine.expressions.dates import COMPANY_ZONE
+from engine.expressions.dates import COMPANY_ZONE, app_zone
 from engine.forms.list_filters import OPERATORS
 from engine.forms.row_rule_checks import PathError
 from engine.forms.row_rules import bind
@@ -27,13 +27,14 @@ from engine.i18n import translate
 from engine.packages.validation import package_problems
 from engine.principal import Principal
 from engine.reports.results import OTHER, Raw, derive, drill_filters, figure, ordered, top_values
-from engine.reports.spec import SOURCES, FieldRef, ReportSpec, parse_report
+from engine.reports.spec import SOURCES, FieldRef, ReportSpec, parse_report, source_hops, source_of
 from engine.services.records import RecordService
 from engine.services.report_periods import kpi, previous_period
 from engine.storage.catalog import CompiledApp
 from engine.storage.database import Database
-from engine.storage.record_queries import QueryError
+from engine.storage.record_queries import MAX_IDS, QueryError
 from engine.storage.report_cache import ReportCache
+from engine.storage.report_flow_source import RECORD_IDS, FlowReportQuery
 from engine.storage.report_queries import ReportQuery
 from engine.storage.tables import utcnow
 
@@ -87,8 +88,9 @@ class ReportService:
             app = self.records.catalog.current(session, app_id)
             definition = {"id": "preview", "name": "preview", **definition}
             document = copy.deepcopy(dict(app.document))
-            document["reports"] = [definition]
-            document.pop("dashboards", None)
+            # the app's own reports stay (its dashboards and navigation name them); the preview comes first
+            others = [r for r in document.get("reports", ()) if r.get("id") != definition.get("id")]
+            document["reports"] = [definition, *others]
             problems = [p for p in package_problems(document) if p.pointer.startswith("/reports/0")]
             problems = [type(p)(p.pointer.removeprefix("/reports/0"), p.code, p.message, p.params) for p in problems]
             if problems:
@@ -168,14 +170,16 @@ class ReportService:
         *,
         compare: bool = True,
     ) -> dict[str, Any]:
-        form = app.form(spec.source)
+        form = app.form(spec.form or spec.source)
         access = self.records.authorize(principal, "read", app, form)
+        zone = app_zone(app.document)
         refs = [(self._ref(app, spec, path), op, raw) for path, op, raw in viewer]
-        read = spec.fields_read() + [(ref.hops[0].field, ref.path) for ref, _, _ in refs]
-        for first, path in read:
-            if not access.shows_everywhere(first, "read"):
+        read = [path for _, path in spec.fields_read()] + [ref.path for ref, _, _ in refs]
+        for path in read:
+            hops = source_hops(spec.source_kind, self._ref(app, spec, path))
+            if hops and not access.shows_everywhere(hops[0].field, "read"):
                 raise QueryError.says("report.hidden", name=path[:60])
-            for hop in self._ref(app, spec, path).hops[1:]:  # a step through another form: its own field modes
+            for hop in hops[1:]:  # a step through another form: its own field modes
                 if not app.permissions.effective(principal, app.app_id, hop.form).shows_everywhere(hop.field, "read"):
                     raise QueryError.says("report.hidden", name=path[:60])
         visible = access.bound_filter("read")
@@ -184,10 +188,11 @@ class ReportService:
             replace(m, where=bind(m.where, principal, now)) if m.where is not None else m for m in spec.measures
         )
         spec = replace(spec, measures=measures)
-        forms = {spec.source}  # every form the answer reads, a relation's title included
-        for _, path in read:
+        forms = {form.spec.id}  # every form the answer reads, a relation's title included
+        for path in read:
             ref = self._ref(app, spec, path)
-            forms |= {hop.form for hop in ref.hops} | ({ref.column.target} if ref.column.target else set())
+            hops = source_hops(spec.source_kind, ref)
+            forms |= {hop.form for hop in hops} | ({ref.column.target} if ref.column.target else set())
         key = hashlib.sha256(
             json.dumps(
                 [
@@ -198,16 +203,18 @@ class ReportService:
                     repr(visible),
                     [repr(m.where) for m in measures],
                     locale,
+                    zone.key,
                     [self.cache.generation(app.app_id, f) for f in sorted(forms)],
                 ],
                 ensure_ascii=False,
                 default=str,
             ).encode()
         ).hexdigest()
-        cached = self.cache.get(key)
+        cached = self.cache.get(key) if spec.source_kind == "form" else None  # facts move with every flow step
         if cached is not None:
             return dict(cached)
-        query = ReportQuery(session, app, spec, visible=visible, viewer_filters=refs, zone=self.zone, now=now)
+        kind = FlowReportQuery if spec.source_kind == "flow" else ReportQuery
+        query = kind(session, app, spec, visible=visible, viewer_filters=refs, zone=zone, now=now)
         dims = list(spec.dimensions)
         rows = query.groups(dims)
         tops: dict[str, list[Any]] = {}
@@ -226,9 +233,12 @@ class ReportService:
         totals = query.groups([])[0]
         derive(spec, rows, totals)
         rows = ordered(spec, rows)
-        base = f"/api/v1/apps/{app.app_id}/forms/{spec.source}/records"
+        base = f"/api/v1/apps/{app.app_id}/forms/{form.spec.id}/records"
         for row in rows:
-            filters = drill_filters(spec, row, viewer=viewer, tops=tops, zone=self.zone, now=now)
+            if spec.source_kind == "flow":
+                row["drill"] = _id_drill(base, row.pop(RECORD_IDS, None))
+                continue
+            filters = drill_filters(spec, row, viewer=viewer, tops=tops, zone=zone, now=now)
             row["drill"] = f"{base}?{urlencode([(f'{path}__{op}', raw) for path, op, raw in filters])}"
         other = translate("report.other", locale)
         for row in rows:
@@ -238,11 +248,14 @@ class ReportService:
                     if dim.ref.kind == "reference":
                         row[f"{dim.key}_label"] = other
         answer = {"rows": rows, "totals": totals, "figure": figure(spec, rows, totals, locale)}
-        drill = drill_filters(spec, {}, viewer=viewer, tops={}, zone=self.zone, now=now)
-        answer["drill"] = f"{base}?{urlencode([(f'{path}__{op}', raw) for path, op, raw in drill])}"
+        if spec.source_kind == "flow":
+            answer["drill"] = None  # the totals of process facts have no id list (docs/reports.md)
+        else:
+            drill = drill_filters(spec, {}, viewer=viewer, tops={}, zone=zone, now=now)
+            answer["drill"] = f"{base}?{urlencode([(f'{path}__{op}', raw) for path, op, raw in drill])}"
         kind = spec.chart.get("type")
         if kind == "kpi" and compare:  # the card's change against the previous period, computed here
-            window = previous_period(spec, viewer, now, self.zone)
+            window = previous_period(spec, viewer, now, zone)
             before = None
             if window is not None:
                 earlier = self._answer(
@@ -251,12 +264,20 @@ class ReportService:
                 before = earlier["totals"]
             answer["kpi"] = kpi(spec, totals, before, window)
         if kind == "pivot" and spec.rows and spec.columns and not tops:
-            answer["pivot"] = self._pivot_totals(query, spec, totals, viewer, now, base)
-        self.cache.put(key, answer)
+            answer["pivot"] = self._pivot_totals(query, spec, totals, viewer, now, base, zone)
+        if spec.source_kind == "form":  # process facts change with every flow step: never cached
+            self.cache.put(key, answer)
         return answer
 
     def _pivot_totals(
-        self, query: ReportQuery, spec: ReportSpec, totals: dict[str, Any], viewer: list[Raw], now: datetime, base: str
+        self,
+        query: ReportQuery,
+        spec: ReportSpec,
+        totals: dict[str, Any],
+        viewer: list[Raw],
+        now: datetime,
+        base: str,
+        zone: Any,
     ) -> dict[str, list[dict[str, Any]]]:
         """A pivot's margins, each grouped in SQL (exact for averages and medians too): per row (the
         total column), per column (the total row) and, with two row dimensions, per first row value."""
@@ -269,7 +290,10 @@ class ReportService:
             groups = query.groups(dims)
             derive(spec, groups, dict(totals))
             for row in groups:
-                filters = drill_filters(spec, row, viewer=viewer, tops={}, zone=self.zone, now=now)
+                if spec.source_kind == "flow":
+                    row["drill"] = _id_drill(base, row.pop(RECORD_IDS, None))
+                    continue
+                filters = drill_filters(spec, row, viewer=viewer, tops={}, zone=zone, now=now)
                 row["drill"] = f"{base}?{urlencode([(f'{path}__{op}', raw) for path, op, raw in filters])}"
             found[part] = groups
         return found
@@ -289,9 +313,11 @@ class ReportService:
         """The dashboard's global filters the viewer set, as filters of a widget's report (those on a
         field its source has; a widget over another form is not narrowed by them)."""
         found: list[tuple[str, str, str]] = []
+        zone = app_zone(app.document)
         for flt in filters:
+            name = f"record.{flt['field']}" if spec.source_kind == "flow" else flt["field"]
             try:
-                ref = SOURCES[spec.source_kind].resolve(app.document, spec.source, flt["field"])
+                ref = SOURCES[spec.source_kind].resolve(app.document, spec.source, name)
             except PathError:
                 ref = None
             if ref is None:
@@ -302,21 +328,31 @@ class ReportService:
                 for suffix, op, shift in (("from", "ge", 0), ("to", "lt", 1)):
                     raw = given.get(f"{flt['id']}__{suffix}")
                     if raw:
-                        found.append((ref.path, op, self._day_start(raw, shift, ref.kind)))
+                        found.append((ref.path, op, self._day_start(raw, shift, ref.kind, zone)))
         return found
 
-    def _day_start(self, raw: str, shift: int, kind: str) -> str:
+    def _day_start(self, raw: str, shift: int, kind: str, zone: Any = None) -> str:
         try:
             day = date.fromisoformat(raw[:10]) + timedelta(days=shift)
         except ValueError:
             raise QueryError.says("record.query.value", value=raw[:40], name="date") from None
         if kind == "date":
             return day.isoformat()
-        return datetime.combine(day, time(), tzinfo=self.zone).isoformat()
+        return datetime.combine(day, time(), tzinfo=zone or self.zone).isoformat()
 
 
 def _source_kind(definition: Mapping[str, Any]) -> str:
-    return str(next(iter(definition["source"])))
+    return source_of(definition)[0]
+
+
+def _id_drill(base: str, ids: Any) -> str | None:
+    """The records-API address listing a flow-source row's records by id; None past ``MAX_IDS`` of them."""
+    found = sorted({int(part) for part in str(ids or "").split(",") if part.strip().isdigit()})
+    if not found:
+        return f"{base}?id__in=0"  # the row counts no record (a group of no fact rows never exists)
+    if len(found) > MAX_IDS:
+        return None
+    return f"{base}?id__in={','.join(str(n) for n in found)}"
 
 
 def _report_definition(app: CompiledApp, report_id: str) -> Mapping[str, Any]:

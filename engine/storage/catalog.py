@@ -22,6 +22,7 @@ from engine.forms.row_rule_checks import PathError, column_of, forms_of, resolve
 from engine.forms.spec import FormSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.validation import FormValidator
+from engine.reports.indexes import report_indexes
 from engine.storage.form_tables import FormTables, build_tables
 from engine.storage.report_sql import ColumnPath
 from engine.storage.row_rule_sql import RulePath
@@ -81,7 +82,7 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
 
 def compile_app(app_id: str, version: int, document: Mapping[str, Any]) -> CompiledApp:
     specs = [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
-    tables = build_tables(app_id, specs)
+    tables = build_tables(app_id, specs, report_indexes(document))
     permissions = AppPermissions.from_definition(document)
     written = forms_of(document)
     forms = {}

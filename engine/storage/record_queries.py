@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, not_, or_, select
 from sqlalchemy.orm import Session
@@ -36,6 +37,7 @@ from engine.storage.search_index import SEARCH_KINDS, few_matches, search_condit
 
 MAX_LIMIT = 200
 MAX_SEARCH = 100
+MAX_IDS = 1000  # ``id__in`` takes this many ids (a report's drill-down lists a row's records); other lists 100
 WINDOW = 1000  # a PostgreSQL search first looks for its page among this many rows of the list, in order
 SORTABLE_SYSTEM = ("id", "created_at", "updated_at")
 FILTERABLE_SYSTEM = (*SORTABLE_SYSTEM, "created_by", "updated_by")
@@ -68,6 +70,7 @@ class ListQuery:
     paths: tuple[tuple[str, RulePath, CompiledForm], ...] = ()
     app_id: str = ""
     now: datetime | None = None
+    zone: str = ""  # the app's time zone (``hour`` and ``weekday`` filters); "" is the company's default
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ListQuery:
@@ -132,15 +135,16 @@ def run_list(
     statement = statement.where(table.c.deleted_at.is_not(None) if query.deleted else table.c.deleted_at.is_(None))
     paths = {name: (path, target) for name, path, target in query.paths}
     dialect = session.get_bind().dialect.name
+    zone = ZoneInfo(query.zone) if query.zone else COMPANY_ZONE
     for name, op, raw in query.filters:
         if name in FLOW_FILTERS:
             now = query.now or datetime.now(UTC)
             statement = statement.where(flow_condition(table, query.app_id, form.spec.id, name, op, raw, now))
         elif name in paths:
             path, target = paths[name]
-            statement = statement.where(_path_condition(table, path, target, op, raw, dialect))
+            statement = statement.where(_path_condition(table, path, target, op, raw, dialect, zone))
         else:
-            statement = statement.where(_condition(form, name, op, raw, dialect))
+            statement = statement.where(_condition(form, name, op, raw, dialect, zone))
     sort = _sort(form, query.sort)
     if query.cursor:
         statement = statement.where(_after(table, sort, _decode(query.cursor, sort, form)))
@@ -259,7 +263,7 @@ def _typed(form: CompiledForm, name: str, value: Any) -> Any:
 
 
 def _path_condition(
-    table: Any, path: RulePath, target: CompiledForm, op: str, raw: str, dialect: str
+    table: Any, path: RulePath, target: CompiledForm, op: str, raw: str, dialect: str, zone: ZoneInfo = COMPANY_ZONE
 ) -> ColumnElement[bool]:
     """A filter on the value at the end of a relation path. ``isnull=true`` and ``notin`` ask for records
     whose path reaches no (such) value, so a record whose path is empty on the way counts too."""
@@ -269,10 +273,12 @@ def _path_condition(
         reaches = along(table, path, partial(_test, target, last, op=positive, raw=raw if op == "notin" else "0"))
         first = table.c[path.hops[0][1]]
         return or_(first.is_(None), not_(reaches))
-    return along(table, path, partial(_test, target, last, op=op, raw=raw, dialect=dialect))
+    return along(table, path, partial(_test, target, last, op=op, raw=raw, dialect=dialect, zone=zone))
 
 
-def _condition(form: CompiledForm, name: str, op: str, raw: str, dialect: str) -> ColumnElement[bool]:
+def _condition(
+    form: CompiledForm, name: str, op: str, raw: str, dialect: str, zone: ZoneInfo = COMPANY_ZONE
+) -> ColumnElement[bool]:
     table = form.table
     if op not in OPERATORS:
         raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
@@ -280,21 +286,30 @@ def _condition(form: CompiledForm, name: str, op: str, raw: str, dialect: str) -
         raise QueryError.says("record.query.path", name=name[:80])  # not bound by a service: no path here
     if name not in FILTERABLE_SYSTEM and not (name in table.c and _scalar_field(form, name)):
         raise QueryError.says("record.query.filter", name=name[:40])
-    return _test(form, name, table.c[name], op=op, raw=raw, dialect=dialect)
+    return _test(form, name, table.c[name], op=op, raw=raw, dialect=dialect, zone=zone)
 
 
 def _test(
-    form: CompiledForm, name: str, column: Any, *, op: str, raw: str, dialect: str = "sqlite"
+    form: CompiledForm,
+    name: str,
+    column: Any,
+    *,
+    op: str,
+    raw: str,
+    dialect: str = "sqlite",
+    zone: ZoneInfo = COMPANY_ZONE,
 ) -> ColumnElement[bool]:
     """``column`` (``name`` of ``form``, or its copy in a path's subquery) compared by ``op`` with ``raw``."""
     if op not in OPERATORS:
         raise QueryError.says("record.query.operator", operator=op[:20], operators=", ".join(OPERATORS))
     if name not in FILTERABLE_SYSTEM and not _scalar_field(form, name):
         raise QueryError.says("record.query.filter", name=name[:40])
-    return field_test(column, _kind(form, name), name, op, raw, dialect)
+    return field_test(column, _kind(form, name), name, op, raw, dialect, zone=zone)
 
 
-def field_test(column: Any, kind: str, name: str, op: str, raw: str, dialect: str) -> ColumnElement[bool]:
+def field_test(
+    column: Any, kind: str, name: str, op: str, raw: str, dialect: str, *, zone: ZoneInfo = COMPANY_ZONE
+) -> ColumnElement[bool]:
     """``column`` (of kind ``kind``) tested by a records-API operator with the raw value written after it;
     reports filter their own columns with it, so a drill-down URL selects what the report counted."""
     if op not in OPERATORS:
@@ -303,7 +318,7 @@ def field_test(column: Any, kind: str, name: str, op: str, raw: str, dialect: st
         empty: ColumnElement[bool] = column.is_(None) if raw.lower() in ("1", "true", "yes") else column.is_not(None)
         return empty
     if op in ("in", "notin"):
-        values = [_typed_value(kind, name, part) for part in raw.split(",")[:100]]
+        values = [_typed_value(kind, name, part) for part in raw.split(",")[: MAX_IDS if name == "id" else 100]]
         if op == "in":
             among: ColumnElement[bool] = column.in_(values)
             return among
@@ -313,7 +328,7 @@ def field_test(column: Any, kind: str, name: str, op: str, raw: str, dialect: st
             raise QueryError.says("record.query.filter", name=name[:40])
         bucket = "hour_of_day" if op == "hour" else "weekday"
         number = _typed_value("integer", name, raw)
-        same: ColumnElement[bool] = bucket_sql(column, bucket, kind, COMPANY_ZONE, dialect) == number
+        same: ColumnElement[bool] = bucket_sql(column, bucket, kind, zone, dialect) == number
         return same
     if op == "contains" and kind not in ("string", "text"):
         raise QueryError.says("record.query.no_text", name=name[:40])

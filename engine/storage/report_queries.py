@@ -22,6 +22,7 @@ from sqlalchemy.sql import ColumnElement
 
 from engine.expressions.dates import parse_duration
 from engine.forms.row_rules import RowRule, paths_of
+from engine.reports.kinds import current_span
 from engine.reports.spec import Dimension, FieldRef, Filter, Measure, ReportSpec
 from engine.storage.catalog import CompiledApp
 from engine.storage.record_queries import field_test, parse_value
@@ -61,7 +62,7 @@ class ReportQuery:
         for flt in spec.filters:
             self._conditions.append(self._fixed(flt))
         for ref, op, raw in viewer_filters:
-            self._conditions.append(field_test(self.column(ref), ref.kind, ref.path, op, raw, self.dialect))
+            self._conditions.append(field_test(self.column(ref), ref.kind, ref.path, op, raw, self.dialect, zone=zone))
 
     # -- columns ---------------------------------------------------------------------------------
     def column(self, ref: FieldRef) -> Any:
@@ -114,6 +115,11 @@ class ReportQuery:
         if flt.op == "within_last":
             start = self.now - parse_duration(value)
             return column >= (start if kind == "datetime" else start.astimezone(self.zone).date())  # type: ignore[no-any-return]
+        if flt.op == "current":
+            start, end = current_span(str(value), self.now.astimezone(self.zone))
+            if kind == "date":
+                return and_(column >= start.date(), column < end.date())
+            return and_(column >= start.replace(tzinfo=self.zone), column < end.replace(tzinfo=self.zone))
         if flt.op == "between":
             low, high = (typed(kind, item) for item in value)
             return and_(column >= low, column <= high)
@@ -121,17 +127,12 @@ class ReportQuery:
             return or_(column.not_in([typed(kind, item) for item in value]), column.is_(None))
         if flt.op == "in":
             return column.in_([typed(kind, item) for item in value])  # type: ignore[no-any-return]
-        return field_test(column, kind, flt.ref.path, flt.op, _raw(value), self.dialect)
+        return field_test(column, kind, flt.ref.path, flt.op, _raw(value), self.dialect, zone=self.zone)
 
     def measure(self, measure: Measure) -> Any:
         condition = None
         if measure.where is not None:
-            paths: dict[str, RulePath] = {}
-            for name in paths_of(measure.where):
-                found = self.app.column_path(self.spec.source, name)
-                if found is not None:
-                    paths[name] = found.path
-            condition = rule_sql(self.table, measure.where, paths)
+            condition = rule_sql(self.table, measure.where, self.rule_paths(measure.where))
         value: Any = self.column(measure.ref) if measure.ref is not None else literal(1)
         if condition is not None:
             value = case((condition, value), else_=None)
@@ -142,6 +143,21 @@ class ReportQuery:
         if kind in ("median", "percentile"):
             return percentile_sql(value, measure.p or 50.0, self.dialect)
         return sql[kind](value)
+
+    def rule_paths(self, rule: RowRule) -> dict[str, RulePath]:
+        """The relation paths a measure's ``where`` names, from the source's rows."""
+        paths: dict[str, RulePath] = {}
+        for name in paths_of(rule):
+            found = self.app.column_path(self.spec.source, name)
+            if found is not None:
+                paths[name] = found.path
+        return paths
+
+    def extras(self, *, totals: bool) -> list[Any]:
+        """More labelled aggregates a source adds to each group (none for a form's records); ``totals``:
+        the one group of every record the report counts."""
+        del totals
+        return []
 
     # -- running ---------------------------------------------------------------------------------
     def groups(
@@ -167,7 +183,8 @@ class ReportQuery:
         for dim in self.spec.dimensions:
             if outside and dim.key in outside:
                 conditions.append(self._outside(self.dimension(dim), outside[dim.key]))
-        statement = select(*keys, *titled, *measures).select_from(self._from).where(*conditions)
+        extras = self.extras(totals=not dims and not outside)
+        statement = select(*keys, *titled, *measures, *extras).select_from(self._from).where(*conditions)
         if grouped:
             statement = statement.group_by(*grouped)
         found = []
@@ -179,6 +196,8 @@ class ReportQuery:
                     item[f"{dim.key}_label"] = _plain(row[f"t{titled_index(labels, n)}"])
             for n, measure in enumerate(stored):
                 item[measure.id] = _plain(row[f"m{n}"])
+            for extra in extras:
+                item[extra.name] = row[extra.name]
             found.append(item)
         return found
 

@@ -7,6 +7,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{path}' is not a column of form '{form}': {why}",
         "zh-CN": "“{path}”不是表单“{form}”的列:{why}",
     },
+    "report.unknown_flow": {
+        "en": "there is no flow '{flow}' in this app",
+        "zh-CN": "此应用中没有流程“{flow}”",
+    },
+    "report.unknown_facts": {
+        "en": "'{facts}' is not a kind of process facts; use one of: {known}",
+        "zh-CN": "“{facts}”不是流程事实的种类;可用:{known}",
+    },
+    "report.unknown_fact": {
+        "en": "'{path}' is not a fact column of flow '{flow}' ({known}); a record field is written 'record.<field>'",
+        "zh-CN": "“{path}”不是流程“{flow}”的事实列({known});记录字段写作“record.<字段>”",
+    },
     "report.not_groupable": {
         "en": "'{path}' holds several values or none of its own; a report can only read fields with one value",
         "zh-CN": "“{path}”保存多个值或不单独保存值;报表只能读取单值字段",
