@@ -33,7 +33,7 @@ from engine.storage.catalog import CompiledApp
 from engine.storage.database import Database
 from engine.storage.record_queries import QueryError
 from engine.storage.report_cache import ReportCache
-from engine.storage.report_queries import ReportQuery
+from engine.storage.report_summaries import report_query
 from engine.storage.tables import utcnow
 
 IGNORED_ARGS = ("lang",)
@@ -170,7 +170,7 @@ class ReportService:
         cached = self.cache.get(key)
         if cached is not None:
             return dict(cached)
-        query = ReportQuery(session, app, spec, visible=visible, viewer_filters=refs, zone=self.zone, now=now)
+        query = report_query(session, app, spec, visible=visible, viewer_filters=refs, zone=self.zone, now=now)
         dims = list(spec.dimensions)
         rows = query.groups(dims)
         tops: dict[str, list[Any]] = {}

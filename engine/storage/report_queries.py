@@ -44,18 +44,19 @@ class ReportQuery:
         viewer_filters: Sequence[ViewerFilter],
         zone: ZoneInfo,
         now: datetime,
+        table: Any = None,
     ):
         self.session = session
         self.app = app
         self.spec = spec
         self.form = app.forms[spec.source]
-        self.table = self.form.table
+        self.table = self.form.table if table is None else table  # a summary's, when it answers (report_summaries)
         self.dialect = session.get_bind().dialect.name
         self.zone = zone
         self.now = now
         self._from: Any = self.table
         self._joins: dict[tuple[str, ...], Any] = {(): self.table}
-        self._conditions: list[ColumnElement[bool]] = [self.table.c.deleted_at.is_(None)]
+        self._conditions: list[ColumnElement[bool]] = [self.live_rows()]
         if self.dialect == "postgresql":  # compiling a report's plan to machine code costs more than it saves
             session.execute(text("SET LOCAL jit = off"))
         if visible is not None:
@@ -64,6 +65,9 @@ class ReportQuery:
             self._conditions.append(self._fixed(flt))
         for ref, op, raw in viewer_filters:
             self._conditions.append(field_test(self.column(ref), ref.kind, ref.path, op, raw, self.dialect))
+
+    def live_rows(self) -> Any:
+        return self.table.c.deleted_at.is_(None)
 
     # -- columns ---------------------------------------------------------------------------------
     def column(self, ref: FieldRef) -> Any:
@@ -83,7 +87,7 @@ class ReportQuery:
         return target
 
     def _title_source(self, dim: Dimension) -> tuple[Any, str] | None:
-        """(the table of the record a relation dimension points at, its title column); None: no relation, or no title."""
+        """(the table of the record a relation dimension points at, its title column), or None."""
         target = dim.ref.column.target
         if dim.ref.kind != "reference" or target is None or dim.bucket:
             return None
@@ -126,6 +130,9 @@ class ReportQuery:
                 if found is not None:
                     paths[name] = found.path
             condition = rule_sql(self.table, measure.where, paths)
+        return self.aggregate(measure, condition)
+
+    def aggregate(self, measure: Measure, condition: Any) -> Any:
         value: Any = self.column(measure.ref) if measure.ref is not None else literal(1)
         if condition is not None:
             value = case((condition, value), else_=None)
