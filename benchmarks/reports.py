@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # postgres_scratch, when imported by a test
 from postgres_scratch import throwaway_database, unreachable  # noqa: E402
@@ -48,6 +48,7 @@ from engine.storage import Database  # noqa: E402
 from engine.storage.catalog import AppCatalog  # noqa: E402
 from engine.storage.migrate import upgrade  # noqa: E402
 from engine.storage.report_cache import ReportCache  # noqa: E402
+from engine.storage.report_summaries import drop_summary, forget_summaries  # noqa: E402
 
 APP, FORM = "bench", "repair_order"
 COMMUNITIES, BUILDINGS, ROOMS = 200, 10, 50  # buildings per community, rooms per building
@@ -291,7 +292,6 @@ def _sqlite(value: Any) -> Any:
 
 
 def _tickets(data: pd.DataFrame) -> Any:
-    system = ["uuid", "app_version", "created_at", "updated_at", "created_by", "updated_by", "lock_version"]
     created = [at.replace(tzinfo=UTC) for at in data["created_at"].dt.to_pydatetime()]
     columns = [data[f].astype(object).where(data[f].notna(), None).tolist() for f in FIELDS]
     for n, at in enumerate(created):
@@ -299,8 +299,12 @@ def _tickets(data: pd.DataFrame) -> Any:
 
 
 def prepare(database: Database, data: pd.DataFrame, *, clock: Callable[[], datetime]) -> ReportService:
-    """The benchmark app imported, its relations and the frame's tickets loaded, the tables analysed."""
-    AppService(database).import_package(PACKAGE, actor="bench")
+    """The app imported without its reports, the relations and the frame's tickets bulk-loaded, then the
+    version with the reports published (which builds their summary tables from the existing tickets);
+    Prints what each step cost, and
+    the cost of a ticket written through the records service before and after the summaries exist."""
+    bare = {key: value for key, value in PACKAGE.items() if key not in ("reports", "dashboards")}
+    AppService(database).import_package(bare, actor="bench")
     store = RecordService(database, AppCatalog())
     started = time.perf_counter()
     _relations(database, rooms_per_building(len(data)))
@@ -310,7 +314,41 @@ def prepare(database: Database, data: pd.DataFrame, *, clock: Callable[[], datet
         for form in ("community", "building", "room", FORM):
             connection.execute(text(f"ANALYZE {APP}__{form}"))
     print(f"  loaded {len(data):,} tickets in {loaded:.1f} s")
+    before = _write_cost(store)
+    started = time.perf_counter()
+    AppService(database).import_package({**PACKAGE, "version": "1.1.0"}, actor="bench")
+    with database.engine.begin() as connection:
+        names = [n for n in inspect(connection).get_table_names() if n.startswith("rsum_")]
+        for name in names:
+            connection.execute(text(f"ANALYZE {name}"))
+    print(f"  reports published in {time.perf_counter() - started:.1f} s, {len(names)} summary tables built")
+    print(
+        f"  a ticket created and deleted through the records service: {before:.1f} ms without summaries, "
+        f"{_write_cost(store):.1f} ms with them"
+    )
     return ReportService(database, store, ReportCache(), clock=clock)
+
+
+def _write_cost(store: RecordService, count: int = 30) -> float:
+    """Median ms to create a ticket and delete it again (the frame's rows stay the live ones)."""
+    samples = []
+    for n in range(count):
+        started = time.perf_counter()
+        made = store.create(
+            LOCAL_ADMIN,
+            APP,
+            FORM,
+            {
+                "community": 1 + n % COMMUNITIES,
+                "repair_type": TYPES[n % 5],
+                "rating": 4,
+                "handling_hours": 2.5,
+                "status": "closed",
+            },
+        )[0]
+        store.delete(LOCAL_ADMIN, APP, FORM, made["id"])
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
 
 
 _SYSTEM = ("uuid", "app_version", "created_at", "updated_at", "created_by", "updated_by", "lock_version")
@@ -341,7 +379,8 @@ def duckdb_queries(data: pd.DataFrame) -> tuple[Any, dict[str, Callable[[], Any]
             connection.execute(sql).fetchall()
             for sql in (
                 "SELECT count(*) FROM t WHERE created_at >= (SELECT max(created_at) FROM t) - INTERVAL 1 DAY",
-                "SELECT count(*) FILTER (status = 'closed'), count(*) FILTER (status = 'closed' AND reopen_count = 0) FROM t",
+                "SELECT count(*) FILTER (status = 'closed'), "
+                "count(*) FILTER (status = 'closed' AND reopen_count = 0) FROM t",
                 "SELECT repair_type, count(*) FROM t GROUP BY 1",
                 "SELECT community, count(*), avg(rating) FROM t GROUP BY 1",
                 f"SELECT strftime({shift}, '%Y-%m') AS m, count(*), avg(rating) FROM t GROUP BY m",
@@ -456,57 +495,76 @@ def spread(samples: list[float]) -> tuple[float, float]:
 
 
 def measure(service: ReportService, data: pd.DataFrame, rounds: int = ROUNDS) -> list[dict[str, Any]]:
-    """Each case through the report service, DuckDB and pandas: medians and 95th percentiles in ms."""
+    """Each case through the report service - with the summary tables, then with them dropped (every
+    report reads the tickets) - and through DuckDB and pandas: medians and 95th percentiles in ms."""
     connection, duck = duckdb_queries(data)
     try:
-        verify(service, data, duck)
         by_pandas = pandas_queries(data)
         cache = service.cache
-        results = []
-        for name, label in (
-            ("pivot", "pivot community x type, count + avg"),
-            ("pivot_path", "same via room.building.community"),
-            ("trend", "month trend (Asia/Shanghai), count + avg"),
-        ):
-            results.append(
-                {
-                    "case": label,
-                    "engine": latencies_ms(lambda name=name: _report(service, name), rounds, cache.clear),
-                    "duckdb": latencies_ms(duck[name], rounds),
-                    "pandas": latencies_ms(by_pandas[name], rounds),
-                }
+
+        def board(*args: tuple[str, str]) -> Callable[[], Any]:
+            return lambda: service.dashboard(LOCAL_ADMIN, APP, "board", list(args), "zh-CN")
+
+        cases: list[tuple[str, Callable[[], Any], Any, Any]] = [
+            (label, lambda name=name: _report(service, name), duck[name], by_pandas[name])
+            for name, label in (
+                ("pivot", "pivot community x type, count + avg"),
+                ("pivot_path", "same via room.building.community"),
+                ("trend", "month trend (Asia/Shanghai), count + avg"),
             )
-
-        def board() -> Any:
-            return service.dashboard(LOCAL_ADMIN, APP, "board", [], "zh-CN")
-
-        results.append(
+        ]
+        cases.append((f"dashboard, {len(WIDGETS)} widgets, uncached", board(), duck["board"], by_pandas["board"]))
+        cases.append(("dashboard, one community, uncached", board(("community", "7")), None, None))
+        timings: dict[str, dict[str, list[float]]] = {label: {} for label, *_ in cases}
+        for mode in ("summaries", "live"):
+            verify(service, data, duck)  # the engine's numbers are DuckDB's and pandas', either way
+            for label, action, *_ in cases:
+                timings[label][mode] = latencies_ms(action, rounds, cache.clear)
+            if mode == "summaries":
+                cached = latencies_ms(board(), rounds * 3)
+                _drop_summaries(service.database)
+        results = [
             {
-                "case": f"dashboard, {len(WIDGETS)} widgets, uncached",
-                "engine": latencies_ms(board, rounds, cache.clear),
-                "duckdb": latencies_ms(duck["board"], rounds),
-                "pandas": latencies_ms(by_pandas["board"], rounds),
+                "case": label,
+                "engine": timings[label]["summaries"],
+                "live": timings[label]["live"],
+                "duckdb": latencies_ms(reference, rounds) if reference else None,
+                "pandas": latencies_ms(frame_reference, rounds) if frame_reference else None,
             }
-        )
-        results.append(
-            {"case": "dashboard, cached", "engine": latencies_ms(board, rounds * 3), "duckdb": None, "pandas": None}
-        )
+            for label, _, reference, frame_reference in cases
+        ]
+        results.append({"case": "dashboard, cached", "engine": cached, "live": None, "duckdb": None, "pandas": None})
     finally:
         connection.close()
     return results
 
 
+def _drop_summaries(database: Database) -> None:
+    with database.engine.begin() as connection:
+        for name in inspect(connection).get_table_names():
+            if name.startswith("rsum_"):
+                drop_summary(connection, name)
+    forget_summaries()
+
+
 def report(title: str, results: list[dict[str, Any]]) -> None:
     load = os.getloadavg()
     print(f"\n{title}  (ms, median / p95; load average {load[0]:.1f} {load[1]:.1f} on {os.cpu_count()} cores)")
-    print(f"  {'case':<44} {'engine':>17}  {'DuckDB':>17}  {'pandas':>17}  {'engine/DuckDB':>13}")
+    print(
+        f"  {'case':<40} {'with summaries':>17}  {'live (no summary)':>17}  {'DuckDB':>15}  {'pandas':>15}"
+        f"  {'/DuckDB':>7}  {'live/DuckDB':>11}"
+    )
     for r in results:
-        engine = spread(r["engine"])
-        cells = [f"{engine[0]:8.1f} / {engine[1]:6.1f}"]
-        for key in ("duckdb", "pandas"):
-            cells.append("{:8.1f} / {:6.1f}".format(*spread(r[key])) if r[key] else f"{'-':>17}")
-        ratio = f"{engine[0] / spread(r['duckdb'])[0]:12.1f}x" if r["duckdb"] else f"{'-':>13}"
-        print(f"  {r['case']:<44} {cells[0]}  {cells[1]}  {cells[2]}  {ratio}")
+        cells = []
+        for key, width in (("engine", 17), ("live", 17), ("duckdb", 15), ("pandas", 15)):
+            cells.append("{:7.1f} / {:6.1f}".format(*spread(r[key])).rjust(width) if r[key] else "-".rjust(width))
+        ratios = []
+        for key, width in (("engine", 7), ("live", 11)):
+            good = r["duckdb"] and r[key]
+            ratios.append(
+                f"{spread(r[key])[0] / spread(r['duckdb'])[0]:.1f}x".rjust(width) if good else "-".rjust(width)
+            )
+        print(f"  {r['case']:<40} {'  '.join(cells)}  {'  '.join(ratios)}")
 
 
 def run(url: str, count: int, title: str, rounds: int) -> list[dict[str, Any]]:

@@ -53,6 +53,7 @@ from engine.forms.row_rule_checks import PathError
 from engine.forms.row_rules import RowRule, fields_of
 from engine.reports.spec import SOURCES, Dimension, FieldRef, Measure, ReportSpec, parse_report
 from engine.storage.catalog import CompiledApp
+from engine.storage.record_queries import parse_value
 from engine.storage.report_queries import ReportQuery, ViewerFilter
 from engine.storage.report_sql import bucket_start_sql
 
@@ -351,21 +352,45 @@ def sync_summaries(
         if name not in existing:
             create_summary(connection, summary, by_name[summary.base])
             done.append(f"created report summary {name}")
-    _KNOWN.clear()
+    forget_summaries()
     return done
 
 
 # -- answering from a summary -----------------------------------------------------------------------
-_KNOWN: dict[tuple[str, str], bool] = {}
+_KNOWN: dict[tuple[str, str], bool] = {}  # (database, summary table): whether it exists
+
+
+def forget_summaries() -> None:
+    """Look again whether each summary table exists (after one was dropped outside a publish)."""
+    _KNOWN.clear()
 
 
 class SummaryQuery(ReportQuery):
     """A report answered from its summary's rows: count is ``sum(n)``, a sum ``sum(s_f)``, an average
     ``sum(s_f) / sum(c_f)``; summary rows whose records are all gone (``n = 0``) are left out."""
 
-    def __init__(self, session: Session, app: CompiledApp, spec: ReportSpec, table: Table, time: str | None, **kw: Any):
+    def __init__(
+        self,
+        session: Session,
+        app: CompiledApp,
+        spec: ReportSpec,
+        table: Table,
+        time: str | None,
+        *,
+        viewer_filters: Sequence[ViewerFilter],
+        zone: ZoneInfo,
+        now: datetime,
+    ):
         self.time = time
-        super().__init__(session, app, spec, visible=None, table=table, **kw)
+        keyed = [item for item in viewer_filters if item[0].hops[0].field != time]
+        super().__init__(session, app, spec, visible=None, table=table, viewer_filters=keyed, zone=zone, now=now)
+        for ref, op, raw in viewer_filters:  # a time filter from a month's start: on the local month kept
+            if ref.hops[0].field == time:
+                start = _month_start(ref.kind, raw, zone)
+                assert start is not None and op in ("ge", "lt")
+                key = start.strftime("%Y-%m-%d") if self.dialect != "postgresql" else start
+                column = table.c[time]
+                self._conditions.append(column >= key if op == "ge" else column < key)
 
     def live_rows(self) -> Any:
         return self.table.c.n > 0
@@ -413,7 +438,7 @@ def report_query(
     if (
         summary is not None
         and summary.zone == zone.key
-        and _answerable(summary, viewer_filters)
+        and _answerable(summary, viewer_filters, zone)
         and _exists(session, summary)
     ):
         table = summary_table(summary, app.tables.main[spec.source], session.get_bind().dialect.name)
@@ -421,8 +446,32 @@ def report_query(
     return ReportQuery(session, app, spec, visible=visible, viewer_filters=viewer_filters, zone=zone, now=now)
 
 
-def _answerable(summary: Summary, viewer_filters: Sequence[ViewerFilter]) -> bool:
-    return all(len(ref.hops) == 1 and ref.hops[0].field in summary.keys for ref, _, _ in viewer_filters)
+def _answerable(summary: Summary, viewer_filters: Sequence[ViewerFilter], zone: ZoneInfo) -> bool:
+    """Whether the viewer's filters read only the summary's keys, and its time column only from (ge)
+    or before (lt) the start of a local month - whole months, which the summary keeps apart."""
+    for ref, op, raw in viewer_filters:
+        if len(ref.hops) != 1:
+            return False
+        field = ref.hops[0].field
+        if field == summary.time:
+            if op not in ("ge", "lt") or _month_start(ref.kind, raw, zone) is None:
+                return False
+        elif field not in summary.keys:
+            return False
+    return True
+
+
+def _month_start(kind: str, raw: str, zone: ZoneInfo) -> datetime | None:
+    """The local (naive) moment ``raw`` names when it is the very start of a month in ``zone``, else None."""
+    try:
+        value = parse_value(kind, raw)
+    except ValueError:
+        return None
+    if kind == "date":
+        moment = datetime.combine(value, datetime.min.time())
+    else:
+        moment = value.astimezone(zone).replace(tzinfo=None)
+    return moment if moment == moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0) else None
 
 
 def _exists(session: Session, summary: Summary) -> bool:

@@ -206,15 +206,25 @@ def test_filters_outside_the_summary_and_row_rules_read_the_records(database):
     service = ReportService(database, records, ReportCache())
     chance = random.Random(7)
     sites = [records.create(LOCAL_ADMIN, APP, "site", {"name": f"s{n}", "region": "r"})[0]["id"] for n in range(3)]
-    for _ in range(30):
-        records.create(LOCAL_ADMIN, APP, "ticket", _ticket(chance, sites))
+    made = [records.create(LOCAL_ADMIN, APP, "ticket", _ticket(chance, sites))[0]["id"] for _ in range(40)]
+    with database.engine.begin() as connection:  # the months around the turn of the year
+        for record_id in made:
+            moment = datetime(2025, 11, 20, tzinfo=UTC) + timedelta(hours=chance.randrange(0, 100 * 24))
+            at = _stamp(database, moment)
+            connection.execute(
+                text("UPDATE sums__ticket SET created_at = :at WHERE id = :id"), {"at": at, "id": record_id}
+            )
 
     served, live, summarised = _both(service, "pivot", [("site", "in", f"{sites[0]},{sites[1]}")])
     assert summarised and served == live  # a dashboard's select filter: a key of the summary
     served, live, summarised = _both(service, "pivot", [("rating", "ge", "3")])
     assert not summarised and served == live  # a column the summary does not keep
-    served, live, summarised = _both(service, "trend", [("created_at", "ge", "2026-01-01T00:00:00+08:00")])
-    assert not summarised and served == live  # a time filter: inside a month, the summary cannot tell
+    served, live, summarised = _both(service, "trend", [("created_at", "ge", "2026-01-02T00:00:00+08:00")])
+    assert not summarised and served == live  # a time filter inside a month: the summary cannot tell
+    whole = [("created_at", "ge", "2025-12-01T00:00:00+08:00"), ("created_at", "lt", "2026-02-01T00:00:00+08:00")]
+    served, live, summarised = _both(service, "trend", whole)
+    assert summarised and served == live  # from the start of a local month to the start of another
+    assert [row["m"] for row in served[0]] == ["2025-12", "2026-01"] and served[1][0]["n"] < 40
     board = service.dashboard(LOCAL_ADMIN, APP, "board", [("site", str(sites[2]))], "zh-CN")
     assert [w["id"] for w in board["widgets"]] == [r["id"] for r in REPORTS]
 
