@@ -15,7 +15,8 @@ Kept current by triggers on the form's table (PostgreSQL: one PL/pgSQL function 
 and new rows' cells; SQLite: three triggers), so every write path - the records service, bulk
 loads, migrations, raw SQL - keeps it right, within the writing transaction. Created and filled
 from the existing records when the app version that needs it is published (``sync_summaries``);
-dropped when no published report needs it any more.
+dropped when no published report needs it any more. PostgreSQL 15 or later (the upsert's unique
+index treats empty keys as equal); on older servers every report reads the records.
 
 A report reads its summary (``SummaryQuery``, the same grouping code run over the summary's rows)
 only when the viewer has no row rule and filters only by key columns; otherwise the live query.
@@ -128,10 +129,11 @@ def plan(
                 return None
             values.add(name)
         if measure.where is not None:
-            read = fields_of(measure.where)
-            if any("." in field for field in read):
-                return None
-            keys |= set(read)
+            for field in fields_of(measure.where):  # evaluated over the summary's keys: none may be a moment
+                ref = _resolve(document, spec.source, field) if "." not in field else None
+                if ref is None or ref.kind in ("datetime", "date", "time"):
+                    return None
+                keys.add(field)
     for path in board_fields:  # a dashboard filter: a key, or the time column (whole months only)
         try:
             ref = _resolve(document, spec.source, path)
@@ -341,6 +343,8 @@ def sync_summaries(
 ) -> list[str]:
     """At publish: create (and fill) the summaries the new version's reports use, drop those none uses."""
     wanted = summaries_of(app_id, document, tables)
+    if connection.dialect.name == "postgresql" and (connection.dialect.server_version_info or (0,)) < (15,):
+        wanted = {}  # the upsert needs a unique index with NULLS NOT DISTINCT: every report reads the records
     mine = Summary(app_id, "", (), None, None, (), "").name[: len(PREFIX) + 7]
     existing = {name for name in inspect(connection).get_table_names() if name.startswith(mine)}
     done: list[str] = []
@@ -357,7 +361,7 @@ def sync_summaries(
 
 
 # -- answering from a summary -----------------------------------------------------------------------
-_KNOWN: dict[tuple[str, str], bool] = {}  # (database, summary table): whether it exists
+_KNOWN: dict[tuple[str, str], bool] = {}  # (database, summary table) seen to exist
 
 
 def forget_summaries() -> None:
@@ -475,8 +479,10 @@ def _month_start(kind: str, raw: str, zone: ZoneInfo) -> datetime | None:
 
 
 def _exists(session: Session, summary: Summary) -> bool:
-    bind = session.get_bind()
-    key = (str(bind.url), summary.name)
-    if key not in _KNOWN:
-        _KNOWN[key] = inspect(session.connection()).has_table(summary.name)
-    return _KNOWN[key]
+    """Whether the summary table is there (only a table seen is remembered: one published by another
+    process later is found on the next question)."""
+    connection = session.connection()
+    key = (connection.engine.url.render_as_string(hide_password=True), summary.name)
+    if key not in _KNOWN and inspect(connection).has_table(summary.name):
+        _KNOWN[key] = True
+    return key in _KNOWN
