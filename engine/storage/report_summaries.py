@@ -5,8 +5,8 @@ A published report whose every dimension, filter and measure a summary can answe
 table ``rsum_<app hash>_<hash>`` keyed by the columns the report reads - its dimensions, the
 columns its filters and measures' ``where`` read, and the fields of the dashboard filters that
 narrow it - with a time column, if any, kept as the *local month* it falls in (the app's zone).
-Each summary row holds, for the live records with those key values, their count ``n`` and, per
-measured field, its non-null count ``c_<field>`` and sum ``s_<field>``: enough for count, sum,
+Each summary row holds, for the live records with those key values, their count ``rsum_n`` and, per
+measured field, its non-null count ``rsum_c_<field>`` and sum ``rsum_s_<field>``: enough for count, sum,
 avg, share, ratio and calc measures, exactly (an average is the sum over the non-null count,
 as SQL's own ``avg`` computes it). Medians, percentiles, distinct counts, min and max, relation
 paths, ``within_last`` filters and time filters inside a month read the records themselves.
@@ -60,7 +60,9 @@ from engine.storage.report_sql import bucket_start_sql
 
 PREFIX = "rsum_"
 TIME_BUCKETS = frozenset({"month", "quarter", "year"})  # answerable from whole local months
+ALL, COUNT, COUNTED, SUM = "rsum_all", "rsum_n", "rsum_c_", "rsum_s_"  # the summary's own columns (no field's)
 SUMMED = frozenset({"count", "sum", "avg"})
+SUMMABLE = frozenset({"integer", "decimal", "reference"})  # the columns a summary counts and sums
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,8 @@ def plan(
         if dim.bucket:
             if dim.bucket not in TIME_BUCKETS or not time_column(dim.ref):
                 return None
+        elif dim.ref.kind in ("datetime", "date"):
+            return None  # grouped by the moment itself: as many groups as records
         else:
             keys.add(name)
     for flt in spec.filters:
@@ -125,7 +129,7 @@ def plan(
             return None
         if measure.ref is not None:
             name = _single(measure.ref)
-            if name is None:
+            if name is None or measure.ref.kind not in SUMMABLE:
                 return None
             values.add(name)
         if measure.where is not None:
@@ -149,10 +153,9 @@ def plan(
         keys.discard(time[0])
         if time[0] in values:
             return None
-    form_table = f"{spec.source}"
     return Summary(
         app_id="",
-        base=form_table,
+        base=spec.source,
         keys=tuple(sorted(keys)),
         time=time[0] if time else None,
         time_kind=time[1] if time else None,
@@ -203,27 +206,39 @@ def summary_for(
 
 
 # -- the tables and their triggers ---------------------------------------------------------------
+def _q(name: str) -> str:
+    """A column name quoted (a field may be called ``order``); field ids are letters, digits and _."""
+    return f'"{name}"'
+
+
+def _list(names: Sequence[str]) -> str:
+    return ", ".join(_q(name) for name in names)
+
+
 def summary_table(summary: Summary, base: Table, dialect: str) -> Table:
-    columns: list[Column[Any]] = [Column("all_rows", SmallInteger, nullable=False, default=0)]
+    columns: list[Column[Any]] = [Column(ALL, SmallInteger, nullable=False, default=0)]
     for key in summary.keys:
         columns.append(Column(key, base.c[key].type, nullable=True))
     if summary.time is not None:
         columns.append(Column(summary.time, DateTime() if dialect == "postgresql" else String(10), nullable=True))
-    columns.append(Column("n", BigInteger, nullable=False))
+    columns.append(Column(COUNT, BigInteger, nullable=False))
     for value in summary.values:
-        columns += [Column(f"c_{value}", BigInteger, nullable=False), Column(f"s_{value}", Numeric(), nullable=False)]
+        columns += [
+            Column(f"{COUNTED}{value}", BigInteger, nullable=False),
+            Column(f"{SUM}{value}", Numeric(), nullable=False),
+        ]
     return Table(summary.name, MetaData(), *columns)
 
 
 def _key_columns(summary: Summary) -> list[str]:
-    return ["all_rows", *summary.keys, *([summary.time] if summary.time else [])]
+    return [ALL, *summary.keys, *([summary.time] if summary.time else [])]
 
 
 def _key_values(summary: Summary, row: str, dialect: str) -> list[str]:
     """SQL for each key column's value of ``row`` (``NEW``, ``OLD`` or the base table's name)."""
-    found = ["0", *(f"{row}.{key}" for key in summary.keys)]
+    found = ["0", *(f"{row}.{_q(key)}" for key in summary.keys)]
     if summary.time is not None:
-        column = f"{row}.{summary.time}"
+        column = f"{row}.{_q(summary.time)}"
         if dialect == "postgresql":
             local = f"timezone('{summary.zone}', {column})" if summary.time_kind == "datetime" else column
             found.append(f"date_trunc('month', {local})::timestamp")
@@ -237,12 +252,13 @@ def _key_values(summary: Summary, row: str, dialect: str) -> list[str]:
 def _measured(summary: Summary, row: str, sign: str) -> list[str]:
     found = [f"{sign}1"]
     for value in summary.values:
-        found += [f"{sign}(CASE WHEN {row}.{value} IS NULL THEN 0 ELSE 1 END)", f"{sign}coalesce({row}.{value}, 0)"]
+        column = f"{row}.{_q(value)}"
+        found += [f"{sign}(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)", f"{sign}coalesce({column}, 0)"]
     return found
 
 
 def _totals(summary: Summary) -> list[str]:
-    return ["n", *(f"{p}_{v}" for v in summary.values for p in ("c", "s"))]
+    return [COUNT, *(f"{p}{v}" for v in summary.values for p in (COUNTED, SUM))]
 
 
 def create_summary(connection: Connection, summary: Summary, base: Table) -> None:
@@ -253,18 +269,18 @@ def create_summary(connection: Connection, summary: Summary, base: Table) -> Non
     keys, totals = _key_columns(summary), _totals(summary)
     name = summary.name
     if dialect == "postgresql":
-        connection.exec_driver_sql(f"CREATE UNIQUE INDEX {name}_k ON {name} ({', '.join(keys)}) NULLS NOT DISTINCT")
+        connection.exec_driver_sql(f"CREATE UNIQUE INDEX {name}_k ON {name} ({_list(keys)}) NULLS NOT DISTINCT")
     else:
-        connection.exec_driver_sql(f"CREATE INDEX {name}_k ON {name} ({', '.join(keys)})")
+        connection.exec_driver_sql(f"CREATE INDEX {name}_k ON {name} ({_list(keys)})")
     grouped = _key_values(summary, base.name, dialect)
     sums = ["count(*)"] + [
-        f"{agg}" for v in summary.values for agg in (f"count({base.name}.{v})", f"coalesce(sum({base.name}.{v}), 0)")
+        agg for v in summary.values for agg in (f"count({base.name}.{_q(v)})", f"coalesce(sum({base.name}.{_q(v)}), 0)")
     ]
     connection.exec_driver_sql(
-        f"INSERT INTO {name} ({', '.join(keys + totals)}) SELECT {', '.join(grouped + sums)} FROM {base.name} "
+        f"INSERT INTO {name} ({_list(keys + totals)}) SELECT {', '.join(grouped + sums)} FROM {base.name} "
         f"WHERE {base.name}.deleted_at IS NULL GROUP BY {', '.join(grouped[1:]) or '1'}"
     )
-    watched = ["deleted_at", *summary.keys, *([summary.time] if summary.time else []), *summary.values]
+    watched = [_q(c) for c in ("deleted_at", *summary.keys, *([summary.time] if summary.time else []), *summary.values)]
     if dialect == "postgresql":
         _pg_trigger(connection, summary, keys, totals, watched)
     else:
@@ -275,13 +291,13 @@ def _pg_trigger(
     connection: Connection, summary: Summary, keys: list[str], totals: list[str], watched: list[str]
 ) -> None:
     name = summary.name
-    added = ", ".join(f"{t} = {name}.{t} + EXCLUDED.{t}" for t in totals)
+    added = ", ".join(f"{_q(t)} = {name}.{_q(t)} + EXCLUDED.{_q(t)}" for t in totals)
 
     def upsert(row: str, sign: str) -> str:
         values = _key_values(summary, row, "postgresql") + _measured(summary, row, sign)
         return (
-            f"INSERT INTO {name} ({', '.join(keys + totals)}) VALUES ({', '.join(values)}) "
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added};"
+            f"INSERT INTO {name} ({_list(keys + totals)}) VALUES ({', '.join(values)}) "
+            f"ON CONFLICT ({_list(keys)}) DO UPDATE SET {added};"
         )
 
     same = " AND ".join(f"OLD.{c} IS NOT DISTINCT FROM NEW.{c}" for c in watched)
@@ -308,13 +324,13 @@ def _sqlite_triggers(connection: Connection, summary: Summary, base: Table, keys
     name = summary.name
 
     def matches(row: str) -> str:
-        return " AND ".join(f"{k} IS {v}" for k, v in zip(keys, _key_values(summary, row, "sqlite"), strict=True))
+        return " AND ".join(f"{_q(k)} IS {v}" for k, v in zip(keys, _key_values(summary, row, "sqlite"), strict=True))
 
     def add(row: str, sign: str) -> str:
         deltas = _measured(summary, row, sign)
-        sets = ", ".join(f"{t} = {t} + ({d})" for t, d in zip(totals, deltas, strict=True))
+        sets = ", ".join(f"{_q(t)} = {_q(t)} + ({d})" for t, d in zip(totals, deltas, strict=True))
         ensure = (
-            f"INSERT INTO {name} ({', '.join(keys + totals)}) SELECT {', '.join(_key_values(summary, row, 'sqlite'))}, "
+            f"INSERT INTO {name} ({_list(keys + totals)}) SELECT {', '.join(_key_values(summary, row, 'sqlite'))}, "
             f"{', '.join('0' for _ in totals)} WHERE {row}.deleted_at IS NULL "
             f"AND NOT EXISTS (SELECT 1 FROM {name} WHERE {matches(row)});"
         )
@@ -397,7 +413,7 @@ class SummaryQuery(ReportQuery):
                 self._conditions.append(column >= key if op == "ge" else column < key)
 
     def live_rows(self) -> Any:
-        return self.table.c.n > 0
+        return self.table.c[COUNT] > 0
 
     def _grouping(self, dim: Dimension) -> Any:
         if dim.bucket:
@@ -410,9 +426,9 @@ class SummaryQuery(ReportQuery):
 
         ref = measure.ref
         if measure.kind == "count":
-            return func.coalesce(part(self.table.c.n if ref is None else self.table.c[f"c_{ref.path}"]), 0)
+            return func.coalesce(part(self.table.c[COUNT] if ref is None else self.table.c[COUNTED + ref.path]), 0)
         assert ref is not None
-        total, counted = part(self.table.c[f"s_{ref.path}"]), part(self.table.c[f"c_{ref.path}"])
+        total, counted = part(self.table.c[SUM + ref.path]), part(self.table.c[COUNTED + ref.path])
         live = self.form.table.c[ref.path]  # typed as the live query's aggregate, so both read back alike
         if measure.kind == "sum":
             return type_coerce(case((counted > 0, total), else_=None), func.sum(live).type)

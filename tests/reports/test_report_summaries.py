@@ -56,7 +56,7 @@ REPORTS = [
         filters=[{"field": "kind", "op": "in", "value": ["水电", "门窗"]}],
         measures=[
             {"id": "closed", "agg": "count", "where": "closed"},
-            {"id": "first", "agg": "count", "where": "closed and reopened == 0"},
+            {"id": "first", "agg": "count", "where": "closed and n == 0"},
             {"id": "ratio", "agg": "ratio", "expression": "first / closed"},
         ],
     ),
@@ -90,7 +90,7 @@ PACKAGE: dict[str, Any] = {
                 {"id": "rating", "type": "rating", "label": "rating"},
                 {"id": "hours", "type": "number", "label": "hours"},
                 {"id": "closed", "type": "checkbox", "label": "closed"},
-                {"id": "reopened", "type": "number", "label": "reopened"},
+                {"id": "n", "type": "number", "label": "n"},
             ],
         },
     ],
@@ -117,7 +117,7 @@ def _ticket(chance: random.Random, sites: list[int]) -> dict[str, Any]:
         "rating": chance.choice([None, 1, 3, 4, 5]),
         "hours": chance.choice([None, 0.5, 2, 7.25, 12]),
         "closed": chance.random() < 0.6,
-        "reopened": chance.choice([0, 0, 1, None]),
+        "n": chance.choice([0, 0, 1, None]),
     }
 
 
@@ -190,8 +190,8 @@ def test_summaries_answer_what_the_records_answer_through_every_write(database):
             connection.execute(
                 text(
                     "INSERT INTO sums__ticket (uuid, app_version, created_at, updated_at, created_by, updated_by, "
-                    "lock_version, site, kind, rating, hours, closed, reopened) VALUES (:u, 1, :at, :at, 'x', 'x', 1, "
-                    ":site, :kind, :rating, :hours, :closed, :reopened)"
+                    "lock_version, site, kind, rating, hours, closed, n) VALUES (:u, 1, :at, :at, 'x', 'x', 1, "
+                    ":site, :kind, :rating, :hours, :closed, :n)"
                 ),
                 {"u": f"{n:032d}", "at": stamp, **_ticket(chance, sites)},
             )
