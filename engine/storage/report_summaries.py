@@ -354,6 +354,19 @@ def drop_summary(connection: Connection, name: str) -> None:
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
 
 
+def _triggered(connection: Connection, name: str) -> bool:
+    if connection.dialect.name == "postgresql":
+        found = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            f"WHERE t.tgname = '{name}_t' AND pg_table_is_visible(c.oid)"
+        ).scalar()
+    else:
+        found = connection.exec_driver_sql(
+            f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE '{name}_a_'"
+        ).scalar()
+    return bool(found)
+
+
 def sync_summaries(
     connection: Connection, app_id: str, document: Mapping[str, Any], tables: Mapping[str, Table]
 ) -> list[str]:
@@ -369,6 +382,9 @@ def sync_summaries(
         done.append(f"dropped report summary {name}")
     by_name = {table.name: table for table in tables.values()}
     for name, summary in sorted(wanted.items()):
+        if name in existing and not _triggered(connection, name):
+            drop_summary(connection, name)  # its form's table was rebuilt without the triggers: built again
+            existing.discard(name)
         if name not in existing:
             create_summary(connection, summary, by_name[summary.base])
             done.append(f"created report summary {name}")
