@@ -19,7 +19,8 @@ dropped when no published report needs it any more. PostgreSQL 15 or later (the 
 index treats empty keys as equal); on older servers every report reads the records.
 
 A report reads its summary (``SummaryQuery``, the same grouping code run over the summary's rows)
-only when the viewer has no row rule and filters only by key columns; otherwise the live query.
+only when the viewer's row rule (if any) and filters read only key columns - the time column only
+from or before the start of a local month; otherwise the live query.
 """
 
 from __future__ import annotations
@@ -413,13 +414,14 @@ class SummaryQuery(ReportQuery):
         table: Table,
         time: str | None,
         *,
+        visible: RowRule | None,
         viewer_filters: Sequence[ViewerFilter],
         zone: ZoneInfo,
         now: datetime,
     ):
         self.time = time
         keyed = [item for item in viewer_filters if item[0].hops[0].field != time]
-        super().__init__(session, app, spec, visible=None, table=table, viewer_filters=keyed, zone=zone, now=now)
+        super().__init__(session, app, spec, visible=visible, table=table, viewer_filters=keyed, zone=zone, now=now)
         for ref, op, raw in viewer_filters:  # a time filter from a month's start: on the local month kept
             if ref.hops[0].field == time:
                 start = _month_start(ref.kind, raw, zone)
@@ -465,20 +467,19 @@ def report_query(
 ) -> ReportQuery:
     """The query answering ``spec`` for this viewer: from its summary when one can, else over the records."""
     summary = None
-    if (
-        visible is None
-        and spec.id != "preview"
-        and any(r.get("id") == spec.id for r in app.document.get("reports", ()))
-    ):
+    if spec.id != "preview" and any(r.get("id") == spec.id for r in app.document.get("reports", ())):
         summary = summary_for(app.app_id, app.document, spec.definition, app.tables.main)
     if (
         summary is not None
         and summary.zone == zone.key
+        and (visible is None or fields_of(visible) <= set(summary.keys))  # a row rule over the keys only
         and _answerable(summary, viewer_filters, zone)
         and _exists(session, summary)
     ):
         table = summary_table(summary, app.tables.main[spec.source], session.get_bind().dialect.name)
-        return SummaryQuery(session, app, spec, table, summary.time, viewer_filters=viewer_filters, zone=zone, now=now)
+        return SummaryQuery(
+            session, app, spec, table, summary.time, visible=visible, viewer_filters=viewer_filters, zone=zone, now=now
+        )
     return ReportQuery(session, app, spec, visible=visible, viewer_filters=viewer_filters, zone=zone, now=now)
 
 

@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import text
 
 from engine.expressions.dates import COMPANY_ZONE
+from engine.forms.row_rule_checks import typed_rule
+from engine.forms.row_rules import bind
 from engine.principal import LOCAL_ADMIN
 from engine.reports.spec import parse_report
 from engine.services.apps import AppService
@@ -121,7 +123,9 @@ def _ticket(chance: random.Random, sites: list[int]) -> dict[str, Any]:
     }
 
 
-def _both(service: ReportService, report_id: str, viewer: list[Any] | None = None) -> tuple[Any, Any, bool]:
+def _both(
+    service: ReportService, report_id: str, viewer: list[Any] | None = None, rule: str | None = None
+) -> tuple[Any, Any, bool]:
     """(the answer as served, the answer over the records, whether a summary served it)."""
     with service.records.rows.transaction() as session:
         app = service.records.catalog.current(session, APP)
@@ -129,8 +133,9 @@ def _both(service: ReportService, report_id: str, viewer: list[Any] | None = Non
         spec = parse_report(app.document, definition)
         now = datetime(2026, 12, 5, tzinfo=UTC)
         refs = [(service._ref(app, spec, path), op, raw) for path, op, raw in viewer or []]
-        served = report_query(session, app, spec, visible=None, viewer_filters=refs, zone=COMPANY_ZONE, now=now)
-        live = ReportQuery(session, app, spec, visible=None, viewer_filters=refs, zone=COMPANY_ZONE, now=now)
+        visible = bind(typed_rule(app.document, "ticket", rule), LOCAL_ADMIN, now) if rule else None
+        served = report_query(session, app, spec, visible=visible, viewer_filters=refs, zone=COMPANY_ZONE, now=now)
+        live = ReportQuery(session, app, spec, visible=visible, viewer_filters=refs, zone=COMPANY_ZONE, now=now)
         key = [d.key for d in spec.dimensions]
         order = lambda rows: sorted(rows, key=lambda r: [str(r[k]) for k in key])  # noqa: E731
         return (
@@ -225,6 +230,10 @@ def test_filters_outside_the_summary_and_row_rules_read_the_records(database):
     served, live, summarised = _both(service, "trend", whole)
     assert summarised and served == live  # from the start of a local month to the start of another
     assert [row["m"] for row in served[0]] == ["2025-12", "2026-01"] and served[1][0]["n"] < 40
+    served, live, summarised = _both(service, "pivot", rule=f"site == {sites[1]} or kind == '门窗'")
+    assert summarised and served == live and served[1][0]["n"] < 40  # a row rule over the summary's keys
+    served, live, summarised = _both(service, "pivot", rule="rating >= 3")
+    assert not summarised and served == live  # a row rule reading another column
     board = service.dashboard(LOCAL_ADMIN, APP, "board", [("site", str(sites[2]))], "zh-CN")
     assert [w["id"] for w in board["widgets"]] == [r["id"] for r in REPORTS]
 
