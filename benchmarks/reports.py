@@ -2,21 +2,14 @@
 
 Run: python benchmarks/reports.py [--rows 1000000] [--ten-million] [--postgres URL] [--no-postgres]
                                   [--sqlite] [--sqlite-rows 200000] [--rounds 7]
-It imports a small repair app (200 communities, 10 buildings each, 50 rooms per building, so the path
-``room.building.community`` exists next to the ticket's own ``community``), bulk-loads --rows tickets
-(PostgreSQL: COPY; SQLite: executemany) spread over two years with a realistic mix of repair types,
-urgencies, statuses, ratings (a third unrated) and handling hours (some empty), then times, through
-``ReportService`` (the entry points the HTTP API calls, permissions and drill URLs included):
-
-  - pivot: community x repair type, count and average rating;
-  - the same pivot through the path room.building.community;
-  - trend: tickets and average rating per month (Asia/Shanghai months);
-  - the whole dashboard (7 widgets) uncached, then cached;
-
-each next to DuckDB over the same rows (loaded from the same in-memory frame) and pandas on that frame.
-Every engine answer is checked against DuckDB's and pandas' numbers. Figures are milliseconds, median and
-95th percentile of --rounds runs. The PostgreSQL URL is only used to create and drop a database named
-trellis_bench_reports_<pid>. SQLite defaults to --sqlite-rows (200,000), a figure printed with its row count.
+It imports a repair app without its reports (200 communities, 10 buildings each, 50 rooms per building:
+``room.building.community`` exists next to the ticket's own ``community``), bulk-loads --rows tickets over
+two years (PostgreSQL: COPY; SQLite: executemany), publishes the reports (their summary tables are built
+from the tickets), then times through ``ReportService`` (the HTTP API's entry points) a community x type
+pivot (count, average rating), the same through room.building.community, a monthly trend in Asia/Shanghai
+and a 7-widget dashboard uncached and cached - with the summaries, then with them dropped - next to DuckDB
+and pandas over the same in-memory frame, every answer checked against theirs. Milliseconds, median and
+95th percentile of --rounds runs. PostgreSQL: a database trellis_bench_reports_<pid>, dropped afterwards.
 """
 
 from __future__ import annotations
@@ -56,7 +49,6 @@ TYPES = ["水电", "门窗", "家电", "公共设施", "其他"]
 TYPE_WEIGHTS = [0.42, 0.18, 0.2, 0.13, 0.07]
 URGENCIES = ["一般", "紧急", "非常紧急"]
 STATUSES = ["submitted", "dispatched", "working", "done", "closed"]
-ZONE = "Asia/Shanghai"
 START = datetime(2024, 12, 1)  # UTC, as the frame keeps it (naive)
 DAYS = 730
 ROUNDS = 7
@@ -204,6 +196,7 @@ PACKAGE: dict[str, Any] = {
         }
     ],
 }
+_SYSTEM = ("uuid", "app_version", "created_at", "updated_at", "created_by", "updated_by", "lock_version")
 FIELDS = ("community", "room", "repair_type", "urgency", "status", "rating", "reopen_count", "handling_hours")
 
 
@@ -250,7 +243,6 @@ def frame(count: int, seed: int = 20261205) -> pd.DataFrame:
 def _relations(database: Database, rooms: int) -> None:
     """200 communities, 2,000 buildings and ``rooms`` rooms each, with ids 1..n (a fresh database gives them so)."""
     stamp = datetime(2024, 11, 1, tzinfo=UTC)
-    system = ("uuid", "app_version", "created_at", "updated_at", "created_by", "updated_by", "lock_version")
     tables = {
         "community": (("name",), [(f"小区{c:03d}",) for c in range(1, COMMUNITIES + 1)]),
         "building": (
@@ -264,7 +256,7 @@ def _relations(database: Database, rooms: int) -> None:
     }
     for form, (columns, values) in tables.items():
         rows = [(os.urandom(16).hex(), 1, stamp, stamp, "loader", "loader", 1, *v) for v in values]
-        _bulk(database, f"{APP}__{form}", system + columns, rows)
+        _bulk(database, f"{APP}__{form}", _SYSTEM + columns, rows)
 
 
 def _bulk(database: Database, table: str, columns: tuple[str, ...], rows: Any) -> None:
@@ -349,9 +341,6 @@ def _write_cost(store: RecordService, count: int = 30) -> float:
         store.delete(LOCAL_ADMIN, APP, FORM, made["id"])
         samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
-
-
-_SYSTEM = ("uuid", "app_version", "created_at", "updated_at", "created_by", "updated_by", "lock_version")
 
 
 # -- the references ------------------------------------------------------------------------------
