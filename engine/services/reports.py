@@ -36,6 +36,7 @@ from engine.storage.record_queries import MAX_IDS, QueryError
 from engine.storage.report_cache import ReportCache
 from engine.storage.report_flow_source import RECORD_IDS, FlowReportQuery
 from engine.storage.report_queries import ReportQuery
+from engine.storage.report_summaries import report_query
 from engine.storage.tables import utcnow
 
 IGNORED_ARGS = ("lang",)
@@ -213,8 +214,8 @@ class ReportService:
         cached = self.cache.get(key) if spec.source_kind == "form" else None  # facts move with every flow step
         if cached is not None:
             return dict(cached)
-        kind = FlowReportQuery if spec.source_kind == "flow" else ReportQuery
-        query = kind(session, app, spec, visible=visible, viewer_filters=refs, zone=zone, now=now)
+        make = FlowReportQuery if spec.source_kind == "flow" else report_query
+        query = make(session, app, spec, visible=visible, viewer_filters=refs, zone=zone, now=now)
         dims = list(spec.dimensions)
         rows = query.groups(dims)
         tops: dict[str, list[Any]] = {}
@@ -247,7 +248,7 @@ class ReportService:
                     row[dim.key] = other
                     if dim.ref.kind == "reference":
                         row[f"{dim.key}_label"] = other
-        answer = {"rows": rows, "totals": totals, "figure": figure(spec, rows, totals, locale)}
+        answer: dict[str, Any] = {"rows": rows, "totals": totals, "figure": figure(spec, rows, totals, locale)}
         if spec.source_kind == "flow":
             answer["drill"] = None  # the totals of process facts have no id list (docs/reports.md)
         else:

@@ -23,6 +23,7 @@ from engine.forms.spec import FormSpec
 from engine.reports.indexes import report_indexes
 from engine.storage.database import Database
 from engine.storage.form_tables import apply_tables, build_tables, evolution_problems, refuse
+from engine.storage.report_summaries import sync_summaries
 from engine.storage.tables import AppRow, AppVersionRow, AuditEventRow, utcnow
 
 MAX_VERSION = 2**31 - 1  # version numbers are INTEGER columns on every back-end
@@ -82,7 +83,8 @@ def publish_forms(
     new_forms = [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
     refuse(evolution_problems(old_forms, enumerate(new_forms)))
     try:
-        return apply_tables(connection, build_tables(app_id, new_forms, report_indexes(document)))
+        tables = build_tables(app_id, new_forms, report_indexes(document))
+        return apply_tables(connection, tables) + sync_summaries(connection, app_id, document, tables.main)
     except IntegrityError as exc:
         # a new unique index over existing duplicates: the data decides, so say which rule it breaks
         raise UniqueRuleConflictError(str(exc.orig).splitlines()[0][:200]) from None

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, literal, not_, or_, select
+from sqlalchemy import and_, case, distinct, func, literal, not_, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -26,7 +26,7 @@ from engine.reports.kinds import current_span
 from engine.reports.spec import Dimension, FieldRef, Filter, Measure, ReportSpec
 from engine.storage.catalog import CompiledApp
 from engine.storage.record_queries import field_test, parse_value
-from engine.storage.report_sql import bucket_sql, percentile_sql
+from engine.storage.report_sql import bucket_label_sql, bucket_sql, bucket_start_sql, percentile_sql
 from engine.storage.row_rule_sql import RulePath, rule_sql
 
 ViewerFilter = tuple[FieldRef, str, str]  # (column, records-API operator, raw value)
@@ -45,24 +45,30 @@ class ReportQuery:
         viewer_filters: Sequence[ViewerFilter],
         zone: ZoneInfo,
         now: datetime,
+        table: Any = None,
     ):
         self.session = session
         self.app = app
         self.spec = spec
         self.form = app.forms[spec.source]
-        self.table = self.form.table
+        self.table = self.form.table if table is None else table  # a summary's, when it answers (report_summaries)
         self.dialect = session.get_bind().dialect.name
         self.zone = zone
         self.now = now
         self._from: Any = self.table
         self._joins: dict[tuple[str, ...], Any] = {(): self.table}
-        self._conditions: list[ColumnElement[bool]] = [self.table.c.deleted_at.is_(None)]
+        self._conditions: list[ColumnElement[bool]] = [self.live_rows()]
+        if self.dialect == "postgresql":  # compiling a report's plan to machine code costs more than it saves
+            session.execute(text("SET LOCAL jit = off"))
         if visible is not None:
             self._conditions.append(rule_sql(self.table, visible, self.form.rule_paths))
         for flt in spec.filters:
             self._conditions.append(self._fixed(flt))
         for ref, op, raw in viewer_filters:
             self._conditions.append(field_test(self.column(ref), ref.kind, ref.path, op, raw, self.dialect, zone=zone))
+
+    def live_rows(self) -> Any:
+        return self.table.c.deleted_at.is_(None)
 
     # -- columns ---------------------------------------------------------------------------------
     def column(self, ref: FieldRef) -> Any:
@@ -81,23 +87,15 @@ class ReportQuery:
         self._joins[prefix] = target
         return target
 
-    def _title(self, dim: Dimension) -> Any:
-        """The title of the record a relation dimension points at (None: no relation, or no title field)."""
+    def _title_source(self, dim: Dimension) -> tuple[Any, str] | None:
+        """(the table of the record a relation dimension points at, its title column), or None."""
         target = dim.ref.column.target
         if dim.ref.kind != "reference" or target is None or dim.bucket:
             return None
         title = self.app.forms[target].spec.title_field
-        prefix = tuple(hop.field for hop in dim.ref.hops)
         if title is None:
             return None
-        if prefix not in self._joins:
-            table = self.app.tables.main[target].alias()
-            holder = self._holder(prefix[:-1], dim.ref)
-            self._from = self._from.outerjoin(
-                table, and_(table.c.id == holder.c[prefix[-1]], table.c.deleted_at.is_(None))
-            )
-            self._joins[prefix] = table
-        return self._joins[prefix].c[title]
+        return self.app.tables.main[target], title
 
     def dimension(self, dim: Dimension) -> Any:
         column = self.column(dim.ref)
@@ -133,6 +131,9 @@ class ReportQuery:
         condition = None
         if measure.where is not None:
             condition = rule_sql(self.table, measure.where, self.rule_paths(measure.where))
+        return self.aggregate(measure, condition)
+
+    def aggregate(self, measure: Measure, condition: Any) -> Any:
         value: Any = self.column(measure.ref) if measure.ref is not None else literal(1)
         if condition is not None:
             value = case((condition, value), else_=None)
@@ -164,42 +165,64 @@ class ReportQuery:
         self, dims: Sequence[Dimension], *, outside: Mapping[str, list[Any]] | None = None
     ) -> list[dict[str, Any]]:
         """One dict per group of ``dims`` (keys: each dimension's key, ``<key>_label`` for relations,
-        each stored measure's id); ``outside``: leave out records whose dimension value is among these."""
-        keys: list[Any] = []
-        labels: list[Any] = []
-        grouped: list[Any] = []
-        for dim in dims:
-            expression = self.dimension(dim)
-            keys.append(expression.label(f"d{len(keys)}"))
-            grouped.append(expression)
-            title = self._title(dim)
-            labels.append(title)
-            if title is not None:
-                grouped.append(title)
-        titled = [title.label(f"t{n}") for n, title in enumerate(labels) if title is not None]
+        each stored measure's id); ``outside``: leave out records whose dimension value is among these.
+
+        The records are grouped first (by each dimension's raw value: a time bucket's truncated local
+        moment, a relation's id) and only the groups are labelled and joined to their titles: a million
+        records are never joined to a title table nor formatted as text one by one."""
         stored = [m for m in self.spec.measures if not m.derived]
         measures = [self.measure(m).label(f"m{n}") for n, m in enumerate(stored)]
+        grouping = [self._grouping(dim) for dim in dims]
         conditions = list(self._conditions)
         for dim in self.spec.dimensions:
             if outside and dim.key in outside:
                 conditions.append(self._outside(self.dimension(dim), outside[dim.key]))
         extras = self.extras(totals=not dims and not outside)
-        statement = select(*keys, *titled, *measures, *extras).select_from(self._from).where(*conditions)
-        if grouped:
-            statement = statement.group_by(*grouped)
+        inner = select(*(g.label(f"d{n}") for n, g in enumerate(grouping)), *measures, *extras)
+        inner = inner.select_from(self._from).where(*conditions)
+        if grouping:
+            inner = inner.group_by(*grouping)
+        statement: Any = inner
+        titled: list[bool] = []
+        if dims:
+            grouped = inner.subquery("grouped")
+            joined: Any = grouped
+            columns: list[Any] = []
+            for n, dim in enumerate(dims):
+                raw = grouped.c[f"d{n}"]
+                columns.append(self._labelled(dim, raw).label(f"d{n}"))
+                source = self._title_source(dim)
+                titled.append(source is not None)
+                if source is not None:
+                    table = source[0].alias(f"title{n}")
+                    joined = joined.outerjoin(table, and_(table.c.id == raw, table.c.deleted_at.is_(None)))
+                    columns.append(table.c[source[1]].label(f"t{n}"))
+            carried = [grouped.c[extra.name] for extra in extras]
+            statement = select(*columns, *(grouped.c[f"m{n}"] for n in range(len(stored))), *carried)
+            statement = statement.select_from(joined)
         found = []
         for row in self.session.execute(statement).mappings():
             item: dict[str, Any] = {}
             for n, dim in enumerate(dims):
                 item[dim.key] = _plain(row[f"d{n}"])
-                if labels[n] is not None:
-                    item[f"{dim.key}_label"] = _plain(row[f"t{titled_index(labels, n)}"])
+                if titled[n]:
+                    item[f"{dim.key}_label"] = _plain(row[f"t{n}"])
             for n, measure in enumerate(stored):
                 item[measure.id] = _plain(row[f"m{n}"])
             for extra in extras:
                 item[extra.name] = row[extra.name]
             found.append(item)
         return found
+
+    def _grouping(self, dim: Dimension) -> Any:
+        column = self.column(dim.ref)
+        if dim.bucket:
+            return bucket_start_sql(column, dim.bucket, dim.ref.kind, self.zone)
+        return column
+
+    @staticmethod
+    def _labelled(dim: Dimension, raw: Any) -> Any:
+        return bucket_label_sql(raw, dim.bucket) if dim.bucket else raw
 
     @staticmethod
     def _outside(expression: Any, values: list[Any]) -> ColumnElement[bool]:
@@ -208,10 +231,6 @@ class ReportQuery:
         if None in values:
             return and_(not_(inside), expression.is_not(None))
         return or_(not_(inside), expression.is_(None))
-
-
-def titled_index(labels: list[Any], n: int) -> int:
-    return sum(1 for label in labels[:n] if label is not None)
 
 
 def typed(kind: str, value: Any) -> Any:
