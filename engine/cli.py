@@ -214,9 +214,9 @@ def _actor() -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    max_bytes = Settings.from_env().max_package_bytes
-    document = read_package_file(args.path, max_bytes=max_bytes)
-    problems = package_problems(document)
+    settings = Settings.from_env()
+    document = read_package_file(args.path, max_bytes=settings.max_package_bytes)
+    problems = package_problems(document, settings.package_env)
     locale = _locale(args)
     for item in problems:
         print(localize(item, locale).line())

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from engine.connectors.environment import SETTING as PACKAGE_ENV_SETTING
+from engine.connectors.environment import EnvPolicy
 from engine.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/trellis.db"
@@ -32,6 +34,7 @@ class Settings:
     port: int
     secure_cookies: bool = False
     public_url: str | None = None  # the address owners open (QR codes, tracking links), without a trailing /
+    package_env: EnvPolicy = EnvPolicy()  # the environment variables packages may read
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +51,7 @@ class Settings:
             port=_port(env.get("TRELLIS_PORT") or "5000"),
             secure_cookies=(env.get("TRELLIS_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
             public_url=_public_url(env.get("TRELLIS_PUBLIC_URL") or None),
+            package_env=package_env_policy(env),
         )
 
     @property
@@ -109,6 +113,15 @@ def _port(raw: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise _refused("config.port", repr(raw))
     return int(raw)
+
+
+def package_env_policy(env: Mapping[str, str]) -> EnvPolicy:
+    """``TRELLIS_PACKAGE_ENV``: the variables packages may read (names and ``PREFIX*``)."""
+    raw = env.get(PACKAGE_ENV_SETTING)
+    try:
+        return EnvPolicy.parse(raw)
+    except ValueError as exc:
+        raise _refused("config.package_env", repr(str(exc)), variable=PACKAGE_ENV_SETTING) from None
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

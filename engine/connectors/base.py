@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.connectors.environment import ENV_TEMPLATE
 from engine.errors import ConnectorError
 from engine.registry import Registry
 
 DEFAULT_MAX_ATTEMPTS = 5
-_ENV_TEMPLATE = re.compile(r"\{\{\s*env\.([A-Z][A-Z0-9_]*)\s*\}\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +81,7 @@ def resolve_template(value: str, environ: Mapping[str, str], connector: str, hea
             raise ConnectorError.says("connector.env_missing_header", connector=connector, header=header, name=name)
         return found
 
-    return _ENV_TEMPLATE.sub(fill, value)
+    return ENV_TEMPLATE.sub(fill, value)
 
 
 def resolve_secret(reference: str | None, environ: Mapping[str, str]) -> str | None:

@@ -107,7 +107,7 @@ def build_services(
         settings=settings,
         database=database,
         catalog=catalog,
-        apps=AppService(database),
+        apps=AppService(database, settings.package_env),
         records=records,
         record_lists=RecordListService(records),
         attachments=attachments,
@@ -120,7 +120,7 @@ def build_services(
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
         operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
         record_pages=RecordPageService(database, records, flows, clock=clock),
-        search=SearchService(records, AppService(database)),
+        search=SearchService(records, AppService(database, settings.package_env)),
         app_home=AppHomeService(database, records, flows, notifications, clock=clock),
         notification_pages=NotificationPageService(notifications, flows, records),
         reports=ReportService(

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.config import package_env_policy
 from engine.errors import EngineError
 from engine.storage.catalog import AppCatalog
 from engine.storage.database import Database
@@ -68,7 +69,9 @@ class Outbox:
         self.clock = clock
         self.retry = retry or RetryPolicy()
         self.lease = timedelta(seconds=lease_seconds)
-        self.context = DeliveryContext(database, catalog, os.environ if environ is None else environ, clock)
+        source = os.environ if environ is None else environ
+        # connectors see only what packages may read (TRELLIS_PACKAGE_ENV), never Trellis's own settings
+        self.context = DeliveryContext(database, catalog, package_env_policy(source).visible(source), clock)
 
     def handler(self, topic: str) -> TopicHandler:
         return self.handlers.get(topic) or TOPICS.get(topic)

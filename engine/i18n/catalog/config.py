@@ -29,4 +29,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} must be a positive whole number, got {value}",
         "zh-CN": "{name} 必须是正整数,实际是 {value}",
     },
+    "config.package_env": {
+        "en": "TRELLIS_PACKAGE_ENV lists the environment variables app packages may read, as names or "
+        "prefixes ending in * separated by commas (like TRELLIS_APP_*,FINANCE_URL); {value} is neither",
+        "zh-CN": "`TRELLIS_PACKAGE_ENV` 列出应用包可读取的环境变量:用逗号分隔的变量名或以 * 结尾的前缀"
+        "(如 `TRELLIS_APP_*,FINANCE_URL`);{value} 两者都不是",
+    },
 }

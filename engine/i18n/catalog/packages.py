@@ -4,6 +4,17 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     # reading the file
+    "package.env_not_allowed": {
+        "en": "reads the environment variable {name}, which this server does not let app packages read "
+        "(allowed: {allowed}; an administrator can add it to TRELLIS_PACKAGE_ENV)",
+        "zh-CN": "读取了环境变量 {name},但本服务器不允许应用包读取它(允许的:{allowed};"
+        "管理员可把它加入 `TRELLIS_PACKAGE_ENV`)",
+    },
+    "package.env_own_setting": {
+        "en": "reads {name}, one of Trellis's own settings: app packages can never read those "
+        "(name the variable TRELLIS_APP_… instead)",
+        "zh-CN": "读取了 {name},这是 Trellis 自身的设置,应用包永远不能读取(请改用 TRELLIS_APP_… 开头的变量)",
+    },
     "package.too_large": {
         "en": "the document is {size_mb} MB; the limit is {limit_mb} MB",
         "zh-CN": "文件大小为 {size_mb} MB,超过上限 {limit_mb} MB",

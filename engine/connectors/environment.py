@@ -1,0 +1,81 @@
+"""Which environment variables an app package may read: only those an administrator allowed.
+
+A package names variables in connector URLs and headers (``{{env.NAME}}``) and secrets
+(``env:NAME``). Without a limit, a package could send ``TRELLIS_SECRET_KEY`` or the database URL
+to any address it likes, and packages are edited by business staff, not only administrators. So
+the host's administrator lists what packages may read (``TRELLIS_PACKAGE_ENV``: names, or
+prefixes ending in ``*``; by default every ``TRELLIS_APP_*`` variable), and Trellis's own settings
+(``TRELLIS_*`` outside ``TRELLIS_APP_``) are never readable, whatever the list says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+OWN_PREFIX = "TRELLIS_"
+PACKAGE_PREFIX = "TRELLIS_APP_"
+DEFAULT_ALLOWED = (f"{PACKAGE_PREFIX}*",)
+SETTING = "TRELLIS_PACKAGE_ENV"
+
+_NAME = re.compile(r"^[A-Z][A-Z0-9_]*\*?$")
+ENV_TEMPLATE = re.compile(r"\{\{\s*env\.([A-Z][A-Z0-9_]*)\s*\}\}")
+
+
+def is_own_setting(name: str) -> bool:
+    """Trellis's own settings: never readable by a package, even if an administrator lists them."""
+    return name.startswith(OWN_PREFIX) and not name.startswith(PACKAGE_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class EnvPolicy:
+    """The administrator's allow-list: exact names and ``PREFIX*`` patterns."""
+
+    allowed: tuple[str, ...] = DEFAULT_ALLOWED
+
+    @classmethod
+    def parse(cls, text: str | None) -> EnvPolicy:
+        """``TRELLIS_PACKAGE_ENV``'s value; ValueError names an entry that is no variable name."""
+        if text is None or not text.strip():
+            return cls()
+        entries = tuple(part.strip() for part in text.split(",") if part.strip())
+        for entry in entries:
+            if not _NAME.match(entry):
+                raise ValueError(entry)
+        return cls(entries)
+
+    def allows(self, name: str) -> bool:
+        if is_own_setting(name):
+            return False
+        return any(name == entry or (entry.endswith("*") and name.startswith(entry[:-1])) for entry in self.allowed)
+
+    def visible(self, environ: Mapping[str, str]) -> dict[str, str]:
+        """The part of ``environ`` packages may read: what connectors are handed at run time."""
+        return {name: value for name, value in environ.items() if self.allows(name)}
+
+    @property
+    def shown(self) -> str:
+        return ", ".join(self.allowed)
+
+
+def environment_names(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(pointer below the connector's ``config``, variable name) for every variable a connector reads."""
+    url = config.get("url")
+    if isinstance(url, str):
+        for match in ENV_TEMPLATE.finditer(url):
+            yield "/url", match.group(1)
+    headers = config.get("headers")
+    if isinstance(headers, Mapping):
+        for header, value in headers.items():
+            if isinstance(value, str):
+                for match in ENV_TEMPLATE.finditer(value):
+                    yield f"/headers/{_escape(str(header))}", match.group(1)
+    secret = config.get("secret")
+    if isinstance(secret, str) and secret.startswith("env:"):
+        yield "/secret", secret.removeprefix("env:")
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
