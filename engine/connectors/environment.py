@@ -60,6 +60,9 @@ class EnvPolicy:
         return ", ".join(self.allowed)
 
 
+DEFAULT_POLICY = EnvPolicy()
+
+
 def environment_names(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """(pointer below the connector's ``config``, variable name) for every variable a connector reads."""
     url = config.get("url")

@@ -1,6 +1,6 @@
 """Refuse, at validate, a package that reads an environment variable the administrator did not allow.
 
-The same policy filters what connectors see when they run (``engine.storage.outbox``), so a
+The same policy filters what connectors see when they run (the outbox hands them the rest), so a
 package that validates never finds a variable missing for this reason, and a package that was
 imported before the list shrank fails its calls with a clear message instead of reading it.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.connectors.environment import EnvPolicy
+from engine.connectors.environment import DEFAULT_POLICY, EnvPolicy
 from engine.errors import DefinitionError, Problem
 from engine.forms.permissions import row_rule_problems
 from engine.packages.environment_checks import environment_problems
@@ -28,7 +28,7 @@ class PackageInvalidError(DefinitionError):
     code = "package_invalid"
 
 
-def package_problems(document: Any, env_policy: EnvPolicy = EnvPolicy()) -> list[Problem]:
+def package_problems(document: Any, env_policy: EnvPolicy = DEFAULT_POLICY) -> list[Problem]:
     """Every problem found in a parsed package, best first; an empty list means it is valid.
 
     An older format is upgraded first, so the problems point into the upgraded document.
@@ -53,7 +53,7 @@ def package_problems(document: Any, env_policy: EnvPolicy = EnvPolicy()) -> list
     return found
 
 
-def check_package(document: Mapping[str, Any], env_policy: EnvPolicy = EnvPolicy()) -> None:
+def check_package(document: Mapping[str, Any], env_policy: EnvPolicy = DEFAULT_POLICY) -> None:
     """Raise PackageInvalidError listing every problem, unless the package is valid."""
     found = package_problems(document, env_policy)
     if found:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.connectors.environment import EnvPolicy
+from engine.connectors.environment import DEFAULT_POLICY, EnvPolicy
 from engine.errors import ConflictError, DefinitionError, NotFoundError
 from engine.packages import check_package, dumps, fingerprint, upgrade_package
 from engine.packages.messages import problem, refusal
@@ -39,7 +39,7 @@ class ImportResult:
 
 
 class AppService:
-    def __init__(self, database: Database, env_policy: EnvPolicy = EnvPolicy()):
+    def __init__(self, database: Database, env_policy: EnvPolicy = DEFAULT_POLICY):
         self.repository = AppRepository(database)
         self.env_policy = env_policy  # the environment variables packages may read (host setting)
 

