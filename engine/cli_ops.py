@@ -40,7 +40,7 @@ def add_commands(sub: Any, shell: Shell) -> None:
             cmd.set_defaults(handler=cmd_act, kind=kind, verb=verb, shell=shell)
 
 
-def _me(shell: Shell) -> Principal:
+def cli_admin(shell: Shell) -> Principal:
     return Principal(id=shell.actor(), name=shell.actor(), is_admin=True)
 
 
@@ -48,8 +48,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     shell: Shell = args.shell
     say = shell.say
     with shell.opened() as built:
-        instances = built.operations.failed_instances(_me(shell))
-        deliveries = built.operations.failed_deliveries(_me(shell))
+        instances = built.operations.failed_instances(cli_admin(shell))
+        deliveries = built.operations.failed_deliveries(cli_admin(shell))
     for item in instances:
         print(
             say(
@@ -86,7 +86,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_act(args: argparse.Namespace) -> int:
     shell: Shell = args.shell
     with shell.opened() as built:
-        ops, me = built.operations, _me(shell)
+        ops, me = built.operations, cli_admin(shell)
         if args.kind == "instance":
             (ops.retry_instance if args.verb == "retry" else ops.cancel_instance)(me, args.id)
         else:

@@ -35,6 +35,7 @@ class Settings:
     secure_cookies: bool = False
     public_url: str | None = None  # the address owners open (QR codes, tracking links), without a trailing /
     package_env: EnvPolicy = EnvPolicy()  # the environment variables packages may read
+    encryption_key: str | None = None  # the Fernet key of stored secrets (derived from secret_key when unset)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +53,7 @@ class Settings:
             secure_cookies=(env.get("TRELLIS_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
             public_url=_public_url(env.get("TRELLIS_PUBLIC_URL") or None),
             package_env=package_env_policy(env),
+            encryption_key=env.get("TRELLIS_ENCRYPTION_KEY") or None,
         )
 
     @property

@@ -21,7 +21,7 @@ DEFAULT_ALLOWED = (f"{PACKAGE_PREFIX}*",)
 SETTING = "TRELLIS_PACKAGE_ENV"
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]*\*?$")
-ENV_TEMPLATE = re.compile(r"\{\{\s*env\.([A-Z][A-Z0-9_]*)\s*\}\}")
+ENV_TEMPLATE = re.compile(r"\{\{\s*(env|stored)\.([A-Z][A-Z0-9_]*)\s*\}\}")
 
 
 def is_own_setting(name: str) -> bool:
@@ -68,13 +68,15 @@ def environment_names(config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     url = config.get("url")
     if isinstance(url, str):
         for match in ENV_TEMPLATE.finditer(url):
-            yield "/url", match.group(1)
+            if match.group(1) == "env":
+                yield "/url", match.group(2)
     headers = config.get("headers")
     if isinstance(headers, Mapping):
         for header, value in headers.items():
             if isinstance(value, str):
                 for match in ENV_TEMPLATE.finditer(value):
-                    yield f"/headers/{_escape(str(header))}", match.group(1)
+                    if match.group(1) == "env":
+                        yield f"/headers/{_escape(str(header))}", match.group(2)
     secret = config.get("secret")
     if isinstance(secret, str) and secret.startswith("env:"):
         yield "/secret", secret.removeprefix("env:")

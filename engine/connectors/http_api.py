@@ -41,7 +41,7 @@ _OPENER = urllib.request.build_opener(_NoRedirects())
 class HttpConnector(ConnectorType):
     def call(self, spec: ConnectorSpec, request: ConnectorCall, environ: Mapping[str, str]) -> Any:
         config = spec.config
-        url = resolve_template(str(config.get("url", "")), environ, spec.id)
+        url = resolve_template(str(config.get("url", "")), environ, spec.id, stored=spec.stored)
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
             raise ConnectorError.says("connector.bad_url", connector=spec.id, url=url)
         method = str(config.get("method", "POST"))
@@ -52,8 +52,8 @@ class HttpConnector(ConnectorType):
             "X-Trellis-Operation": request.operation,
         }
         for name, value in dict(config.get("headers", {})).items():
-            headers[name] = resolve_template(str(value), environ, spec.id, header=name)
-        secret = resolve_secret(config.get("secret"), environ)
+            headers[name] = resolve_template(str(value), environ, spec.id, header=name, stored=spec.stored)
+        secret = resolve_secret(config.get("secret"), environ, spec.stored)
         if secret:
             headers["Authorization"] = f"Bearer {secret}"
         body = None

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from engine.config import Settings
 from engine.services.app_home import AppHomeService
+from engine.services.app_secrets import AppSecretService
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
@@ -37,6 +38,7 @@ from engine.storage.flow_directory import active_people
 from engine.storage.migrate import upgrade
 from engine.storage.outbox import Outbox
 from engine.storage.report_cache import ReportCache
+from engine.storage.secret_box import SecretBox
 from engine.storage.tables import utcnow
 
 
@@ -64,10 +66,23 @@ class Services:
     app_home: AppHomeService
     notification_pages: NotificationPageService
     reports: ReportService
+    secrets: AppSecretService
 
     def close(self) -> None:
         self.reports.cache.close()
         self.database.dispose()
+
+
+def _lazy_box(settings: Settings) -> Callable[[], SecretBox]:
+    """The stored secrets' key, derived on first use (most processes never open a secret)."""
+    made: list[SecretBox] = []
+
+    def box() -> SecretBox:
+        if not made:
+            made.append(SecretBox.for_settings(settings))
+        return made[0]
+
+    return box
 
 
 def _namespace(database_url: str) -> str:
@@ -90,6 +105,7 @@ def build_services(
     if migrate:
         upgrade(database)
     catalog = AppCatalog()
+    box = _lazy_box(settings)
     attachments = AttachmentService(database, settings.upload_dir, catalog)
     records = RecordService(database, catalog, attachments, people=active_people, clock=clock)
     attachments.record_reader = records.may_read_field
@@ -118,7 +134,9 @@ def build_services(
         exports=ExportService(records),
         automations=automations,
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
-        operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
+        operations=OperationsService(
+            database, Outbox(database, catalog=catalog, clock=clock, secret_box=box), flows, directory
+        ),
         record_pages=RecordPageService(database, records, flows, clock=clock),
         search=SearchService(records, AppService(database, settings.package_env)),
         app_home=AppHomeService(database, records, flows, notifications, clock=clock),
@@ -126,4 +144,5 @@ def build_services(
         reports=ReportService(
             database, records, ReportCache(settings.redis_url, _namespace(settings.database_url)), clock=clock
         ),
+        secrets=AppSecretService(database, catalog, box, clock=clock),
     )

@@ -510,3 +510,18 @@ class KbVoteRow(Base):
     token: Mapped[str] = mapped_column(String(64))
     helpful: Mapped[bool] = mapped_column(Boolean)
     voted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AppSecretRow(Base):
+    """A secret an administrator stored for an app's connectors, encrypted (``storage.secret_box``).
+
+    Kept apart from the app's versions, so exporting or publishing a package never carries it.
+    """
+
+    __tablename__ = "trellis_app_secrets"
+
+    app_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    ciphertext: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(200))
