@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 from engine.errors import NotAuthenticatedError, NotFoundError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
 from engine.services.flow_actions import refusal
-from engine.web.auth import require_admin
+from engine.web.auth import reads_only, require_admin
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
 
@@ -90,6 +90,7 @@ def record_flows(app_id: str, form_id: str, record_id: int) -> Response:
 
 
 @bp.post("/bpmn/import")
+@reads_only
 def bpmn_import() -> Response:
     """A .bpmn file (the request body) as a flow definition, with what could not be carried over."""
     require_admin()

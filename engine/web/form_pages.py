@@ -24,7 +24,7 @@ from engine.principal import SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
 from engine.tracking import record_uuid_of, tracking_token
-from engine.web.auth import current_principal, login_redirect, require_signed_in
+from engine.web.auth import current_principal, login_redirect, reads_only, require_signed_in
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.page_text import page_texts
@@ -117,6 +117,7 @@ def staff_form(app_id: str, form_id: str) -> Any:
 
 
 @bp.post("/apps/<app_id>/forms/<form_id>/preview")
+@reads_only
 def staff_preview(app_id: str, form_id: str) -> Response:
     _compiled_form(app_id, form_id)  # a missing form is a 404 before the body is read
     return json_response(services().records.preview(current_principal(), app_id, form_id, read_record_body()))
@@ -213,6 +214,7 @@ def _local_time(iso: str) -> str:
 
 
 @bp.post("/f/<app_id>/<form_id>/preview")
+@reads_only
 def public_preview(app_id: str, form_id: str) -> Response:
     form = _public_form(app_id, form_id)
     data = read_record_body()
