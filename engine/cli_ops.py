@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.errors import NotFoundError
 from engine.principal import Principal
+from engine.whole_numbers import parse_id
 
 if TYPE_CHECKING:
     from engine.services import Services
@@ -90,8 +91,9 @@ def cmd_act(args: argparse.Namespace) -> int:
         if args.kind == "instance":
             (ops.retry_instance if args.verb == "retry" else ops.cancel_instance)(me, args.id)
         else:
-            if not args.id.isdigit():
+            failed_id = parse_id(args.id)
+            if failed_id is None:
                 raise NotFoundError.says("operations.no_delivery", id=args.id[:40])
-            (ops.retry_delivery if args.verb == "retry" else ops.cancel_delivery)(me, int(args.id))
+            (ops.retry_delivery if args.verb == "retry" else ops.cancel_delivery)(me, failed_id)
     print(shell.say(args, "cli.ops.done", what=f"{args.verb}-{args.kind}", id=args.id))
     return 0

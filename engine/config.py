@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from engine.connectors.environment import SETTING as PACKAGE_ENV_SETTING
 from engine.connectors.environment import EnvPolicy
 from engine.errors import ConfigError
+from engine.whole_numbers import parse_whole
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/trellis.db"
 _DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
@@ -112,9 +113,10 @@ def _public_url(url: str | None) -> str | None:
 
 
 def _port(raw: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    found = parse_whole(raw, low=1, high=65535)
+    if found is None:
         raise _refused("config.port", repr(raw))
-    return int(raw)
+    return found
 
 
 def package_env_policy(env: Mapping[str, str]) -> EnvPolicy:
@@ -130,9 +132,10 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) <= 0:
+    found = parse_whole(raw, low=1, high=10**9)
+    if found is None:
         raise _refused("config.positive_int", repr(raw), name=name)
-    return int(raw)
+    return found
 
 
 def _refused(code: str, value: str, *, variable: str | None = None, **params: str) -> ConfigError:

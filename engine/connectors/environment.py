@@ -51,13 +51,33 @@ class EnvPolicy:
             return False
         return any(name == entry or (entry.endswith("*") and name.startswith(entry[:-1])) for entry in self.allowed)
 
-    def visible(self, environ: Mapping[str, str]) -> dict[str, str]:
-        """The part of ``environ`` packages may read: what connectors are handed at run time."""
-        return {name: value for name, value in environ.items() if self.allows(name)}
+    def visible(self, environ: Mapping[str, str]) -> Mapping[str, str]:
+        """The part of ``environ`` packages may read: what connectors are handed at run time.
+
+        A live view, not a copy: a variable an administrator sets later is read at the next call.
+        """
+        return _AllowedView(environ, self)
 
     @property
     def shown(self) -> str:
         return ", ".join(self.allowed)
+
+
+class _AllowedView(Mapping[str, str]):
+    def __init__(self, environ: Mapping[str, str], policy: EnvPolicy):
+        self._environ = environ
+        self._policy = policy
+
+    def __getitem__(self, name: str) -> str:
+        if not self._policy.allows(name):
+            raise KeyError(name)
+        return self._environ[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in list(self._environ) if self._policy.allows(name))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 DEFAULT_POLICY = EnvPolicy()

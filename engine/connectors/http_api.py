@@ -25,6 +25,7 @@ from engine.connectors.base import (
     resolve_template,
 )
 from engine.errors import ConnectorError
+from engine.whole_numbers import parse_whole
 
 MAX_ANSWER_BYTES = 1024 * 1024
 OK_WORDS = frozenset({"ok", "success", "succeeded", "accepted", "created", "done", "true"})
@@ -114,8 +115,8 @@ def _at(document: Any, path: str) -> Any:
     for part in path.split("."):
         if isinstance(value, dict) and part in value:
             value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
+        elif isinstance(value, list) and (index := parse_whole(part, high=len(value) - 1)) is not None:
+            value = value[index]
         else:
             shown = json.dumps(document, ensure_ascii=False)[:200]
             raise ConnectorError.says("connector.answer_lacks", path=path, answer=shown)

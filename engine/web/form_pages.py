@@ -30,6 +30,7 @@ from engine.web.http import json_response, read_record_body
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
 from engine.web.tracking_flow import Ticket, tracking_context
+from engine.whole_numbers import parse_id, parse_whole
 
 bp = Blueprint("form_pages", __name__)
 
@@ -59,7 +60,8 @@ def _prefill(form: CompiledForm) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in request.args.items():
         if key in allowed and len(value) <= 200:
-            found[key] = int(value) if value.isdigit() and len(value) < 18 else value
+            number = parse_whole(value)
+            found[key] = value if number is None else number
     return found
 
 
@@ -241,7 +243,7 @@ def _options(app_id: str, form: CompiledForm, field_id: str) -> Response:
         abort(404)
     query = request.args.get("q", "")[:50]
     raw_id = request.args.get("id", "")
-    record_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 18 else None
+    record_id = parse_id(raw_id)
     # ``by.<field>=<id>``: the current answer of a field that narrows this one (a cascading picker)
     answers = {key[3:]: value[:40] for key, value in request.args.items() if key.startswith("by.")}
     items = services().records.choices(

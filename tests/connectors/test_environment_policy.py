@@ -42,7 +42,8 @@ def test_trellis_own_settings_stay_out_even_when_listed():
     assert policy.allows("ERP_TOKEN") and policy.allows("PAYROLL_URL")
     assert not policy.allows("PAYROLL_URL_2")
     environ = {"TRELLIS_SECRET_KEY": "k", "ERP_TOKEN": "t", "PATH": "/bin", "TRELLIS_APP_X": "x"}
-    assert policy.visible(environ) == {"ERP_TOKEN": "t", "TRELLIS_APP_X": "x"}
+    assert dict(policy.visible(environ)) == {"ERP_TOKEN": "t", "TRELLIS_APP_X": "x"}
+    assert policy.visible(environ).get("TRELLIS_SECRET_KEY") is None
 
 
 def test_a_malformed_allow_list_is_a_setting_error_naming_the_variable():

@@ -31,6 +31,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the JSON is nested more than {limit} levels deep; Trellis documents never need that",
         "zh-CN": "JSON 嵌套超过 {limit} 层,Trellis 文档不需要这么深的结构",
     },
+    "package.number_too_long": {
+        "en": "the number '{token}' is too long: at most {most} digits",
+        "zh-CN": "数字“{token}”太长:最多 {most} 位",
+    },
     "package.bad_number": {
         "en": "'{token}' is not a number JSON allows; write a plain number",
         "zh-CN": "“{token}”不是 JSON 允许的数字,请写普通数字",

@@ -7,6 +7,7 @@ Create Date: 2026-12-05
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import inspect
 
 from engine.storage.tables import UTCDateTime
 
@@ -17,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if "trellis_app_secrets" in inspect(op.get_bind()).get_table_names():
+        return  # already there (a database stamped back to an earlier revision)
     op.create_table(
         "trellis_app_secrets",
         sa.Column("app_id", sa.String(63), primary_key=True),
