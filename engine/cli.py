@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from engine import cli_ops
+from engine import cli_ops, cli_secrets
 from engine.config import Settings
 from engine.errors import ConfigError, DefinitionError, EngineError, NotFoundError
 from engine.i18n import translate
@@ -135,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--apply", action="store_true", help="carry it out (without it, only show what would happen)")
     cmd.set_defaults(handler=cmd_flows_migrate)
     cli_ops.add_commands(sub, cli_ops.Shell(_opened_services, _say, _actor))
+    cli_secrets.add_commands(sub, cli_ops.Shell(_opened_services, _say, _actor))
 
     cmd = sub.add_parser("serve", help="serve the web app and API")
     cmd.add_argument("--host", help="address to listen on (default: TRELLIS_HOST or 127.0.0.1)")
@@ -214,9 +215,9 @@ def _actor() -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    max_bytes = Settings.from_env().max_package_bytes
-    document = read_package_file(args.path, max_bytes=max_bytes)
-    problems = package_problems(document)
+    settings = Settings.from_env()
+    document = read_package_file(args.path, max_bytes=settings.max_package_bytes)
+    problems = package_problems(document, settings.package_env)
     locale = _locale(args)
     for item in problems:
         print(localize(item, locale).line())

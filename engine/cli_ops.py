@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.errors import NotFoundError
 from engine.principal import Principal
+from engine.whole_numbers import parse_id
 
 if TYPE_CHECKING:
     from engine.services import Services
@@ -40,7 +41,7 @@ def add_commands(sub: Any, shell: Shell) -> None:
             cmd.set_defaults(handler=cmd_act, kind=kind, verb=verb, shell=shell)
 
 
-def _me(shell: Shell) -> Principal:
+def cli_admin(shell: Shell) -> Principal:
     return Principal(id=shell.actor(), name=shell.actor(), is_admin=True)
 
 
@@ -48,8 +49,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     shell: Shell = args.shell
     say = shell.say
     with shell.opened() as built:
-        instances = built.operations.failed_instances(_me(shell))
-        deliveries = built.operations.failed_deliveries(_me(shell))
+        instances = built.operations.failed_instances(cli_admin(shell))
+        deliveries = built.operations.failed_deliveries(cli_admin(shell))
     for item in instances:
         print(
             say(
@@ -86,12 +87,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_act(args: argparse.Namespace) -> int:
     shell: Shell = args.shell
     with shell.opened() as built:
-        ops, me = built.operations, _me(shell)
+        ops, me = built.operations, cli_admin(shell)
         if args.kind == "instance":
             (ops.retry_instance if args.verb == "retry" else ops.cancel_instance)(me, args.id)
         else:
-            if not args.id.isdigit():
+            failed_id = parse_id(args.id)
+            if failed_id is None:
                 raise NotFoundError.says("operations.no_delivery", id=args.id[:40])
-            (ops.retry_delivery if args.verb == "retry" else ops.cancel_delivery)(me, int(args.id))
+            (ops.retry_delivery if args.verb == "retry" else ops.cancel_delivery)(me, failed_id)
     print(shell.say(args, "cli.ops.done", what=f"{args.verb}-{args.kind}", id=args.id))
     return 0

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from engine.connectors.environment import SETTING as PACKAGE_ENV_SETTING
+from engine.connectors.environment import EnvPolicy
 from engine.errors import ConfigError
+from engine.whole_numbers import parse_whole
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/trellis.db"
 _DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
@@ -32,6 +35,8 @@ class Settings:
     port: int
     secure_cookies: bool = False
     public_url: str | None = None  # the address owners open (QR codes, tracking links), without a trailing /
+    package_env: EnvPolicy = EnvPolicy()  # the environment variables packages may read
+    encryption_key: str | None = None  # the Fernet key of stored secrets (derived from secret_key when unset)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +53,8 @@ class Settings:
             port=_port(env.get("TRELLIS_PORT") or "5000"),
             secure_cookies=(env.get("TRELLIS_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
             public_url=_public_url(env.get("TRELLIS_PUBLIC_URL") or None),
+            package_env=package_env_policy(env),
+            encryption_key=env.get("TRELLIS_ENCRYPTION_KEY") or None,
         )
 
     @property
@@ -106,18 +113,29 @@ def _public_url(url: str | None) -> str | None:
 
 
 def _port(raw: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
+    found = parse_whole(raw, low=1, high=65535)
+    if found is None:
         raise _refused("config.port", repr(raw))
-    return int(raw)
+    return found
+
+
+def package_env_policy(env: Mapping[str, str]) -> EnvPolicy:
+    """``TRELLIS_PACKAGE_ENV``: the variables packages may read (names and ``PREFIX*``)."""
+    raw = env.get(PACKAGE_ENV_SETTING)
+    try:
+        return EnvPolicy.parse(raw)
+    except ValueError as exc:
+        raise _refused("config.package_env", repr(str(exc)), variable=PACKAGE_ENV_SETTING) from None
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) <= 0:
+    found = parse_whole(raw, low=1, high=10**9)
+    if found is None:
         raise _refused("config.positive_int", repr(raw), name=name)
-    return int(raw)
+    return found
 
 
 def _refused(code: str, value: str, *, variable: str | None = None, **params: str) -> ConfigError:

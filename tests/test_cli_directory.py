@@ -143,3 +143,17 @@ def test_tokens_create_refuses_bad_scopes(directory, capsys, scopes, code, error
 def test_tokens_create_for_an_unknown_user(directory, capsys):
     assert main(["tokens", "create", "ghost", "--scope", "app:helpdesk:read"]) == 1
     assert capsys.readouterr().err == "trellis: there is no user 'ghost'; `trellis users create` adds one\n"
+
+
+def test_secrets_are_set_from_stdin_listed_without_values_and_deleted(directory, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("robot-key-42\n"))
+    assert main(["secrets", "set", "helpdesk", "ROBOT_KEY"]) == 0
+    assert capsys.readouterr().out == "stored ROBOT_KEY for helpdesk\n"
+    assert main(["secrets", "list", "helpdesk"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("ROBOT_KEY  stored ") and "robot-key-42" not in listed
+    assert main(["secrets", "delete", "helpdesk", "ROBOT_KEY"]) == 0
+    assert main(["secrets", "delete", "helpdesk", "ROBOT_KEY"]) == 1
+    assert "no stored secret ROBOT_KEY" in capsys.readouterr().err
+    assert main(["secrets", "list", "helpdesk"]) == 0
+    assert capsys.readouterr().out == "no stored secrets\n"

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from engine.connectors.environment import ENV_TEMPLATE
 from engine.errors import ConnectorError
 from engine.registry import Registry
 
 DEFAULT_MAX_ATTEMPTS = 5
-_ENV_TEMPLATE = re.compile(r"\{\{\s*env\.([A-Z][A-Z0-9_]*)\s*\}\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,12 @@ class ConnectorSpec:
     id: str
     type: str
     config: Mapping[str, Any]
+    stored: Mapping[str, str] = field(default_factory=dict)  # the app's stored secrets, opened for this call
+
+    @property
+    def reads_stored(self) -> bool:
+        """Whether a call needs the app's stored secrets (only then are they opened)."""
+        return "stored" in json.dumps(self.config)
 
     @property
     def max_attempts(self) -> int:
@@ -57,24 +64,36 @@ class ConnectorType(ABC):
 CONNECTOR_TYPES: Registry[ConnectorType] = Registry("connector type")
 
 
-def connector_spec(definitions: Sequence[Mapping[str, Any]], connector_id: str) -> ConnectorSpec:
+def connector_spec(
+    definitions: Sequence[Mapping[str, Any]], connector_id: str, stored: Mapping[str, str] | None = None
+) -> ConnectorSpec:
     for definition in definitions:
         if definition.get("id") == connector_id:
-            return ConnectorSpec(definition["id"], definition["type"], dict(definition.get("config", {})))
+            config = dict(definition.get("config", {}))
+            return ConnectorSpec(definition["id"], definition["type"], config, dict(stored or {}))
     known = ", ".join(sorted(str(d.get("id")) for d in definitions))
     if not known:
         raise ConnectorError.says("connector.unknown_none", connector=connector_id)
     raise ConnectorError.says("connector.unknown", connector=connector_id, known=known)
 
 
-def resolve_template(value: str, environ: Mapping[str, str], connector: str, header: str | None = None) -> str:
-    """Fill ``{{env.NAME}}`` from the environment; a missing variable is a clear error, never an empty URL.
+def resolve_template(
+    value: str,
+    environ: Mapping[str, str],
+    connector: str,
+    header: str | None = None,
+    stored: Mapping[str, str] | None = None,
+) -> str:
+    """Fill ``{{env.NAME}}`` from the environment and ``{{stored.NAME}}`` from the app's stored secrets.
 
-    ``header`` names the header whose value this is; without it the value is the connector's url.
+    A missing one is a clear error, never an empty URL. ``header`` names the header whose value
+    this is; without it the value is the connector's url.
     """
 
     def fill(match: re.Match[str]) -> str:
-        name = match.group(1)
+        source, name = match.group(1), match.group(2)
+        if source == "stored":
+            return _stored(stored or {}, name)
         found = environ.get(name)
         if not found:
             if header is None:
@@ -82,15 +101,27 @@ def resolve_template(value: str, environ: Mapping[str, str], connector: str, hea
             raise ConnectorError.says("connector.env_missing_header", connector=connector, header=header, name=name)
         return found
 
-    return _ENV_TEMPLATE.sub(fill, value)
+    return ENV_TEMPLATE.sub(fill, value)
 
 
-def resolve_secret(reference: str | None, environ: Mapping[str, str]) -> str | None:
-    """``env:NAME`` names the variable holding the secret: packages never carry secrets themselves."""
+def resolve_secret(
+    reference: str | None, environ: Mapping[str, str], stored: Mapping[str, str] | None = None
+) -> str | None:
+    """``env:NAME`` names the variable holding the secret, ``stored:NAME`` a secret an administrator
+    stored for the app (encrypted): packages never carry secrets themselves."""
     if not reference:
         return None
+    if reference.startswith("stored:"):
+        return _stored(stored or {}, reference.removeprefix("stored:"))
     name = reference.removeprefix("env:")
     found = environ.get(name)
     if not found:
         raise ConnectorError.says("connector.secret_missing", name=name)
+    return found
+
+
+def _stored(stored: Mapping[str, str], name: str) -> str:
+    found = stored.get(name)
+    if not found:
+        raise ConnectorError.says("connector.stored_missing", name=name)
     return found

@@ -25,6 +25,7 @@ from engine.connectors.base import (
     resolve_template,
 )
 from engine.errors import ConnectorError
+from engine.whole_numbers import parse_whole
 
 MAX_ANSWER_BYTES = 1024 * 1024
 OK_WORDS = frozenset({"ok", "success", "succeeded", "accepted", "created", "done", "true"})
@@ -41,7 +42,7 @@ _OPENER = urllib.request.build_opener(_NoRedirects())
 class HttpConnector(ConnectorType):
     def call(self, spec: ConnectorSpec, request: ConnectorCall, environ: Mapping[str, str]) -> Any:
         config = spec.config
-        url = resolve_template(str(config.get("url", "")), environ, spec.id)
+        url = resolve_template(str(config.get("url", "")), environ, spec.id, stored=spec.stored)
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
             raise ConnectorError.says("connector.bad_url", connector=spec.id, url=url)
         method = str(config.get("method", "POST"))
@@ -52,8 +53,8 @@ class HttpConnector(ConnectorType):
             "X-Trellis-Operation": request.operation,
         }
         for name, value in dict(config.get("headers", {})).items():
-            headers[name] = resolve_template(str(value), environ, spec.id, header=name)
-        secret = resolve_secret(config.get("secret"), environ)
+            headers[name] = resolve_template(str(value), environ, spec.id, header=name, stored=spec.stored)
+        secret = resolve_secret(config.get("secret"), environ, spec.stored)
         if secret:
             headers["Authorization"] = f"Bearer {secret}"
         body = None
@@ -114,8 +115,8 @@ def _at(document: Any, path: str) -> Any:
     for part in path.split("."):
         if isinstance(value, dict) and part in value:
             value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
+        elif isinstance(value, list) and (index := parse_whole(part, high=len(value) - 1)) is not None:
+            value = value[index]
         else:
             shown = json.dumps(document, ensure_ascii=False)[:200]
             raise ConnectorError.says("connector.answer_lacks", path=path, answer=shown)

@@ -7,6 +7,7 @@ levels deep, not text at all) is refused before the JSON parser or the schema va
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -57,13 +58,19 @@ def parse_json(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
             _fail("package.too_large", size_mb=_mb(len(text)), limit_mb=_mb(max_bytes))
     _check_depth(text, MAX_DEPTH)
     try:
-        document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        document = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_reject_constant,
+            parse_int=_bounded_int,
+            parse_float=_bounded_float,
+        )
     except json.JSONDecodeError as exc:
         _fail("package.not_json", line=exc.lineno, column=exc.colno, reason=exc.msg)
     except _DuplicateKey as exc:
         _fail("package.duplicate_key", key=exc.key)
     except _BadNumber as exc:
-        _fail("package.bad_number", token=exc.token)
+        _fail(exc.code, token=exc.token, most=MAX_NUMBER_DIGITS)
     except RecursionError:
         _fail("package.too_deep", limit=MAX_DEPTH)
     try:
@@ -97,14 +104,18 @@ def _check_depth(text: str, limit: int) -> None:
             depth -= 1
 
 
+MAX_NUMBER_DIGITS = 30
+
+
 class _DuplicateKey(Exception):
     def __init__(self, key: str):
         self.key = key
 
 
 class _BadNumber(Exception):
-    def __init__(self, token: str):
+    def __init__(self, token: str, code: str = "package.bad_number"):
         self.token = token
+        self.code = code
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -118,6 +129,22 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _reject_constant(token: str) -> Any:
     raise _BadNumber(token)
+
+
+def _bounded_int(token: str) -> int:
+    """A whole number of at most MAX_NUMBER_DIGITS digits: no record, id or setting needs more,
+    and Python refuses to convert very long ones (a 5,000-digit number was a traceback)."""
+    if len(token.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _BadNumber(token[:20] + "…", "package.number_too_long")
+    return int(token)
+
+
+def _bounded_float(token: str) -> float:
+    if len(token) > MAX_NUMBER_DIGITS * 2:
+        raise _BadNumber(token[:20] + "…", "package.number_too_long")
+    if not math.isfinite(value := float(token)):
+        raise _BadNumber(token)
+    return value
 
 
 def _json_kind(value: Any) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from engine.config import Settings
 from engine.services.app_home import AppHomeService
+from engine.services.app_secrets import AppSecretService
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
@@ -38,6 +39,7 @@ from engine.storage.flow_directory import active_people
 from engine.storage.migrate import upgrade
 from engine.storage.outbox import Outbox
 from engine.storage.report_cache import ReportCache
+from engine.storage.secret_box import SecretBox
 from engine.storage.tables import utcnow
 
 
@@ -66,10 +68,23 @@ class Services:
     notification_pages: NotificationPageService
     reports: ReportService
     dashboard_views: DashboardViews
+    secrets: AppSecretService
 
     def close(self) -> None:
         self.reports.cache.close()
         self.database.dispose()
+
+
+def _lazy_box(settings: Settings) -> Callable[[], SecretBox]:
+    """The stored secrets' key, derived on first use (most processes never open a secret)."""
+    made: list[SecretBox] = []
+
+    def box() -> SecretBox:
+        if not made:
+            made.append(SecretBox.for_settings(settings))
+        return made[0]
+
+    return box
 
 
 def _namespace(database_url: str) -> str:
@@ -92,6 +107,7 @@ def build_services(
     if migrate:
         upgrade(database)
     catalog = AppCatalog()
+    box = _lazy_box(settings)
     attachments = AttachmentService(database, settings.upload_dir, catalog)
     records = RecordService(database, catalog, attachments, people=active_people, clock=clock)
     attachments.record_reader = records.may_read_field
@@ -112,7 +128,7 @@ def build_services(
         settings=settings,
         database=database,
         catalog=catalog,
-        apps=AppService(database),
+        apps=AppService(database, settings.package_env),
         records=records,
         record_lists=RecordListService(records),
         attachments=attachments,
@@ -123,11 +139,14 @@ def build_services(
         exports=ExportService(records),
         automations=automations,
         knowledge_base=KnowledgeBaseService(database, records, clock=clock),
-        operations=OperationsService(database, Outbox(database, catalog=catalog, clock=clock), flows, directory),
+        operations=OperationsService(
+            database, Outbox(database, catalog=catalog, clock=clock, secret_box=box), flows, directory
+        ),
         record_pages=RecordPageService(database, records, flows, clock=clock),
-        search=SearchService(records, AppService(database)),
+        search=SearchService(records, AppService(database, settings.package_env)),
         app_home=AppHomeService(database, records, flows, notifications, clock=clock),
         notification_pages=NotificationPageService(notifications, flows, records),
         reports=reports,
         dashboard_views=DashboardViews(reports, records),
+        secrets=AppSecretService(database, catalog, box, clock=clock),
     )

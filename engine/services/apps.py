@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.connectors.environment import DEFAULT_POLICY, EnvPolicy
 from engine.errors import ConflictError, DefinitionError, NotFoundError
 from engine.packages import check_package, dumps, fingerprint, upgrade_package
 from engine.packages.messages import problem, refusal
@@ -38,13 +39,14 @@ class ImportResult:
 
 
 class AppService:
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, env_policy: EnvPolicy = DEFAULT_POLICY):
         self.repository = AppRepository(database)
+        self.env_policy = env_policy  # the environment variables packages may read (host setting)
 
     def import_package(self, document: Mapping[str, Any], *, actor: str) -> ImportResult:
         """Validate and install a package; raises PackageInvalidError before touching the database."""
         upgraded, steps = upgrade_package(document)
-        check_package(upgraded)
+        check_package(upgraded, self.env_policy)
         app_id = upgraded["id"]
         try:
             with self.repository.transaction() as session:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -50,7 +50,7 @@ class AutomationTopic(TopicHandler):
         self.runner = runner
 
     def deliver(self, context: DeliveryContext, item: OutboxItem) -> None:
-        self.runner.execute(item.payload, context.environ)
+        self.runner.execute(item.payload, context.environ, context.stored_secrets)
 
     def max_attempts(self, context: DeliveryContext, item: OutboxItem) -> int:
         return self.runner.max_attempts(item.payload)
@@ -60,7 +60,12 @@ class AutomationRunner:
     def __init__(self, service: AutomationService):
         self.service = service
 
-    def execute(self, payload: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    def execute(
+        self,
+        payload: Mapping[str, Any],
+        environ: Mapping[str, str],
+        stored: Callable[[str], Mapping[str, str]] = lambda app_id: {},
+    ) -> None:
         svc = self.service
         key = str(payload["key"])
         try:
@@ -74,7 +79,7 @@ class AutomationRunner:
                 svc.repository.add_run(session, {**self.row(payload, FAILED), **error_columns(exc)})
             return
         if calls:
-            self._call(key, payload, calls, environ)
+            self._call(key, payload, calls, environ, stored)
 
     def max_attempts(self, payload: Mapping[str, Any]) -> int:
         """As many attempts as the most patient connector the run still has to call."""
@@ -138,7 +143,12 @@ class AutomationRunner:
 
     # -- step two: the calls, outside any transaction ------------------------------------------------
     def _call(
-        self, key: str, payload: Mapping[str, Any], calls: Sequence[Mapping[str, Any]], environ: Mapping[str, str]
+        self,
+        key: str,
+        payload: Mapping[str, Any],
+        calls: Sequence[Mapping[str, Any]],
+        environ: Mapping[str, str],
+        stored: Callable[[str], Mapping[str, str]],
     ) -> None:
         svc = self.service
         with svc.database.transaction() as session:
@@ -147,6 +157,8 @@ class AutomationRunner:
         for n, call in enumerate(calls):
             try:
                 spec = connector_spec(connectors, call["connector"])
+                if spec.reads_stored:
+                    spec = connector_spec(connectors, call["connector"], stored(str(payload["app"])))
                 request = ConnectorCall(str(call["operation"]), call["data"], f"automation-{key}-{call['index']}")
                 CONNECTOR_TYPES.get(spec.type).call(spec, request, environ)
             except Exception as exc:  # recorded on the run; the outbox tries the remaining calls again

@@ -34,6 +34,7 @@ from engine.storage.catalog import CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
 from engine.storage.tables import utcnow
 from engine.storage.topics import TopicHandler
+from engine.whole_numbers import parse_whole
 
 DEFAULT_ZONE = "Asia/Shanghai"  # an app's schedules run in its ``time_zone``, else here
 MOST_RUNS = 200  # runs one page of the log may hold
@@ -278,17 +279,19 @@ def _limit(raw: str | int | None) -> int:
     if raw is None or raw == "":
         return 50
     text = str(raw)
-    if not (text.isascii() and text.isdigit()) or len(text) > 4 or not 1 <= int(text) <= MOST_RUNS:
+    found = parse_whole(text, low=1, high=MOST_RUNS)
+    if found is None:
         raise RunQueryError.says("automation.runs.bad_limit", value=text[:40], most=MOST_RUNS)
-    return int(text)
+    return found
 
 
 def _cursor(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    found = parse_whole(raw)
+    if found is None:
         raise RunQueryError.says("automation.runs.bad_cursor", value=raw[:40])
-    return int(raw)
+    return found
 
 
 def _view(run: AutomationRun, locale: str) -> dict[str, Any]:

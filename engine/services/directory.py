@@ -247,7 +247,7 @@ class DirectoryService:
         """The principal of a correct login name (or mobile number) and password; see ``SignIn.authenticate``."""
         return self.sign_in.authenticate(login_or_mobile, password)
 
-    def principal_for(self, user_id: str, *, stamp: str | None = None) -> Principal:
+    def principal_for(self, user_id: str, *, stamp: str | None = None, session_token: str | None = None) -> Principal:
         """The principal of an active user (for a session that holds the id).
 
         A deactivated user is NotFoundError like an unknown id, so a session that outlives the
@@ -261,7 +261,15 @@ class DirectoryService:
                 raise NotFoundError.says("directory.no_active_user", user_id=user_id)
             if stamp is not None and not passwords.stamps_match(stamp, user.password_hash):
                 raise NotFoundError.says("directory.session_outdated")
+            if session_token is not None and not self.sign_in.session_alive(tx, session_token, user_id):
+                raise NotFoundError.says("directory.session_outdated")  # signed out: the cookie was copied or is old
             return self.repository.principal(tx, user)
+
+    def begin_session(self, user_id: str) -> str:
+        return self.sign_in.begin_session(user_id)
+
+    def end_session(self, token: str) -> None:
+        self.sign_in.end_session(token)
 
     def credential_stamp(self, user_id: str) -> str:
         """A short fingerprint of the user's current password hash, kept in their session."""

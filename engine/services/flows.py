@@ -180,8 +180,7 @@ class FlowService:
             raise NotFoundError.says("flow_service.no_action", action=action, known=", ".join(actions.TASK_ACTIONS))
         with self.database.transaction() as session:
             app, spec, state = self._load(session, task=task_id)
-            if principal.scopes is not None and "update" not in scoped_actions(principal.scopes, app.app_id):
-                raise PermissionDeniedError.says("flow_service.scope", app_id=app.app_id)
+            _check_write_scope(principal, app.app_id)
             task = state.tasks.get(task_id) or self._task(session, task_id)
             if not (
                 is_candidate(task, principal, app.app_id)
@@ -231,6 +230,7 @@ class FlowService:
         with self.database.transaction() as session:
             app, spec, state = self._load(session, instance_id)
             self._check_reader(session, principal, app, spec, state)
+            _check_write_scope(principal, app.app_id)
             run = self._run(session, app, spec, state, principal)
             act(run)
             self._save(session, app, spec, state, run)
@@ -588,3 +588,9 @@ class FlowService:
 
 
 __all__ = ["FlowService", "InstanceRef"]
+
+
+def _check_write_scope(principal: Principal, app_id: str) -> None:
+    """An API token acts on tasks and instances only with the app's write scope (the URL did not name the app)."""
+    if principal.scopes is not None and "update" not in scoped_actions(principal.scopes, app_id):
+        raise PermissionDeniedError.says("flow_service.scope", app_id=app_id)

@@ -36,6 +36,7 @@ from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
 from engine.storage.record_queries import ListQuery
 from engine.storage.records import RecordRepository, Transaction, child_rows, links_of
+from engine.whole_numbers import parse_whole
 
 
 class RecordService(RecordWrites):
@@ -243,9 +244,7 @@ class RecordService(RecordWrites):
                 narrowing = form.spec.field(name)
                 narrowing_kind = FIELD_TYPES.get(narrowing.type)
                 try:
-                    equal[source] = narrowing_kind.clean(
-                        narrowing, int(raw) if raw.isdigit() and len(raw) < 19 else raw
-                    )
+                    equal[source] = narrowing_kind.clean(narrowing, _number_or_text(raw))
                 except FieldValueError as exc:
                     message = narrowing_kind.error_text(exc.code, locale, narrowing.title(locale), **exc.params)
                     errors[name] = [message]
@@ -536,3 +535,8 @@ class RecordService(RecordWrites):
                 aggregates=self.rows.aggregates(session, app, form, record_id=record_id, writing=True),
             )
             check_unique(self.rows, session, form, values, locale, exclude=record_id)
+
+
+def _number_or_text(raw: str) -> int | str:
+    found = parse_whole(raw)
+    return raw if found is None else found

@@ -7,6 +7,8 @@ nothing. Each attempt is one transaction that also writes its audit event.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +23,7 @@ from engine.storage.directory import DirectoryRepository
 MAX_FAILURES = 5  # failed sign-ins in a row before the account locks
 LOCK_DURATION = timedelta(minutes=15)
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at is a hint, not a write per request
+SESSION_LIFETIME = timedelta(days=31)  # as long as the signed cookie lives (Flask's permanent session)
 
 
 class SignIn:
@@ -102,6 +105,22 @@ class SignIn:
         repo.flush(tx)
         return _locked(row.locked_until) if row.locked_until and row.locked_until > now else _failed()
 
+    def begin_session(self, user_id: str) -> str:
+        """A new browser session for the user: the token goes in the cookie, only its hash in the database."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock()
+        with self.repository.transaction() as tx:
+            self.repository.add_web_session(tx, _session_hash(token), user_id, now, now - SESSION_LIFETIME)
+        return token
+
+    def session_alive(self, tx: Any, token: str, user_id: str) -> bool:
+        return self.repository.web_session_alive(tx, _session_hash(token), user_id)
+
+    def end_session(self, token: str) -> None:
+        """Signing out: the session ends on the server, so a copy of the cookie is worth nothing."""
+        with self.repository.transaction() as tx:
+            self.repository.end_web_session(tx, _session_hash(token))
+
     def principal_for_token(self, token: str) -> Principal | None:
         """The principal behind a bearer token, with its scopes; None for anything not currently valid."""
         match = rules.TOKEN.fullmatch(token.strip())
@@ -122,6 +141,10 @@ class SignIn:
             if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
                 repo.change(row, last_used_at=now)
             return repo.principal(tx, user, frozenset(row.scopes))
+
+
+def _session_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 def _failed() -> PermissionDeniedError:

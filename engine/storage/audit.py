@@ -15,6 +15,7 @@ from engine.errors import SubmissionError
 from engine.i18n import LOG_LOCALE, translate
 from engine.storage.database import Database
 from engine.storage.tables import AuditEventRow
+from engine.whole_numbers import parse_whole
 
 MAX_LIMIT = 500
 
@@ -85,9 +86,10 @@ class AuditLog:
 
 def _cursor(value: str | int) -> int:
     text = str(value)
-    if not text.isdigit() or len(text) > 18:
+    found = parse_whole(text)
+    if found is None:
         raise _refusal("record.audit.cursor", "cursor", "record.audit.cursor_short")
-    return int(text)
+    return found
 
 
 def _refusal(code: str, field: str, field_code: str, **params: Any) -> SubmissionError:

@@ -30,6 +30,7 @@ from engine.storage.tables import (
     UserCommunityRow,
     UserRoleRow,
     UserRow,
+    WebSessionRow,
 )
 
 
@@ -372,3 +373,21 @@ class DirectoryRepository:
     @staticmethod
     def flush(session: Session) -> None:
         session.flush()
+
+    # -- browser sessions ----------------------------------------------------------------------------
+    @staticmethod
+    def add_web_session(session: Session, session_hash: str, user_id: str, now: datetime, oldest: datetime) -> None:
+        """Keep a new session; the user's sessions older than ``oldest`` (expired cookies) go."""
+        session.execute(
+            delete(WebSessionRow).where(WebSessionRow.user_id == user_id, WebSessionRow.created_at < oldest)
+        )
+        session.add(WebSessionRow(id=session_hash, user_id=user_id, created_at=now))
+
+    @staticmethod
+    def web_session_alive(session: Session, session_hash: str, user_id: str) -> bool:
+        found = session.get(WebSessionRow, session_hash)
+        return found is not None and found.user_id == user_id
+
+    @staticmethod
+    def end_web_session(session: Session, session_hash: str) -> None:
+        session.execute(delete(WebSessionRow).where(WebSessionRow.id == session_hash))

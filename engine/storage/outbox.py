@@ -20,9 +20,12 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.config import Settings, package_env_policy
 from engine.errors import EngineError
+from engine.storage.app_secrets import AppSecretStore
 from engine.storage.catalog import AppCatalog
 from engine.storage.database import Database
+from engine.storage.secret_box import SecretBox
 from engine.storage.tables import AuditEventRow, FailedOutboxRow, OutboxRow, utcnow
 from engine.storage.topics import TOPICS, DeliveryContext, LocalTopicHandler, OutboxItem, TopicHandler
 
@@ -62,13 +65,19 @@ class Outbox:
         retry: RetryPolicy | None = None,
         lease_seconds: float = 60.0,
         handlers: Mapping[str, TopicHandler] | None = None,
+        secret_box: Callable[[], SecretBox] | None = None,
     ):
         self.database = database
         self.handlers = dict(handlers or {})
         self.clock = clock
         self.retry = retry or RetryPolicy()
         self.lease = timedelta(seconds=lease_seconds)
-        self.context = DeliveryContext(database, catalog, os.environ if environ is None else environ, clock)
+        source = os.environ if environ is None else environ
+        # connectors see only what packages may read (TRELLIS_PACKAGE_ENV), never Trellis's own settings
+        secrets = AppSecretStore(database, secret_box or (lambda: SecretBox.for_settings(Settings.from_env(source))))
+        self.context = DeliveryContext(
+            database, catalog, package_env_policy(source).visible(source), clock, secrets.values
+        )
 
     def handler(self, topic: str) -> TopicHandler:
         return self.handlers.get(topic) or TOPICS.get(topic)

@@ -34,6 +34,7 @@ from engine.storage.record_filters import along, flow_condition
 from engine.storage.report_sql import bucket_sql
 from engine.storage.row_rule_sql import RulePath, rule_sql
 from engine.storage.search_index import SEARCH_KINDS, few_matches, search_condition
+from engine.whole_numbers import parse_whole
 
 MAX_LIMIT = 200
 MAX_SEARCH = 100
@@ -81,12 +82,13 @@ class ListQuery:
                 continue
             filters.append((*split_filter(key), value))
         raw_limit = args.get("limit", "50")
-        if not raw_limit.isdigit() or not 0 < int(raw_limit) <= MAX_LIMIT:
+        limit = parse_whole(raw_limit, low=1, high=MAX_LIMIT)
+        if limit is None:
             raise QueryError.says("record.query.limit", max=MAX_LIMIT, value=raw_limit[:20])
         return cls(
             tuple(filters),
             args.get("sort") or "",  # "" until bound: the view's sort, else -id
-            int(raw_limit),
+            limit,
             args.get("cursor") or None,
             args.get("deleted", "false").lower() == "true",
             args.get("q", "").strip()[:MAX_SEARCH],
@@ -379,9 +381,10 @@ def parse_value(kind: str, raw: str) -> Any:
     if kind in ("string", "text"):
         return raw
     if kind in ("integer", "reference"):
-        if not raw.lstrip("-").isdigit() or len(raw) > 18:
+        found = parse_whole(raw.removeprefix("-"))
+        if found is None:
             raise ValueError(raw)
-        return int(raw)
+        return -found if raw.startswith("-") else found
     if kind == "decimal":
         number = Decimal(raw)
         if not number.is_finite():

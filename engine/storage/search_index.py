@@ -32,6 +32,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Subquery
 
+from engine.whole_numbers import parse_id
+
 SEARCH_KINDS = ("string", "text")  # the column kinds a search looks in
 MIN_INDEXED = 3  # shorter substrings hold no trigram: they are scanned
 ESCAPE = "/"
@@ -88,8 +90,9 @@ def search_condition(
             found.extend(_postgresql(form_table, fields, search, indexed))
         else:
             found.append(_sqlite(form_table, fields, search))
-    if search.isdigit() and len(search) <= 18:
-        found.append(form_table.c.id == int(search))
+    record_id = parse_id(search)
+    if record_id is not None:
+        found.append(form_table.c.id == record_id)
     return or_(*found) if found else form_table.c.id.is_(None)
 
 

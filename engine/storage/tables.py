@@ -510,3 +510,33 @@ class KbVoteRow(Base):
     token: Mapped[str] = mapped_column(String(64))
     helpful: Mapped[bool] = mapped_column(Boolean)
     voted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AppSecretRow(Base):
+    """A secret an administrator stored for an app's connectors, encrypted (``storage.secret_box``).
+
+    Kept apart from the app's versions, so exporting or publishing a package never carries it.
+    """
+
+    __tablename__ = "trellis_app_secrets"
+
+    app_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    ciphertext: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+class WebSessionRow(Base):
+    """A browser signed in: the cookie holds a random token, this row its hash.
+
+    Signing out deletes the row, so a copied cookie stops working at once, although the cookie
+    itself is signed and would otherwise stay valid until it expires.
+    """
+
+    __tablename__ = "trellis_web_sessions"
+    __table_args__ = (Index("ix_trellis_web_sessions_user", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the cookie's token
+    user_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ from engine.errors import EngineError, PermissionDeniedError, SubmissionError
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.i18n import other_locale
 from engine.people.rules import MAX_PASSWORD_LENGTH, password_problem
-from engine.web.auth import current_principal, login_redirect
+from engine.web.auth import current_principal, login_redirect, start_session
 from engine.web.context import services
 from engine.web.page_text import page_texts
 from engine.web.page_text import text as page_text
@@ -100,10 +100,10 @@ def change_password() -> Any:
     except EngineError as exc:
         message = exc.localized(current_locale())
         return _page(409, banner=page_text(PREFIX + "failed", current_locale(), message=message))
-    session.clear()  # a new session (and CSRF token) for the new password; this browser stays signed in
-    session["uid"] = principal.id
-    session["pw"] = directory.credential_stamp(principal.id)  # every other browser's session has ended
-    session.permanent = True
+    old = session.get("sid")
+    if isinstance(old, str):
+        directory.end_session(old)
+    start_session(principal.id)  # a new session (and CSRF token) for the new password; this browser stays signed in
     flash(t["changed"])
     return redirect(url_for("account_pages.password_page"))
 

@@ -38,7 +38,7 @@ def act_on_instance(instance_id: str, verb: str) -> Response:
     return redirect(url_for("admin_pages.operations"))  # type: ignore[return-value]
 
 
-@bp.post("/operations/deliveries/<int:failed_id>/<any(retry, cancel):verb>")
+@bp.post("/operations/deliveries/<id:failed_id>/<any(retry, cancel):verb>")
 def act_on_delivery(failed_id: int, verb: str) -> Response:
     ops = services().operations
     act = ops.retry_delivery if verb == "retry" else ops.cancel_delivery

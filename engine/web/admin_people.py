@@ -18,6 +18,7 @@ from engine.people.rules import MAX_PASSWORD_LENGTH
 from engine.web.admin_common import MAX_TEXT, actor, bp, page, refusal, text
 from engine.web.context import services
 from engine.web.pages import current_locale
+from engine.whole_numbers import parse_whole
 
 PAGE_SIZE = 50
 TRUE = ("1", "on", "true")
@@ -214,9 +215,10 @@ def _posted_user(
 
 def _communities(typed: str) -> list[int] | None:
     parts = [p.strip() for p in typed.replace(",", ",").replace(";", ",").split(",") if p.strip()]
-    if not all(p.isdigit() and len(p) < 10 and int(p) > 0 for p in parts) or len(parts) > 200:
+    found = [parse_whole(p, low=1, high=999_999_999) for p in parts]
+    if len(parts) > 200 or any(number is None for number in found):
         return None
-    return sorted({int(p) for p in parts})
+    return sorted({number for number in found if number is not None})
 
 
 def _password_problem(password: str) -> str | None:

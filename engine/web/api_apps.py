@@ -10,6 +10,7 @@ from engine.packages.messages import problem, refusal
 from engine.web.auth import require_admin
 from engine.web.context import services
 from engine.web.http import json_response
+from engine.whole_numbers import parse_id
 
 bp = Blueprint("api_apps", __name__, url_prefix="/api/v1/apps")
 
@@ -59,9 +60,10 @@ def _version_arg() -> int | None:
     raw = request.args.get("version")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    found = parse_id(raw)
+    if found is None:
         raise NotFoundError.says("app.bad_version_number", raw=raw[:40])
-    return int(raw)
+    return found
 
 
 def _actor() -> str:

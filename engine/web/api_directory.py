@@ -22,6 +22,7 @@ from engine.storage.audit import AuditLog
 from engine.web.auth import require_admin
 from engine.web.context import services
 from engine.web.http import json_response, locale
+from engine.whole_numbers import parse_whole
 
 bp = Blueprint("api_directory", __name__, url_prefix="/api/v1")
 MAX_BODY_BYTES = 64 * 1024
@@ -58,10 +59,11 @@ def _limit(default: int, maximum: int) -> int:
     raw = request.args.get("limit")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    found = parse_whole(raw, low=1, high=maximum)
+    if found is None:
         fields = {"limit": [field_text("directory.field.limit_invalid", max=maximum)]}
         raise invalid("directory.api_limit_invalid", fields, max=maximum)
-    return int(raw)
+    return found
 
 
 def _text(body: dict[str, Any], key: str, problems: dict[str, list[str]], *, required: bool = False) -> Any:

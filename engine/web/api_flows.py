@@ -14,9 +14,10 @@ from flask import Blueprint, Response, request
 from engine.errors import NotAuthenticatedError, NotFoundError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
 from engine.services.flow_actions import refusal
-from engine.web.auth import require_admin
+from engine.web.auth import reads_only, require_admin
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
+from engine.whole_numbers import parse_whole
 
 bp = Blueprint("api_flows", __name__, url_prefix="/api/v1")
 
@@ -39,8 +40,7 @@ def _body() -> dict[str, Any]:
 
 @bp.get("/tasks")
 def inbox() -> Response:
-    limit_text = request.args.get("limit", "50")
-    limit = int(limit_text) if limit_text.isdigit() and len(limit_text) < 5 else 50
+    limit = parse_whole(request.args.get("limit"), low=1, high=9999) or 50
     return json_response(services().flows.inbox(_signed_in(), request.args.get("box", "mine"), limit))
 
 
@@ -82,7 +82,7 @@ def start(app_id: str, flow_id: str) -> Response:
     return json_response(services().flows.start(_signed_in(), app_id, flow_id, record_id), 201)
 
 
-@bp.get("/apps/<app_id>/forms/<form_id>/records/<int:record_id>/flows")
+@bp.get("/apps/<app_id>/forms/<form_id>/records/<id:record_id>/flows")
 def record_flows(app_id: str, form_id: str, record_id: int) -> Response:
     who = principal()
     flows = services().flows
@@ -90,6 +90,7 @@ def record_flows(app_id: str, form_id: str, record_id: int) -> Response:
 
 
 @bp.post("/bpmn/import")
+@reads_only
 def bpmn_import() -> Response:
     """A .bpmn file (the request body) as a flow definition, with what could not be carried over."""
     require_admin()
@@ -123,8 +124,7 @@ def bpmn_export(app_id: str, flow_id: str) -> Response:
 @bp.get("/notifications")
 def notifications() -> Response:
     who = _signed_in()
-    limit_text = request.args.get("limit", "50")
-    limit = int(limit_text) if limit_text.isdigit() and len(limit_text) < 5 else 50
+    limit = parse_whole(request.args.get("limit"), low=1, high=9999) or 50
     return json_response(
         services().notifications.list(who.id, unread_only=request.args.get("unread") in ("1", "true"), limit=limit)
     )

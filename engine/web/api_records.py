@@ -16,6 +16,7 @@ from engine.i18n import translate
 from engine.storage.record_queries import ListQuery
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
+from engine.whole_numbers import parse_id, parse_whole
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>/records")
 
@@ -31,13 +32,14 @@ def _expected_version(required: bool) -> int | None:
             raise PreconditionRequiredError.says("record.if_match_required")
         return None
     text = raw.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 9:
+    found = parse_whole(text, high=10**9)
+    if found is None:
         raise PreconditionRequiredError.says("record.if_match_invalid", value=repr(raw[:20]))
-    return int(text)
+    return found
 
 
 def _record_id(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else 0
+    return parse_id(raw) or 0  # no record has id 0: the service answers 404
 
 
 @bp.get("")

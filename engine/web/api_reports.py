@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from engine.web.auth import reads_only
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal
 
@@ -22,6 +23,7 @@ def report(app_id: str, report_id: str) -> Response:
 
 
 @bp.post("/reports/preview")
+@reads_only
 def preview(app_id: str) -> Response:
     definition = request.get_json(silent=True)
     return json_response(services().reports.preview(principal(), app_id, definition, _args(), locale()))

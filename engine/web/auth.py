@@ -8,10 +8,10 @@ receive the Principal this module decides.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.errors import EngineError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
@@ -26,6 +26,7 @@ from engine.web.pages import current_locale
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+ViewT = TypeVar("ViewT")
 PREFIX = "page.auth."
 
 
@@ -34,6 +35,7 @@ def init_auth(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
     csrf.init_app(app)
     app.before_request(_check_csrf)
+    app.before_request(_check_write_scope)
     app.register_error_handler(CSRFError, _csrf_refused)
     app.register_blueprint(bp)
 
@@ -55,17 +57,72 @@ def _resolve() -> Principal:
     user_id = session.get("uid")
     if isinstance(user_id, str):
         stamp = session.get("pw")
+        token = session.get("sid")
         try:
-            return services().directory.principal_for(user_id, stamp=stamp if isinstance(stamp, str) else "")
+            return services().directory.principal_for(
+                user_id,
+                stamp=stamp if isinstance(stamp, str) else "",
+                session_token=token if isinstance(token, str) else "",
+            )
         except NotFoundError:
             session.clear()
     return PUBLIC
 
 
+def start_session(user_id: str) -> None:
+    """Sign this browser in as ``user_id``: a fresh cookie (no fixation) naming a session kept on the server."""
+    directory = services().directory
+    session.clear()
+    session["uid"] = user_id
+    session["pw"] = directory.credential_stamp(user_id)  # a password change ends every other browser's session
+    session["sid"] = directory.begin_session(user_id)  # signing out ends this one, copies of the cookie too
+    session.permanent = True
+
+
 def _check_csrf() -> None:
-    # a token-authenticated call carries no cookie a third-party page could ride on
-    if request.method in STATE_CHANGING and "Authorization" not in request.headers and session.get("uid"):
+    # a call that authenticated with a valid bearer token carries no cookie a third-party page could
+    # ride on; any other Authorization header (or an invalid token) leaves the session to be checked
+    if request.method in STATE_CHANGING and session.get("uid") and not _valid_token():
         csrf.protect()
+
+
+def _valid_token() -> bool:
+    if not request.headers.get("Authorization", "").startswith("Bearer "):
+        return False
+    try:
+        return current_principal().scopes is not None
+    except NotAuthenticatedError:
+        return False
+
+
+def reads_only(view: ViewT) -> ViewT:
+    """Mark a POST endpoint that changes nothing (a preview, a conversion): read-scoped tokens may call it."""
+    setattr(view, "reads_only", True)  # noqa: B010 - an attribute on the function is the mark
+    return view
+
+
+def _check_write_scope() -> None:
+    """Every state-changing request made with an API token needs a write scope: the one gate for all routes.
+
+    The app comes from the URL (``app_id``); a route without one (tasks, flow instances, notifications)
+    needs some write scope here and the service checks the precise app once it knows it.
+    """
+    if request.method not in STATE_CHANGING or not request.headers.get("Authorization", "").startswith("Bearer "):
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or getattr(view, "reads_only", False):
+        return
+    scopes = current_principal().scopes
+    if scopes is None or "admin" in scopes:
+        return
+    app_id = (request.view_args or {}).get("app_id")
+    if app_id is not None and f"app:{app_id}:write" in scopes:
+        return
+    if app_id is None and any(scope.endswith(":write") for scope in scopes):
+        return
+    if app_id is None:
+        raise PermissionDeniedError.says("page.auth.token_read_only_any")
+    raise PermissionDeniedError.says("page.auth.token_read_only", app_id=str(app_id)[:63])
 
 
 def _csrf_refused(error: CSRFError) -> Response:
@@ -117,15 +174,15 @@ def login() -> Any:
             login=login_name,
         )
         return Response(page, status=401, mimetype="text/html")
-    session.clear()  # a fresh session on every sign-in: no fixation
-    session["uid"] = principal.id
-    session["pw"] = services().directory.credential_stamp(principal.id)
-    session.permanent = True
+    start_session(principal.id)
     return redirect(target)
 
 
 @bp.post("/logout")
 def logout() -> Any:
+    token = session.get("sid")
+    if isinstance(token, str):
+        services().directory.end_session(token)
     session.clear()
     return redirect(url_for("auth.login_page"))
 

@@ -37,6 +37,7 @@ from engine.web import (
 )
 from engine.web.auth import init_auth
 from engine.web.errors import register_error_handlers
+from engine.web.http import IdConverter
 from engine.web.live import live
 
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     if test_config:
         app.config.update(test_config)
     app.extensions["trellis"] = built
+    app.url_map.converters["id"] = IdConverter
     built.flows.on_commit.append(_announcer(app))
     init_auth(app)
     register_error_handlers(app)

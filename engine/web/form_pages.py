@@ -24,12 +24,13 @@ from engine.principal import SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
 from engine.tracking import record_uuid_of, tracking_token
-from engine.web.auth import current_principal, login_redirect, require_signed_in
+from engine.web.auth import current_principal, login_redirect, reads_only, require_signed_in
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
 from engine.web.tracking_flow import Ticket, tracking_context
+from engine.whole_numbers import parse_id, parse_whole
 
 bp = Blueprint("form_pages", __name__)
 
@@ -59,7 +60,8 @@ def _prefill(form: CompiledForm) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in request.args.items():
         if key in allowed and len(value) <= 200:
-            found[key] = int(value) if value.isdigit() and len(value) < 18 else value
+            number = parse_whole(value)
+            found[key] = value if number is None else number
     return found
 
 
@@ -117,6 +119,7 @@ def staff_form(app_id: str, form_id: str) -> Any:
 
 
 @bp.post("/apps/<app_id>/forms/<form_id>/preview")
+@reads_only
 def staff_preview(app_id: str, form_id: str) -> Response:
     _compiled_form(app_id, form_id)  # a missing form is a 404 before the body is read
     return json_response(services().records.preview(current_principal(), app_id, form_id, read_record_body()))
@@ -213,6 +216,7 @@ def _local_time(iso: str) -> str:
 
 
 @bp.post("/f/<app_id>/<form_id>/preview")
+@reads_only
 def public_preview(app_id: str, form_id: str) -> Response:
     form = _public_form(app_id, form_id)
     data = read_record_body()
@@ -239,7 +243,7 @@ def _options(app_id: str, form: CompiledForm, field_id: str) -> Response:
         abort(404)
     query = request.args.get("q", "")[:50]
     raw_id = request.args.get("id", "")
-    record_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 18 else None
+    record_id = parse_id(raw_id)
     # ``by.<field>=<id>``: the current answer of a field that narrows this one (a cascading picker)
     answers = {key[3:]: value[:40] for key, value in request.args.items() if key.startswith("by.")}
     items = services().records.choices(

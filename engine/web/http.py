@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, json, request
+from werkzeug.routing import BaseConverter, ValidationError
 
 from engine.errors import EngineError, SubmissionError
 from engine.i18n import pick_locale
 from engine.packages import parse_json
 from engine.principal import Principal
+from engine.whole_numbers import parse_id
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024
 
@@ -37,3 +39,18 @@ def read_record_body() -> Any:
         return parse_json(request.get_data(cache=False), max_bytes=MAX_RECORD_BYTES)
     except EngineError as exc:
         raise SubmissionError(exc.message, {"_record": [exc.message]}) from None
+
+
+class IdConverter(BaseConverter):
+    """``<id:name>`` in a route: ASCII digits that fit a database id; anything else is a 404, never an overflow."""
+
+    regex = r"[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        found = parse_id(value)
+        if found is None:
+            raise ValidationError()
+        return found
+
+    def to_url(self, value: object) -> str:
+        return str(value)

@@ -64,7 +64,7 @@ def search_json(app_id: str, form_id: str) -> Response:
     return json_response(_results(app_id, form_id, request.args.get("q", "")[:200], locale))
 
 
-@bp.get("/kb/<app_id>/<form_id>/<int:record_id>")
+@bp.get("/kb/<app_id>/<form_id>/<id:record_id>")
 def article(app_id: str, form_id: str, record_id: int) -> str:
     locale = current_locale()
     shown = services().knowledge_base.article(current_principal(), app_id, form_id, record_id, locale)
@@ -79,7 +79,7 @@ def article(app_id: str, form_id: str, record_id: int) -> str:
     )
 
 
-@bp.post("/kb/<app_id>/<form_id>/<int:record_id>/vote")
+@bp.post("/kb/<app_id>/<form_id>/<id:record_id>/vote")
 def vote(app_id: str, form_id: str, record_id: int) -> Response:
     locale = current_locale()
     kb = services().knowledge_base

@@ -23,6 +23,7 @@ from engine.web.context import services
 from engine.web.live import event_stream
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
+from engine.whole_numbers import parse_whole
 
 bp = Blueprint("notification_pages", __name__)
 
@@ -32,10 +33,7 @@ MAX_ID = 2**31 - 1  # larger numbers name no notification (and would overflow th
 
 def _number(raw: str | None) -> int | None:
     """A notification id from a form or query value; anything else (text, signs, huge numbers) is None."""
-    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 10:
-        return None
-    number = int(raw)
-    return number if 0 < number <= MAX_ID else None
+    return parse_whole(raw, low=1, high=MAX_ID)
 
 
 def _local(at: datetime) -> str:

@@ -25,6 +25,7 @@ from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
+from engine.whole_numbers import parse_id
 
 bp = Blueprint("record_pages", __name__)
 
@@ -34,7 +35,7 @@ UNREADABLE = (NotFoundError, PermissionDeniedError)
 
 
 def _record_id(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else 0
+    return parse_id(raw) or 0  # no record has id 0: the service answers 404
 
 
 def _local(iso: str | None) -> str:

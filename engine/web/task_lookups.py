@@ -19,6 +19,7 @@ from engine.web.auth import current_principal
 from engine.web.context import services
 from engine.web.http import json_response
 from engine.web.pages import current_locale
+from engine.whole_numbers import parse_id
 
 bp = Blueprint("task_lookups", __name__)
 
@@ -55,7 +56,7 @@ def choices(task_id: str, field_id: str) -> Response:
     if FIELD_TYPES.get(field.type).related_form(field) is None:
         raise NotFoundError.says("record.no_choices", field=field_id[:130])
     raw_id = request.args.get("id", "")
-    record_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 18 else None
+    record_id = parse_id(raw_id)
     items = services().records.choices(
         who, task["app_id"], form, field, _query(), record_id=record_id, locale=current_locale()
     )

@@ -9,20 +9,20 @@ CALL = ConnectorCall(operation="create_receivable", data={}, idempotency_key="in
 
 
 def test_a_failure_keeps_its_code_and_speaks_both_languages():
-    spec = ConnectorSpec("finance", "finance", {"url": "{{env.TRELLIS_FINANCE_URL}}"})
+    spec = ConnectorSpec("finance", "finance", {"url": "{{env.TRELLIS_APP_FINANCE_URL}}"})
 
     with pytest.raises(ConnectorError) as caught:
         CONNECTOR_TYPES.get("finance").call(spec, CALL, {})
 
     error = caught.value
     assert (error.code, error.message_code) == ("connector_error", "connector.env_missing_url")
-    assert error.params == {"connector": "finance", "name": "TRELLIS_FINANCE_URL"}
+    assert error.params == {"connector": "finance", "name": "TRELLIS_APP_FINANCE_URL"}
     assert (
         error.message
         == error.localized("en")
-        == ("connector 'finance': url needs the environment variable TRELLIS_FINANCE_URL, which is not set")
+        == ("connector 'finance': url needs the environment variable TRELLIS_APP_FINANCE_URL, which is not set")
     )
-    assert error.localized("zh-CN") == "连接器“finance”:url 需要环境变量 TRELLIS_FINANCE_URL,但它未设置"
+    assert error.localized("zh-CN") == "连接器“finance”:url 需要环境变量 TRELLIS_APP_FINANCE_URL,但它未设置"
 
 
 def test_a_header_from_a_missing_variable_is_named():

@@ -11,18 +11,18 @@ from engine.errors import ConnectorError
 from engine.registry import UnknownKeyError
 from tests.connectors.finance_api import OK, FinanceApi
 
-ENV = {"TRELLIS_FINANCE_URL": "", "TRELLIS_FINANCE_TOKEN": "s3cret-token"}
+ENV = {"TRELLIS_APP_FINANCE_URL": "", "TRELLIS_APP_FINANCE_TOKEN": "s3cret-token"}
 CALL = ConnectorCall("create_receivable", {"bill_no": "BX-1", "amount": 80, "customer": "王女士"}, "inst-42")
 
 
-def finance(url: str = "{{env.TRELLIS_FINANCE_URL}}", **config: object) -> ConnectorSpec:
+def finance(url: str = "{{env.TRELLIS_APP_FINANCE_URL}}", **config: object) -> ConnectorSpec:
     return ConnectorSpec(
         "finance",
         "finance",
         {
             "url": url,
             "method": "POST",
-            "secret": "env:TRELLIS_FINANCE_TOKEN",
+            "secret": "env:TRELLIS_APP_FINANCE_TOKEN",
             "timeout_seconds": 0.3,
             "success_path": "result.status",
             **config,
@@ -31,7 +31,7 @@ def finance(url: str = "{{env.TRELLIS_FINANCE_URL}}", **config: object) -> Conne
 
 
 def call(spec: ConnectorSpec, api_url: str, **env: str) -> object:
-    return CONNECTOR_TYPES.get(spec.type).call(spec, CALL, {**ENV, "TRELLIS_FINANCE_URL": api_url, **env})
+    return CONNECTOR_TYPES.get(spec.type).call(spec, CALL, {**ENV, "TRELLIS_APP_FINANCE_URL": api_url, **env})
 
 
 def test_posts_the_mapped_fields_as_json_with_the_bearer_secret():
@@ -74,21 +74,21 @@ def test_a_refused_connection_is_an_error_naming_the_address():
 
 def test_a_missing_environment_variable_is_named():
     with pytest.raises(ConnectorError) as caught:
-        CONNECTOR_TYPES.get("finance").call(finance(), CALL, {"TRELLIS_FINANCE_TOKEN": "x"})
+        CONNECTOR_TYPES.get("finance").call(finance(), CALL, {"TRELLIS_APP_FINANCE_TOKEN": "x"})
     assert caught.value.message == (
-        "connector 'finance': url needs the environment variable TRELLIS_FINANCE_URL, which is not set"
+        "connector 'finance': url needs the environment variable TRELLIS_APP_FINANCE_URL, which is not set"
     )
 
 
 def test_a_missing_secret_is_named():
     with FinanceApi("ok") as api, pytest.raises(ConnectorError) as caught:
-        CONNECTOR_TYPES.get("finance").call(finance(), CALL, {"TRELLIS_FINANCE_URL": api.url})
-    assert caught.value.message == "the connector's secret is read from TRELLIS_FINANCE_TOKEN, which is not set"
+        CONNECTOR_TYPES.get("finance").call(finance(), CALL, {"TRELLIS_APP_FINANCE_URL": api.url})
+    assert caught.value.message == "the connector's secret is read from TRELLIS_APP_FINANCE_TOKEN, which is not set"
     assert api.requests == []
 
 
 def test_without_a_success_path_any_2xx_answer_acknowledges():
-    spec = ConnectorSpec("hook", "webhook", {"url": "{{env.TRELLIS_FINANCE_URL}}", "timeout_seconds": 1})
+    spec = ConnectorSpec("hook", "webhook", {"url": "{{env.TRELLIS_APP_FINANCE_URL}}", "timeout_seconds": 1})
     with FinanceApi("garbage") as api:
         assert call(spec, api.url) is None
     assert "Authorization" not in api.requests[0]["headers"]

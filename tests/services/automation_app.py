@@ -8,7 +8,7 @@ from typing import Any
 from engine.storage.automations import TOPIC
 from engine.storage.outbox import Outbox, RetryPolicy
 
-HOOK_ENV = "TRELLIS_TEST_HOOK_URL"
+HOOK_ENV = "TRELLIS_APP_TEST_HOOK_URL"
 
 PACKAGE: dict[str, Any] = {
     "format": "trellis.app/1",
@@ -174,7 +174,7 @@ PACKAGE: dict[str, Any] = {
         {
             "id": "assets",
             "type": "webhook",
-            "config": {"url": "{{env.TRELLIS_TEST_HOOK_URL}}", "max_attempts": 1, "timeout_seconds": 5},
+            "config": {"url": "{{env.TRELLIS_APP_TEST_HOOK_URL}}", "max_attempts": 1, "timeout_seconds": 5},
             "mapping": {"name": "name"},
         }
     ],

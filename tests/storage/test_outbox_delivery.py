@@ -32,7 +32,7 @@ def property_package(property_package):
 
 
 def outbox_for(company, api: FinanceApi | None = None) -> Outbox:  # noqa: F811
-    environ = {"TRELLIS_FINANCE_URL": api.url if api else "", "TRELLIS_FINANCE_TOKEN": "s3cret-token"}
+    environ = {"TRELLIS_APP_FINANCE_URL": api.url if api else "", "TRELLIS_APP_FINANCE_TOKEN": "s3cret-token"}
     return Outbox(
         company.flows.database, catalog=company.records.catalog, environ=environ, clock=company.clock, retry=RETRY
     )
@@ -130,13 +130,13 @@ def test_a_call_that_keeps_failing_is_retried_then_kept_as_failed_with_the_reaso
 
 def test_an_unconfigured_finance_url_backs_off_fails_and_is_delivered_once_put_back(company, database):  # noqa: F811
     queue_receivable(company)
-    outbox = outbox_for(company)  # TRELLIS_FINANCE_URL is not set: every attempt fails
+    outbox = outbox_for(company)  # TRELLIS_APP_FINANCE_URL is not set: every attempt fails
     started = company.clock.now
     outbox.run()
     [item] = connector_items(database)
     assert item.available_at == started + timedelta(seconds=30)
     assert item.last_error == (
-        "connector 'finance': url needs the environment variable TRELLIS_FINANCE_URL, which is not set"
+        "connector 'finance': url needs the environment variable TRELLIS_APP_FINANCE_URL, which is not set"
     )
     assert outbox.run() == {"delivered": 0, "retry": 0, "failed": 0, "gone": 0}  # not due yet
     company.clock.advance(seconds=30)
@@ -257,3 +257,19 @@ def test_an_item_of_a_topic_nobody_handles_is_kept_as_failed_at_once(database):
     assert failed["last_error"] == "unknown outbox topic 'flow.fax' (did you mean 'flow.notify'?)"
     with database.transaction() as session:
         assert session.scalar(select(func.count()).select_from(FailedOutboxRow)) == 1
+
+
+def test_a_connector_is_handed_only_the_variables_the_administrator_allows(company, database):  # noqa: F811
+    """A package imported under a longer list, run under a shorter one, cannot read what was dropped."""
+    queue_receivable(company)
+    with FinanceApi("ok") as api:
+        environ = {
+            "TRELLIS_APP_FINANCE_URL": api.url,
+            "TRELLIS_APP_FINANCE_TOKEN": "s3cret-token",
+            "TRELLIS_PACKAGE_ENV": "TRELLIS_APP_FINANCE_URL",
+        }
+        outbox = Outbox(database, catalog=company.records.catalog, environ=environ, clock=company.clock, retry=RETRY)
+        outbox.run()
+        assert api.requests == []
+    [item] = connector_items(database)
+    assert item.last_error == "the connector's secret is read from TRELLIS_APP_FINANCE_TOKEN, which is not set"

@@ -9,7 +9,7 @@ and the connector gives up after one attempt so a failure lands on the failed li
 from typing import Any
 
 APP = "ledger"
-LEDGER_URL = "TRELLIS_LEDGER_URL"
+LEDGER_URL = "TRELLIS_APP_LEDGER_URL"
 
 PACKAGE: dict[str, Any] = {
     "format": "trellis.app/1",
@@ -61,7 +61,7 @@ PACKAGE: dict[str, Any] = {
             "name": {"zh-CN": "总账系统", "en": "Ledger"},
             "type": "http",
             "config": {
-                "url": "{{env.TRELLIS_LEDGER_URL}}",
+                "url": "{{env.TRELLIS_APP_LEDGER_URL}}",
                 "method": "POST",
                 "timeout_seconds": 1,
                 "max_attempts": 1,

@@ -368,7 +368,7 @@ def test_an_escalation_reaches_the_supervisors_notifications(api, app):
 
     directory = app.extensions["trellis"].directory
     directory.create_user("super1", "a-long-password", roles=[(APP, "agent_supervisor")], user_id="super1")
-    api.tokens["super1"], _ = directory.create_token("super1", "tests", [f"app:{APP}:read"])
+    api.tokens["super1"], _ = directory.create_token("super1", "tests", [f"app:{APP}:read", f"app:{APP}:write"])
     record = _order(api)
     assert _time_passes(app, minutes=16) == 1
     Worker(app.extensions["trellis"].database, flows=app.extensions["trellis"].flows).run_once()
@@ -408,3 +408,14 @@ def test_a_leader_given_a_ticket_nobody_qualified_for_passes_it_to_a_technician_
     assert ticket.status_code == 200 and ticket.json["data"]["worker"] == "worker2"
     assert ticket.json["data"]["accepted_by"] == "agent1" and ticket.json["data"]["team"] == "水电维修组"
     assert api.call("worker2", "POST", f"{url}/claim").status_code == 200
+
+
+def test_a_read_only_token_cannot_withdraw_even_its_own_instance(api, app):
+    """The owner's read-scoped token may look, not act; the write-scoped one may."""
+    first = _order(api)
+    one = api.open_tasks(first)[0]["instance_id"]
+    directory = app.extensions["trellis"].directory
+    api.tokens["owner1_reader"], _ = directory.create_token("owner1", "read only", [f"app:{APP}:read"])
+    refused = api.call("owner1_reader", "POST", f"/api/v1/flow-instances/{one}/withdraw")
+    assert refused.status_code == 403 and ":write" in refused.json["detail"]
+    assert api.call("owner1", "POST", f"/api/v1/flow-instances/{one}/withdraw").json["end_status"] == "withdrawn"

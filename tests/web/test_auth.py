@@ -83,6 +83,21 @@ def test_signing_in_starts_a_fresh_session(app, site):
         assert "planted" not in after and after["uid"] == "wang"
 
 
+def test_signing_out_ends_the_session_on_the_server_so_a_copied_cookie_stops_working(app, site):
+    phone, laptop = _sign_in(app, "wang", "owner-pass-1"), _sign_in(app, "wang", "owner-pass-1")
+    thief = app.test_client()
+    cookie = phone.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    assert thief.get("/account/password").status_code == 200  # the copy works while the session lives
+
+    token = _csrf(phone.get("/account/password").get_data(as_text=True))
+    assert phone.post("/logout", data={"csrf_token": token}).status_code == 302
+
+    assert thief.get("/account/password").status_code == 302  # sent to sign in: the session has ended
+    assert phone.get("/account/password").status_code == 302
+    assert laptop.get("/account/password").status_code == 200  # other browsers stay signed in
+
+
 def test_owners_see_only_their_own_tickets_and_never_hidden_fields(app, site):
     community = site.post(f"{BASE}/community/records", json={"name": "阳光花园"}).json["id"]
     building = site.post(f"{BASE}/building/records", json={"community": community, "name": "1栋"}).json["id"]

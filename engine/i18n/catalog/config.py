@@ -29,4 +29,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} must be a positive whole number, got {value}",
         "zh-CN": "{name} 必须是正整数,实际是 {value}",
     },
+    "config.package_env": {
+        "en": "TRELLIS_PACKAGE_ENV lists the environment variables app packages may read, as names or "
+        "prefixes ending in * separated by commas (like TRELLIS_APP_*,FINANCE_URL); {value} is neither",
+        "zh-CN": "`TRELLIS_PACKAGE_ENV` 列出应用包可读取的环境变量:用逗号分隔的变量名或以 * 结尾的前缀"
+        "(如 `TRELLIS_APP_*,FINANCE_URL`);{value} 两者都不是",
+    },
+    "config.encryption_key": {
+        "en": "TRELLIS_ENCRYPTION_KEY must be a Fernet key: 32 bytes in URL-safe base64, "
+        "as `Fernet.generate_key()` makes",
+        "zh-CN": "`TRELLIS_ENCRYPTION_KEY` 必须是 URL 安全 base64 编码的 32 字节密钥,"
+        "即 `Fernet.generate_key()` 生成的那种",
+    },
+    "config.secret_unreadable": {
+        "en": "a stored secret cannot be decrypted with this server's key: TRELLIS_ENCRYPTION_KEY or "
+        "TRELLIS_SECRET_KEY changed since it was stored; store it again (trellis secrets set)",
+        "zh-CN": "无法用本服务器的密钥解密已保存的密钥:保存之后 `TRELLIS_ENCRYPTION_KEY` 或 `TRELLIS_SECRET_KEY` "
+        "已更改;请重新保存(`trellis secrets set`)",
+    },
 }

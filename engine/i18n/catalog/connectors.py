@@ -28,6 +28,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the connector's secret is read from {name}, which is not set",
         "zh-CN": "连接器的密钥从环境变量 {name} 读取,但它未设置",
     },
+    "connector.stored_missing": {
+        "en": "the connector needs the stored secret {name}, which no administrator has stored for this app "
+        "(trellis secrets set)",
+        "zh-CN": "连接器需要已保存的密钥 {name},但管理员尚未为本应用保存它(`trellis secrets set`)",
+    },
     "connector.bad_url": {
         "en": "connector '{connector}': the url must start with http:// or https://, got {url!r}",
         "zh-CN": "连接器“{connector}”:url 必须以“http://”或“https://”开头,实际是 {url!r}",

@@ -23,8 +23,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # who may
     "flow_service.scope": {
-        "en": "this API token may not act on tasks: it needs the scope app:{app_id}:write",
-        "zh-CN": "此 API 令牌不能处理任务:需要权限范围 app:{app_id}:write",
+        "en": "this API token may not act on tasks or flows: it needs the scope app:{app_id}:write",
+        "zh-CN": "此 API 令牌不能处理任务或流程:需要权限范围 app:{app_id}:write",
     },
     "flow_service.sign_in": {
         "en": "sign in to see and work on tasks",

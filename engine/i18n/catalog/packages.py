@@ -4,6 +4,17 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     # reading the file
+    "package.env_not_allowed": {
+        "en": "reads the environment variable {name}, which this server does not let app packages read "
+        "(allowed: {allowed}; an administrator can add it to TRELLIS_PACKAGE_ENV)",
+        "zh-CN": "读取了环境变量 {name},但本服务器不允许应用包读取它(允许的:{allowed};"
+        "管理员可把它加入 `TRELLIS_PACKAGE_ENV`)",
+    },
+    "package.env_own_setting": {
+        "en": "reads {name}, one of Trellis's own settings: app packages can never read those "
+        "(name the variable TRELLIS_APP_… instead)",
+        "zh-CN": "读取了 {name},这是 Trellis 自身的设置,应用包永远不能读取(请改用 TRELLIS_APP_… 开头的变量)",
+    },
     "package.too_large": {
         "en": "the document is {size_mb} MB; the limit is {limit_mb} MB",
         "zh-CN": "文件大小为 {size_mb} MB,超过上限 {limit_mb} MB",
@@ -19,6 +30,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "package.too_deep": {
         "en": "the JSON is nested more than {limit} levels deep; Trellis documents never need that",
         "zh-CN": "JSON 嵌套超过 {limit} 层,Trellis 文档不需要这么深的结构",
+    },
+    "package.number_too_long": {
+        "en": "the number '{token}' is too long: at most {most} digits",
+        "zh-CN": "数字“{token}”太长:最多 {most} 位",
     },
     "package.bad_number": {
         "en": "'{token}' is not a number JSON allows; write a plain number",

@@ -109,5 +109,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请先登录(或发送 API 令牌)再进行此操作",
         "en": "sign in (or send an API token) to do this",
     },
+    "page.auth.token_read_only": {
+        "zh-CN": "此 API 令牌只能读取:更改数据需要权限范围 app:{app_id}:write",
+        "en": "this API token may only read: changing data needs the scope app:{app_id}:write",
+    },
+    "page.auth.token_read_only_any": {
+        "zh-CN": "此 API 令牌只能读取:更改数据需要写入权限范围(app:应用:write)",
+        "en": "this API token may only read: changing data needs a write scope (app:APP:write)",
+    },
     "page.auth.admin_only": {"zh-CN": "只有管理员可以进行此操作", "en": "only an administrator may do this"},
 }

@@ -32,6 +32,7 @@ class DeliveryContext:
     catalog: AppCatalog
     environ: Mapping[str, str]
     clock: Callable[[], datetime]
+    stored_secrets: Callable[[str], Mapping[str, str]] = lambda app_id: {}  # an app's stored secrets, opened
 
 
 class TopicHandler(ABC):

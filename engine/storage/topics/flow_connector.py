@@ -43,7 +43,10 @@ class FlowConnector(TopicHandler):
                 if version
                 else context.catalog.current(session, app_id)
             )
-        return connector_spec(app.document.get("connectors", []), str(payload.get("connector")))
+        definitions = app.document.get("connectors", [])
+        connector = str(payload.get("connector"))
+        spec = connector_spec(definitions, connector)
+        return connector_spec(definitions, connector, context.stored_secrets(app_id)) if spec.reads_stored else spec
 
 
 def idempotency_key(item: OutboxItem) -> str:
