@@ -71,7 +71,10 @@ def test_a_flow_without_facts_still_has_its_built_in_rows():
     assert [m.id for m in facts.milestones] == ["started", "ended"]
     assert facts.spans == ()
     assert facts.instance_columns == INSTANCE_COLUMNS
-    assert package_problems({**PACKAGE, "flows": [flow, *PACKAGE["flows"][1:]]}) == []
+    # the flow itself stays valid; only the reports that read the removed facts are refused, at their fields
+    problems = package_problems({**PACKAGE, "flows": [flow, *PACKAGE["flows"][1:]]})
+    assert {p.code for p in problems} == {"report.unknown_fact"}
+    assert all(p.pointer.startswith("/reports/") for p in problems)
 
 
 def _with(change) -> list[tuple[str, str]]:
