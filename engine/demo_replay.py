@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from engine.errors import ConflictError
 from engine.principal import SYSTEM, Principal
 from engine.services.directory import DirectoryService
 from engine.services.flows import FlowService
@@ -87,11 +88,24 @@ class Replay:
             task = _open(known or [], node) or self._open_task(app_id, form_id, record["id"], node)
             if task is None:
                 break  # the flow went elsewhere (a timer completed the step): the rest does not apply
-            who = self._who(task.get("assignee") or step.get("as"))
             body = {key: step[key] for key in BODY_KEYS if key in step}
-            answer = self.flows.act(who, task["id"], str(step["action"]), body, locale="en")
+            try:
+                answer = self._act(task, step, body)
+            except ConflictError:
+                # a running server's worker fired a timer of this back-dated flow meanwhile: look again
+                task = self._open_task(app_id, form_id, record["id"], node)
+                if task is None:
+                    break
+                try:
+                    answer = self._act(task, step, body)
+                except ConflictError:
+                    break  # the flow keeps moving under us: its history ends here, the record stays
             known = [answer["task"], *answer["instance"]["tasks"]]
         return record
+
+    def _act(self, task: Mapping[str, Any], step: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
+        who = self._who(task.get("assignee") or step.get("as"))
+        return self.flows.act(who, task["id"], str(step["action"]), body, locale="en")
 
     def _open_task(self, app_id: str, form_id: str, record_id: int, node: str) -> dict[str, Any] | None:
         for instance_id in reversed(self.flows.instances_of(app_id, form_id, record_id)):

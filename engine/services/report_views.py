@@ -277,16 +277,24 @@ def chart(names: Names, answer: Mapping[str, Any], locale: str) -> dict[str, Any
         groups = [(name, measure, found) for name, found in by.items()]
     else:
         groups = [(names.measure(m), m, list(rows)) for m in measures]
+    # two measures of different natures (a count and an average, tickets and hours): the second gets its own axis
     second_axis = (
-        series_dim is None and len(measures) == 2 and measure_format(measures[0]) != measure_format(measures[1])
+        series_dim is None
+        and len(measures) == 2
+        and (measure_format(measures[0]) != measure_format(measures[1]) or measures[0].kind != measures[1].kind)
     )
+    axes: dict[str, dict[str, Any]] = {}
     for n, (name, measure, found) in enumerate(groups):
         fmt = measure_format(measure)
         at = {names.value(x_dim, row): row for row in found}
         values = [at[x].get(measure.id) if x in at else None for x in xs]
+        text = [formatted(v, fmt, locale) if v is not None else "" for v in values]
+        if fmt == "duration":  # seconds read as hours on the axis; the hover keeps "2小时5分"
+            values = [round(v / 3600, 2) if isinstance(v, int | float) else v for v in values]
+            axes["yaxis2" if second_axis and n == 1 else "yaxis"] = {"ticksuffix": word("hours_suffix", locale)}
         trace: dict[str, Any] = {
             "name": name,
-            "text": [formatted(v, fmt, locale) if v is not None else "" for v in values],
+            "text": text,
             "customdata": [drill_page(at[x].get("drill"), locale) if x in at else None for x in xs],
             "hovertemplate": f"%{{{'y' if spec.chart.get('horizontal') else 'x'}}}<br>{name}: %{{text}}<extra></extra>",
             "marker": {"color": COLOURS[n % len(COLOURS)]},
@@ -308,6 +316,11 @@ def chart(names: Names, answer: Mapping[str, Any], locale: str) -> dict[str, Any
     layout["showlegend"] = len(traces) > 1  # one series: its name is the widget's title already
     if second_axis:
         layout["yaxis2"] = {"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"}
+        layout["margin"]["r"] = 56  # room for the right axis' numbers
+    if x_dim.bucket:  # "2026-03", "2026-Q1": shown as the server wrote them, not re-read as dates in English
+        layout["xaxis"] = {**layout.get("xaxis", {}), "type": "category"}
+    for axis, settings in axes.items():
+        layout[axis] = {**layout.get(axis, {}), **settings}
     return {"data": traces, "layout": layout}
 
 

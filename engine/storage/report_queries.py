@@ -28,6 +28,7 @@ from engine.storage.catalog import CompiledApp
 from engine.storage.record_queries import field_test, parse_value
 from engine.storage.report_sql import bucket_label_sql, bucket_sql, bucket_start_sql, percentile_sql
 from engine.storage.row_rule_sql import RulePath, rule_sql
+from engine.storage.tables import UserRow
 
 ViewerFilter = tuple[FieldRef, str, str]  # (column, records-API operator, raw value)
 
@@ -88,14 +89,26 @@ class ReportQuery:
         return target
 
     def _title_source(self, dim: Dimension) -> tuple[Any, str] | None:
-        """(the table of the record a relation dimension points at, its title column), or None."""
+        """(the table of the record a relation dimension points at, its title column), or None; a person
+        field's dimension is titled by the person's name (a report shows names, not logins)."""
         target = dim.ref.column.target
-        if dim.ref.kind != "reference" or target is None or dim.bucket:
+        if dim.bucket:
+            return None
+        if self._is_person(dim):
+            return UserRow.__table__, "name"
+        if dim.ref.kind != "reference" or target is None:
             return None
         title = self.app.forms[target].spec.title_field
         if title is None:
             return None
         return self.app.tables.main[target], title
+
+    def _is_person(self, dim: Dimension) -> bool:
+        hop = dim.ref.hops[-1]
+        form = self.app.forms.get(hop.form)
+        if form is None or not any(f.id == hop.field for f in form.spec.fields):
+            return False
+        return form.spec.field(hop.field).type == "user"
 
     def dimension(self, dim: Dimension) -> Any:
         column = self.column(dim.ref)
@@ -195,7 +208,8 @@ class ReportQuery:
                 titled.append(source is not None)
                 if source is not None:
                     table = source[0].alias(f"title{n}")
-                    joined = joined.outerjoin(table, and_(table.c.id == raw, table.c.deleted_at.is_(None)))
+                    alive = [table.c.deleted_at.is_(None)] if "deleted_at" in table.c else []
+                    joined = joined.outerjoin(table, and_(table.c.id == raw, *alive))
                     columns.append(table.c[source[1]].label(f"t{n}"))
             carried = [grouped.c[extra.name] for extra in extras]
             statement = select(*columns, *(grouped.c[f"m{n}"] for n in range(len(stored))), *carried)

@@ -57,6 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.dash.seconds": {"zh-CN": "{n}秒", "en": "{n} s"},
     "page.dash.minutes": {"zh-CN": "{n}分", "en": "{n} min"},
     "page.dash.hours": {"zh-CN": "{n}小时", "en": "{n} h"},
+    "page.dash.hours_suffix": {"zh-CN": "小时", "en": " h"},
     "page.dash.days": {"zh-CN": "{n}天", "en": "{n} d"},
     "page.dash.hour_of_day": {"zh-CN": "{hour}时", "en": "{hour}:00"},
     "page.dash.weekday.1": {"zh-CN": "周一", "en": "Mon"},
