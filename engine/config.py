@@ -51,7 +51,7 @@ class Settings:
             max_package_bytes=_positive_int(env, "TRELLIS_MAX_PACKAGE_MB", 20) * 1024 * 1024,
             host=env.get("TRELLIS_HOST") or "127.0.0.1",
             port=_port(env.get("TRELLIS_PORT") or "5000"),
-            secure_cookies=(env.get("TRELLIS_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
+            secure_cookies=_secure_cookies(env),
             public_url=_public_url(env.get("TRELLIS_PUBLIC_URL") or None),
             package_env=package_env_policy(env),
             encryption_key=env.get("TRELLIS_ENCRYPTION_KEY") or None,
@@ -97,6 +97,15 @@ def _redis_url(url: str | None) -> str | None:
     except ValueError:
         raise _refused("config.redis_port", repr(url)) from None
     return url
+
+
+def _secure_cookies(env: Mapping[str, str]) -> bool:
+    """Cookies only over HTTPS: by default when the public address is ``https://``; TRELLIS_SECURE_COOKIES
+    (1/true/yes or 0/false/no) overrides it either way (a TLS proxy in front of a plain-http address)."""
+    raw = (env.get("TRELLIS_SECURE_COOKIES") or "").strip().lower()
+    if raw:
+        return raw in ("1", "true", "yes")
+    return (env.get("TRELLIS_PUBLIC_URL") or "").strip().lower().startswith("https://")
 
 
 def _public_url(url: str | None) -> str | None:

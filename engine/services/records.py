@@ -107,11 +107,27 @@ class RecordService(RecordWrites):
         access = self.authorize(principal, action, app, form)
         return self.rows.row(session, form, record_id, deleted=deleted, visible=access.bound_filter(action))
 
-    def preview(self, principal: Principal, app_id: str, form_id: str, data: Any) -> dict[str, Any]:
-        """What shows, what is required and the formulas for the values typed so far (read-only)."""
+    def preview(
+        self, principal: Principal, app_id: str, form_id: str, data: Any, *, public: bool = False
+    ) -> dict[str, Any]:
+        """What shows, what is required and the formulas for the values typed so far (read-only): only for
+        a form ``principal`` may create in or update (a task page edits a record with it), or (``public``:
+        its public link) a form whose link is on."""
         with self.rows.transaction() as session:
             app = self.catalog.current(session, app_id)
-            return app.form(form_id).validator.preview(data, related=self.related(session, app, principal))
+            form = app.form(form_id)
+            if not public:
+                self._may_type_in(principal, app, form)
+            elif not form.spec.public.get("enabled"):
+                raise NotFoundError.says("record.no_public_link", form=form_id)
+            return form.validator.preview(data, related=self.related(session, app, principal))
+
+    def _may_type_in(self, principal: Principal, app: CompiledApp, form: CompiledForm) -> None:
+        """Refuses (as ``authorize`` does for ``create``) unless ``principal`` may create in or update ``form``."""
+        try:
+            self.authorize(principal, "create", app, form)
+        except (PermissionDeniedError, NotAuthenticatedError):
+            self.authorize(principal, "update", app, form)
 
     # -- compiled definitions, for pages that draw a form ----------------------------------------
     def compiled_app(self, app_id: str) -> CompiledApp:

@@ -23,7 +23,7 @@ from werkzeug.routing import Rule
 from engine.forms.spec import localized
 from engine.principal import Principal
 from engine.storage.task_counts import TaskCounts
-from engine.web.auth import login_redirect, require_signed_in
+from engine.web.auth import login_redirect, require_app_role
 from engine.web.context import services
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
@@ -37,7 +37,7 @@ INBOX_BOX = {"mine": "mine", "group": "groups"}  # a menu's task target -> the i
 
 @bp.get("/apps/<app_id>")
 def app_home(app_id: str) -> Any:
-    who = require_signed_in()
+    who = require_app_role(app_id)
     if who is None:
         return login_redirect()
     return render_app_home(who, app_id)

@@ -203,5 +203,16 @@ def require_signed_in() -> Principal | None:
     return None if principal.anonymous else principal
 
 
+def require_app_role(app_id: str) -> Principal | None:
+    """The caller on an app's staff pages (its home, lists, records, entry forms, dashboards): signed in
+    (None: send them to sign in) and holding a role in that app, or an administrator; anyone else is
+    refused (403) instead of being shown an empty page. The one check every such page makes."""
+    principal = require_signed_in()
+    if principal is None or principal.is_admin or principal.roles_in(app_id):
+        return principal
+    services().app_home.app(app_id)  # an app that does not exist is not found, for everyone
+    raise PermissionDeniedError.says("page.auth.no_role_in_app", app=app_id[:64])
+
+
 def login_redirect() -> Response:
     return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?")))  # type: ignore[return-value]

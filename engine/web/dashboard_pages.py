@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from markupsafe import Markup
 
 from engine.errors import NotFoundError
 from engine.services.export_files import csv_chunks, write_xlsx
-from engine.web.auth import current_principal, login_redirect, require_signed_in
+from engine.web.auth import current_principal, login_redirect, require_app_role
 from engine.web.context import services
 from engine.web.http import json_response
 from engine.web.page_text import page_texts
@@ -56,12 +57,13 @@ def _page(template: str, model: dict[str, Any], data_url: str) -> str:
         page=model,
         model_json=_embedded(model),
         data_url=data_url,
+        plotly_sheets=plotly_styles()[1],
     )
 
 
 @bp.get("/apps/<app_id>/dashboards/<board_id>")
 def dashboard(app_id: str, board_id: str) -> Any:
-    who = require_signed_in()
+    who = require_app_role(app_id)
     if who is None:
         return login_redirect()
     model = services().dashboard_views.board(who, app_id, board_id, _args(), current_locale())
@@ -76,7 +78,7 @@ def dashboard_data(app_id: str, board_id: str) -> Response:
 
 @bp.get("/apps/<app_id>/reports/<report_id>")
 def report(app_id: str, report_id: str) -> Any:
-    who = require_signed_in()
+    who = require_app_role(app_id)
     if who is None:
         return login_redirect()
     model = services().dashboard_views.report(who, app_id, report_id, _args(), current_locale())
@@ -126,6 +128,39 @@ def plotly_js() -> Response:
 def _plotly() -> tuple[bytes, str]:
     body = PLOTLY.read_bytes()
     return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+@bp.get("/assets/plotly.css")
+def plotly_css() -> Response:
+    """plotly.js's own style rules as a stylesheet: under the pages' Content-Security-Policy (no inline
+    style) plotly may not write them into a ``<style>`` element, so the page links this file under the
+    id plotly looks for (``plotly.js-style-global``, marked ``no-inline-styles``) and plotly leaves it be."""
+    body = plotly_styles()[0].encode()
+    response = Response(body, mimetype="text/css")
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.headers["Cache-Control"] = f"public, max-age={ASSET_SECONDS}"
+    response.make_conditional(request)
+    return response
+
+
+_RULES = re.compile(r'\{("X,X div":.*?)\};for\(', re.S)
+_RULE = re.compile(r'"([^"]+)":(?:\'([^\']*)\'|"([^"]*)")')
+_OWN_SHEETS = re.compile(r'getElementById\("([0-9a-f]{64})"\)\)\{var \w+=document\.createElement\("style"\)')
+
+
+@cache
+def plotly_styles() -> tuple[str, tuple[str, ...]]:
+    """The installed plotly.js's base style rules (its ``X``/``Y`` selector shorthands written out, as
+    plotly does), and the ids of the stylesheets its bundled libraries insert unless an element with that
+    id is already on the page (map styles, which no dashboard draws: the page holds an empty element so)."""
+    text = _plotly()[0].decode("utf-8")
+    found = _RULES.search(text)
+    rules = []
+    for selector, single, double in _RULE.findall(found.group(1) if found else ""):
+        full = selector.replace(",", " ,", 1) if selector.startswith(",") else selector
+        full = full.replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
+        rules.append(f"{full} {{{single or double}}}")
+    return "\n".join(rules) + "\n", tuple(_OWN_SHEETS.findall(text))
 
 
 def _no_store(response: Response) -> Response:

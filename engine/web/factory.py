@@ -39,6 +39,7 @@ from engine.web.auth import init_auth
 from engine.web.errors import register_error_handlers
 from engine.web.http import IdConverter
 from engine.web.live import live
+from engine.web.security_headers import init_security_headers
 
 
 def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
     app.extensions["trellis"] = built
     app.url_map.converters["id"] = IdConverter
     built.flows.on_commit.append(_announcer(app))
+    init_security_headers(app)
     init_auth(app)
     register_error_handlers(app)
     for blueprint in (

@@ -20,11 +20,11 @@ from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
 from engine.i18n import other_locale, translate
-from engine.principal import SYSTEM
+from engine.principal import PUBLIC, SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
 from engine.tracking import record_uuid_of, tracking_token
-from engine.web.auth import current_principal, login_redirect, reads_only, require_signed_in
+from engine.web.auth import current_principal, login_redirect, reads_only, require_app_role
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.page_text import page_texts
@@ -95,7 +95,7 @@ def public_form(app_id: str, form_id: str) -> str:
 def staff_form(app_id: str, form_id: str) -> Any:
     """The desktop entry form for staff (an agent typing in a phoned-in report), one page: the fields the
     first step needs, not those the flow's later steps own (a rating, a closing time), under staff headings."""
-    if require_signed_in() is None:
+    if require_app_role(app_id) is None:
         return login_redirect()
     form = _compiled_form(app_id, form_id)
     locale = current_locale()
@@ -222,7 +222,8 @@ def public_preview(app_id: str, form_id: str) -> Response:
     data = read_record_body()
     allowed = set(_public_fields(form))
     visible_data = {k: v for k, v in data.items() if k in allowed} if isinstance(data, dict) else {}
-    return json_response(services().records.preview(current_principal(), app_id, form_id, visible_data))
+    # as the public, who submits it (signed in or not): the link being on is the permission, as for the submission
+    return json_response(services().records.preview(PUBLIC, app_id, form_id, visible_data, public=True))
 
 
 @bp.get("/f/<app_id>/<form_id>/options/<field_id>")

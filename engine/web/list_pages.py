@@ -16,7 +16,7 @@ from flask import Blueprint, render_template, request
 from engine.i18n import other_locale
 from engine.services.list_chips import aware
 from engine.storage.record_queries import ListQuery
-from engine.web.auth import current_principal, login_redirect, require_signed_in
+from engine.web.auth import current_principal, login_redirect, require_app_role
 from engine.web.context import services
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
@@ -33,7 +33,7 @@ def _args() -> dict[str, str]:
 
 @bp.get("/apps/<app_id>/forms/<form_id>/records")
 def record_list(app_id: str, form_id: str) -> Any:
-    if require_signed_in() is None:
+    if require_app_role(app_id) is None:
         return login_redirect()
     locale = current_locale()
     args = _args()

@@ -45,7 +45,8 @@ def remember_locale(response: Response) -> Response:
     if chosen not in LOCALES or request.path.startswith("/api/") or request.method != "GET":
         return response
     if request.cookies.get("lang") != chosen:
-        response.set_cookie("lang", chosen, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True)
+        secure = services().settings.secure_cookies
+        response.set_cookie("lang", chosen, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True, secure=secure)
     person = _person()
     if person is not None and person.ui_locale != chosen:
         services().directory.set_page_locale(person.id, chosen)

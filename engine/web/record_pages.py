@@ -20,7 +20,7 @@ from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import field_ui
 from engine.i18n import LOCALES, other_locale
 from engine.principal import Principal
-from engine.web.auth import login_redirect, require_signed_in
+from engine.web.auth import login_redirect, require_app_role
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
 from engine.web.page_text import page_texts
@@ -74,7 +74,7 @@ class _PageReader:
 
 @bp.get("/apps/<app_id>/forms/<form_id>/records/<record_id>")
 def record_page(app_id: str, form_id: str, record_id: str) -> Any:
-    who = require_signed_in()
+    who = require_app_role(app_id)
     if who is None:
         return login_redirect()
     lang = current_locale()
@@ -126,7 +126,7 @@ def _sections(who: Principal, app_id: str, form: Any, data: dict[str, Any], lang
 
 @bp.post("/apps/<app_id>/forms/<form_id>/records/<record_id>/comments")
 def add_comment_page(app_id: str, form_id: str, record_id: str) -> Any:
-    who = require_signed_in()
+    who = require_app_role(app_id)
     if who is None:
         return login_redirect()
     number = _record_id(record_id)

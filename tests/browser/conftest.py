@@ -1,10 +1,15 @@
-"""A real headless Chromium (Debian's package) driven by Playwright; screenshots go to test-artifacts/."""
+"""A real headless Chromium (Debian's package) driven by Playwright; screenshots go to test-artifacts/.
+
+Every page any test opens reports what the server's Content-Security-Policy blocked (a
+``securitypolicyviolation`` listener added before the page's own scripts): a test that saw any fails.
+"""
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -21,20 +26,58 @@ FLAGS = [
 ]
 
 
+VIOLATION = "CSP violation:"
+REPORT_VIOLATIONS = f"""
+document.addEventListener("securitypolicyviolation", (e) =>
+  console.error("{VIOLATION} " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+    " at " + e.sourceFile + ":" + e.lineNumber + " on " + e.documentURI));
+"""
+
+
+class CheckedBrowser:
+    """The browser, whose every context reports the CSP violations of its pages into ``violations``."""
+
+    def __init__(self, browser: Browser):
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def new_context(self, **options: Any) -> BrowserContext:
+        context = self._browser.new_context(**options)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._console)
+        return context
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.text.startswith(VIOLATION) or "Content Security Policy" in message.text:
+            self.violations.append(message.text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def checked_browser() -> Iterator[CheckedBrowser]:
     if not CHROMIUM.exists():
         raise pytest.UsageError(
             "browser tests need Debian's chromium: `make test` installs it (apt-get install chromium)"
         )
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield instance
+        yield CheckedBrowser(instance)
         instance.close()
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
+def browser(checked_browser: CheckedBrowser) -> Iterator[CheckedBrowser]:
+    """The shared browser; the test fails if any page it opened broke the Content-Security-Policy."""
+    checked_browser.violations.clear()
+    yield checked_browser
+    found, checked_browser.violations[:] = list(checked_browser.violations), []
+    assert found == [], "the Content-Security-Policy blocked:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def phone(browser: CheckedBrowser) -> Iterator[Page]:
     """A phone-sized page (390 × 844, touch), as an owner scanning a QR code would have."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"

@@ -381,7 +381,7 @@ def test_groups_form_a_tree_with_leaders_and_members(app, admin, directory):
 
     assert created.status_code == added.status_code == 302
     assert added.headers["Location"] == f"/admin/groups#group-{team}"
-    assert re.findall(r'data-group="([^"]+)" style="--depth: (\d)"', page) == [("工程部", "0"), ("水电维修组", "1")]
+    assert re.findall(r'data-group="([^"]+)" data-depth="(\d)"', page) == [("工程部", "0"), ("水电维修组", "1")]
     team_box = page.split('data-group="水电维修组"')[1]
     assert "Leader: 客服小李 (agent01)" in team_box
     assert 'data-member="agent01"' in team_box

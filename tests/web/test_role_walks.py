@@ -22,6 +22,7 @@ from engine.demo import load_demo
 from engine.i18n import CATALOG
 from engine.services.apps import AppService
 from tests.conftest import ROOT
+from tests.web.test_security_headers import header_problems
 
 DEMO = ROOT / "apps" / "property_repair.demo.json"
 PACKAGE = ROOT / "apps" / "property_repair.json"
@@ -147,6 +148,7 @@ def walk(browser, locale: str) -> dict[str, list[str]]:
             continue
         if answer.mimetype != "text/html":
             continue
+        problems.setdefault(address, []).extend(header_problems(answer.headers))  # the browser protections
         page = Page()
         page.feed(answer.get_data(as_text=True))
         if page.lang != locale:
@@ -167,7 +169,7 @@ def walk(browser, locale: str) -> dict[str, list[str]]:
             seen.add(url)
             kinds[kind] = kinds.get(kind, 0) + 1
             queue.append(url)
-    return problems
+    return {address: found for address, found in problems.items() if found}
 
 
 def test_every_role_opens_every_page_it_is_offered_in_its_language(demo_site):

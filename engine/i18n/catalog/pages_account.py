@@ -117,5 +117,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "此 API 令牌只能读取:更改数据需要写入权限范围(app:应用:write)",
         "en": "this API token may only read: changing data needs a write scope (app:APP:write)",
     },
+    "page.auth.no_role_in_app": {
+        "zh-CN": "你在应用 {app} 中没有角色;请联系管理员",
+        "en": "you hold no role in the app {app}; ask an administrator",
+    },
     "page.auth.admin_only": {"zh-CN": "只有管理员可以进行此操作", "en": "only an administrator may do this"},
 }

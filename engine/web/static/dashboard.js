@@ -11,6 +11,11 @@
   const form = document.getElementById("board-filters");
   const refreshed = document.getElementById("refreshed");
   const plotConfig = { displayModeBar: false, responsive: true };
+  // each widget's place on the board's grid (data, not a style attribute: the page's CSP allows no inline style)
+  for (const article of main.querySelectorAll(".widget[data-grid]")) {
+    const [x, y, w, h, order] = article.dataset.grid.split(" ");
+    Object.entries({ x, y, w, h, order }).forEach(([name, value]) => article.style.setProperty(`--${name}`, value));
+  }
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
