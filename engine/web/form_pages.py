@@ -19,7 +19,7 @@ from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
-from engine.i18n import other_locale, translate
+from engine.i18n import other_locale
 from engine.principal import SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
