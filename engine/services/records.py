@@ -329,12 +329,13 @@ class RecordService(RecordWrites):
         """The public link's rules, for every anonymous create whichever way it comes in: one count
         of the form's ``rate_limit_per_minute`` per client address (shared by the link and the API),
         then only the fields of ``public.fields`` (all the form's when the link does not list them)."""
-        public = self.compiled_form(app_id, form_id).spec.public
+        spec = self.compiled_form(app_id, form_id).spec
+        public = spec.public
         limit = int(public.get("rate_limit_per_minute", 10))
         if self.limiter is not None and client is not None:
             if not self.limiter.allow(f"{app_id}:{form_id}:{client}", limit):
                 raise RateLimitedError.says("record.too_many_requests")
-        allowed = set(public.get("fields") or [f.id for f in self.compiled_form(app_id, form_id).spec.fields])
+        allowed = set(public.get("fields") or [f.id for f in spec.fields])
         if isinstance(data, dict):
             extra = sorted(str(k)[:40] for k in data if k not in allowed)
             refuse({k: [common_message("unknown_field", locale).format(label=k)] for k in extra}, locale)
