@@ -149,6 +149,12 @@ class PreconditionRequiredError(EngineError):
     code = "precondition_required"
 
 
+class RateLimitedError(EngineError):
+    """One client sent more than a limit allows in the current minute: HTTP 429 with Retry-After."""
+
+    code = "rate_limited"
+
+
 class NotAuthenticatedError(EngineError):
     """Nobody is signed in (or the credentials are wrong) where an identity is needed: HTTP 401."""
 

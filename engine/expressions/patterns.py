@@ -1,220 +1,216 @@
-"""matches(): run a parsed pattern as a Thompson NFA, in time linear in the text.
+"""Regular expressions written in packages - field ``pattern``s and ``matches()`` - run by RE2.
 
-Each character moves a *set* of NFA states forward; no state is visited twice per character,
-so the worst case is (text length x pattern states) steps whatever the pattern, and nested
-repetition like ``(a+)+$`` is as cheap as ``a+$``. Transitions already computed for a
-(state set, character) pair are remembered per pattern - a pure memo with a size cap, so the
-common validation patterns run at a dictionary look-up per character.
+Python's ``re`` backtracks: ``^(a+)+$`` on 25 characters of anonymous input took a second and
+doubled with each character, and a running match cannot be interrupted. Google's RE2 (the
+``google-re2`` bindings) matches in time linear in the text whatever the pattern, so both the
+form's field check and the sandbox's ``matches()`` run here. RE2 has no backreferences,
+look-arounds, atomic groups or possessive repetition (the features that need backtracking):
+those are refused with their name, before RE2 sees the pattern.
+
+Semantics are RE2's, which are also the browser's (``form.js`` checks a field's pattern with a
+JavaScript ``RegExp`` before sending): ``\\d \\w \\s \\b`` are ASCII, ``$`` is the end of the
+text (``(?m)``: of each line). A few spellings of Python's are accepted and rewritten for RE2:
+``\\Z`` (end of text), ``\\uXXXX`` / ``\\UXXXXXXXX`` (a code point, as in ``[\\u4e00-\\u9fa5]``),
+``{,n}`` and ``(?#comments)``. A pattern RE2 refuses is explained with Python's own parser
+where it can (the same wording and position as before), else with RE2's reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 from functools import lru_cache
 
-from engine.expressions.errors import LimitExceededError
+import re2
+
+from engine.expressions.errors import ExpressionSyntaxError, ForbiddenConstructError, LimitExceededError
 from engine.expressions.limits import METER, Limits, active_limits
-from engine.expressions.pattern_parser import Node, PatternParser
 from engine.expressions.phrases import phrase
 
-CHAR, SPLIT, JMP, ASSERT, MATCH = range(5)
-MAX_PROGRAM = 1_000  # NFA states of one pattern
-MAX_CACHE = 4_096  # remembered transitions per pattern
-ACCEPT, AT_END, AT_LINE_END = 1, 2, 4  # what a state set says about matching here
+MAX_PROGRAM = 1_000  # RE2 instructions of one compiled pattern (about its NFA states)
+MAX_MEMORY = 2 << 20  # bytes RE2 may use for one pattern (its DFA cache falls back to the NFA)
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_OPTIONS.max_mem = MAX_MEMORY
+
+_REFUSED_GROUPS = {"=": "lookahead", "!": "negative_lookahead", "<": "lookbehind", ">": "atomic", "(": "conditional"}
+_LEADING_FLAGS = re.compile(r"(?:\(\?[ims]+\))*")
+_QUANTIFIER = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_HEX = re.compile(r"[0-9a-fA-F]+")
+#: Python's ``re.error`` messages, as the catalog's ``expression.pattern.`` codes
+_PYTHON_ERRORS = {
+    "missing ), unterminated subpattern": "unterminated_group",
+    "unbalanced parenthesis": "unbalanced",
+    "nothing to repeat": "nothing_to_repeat",
+    "multiple repeat": "multiple_repeat",
+    "min repeat greater than max repeat": "min_over_max",
+    "missing >, unterminated name": "unterminated_name",
+    "missing ), unterminated comment": "unterminated_comment",
+    "bad escape (end of pattern)": "escape_at_end",
+    "incomplete escape": "incomplete_escape",
+    "bad escape": "bad_escape",
+    "unterminated character set": "unterminated_set",
+    "bad character range": "bad_range",
+}
 
 
-def _size(node: Node) -> int:
-    kind: str = node[0]
-    if kind == "cat":
-        return sum(_size(n) for n in node[1])
-    if kind == "alt":
-        return sum(_size(n) for n in node[1]) + 2 * (len(node[1]) - 1)
-    if kind == "repeat":
-        body, lo, hi = _size(node[1]), int(node[2]), node[3]
-        return lo * body + (body + 2 if hi is None else (hi - lo) * (body + 1))
-    return 1
+def _refused(feature: str) -> ForbiddenConstructError:
+    """``feature`` names an ``expression.feature.`` code."""
+    named = phrase(f"expression.feature.{feature}")
+    return ForbiddenConstructError(
+        phrase("expression.pattern_refused", feature=named),
+        hint=phrase("expression.hint.pattern_features"),
+        params={"feature": str(named)},
+    )
 
 
-class _Program:
-    """Flat NFA: ``ops[pc]`` with operands ``xs[pc]``/``ys[pc]``; CHAR tests ``xs[pc](ch)``."""
+def _escape(p: str, i: int, in_class: bool) -> tuple[str, int]:
+    """The RE2 spelling of the escape at ``p[i]`` (a backslash) and the index after it."""
+    e = p[i + 1 : i + 2]
+    if e.isdigit() and e != "0" and not in_class:
+        raise _refused("backreferences")
+    if e == "Z" and not in_class:
+        return r"\z", i + 2
+    if e == "b" and in_class:
+        return r"\x{8}", i + 2
+    if e in ("u", "U"):
+        width = 4 if e == "u" else 8
+        digits = p[i + 2 : i + 2 + width]
+        if len(digits) == width and _HEX.fullmatch(digits):
+            return f"\\x{{{min(int(digits, 16), 0x10FFFF):x}}}", i + 2 + width
+    return p[i : i + 2], i + 2
 
-    def __init__(self) -> None:
-        self.ops: list[int] = []
-        self.xs: list[object] = []
-        self.ys: list[int] = []
 
-    def emit(self, op: int, x: object = None, y: int = -1) -> int:
-        self.ops.append(op)
-        self.xs.append(x)
-        self.ys.append(y)
-        return len(self.ops) - 1
+def _group(p: str, i: int) -> tuple[str, int]:
+    """``(`` at ``p[i]`` outside a class: the RE2 text for it, refusing what needs backtracking."""
+    if p[i + 1 : i + 2] != "?":
+        return "(", i + 1
+    kind = p[i + 2 : i + 3]
+    if kind == ":":
+        return "(?:", i + 3
+    if kind == "P":
+        if p[i + 3 : i + 4] == "<":
+            return "(?P<", i + 4
+        raise _refused("backreferences")
+    if kind == "#":
+        end = p.find(")", i)
+        return ("", end + 1) if end != -1 else (p[i:], len(p))
+    if kind in _REFUSED_GROUPS:
+        raise _refused(_REFUSED_GROUPS[kind])
+    scoped = re.match(r"\(\?[a-zA-Z-]*:", p[i:])
+    raise _refused("scoped_flags" if scoped else "other_flags")
 
-    def build(self, node: Node) -> None:
-        kind = node[0]
-        if kind == "char":
-            self.emit(CHAR, node[1])
-        elif kind == "assert":
-            self.emit(ASSERT, node[1])
-        elif kind == "cat":
-            for item in node[1]:
-                self.build(item)
-        elif kind == "alt":
-            jumps = []
-            for branch in node[1][:-1]:
-                split = self.emit(SPLIT, len(self.ops) + 1)
-                self.build(branch)
-                jumps.append(self.emit(JMP))
-                self.ys[split] = len(self.ops)
-            self.build(node[1][-1])
-            for jump in jumps:
-                self.xs[jump] = len(self.ops)
+
+def translate(p: str) -> str:
+    """``p`` in RE2's syntax; refused features raise ``ForbiddenConstructError``.
+
+    Anything malformed is passed through as it is: RE2 refuses it and Python's parser says why.
+    """
+    i = _LEADING_FLAGS.match(p).end()  # type: ignore[union-attr]
+    out = [p[:i]]
+    in_class = False
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            text, i = _escape(p, i, in_class)
+            out.append(text)
+            continue
+        if in_class:
+            out.append("\\[" if c == "[" else c)
+            in_class = c != "]"
+            i += 1
+            continue
+        if c == "[":
+            start = i + 1 + (p[i + 1 : i + 2] == "^")
+            out.append(p[i:start])
+            if p[start : start + 1] == "]":
+                out.append("\\]")
+                start += 1
+            in_class, i = True, start
+            continue
+        if c == "(":
+            text, i = _group(p, i)
+            out.append(text)
+            continue
+        if c == "{":
+            found = _QUANTIFIER.match(p, i)
+            if found and (found[1] or found[3]):
+                out.append(f"{{{found[1] or 0}{found[2]}{found[3]}}}")
+                i = found.end()
+                if p[i : i + 1] == "+":
+                    raise _refused("possessive")
+                continue
+            out.append("\\{")
+        elif c in "*+?" and p[i + 1 : i + 2] == "+" and (i == 0 or p[i - 1] not in "*+?"):
+            raise _refused("possessive")
         else:
-            body, lo, hi = node[1], node[2], node[3]
-            for _ in range(lo):
-                self.build(body)
-            if hi is None:
-                loop = self.emit(SPLIT, len(self.ops) + 1)
-                self.build(body)
-                self.emit(JMP, loop)
-                self.ys[loop] = len(self.ops)
-            else:
-                splits = []
-                for _ in range(hi - lo):
-                    splits.append(self.emit(SPLIT, len(self.ops) + 1))
-                    self.build(body)
-                for split in splits:
-                    self.ys[split] = len(self.ops)
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _too_complex() -> LimitExceededError:
+    return LimitExceededError(
+        phrase("expression.pattern_too_complex", limit=MAX_PROGRAM),
+        hint=phrase("expression.hint.smaller_repetition"),
+        params={"limit": MAX_PROGRAM},
+    )
+
+
+def _explain(source: str, reason: str) -> Exception:
+    """Why RE2 refused ``source``: Python's parser's reason and position when it has one."""
+    try:
+        re.compile(source)
+    except re.error as exc:
+        msg = exc.msg
+        code = next((code for text, code in _PYTHON_ERRORS.items() if msg.startswith(text)), None)
+        at = (exc.pos or 0) + 1
+        if code is not None:
+            detail = phrase(f"expression.pattern.{code}", escape=msg.rpartition(" ")[2])
+        else:
+            detail = phrase("expression.pattern.other", reason=msg)
+        return ExpressionSyntaxError(
+            phrase("expression.pattern_invalid", detail=detail, position=at),
+            hint=phrase("expression.hint.check_pattern"),
+            params={"position": at},
+        )
+    if "too large" in reason or "repetition" in reason:
+        return _too_complex()  # Python takes it, RE2 would build too big a program
+    return ExpressionSyntaxError(
+        phrase("expression.pattern_unsupported", reason=reason),
+        hint=phrase("expression.hint.check_pattern"),
+        params={"reason": reason},
+    )
 
 
 class Pattern:
-    """A compiled, shareable matches() pattern."""
+    """A compiled, shareable pattern: ``search(text)`` says whether it matches anywhere."""
+
+    __slots__ = ("source", "regex")
 
     def __init__(self, source: str) -> None:
-        parser = PatternParser(source)
-        tree = parser.parse()
-        if _size(tree) + 1 > MAX_PROGRAM:
-            raise LimitExceededError(
-                phrase("expression.pattern_too_complex", limit=MAX_PROGRAM),
-                hint=phrase("expression.hint.smaller_repetition"),
-                params={"limit": MAX_PROGRAM},
-            )
-        program = _Program()
-        program.build(tree)
-        program.emit(MATCH)
         self.source = source
-        self.multiline = parser.multiline
-        self.ops, self.xs, self.ys = program.ops, program.xs, program.ys
-        first = tree[1][0] if tree[0] == "cat" and tree[1] else tree
-        self.anchored = first == ("assert", "bos")
-        self.cacheable = all(self._position_free(pc) for pc, op in enumerate(self.ops) if op == ASSERT)
-        self.cache: dict[tuple[tuple[int, ...], str], tuple[tuple[int, ...], int]] = {}
-
-    def _position_free(self, pc: int) -> bool:
-        """Whether this assertion can be decided without looking past the current character."""
-        kind = self.xs[pc]
-        if kind in ("bos", "bol"):
-            return True  # bos is false after position 0; bol only needs the character consumed
-        if kind in ("eos", "eol"):
-            nxt = pc + 1
-            while self.ops[nxt] == JMP:
-                nxt = self.xs[nxt]  # type: ignore[assignment]
-            return self.ops[nxt] == MATCH  # decided at the end, by the caller
-        return False
+        try:
+            self.regex = re2.compile(translate(source), _OPTIONS)
+        except re2.error as exc:
+            reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            raise _explain(source, reason) from None
+        if self.regex.programsize > MAX_PROGRAM:
+            raise _too_complex()
 
     def search(self, text: str) -> bool:
-        """Whether the pattern matches anywhere in ``text`` (like ``re.search``)."""
-        xs = self.xs
-        states, mask = self._closure((0,), 0, text, self.cacheable)
-        if mask and self._accepts(mask, 0, text):
-            return True
-        cache = self.cache if self.cacheable else None
-        meter = METER.get()
-        for i, ch in enumerate(text):
-            hit = cache.get((states, ch)) if cache is not None else None
-            if hit is None:
-                seeds = [pc + 1 for pc in states if xs[pc](ch)]  # type: ignore[operator]
-                if not self.anchored:
-                    seeds.append(0)
-                hit = self._closure(seeds, i + 1, text, cache is not None)
-                if cache is not None and len(cache) < MAX_CACHE:
-                    cache[(states, ch)] = hit
-            states, mask = hit
-            if mask and self._accepts(mask, i + 1, text):
-                return True
-            if not states and self.anchored:
-                return False
-            if meter is not None and i & 31 == 31:
-                meter.check_time()
-        return False
-
-    def _closure(self, seeds: Sequence[int], pos: int, text: str, deferred: bool) -> tuple[tuple[int, ...], int]:
-        """States reachable from ``seeds`` without consuming a character, at ``pos``.
-
-        With ``deferred`` the result must not depend on ``pos`` beyond the character just
-        consumed: end anchors then report AT_END / AT_LINE_END instead of being decided.
-        """
-        ops, xs, ys = self.ops, self.xs, self.ys
-        stack = list(seeds)
-        seen: set[int] = set()
-        out: list[int] = []
-        mask = 0
-        while stack:
-            pc = stack.pop()
-            if pc in seen:
-                continue
-            seen.add(pc)
-            op = ops[pc]
-            if op == CHAR:
-                out.append(pc)
-            elif op == SPLIT:
-                stack.append(ys[pc])
-                stack.append(xs[pc])  # type: ignore[arg-type]
-            elif op == JMP:
-                stack.append(xs[pc])  # type: ignore[arg-type]
-            elif op == MATCH:
-                mask |= ACCEPT
-            elif deferred and xs[pc] in ("eos", "eol"):
-                mask |= AT_END if xs[pc] == "eos" else AT_LINE_END
-            elif self._holds(xs[pc], pos, text):  # type: ignore[arg-type]
-                stack.append(pc + 1)
-        out.sort()
-        return tuple(out), mask
-
-    def _holds(self, kind: str, pos: int, text: str) -> bool:
-        n = len(text)
-        if kind == "bos":
-            return pos == 0
-        if kind == "bol":
-            return pos == 0 or text[pos - 1] == "\n"
-        if kind == "eos":
-            return pos == n
-        if kind == "eol":
-            return pos == n or (text[pos] == "\n" and (self.multiline or pos == n - 1))
-        before = pos > 0 and _is_word(text[pos - 1])
-        after = pos < n and _is_word(text[pos])
-        if kind == "nonword" and not text:
-            return False  # as Python 3.11's re: \B never matches empty text
-        return (before != after) == (kind == "word")
-
-    def _accepts(self, mask: int, pos: int, text: str) -> bool:
-        if mask & ACCEPT:
-            return True
-        if mask & AT_END and pos == len(text):
-            return True
-        return bool(mask & AT_LINE_END) and self._holds("eol", pos, text)
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+        """Whether the pattern matches anywhere in ``text`` (like ``re.search``), in linear time."""
+        return self.regex.search(text) is not None
 
 
 @lru_cache(maxsize=256)
-def _compiled(source: str) -> Pattern:
+def compiled(source: str) -> Pattern:
+    """``source`` compiled once, cached and shared (a field's pattern, a written ``matches()`` pattern)."""
     return Pattern(source)
 
 
 def compile_pattern(source: str, limits: Limits | None = None) -> Pattern:
-    """Parse and check a pattern once; the result is cached and shared by every evaluation."""
+    """Check a ``matches()`` pattern's length, then compile it once."""
     limit = (limits or active_limits()).max_pattern_length
     if len(source) > limit:
         raise LimitExceededError(
@@ -222,7 +218,7 @@ def compile_pattern(source: str, limits: Limits | None = None) -> Pattern:
             hint=phrase("expression.hint.shorter_pattern"),
             params={"size": len(source), "limit": limit},
         )
-    return _compiled(source)
+    return compiled(source)
 
 
 def search(pattern: str, text: str) -> bool:
@@ -233,4 +229,8 @@ def search(pattern: str, text: str) -> bool:
             hint=phrase("expression.hint.use_contains"),
             params={"size": len(text), "limit": limit},
         )
-    return compile_pattern(pattern).search(text)
+    found = compile_pattern(pattern)
+    meter = METER.get()
+    if meter is not None:
+        meter.allocate(len(text))  # the bindings copy the text as UTF-8 before matching
+    return found.search(text)

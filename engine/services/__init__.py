@@ -38,6 +38,7 @@ from engine.storage.catalog import AppCatalog
 from engine.storage.flow_directory import active_people
 from engine.storage.migrate import upgrade
 from engine.storage.outbox import Outbox
+from engine.storage.rate_limit import RateLimiter
 from engine.storage.report_cache import ReportCache
 from engine.storage.secret_box import SecretBox
 from engine.storage.tables import utcnow
@@ -110,6 +111,7 @@ def build_services(
     box = _lazy_box(settings)
     attachments = AttachmentService(database, settings.upload_dir, catalog)
     records = RecordService(database, catalog, attachments, people=active_people, clock=clock)
+    records.limiter = RateLimiter(settings.redis_url, namespace=settings.database_url)  # shared through Redis
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)

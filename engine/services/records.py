@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from engine.errors import ConflictError, NotAuthenticatedError, NotFoundError, PermissionDeniedError
+from engine.errors import ConflictError, NotAuthenticatedError, NotFoundError, PermissionDeniedError, RateLimitedError
 from engine.forms.acting import acting_names
 from engine.forms.permissions import FormAccess
 from engine.forms.row_rules import Const
@@ -34,6 +34,7 @@ from engine.services.record_checks import (
 from engine.services.record_writes import CreateListener, DeleteListener, RecordWrites, UpdateListener
 from engine.storage.catalog import AppCatalog, CompiledApp, CompiledForm
 from engine.storage.database import Database, WriteClashError
+from engine.storage.rate_limit import RateLimiter
 from engine.storage.record_queries import ListQuery
 from engine.storage.records import RecordRepository, Transaction, child_rows, links_of
 from engine.whole_numbers import parse_whole
@@ -58,6 +59,7 @@ class RecordService(RecordWrites):
         self.on_update: list[UpdateListener] = []
         self.on_delete: list[DeleteListener] = []
         self.on_restore: list[DeleteListener] = []  # a record back from the bin (reports count it again)
+        self.limiter: RateLimiter | None = None  # counts anonymous creates per client (build_services sets it)
 
     # -- the row readers exports use (``engine.storage.records.RecordStore``) ----------------------
     @staticmethod
@@ -297,11 +299,16 @@ class RecordService(RecordWrites):
         locale: str = DEFAULT_LOCALE,
         idempotency_key: str | None = None,
         start_flows: bool = True,
+        client: str | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """The new record and True; or, for an idempotency key seen before, the first record and False.
 
         ``start_flows=False`` is for history brought in (demo data, migrations): no flow starts for it.
+        An anonymous ``principal`` (the records API without credentials) follows the public link's
+        rules, as :meth:`create_public` does: its field list and its rate limit per ``client``.
         """
+        if principal.anonymous:
+            self._public_rules(app_id, form_id, data, locale, client)
         return self._create(
             principal, app_id, form_id, data, locale=locale, idempotency_key=idempotency_key, hooks=start_flows
         )
@@ -315,17 +322,14 @@ class RecordService(RecordWrites):
         locale: str = DEFAULT_LOCALE,
         idempotency_key: str | None = None,
         upload_tokens: Collection[str] = (),
+        client: str | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """A submission through a form's public link: only the fields the link shows may be sent,
-        and only files uploaded in this flow (proved by their ``upload_tokens``) may be attached."""
-        spec = self.compiled_form(app_id, form_id).spec
-        public = spec.public
-        if not public.get("enabled"):
+        at most the link's rate a minute from one ``client`` (its address), and only files uploaded
+        in this flow (proved by their ``upload_tokens``) may be attached."""
+        if not self.compiled_form(app_id, form_id).spec.public.get("enabled"):
             raise NotFoundError.says("record.no_public_link", form=form_id)
-        allowed = set(public.get("fields") or [f.id for f in spec.fields])
-        if isinstance(data, dict):
-            extra = sorted(str(k)[:40] for k in data if k not in allowed)
-            refuse({k: [common_message("unknown_field", locale).format(label=k)] for k in extra}, locale)
+        self._public_rules(app_id, form_id, data, locale, client)
         return self._create(
             PUBLIC,
             app_id,
@@ -336,6 +340,21 @@ class RecordService(RecordWrites):
             check=False,
             upload_tokens=upload_tokens,
         )
+
+    def _public_rules(self, app_id: str, form_id: str, data: Any, locale: str, client: str | None) -> None:
+        """The public link's rules, for every anonymous create whichever way it comes in: one count
+        of the form's ``rate_limit_per_minute`` per client address (shared by the link and the API),
+        then only the fields of ``public.fields`` (all the form's when the link does not list them)."""
+        spec = self.compiled_form(app_id, form_id).spec
+        public = spec.public
+        limit = int(public.get("rate_limit_per_minute", 10))
+        if self.limiter is not None and client is not None:
+            if not self.limiter.allow(f"{app_id}:{form_id}:{client}", limit):
+                raise RateLimitedError.says("record.too_many_requests")
+        allowed = set(public.get("fields") or [f.id for f in spec.fields])
+        if isinstance(data, dict):
+            extra = sorted(str(k)[:40] for k in data if k not in allowed)
+            refuse({k: [common_message("unknown_field", locale).format(label=k)] for k in extra}, locale)
 
     def _create(
         self,

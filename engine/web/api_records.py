@@ -56,7 +56,13 @@ def create_record(app_id: str, form_id: str) -> Response:
         refused.field_errors = {"_record": [translate("record.idempotency_key_length", locale())]}
         raise refused
     record, created = services().records.create(
-        principal(), app_id, form_id, read_record_body(), locale=locale(), idempotency_key=key
+        principal(),
+        app_id,
+        form_id,
+        read_record_body(),
+        locale=locale(),
+        idempotency_key=key,
+        client=request.remote_addr,
     )
     response = _record_response(record, 201 if created else 200)
     response.headers["Location"] = f"{request.path}/{record['id']}"

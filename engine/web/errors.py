@@ -22,6 +22,7 @@ from engine.errors import (
     NotFoundError,
     PermissionDeniedError,
     PreconditionRequiredError,
+    RateLimitedError,
     StorageError,
     SubmissionError,
 )
@@ -45,6 +46,7 @@ STATUS: list[tuple[type[EngineError], int]] = [
     (StorageError, 503),
     (QueryError, 400),
     (PreconditionRequiredError, 428),
+    (RateLimitedError, 429),
     (ConfigError, 500),
 ]
 
@@ -100,7 +102,7 @@ def _status_of(error: EngineError) -> int:
 
 
 #: statuses an engine error is answered with under their own title; any other reads "Error"
-ENGINE_TITLED = frozenset({400, 401, 403, 404, 409, 422, 428, 503})
+ENGINE_TITLED = frozenset({400, 401, 403, 404, 409, 422, 428, 429, 503})
 
 
 def status_title(status: int, locale: str | None, fallback: str | None = None) -> str:
@@ -126,7 +128,10 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, ConflictError) and "current_version" in error.details:
             extra["current_version"] = error.details["current_version"]
         title = status_title(status if status in ENGINE_TITLED else 0, locale)
-        return problem_response(status, title, error.localized(locale), error.code, **extra)
+        response = problem_response(status, title, error.localized(locale), error.code, **extra)
+        if isinstance(error, RateLimitedError):
+            response.headers["Retry-After"] = "60"  # limits count in one-minute windows
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

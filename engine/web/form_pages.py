@@ -19,7 +19,7 @@ from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES
 from engine.forms.types.temporal import LOCAL_ZONE
 from engine.forms.ui import form_ui
-from engine.i18n import other_locale, translate
+from engine.i18n import other_locale
 from engine.principal import PUBLIC, SYSTEM
 from engine.storage.catalog import CompiledForm
 from engine.storage.rate_limit import RateLimiter
@@ -36,7 +36,6 @@ bp = Blueprint("form_pages", __name__)
 
 FORM_TEXT = "page.forms.form."
 TRACKING_TEXT = "page.forms.tracking."
-_limiters: dict[int, RateLimiter] = {}
 UPLOAD_TOKENS_HEADER = "X-Upload-Tokens"  # comma-separated; form.js sends the tokens its uploads returned
 
 
@@ -134,9 +133,6 @@ def staff_options(app_id: str, form_id: str, field_id: str) -> Response:
 @bp.post("/f/<app_id>/<form_id>")
 def public_submit(app_id: str, form_id: str) -> Response:
     form = _public_form(app_id, form_id)
-    limit = int(form.spec.public.get("rate_limit_per_minute", 10))
-    if not rate_limiter().allow(f"{app_id}:{form_id}:{request.remote_addr}", limit):
-        return too_many_requests(translate(f"{FORM_TEXT}too_many_requests", current_locale()))
     data = read_record_body()
     key = request.headers.get("Idempotency-Key")
     # the upload tokens this browser got for its own photos (see AttachmentService.upload)
@@ -148,6 +144,7 @@ def public_submit(app_id: str, form_id: str) -> Response:
         locale=current_locale(),
         idempotency_key=key[:200] if key else None,
         upload_tokens=upload_tokens,
+        client=request.remote_addr,  # the link's rate limit, counted in the service (the API shares it)
     )
     token = tracking_token(current_app.config["SECRET_KEY"], app_id, form_id, record["uuid"])
     body = {
@@ -292,8 +289,6 @@ def too_many_requests(detail: str) -> Response:
 
 def rate_limiter() -> RateLimiter:
     """The rate limiter of this deployment (shared through Redis when one is configured)."""
-    settings = services().settings
-    key = id(settings)
-    if key not in _limiters:
-        _limiters[key] = RateLimiter(settings.redis_url, namespace=settings.database_url)
-    return _limiters[key]
+    limiter = services().records.limiter
+    assert limiter is not None  # build_services sets it
+    return limiter

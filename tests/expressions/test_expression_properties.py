@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine.expressions import RESERVED_NAMES, ExpressionError, compile_expression
@@ -243,5 +243,6 @@ PATTERNS = (
 @EXACT
 @given(PATTERNS, st.text(alphabet="ab1 x\n", max_size=12))
 def test_matches_agrees_with_python_re(pattern, text):
+    assume(not text.endswith("\n"))  # Python's $ also matches before a final new line; RE2's (and JS's) not
     ours = compile_expression("matches(text, pattern)").evaluate({"text": text, "pattern": pattern})
     assert ours == bool(re.search(pattern, text)), (pattern, text)

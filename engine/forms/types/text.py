@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from engine.errors import ExpressionError
+from engine.expressions.patterns import compiled
 from engine.forms.export_shapes import TEXT, ExportShape
 from engine.forms.spec import FieldSpec
 from engine.forms.types.base import Column, ConfigProblem, Describe, FieldType, FieldValueError, expect_string
@@ -33,13 +35,14 @@ class TextType(FieldType):
         return int(spec.config.get("max_length", self.default_limit))
 
     def config_problems(self, spec: FieldSpec) -> list[ConfigProblem]:
-        """A ``pattern`` must compile: found here, not when the first value is checked against it."""
+        """A ``pattern`` must compile for RE2 (linear time): found here, not when a value is first checked."""
         pattern = spec.config.get("pattern")
         if pattern is not None:
             try:
-                re.compile(pattern)
-            except re.error as exc:
-                return [ConfigProblem("pattern", "form.bad_pattern", {"pattern": pattern, "reason": str(exc)})]
+                compiled(pattern)
+            except ExpressionError as exc:
+                reason = getattr(exc, "reason_phrase", str(exc))
+                return [ConfigProblem("pattern", "form.bad_pattern", {"pattern": pattern, "reason": reason})]
         return []
 
     def column(self, spec: FieldSpec) -> Column:
@@ -58,7 +61,7 @@ class TextType(FieldType):
         text = expect_string(value, limit=self.limit(spec)).strip()
         if len(text) < int(spec.config.get("min_length", 0)):
             raise FieldValueError("too_short", limit=spec.config["min_length"])
-        if "pattern" in spec.config and not re.search(spec.config["pattern"], text):
+        if "pattern" in spec.config and not compiled(spec.config["pattern"]).search(text):
             raise FieldValueError("pattern")
         return text
 

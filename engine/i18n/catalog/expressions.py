@@ -331,6 +331,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "expression.pattern.bad_escape": {"en": "bad escape {escape}", "zh-CN": "无效的转义“{escape}”"},
     "expression.pattern.unterminated_set": {"en": "unterminated character set", "zh-CN": "字符集没有结束"},
     "expression.pattern.bad_range": {"en": "bad character range", "zh-CN": "字符范围无效"},
+    "expression.pattern.other": {"en": "{reason}", "zh-CN": "语法错误({reason})"},
+    "expression.pattern_unsupported": {
+        "en": "The pattern cannot be run by the linear-time matcher (RE2): {reason}",
+        "zh-CN": "线性时间匹配引擎(RE2)无法运行该模式:{reason}",
+    },
     "expression.pattern_refused": {"en": "Patterns cannot use {feature}", "zh-CN": "模式中不能使用{feature}"},
     "expression.feature.lookahead": {"en": "look-ahead (?=...)", "zh-CN": "前瞻“(?=...)”"},
     "expression.feature.negative_lookahead": {"en": "negative look-ahead (?!...)", "zh-CN": "否定前瞻“(?!...)”"},

@@ -20,6 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "app '{app}' has no form '{form}' (did you mean '{near}'?)",
         "zh-CN": "应用“{app}”没有表单“{form}”(是指“{near}”吗?)",
     },
+    "record.too_many_requests": {
+        "en": "Too many submissions; wait a minute",
+        "zh-CN": "提交太频繁,请一分钟后再试",
+    },
     "record.no_public_link": {
         "en": "form '{form}' has no public link",
         "zh-CN": "表单“{form}”没有公开链接",
