@@ -41,6 +41,7 @@ from engine.storage.outbox import Outbox
 from engine.storage.report_cache import ReportCache
 from engine.storage.secret_box import SecretBox
 from engine.storage.tables import utcnow
+from engine.storage.uploads import DecodeBudget
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,8 @@ def build_services(
         upgrade(database)
     catalog = AppCatalog()
     box = _lazy_box(settings)
-    attachments = AttachmentService(database, settings.upload_dir, catalog)
+    budget = DecodeBudget(settings.image_memory_bytes, settings.image_decodes)
+    attachments = AttachmentService(database, settings.upload_dir, catalog, budget=budget, clock=clock)
     records = RecordService(database, catalog, attachments, people=active_people, clock=clock)
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)

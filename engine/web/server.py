@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -70,7 +71,13 @@ def _background_worker_hooks(app: Flask) -> dict[str, Any]:
 
     def post_worker_init(_worker: Any) -> None:
         services = app.extensions["trellis"]
-        worker = Worker(services.database, flows=services.flows, automations=services.automations)
+        worker = Worker(
+            services.database,
+            flows=services.flows,
+            automations=services.automations,
+            attachments=services.attachments,
+            unclaimed_after=timedelta(hours=services.settings.unclaimed_upload_hours),
+        )
         worker.start_thread()
         running.append(worker)
 
