@@ -20,7 +20,9 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def allow(self, key: str, limit: int, window_seconds: int = 60, cost: int = 1) -> bool:
-        """Count ``cost`` hits (one request, or its bytes) for ``key``; False once more than ``limit`` fall in the current window."""
+        """Count ``cost`` hits (one request, or its bytes) for ``key``.
+
+        False once more than ``limit`` fall in the current window."""
         window = int(time.time() // window_seconds)
         bucket = f"trellis:rate:{self._namespace}:{key}:{window}"
         if self._redis is not None:

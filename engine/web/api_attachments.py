@@ -18,7 +18,6 @@ from engine.i18n import translate
 from engine.services.attachments import AttachmentFile, AttachmentService, UploadRules
 from engine.web.context import services
 from engine.web.errors import problem_response
-from engine.web.form_pages import rate_limiter
 from engine.web.http import json_response, locale, principal
 
 bp = Blueprint("api_attachments", __name__)
@@ -75,6 +74,8 @@ def upload(app_id: str, form_id: str, field_id: str) -> Response:
 def _over_public_quota(store: AttachmentService, rules: UploadRules, lang: str) -> Response | None:
     """429 once this address sent too many files or bytes this hour, or all unclaimed anonymous uploads
     together reached their quota; None to go on. Counted before a byte of the body is read."""
+    from engine.web.form_pages import rate_limiter  # form_pages imports this module (tracking pages)
+
     settings = services().settings
     limiter = rate_limiter()
     address = request.remote_addr or "-"
