@@ -10,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from engine.config import Settings
 from engine.web.factory import create_app
+from engine.web.slow_bodies import SlowBodyGuard
 
 GRACEFUL_SECONDS = 3
 
@@ -40,6 +41,8 @@ def serve(
     app.extensions["trellis"].database.dispose()
     print(f"Trellis is serving at http://{host}:{port}/  (Ctrl-C stops)", flush=True)
     hooks = _background_worker_hooks(app) if background_worker else {}
+    # half the threads at most read request bodies; the rest answer everything else (see slow_bodies)
+    app.wsgi_app = SlowBodyGuard(app.wsgi_app, readers=max(1, threads // 2))  # type: ignore[method-assign]
     _Gunicorn(
         app,
         {
