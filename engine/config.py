@@ -39,7 +39,7 @@ class Settings:
     package_env: EnvPolicy = EnvPolicy()  # the environment variables packages may read
     encryption_key: str | None = None  # the Fernet key of stored secrets (derived from secret_key when unset)
     image_decodes: int = 2  # images one web process decodes at once
-    image_memory_bytes: int = 512 * 1024 * 1024  # ... and the memory they may hold together
+    image_memory_bytes: int = 768 * 1024 * 1024  # ... and the memory they may hold together
     public_uploads_per_hour: int = 60  # anonymous uploads per client address and hour
     public_upload_bytes_per_hour: int = 300 * 1024 * 1024  # ... and their bytes
     public_unclaimed_bytes: int = 2048 * 1024 * 1024  # all anonymous uploads no record has claimed yet
@@ -63,7 +63,7 @@ class Settings:
             package_env=package_env_policy(env),
             encryption_key=env.get("TRELLIS_ENCRYPTION_KEY") or None,
             image_decodes=_positive_int(env, "TRELLIS_IMAGE_DECODES", 2),
-            image_memory_bytes=_positive_int(env, "TRELLIS_IMAGE_MEMORY_MB", 512) * MB,
+            image_memory_bytes=_positive_int(env, "TRELLIS_IMAGE_MEMORY_MB", 768) * MB,
             public_uploads_per_hour=_positive_int(env, "TRELLIS_PUBLIC_UPLOADS_PER_HOUR", 60),
             public_upload_bytes_per_hour=_positive_int(env, "TRELLIS_PUBLIC_UPLOAD_MB_PER_HOUR", 300) * MB,
             public_unclaimed_bytes=_positive_int(env, "TRELLIS_PUBLIC_UNCLAIMED_MB", 2048) * MB,
