@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -445,6 +446,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
             built.database,
             flows=built.flows,
             automations=built.automations,
+            attachments=built.attachments,
+            unclaimed_after=timedelta(hours=settings.unclaimed_upload_hours),
             interval=args.interval,
             lease_seconds=args.lease,
             retry=RetryPolicy(base_seconds=args.retry_base),

@@ -20,6 +20,7 @@ from engine.errors import ConfigError
 from engine.whole_numbers import parse_whole
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/trellis.db"
+MB = 1024 * 1024
 _DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
 
 
@@ -37,6 +38,12 @@ class Settings:
     public_url: str | None = None  # the address owners open (QR codes, tracking links), without a trailing /
     package_env: EnvPolicy = EnvPolicy()  # the environment variables packages may read
     encryption_key: str | None = None  # the Fernet key of stored secrets (derived from secret_key when unset)
+    image_decodes: int = 2  # images one web process decodes at once
+    image_memory_bytes: int = 768 * 1024 * 1024  # ... and the memory they may hold together
+    public_uploads_per_hour: int = 60  # anonymous uploads per client address and hour
+    public_upload_bytes_per_hour: int = 300 * 1024 * 1024  # ... and their bytes
+    public_unclaimed_bytes: int = 2048 * 1024 * 1024  # all anonymous uploads no record has claimed yet
+    unclaimed_upload_hours: int = 24  # after this long the worker removes an upload no record claimed
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +62,12 @@ class Settings:
             public_url=_public_url(env.get("TRELLIS_PUBLIC_URL") or None),
             package_env=package_env_policy(env),
             encryption_key=env.get("TRELLIS_ENCRYPTION_KEY") or None,
+            image_decodes=_positive_int(env, "TRELLIS_IMAGE_DECODES", 2),
+            image_memory_bytes=_positive_int(env, "TRELLIS_IMAGE_MEMORY_MB", 768) * MB,
+            public_uploads_per_hour=_positive_int(env, "TRELLIS_PUBLIC_UPLOADS_PER_HOUR", 60),
+            public_upload_bytes_per_hour=_positive_int(env, "TRELLIS_PUBLIC_UPLOAD_MB_PER_HOUR", 300) * MB,
+            public_unclaimed_bytes=_positive_int(env, "TRELLIS_PUBLIC_UNCLAIMED_MB", 2048) * MB,
+            unclaimed_upload_hours=_positive_int(env, "TRELLIS_UNCLAIMED_UPLOAD_HOURS", 24),
         )
 
     @property

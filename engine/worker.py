@@ -16,8 +16,10 @@ import random
 import signal
 import threading
 import time
+from datetime import timedelta
 from types import FrameType
 
+from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
 from engine.services.flows import FlowService
 from engine.storage import Database, work_queue
@@ -27,6 +29,7 @@ from engine.storage.outbox import Outbox, RetryPolicy
 log = logging.getLogger("trellis.worker")
 FIRE_SLICE = 10  # timers fired between two looks at what is still due
 SKIP_BROKEN_TIMER_S = 60.0  # a timer whose firing raised is left alone this long (its error is logged)
+SWEEP_EVERY_S = 60.0  # how often unclaimed uploads are looked for
 
 
 class Worker:
@@ -41,8 +44,13 @@ class Worker:
         lease_seconds: float = 60.0,
         retry: RetryPolicy | None = None,
         automations: AutomationService | None = None,
+        attachments: AttachmentService | None = None,
+        unclaimed_after: timedelta = timedelta(hours=24),
     ):
         self.database = database
+        self.attachments = attachments
+        self.unclaimed_after = unclaimed_after
+        self._swept_at: float | None = None
         self.flows = flows  # build_services' (the worker assembles nothing of its own)
         self.automations = automations
         handlers = {AUTOMATION_TOPIC: automations.topic()} if automations is not None else None
@@ -59,6 +67,7 @@ class Worker:
     def run_once(self) -> dict[str, int]:
         """Fire due timers, queue due schedules, deliver every due outbox item (in batches, until none is left)."""
         counts = {"fired": self.fire_due(), "scheduled": self.fire_schedules(), "delivered": 0, "retry": 0, "failed": 0}
+        counts["removed"] = self.remove_unclaimed()
         while not self._stop.is_set():
             done = self.outbox.run(self.batch)
             for key in ("delivered", "retry", "failed"):
@@ -67,7 +76,8 @@ class Worker:
                 break
         if any(counts.values()):
             log.info(
-                "fired %(fired)s timer(s); outbox: %(delivered)s delivered, %(retry)s to retry, %(failed)s failed",
+                "fired %(fired)s timer(s); outbox: %(delivered)s delivered, %(retry)s to retry, %(failed)s failed;"
+                " %(removed)s unclaimed upload(s) removed",
                 counts,
             )
         return counts
@@ -80,6 +90,18 @@ class Worker:
             return self.automations.fire_schedules()
         except Exception:  # logged; the next round looks again (a moment missed now is still due then)
             log.exception("scheduled automations: looking for due ones failed")
+            return 0
+
+    def remove_unclaimed(self) -> int:
+        """Remove uploads no record claimed within ``unclaimed_after`` (at most once a minute)."""
+        now = time.monotonic()
+        if self.attachments is None or (self._swept_at is not None and now - self._swept_at < SWEEP_EVERY_S):
+            return 0
+        self._swept_at = now
+        try:
+            return self.attachments.remove_unclaimed(self.unclaimed_after)
+        except Exception:  # logged; the next sweep looks again
+            log.exception("removing unclaimed uploads failed")
             return 0
 
     def fire_due(self) -> int:
@@ -155,6 +177,7 @@ class Worker:
         while not self._stop.is_set():
             try:
                 self.fire_schedules()
+                self.remove_unclaimed()
                 enqueued = queue.schedule(self.flows, self.outbox)
                 if enqueued and any(enqueued):
                     log.info("enqueued %s timer(s) and %s outbox item(s)", *enqueued)
@@ -168,6 +191,7 @@ class Worker:
         queue.ping()
         work_queue.install(self.flows, self.outbox)
         try:
+            self.remove_unclaimed()
             while not self._stop.is_set():
                 self.fire_schedules()
                 enqueued = queue.schedule(self.flows, self.outbox)

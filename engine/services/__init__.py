@@ -42,6 +42,7 @@ from engine.storage.rate_limit import RateLimiter
 from engine.storage.report_cache import ReportCache
 from engine.storage.secret_box import SecretBox
 from engine.storage.tables import utcnow
+from engine.storage.uploads import DecodeBudget
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,8 @@ def build_services(
         upgrade(database)
     catalog = AppCatalog()
     box = _lazy_box(settings)
-    attachments = AttachmentService(database, settings.upload_dir, catalog)
+    budget = DecodeBudget(settings.image_memory_bytes, settings.image_decodes)
+    attachments = AttachmentService(database, settings.upload_dir, catalog, budget=budget, clock=clock)
     records = RecordService(database, catalog, attachments, people=active_people, clock=clock)
     records.limiter = RateLimiter(settings.redis_url, namespace=settings.database_url)  # shared through Redis
     attachments.record_reader = records.may_read_field

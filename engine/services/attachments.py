@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from engine.forms.types.media import ATTACHMENT_ID
 from engine.i18n import DEFAULT_LOCALE, translate
 from engine.principal import Principal
 from engine.storage.attachments import (
+    ANONYMOUS_UPLOADER,
     MAX_UPLOAD_TOKENS,
     AttachmentFile,
     AttachmentRepository,
@@ -30,7 +32,8 @@ from engine.storage.attachments import (
 from engine.storage.catalog import AppCatalog, closest
 from engine.storage.database import Database
 from engine.storage.records import Transaction
-from engine.storage.uploads import Readable, UploadRefusedError, UploadRules
+from engine.storage.tables import utcnow
+from engine.storage.uploads import UNLIMITED, DecodeBudget, Readable, UploadRefusedError, UploadRules
 
 #: "may this principal read this field of this record?" (principal, app, form, record id, field)
 RecordReader = Callable[[Principal, str, str, int, str], bool]
@@ -45,11 +48,15 @@ class AttachmentService:
         upload_dir: Path,
         catalog: AppCatalog,
         record_reader: RecordReader | None = None,
+        *,
+        budget: DecodeBudget = UNLIMITED,
+        clock: Callable[[], datetime] = utcnow,
     ):
-        self.files = AttachmentRepository(database, upload_dir, catalog)
+        self.files = AttachmentRepository(database, upload_dir, catalog, budget)
         self.database = database
         self.catalog = self.files.catalog
         self.record_reader = record_reader
+        self.clock = clock
 
     @property
     def root(self) -> Path:
@@ -128,6 +135,14 @@ class AttachmentService:
         if upload_token is not None:
             described["upload_token"] = upload_token
         return described
+
+    def anonymous_unclaimed_bytes(self) -> int:
+        """What anonymous uploads no record has claimed hold on disk, together (their quota's measure)."""
+        return self.files.unclaimed_bytes(ANONYMOUS_UPLOADER)
+
+    def remove_unclaimed(self, older_than: timedelta) -> int:
+        """Remove the uploads no record claimed within ``older_than`` (the worker calls this each round)."""
+        return self.files.remove_unclaimed(self.clock() - older_than)
 
     # -- download ------------------------------------------------------------------------------
     def open(self, principal: Principal, attachment_id: str, *, thumbnail: bool = False) -> AttachmentFile:

@@ -12,10 +12,11 @@ import os
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.forms.spec import FieldSpec
@@ -26,6 +27,8 @@ from engine.storage.database import Database
 from engine.storage.tables import AttachmentRow, utcnow
 from engine.storage.uploads import (
     DECODERS,
+    UNLIMITED,
+    DecodeBudget,
     Readable,
     UploadRefusedError,
     UploadRules,
@@ -38,6 +41,7 @@ from engine.storage.uploads import (
 )
 
 INCOMING = ".incoming"  # half-received uploads, on the same file system as their final place
+SWEEP_BATCH = 500  # unclaimed uploads removed per statement
 # Anonymous uploads are stored as made by ``public#<sha256 of their upload token>``: every public
 # submitter is the same principal, so only the token handed to the uploader proves whose file it is.
 ANONYMOUS_UPLOADER = "public#"
@@ -59,10 +63,11 @@ class AttachmentFile:
 
 
 class AttachmentRepository:
-    def __init__(self, database: Database, upload_dir: Path, catalog: AppCatalog):
+    def __init__(self, database: Database, upload_dir: Path, catalog: AppCatalog, budget: DecodeBudget = UNLIMITED):
         self.database = database
         self.root = Path(upload_dir).resolve()
         self.catalog = catalog
+        self.budget = budget  # this process's share of memory for decoding images
 
     def fields(self, app_id: str, form_id: str) -> dict[str, FieldSpec]:
         """The image and file fields of a form, by address: ``photo``, or ``parts.photo`` inside a sub-table."""
@@ -101,7 +106,7 @@ class AttachmentRepository:
             thumbnail = None
             width = height = None
             if decodable(content_type):
-                encoded = reencode(incoming, DECODERS[content_type], name)
+                encoded = reencode(incoming, DECODERS[content_type], name, self.budget)
                 content_type, width, height = encoded.content_type, encoded.width, encoded.height
                 extension = "png" if content_type == "image/png" else "jpg"
                 thumbnail = folder / f"{attachment_id}-thumb"
@@ -186,6 +191,48 @@ class AttachmentRepository:
             .where(AttachmentRow.id.in_(ids), AttachmentRow.record_id.is_(None))
             .values(record_id=record_id)
         )
+
+    # -- unclaimed uploads -----------------------------------------------------------------------
+    def unclaimed_bytes(self, created_by_prefix: str) -> int:
+        """The bytes held by unclaimed uploads of uploaders starting with ``created_by_prefix``."""
+        with self.database.transaction() as session:
+            total = session.scalar(
+                select(func.coalesce(func.sum(AttachmentRow.size), 0)).where(
+                    AttachmentRow.record_id.is_(None), AttachmentRow.created_by.startswith(created_by_prefix)
+                )
+            )
+        return int(total or 0)
+
+    def remove_unclaimed(self, before: datetime) -> int:
+        """Remove the uploads made before ``before`` that no record claimed: rows first, then their files.
+
+        A claim locks the rows it links, and the delete only takes rows still unlinked, so a file
+        is either claimed or removed, never both; half-received files of crashed uploads go too.
+        """
+        removed = 0
+        while True:
+            with self.database.transaction() as session:
+                stale = select(AttachmentRow.id).where(
+                    AttachmentRow.record_id.is_(None), AttachmentRow.created_at < before
+                )
+                ids = list(session.scalars(stale.order_by(AttachmentRow.created_at).limit(SWEEP_BATCH)))
+                gone = session.execute(
+                    delete(AttachmentRow)
+                    .where(AttachmentRow.id.in_(ids), AttachmentRow.record_id.is_(None))
+                    .returning(AttachmentRow.storage_path, AttachmentRow.thumbnail_path)
+                ).all()
+            for paths in gone:
+                for relative in paths:
+                    if relative and (self.root / relative).resolve().is_relative_to(self.root):
+                        (self.root / relative).unlink(missing_ok=True)
+            removed += len(gone)
+            if len(ids) < SWEEP_BATCH:
+                break
+        cutoff = before.timestamp()
+        for half in (self.root / INCOMING).glob("*"):
+            if half.is_file() and half.stat().st_mtime < cutoff:
+                half.unlink(missing_ok=True)
+        return removed
 
 
 def attachment_fields(fields: Iterable[FieldSpec]) -> dict[str, FieldSpec]:

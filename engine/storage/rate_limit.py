@@ -19,14 +19,16 @@ class RateLimiter:
         self._counts: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, key: str, limit: int, window_seconds: int = 60) -> bool:
-        """Count one hit for ``key``; False once more than ``limit`` hits fall in the current window."""
+    def allow(self, key: str, limit: int, window_seconds: int = 60, cost: int = 1) -> bool:
+        """Count ``cost`` hits (one request, or its bytes) for ``key``.
+
+        False once more than ``limit`` fall in the current window."""
         window = int(time.time() // window_seconds)
         bucket = f"trellis:rate:{self._namespace}:{key}:{window}"
         if self._redis is not None:
             try:
                 pipe = self._redis.pipeline()
-                pipe.incr(bucket)
+                pipe.incrby(bucket, cost)
                 pipe.expire(bucket, window_seconds * 2)
                 count = int(pipe.execute()[0])
                 return count <= limit
@@ -34,7 +36,7 @@ class RateLimiter:
                 pass  # Redis down: fall back to this process's own count rather than refusing everyone
         with self._lock:
             seen_window, count = self._counts.get(key, (window, 0))
-            count = count + 1 if seen_window == window else 1
+            count = count + cost if seen_window == window else cost
             self._counts[key] = (window, count)
             if len(self._counts) > 100_000:
                 self._counts = {k: v for k, v in self._counts.items() if v[0] == window}

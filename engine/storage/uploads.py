@@ -13,7 +13,10 @@ import codecs
 import hashlib
 import io
 import re
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,6 +35,15 @@ THUMBNAIL_SIDE = 320
 JPEG_QUALITY = 85
 THUMBNAIL_QUALITY = 80
 MAX_NAME_CHARS = 120
+# The most pixels an uploaded image may declare (read from its header before anything is decoded):
+# a phone's full-resolution photo is 12 to 50 MP (48 MP sensors write 8064 x 6048, 50 MP ones
+# 8160 x 6120); a 9400 x 9400 PNG of zeros (335 KiB on the wire, 88 MP) is not a phone's.
+MAX_PIXELS = 50_000_000
+# What a decode holds, in multiples of its decoded pixels: the image, the premultiplied copy and the
+# intermediate a resize makes (measured: a 50 MP RGBA PNG, 191 MB of pixels, raised a process's
+# peak by 556 MB, 2.9 times; the probe's 88 MP PNG under the old limit raised it by 1.2 GB)
+DECODE_OVERHEAD = 3
+DECODE_WAIT_SECONDS = 30.0
 
 # Image types Trellis decodes and re-encodes, by sniffed type; each is used only if Pillow reads it
 # (HEIC needs the pillow-heif plugin). Other image/* types are kept as plain files where allowed.
@@ -100,6 +112,43 @@ class UploadRules:
         )
 
 
+class DecodeBudget:
+    """The images this process decodes at once: at most ``decodes`` of them, together within ``memory_bytes``.
+
+    One per process (threads share it); an image whose estimate exceeds the whole budget waits
+    until it can run alone. A decode that cannot start within ``wait_seconds`` is refused as busy.
+    """
+
+    def __init__(self, memory_bytes: int, decodes: int, wait_seconds: float = DECODE_WAIT_SECONDS):
+        self.memory_bytes = memory_bytes
+        self.decodes = max(1, decodes)
+        self.wait_seconds = wait_seconds
+        self.running = 0
+        self.held = 0
+        self._turn = threading.Condition()
+
+    @contextmanager
+    def hold(self, cost: int, name: str) -> Iterator[None]:
+        cost = min(cost, self.memory_bytes)
+        with self._turn:
+            if not self._turn.wait_for(
+                lambda: self.running < self.decodes and self.held + cost <= self.memory_bytes, self.wait_seconds
+            ):
+                raise UploadRefusedError("busy", name)
+            self.running += 1
+            self.held += cost
+        try:
+            yield
+        finally:
+            with self._turn:
+                self.running -= 1
+                self.held -= cost
+                self._turn.notify_all()
+
+
+UNLIMITED = DecodeBudget(memory_bytes=2**62, decodes=2**31)
+
+
 @dataclass(frozen=True, slots=True)
 class Encoded:
     data: bytes
@@ -161,36 +210,46 @@ def decodable(content_type: str) -> bool:
 
 
 # -- images ------------------------------------------------------------------------------------
-def reencode(source: Path, pillow_format: str, name: str) -> Encoded:
-    """Decode, orient, strip and re-encode; every decoding failure is the user's file, not our bug."""
-    limit = Image.MAX_IMAGE_PIXELS or 89_478_485
+def reencode(source: Path, pillow_format: str, name: str, budget: DecodeBudget = UNLIMITED) -> Encoded:
+    """Decode, orient, strip and re-encode; every decoding failure is the user's file, not our bug.
+
+    The size comes from the header first: an image declaring more than ``MAX_PIXELS`` is refused
+    before a pixel is decoded, and the rest waits for its share of the process's ``budget``.
+    """
+    limit_mp = MAX_PIXELS // 1_000_000
     try:
         with Image.open(source, formats=[pillow_format]) as opened:
-            if opened.width * opened.height > limit:
-                raise UploadRefusedError("too_many_pixels", name, pixels=limit // 1_000_000)
+            if opened.width * opened.height > MAX_PIXELS:
+                raise UploadRefusedError("too_many_pixels", name, pixels=limit_mp)
             opened.draft(None, (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale where it can
-            icc = opened.info.get("icc_profile") if opened.mode != "CMYK" else None
-            keep_png = opened.format == "PNG"
-            image = ImageOps.exif_transpose(opened)
-        image = _flattened(image, keep_alpha=keep_png)
-        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-        image.info = {}  # no EXIF, XMP or comments survive, whatever the encoder would copy
-        width, height = image.size
-        data = io.BytesIO()
-        if keep_png:
-            image.save(data, "PNG", icc_profile=icc)
-        else:
-            image.save(data, "JPEG", quality=JPEG_QUALITY, optimize=True, icc_profile=icc)
-        small = _flattened(image, keep_alpha=False)
-        small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
-        thumbnail = io.BytesIO()
-        small.save(thumbnail, "JPEG", quality=THUMBNAIL_QUALITY, icc_profile=icc)
+            cost = opened.width * opened.height * max(4, len(opened.getbands())) * DECODE_OVERHEAD
+            with budget.hold(cost, name):
+                return _encode(opened)
     except UploadRefusedError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRefusedError("too_many_pixels", name, pixels=limit // 1_000_000) from None
+        raise UploadRefusedError("too_many_pixels", name, pixels=limit_mp) from None
     except Exception:  # Pillow's decoders fail in many ways on damaged files; all mean the same here
         raise UploadRefusedError("unreadable", name) from None
+
+
+def _encode(opened: Image.Image) -> Encoded:
+    icc = opened.info.get("icc_profile") if opened.mode != "CMYK" else None
+    keep_png = opened.format == "PNG"
+    ImageOps.exif_transpose(opened, in_place=True)  # in place: no second copy of every pixel
+    image = _flattened(opened, keep_alpha=keep_png)
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    image.info = {}  # no EXIF, XMP or comments survive, whatever the encoder would copy
+    width, height = image.size
+    data = io.BytesIO()
+    if keep_png:
+        image.save(data, "PNG", icc_profile=icc)
+    else:
+        image.save(data, "JPEG", quality=JPEG_QUALITY, optimize=True, icc_profile=icc)
+    small = _flattened(image, keep_alpha=False)
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    thumbnail = io.BytesIO()
+    small.save(thumbnail, "JPEG", quality=THUMBNAIL_QUALITY, icc_profile=icc)
     content_type = "image/png" if keep_png else "image/jpeg"
     return Encoded(data.getvalue(), thumbnail.getvalue(), content_type, width, height)
 

@@ -14,7 +14,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request, send_file, url_for
 
 from engine.errors import SubmissionError
-from engine.services.attachments import AttachmentFile, AttachmentService
+from engine.i18n import translate
+from engine.services.attachments import AttachmentFile, AttachmentService, UploadRules
 from engine.web.context import services
 from engine.web.errors import problem_response
 from engine.web.http import json_response, locale, principal
@@ -22,6 +23,8 @@ from engine.web.http import json_response, locale, principal
 bp = Blueprint("api_attachments", __name__)
 MULTIPART_OVERHEAD = 64 * 1024  # part headers and boundaries around the file itself
 EXTENSION_KEY = "trellis.attachments"
+HOUR = 3600
+BUSY_RETRY_SECONDS = 30
 
 
 def attachments() -> AttachmentService:
@@ -30,7 +33,12 @@ def attachments() -> AttachmentService:
 
 @bp.errorhandler(SubmissionError)
 def refused(error: SubmissionError) -> Response:
-    # a file over the field's limit is 413, so clients can tell "smaller please" from "wrong file"
+    # a file over the field's limit is 413, so clients can tell "smaller please" from "wrong file";
+    # "busy" (every image decode of this process taken) is 503: the same file may be sent again soon
+    if error.code == "attachment_busy":
+        response = problem_response(503, "Service Unavailable", error.message, error.code, errors=error.field_errors)
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response
     status = 413 if error.code == "attachment_too_large" else 422
     title = "Content Too Large" if status == 413 else "Unprocessable Content"
     return problem_response(status, title, error.message, error.code, errors=error.field_errors)
@@ -50,6 +58,10 @@ def upload(app_id: str, form_id: str, field_id: str) -> Response:
     request.max_content_length = rules.max_bytes + MULTIPART_OVERHEAD
     if (request.content_length or 0) > request.max_content_length:
         raise store.refusal(rules, "too_large", lang)
+    if principal().anonymous:
+        refused = _over_public_quota(store, rules, lang)
+        if refused is not None:
+            return refused
     upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
     if upload is None:
         raise store.refusal(rules, "missing_file", lang)
@@ -57,6 +69,29 @@ def upload(app_id: str, form_id: str, field_id: str) -> Response:
         principal(), app_id, form_id, field_id, upload.filename, upload.stream, upload.mimetype, locale=lang
     )
     return json_response(found, 201, Location=url_for(".download", attachment_id=found["id"]))
+
+
+def _over_public_quota(store: AttachmentService, rules: UploadRules, lang: str) -> Response | None:
+    """429 once this address sent too many files or bytes this hour, or all unclaimed anonymous uploads
+    together reached their quota; None to go on. Counted before a byte of the body is read."""
+    from engine.web.form_pages import rate_limiter  # form_pages imports this module (tracking pages)
+
+    settings = services().settings
+    limiter = rate_limiter()
+    address = request.remote_addr or "-"
+    cost = request.content_length or rules.max_bytes  # a body without a declared length may be that long
+    if not limiter.allow(f"upload:{address}", settings.public_uploads_per_hour, HOUR):
+        reason, retry = "too_many_uploads", HOUR
+    elif not limiter.allow(f"upload-bytes:{address}", settings.public_upload_bytes_per_hour, HOUR, cost=cost):
+        reason, retry = "too_many_upload_bytes", HOUR
+    elif store.anonymous_unclaimed_bytes() + cost > settings.public_unclaimed_bytes:
+        reason, retry = "uploads_full", HOUR
+    else:
+        return None
+    message = translate(f"record.attachment.{reason}", lang)
+    response = problem_response(429, "Too Many Requests", message, f"attachment_{reason}")
+    response.headers["Retry-After"] = str(retry)
+    return response
 
 
 @bp.get("/api/v1/attachments/<attachment_id>")

@@ -146,8 +146,14 @@ def register_error_handlers(app: Flask) -> None:
             404: lambda: translate("http.not_found", locale),
             405: lambda: translate("http.method_not_allowed", locale, method=request.method),
             413: lambda: translate("http.too_large", locale),
+            408: lambda: translate("http.body_too_slow", locale),  # engine.web.slow_bodies
+            503: lambda: translate("http.busy", locale),
         }.get(status, lambda: error.description or "")()
-        return problem_response(status, status_title(status, locale, error.name), detail, f"http_{status}")
+        response = problem_response(status, status_title(status, locale, error.name), detail, f"http_{status}")
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:

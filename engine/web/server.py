@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -9,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from engine.config import Settings
 from engine.web.factory import create_app
+from engine.web.slow_bodies import SlowBodyGuard
 
 GRACEFUL_SECONDS = 3
 
@@ -39,6 +41,8 @@ def serve(
     app.extensions["trellis"].database.dispose()
     print(f"Trellis is serving at http://{host}:{port}/  (Ctrl-C stops)", flush=True)
     hooks = _background_worker_hooks(app) if background_worker else {}
+    # half the threads at most read request bodies; the rest answer everything else (see slow_bodies)
+    app.wsgi_app = SlowBodyGuard(app.wsgi_app, readers=max(1, threads // 2))  # type: ignore[method-assign]
     _Gunicorn(
         app,
         {
@@ -70,7 +74,13 @@ def _background_worker_hooks(app: Flask) -> dict[str, Any]:
 
     def post_worker_init(_worker: Any) -> None:
         services = app.extensions["trellis"]
-        worker = Worker(services.database, flows=services.flows, automations=services.automations)
+        worker = Worker(
+            services.database,
+            flows=services.flows,
+            automations=services.automations,
+            attachments=services.attachments,
+            unclaimed_after=timedelta(hours=services.settings.unclaimed_upload_hours),
+        )
         worker.start_thread()
         running.append(worker)
 

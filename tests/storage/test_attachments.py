@@ -222,7 +222,7 @@ def test_a_decompression_bomb_is_refused(store):
 
     assert (
         error.message
-        == "Completion photos: 'bomb.png' has more than 89 million pixels; make it smaller and send it again"
+        == "Completion photos: 'bomb.png' has more than 50 million pixels; make it smaller and send it again"
     )
     assert _files(store) == []
 

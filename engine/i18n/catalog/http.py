@@ -35,6 +35,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "http.method_not_allowed": {"en": "{method} is not allowed here", "zh-CN": "此处不允许 {method} 请求"},
     "http.too_large": {"en": "the request body is too large", "zh-CN": "请求内容过大"},
+    "http.body_too_slow": {
+        "en": "the request body arrived too slowly; send it again",
+        "zh-CN": "请求内容传输过慢,请重新发送",
+    },
+    "http.busy": {
+        "en": "the server is receiving too many uploads at once; try again in a few seconds",
+        "zh-CN": "服务器正在同时接收过多上传,请几秒后再试",
+    },
     "http.internal_error": {
         "en": "something went wrong on the server; it has been logged — try again, and tell an admin if it persists",
         "zh-CN": "服务器出错了,已记录在日志中;请重试,如果一直出错请告诉管理员",

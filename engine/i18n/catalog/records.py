@@ -238,6 +238,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{label}: '{name}' has more than {pixels} million pixels; make it smaller and send it again",
         "zh-CN": "{label}:“{name}”超过 {pixels} 百万像素,请缩小后重新上传",
     },
+    "record.attachment.busy": {
+        "en": "{label}: the server is busy with other photos; send '{name}' again in half a minute",
+        "zh-CN": "{label}:服务器正在处理其他照片,请半分钟后重新上传“{name}”",
+    },
+    "record.attachment.too_many_uploads": {
+        "en": "Too many files were sent from this network in the last hour; try again later",
+        "zh-CN": "此网络在一小时内上传的文件过多,请稍后再试",
+    },
+    "record.attachment.too_many_upload_bytes": {
+        "en": "Too much data was uploaded from this network in the last hour; try again later",
+        "zh-CN": "此网络在一小时内上传的数据过多,请稍后再试",
+    },
+    "record.attachment.uploads_full": {
+        "en": "Uploads are paused for now: too many files are waiting for their forms to be sent; try again later",
+        "zh-CN": "暂时无法上传:等待提交的文件过多,请稍后再试",
+    },
     "record.attachment.missing_file": {
         "en": "{label}: send the file as the multipart form field 'file'",
         "zh-CN": "{label}:请以“multipart/form-data”表单的“file”字段上传文件",
