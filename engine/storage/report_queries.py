@@ -22,6 +22,7 @@ from sqlalchemy.sql import ColumnElement
 
 from engine.expressions.dates import parse_duration
 from engine.forms.row_rules import RowRule, paths_of
+from engine.forms.types import FIELD_TYPES
 from engine.reports.kinds import current_span
 from engine.reports.spec import Dimension, FieldRef, Filter, Measure, ReportSpec
 from engine.storage.catalog import CompiledApp
@@ -108,7 +109,8 @@ class ReportQuery:
         form = self.app.forms.get(hop.form)
         if form is None or not any(f.id == hop.field for f in form.spec.fields):
             return False
-        return form.spec.field(hop.field).type == "user"
+        field = form.spec.field(hop.field)
+        return FIELD_TYPES.get(field.type).people_limit(field) is not None  # the type says it names people
 
     def dimension(self, dim: Dimension) -> Any:
         column = self.column(dim.ref)
