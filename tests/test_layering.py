@@ -19,6 +19,8 @@ ALLOWED = {
     "rq": ("storage",),
     "psycopg": ("storage",),
     "RestrictedPython": ("expressions",),
+    "marshmallow": ("web",),
+    "apispec": ("web",),
 }
 
 

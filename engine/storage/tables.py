@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+#: a form record's id wherever another table points at one: the record tables' own ids are bigint
+RECORD_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -103,7 +106,7 @@ class RecordCommentRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     app_id: Mapped[str] = mapped_column(String(63))
     form_id: Mapped[str] = mapped_column(String(63))
-    record_id: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(RECORD_ID)
     author: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -118,7 +121,7 @@ class RecordHistoryRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     app_id: Mapped[str] = mapped_column(String(63))
     form_id: Mapped[str] = mapped_column(String(63))
-    record_id: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(RECORD_ID)
     version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor: Mapped[str] = mapped_column(String(200))
@@ -134,7 +137,7 @@ class IdempotencyKeyRow(Base):
     app_id: Mapped[str] = mapped_column(String(63), primary_key=True)
     form_id: Mapped[str] = mapped_column(String(63), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    record_id: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(RECORD_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -165,7 +168,7 @@ class AttachmentRow(Base):
     app_id: Mapped[str] = mapped_column(String(63))
     form_id: Mapped[str] = mapped_column(String(63))
     field_id: Mapped[str] = mapped_column(String(127))
-    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record_id: Mapped[int | None] = mapped_column(RECORD_ID, nullable=True)
     original_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(127))
     size: Mapped[int] = mapped_column(Integer)
@@ -301,7 +304,7 @@ class FlowInstanceRow(Base):
     app_version: Mapped[int] = mapped_column(Integer)
     flow_id: Mapped[str] = mapped_column(String(63))
     form_id: Mapped[str] = mapped_column(String(63))
-    record_id: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(RECORD_ID)
     status: Mapped[str] = mapped_column(String(20))
     end_status: Mapped[str | None] = mapped_column(String(60), nullable=True)
     stage: Mapped[str | None] = mapped_column(String(63), nullable=True)
@@ -332,7 +335,7 @@ class FlowTaskRow(Base):
     app_id: Mapped[str] = mapped_column(String(63))
     flow_id: Mapped[str] = mapped_column(String(63))
     form_id: Mapped[str] = mapped_column(String(63))
-    record_id: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(RECORD_ID)
     node_id: Mapped[str] = mapped_column(String(63))
     token_id: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(20))
@@ -433,7 +436,7 @@ class NotificationRow(Base):
     user_id: Mapped[str] = mapped_column(String(200))
     outbox_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     app_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
-    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record_id: Mapped[int | None] = mapped_column(RECORD_ID, nullable=True)
     instance_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     node_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
     task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -463,7 +466,7 @@ class AutomationRunRow(Base):
     automation_id: Mapped[str] = mapped_column(String(63))
     trigger: Mapped[str] = mapped_column(String(40))
     form_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
-    record_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record_id: Mapped[int | None] = mapped_column(RECORD_ID, nullable=True)
     inputs: Mapped[Any] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -506,7 +509,7 @@ class KbVoteRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     app_id: Mapped[str] = mapped_column(String(63))
     form_id: Mapped[str] = mapped_column(String(63))
-    record_id: Mapped[int] = mapped_column(Integer)
+    record_id: Mapped[int] = mapped_column(RECORD_ID)
     token: Mapped[str] = mapped_column(String(64))
     helpful: Mapped[bool] = mapped_column(Boolean)
     voted_at: Mapped[datetime] = mapped_column(UTCDateTime)

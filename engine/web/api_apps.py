@@ -9,6 +9,10 @@ from engine.packages import PackageReadError, parse_package
 from engine.packages.messages import problem, refusal
 from engine.web.auth import require_admin
 from engine.web.context import services
+from engine.web.contract import operation
+from engine.web.contract.apps import AppList, AppVersions, ImportResult, VersionQuery
+from engine.web.contract.common import FreeObject
+from engine.web.contract.operations import Answer
 from engine.web.http import json_response
 from engine.whole_numbers import parse_id
 
@@ -16,12 +20,23 @@ bp = Blueprint("api_apps", __name__, url_prefix="/api/v1/apps")
 
 
 @bp.get("")
+@operation("The apps (administrators)", tags="apps", access="admin", answers={200: Answer("the apps", AppList)})
 def list_apps() -> Response:
     require_admin()
     return json_response({"items": services().apps.list_apps()})
 
 
 @bp.post("")
+@operation(
+    "Import an app package (administrators)",
+    tags="apps",
+    access="admin",
+    raw_body="package",
+    answers={
+        200: Answer("a new version of an app, or `unchanged`", ImportResult, headers=("Location",)),
+        201: Answer("a new app", ImportResult, headers=("Location",)),
+    },
+)
 def import_app() -> Response:
     """Import a package sent as the JSON body, or as the file field ``package`` of a multipart form."""
     actor = _actor()
@@ -42,6 +57,13 @@ def import_app() -> Response:
 
 
 @bp.get("/<app_id>/export")
+@operation(
+    "Export an app package (administrators)",
+    tags="apps",
+    access="admin",
+    query=VersionQuery,
+    answers={200: Answer("the package", FreeObject)},
+)
 def export_app(app_id: str) -> Response:
     version = _version_arg()
     text = services().apps.export_text(app_id, version, actor=_actor())
@@ -51,6 +73,12 @@ def export_app(app_id: str) -> Response:
 
 
 @bp.get("/<app_id>/versions")
+@operation(
+    "An app's versions (administrators)",
+    tags="apps",
+    access="admin",
+    answers={200: Answer("oldest first", AppVersions)},
+)
 def app_versions(app_id: str) -> Response:
     require_admin()
     return json_response({"items": [v.as_dict() for v in services().apps.versions(app_id)]})

@@ -17,6 +17,9 @@ from engine.errors import SubmissionError
 from engine.i18n import translate
 from engine.services.attachments import AttachmentFile, AttachmentService, UploadRules
 from engine.web.context import services
+from engine.web.contract import operation
+from engine.web.contract.operations import Answer
+from engine.web.contract.records import Attachment
 from engine.web.errors import problem_response
 from engine.web.http import json_response, locale, principal
 
@@ -45,6 +48,13 @@ def refused(error: SubmissionError) -> Response:
 
 
 @bp.post("/api/v1/apps/<app_id>/forms/<form_id>/fields/<field_id>/attachments")
+@operation(
+    "Upload a file for a field",
+    tags="attachments",
+    access="public_or_signed_in",
+    raw_body="multipart_file",
+    answers={201: Answer("the stored file", Attachment, headers=("Location",))},
+)
 def upload(app_id: str, form_id: str, field_id: str) -> Response:
     """One file as the multipart field ``file``; 201 with its id, name, sniffed type and size.
 
@@ -95,11 +105,23 @@ def _over_public_quota(store: AttachmentService, rules: UploadRules, lang: str) 
 
 
 @bp.get("/api/v1/attachments/<attachment_id>")
+@operation(
+    "Download a file",
+    tags="attachments",
+    access="public_or_signed_in",
+    answers={200: Answer("the file", media="application/octet-stream"), 304: Answer("not changed")},
+)
 def download(attachment_id: str) -> Response:
     return send_attachment(attachments().open(principal(), attachment_id))
 
 
 @bp.get("/api/v1/attachments/<attachment_id>/thumbnail")
+@operation(
+    "An image's thumbnail",
+    tags="attachments",
+    access="public_or_signed_in",
+    answers={200: Answer("a JPEG or PNG", media="image/*"), 304: Answer("not changed")},
+)
 def thumbnail(attachment_id: str) -> Response:
     return send_attachment(attachments().open(principal(), attachment_id, thumbnail=True))
 

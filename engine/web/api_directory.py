@@ -13,46 +13,36 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from engine.errors import EngineError, SubmissionError
 from engine.i18n import DEFAULT_LOCALE
-from engine.packages import parse_json
 from engine.services.refusals import field_text, invalid
 from engine.services.user_import import MAX_BYTES as MAX_IMPORT_BYTES
 from engine.storage.audit import AuditLog
 from engine.web.auth import require_admin
 from engine.web.context import services
+from engine.web.contract import operation
+from engine.web.contract.directory import (
+    AuditPage,
+    AuditQuery,
+    Group,
+    Groups,
+    ImportedPeople,
+    NewGroup,
+    NewMembers,
+    NewPerson,
+    People,
+    PeopleQuery,
+    Person,
+    PersonChanges,
+)
+from engine.web.contract.operations import Answer
 from engine.web.http import json_response, locale
 from engine.whole_numbers import parse_whole
 
 bp = Blueprint("api_directory", __name__, url_prefix="/api/v1")
-MAX_BODY_BYTES = 64 * 1024
-NEW_USER_FIELDS = (
-    "login",
-    "password",
-    "name",
-    "mobile",
-    "email",
-    "locale",
-    "admin",
-    "roles",
-    "groups",
-    "communities",
-    "id",
-)
 
 
 def _actor() -> str:
     return f"user:{require_admin().id}"
-
-
-def _object() -> dict[str, Any]:
-    try:
-        body = parse_json(request.get_data(cache=False), max_bytes=MAX_BODY_BYTES)
-    except EngineError as exc:
-        raise SubmissionError(exc.message, {"_body": [exc.message]}) from None
-    if not isinstance(body, dict):
-        raise invalid("directory.send_object", {"_body": [field_text("directory.field.json_object")]})
-    return body
 
 
 def _limit(default: int, maximum: int) -> int:
@@ -66,30 +56,17 @@ def _limit(default: int, maximum: int) -> int:
     return found
 
 
-def _text(body: dict[str, Any], key: str, problems: dict[str, list[str]], *, required: bool = False) -> Any:
-    value = body.get(key)
-    if value is None:
-        if required:
-            problems[key] = [field_text("directory.field.required")]
-        return None
-    if not isinstance(value, str):
-        problems[key] = [field_text("directory.field.not_text")]
-        return None
-    return value
-
-
-def _texts(body: dict[str, Any], key: str, problems: dict[str, list[str]]) -> list[str]:
-    value = body.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > 200:
-        problems[key] = [field_text("directory.field.not_texts")]
-        return []
-    return value
-
-
 # people
 
 
 @bp.get("/users")
+@operation(
+    "People (administrators)",
+    tags="directory",
+    access="admin",
+    query=PeopleQuery,
+    answers={200: Answer("a page", People)},
+)
 def list_users() -> Response:
     require_admin()
     query = request.args.get("q", "")
@@ -98,54 +75,32 @@ def list_users() -> Response:
 
 
 @bp.post("/users")
-def create_user() -> Response:
-    """Create a user; without a ``password`` one is generated and returned this once."""
+@operation(
+    "Create a person (administrators)",
+    tags="directory",
+    access="admin",
+    body=NewPerson,
+    answers={201: Answer("the person; with `password` when it was generated", Person, headers=("Location",))},
+)
+def create_user(body: dict[str, Any]) -> Response:
+    """Without a ``password`` one is generated and returned this once."""
     actor = _actor()
-    body = _object()
-    problems: dict[str, list[str]] = {}
-    unknown = sorted(set(body) - set(NEW_USER_FIELDS))
-    for key in unknown:
-        problems[key] = [field_text("directory.field.not_editable", fields=", ".join(NEW_USER_FIELDS))]
-    login = _text(body, "login", problems, required=True)
-    password = _text(body, "password", problems)
-    texts = {key: _text(body, key, problems) for key in ("name", "mobile", "email", "id")}
-    user_locale = _text(body, "locale", problems) or DEFAULT_LOCALE
-    admin = body.get("admin", False)
-    if not isinstance(admin, bool):
-        problems["admin"] = [field_text("directory.field.not_boolean")]
-    roles = _texts(body, "roles", problems)
-    pairs = []
-    for role in roles:
-        app_id, sep, role_id = role.partition(":")
-        if not sep or not app_id or not role_id:
-            problems["roles"] = [field_text("directory.field.role_shape", role=role[:60])]
-        pairs.append((app_id, role_id))
-    groups = _texts(body, "groups", problems)
-    communities = body.get("communities", [])
-    if not isinstance(communities, list) or not all(
-        isinstance(c, int) and not isinstance(c, bool) and 0 < c < 2**31 for c in communities
-    ):
-        problems["communities"] = [field_text("directory.field.not_communities")]
-    if problems:
-        detail = "; ".join(f"{key}: {messages[0]}" for key, messages in problems.items())
-        raise invalid("directory.user_not_created", problems, detail=detail)
-    generated = password is None
-    if generated:
-        password = secrets.token_urlsafe(9)
+    generated = body.get("password") is None
+    password: str = secrets.token_urlsafe(9) if generated else body["password"]
     directory = services().directory
     user_id = directory.create_user(
-        login,
+        body["login"],
         password,
-        name=texts["name"],
-        mobile=texts["mobile"],
-        email=texts["email"],
-        locale=user_locale,
-        admin=admin,
-        roles=pairs,
-        groups=groups,
-        communities=communities,
+        name=body.get("name"),
+        mobile=body.get("mobile"),
+        email=body.get("email"),
+        locale=body.get("locale") or DEFAULT_LOCALE,
+        admin=body["admin"],
+        roles=[tuple(role.split(":", 1)) for role in body["roles"]],
+        groups=body["groups"],
+        communities=body["communities"],
         actor=actor,
-        user_id=texts["id"],
+        user_id=body.get("id"),
     )
     user = directory.get_user(user_id)
     if generated:
@@ -154,18 +109,33 @@ def create_user() -> Response:
 
 
 @bp.get("/users/<user_id>")
+@operation("A person (administrators)", tags="directory", access="admin", answers={200: Answer("the person", Person)})
 def get_user(user_id: str) -> Response:
     require_admin()
     return json_response(services().directory.get_user(user_id))
 
 
 @bp.patch("/users/<user_id>")
-def update_user(user_id: str) -> Response:
+@operation(
+    "Change a person (administrators)",
+    tags="directory",
+    access="admin",
+    body=PersonChanges,
+    answers={200: Answer("the person after the change", Person)},
+)
+def update_user(user_id: str, body: dict[str, Any]) -> Response:
     actor = _actor()
-    return json_response(services().directory.update_user(user_id, _object(), actor=actor))
+    return json_response(services().directory.update_user(user_id, body, actor=actor))
 
 
 @bp.post("/users/import")
+@operation(
+    "Import people from CSV or XLSX (administrators)",
+    tags="directory",
+    access="admin",
+    raw_body="multipart_file",
+    answers={200: Answer("what was created", ImportedPeople)},
+)
 def import_users() -> Response:
     """Multipart file field ``file``: CSV or XLSX; all users are created, or none (422 with the rows)."""
     actor = _actor()
@@ -181,23 +151,23 @@ def import_users() -> Response:
 
 
 @bp.get("/groups")
+@operation("Groups (administrators)", tags="directory", access="admin", answers={200: Answer("every group", Groups)})
 def list_groups() -> Response:
     require_admin()
     return json_response({"items": services().directory.list_groups()})
 
 
 @bp.post("/groups")
-def create_group() -> Response:
+@operation(
+    "Create a group (administrators)",
+    tags="directory",
+    access="admin",
+    body=NewGroup,
+    answers={201: Answer("the group", Group)},
+)
+def create_group(body: dict[str, Any]) -> Response:
     actor = _actor()
-    body = _object()
-    problems: dict[str, list[str]] = {}
-    for key in sorted(set(body) - {"name", "parent", "leader"}):
-        problems[key] = [field_text("directory.field.not_group_field")]
-    name = _text(body, "name", problems, required=True)
-    parent = _text(body, "parent", problems)
-    leader = _text(body, "leader", problems)
-    if problems:
-        raise invalid("directory.group_not_created", problems, field=next(iter(problems)))
+    name, parent, leader = body["name"], body.get("parent"), body.get("leader")
     directory = services().directory
     group_id = directory.create_group(name, parent, leader, actor=actor)
     group = next(g for g in directory.list_groups() if g["id"] == group_id)
@@ -205,16 +175,19 @@ def create_group() -> Response:
 
 
 @bp.post("/groups/<group_id>/members")
-def add_members(group_id: str) -> Response:
+@operation(
+    "Add people to a group (administrators)",
+    tags="directory",
+    access="admin",
+    body=NewMembers,
+    answers={200: Answer("the group", Group)},
+)
+def add_members(group_id: str, body: dict[str, Any]) -> Response:
     """Body ``{"users": [login or id, ...]}`` (or ``{"user": ...}``); adding a member twice changes nothing."""
     actor = _actor()
-    body = _object()
-    problems: dict[str, list[str]] = {}
-    users = [body["user"]] if isinstance(body.get("user"), str) else _texts(body, "users", problems)
-    if not users and not problems:
-        problems["users"] = [field_text("directory.field.users_missing")]
-    if problems:
-        raise invalid("directory.users_missing", problems)
+    users = [body["user"]] if "user" in body else body.get("users", [])
+    if not users:
+        raise invalid("directory.users_missing", {"users": [field_text("directory.field.users_missing")]})
     directory = services().directory
     for user in users:  # every name is checked before anyone is added
         directory.get_user(user)
@@ -229,6 +202,13 @@ def add_members(group_id: str) -> Response:
 
 
 @bp.get("/audit")
+@operation(
+    "The audit log (administrators)",
+    tags="directory",
+    access="admin",
+    query=AuditQuery,
+    answers={200: Answer("newest first", AuditPage)},
+)
 def audit() -> Response:
     """Filters: actor, action (``user.*`` for a prefix), subject_type, subject_id, since, until, limit, cursor."""
     require_admin()

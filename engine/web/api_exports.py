@@ -14,10 +14,14 @@ from flask import Blueprint, Response, request
 from engine.services.exports import Download
 from engine.storage.record_queries import ListQuery
 from engine.web.context import services
+from engine.web.contract import operation
+from engine.web.contract.operations import Answer
+from engine.web.contract.records import RecordQuery
 from engine.web.http import locale, principal
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>")
 PAGING_ARGS = ("cursor", "limit")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _query() -> ListQuery:
@@ -37,10 +41,22 @@ def _send(download: Download) -> Response:
 
 
 @bp.get("/export.csv")
+@operation(
+    "Export a form's records as CSV",
+    tags="records",
+    query=RecordQuery,
+    answers={200: Answer("every matching record", media="text/csv", headers=("Content-Disposition",))},
+)
 def export_csv(app_id: str, form_id: str) -> Response:
     return _send(services().exports.csv(principal(), app_id, form_id, _query(), locale=locale()))
 
 
 @bp.get("/export.xlsx")
+@operation(
+    "Export a form's records as XLSX",
+    tags="records",
+    query=RecordQuery,
+    answers={200: Answer("every matching record", media=XLSX, headers=("Content-Disposition",))},
+)
 def export_xlsx(app_id: str, form_id: str) -> Response:
     return _send(services().exports.xlsx(principal(), app_id, form_id, _query(), locale=locale()))

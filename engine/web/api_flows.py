@@ -13,10 +13,28 @@ from flask import Blueprint, Response, request
 
 from engine.errors import NotAuthenticatedError, NotFoundError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
-from engine.services.flow_actions import refusal
 from engine.web.auth import reads_only, require_admin
 from engine.web.context import services
-from engine.web.http import json_response, locale, principal, read_record_body
+from engine.web.contract import operation
+from engine.web.contract.flows import (
+    ActedTask,
+    BpmnImported,
+    BpmnQuery,
+    CancelInstance,
+    Inbox,
+    InboxQuery,
+    Instance,
+    Instances,
+    MarkedRead,
+    Notifications,
+    NotificationsQuery,
+    NotificationsRead,
+    StartFlow,
+    Task,
+    TaskAction,
+)
+from engine.web.contract.operations import Answer
+from engine.web.http import json_response, locale, principal
 from engine.whole_numbers import parse_whole
 
 bp = Blueprint("api_flows", __name__, url_prefix="/api/v1")
@@ -29,60 +47,70 @@ def _signed_in() -> Any:
     return who
 
 
-def _body() -> dict[str, Any]:
-    if not request.get_data(cache=True):
-        return {}
-    body = read_record_body()
-    if not isinstance(body, dict):
-        raise refusal("_body", "flow_service.json_object", locale())
-    return body
-
-
 @bp.get("/tasks")
+@operation("My tasks", tags="flows", query=InboxQuery, answers={200: Answer("the box's tasks", Inbox)})
 def inbox() -> Response:
     limit = parse_whole(request.args.get("limit"), low=1, high=9999) or 50
     return json_response(services().flows.inbox(_signed_in(), request.args.get("box", "mine"), limit))
 
 
 @bp.get("/tasks/<task_id>")
+@operation("A task", tags="flows", answers={200: Answer("the task", Task)})
 def get_task(task_id: str) -> Response:
     return json_response(services().flows.task(_signed_in(), task_id[:64]))
 
 
 @bp.post("/tasks/<task_id>/<action>")
-def act(task_id: str, action: str) -> Response:
-    return json_response(services().flows.act(_signed_in(), task_id[:64], action[:40], _body(), locale=locale()))
+@operation(
+    "Act on a task (claim, complete, approve, reject, return, transfer, …)",
+    tags="flows",
+    body=TaskAction,
+    body_required=False,
+    answers={200: Answer("the task and its instance after the action", ActedTask)},
+)
+def act(task_id: str, action: str, body: dict[str, Any]) -> Response:
+    return json_response(services().flows.act(_signed_in(), task_id[:64], action[:40], body, locale=locale()))
 
 
 @bp.get("/flow-instances/<instance_id>")
+@operation(
+    "A flow instance", tags="flows", access="public_or_signed_in", answers={200: Answer("the instance", Instance)}
+)
 def get_instance(instance_id: str) -> Response:
     return json_response(services().flows.instance(principal(), instance_id[:64]))
 
 
 @bp.post("/flow-instances/<instance_id>/withdraw")
+@operation("Withdraw what I started", tags="flows", answers={200: Answer("the instance", Instance)})
 def withdraw(instance_id: str) -> Response:
     return json_response(services().flows.withdraw(_signed_in(), instance_id[:64]))
 
 
 @bp.post("/flow-instances/<instance_id>/cancel")
-def cancel(instance_id: str) -> Response:
-    body = _body()
-    reason = body.get("reason")
-    return json_response(
-        services().flows.cancel(_signed_in(), instance_id[:64], reason if isinstance(reason, str) else None)
-    )
+@operation(
+    "Cancel an instance (administrators)",
+    tags="flows",
+    body=CancelInstance,
+    body_required=False,
+    answers={200: Answer("the instance", Instance)},
+)
+def cancel(instance_id: str, body: dict[str, Any]) -> Response:
+    return json_response(services().flows.cancel(_signed_in(), instance_id[:64], body.get("reason")))
 
 
 @bp.post("/apps/<app_id>/flows/<flow_id>/start")
-def start(app_id: str, flow_id: str) -> Response:
-    body = _body()
-    record_id = body.get("record_id")
-    if isinstance(record_id, bool) or not isinstance(record_id, int):
-        raise refusal("record_id", "flow_service.record_number", locale(), note="flow_service.a_record_number")
-    return json_response(services().flows.start(_signed_in(), app_id, flow_id, record_id), 201)
+@operation("Start a flow on a record", tags="flows", body=StartFlow, answers={201: Answer("the instance", Instance)})
+def start(app_id: str, flow_id: str, body: dict[str, Any]) -> Response:
+    return json_response(services().flows.start(_signed_in(), app_id, flow_id, body["record_id"]), 201)
 
 
 @bp.get("/apps/<app_id>/forms/<form_id>/records/<id:record_id>/flows")
+@operation(
+    "A record's flow instances",
+    tags="flows",
+    access="public_or_signed_in",
+    answers={200: Answer("the instances", Instances)},
+)
 def record_flows(app_id: str, form_id: str, record_id: int) -> Response:
     who = principal()
     flows = services().flows
@@ -91,6 +119,14 @@ def record_flows(app_id: str, form_id: str, record_id: int) -> Response:
 
 @bp.post("/bpmn/import")
 @reads_only
+@operation(
+    "Convert a BPMN file to a flow definition (administrators)",
+    tags="flows",
+    access="admin",
+    raw_body="bpmn",
+    query=BpmnQuery,
+    answers={200: Answer("the flow, and what could not be carried over", BpmnImported)},
+)
 def bpmn_import() -> Response:
     """A .bpmn file (the request body) as a flow definition, with what could not be carried over."""
     require_admin()
@@ -108,6 +144,12 @@ def bpmn_import() -> Response:
 
 
 @bp.get("/apps/<app_id>/flows/<flow_id>/bpmn")
+@operation(
+    "A flow as a BPMN file (administrators)",
+    tags="flows",
+    access="admin",
+    answers={200: Answer("BPMN 2.0 XML", media="application/xml")},
+)
 def bpmn_export(app_id: str, flow_id: str) -> Response:
     require_admin()
     package = services().apps.export(app_id)
@@ -122,6 +164,12 @@ def bpmn_export(app_id: str, flow_id: str) -> Response:
 
 
 @bp.get("/notifications")
+@operation(
+    "My notifications",
+    tags="notifications",
+    query=NotificationsQuery,
+    answers={200: Answer("newest first", Notifications)},
+)
 def notifications() -> Response:
     who = _signed_in()
     limit = parse_whole(request.args.get("limit"), low=1, high=9999) or 50
@@ -131,11 +179,15 @@ def notifications() -> Response:
 
 
 @bp.post("/notifications/read")
-def notifications_read() -> Response:
-    """Mark notifications read: ``{"ids": [1, 2]}``, or ``{}`` for all of them."""
+@operation(
+    "Mark notifications read",
+    tags="notifications",
+    body=NotificationsRead,
+    body_required=False,
+    answers={200: Answer("how many were marked", MarkedRead)},
+)
+def notifications_read(body: dict[str, Any]) -> Response:
+    """``{"ids": [1, 2]}``, or ``{}`` for all of them."""
     who = _signed_in()
-    body = _body()
     ids = body.get("ids")
-    if ids is not None and not isinstance(ids, list):
-        raise refusal("ids", "flow_service.notification_ids", locale(), note="flow_service.a_list_of_numbers")
     return json_response({"marked": services().notifications.mark_read(who.id, ids, locale=locale())})

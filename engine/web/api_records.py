@@ -15,6 +15,9 @@ from engine.errors import PreconditionRequiredError, SubmissionError
 from engine.i18n import translate
 from engine.storage.record_queries import ListQuery
 from engine.web.context import services
+from engine.web.contract import operation
+from engine.web.contract.operations import Answer
+from engine.web.contract.records import DeletedQuery, History, Record, RecordPage, RecordQuery
 from engine.web.http import json_response, locale, principal, read_record_body
 from engine.whole_numbers import parse_id, parse_whole
 
@@ -43,12 +46,30 @@ def _record_id(raw: str) -> int:
 
 
 @bp.get("")
+@operation(
+    "List a form's records",
+    tags="records",
+    access="public_or_signed_in",
+    query=RecordQuery,
+    answers={200: Answer("a page of records the caller may read", RecordPage)},
+)
 def list_records(app_id: str, form_id: str) -> Response:
     query = ListQuery.from_args(request.args)
     return json_response(services().records.list_records(principal(), app_id, form_id, query))
 
 
 @bp.post("")
+@operation(
+    "Create a record",
+    tags="records",
+    access="public_or_signed_in",
+    raw_body="free_object",
+    headers=("Idempotency-Key",),
+    answers={
+        201: Answer("the new record", Record, headers=("ETag", "Location")),
+        200: Answer("the record a retry with the same Idempotency-Key created", Record, headers=("ETag",)),
+    },
+)
 def create_record(app_id: str, form_id: str) -> Response:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 0 < len(key) <= 200:
@@ -70,6 +91,13 @@ def create_record(app_id: str, form_id: str) -> Response:
 
 
 @bp.get("/<record_id>")
+@operation(
+    "A record",
+    tags="records",
+    access="public_or_signed_in",
+    query=DeletedQuery,
+    answers={200: Answer("the record", Record, headers=("ETag",))},
+)
 def get_record(app_id: str, form_id: str, record_id: str) -> Response:
     deleted = request.args.get("deleted", "false").lower() == "true"
     return _record_response(
@@ -78,6 +106,13 @@ def get_record(app_id: str, form_id: str, record_id: str) -> Response:
 
 
 @bp.patch("/<record_id>")
+@operation(
+    "Change a record",
+    tags="records",
+    raw_body="free_object",
+    headers=("If-Match",),
+    answers={200: Answer("the record after the change", Record, headers=("ETag",))},
+)
 def update_record(app_id: str, form_id: str, record_id: str) -> Response:
     expected = _expected_version(required=True)
     assert expected is not None
@@ -94,6 +129,12 @@ def update_record(app_id: str, form_id: str, record_id: str) -> Response:
 
 
 @bp.delete("/<record_id>")
+@operation(
+    "Delete a record (it can be restored)",
+    tags="records",
+    headers=("If-Match",),
+    answers={200: Answer("the deleted record", Record)},
+)
 def delete_record(app_id: str, form_id: str, record_id: str) -> Response:
     record = services().records.delete(
         principal(), app_id, form_id, _record_id(record_id), expected_version=_expected_version(required=False)
@@ -102,6 +143,12 @@ def delete_record(app_id: str, form_id: str, record_id: str) -> Response:
 
 
 @bp.post("/<record_id>/restore")
+@operation(
+    "Restore a deleted record",
+    tags="records",
+    headers=("If-Match",),
+    answers={200: Answer("the restored record", Record)},
+)
 def restore_record(app_id: str, form_id: str, record_id: str) -> Response:
     record = services().records.restore(
         principal(), app_id, form_id, _record_id(record_id), expected_version=_expected_version(required=False)
@@ -110,5 +157,6 @@ def restore_record(app_id: str, form_id: str, record_id: str) -> Response:
 
 
 @bp.get("/<record_id>/history")
+@operation("A record's changes", tags="records", answers={200: Answer("oldest first", History)})
 def record_history(app_id: str, form_id: str, record_id: str) -> Response:
     return json_response({"items": services().records.history(principal(), app_id, form_id, _record_id(record_id))})

@@ -22,7 +22,10 @@ from engine.i18n import LOCALES, other_locale
 from engine.principal import Principal
 from engine.web.auth import login_redirect, require_app_role
 from engine.web.context import services
-from engine.web.http import json_response, locale, principal, read_record_body
+from engine.web.contract import operation
+from engine.web.contract.operations import Answer
+from engine.web.contract.records import Comment, Comments, NewComment
+from engine.web.http import json_response, locale, principal
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
 from engine.whole_numbers import parse_id
@@ -138,13 +141,15 @@ def add_comment_page(app_id: str, form_id: str, record_id: str) -> Any:
 
 # -- the API ---------------------------------------------------------------------------------------------
 @bp.get("/api/v1/apps/<app_id>/forms/<form_id>/records/<record_id>/comments")
+@operation("A record's comments", tags="records", answers={200: Answer("oldest first", Comments)})
 def list_comments(app_id: str, form_id: str, record_id: str) -> Response:
     items = services().record_pages.comments(principal(), app_id, form_id, _record_id(record_id))
     return json_response({"items": items})
 
 
 @bp.post("/api/v1/apps/<app_id>/forms/<form_id>/records/<record_id>/comments")
-def add_comment(app_id: str, form_id: str, record_id: str) -> Response:
+@operation("Comment on a record", tags="records", body=NewComment, answers={201: Answer("the comment", Comment)})
+def add_comment(app_id: str, form_id: str, record_id: str, body: dict[str, Any]) -> Response:
     pages = services().record_pages
-    comment = pages.add_comment(principal(), app_id, form_id, _record_id(record_id), read_record_body(), locale())
+    comment = pages.add_comment(principal(), app_id, form_id, _record_id(record_id), body, locale())
     return json_response(comment, 201)

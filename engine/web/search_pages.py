@@ -15,6 +15,9 @@ from engine.i18n import other_locale
 from engine.services.search import cleaned
 from engine.web.auth import current_principal, login_redirect, require_signed_in
 from engine.web.context import services
+from engine.web.contract import operation
+from engine.web.contract.operations import Answer
+from engine.web.contract.records import SearchQuery, SearchResult
 from engine.web.http import json_response, locale, principal
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
@@ -25,6 +28,12 @@ SEARCH_TEXT = "page.search."
 
 
 @bp.get("/api/v1/search")
+@operation(
+    "Search every form the caller may read",
+    tags="records",
+    query=SearchQuery,
+    answers={200: Answer("matches grouped by form", SearchResult)},
+)
 def search_api() -> Response:
     raw = request.args.get("q", "")
     groups = services().search.search(principal(), raw, locale=locale())

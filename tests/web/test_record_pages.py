@@ -153,7 +153,7 @@ def test_staff_comment_on_the_page_and_through_the_api(app, office):
 @pytest.mark.parametrize(
     ("raw", "status", "field"),
     [
-        (b"not json", 422, "_record"),
+        (b"not json", 422, "_body"),
         (b"[1]", 422, "_body"),
         (b'{"body": 3}', 422, "body"),
         (b'{"body": "   "}', 422, "body"),
