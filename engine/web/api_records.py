@@ -16,6 +16,7 @@ from engine.i18n import translate
 from engine.storage.record_queries import ListQuery
 from engine.web.context import services
 from engine.web.http import json_response, locale, principal, read_record_body
+from engine.web.rate_limits import client_address
 from engine.whole_numbers import parse_id, parse_whole
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>/records")
@@ -62,7 +63,7 @@ def create_record(app_id: str, form_id: str) -> Response:
         read_record_body(),
         locale=locale(),
         idempotency_key=key,
-        client=request.remote_addr,
+        client=client_address(),
     )
     response = _record_response(record, 201 if created else 200)
     response.headers["Location"] = f"{request.path}/{record['id']}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, json, render_template, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import (
@@ -33,6 +34,7 @@ from engine.storage.record_queries import QueryError
 from engine.web.http import locale as request_locale
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
+from engine.web.rate_limits import refusal
 
 STATUS: list[tuple[type[EngineError], int]] = [
     (ReportDefinitionError, 400),  # an unsaved definition sent for a preview: the request is what is wrong
@@ -130,8 +132,13 @@ def register_error_handlers(app: Flask) -> None:
         title = status_title(status if status in ENGINE_TITLED else 0, locale)
         response = problem_response(status, title, error.localized(locale), error.code, **extra)
         if isinstance(error, RateLimitedError):
-            response.headers["Retry-After"] = "60"  # limits count in one-minute windows
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded) -> Response:
+        # Flask-Limiter's refusals take the engine's path: the limit's code, a sentence in the caller's language
+        return engine_error(refusal(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -146,10 +153,12 @@ def register_error_handlers(app: Flask) -> None:
             404: lambda: translate("http.not_found", locale),
             405: lambda: translate("http.method_not_allowed", locale, method=request.method),
             413: lambda: translate("http.too_large", locale),
+            429: lambda: translate("http.too_many_requests", locale, seconds=getattr(error, "retry_after", None) or 60),
             408: lambda: translate("http.body_too_slow", locale),  # engine.web.slow_bodies
             503: lambda: translate("http.busy", locale),
         }.get(status, lambda: error.description or "")()
-        response = problem_response(status, status_title(status, locale, error.name), detail, f"http_{status}")
+        code = "rate_limited" if status == 429 else f"http_{status}"
+        response = problem_response(status, status_title(status, locale, error.name), detail, code)
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
