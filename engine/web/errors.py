@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, json, render_template, request
-from flask_limiter import RateLimitExceeded
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from engine.errors import (
     ConfigError,
@@ -135,9 +134,10 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Retry-After"] = str(error.retry_after)
         return response
 
-    @app.errorhandler(RateLimitExceeded)
-    def rate_limited(error: RateLimitExceeded) -> Response:
-        # Flask-Limiter's refusals take the engine's path: the limit's code, a sentence in the caller's language
+    @app.errorhandler(TooManyRequests)
+    def rate_limited(error: TooManyRequests) -> Response:
+        # Flask-Limiter's refusals (and any other 429) take the engine's path: the limit's code, a sentence
+        # in the caller's language, Retry-After
         return engine_error(refusal(error))
 
     @app.errorhandler(HTTPException)
@@ -153,12 +153,10 @@ def register_error_handlers(app: Flask) -> None:
             404: lambda: translate("http.not_found", locale),
             405: lambda: translate("http.method_not_allowed", locale, method=request.method),
             413: lambda: translate("http.too_large", locale),
-            429: lambda: translate("http.too_many_requests", locale, seconds=getattr(error, "retry_after", None) or 60),
             408: lambda: translate("http.body_too_slow", locale),  # engine.web.slow_bodies
             503: lambda: translate("http.busy", locale),
         }.get(status, lambda: error.description or "")()
-        code = "rate_limited" if status == 429 else f"http_{status}"
-        response = problem_response(status, status_title(status, locale, error.name), detail, code)
+        response = problem_response(status, status_title(status, locale, error.name), detail, f"http_{status}")
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
+from werkzeug.exceptions import TooManyRequests
 
 from engine.config import Settings
 from engine.errors import RateLimitedError
@@ -49,6 +50,7 @@ PUBLIC_LIMITS = (
     ),
 )
 _BY_ENDPOINT = {limit.endpoint: limit for limit in PUBLIC_LIMITS}
+_ANY = PublicLimit("", lambda settings: 0)  # the code and sentence of a limit not in the table
 
 
 def client_address() -> str:
@@ -86,9 +88,13 @@ def _signed_in() -> bool:
     return not principal().anonymous
 
 
-def refusal(error: RateLimitExceeded) -> RateLimitedError:
-    """The engine's refusal for a breached Flask-Limiter limit: its code, its sentence, and how long to wait."""
-    limit = _BY_ENDPOINT.get(request.endpoint or "", PublicLimit("", lambda s: 0))
+def refusal(error: TooManyRequests) -> RateLimitedError:
+    """The engine's refusal for a 429: a breached Flask-Limiter limit's code, sentence and seconds to wait,
+    or for any other the general ones."""
+    if not isinstance(error, RateLimitExceeded):
+        wait = error.retry_after if isinstance(error.retry_after, int) and error.retry_after > 0 else 60
+        return RateLimitedError.waiting("http.too_many_requests", wait, seconds=wait)
+    limit = _BY_ENDPOINT.get(request.endpoint or "", _ANY)
     window = error.limit.limit.get_expiry()
     retry_after = window
     current = current_app.extensions[EXTENSION_KEY].current_limit

@@ -130,3 +130,17 @@ class TestWithRedisDown:
     def test_each_process_counts_in_memory(self, app, site):  # noqa: F811
         owner = phone(app)
         assert [preview(owner).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_any_other_429_is_the_same_problem_document(app):
+    from werkzeug.exceptions import TooManyRequests
+
+    def busy():
+        raise TooManyRequests(retry_after=30)
+
+    app.add_url_rule("/test-busy", view_func=busy)
+    refused = phone(app).get("/test-busy")
+
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "30"
+    assert refused.json["type"] == "https://trellis.dev/problems/rate_limited"
+    assert refused.json["detail"] == "too many requests from this network; try again in 30 seconds"
