@@ -21,6 +21,7 @@ from engine.whole_numbers import parse_whole
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/trellis.db"
 MB = 1024 * 1024
+MAX_TRUSTED_PROXIES = 5
 _DB_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
 
 
@@ -44,6 +45,9 @@ class Settings:
     public_upload_bytes_per_hour: int = 300 * 1024 * 1024  # ... and their bytes
     public_unclaimed_bytes: int = 2048 * 1024 * 1024  # all anonymous uploads no record has claimed yet
     unclaimed_upload_hours: int = 24  # after this long the worker removes an upload no record claimed
+    public_previews_per_minute: int = 120  # previews of public forms per client address and minute
+    public_options_per_minute: int = 120  # searches of a public form's relation choices, the same
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For / -Proto are believed
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +72,9 @@ class Settings:
             public_upload_bytes_per_hour=_positive_int(env, "TRELLIS_PUBLIC_UPLOAD_MB_PER_HOUR", 300) * MB,
             public_unclaimed_bytes=_positive_int(env, "TRELLIS_PUBLIC_UNCLAIMED_MB", 2048) * MB,
             unclaimed_upload_hours=_positive_int(env, "TRELLIS_UNCLAIMED_UPLOAD_HOURS", 24),
+            public_previews_per_minute=_positive_int(env, "TRELLIS_PUBLIC_PREVIEWS_PER_MINUTE", 120),
+            public_options_per_minute=_positive_int(env, "TRELLIS_PUBLIC_OPTIONS_PER_MINUTE", 120),
+            trusted_proxies=_trusted_proxies(env.get("TRELLIS_TRUSTED_PROXIES") or "0"),
         )
 
     @property
@@ -138,6 +145,13 @@ def _port(raw: str) -> int:
     found = parse_whole(raw, low=1, high=65535)
     if found is None:
         raise _refused("config.port", repr(raw))
+    return found
+
+
+def _trusted_proxies(raw: str) -> int:
+    found = parse_whole(raw, low=0, high=MAX_TRUSTED_PROXIES)
+    if found is None:
+        raise _refused("config.trusted_proxies", repr(raw), variable="TRELLIS_TRUSTED_PROXIES")
     return found
 
 

@@ -150,9 +150,23 @@ class PreconditionRequiredError(EngineError):
 
 
 class RateLimitedError(EngineError):
-    """One client sent more than a limit allows in the current minute: HTTP 429 with Retry-After."""
+    """One client sent more than a limit allows in its window: HTTP 429 with Retry-After."""
 
     code = "rate_limited"
+
+    @classmethod
+    def waiting(cls, message_code: str, /, retry_after: int, *, code: str | None = None, **params: Any) -> Self:
+        """The refusal saying ``message_code``, whose caller may try again in ``retry_after`` seconds;
+        ``code`` names the limit when it is not the general one."""
+        error = cls.says(message_code, **params)
+        error.details = {"retry_after": retry_after}
+        if code is not None:
+            error.code = code
+        return error
+
+    @property
+    def retry_after(self) -> int:
+        return int(self.details.get("retry_after", 60))
 
 
 class NotAuthenticatedError(EngineError):

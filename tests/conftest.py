@@ -93,18 +93,6 @@ class PostgresSchema:
         self._admin.dispose()
 
 
-@pytest.fixture
-def one_rate_window(monkeypatch):
-    """Rate limits count in fixed one-minute windows: hold the clock mid-minute, so a test that counts
-    hits up to a limit never sees the window turn over halfway (it failed near a full minute)."""
-    import types
-
-    import engine.storage.rate_limit as rate_limit
-
-    held = (time.time() // 60) * 60 + 30
-    monkeypatch.setattr(rate_limit, "time", types.SimpleNamespace(time=lambda: held))
-
-
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL on each back-end."""

@@ -59,3 +59,32 @@ def test_a_bad_setting_reads_in_either_language():
 
     assert caught.value.message == "TRELLIS_PORT must be a port number from 1 to 65535, got 'http'"
     assert caught.value.localized("zh-CN") == "`TRELLIS_PORT` 必须是 1 到 65535 之间的端口号,实际是 'http'"
+
+
+def test_trusted_proxies_and_public_limits_come_from_the_environment():
+    defaults = Settings.from_env({})
+    assert (defaults.trusted_proxies, defaults.public_previews_per_minute, defaults.public_options_per_minute) == (
+        0,
+        120,
+        120,
+    )
+    chosen = Settings.from_env(
+        {
+            "TRELLIS_TRUSTED_PROXIES": "2",
+            "TRELLIS_PUBLIC_PREVIEWS_PER_MINUTE": "30",
+            "TRELLIS_PUBLIC_OPTIONS_PER_MINUTE": "40",
+        }
+    )
+    assert (chosen.trusted_proxies, chosen.public_previews_per_minute, chosen.public_options_per_minute) == (2, 30, 40)
+
+
+@pytest.mark.parametrize("raw", ["-1", "6", "one"])
+def test_a_number_of_trusted_proxies_out_of_range_is_refused(raw):
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"TRELLIS_TRUSTED_PROXIES": raw})
+
+    assert caught.value.message == (
+        f"TRELLIS_TRUSTED_PROXIES must be the number of reverse proxies in front of Trellis, "
+        f"from 0 (none: the default) to 5, got '{raw}'"
+    )
+    assert caught.value.details == {"variable": "TRELLIS_TRUSTED_PROXIES"}

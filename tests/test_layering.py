@@ -12,10 +12,12 @@ ENGINE = Path(__file__).resolve().parents[1] / "engine"
 ALLOWED = {
     "flask": ("web",),
     "werkzeug": ("web",),
+    "flask_limiter": ("web",),
     "gunicorn": ("web",),
     "sqlalchemy": ("storage",),
     "alembic": ("storage",),
     "redis": ("storage",),
+    "limits": ("storage",),
     "rq": ("storage",),
     "psycopg": ("storage",),
     "RestrictedPython": ("expressions",),

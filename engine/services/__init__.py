@@ -71,6 +71,7 @@ class Services:
     reports: ReportService
     dashboard_views: DashboardViews
     secrets: AppSecretService
+    rate_limits: RateLimiter  # the one rate-limit storage: the services count with it, Flask-Limiter shares it
 
     def close(self) -> None:
         self.reports.cache.close()
@@ -113,7 +114,8 @@ def build_services(
     budget = DecodeBudget(settings.image_memory_bytes, settings.image_decodes)
     attachments = AttachmentService(database, settings.upload_dir, catalog, budget=budget, clock=clock)
     records = RecordService(database, catalog, attachments, people=active_people, clock=clock)
-    records.limiter = RateLimiter(settings.redis_url, namespace=settings.database_url)  # shared through Redis
+    rate_limits = RateLimiter(settings.redis_url, namespace=settings.database_url)  # shared through Redis
+    records.limiter = rate_limits
     attachments.record_reader = records.may_read_field
     flows = FlowService(database, records, clock=clock)
     directory = DirectoryService(database)
@@ -153,4 +155,5 @@ def build_services(
         reports=reports,
         dashboard_views=DashboardViews(reports, records),
         secrets=AppSecretService(database, catalog, box, clock=clock),
+        rate_limits=rate_limits,
     )

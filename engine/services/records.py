@@ -349,8 +349,9 @@ class RecordService(RecordWrites):
         public = spec.public
         limit = int(public.get("rate_limit_per_minute", 10))
         if self.limiter is not None and client is not None:
-            if not self.limiter.allow(f"{app_id}:{form_id}:{client}", limit):
-                raise RateLimitedError.says("record.too_many_requests")
+            key = f"{app_id}:{form_id}:{client}"
+            if not self.limiter.allow(key, limit):
+                raise RateLimitedError.waiting("record.too_many_requests", self.limiter.retry_after(key, limit))
         allowed = set(public.get("fields") or [f.id for f in spec.fields])
         if isinstance(data, dict):
             extra = sorted(str(k)[:40] for k in data if k not in allowed)

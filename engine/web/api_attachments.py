@@ -13,8 +13,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request, send_file, url_for
 
-from engine.errors import SubmissionError
-from engine.i18n import translate
+from engine.errors import RateLimitedError, SubmissionError
 from engine.services.attachments import AttachmentFile, AttachmentService, UploadRules
 from engine.web.context import services
 from engine.web.contract import operation
@@ -22,6 +21,7 @@ from engine.web.contract.operations import Answer
 from engine.web.contract.records import Attachment
 from engine.web.errors import problem_response
 from engine.web.http import json_response, locale, principal
+from engine.web.rate_limits import client_address
 
 bp = Blueprint("api_attachments", __name__)
 MULTIPART_OVERHEAD = 64 * 1024  # part headers and boundaries around the file itself
@@ -69,9 +69,7 @@ def upload(app_id: str, form_id: str, field_id: str) -> Response:
     if (request.content_length or 0) > request.max_content_length:
         raise store.refusal(rules, "too_large", lang)
     if principal().anonymous:
-        refused = _over_public_quota(store, rules, lang)
-        if refused is not None:
-            return refused
+        _check_public_quota(store, rules)
     upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
     if upload is None:
         raise store.refusal(rules, "missing_file", lang)
@@ -81,27 +79,22 @@ def upload(app_id: str, form_id: str, field_id: str) -> Response:
     return json_response(found, 201, Location=url_for(".download", attachment_id=found["id"]))
 
 
-def _over_public_quota(store: AttachmentService, rules: UploadRules, lang: str) -> Response | None:
-    """429 once this address sent too many files or bytes this hour, or all unclaimed anonymous uploads
-    together reached their quota; None to go on. Counted before a byte of the body is read."""
-    from engine.web.form_pages import rate_limiter  # form_pages imports this module (tracking pages)
-
+def _check_public_quota(store: AttachmentService, rules: UploadRules) -> None:
+    """429 once this address sent too many bytes this hour, or all unclaimed anonymous uploads together
+    reached their quota (the number of files is limited per address by ``engine.web.rate_limits``).
+    Counted on the declared length, before a byte of the body is read."""
     settings = services().settings
-    limiter = rate_limiter()
-    address = request.remote_addr or "-"
+    limits = services().rate_limits
+    key, per_hour = f"upload-bytes:{client_address()}", settings.public_upload_bytes_per_hour
     cost = request.content_length or rules.max_bytes  # a body without a declared length may be that long
-    if not limiter.allow(f"upload:{address}", settings.public_uploads_per_hour, HOUR):
-        reason, retry = "too_many_uploads", HOUR
-    elif not limiter.allow(f"upload-bytes:{address}", settings.public_upload_bytes_per_hour, HOUR, cost=cost):
-        reason, retry = "too_many_upload_bytes", HOUR
-    elif store.anonymous_unclaimed_bytes() + cost > settings.public_unclaimed_bytes:
-        reason, retry = "uploads_full", HOUR
-    else:
-        return None
-    message = translate(f"record.attachment.{reason}", lang)
-    response = problem_response(429, "Too Many Requests", message, f"attachment_{reason}")
-    response.headers["Retry-After"] = str(retry)
-    return response
+    if not limits.allow(key, per_hour, HOUR, cost=cost):
+        raise RateLimitedError.waiting(
+            "record.attachment.too_many_upload_bytes",
+            limits.retry_after(key, per_hour, HOUR),
+            code="attachment_too_many_upload_bytes",
+        )
+    if store.anonymous_unclaimed_bytes() + cost > settings.public_unclaimed_bytes:
+        raise RateLimitedError.waiting("record.attachment.uploads_full", HOUR, code="attachment_uploads_full")
 
 
 @bp.get("/api/v1/attachments/<attachment_id>")

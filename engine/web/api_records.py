@@ -19,6 +19,7 @@ from engine.web.contract import operation
 from engine.web.contract.operations import Answer
 from engine.web.contract.records import DeletedQuery, History, Record, RecordPage, RecordQuery
 from engine.web.http import json_response, locale, principal, read_record_body
+from engine.web.rate_limits import client_address
 from engine.whole_numbers import parse_id, parse_whole
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1/apps/<app_id>/forms/<form_id>/records")
@@ -83,7 +84,7 @@ def create_record(app_id: str, form_id: str) -> Response:
         read_record_body(),
         locale=locale(),
         idempotency_key=key,
-        client=request.remote_addr,
+        client=client_address(),
     )
     response = _record_response(record, 201 if created else 200)
     response.headers["Location"] = f"{request.path}/{record['id']}"

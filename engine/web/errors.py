@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, json, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from engine.errors import (
     ConfigError,
@@ -33,6 +33,7 @@ from engine.storage.record_queries import QueryError
 from engine.web.http import locale as request_locale
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
+from engine.web.rate_limits import refusal
 
 STATUS: list[tuple[type[EngineError], int]] = [
     (ReportDefinitionError, 400),  # an unsaved definition sent for a preview: the request is what is wrong
@@ -130,8 +131,14 @@ def register_error_handlers(app: Flask) -> None:
         title = status_title(status if status in ENGINE_TITLED else 0, locale)
         response = problem_response(status, title, error.localized(locale), error.code, **extra)
         if isinstance(error, RateLimitedError):
-            response.headers["Retry-After"] = "60"  # limits count in one-minute windows
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
+
+    @app.errorhandler(TooManyRequests)
+    def rate_limited(error: TooManyRequests) -> Response:
+        # Flask-Limiter's refusals (and any other 429) take the engine's path: the limit's code, a sentence
+        # in the caller's language, Retry-After
+        return engine_error(refusal(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.config import Settings, secret_key
 from engine.services import build_services
@@ -40,6 +41,7 @@ from engine.web.auth import init_auth
 from engine.web.errors import register_error_handlers
 from engine.web.http import IdConverter
 from engine.web.live import live
+from engine.web.rate_limits import init_rate_limits
 from engine.web.security_headers import init_security_headers
 
 
@@ -92,6 +94,12 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         dashboard_pages.bp,
     ):
         app.register_blueprint(blueprint)
+    init_rate_limits(app, built.rate_limits)
+    if settings.trusted_proxies:
+        # behind N proxies the client is the address the Nth proxy from here saw; without any, a client's
+        # own X-Forwarded-For is never believed (it would choose the address its rate limits count on)
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app
 
 

@@ -22,13 +22,13 @@ from engine.forms.ui import form_ui
 from engine.i18n import other_locale
 from engine.principal import PUBLIC, SYSTEM
 from engine.storage.catalog import CompiledForm
-from engine.storage.rate_limit import RateLimiter
 from engine.tracking import record_uuid_of, tracking_token
 from engine.web.auth import current_principal, login_redirect, reads_only, require_app_role
 from engine.web.context import services
 from engine.web.http import json_response, read_record_body
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
+from engine.web.rate_limits import client_address
 from engine.web.tracking_flow import Ticket, tracking_context
 from engine.whole_numbers import parse_id, parse_whole
 
@@ -144,7 +144,7 @@ def public_submit(app_id: str, form_id: str) -> Response:
         locale=current_locale(),
         idempotency_key=key[:200] if key else None,
         upload_tokens=upload_tokens,
-        client=request.remote_addr,  # the link's rate limit, counted in the service (the API shares it)
+        client=client_address(),  # the link's rate limit, counted in the service (the API shares it)
     )
     token = tracking_token(current_app.config["SECRET_KEY"], app_id, form_id, record["uuid"])
     body = {
@@ -275,20 +275,3 @@ def _owner_link(endpoint: str, *, external: bool = False, **values: Any) -> str:
     if base is None:
         return url_for(endpoint, _external=external, **values)
     return base + url_for(endpoint, **values)[len(request.script_root) :]
-
-
-def too_many_requests(detail: str) -> Response:
-    """A 429 problem answer asking the browser to wait a minute."""
-    response = json_response(
-        {"title": "Too Many Requests", "status": 429, "detail": detail, "code": "rate_limited"}, 429
-    )
-    response.mimetype = "application/problem+json"
-    response.headers["Retry-After"] = "60"
-    return response
-
-
-def rate_limiter() -> RateLimiter:
-    """The rate limiter of this deployment (shared through Redis when one is configured)."""
-    limiter = services().records.limiter
-    assert limiter is not None  # build_services sets it
-    return limiter

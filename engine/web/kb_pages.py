@@ -14,15 +14,15 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from engine.errors import SubmissionError
+from engine.errors import RateLimitedError, SubmissionError
 from engine.i18n import LOCALES, other_locale, translate
 from engine.services.knowledge_base import TOKEN
 from engine.web.auth import current_principal
 from engine.web.context import services
-from engine.web.form_pages import rate_limiter, too_many_requests
 from engine.web.http import json_response, read_record_body
 from engine.web.page_text import page_texts
 from engine.web.pages import current_locale
+from engine.web.rate_limits import client_address
 
 bp = Blueprint("kb_pages", __name__)
 
@@ -83,8 +83,10 @@ def article(app_id: str, form_id: str, record_id: int) -> str:
 def vote(app_id: str, form_id: str, record_id: int) -> Response:
     locale = current_locale()
     kb = services().knowledge_base
-    if not rate_limiter().allow(f"kb:{app_id}:{form_id}:{request.remote_addr}", kb.votes_per_minute(app_id, form_id)):
-        return too_many_requests(translate("page.kb.too_many_votes", locale))
+    limits, per_minute = services().rate_limits, kb.votes_per_minute(app_id, form_id)
+    key = f"kb:{app_id}:{form_id}:{client_address()}"
+    if not limits.allow(key, per_minute):
+        raise RateLimitedError.waiting("page.kb.too_many_votes", limits.retry_after(key, per_minute))
     body = read_record_body()
     helpful = body.get("helpful") if isinstance(body, dict) else None
     if not isinstance(helpful, bool):

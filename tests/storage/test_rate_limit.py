@@ -1,10 +1,13 @@
-"""Rate limits count hits per key and window, in Redis (shared by processes) or in memory."""
+"""Rate limits count hits per key and window on the ``limits`` library, in Redis (shared by processes) or
+in memory; deployments sharing one Redis stay apart, and a Redis that stops answering is replaced by memory."""
 
+import time
 import uuid
 
 import pytest
+import redis
 
-from engine.storage.rate_limit import RateLimiter
+from engine.storage.rate_limit import RateLimiter, storage_uri
 from tests.conftest import REDIS_URL
 
 KINDS = ["memory"] + (["redis"] if REDIS_URL else [])
@@ -18,6 +21,21 @@ def test_hits_over_the_limit_are_refused(kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_a_refused_caller_is_told_the_seconds_left_in_its_window(kind):
+    limiter = RateLimiter(REDIS_URL if kind == "redis" else None, namespace=uuid.uuid4().hex)
+    limiter.allow("k", 1, 3600)
+    assert 3590 <= limiter.retry_after("k", 1, 3600) <= 3600
+    assert limiter.retry_after("never-hit", 1, 60) == 60
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_cost_counts_as_that_many_hits(kind):
+    limiter = RateLimiter(REDIS_URL if kind == "redis" else None, namespace=uuid.uuid4().hex)
+    assert limiter.allow("bytes", 1000, 3600, cost=600) is True
+    assert limiter.allow("bytes", 1000, 3600, cost=600) is False
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_two_processes_of_one_deployment_share_the_count(kind):
     namespace = uuid.uuid4().hex
     first = RateLimiter(REDIS_URL if kind == "redis" else None, namespace=namespace)
@@ -28,6 +46,25 @@ def test_two_processes_of_one_deployment_share_the_count(kind):
     assert second.allow("k", 2) is expected
 
 
+@pytest.mark.skipif(not REDIS_URL, reason="needs TRELLIS_TEST_REDIS_URL")
+def test_deployments_sharing_one_redis_count_apart_under_their_own_prefix():
+    one, other = RateLimiter(REDIS_URL, namespace=uuid.uuid4().hex), RateLimiter(REDIS_URL, namespace=uuid.uuid4().hex)
+    assert [one.allow("k", 1), one.allow("k", 1)] == [True, False]
+    assert other.allow("k", 1) is True
+    prefix = one.storage_options["key_prefix"]
+    assert prefix.startswith("trellis:rate:") and prefix != other.storage_options["key_prefix"]
+    assert redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*")
+
+
 def test_an_unreachable_redis_falls_back_to_counting_in_memory():
     limiter = RateLimiter("redis://127.0.0.1:1/0", namespace="x")
+    started = time.monotonic()
     assert [limiter.allow("k", 1) for _ in range(2)] == [True, False]
+    assert limiter.retry_after("k", 1) <= 60
+    assert time.monotonic() - started < 3  # asked once, then left alone for a while
+
+
+def test_trellis_redis_addresses_become_limits_storage_addresses():
+    assert storage_uri(None) == "memory://"
+    assert storage_uri("redis://h:6379/2") == "redis://h:6379/2"
+    assert storage_uri("unix:///run/redis.sock?db=1") == "redis+unix:///run/redis.sock?db=1"

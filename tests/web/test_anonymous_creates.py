@@ -38,7 +38,7 @@ def site(client, property_package):
     return {"owner_name": "aaa", "phone": "13812345678", "room": room, "repair_type": "水电", "description": "漏水"}
 
 
-def test_an_anonymous_api_create_takes_only_the_public_fields(site, anonymous_client, one_rate_window):
+def test_an_anonymous_api_create_takes_only_the_public_fields(site, anonymous_client):
     response = anonymous_client.post(f"{BASE}/repair_order/records", json={**site, "urgency": "紧急"})
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["urgency"]
@@ -46,13 +46,13 @@ def test_an_anonymous_api_create_takes_only_the_public_fields(site, anonymous_cl
     assert link.status_code == 422 and list(link.json["errors"]) == ["urgency"]
 
 
-def test_anonymous_api_creates_share_the_public_links_rate_limit(site, anonymous_client, one_rate_window):
+def test_anonymous_api_creates_share_the_public_links_rate_limit(site, anonymous_client):
     assert anonymous_client.post(f"{BASE}/repair_order/records", json=site).status_code == 201
     assert anonymous_client.post("/f/property_repair/repair_order", json=site).status_code == 201
     refused = anonymous_client.post(f"{BASE}/repair_order/records", json=site)
     assert refused.status_code == 429
     assert refused.mimetype == "application/problem+json" and refused.json["code"] == "rate_limited"
-    assert refused.headers["Retry-After"] == "60"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert anonymous_client.post("/f/property_repair/repair_order", json=site).status_code == 429
 
 

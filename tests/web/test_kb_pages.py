@@ -94,13 +94,13 @@ def test_a_browser_votes_once_per_article_and_editors_see_the_counts(app, articl
     assert "读者评价:1 人认为有帮助,1 人认为没帮助" in agent
 
 
-def test_votes_from_one_address_are_rate_limited(app, articles, one_rate_window):
+def test_votes_from_one_address_are_rate_limited(app, articles):
     phone = browser(app)
     answers = [vote(phone, articles["parking"]).status_code for _ in range(30)]
     assert answers == [200] * 30  # one counted vote, then "already voted" answers
     refused = vote(phone, articles["parking"])
     assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
-    assert refused.json["detail"] == "评价太频繁,请一分钟后再试" and refused.headers["Retry-After"] == "60"
+    assert refused.json["detail"] == "评价太频繁,请一分钟后再试" and 0 < int(refused.headers["Retry-After"]) <= 60
 
 
 @pytest.mark.parametrize(

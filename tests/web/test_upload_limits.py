@@ -65,7 +65,7 @@ def test_anonymous_uploads_per_address_and_hour_are_limited(owner, app, client):
     assert refused.mimetype == "application/problem+json"
     assert refused.json["type"].endswith("/attachment_too_many_uploads")
     assert refused.json["detail"] == "Too many files were sent from this network in the last hour; try again later"
-    assert refused.headers["Retry-After"] == "3600"
+    assert 3500 < int(refused.headers["Retry-After"]) <= 3600  # the hour that began with the first upload
     assert _send(client, _jpeg()).status_code == 201  # staff are not counted
 
 

@@ -29,6 +29,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} must be a positive whole number, got {value}",
         "zh-CN": "{name} 必须是正整数,实际是 {value}",
     },
+    "config.trusted_proxies": {
+        "en": "TRELLIS_TRUSTED_PROXIES must be the number of reverse proxies in front of Trellis, "
+        "from 0 (none: the default) to 5, got {value}",
+        "zh-CN": "`TRELLIS_TRUSTED_PROXIES` 必须是 Trellis 前面反向代理的层数,从 0(没有代理,默认)到 5,实际是 {value}",
+    },
     "config.package_env": {
         "en": "TRELLIS_PACKAGE_ENV lists the environment variables app packages may read, as names or "
         "prefixes ending in * separated by commas (like TRELLIS_APP_*,FINANCE_URL); {value} is neither",

@@ -1,4 +1,4 @@
-"""HTTP-level sentences: problem+json titles by status, and the details of 404, 405, 413 and 500."""
+"""HTTP-level sentences: problem+json titles by status, and the details of 404, 405, 413, 429 and 500."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "http.body_too_slow": {
         "en": "the request body arrived too slowly; send it again",
         "zh-CN": "请求内容传输过慢,请重新发送",
+    },
+    "http.too_many_requests": {
+        "en": "too many requests from this network; try again in {seconds} seconds",
+        "zh-CN": "此网络的请求过于频繁,请 {seconds} 秒后再试",
     },
     "http.busy": {
         "en": "the server is receiving too many uploads at once; try again in a few seconds",
