@@ -19,6 +19,12 @@ from engine.web.contract.operations import Answer
 from engine.web.http import json_response
 
 bp = Blueprint("api_docs", __name__)
+WHO = {
+    "public": "anyone, no sign-in",
+    "public_or_signed_in": "anyone; signed-in callers may see more",
+    "signed_in": "signed in: bearer token or session cookie",
+    "admin": "administrators: bearer token or session cookie",
+}
 
 
 def document() -> dict[str, Any]:
@@ -48,18 +54,10 @@ def _groups(found: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     for path, operations in found["paths"].items():
         for method, described in operations.items():
             entry = {"path": path, "method": method.upper(), **described}
-            entry["who"] = _who(described.get("security", []))
+            entry["who"] = WHO[described.get("x-access", "signed_in")]
             entry["anchor"] = described["operationId"]
             by_tag.setdefault(described["tags"][0], []).append(entry)
     return sorted(by_tag.items())
-
-
-def _who(security: list[dict[str, Any]]) -> str:
-    if security == [{}]:
-        return "anyone, no sign-in"
-    if {} in security:
-        return "anyone; signed-in callers see more"
-    return "signed in: bearer token or session cookie"
 
 
 def _schema_rows(schema: dict[str, Any], found: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:

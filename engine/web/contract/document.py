@@ -93,9 +93,10 @@ def _operation(rule: Rule, described: Operation) -> dict[str, Any]:
         "parameters": _path_parameters(rule) + _header_parameters(described),
         "responses": _responses(described),
         "security": SECURITY[described.access],
+        "x-access": described.access,
     }
     if described.description:
-        found["description"] = described.description
+        found["description"] = described.description.replace("``", "`")  # docstrings are reST
     if described.query is not None:
         found["parameters"].append({"in": "query", "schema": described.query})
     if described.body is not None:
