@@ -64,6 +64,9 @@ class TaskAction(Schema):
     comment = fields.String(validate=at_most(2000), allow_none=True)
     to = fields.String(validate=at_most(200), allow_none=True)
     version = Whole(allow_none=True, metadata={"description": "the task's version seen"})
+    time = fields.String(
+        allow_none=True, metadata={"description": "the phone's own clock; ignored: the server stamps a check-in"}
+    )
     location = fields.Dict(
         allow_none=True, metadata={"description": "a check-in's place: `lat`, `lng` and optionally `address`"}
     )
