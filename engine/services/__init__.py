@@ -19,6 +19,7 @@ from engine.services.app_secrets import AppSecretService
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
+from engine.services.builder_checks import BuilderChecks
 from engine.services.dashboard_views import DashboardViews
 from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
@@ -72,6 +73,7 @@ class Services:
     dashboard_views: DashboardViews
     secrets: AppSecretService
     rate_limits: RateLimiter  # the one rate-limit storage: the services count with it, Flask-Limiter shares it
+    builder_checks: BuilderChecks
 
     def close(self) -> None:
         self.reports.cache.close()
@@ -156,4 +158,5 @@ def build_services(
         dashboard_views=DashboardViews(reports, records),
         secrets=AppSecretService(database, catalog, box, clock=clock),
         rate_limits=rate_limits,
+        builder_checks=BuilderChecks(records, settings.package_env),
     )

@@ -74,7 +74,7 @@ class AppService:
         self.repository.add_version(
             session, document, number=number, fingerprint=digest, text=dumps(document), actor=actor
         )
-        changes = self.repository.publish_forms(session, app_id, previous, document)
+        changes = self.repository.publish_forms(session, app_id, previous, document, number)
         details: dict[str, Any] = {
             "version": number,
             "outcome": outcome,

@@ -237,6 +237,52 @@ def evolution_problems(old_forms: Mapping[str, FormSpec], new_forms: Iterable[tu
     return problems
 
 
+PastColumns = Mapping[str, Mapping[str, tuple[int, ColumnSpec]]]
+
+
+def past_columns(versions: Iterable[tuple[int, Iterable[FormSpec]]]) -> dict[str, dict[str, tuple[int, ColumnSpec]]]:
+    """Form id -> field key -> (the last version that had the field, its column then), over every
+    earlier version, oldest first. Columns are never dropped: a field removed from a version keeps
+    its column, with the data and the type it had then."""
+    found: dict[str, dict[str, tuple[int, ColumnSpec]]] = {}
+    for number, forms in versions:
+        for form in forms:
+            for key, spec in column_specs(form).items():
+                found.setdefault(form.id, {})[key] = (number, spec)
+    return found
+
+
+def returning_problems(
+    past: PastColumns, previous: Mapping[str, FormSpec], new_forms: Iterable[tuple[int, FormSpec]]
+) -> list[Problem]:
+    """A field removed in some version and added again later must fit the column it left behind.
+
+    The engine refuses rather than giving the field a new column: the column's name is the field's
+    id (what customers' SQL and BI tools read), and a renamed column would split one field's
+    history in two. The builder is told to pick a new id, which gets a column of its own."""
+    problems: list[Problem] = []
+    for index, form in new_forms:
+        before = column_specs(previous[form.id]) if form.id in previous else {}
+        earlier = past.get(form.id, {})
+        for key, spec in column_specs(form).items():
+            if key in before or key not in earlier or _compatible(earlier[key][1], spec):
+                continue
+            number, old = earlier[key]
+            position = next(i for i, f in enumerate(form.fields) if f.id == key.split("/")[0])
+            problems.append(
+                problem(
+                    f"/forms/{index}/fields/{position}",
+                    "form.returning_field_retyped",
+                    field=key,
+                    form=form.id,
+                    version=number,
+                    before=_describe(old),
+                    after=_describe(spec),
+                )
+            )
+    return problems
+
+
 def _compatible(old: ColumnSpec, new: ColumnSpec) -> bool:
     if old == new:
         return True
