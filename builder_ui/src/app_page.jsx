@@ -159,6 +159,11 @@ export function AppPage({ app, go }) {
         </ul>
         <NewForm draft={draft} go={go} app={app} />
       </section>
+      <nav class="designer-links">
+        {["views", "navigation", "permissions"].map((k) => (
+          <a id={`open-${k}`} href={`/builder/apps/${app}/${k}`} onClick={link(`/builder/apps/${app}/${k}`)}>{t(`designers.tab.${k}`)}</a>
+        ))}
+      </nav>
       <Publish app={app} draft={draft} done={refresh} />
       <Versions app={app} reloaded={published} onRollback={refresh} />
     </div>

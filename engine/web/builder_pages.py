@@ -22,6 +22,7 @@ from engine.web.pages import current_locale
 
 bp = Blueprint("builder_pages", __name__)
 TEXTS = "builder.ui."
+DESIGNER_TEXTS = "builder.designers."  # the views, navigation and permissions designers
 
 
 def may_use_builder(principal: Principal) -> bool:
@@ -39,6 +40,7 @@ def shell(rest: str = "") -> Any:
         raise PermissionDeniedError.says("builder.no_access")
     locale = current_locale()
     texts = {code: text for code, text in page_texts(TEXTS, locale).items() if code != "switch"}
+    texts.update({f"designers.{c}": v for c, v in page_texts(DESIGNER_TEXTS, locale).items() if c != "switch"})
     return render_template(
         "builder/shell.html",
         locale=locale,
