@@ -53,6 +53,13 @@ DRAFT_PATH = re.compile(r"/api/v1/builder/apps/(?P<app>[a-z_]+)/draft$")
 class DraftStandIn:
     """GET/PUT of one app's draft and the app list, as docs/builder.md describes them."""
 
+    OTHERS_SAVE = {
+        "title": "conflict",
+        "status": 409,
+        "changed_by": "李工",
+        "changes": [{"kind": "added", "area": "field", "path": "/forms/2/fields/6", "label": "上门登记 › 备注"}],
+    }
+
     def __init__(self, document: dict[str, Any]):
         self.document = document
         self.revision = 1
@@ -66,6 +73,9 @@ class DraftStandIn:
             route.fulfill(json={"items": [item], "may_create": True})
         elif DRAFT_PATH.search(path) and route.request.method == "PUT":
             body = json.loads(route.request.post_data or "{}")
+            if body["revision"] != self.revision:  # someone else saved since: the builder is told, not overwritten
+                route.fulfill(status=409, json={**self.OTHERS_SAVE, "current_revision": self.revision})
+                return
             self.document, self.revision, self.saves = body["document"], self.revision + 1, self.saves + 1
             route.fulfill(json={"revision": self.revision, "problems": []})
         elif DRAFT_PATH.search(path):
@@ -169,6 +179,15 @@ def test_a_builder_designs_a_form_and_the_repair_form_rebuilds_through_the_model
     page.reload()
     page.wait_for_selector('li[data-field="formula"]')
     assert page.locator(".field-row").count() == 6  # the draft survived the reload
+
+    drafts.revision += 1  # another builder saves meanwhile
+    page.click('li[data-field="formula"] .field-label')
+    page.check("#prop-formula-indexed")
+    page.wait_for_selector(".dialog.conflict")
+    assert "李工" in page.inner_text(".dialog.conflict") and "上门登记 › 备注" in page.inner_text(".dialog.conflict")
+    page.click("#conflict-overwrite")  # keep mine, on top of theirs
+    _saved(page)
+    assert drafts.form("visit")["fields"][-1]["indexed"] is True
 
     package = json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
     repair = next(form for form in package["forms"] if form["id"] == "repair_order")
