@@ -9,8 +9,8 @@ version stays readable. A package of an older format is upgraded first and store
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from engine.connectors.environment import DEFAULT_POLICY, EnvPolicy
 from engine.errors import ConflictError, DefinitionError, NotFoundError
@@ -28,6 +28,8 @@ from engine.storage.apps import (
 )
 from engine.storage.database import WriteClashError
 
+T = TypeVar("T")
+
 
 class AppService:
     def __init__(self, database: Database, env_policy: EnvPolicy = DEFAULT_POLICY):
@@ -42,15 +44,22 @@ class AppService:
         stored aside and merged three-way (engine/services/app_upgrades.py)."""
         upgraded, steps = upgrade_package(document)
         check_package(upgraded, self.env_policy)
-        app_id = upgraded["id"]
+
+        def work(session: Any) -> ImportResult:
+            if origin == "bundled":
+                app = self.repository.app(session, upgraded["id"], lock=True)
+                current = None if app is None else self.stored(session, app.id, app.current_version)
+                if app is not None and current is not None and current.origin in CUSTOMISED:
+                    return bundled_upgrade(self, session, app, upgraded, actor)
+            return self.install(session, upgraded, [s.target for s in steps], actor, origin)
+
+        return self.run(upgraded["id"], work)
+
+    def run(self, app_id: str, work: Callable[[Any], T]) -> T:
+        """``work`` in one transaction, its clashes said: a concurrent import, a unique rule the data breaks."""
         try:
             with self.repository.transaction() as session:
-                if origin == "bundled":
-                    app = self.repository.app(session, app_id, lock=True)
-                    current = None if app is None else self.stored(session, app_id, app.current_version)
-                    if app is not None and current is not None and current.origin in CUSTOMISED:
-                        return bundled_upgrade(self, session, app, upgraded, actor)
-                return self.install(session, upgraded, [s.target for s in steps], actor, origin)
+                return work(session)
         except WriteClashError:
             raise ConflictError.says("app.import_race", app_id=app_id) from None
         except UniqueRuleConflictError as exc:

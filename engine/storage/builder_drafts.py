@@ -73,6 +73,16 @@ class DraftRepository:
         return bool(getattr(result, "rowcount", 0))
 
     @staticmethod
+    def rebase(session: Session, app_id: str, version: int) -> None:
+        """The draft was published as ``version``: it is based on that version now (same revision)."""
+        session.execute(
+            update(BuilderDraftRow)
+            .where(BuilderDraftRow.app_id == app_id)
+            .values(based_on_version=version)
+            .execution_options(synchronize_session=False)
+        )
+
+    @staticmethod
     def delete(session: Session, app_id: str) -> bool:
         result = session.execute(delete(BuilderDraftRow).where(BuilderDraftRow.app_id == app_id))
         return bool(getattr(result, "rowcount", 0))
