@@ -85,7 +85,9 @@ class _Words:
             form = self.forms.get(form_id or "")
             found = next((f for f in form["fields"] if f["id"] == step), None) if form else None
             if found is None:
-                labels.append(translate(f"builder_checks.system.{step}", self.locale) if step in _SYSTEM else step)
+                labels.append(
+                    translate(f"builder_checks.system_label.{step}", self.locale) if step in _SYSTEM else step
+                )
                 form_id = None
                 continue
             spec = FieldSpec.from_definition(found)
