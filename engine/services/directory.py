@@ -465,9 +465,9 @@ class DirectoryService:
     def check_roles(self, tx: Any, pairs: Iterable[tuple[str, str]]) -> None:
         known: dict[str, list[str]] = {}
         for app_id, role in pairs:
-            if app_id not in known:
-                known[app_id] = self.app_roles(tx, app_id)
-            if role not in known[app_id] and role != BUILDER_ROLE:  # the engine's own role, in every app
+            if app_id not in known:  # besides the app's own roles, the engine's reserved builder role
+                known[app_id] = [*self.app_roles(tx, app_id), BUILDER_ROLE]
+            if role not in known[app_id]:
                 raise NotFoundError.says(
                     "directory.no_role", app_id=app_id, role=role, hint=suggest(role, known[app_id])
                 )
