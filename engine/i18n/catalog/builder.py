@@ -130,6 +130,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.forms.count": {"zh-CN": "{count} 个字段", "en": "{count} fields"},
     "builder.ui.form.id": {"zh-CN": "表单编号", "en": "Form id"},
     "builder.ui.form.add": {"zh-CN": "新建表单", "en": "Add form"},
+    "builder.ui.form.settings": {"zh-CN": "表单设置", "en": "Form settings"},
+    "builder.ui.form.name": {"zh-CN": "表单名称", "en": "Form name"},
+    "builder.ui.form.title_field": {"zh-CN": "记录标题字段", "en": "Field titling a record"},
+    "builder.ui.form.steps": {"zh-CN": "分步填写", "en": "Steps"},
+    "builder.ui.form.steps_hint": {
+        "zh-CN": "手机上一屏一步；不分步时所有字段在一页。",
+        "en": "A phone shows one step per screen; without steps every field is on one page.",
+    },
+    "builder.ui.form.step": {"zh-CN": "第 {n} 步", "en": "Step {n}"},
+    "builder.ui.form.step_title": {"zh-CN": "步骤标题", "en": "Step title"},
+    "builder.ui.form.add_step": {"zh-CN": "添加一步", "en": "Add a step"},
     "builder.ui.no_form": {"zh-CN": "草稿里没有表单“{form}”。", "en": "The draft has no form “{form}”."},
     "builder.ui.discard.button": {"zh-CN": "放弃草稿", "en": "Discard draft"},
     "builder.ui.discard.confirm": {
