@@ -42,7 +42,7 @@ function Publish({ app, draft, done }) {
         <div class="dialog" id="publish-dialog">
           {preview.unchanged ? <p class="unchanged" id="publish-unchanged">{t("publish.unchanged")}</p> : <Changes changes={preview.changes} />}
           {preview.tables?.length > 0 && <><h4>{t("publish.tables")}</h4><ul>{preview.tables.map((x) => <li>{typeof x === "string" ? x : x.label || x.detail || x.table}</li>)}</ul></>}
-          {preview.flows?.length > 0 && <><h4>{t("publish.flows")}</h4><ul>{preview.flows.map((f) => <li>{t("publish.flow_line", { flow: f.flow, count: f.running_instances, version: f.stays_on_version })}</li>)}</ul></>}
+          {preview.flows?.length > 0 && <><h4>{t("publish.flows")}</h4><ul>{preview.flows.map((f) => <li>{t("publish.flow_line", { flow: f.name || f.flow, count: f.running_instances, version: f.stays_on_version })}</li>)}</ul></>}
           <Problems problems={preview.problems} />
           <div class="actions">
             <button type="button" id="publish-confirm" disabled={preview.unchanged || preview.problems?.length > 0} onClick={publish}>{t("publish.confirm")}</button>
