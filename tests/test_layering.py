@@ -132,6 +132,8 @@ def test_no_module_imports_another_modules_private_names():
 SERVICES = {
     "AppCatalog",
     "AppService",
+    "BuilderPublishing",
+    "BuilderService",
     "AttachmentService",
     "DirectoryService",
     "ExportService",

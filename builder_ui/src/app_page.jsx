@@ -5,28 +5,14 @@ import { get, post, del, locale, exportUrl } from "./api.js";
 import { t, pick } from "./texts.js";
 import * as model from "./model.js";
 import { useDraft } from "./draft.js";
-import { SaveState, Conflict, Problems, Changes } from "./common.jsx";
+import { SaveState, Conflict, Problems, Changes, IdAndNames } from "./common.jsx";
 
 function NewForm({ draft, go, app }) {
-  const [id, setId] = useState("");
-  const [zh, setZh] = useState("");
-  const [en, setEn] = useState("");
-  const submit = async (e) => {
-    e.preventDefault();
-    await draft.applyAndSave((doc) => model.addForm(doc, { id, name: { "zh-CN": zh, en } }));
-    go(`/builder/apps/${app}/forms/${id}`);
+  const submit = async (body) => {
+    await draft.applyAndSave((doc) => model.addForm(doc, body));
+    go(`/builder/apps/${app}/forms/${body.id}`);
   };
-  return (
-    <form class="new-form" onSubmit={submit}>
-      <label for="new-form-id">{t("form.id")}</label>
-      <input id="new-form-id" required pattern="[a-z][a-z0-9_]*" value={id} onInput={(e) => setId(e.target.value)} />
-      <label for="new-form-zh">{t("create.name_zh")}</label>
-      <input id="new-form-zh" required value={zh} onInput={(e) => setZh(e.target.value)} />
-      <label for="new-form-en">{t("create.name_en")}</label>
-      <input id="new-form-en" required value={en} onInput={(e) => setEn(e.target.value)} />
-      <button type="submit" id="add-form">{t("form.add")}</button>
-    </form>
-  );
+  return <IdAndNames prefix="new-form" idLabel={t("form.id")} button={t("form.add")} buttonId="add-form" submit={submit} />;
 }
 
 function Publish({ app, draft, done }) {
@@ -56,7 +42,7 @@ function Publish({ app, draft, done }) {
         <div class="dialog" id="publish-dialog">
           {preview.unchanged ? <p class="unchanged" id="publish-unchanged">{t("publish.unchanged")}</p> : <Changes changes={preview.changes} />}
           {preview.tables?.length > 0 && <><h4>{t("publish.tables")}</h4><ul>{preview.tables.map((x) => <li>{typeof x === "string" ? x : x.label || x.detail || x.table}</li>)}</ul></>}
-          {preview.flows?.length > 0 && <><h4>{t("publish.flows")}</h4><ul>{preview.flows.map((f) => <li>{t("publish.flow_line", { flow: f.flow, count: f.running_instances, version: f.stays_on_version })}</li>)}</ul></>}
+          {preview.flows?.length > 0 && <><h4>{t("publish.flows")}</h4><ul>{preview.flows.map((f) => <li>{t("publish.flow_line", { flow: f.name || f.flow, count: f.running_instances, version: f.stays_on_version })}</li>)}</ul></>}
           <Problems problems={preview.problems} />
           <div class="actions">
             <button type="button" id="publish-confirm" disabled={preview.unchanged || preview.problems?.length > 0} onClick={publish}>{t("publish.confirm")}</button>

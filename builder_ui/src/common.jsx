@@ -1,4 +1,5 @@
 // Pieces several screens share: the save state, the concurrent-edit choice, problem lists, change lists.
+import { useState } from "preact/hooks";
 import { t, pick } from "./texts.js";
 
 export function SaveState({ meta }) {
@@ -59,4 +60,33 @@ export function Conflict({ conflict, reload, overwrite }) {
 
 export function appName(app, locale) {
   return pick(app.name, locale) || app.id;
+}
+
+/** A small form asking an id and a name in both languages; `submit({id, name})` may throw an ApiError. */
+export function IdAndNames({ prefix, idLabel, button, buttonId, title, submit }) {
+  const [id, setId] = useState("");
+  const [zh, setZh] = useState("");
+  const [en, setEn] = useState("");
+  const [error, setError] = useState(null);
+  const send = async (e) => {
+    e.preventDefault();
+    try {
+      await submit({ id, name: { "zh-CN": zh, en } });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form class="id-and-names" onSubmit={send}>
+      {title && <h3>{title}</h3>}
+      <label for={`${prefix}-id`}>{idLabel}</label>
+      <input id={`${prefix}-id`} required pattern="[a-z][a-z0-9_]*" value={id} onInput={(e) => setId(e.target.value)} />
+      <label for={`${prefix}-zh`}>{t("create.name_zh")}</label>
+      <input id={`${prefix}-zh`} required value={zh} onInput={(e) => setZh(e.target.value)} />
+      <label for={`${prefix}-en`}>{t("create.name_en")}</label>
+      <input id={`${prefix}-en`} required value={en} onInput={(e) => setEn(e.target.value)} />
+      <button type="submit" id={buttonId}>{button}</button>
+      {error && <Problems problems={error.body?.errors || error.body?.problems || [{ message: error.message }]} />}
+    </form>
+  );
 }

@@ -8,6 +8,7 @@ import { t, pick } from "./texts.js";
 import * as model from "./model.js";
 import { useDraft } from "./draft.js";
 import { PropertyPanel } from "./properties.jsx";
+import { FormPanel } from "./form_panel.jsx";
 import { SaveState, Conflict, Problems } from "./common.jsx";
 
 let palette = null;
@@ -189,6 +190,7 @@ export function FormDesigner({ app, formId, navigate }) {
       <div class="toolbar">
         <a href={`/builder/apps/${encodeURIComponent(app)}`} onClick={navigate}>← {t("back")}</a>
         <h2>{pick(form.name, locale())} <code>{formId}</code></h2>
+        <button type="button" id="form-settings" onClick={() => setSelected({ field: null, parent: null })}>{t("form.settings")}</button>
         <button type="button" id="undo" disabled={!draft.canUndo} onClick={draft.undo} title="Ctrl+Z">{t("undo")}</button>
         <button type="button" id="redo" disabled={!draft.canRedo} onClick={draft.redo} title="Ctrl+Shift+Z">{t("redo")}</button>
         <SaveState meta={draft.meta} />
@@ -204,7 +206,8 @@ export function FormDesigner({ app, formId, navigate }) {
         <aside class="properties" aria-label={t("properties")}>
           {selected.parent && <button type="button" class="link" onClick={() => setSelected({ field: selected.parent, parent: null })}>← {t("back_to_table")}</button>}
           {field ? <PropertyPanel key={`${selected.parent}/${field.id}`} doc={doc} form={form} field={field} type={types[field.type]} types={types}
-            set={setProp} locale={locale()} context={context} columns={columns} /> : <p class="muted">{t("select_field")}</p>}
+            set={setProp} locale={locale()} context={context} columns={columns} />
+            : <FormPanel form={form} types={types} locale={locale()} set={(key, value) => draft.apply((d) => model.setFormProp(d, formId, key, value))} />}
         </aside>
       </div>
       <Preview app={app} formId={formId} doc={doc} />

@@ -72,8 +72,12 @@ export function ExpressionInput({ id, value, onChange, context, label, onProblem
   useEffect(() => {
     const ctx = () => latest.current.context();
     const report = (problems) => latest.current.onProblems?.(problems);
+    // inside a shadow root CodeMirror styles itself with a constructed stylesheet: the page's CSP
+    // (style-src 'self') refuses the <style> element it would add to the document's head
+    const root = host.current.shadowRoot || host.current.attachShadow({ mode: "open" });
     view.current = new EditorView({
-      parent: host.current,
+      parent: root,
+      root,
       state: EditorState.create({
         doc: value || "",
         extensions: [
@@ -83,6 +87,10 @@ export function ExpressionInput({ id, value, onChange, context, label, onProblem
           autocompletion({ override: [completionSource(ctx)], activateOnTyping: true }),
           linter(lintSource(ctx, report), { delay: 400 }),
           lintGutter(),
+          EditorView.theme({
+            "&": { fontFamily: "ui-monospace, monospace", fontSize: "0.9rem", backgroundColor: "#fff" },
+            "&.cm-focused": { outline: "2px solid #2563eb" },
+          }),
           placeholderExt(""),
           EditorView.contentAttributes.of({ "aria-label": label, id: id || "" }),
           EditorView.updateListener.of((update) => {
@@ -95,8 +103,9 @@ export function ExpressionInput({ id, value, onChange, context, label, onProblem
   }, []);
 
   useEffect(() => {
+    // only changes from outside (undo, another field): while typing, the editor is ahead of the document
     const current = view.current;
-    if (current && current.state.doc.toString() !== (value || "")) {
+    if (current && !current.hasFocus && current.state.doc.toString() !== (value || "")) {
       current.dispatch({ changes: { from: 0, to: current.state.doc.length, insert: value || "" } });
     }
   }, [value]);

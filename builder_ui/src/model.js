@@ -26,9 +26,10 @@ function edit(doc, formId, change) {
   return next;
 }
 
-/** Whether a value is "not set": packages hold no defaults, so false, "" and {} are left out. */
+/** Whether a value is "not set" (the key is removed): nothing, "", [] or an object of nothing.
+ * false is a value (a checkbox's default); the panel sends undefined for an unticked flag. */
 function unset(value) {
-  if (value === undefined || value === null || value === false || value === "") return true;
+  if (value === undefined || value === null || value === "") return true;
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === "object") return Object.values(value).every((v) => v === undefined || v === null || v === "");
   return false;

@@ -156,7 +156,7 @@ export function PropertyPanel({ doc, form, field, type, set, locale, context, co
       case "boolean":
         return (
           <div class="prop check">
-            <input type="checkbox" id={uid(key)} checked={!!value} onChange={(e) => set(key, e.target.checked)} />
+            <input type="checkbox" id={uid(key)} checked={!!value} onChange={(e) => set(key, e.target.checked || undefined)} />
             <label for={uid(key)}>{name}</label>
           </div>
         );

@@ -2,36 +2,15 @@
 import { useEffect, useState } from "preact/hooks";
 import { get, post, locale, exportUrl } from "./api.js";
 import { t } from "./texts.js";
-import { Problems, appName } from "./common.jsx";
+import { Problems, IdAndNames, appName } from "./common.jsx";
 import { pointerTarget } from "./model.js";
 
 function CreateApp({ go }) {
-  const [id, setId] = useState("");
-  const [zh, setZh] = useState("");
-  const [en, setEn] = useState("");
-  const [error, setError] = useState(null);
-  const submit = async (e) => {
-    e.preventDefault();
-    try {
-      await post("/apps", { id, name: { "zh-CN": zh, en } });
-      go(`/builder/apps/${encodeURIComponent(id)}`);
-    } catch (err) {
-      setError(err);
-    }
+  const submit = async (body) => {
+    await post("/apps", body);
+    go(`/builder/apps/${encodeURIComponent(body.id)}`);
   };
-  return (
-    <form class="create-app" onSubmit={submit}>
-      <h3>{t("create.title")}</h3>
-      <label for="new-app-id">{t("create.id")}</label>
-      <input id="new-app-id" required pattern="[a-z][a-z0-9_]*" value={id} onInput={(e) => setId(e.target.value)} />
-      <label for="new-app-zh">{t("create.name_zh")}</label>
-      <input id="new-app-zh" required value={zh} onInput={(e) => setZh(e.target.value)} />
-      <label for="new-app-en">{t("create.name_en")}</label>
-      <input id="new-app-en" required value={en} onInput={(e) => setEn(e.target.value)} />
-      <button type="submit" id="create-app">{t("create.submit")}</button>
-      {error && <Problems problems={error.body?.errors || [{ message: error.message }]} />}
-    </form>
-  );
+  return <IdAndNames prefix="new-app" idLabel={t("create.id")} title={t("create.title")} button={t("create.submit")} buttonId="create-app" submit={submit} />;
 }
 
 function ImportPackage({ go }) {

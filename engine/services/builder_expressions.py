@@ -37,6 +37,7 @@ FORM_KINDS = frozenset({"formula", "default", "visible_when", "required_when"})
 _CHAIN = re.compile(r"\w+(?:\s*\.\s*\w+)*")
 _BEFORE_CURSOR = re.compile(r"((?:[^\W\d]\w*\s*\.\s*)*)([^\W\d]\w*)?$")
 _WORD = re.compile(r"\w+")
+_LOOK_BACK = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +185,7 @@ def _completions(
     document: Mapping[str, Any], kind: str, before: str, place: Place, paths: PathChecker, locale: str
 ) -> tuple[list[dict[str, str]], int]:
     """What may follow the text before the cursor, and where the word being completed starts."""
-    typed = _BEFORE_CURSOR.search(before)
+    typed = _BEFORE_CURSOR.search(before[-_LOOK_BACK:])  # a path is short; never rescan a long text
     steps = [s.strip() for s in (typed.group(1) if typed else "").split(".") if s.strip()]
     partial = (typed.group(2) if typed else None) or ""
     start = len(before) - len(partial)

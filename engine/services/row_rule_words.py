@@ -1,7 +1,7 @@
 """A row rule in words, with the form's field labels in the reader's language (services layer).
 
-"View as role" says which records a role reads (``room.building.community in user.communities`` →
-"房间 › 楼栋 › 小区属于查看者负责的小区") from the compiled rule the permission code enforces, so
+"View as role" says which records a role reads (``site.area.region in user.communities`` →
+"Site › Area › Region is one of the viewer's communities") from the compiled rule the permission code enforces, so
 the words never drift from what is enforced.
 """
 
@@ -78,14 +78,16 @@ class _Words:
         return str(value)
 
     def label(self, path: str) -> str:
-        """``房间 › 楼栋 › 小区`` for ``room.building.community``: each step's label on the form it reaches."""
+        """``Site › Area › Region`` for ``site.area.region``: each step's label on the form it reaches."""
         labels: list[str] = []
         form_id: str | None = self.form_id
         for step in path.split("."):
             form = self.forms.get(form_id or "")
             found = next((f for f in form["fields"] if f["id"] == step), None) if form else None
             if found is None:
-                labels.append(translate(f"builder_checks.system.{step}", self.locale) if step in _SYSTEM else step)
+                labels.append(
+                    translate(f"builder_checks.system_label.{step}", self.locale) if step in _SYSTEM else step
+                )
                 form_id = None
                 continue
             spec = FieldSpec.from_definition(found)

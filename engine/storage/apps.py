@@ -20,14 +20,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.errors import Problem
 from engine.forms.spec import FormSpec
 from engine.reports.indexes import report_indexes
 from engine.storage.database import Database
 from engine.storage.form_tables import (
+    TableStep,
     apply_tables,
     build_tables,
     evolution_problems,
     past_columns,
+    plan_tables,
     refuse,
     returning_problems,
 )
@@ -95,20 +98,35 @@ def publish_forms(
 ) -> list[str]:
     """Bring the app's form tables to the new version inside the import's transaction; ``earlier``:
     every stored version (number, document), whose columns a returning field must still fit."""
-    old_forms = {f["id"]: FormSpec.from_definition(app_id, f) for f in previous.get("forms", [])}
-    new_forms = [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
-    past = past_columns(
-        (number, [FormSpec.from_definition(app_id, f) for f in doc.get("forms", [])]) for number, doc in earlier
-    )
-    refuse(
-        evolution_problems(old_forms, enumerate(new_forms)) + returning_problems(past, old_forms, enumerate(new_forms))
-    )
+    refuse(form_problems(app_id, previous, document, earlier))
     try:
-        tables = build_tables(app_id, new_forms, report_indexes(document))
+        tables = build_tables(app_id, _forms(app_id, document), report_indexes(document))
         return apply_tables(connection, tables) + sync_summaries(connection, app_id, document, tables.main)
     except IntegrityError as exc:
         # a new unique index over existing duplicates: the data decides, so say which rule it breaks
         raise UniqueRuleConflictError(str(exc.orig).splitlines()[0][:200]) from None
+
+
+def form_problems(
+    app_id: str,
+    previous: Mapping[str, Any],
+    document: Mapping[str, Any],
+    earlier: Sequence[tuple[int, Mapping[str, Any]]],
+) -> list[Problem]:
+    """What the new version asks of stored columns that they cannot give (any earlier version's)."""
+    old_forms = {form.id: form for form in _forms(app_id, previous)}
+    new_forms = list(enumerate(_forms(app_id, document)))
+    past = past_columns((number, _forms(app_id, doc)) for number, doc in earlier)
+    return evolution_problems(old_forms, new_forms) + returning_problems(past, old_forms, new_forms)
+
+
+def plan_forms(connection: Connection, app_id: str, document: Mapping[str, Any]) -> list[TableStep]:
+    """The schema changes publishing ``document`` would make, changing nothing."""
+    return plan_tables(connection, build_tables(app_id, _forms(app_id, document), report_indexes(document)))
+
+
+def _forms(app_id: str, document: Mapping[str, Any]) -> list[FormSpec]:
+    return [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
 
 
 class AppRepository:
@@ -205,6 +223,14 @@ class AppRepository:
         """``number``: the version being published (its own row is not an earlier version)."""
         earlier = [(n, doc) for n, doc in AppRepository.documents(session, app_id) if n != number]
         return publish_forms(session.connection(), app_id, previous, document, earlier)
+
+    @staticmethod
+    def plan_publish(
+        session: Session, app_id: str, previous: Mapping[str, Any], document: Mapping[str, Any]
+    ) -> tuple[list[TableStep], list[Problem]]:
+        """A publish's dry run: the schema changes it would make and the problems that would refuse it."""
+        problems = form_problems(app_id, previous, document, AppRepository.documents(session, app_id))
+        return ([] if problems else plan_forms(session.connection(), app_id, document)), problems
 
     @staticmethod
     def add_audit(session: Session, actor: str, action: str, app_id: str, details: dict[str, Any]) -> None:

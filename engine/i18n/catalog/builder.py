@@ -130,6 +130,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.forms.count": {"zh-CN": "{count} 个字段", "en": "{count} fields"},
     "builder.ui.form.id": {"zh-CN": "表单编号", "en": "Form id"},
     "builder.ui.form.add": {"zh-CN": "新建表单", "en": "Add form"},
+    "builder.ui.form.settings": {"zh-CN": "表单设置", "en": "Form settings"},
+    "builder.ui.form.name": {"zh-CN": "表单名称", "en": "Form name"},
+    "builder.ui.form.title_field": {"zh-CN": "记录标题字段", "en": "Field titling a record"},
+    "builder.ui.form.steps": {"zh-CN": "分步填写", "en": "Steps"},
+    "builder.ui.form.steps_hint": {
+        "zh-CN": "手机上一屏一步；不分步时所有字段在一页。",
+        "en": "A phone shows one step per screen; without steps every field is on one page.",
+    },
+    "builder.ui.form.step": {"zh-CN": "第 {n} 步", "en": "Step {n}"},
+    "builder.ui.form.step_title": {"zh-CN": "步骤标题", "en": "Step title"},
+    "builder.ui.form.add_step": {"zh-CN": "添加一步", "en": "Add a step"},
     "builder.ui.no_form": {"zh-CN": "草稿里没有表单“{form}”。", "en": "The draft has no form “{form}”."},
     "builder.ui.discard.button": {"zh-CN": "放弃草稿", "en": "Discard draft"},
     "builder.ui.discard.confirm": {
@@ -219,4 +230,46 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.preview": {"zh-CN": "预览", "en": "Preview"},
     "builder.ui.device.phone": {"zh-CN": "手机", "en": "Phone"},
     "builder.ui.device.desktop": {"zh-CN": "电脑", "en": "Desktop"},
+    "builder.may_not_create": {
+        "en": "You may not create apps: ask an administrator for a builder role.",
+        "zh-CN": "您不能新建应用：请向管理员申请搭建者角色。",
+    },
+    "builder.app_exists": {
+        "en": "There is already an app “{app}”: choose another id.",
+        "zh-CN": "已经有应用“{app}”了：请换一个标识。",
+    },
+    "builder.app_invalid": {"en": "The new app needs an id and a name.", "zh-CN": "新应用需要标识和名称。"},
+    "builder.field.app_id": {
+        "en": "lower-case letters, digits and underscores, starting with a letter (at most 63)",
+        "zh-CN": "只能用小写字母、数字和下划线，以字母开头（最多 63 个）",
+    },
+    "builder.field.app_name": {
+        "en": "a name in Chinese and in English",
+        "zh-CN": "需要中文名称和英文名称",
+    },
+    "builder.import_no_id": {
+        "en": "The package has no usable app id, so it cannot become a draft.",
+        "zh-CN": "应用包没有可用的应用标识，无法作为草稿打开。",
+    },
+    "builder.id_changed": {
+        "en": "the draft of app “{app}” must keep the id “{app}”",
+        "zh-CN": "应用“{app}”的草稿必须保留标识“{app}”",
+    },
+    "builder.draft_stale": {
+        "en": "{by} saved the draft of “{app}” after you opened it (it is now revision {revision}): "
+        "look at their changes, then save again.",
+        "zh-CN": "您打开“{app}”的草稿后，{by} 又保存了它（现在是第 {revision} 次修订）：请先查看对方的修改再保存。",
+    },
+    "builder.write_race": {
+        "en": "Someone changed app “{app}” at the same moment: try again.",
+        "zh-CN": "有人恰好同时修改了应用“{app}”：请重试。",
+    },
+    "builder.no_draft": {
+        "en": "App “{app}” has no draft to publish: open it in the builder first.",
+        "zh-CN": "应用“{app}”没有可发布的草稿：请先在搭建工具中打开它。",
+    },
+    "builder.table.create_table": {"en": "new table {table}", "zh-CN": "新建数据表 {table}"},
+    "builder.table.add_column": {"en": "new column {name} in {table}", "zh-CN": "在数据表 {table} 中新增列 {name}"},
+    "builder.table.widen_column": {"en": "column {table}.{name} made wider", "zh-CN": "加宽列 {table}.{name}"},
+    "builder.table.create_index": {"en": "new index {name} on {table}", "zh-CN": "在数据表 {table} 上新建索引 {name}"},
 }
