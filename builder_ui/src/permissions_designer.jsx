@@ -138,6 +138,9 @@ function ViewAs({ app, doc, role, form }) {
       setError(err.body?.errors?.map((p) => p.message).join(" ") || err.message);
     }
   };
+  // in the form's order, not the answer's
+  const order = form.fields.map((f) => f.id);
+  const ordered = (fields) => Object.entries(fields).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
   const value = (v) => (v == null ? "" : typeof v === "object" ? v.label ?? v.title ?? JSON.stringify(v) : String(v));
   return (
     <section class="view-as" aria-labelledby="view-as-title">
@@ -157,7 +160,7 @@ function ViewAs({ app, doc, role, form }) {
           {answer.visible === false && <p class="problems" id="view-as-hidden">{answer.reason}</p>}
           <table class="view-as-fields">
             <tbody>
-              {Object.entries(answer.fields || {}).map(([id, mode]) => (
+              {ordered(answer.fields || {}).map(([id, mode]) => (
                 <tr data-field={id} class={`mode-${mode}`}>
                   <th>{answer.labels?.[id] || id}</th>
                   <td>{t(`designers.seen.${mode}`)}</td>
