@@ -68,6 +68,16 @@ def test_a_row_rule_picked_in_the_designer_limits_the_published_list(live_server
     _saved(page)
     screenshot(page, "builder-views-designer")
 
+    page.click('.designer-tabs a[href$="/navigation"]')
+    page.click("#add-entry")
+    page.select_option("#entry-kind", "view")
+    expect(page.locator(".menu-preview li")).to_have_count(1)
+    screenshot(page, "builder-navigation-designer")
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    expect(page.locator(".nav-top .sortable-row")).to_have_count(0)
+    _saved(page)
+
     page.click('.designer-tabs a[href$="/permissions"]')
     cell = page.locator('td.grant[data-role="clerk"][data-form="ticket"]')
     cell.locator('input[data-action="read"]').check()
