@@ -109,6 +109,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.select_option("#prop-formula-result_type", "text")
     page.click("#prop-formula-expression")
     page.keyboard.type("text")
+    page.keyboard.press("Escape")  # close the completions
     page.click('li[data-field="mobile"] button.up')  # the keyboard's way to reorder
     page.keyboard.press("Control+z")  # undo the move
     _saved(page)

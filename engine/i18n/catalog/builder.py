@@ -90,6 +90,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.prop.max_rows": {"zh-CN": "最多行数", "en": "Most rows"},
     "builder.ui.prop.expression": {"zh-CN": "计算公式", "en": "Expression"},
     "builder.ui.prop.result_type": {"zh-CN": "结果类型", "en": "Result type"},
+    # the values of a key with a fixed list (the panel shows the value itself when it has no name here)
+    "builder.ui.enum.result_type.number": {"zh-CN": "数字", "en": "Number"},
+    "builder.ui.enum.result_type.money": {"zh-CN": "金额", "en": "Money"},
+    "builder.ui.enum.result_type.text": {"zh-CN": "文本", "en": "Text"},
+    "builder.ui.enum.result_type.boolean": {"zh-CN": "是或否", "en": "Yes or no"},
+    "builder.ui.enum.result_type.date": {"zh-CN": "日期", "en": "Date"},
+    "builder.ui.enum.result_type.datetime": {"zh-CN": "日期时间", "en": "Date and time"},
+    "builder.ui.enum.on_delete.restrict": {"zh-CN": "不允许删除", "en": "Refuse the deletion"},
+    "builder.ui.enum.on_delete.set_null": {"zh-CN": "清空本字段", "en": "Empty this field"},
     # the single-page app
     "builder.ui.loading": {"zh-CN": "正在加载…", "en": "Loading…"},
     "builder.ui.back": {"zh-CN": "返回", "en": "Back"},
