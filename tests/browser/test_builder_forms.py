@@ -99,8 +99,15 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.click(".add-option")
     page.click(".add-option")
     page.locator('.option[data-option="0"] input').first.fill("水电")
-    _add(page, "mobile")
-    _add(page, "relation")
+    page.drag_and_drop('li[data-type="mobile"]', 'li[data-field="select"]')  # SortableJS: dropped on the canvas
+    page.wait_for_selector('li[data-field="mobile"]')
+    assert page.locator(".field-row").evaluate_all("rows => rows.map(r => r.dataset.field)") == [
+        "text",
+        "mobile",
+        "select",
+    ]
+    page.click('li[data-field="mobile"] button.down')  # the keyboard's way to reorder
+    _add(page, "relation")  # the palette still answers after a drag
     page.select_option("#prop-relation-target", "building")
     _add(page, "relation")
     page.select_option("#prop-relation_2-target", "room")
@@ -110,7 +117,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.click("#prop-formula-expression")
     page.keyboard.type("text")
     page.keyboard.press("Escape")  # close the completions
-    page.click('li[data-field="mobile"] button.up')  # the keyboard's way to reorder
+    page.click('li[data-field="mobile"] button.up')
     page.keyboard.press("Control+z")  # undo the move
     _saved(page)
     page.wait_for_selector(".preview-frame")
