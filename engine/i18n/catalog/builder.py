@@ -123,6 +123,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.workspace.draft_by": {"zh-CN": "第 {revision} 稿，{who} 修改", "en": "revision {revision}, by {who}"},
     "builder.ui.workspace.unpublished": {"zh-CN": "未发布", "en": "not published"},
     "builder.ui.workspace.none": {"zh-CN": "还没有可以搭建的应用。", "en": "No apps to build yet."},
+    "builder.ui.upgrade.waiting": {
+        "zh-CN": "系统提供的新版本（第 {version} 版）因以下冲突未合并：",
+        "en": "A newer bundled version ({version}) is not merged because of:",
+    },
     "builder.ui.create.title": {"zh-CN": "新建应用", "en": "New app"},
     "builder.ui.create.id": {"zh-CN": "应用编号（小写字母）", "en": "App id (lower-case letters)"},
     "builder.ui.create.name_zh": {"zh-CN": "中文名称", "en": "Chinese name"},
