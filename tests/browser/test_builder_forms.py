@@ -172,6 +172,15 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
 
     package = json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
     repair = next(form for form in package["forms"] if form["id"] == "repair_order")
+    broken = json.loads(json.dumps(package))
+    next(form for form in broken["forms"] if form["id"] == "repair_order")["fields"][2]["type"] = "mobil"
+    page.set_input_files(
+        "#import-file",
+        files=[{"name": "repair.json", "mimeType": "application/json", "buffer": json.dumps(broken).encode()}],
+    )
+    page.click(".drop-zone .problems a")  # the problem in plain words opens the designer at its field
+    page.wait_for_selector('.field-row.selected[data-field="phone"]')
+
     rebuilt = page.evaluate(APPLY, rebuild_operations(repair))
     assert rebuilt["forms"] == [repair]
     context.close()
