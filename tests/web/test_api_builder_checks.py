@@ -43,11 +43,12 @@ def _as(tokens, who: str, lang: str = "en") -> dict[str, str]:
 
 def test_an_unknown_relation_step_is_located_and_completions_follow_the_relation(estate):
     web, tokens, _ = estate
-    body = {"expression": "room.buildin.name", "form": "ticket", "kind": "formula"}
+    body = {"expression": "room.buildin.name", "form": "ticket", "kind": "formula", "pointer": "/forms/3/fields/9/x"}
     answer = web.post(f"{BASE}/check-expression", json=body, headers=_as(tokens, "maker", "zh-CN"))
     assert answer.status_code == 200, answer.json
     [found] = answer.json["problems"]
     assert (found["code"], found["start"], found["end"]) == ("form.path.unknown_field", 5, 12)
+    assert found["pointer"] == "/forms/3/fields/9/x"
     assert found["message"] == "“room.buildin.name”:表单“room”没有字段“buildin”"
     body = {"expression": "room.", "form": "ticket", "kind": "condition"}
     completions = web.post(f"{BASE}/check-expression", json=body, headers=_as(tokens, "maker")).json["completions"]
