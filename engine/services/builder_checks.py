@@ -78,6 +78,7 @@ class BuilderChecks:
             locale,
             pointer=body.get("pointer", ""),
             cursor=body.get("cursor"),
+            table=body.get("table"),
         )
 
     # -- preview-form --------------------------------------------------------------------------

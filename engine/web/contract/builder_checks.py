@@ -23,6 +23,9 @@ class CheckExpression(Schema):
     pointer = fields.String(
         validate=at_most(500), metadata={"description": "where it lives in the draft; the problems carry it"}
     )
+    table = fields.String(
+        validate=at_most(100), metadata={"description": "a sub-table field: the expression runs on its rows"}
+    )
     cursor = Whole(
         validate=between(0, 10_000), metadata={"description": "the caret's character offset; the end without it"}
     )
