@@ -161,6 +161,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     _back_to_app(page)
     page.click("#publish-preview")
     page.wait_for_selector("#publish-dialog .changes")
+    screenshot(page, "builder-publish-preview")
     page.click("#publish-confirm")
     page.wait_for_selector("#publish-result")
     page.click("#publish-preview")
