@@ -58,8 +58,10 @@ function Canvas({ form, types, selected, select, draft, formId }) {
     animation: 120,
     handle: ".drag",
     onAdd: (evt) => {
+      // the palette's own node goes home (Sortable left a listener-less copy there); the document gets the field
       const type = evt.item.dataset.type;
-      evt.item.remove();
+      if (evt.clone?.parentNode) evt.clone.parentNode.replaceChild(evt.item, evt.clone);
+      else evt.item.remove();
       add.current(type, evt.newIndex);
     },
     onEnd: (evt) => {

@@ -171,7 +171,7 @@ export function PropertyPanel({ doc, form, field, type, set, locale, context, co
           <Row label={name} htmlFor={uid(key)}>
             <select id={uid(key)} value={value ?? ""} onChange={(e) => set(key, e.target.value)}>
               <option value="">—</option>
-              {schema.enum.map((choice) => <option value={choice}>{choice}</option>)}
+              {schema.enum.map((choice) => <option value={choice}>{t(`enum.${key}.${choice}`, {}, choice)}</option>)}
             </select>
           </Row>
         );

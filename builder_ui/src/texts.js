@@ -9,9 +9,10 @@ function load() {
   return texts;
 }
 
-/** The sentence of `code` (without the builder.ui. prefix) with {name} parameters filled in. */
-export function t(code, params = {}) {
-  const found = load()[code] ?? code;
+/** The sentence of `code` (without the builder.ui. prefix) with {name} parameters filled in;
+ * `fallback` (the code itself by default) when the catalog has none. */
+export function t(code, params = {}, fallback = code) {
+  const found = load()[code] ?? fallback;
   return found.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 

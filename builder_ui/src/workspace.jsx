@@ -49,6 +49,18 @@ function ImportPackage({ go }) {
   );
 }
 
+/** A newer bundled package waiting beside the company's own version, with what keeps it from merging. */
+function Upgrade({ upgrade }) {
+  return (
+    <div class="upgrade">
+      <strong>{t("upgrade.waiting", { version: upgrade.version })}</strong>
+      <ul>
+        {upgrade.conflicts.map((c) => <li>{c.label}{c.detail ? ` — ${c.detail}` : ""}</li>)}
+      </ul>
+    </div>
+  );
+}
+
 export function Workspace({ go }) {
   const [apps, setApps] = useState(null);
   const [error, setError] = useState(null);
@@ -66,7 +78,10 @@ export function Workspace({ go }) {
             <tr data-app={app.id}>
               <td><a href={`/builder/apps/${app.id}`} onClick={link(`/builder/apps/${app.id}`)}>{appName(app, locale())}</a> <code>{app.id}</code></td>
               <td>{app.current_version ?? t("workspace.unpublished")}</td>
-              <td>{app.draft ? t("workspace.draft_by", { revision: app.draft.revision, who: app.draft.updated_by || "" }) : "—"}</td>
+              <td>
+                {app.draft ? t("workspace.draft_by", { revision: app.draft.revision, who: app.draft.updated_by || "" }) : "—"}
+                {app.upgrade && <Upgrade upgrade={app.upgrade} />}
+              </td>
               <td>{app.current_version != null && <a href={exportUrl(app.id)} download>{t("export")}</a>}</td>
             </tr>
           ))}

@@ -78,6 +78,7 @@ class BuilderChecks:
             locale,
             pointer=body.get("pointer", ""),
             cursor=body.get("cursor"),
+            table=body.get("table"),
         )
 
     # -- preview-form --------------------------------------------------------------------------
@@ -99,8 +100,15 @@ class BuilderChecks:
         form = find_form(document, form_id)
         if role not in {r["id"] for r in document.get("roles", [])}:
             raise NotFoundError.says("builder_checks.no_role", role=role)
+        acting = body.get("user") or {}  # who to be, for rules on user.*: nobody in particular without it
         who = Principal(
-            id=f"view-as:{role}", name=role, app_roles={app_id: frozenset({role})}, locale=locale, ui_locale=locale
+            id=acting.get("id") or f"view-as:{role}",
+            name=acting.get("name") or role,
+            app_roles={app_id: frozenset({role})},
+            groups=frozenset(acting.get("groups", ())),
+            communities=frozenset(acting.get("communities", ())),
+            locale=locale,
+            ui_locale=locale,
         )
         published = self._published(app_id)
         app = self._judging(published, document) if drafted and published is not None else published

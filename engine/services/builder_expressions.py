@@ -24,6 +24,7 @@ from engine.forms.relation_paths import SYSTEM_STEPS, PathEnd, walk
 from engine.forms.row_rule_checks import one_rule_problems
 from engine.forms.row_rule_parser import CLOCKS
 from engine.forms.spec import FieldSpec, localized
+from engine.forms.types import FIELD_TYPES
 from engine.i18n import translate
 from engine.packages.aggregate_checks import aggregate_problems
 from engine.packages.expression_checks import FLOW_NAMES, SYSTEM_NAMES, default_user_problems, expression_problem
@@ -59,9 +60,19 @@ def find_form(document: Mapping[str, Any], form_id: str) -> Mapping[str, Any]:
     raise NotFoundError.says("builder_checks.no_form", form=form_id)
 
 
-def place_of(document: Mapping[str, Any], form_id: str, kind: str, paths: PathChecker) -> Place:
-    """The names of ``engine.packages.expression_checks`` for this kind of expression on this form."""
+def place_of(
+    document: Mapping[str, Any], form_id: str, kind: str, paths: PathChecker, table: str | None = None
+) -> Place:
+    """The names of ``engine.packages.expression_checks`` for this kind of expression on this form
+    (``table``: on a row of that sub-table, whose columns are all it reads; no aggregate there)."""
     form = find_form(document, form_id)
+    if table is not None and kind in FORM_KINDS:
+        holder = next((f for f in form["fields"] if f["id"] == table and FIELD_TYPES.get(f["type"]).holds_rows), None)
+        if holder is None:
+            raise NotFoundError.says("builder_checks.no_table", form=form_id, table=table)
+        rows = tuple(FieldSpec.from_definition(child) for child in holder["fields"])
+        names = tuple(child.id for child in rows)
+        return Place((*names, "user") if kind == "default" else names, rows, True, None, kind == "default")
     top = (*(f["id"] for f in form["fields"]), *SYSTEM_NAMES)
     fields = paths.fields_of(form_id) or ()
     if kind in FORM_KINDS:
@@ -80,10 +91,11 @@ def expression_report(
     *,
     pointer: str = "",
     cursor: int | None = None,
+    table: str | None = None,
 ) -> dict[str, Any]:
     """``{"problems": [...], "completions": [...], "from", "to"}`` for ``source`` as a ``kind`` of ``form_id``."""
     paths = PathChecker(document)
-    place = place_of(document, form_id, kind, paths)
+    place = place_of(document, form_id, kind, paths, table)
     located = _problems(document, form_id, kind, source, pointer, place, paths)
     at = len(source) if cursor is None else max(0, min(cursor, len(source)))
     completions, start = _completions(document, kind, source[:at], place, paths, locale)
@@ -232,7 +244,7 @@ def _top(kind: str, place: Place, locale: str) -> list[dict[str, str]]:
         elif name == "user":
             found.append({"label": "user", "type": "user", "detail": translate("builder_checks.user", locale)})
             found += [_user(attribute, locale, dotted=True) for attribute in USER_ATTRIBUTES]
-    return found + functions(kind, locale)
+    return found + functions(kind, locale, aggregates=place.form is not None)
 
 
 def _system(name: str, locale: str) -> str:
@@ -244,11 +256,12 @@ def _user(name: str, locale: str, *, dotted: bool) -> dict[str, str]:
     return {"label": label, "type": "user", "detail": translate(f"builder_checks.user.{name}", locale)}
 
 
-def functions(kind: str, locale: str) -> list[dict[str, str]]:
-    """The functions an expression of ``kind`` may call, each with its parameters and one line saying what it does."""
+def functions(kind: str, locale: str, *, aggregates: bool = True) -> list[dict[str, str]]:
+    """The functions an expression of ``kind`` may call, each with its parameters and one line saying what
+    it does; ``aggregates``: whether aggregates across records are computed where it runs."""
     if kind == "row_rule":
         names = sorted(CLOCKS)
-    elif kind in FORM_KINDS:
+    elif kind in FORM_KINDS and aggregates:
         names = sorted(HELPER_NAMES | AGGREGATE_NAMES)
     else:
         names = sorted(HELPER_NAMES)

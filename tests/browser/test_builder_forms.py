@@ -99,8 +99,15 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.click(".add-option")
     page.click(".add-option")
     page.locator('.option[data-option="0"] input').first.fill("水电")
-    _add(page, "mobile")
-    _add(page, "relation")
+    page.drag_and_drop('li[data-type="mobile"]', 'li[data-field="select"]')  # SortableJS: dropped on the canvas
+    page.wait_for_selector('li[data-field="mobile"]')
+    assert page.locator(".field-row").evaluate_all("rows => rows.map(r => r.dataset.field)") == [
+        "text",
+        "mobile",
+        "select",
+    ]
+    page.click('li[data-field="mobile"] button.down')  # the keyboard's way to reorder
+    _add(page, "relation")  # the palette still answers after a drag
     page.select_option("#prop-relation-target", "building")
     _add(page, "relation")
     page.select_option("#prop-relation_2-target", "room")
@@ -109,7 +116,8 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.select_option("#prop-formula-result_type", "text")
     page.click("#prop-formula-expression")
     page.keyboard.type("text")
-    page.click('li[data-field="mobile"] button.up')  # the keyboard's way to reorder
+    page.keyboard.press("Escape")  # close the completions
+    page.click('li[data-field="mobile"] button.up')
     page.keyboard.press("Control+z")  # undo the move
     _saved(page)
     page.wait_for_selector(".preview-frame")
@@ -153,6 +161,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     _back_to_app(page)
     page.click("#publish-preview")
     page.wait_for_selector("#publish-dialog .changes")
+    screenshot(page, "builder-publish-preview")
     page.click("#publish-confirm")
     page.wait_for_selector("#publish-result")
     page.click("#publish-preview")
@@ -164,6 +173,15 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
 
     package = json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
     repair = next(form for form in package["forms"] if form["id"] == "repair_order")
+    broken = json.loads(json.dumps(package))
+    next(form for form in broken["forms"] if form["id"] == "repair_order")["fields"][2]["type"] = "mobil"
+    page.set_input_files(
+        "#import-file",
+        files=[{"name": "repair.json", "mimeType": "application/json", "buffer": json.dumps(broken).encode()}],
+    )
+    page.click(".drop-zone .problems a")  # the problem in plain words opens the designer at its field
+    page.wait_for_selector('.field-row.selected[data-field="phone"]')
+
     rebuilt = page.evaluate(APPLY, rebuild_operations(repair))
     assert rebuilt["forms"] == [repair]
     context.close()

@@ -75,7 +75,9 @@ def test_the_palette_lists_every_registered_field_type_in_the_callers_language(p
 @pytest.mark.parametrize("key", [key for key, _ in FIELD_TYPES.items()])
 def test_every_field_type_and_every_key_it_takes_has_a_name_in_both_languages(key):
     kind = FIELD_TYPES.get(key)
-    codes = [f"builder.type.{key}", *(f"builder.ui.prop.{entry['key']}" for entry in definition_keys(kind))]
+    keys = definition_keys(kind)
+    codes = [f"builder.type.{key}", *(f"builder.ui.prop.{entry['key']}" for entry in keys)]
+    codes += [f"builder.ui.enum.{e['key']}.{value}" for e in keys for value in e["schema"].get("enum", ())]
 
     missing = [code for code in codes if set(CATALOG.templates(code)) != {"zh-CN", "en"}]
 

@@ -174,3 +174,23 @@ def test_an_invalid_draft_is_refused_with_pointers(estate):
     with pytest.raises(PackageInvalidError) as raised:
         services.builder_checks.preview_form(BUILDER, APP, {"document": draft, "form": "ticket"}, "en")
     assert raised.value.problems[0].pointer.startswith("/forms/3/fields/0")
+
+
+def test_a_sub_table_column_reads_its_row_and_paths_from_it():
+    from tests.relation_paths_app import PACKAGE as VISITS
+
+    document = copy.deepcopy(VISITS)
+    visits = document["forms"][3]["fields"][6]
+    visits["fields"][1]["expression"] = "place.buildin"
+    published = [localize(p, "en").as_dict() for p in package_problems(document)]
+    pointer = "/forms/3/fields/6/fields/1/expression"
+    report = expression_report(document, "ticket", "formula", "place.buildin", "en", pointer=pointer, table="visits")
+    assert [{k: p[k] for k in ("pointer", "code", "message")} for p in report["problems"]] == published
+    assert (report["problems"][0]["start"], report["problems"][0]["end"]) == (6, 13)
+    top = expression_report(document, "ticket", "formula", "", "en", table="visits")["completions"]
+    assert [c["label"] for c in top if c["type"] == "field"] == ["place", "place_area"]
+    assert "related_count" not in {c["label"] for c in top}  # no aggregate on a row
+    after = expression_report(document, "ticket", "formula", "place.", "en", table="visits")["completions"]
+    assert {"name", "building", "neighbours"} <= {c["label"] for c in after}
+    with pytest.raises(NotFoundError):
+        expression_report(document, "ticket", "formula", "1", "en", table="room")

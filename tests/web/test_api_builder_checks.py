@@ -34,7 +34,7 @@ def estate(client, app):
         who: directory.create_token(who, "tests", [f"app:{APP}:read", f"app:{APP}:write"])[0]
         for who in ("maker", "agent")
     }
-    return app.test_client(), tokens, ticket
+    return app.test_client(), tokens, ticket, community
 
 
 def _as(tokens, who: str, lang: str = "en") -> dict[str, str]:
@@ -42,12 +42,13 @@ def _as(tokens, who: str, lang: str = "en") -> dict[str, str]:
 
 
 def test_an_unknown_relation_step_is_located_and_completions_follow_the_relation(estate):
-    web, tokens, _ = estate
-    body = {"expression": "room.buildin.name", "form": "ticket", "kind": "formula"}
+    web, tokens, _, _ = estate
+    body = {"expression": "room.buildin.name", "form": "ticket", "kind": "formula", "pointer": "/forms/3/fields/9/x"}
     answer = web.post(f"{BASE}/check-expression", json=body, headers=_as(tokens, "maker", "zh-CN"))
     assert answer.status_code == 200, answer.json
     [found] = answer.json["problems"]
     assert (found["code"], found["start"], found["end"]) == ("form.path.unknown_field", 5, 12)
+    assert found["pointer"] == "/forms/3/fields/9/x"
     assert found["message"] == "“room.buildin.name”:表单“room”没有字段“buildin”"
     body = {"expression": "room.", "form": "ticket", "kind": "condition"}
     completions = web.post(f"{BASE}/check-expression", json=body, headers=_as(tokens, "maker")).json["completions"]
@@ -55,7 +56,7 @@ def test_an_unknown_relation_step_is_located_and_completions_follow_the_relation
 
 
 def test_a_drafts_form_is_previewed_in_the_readers_language_for_phone_and_desktop(estate):
-    web, tokens, _ = estate
+    web, tokens, _, _ = estate
     draft = copy.deepcopy(package())
     draft["forms"][3]["fields"].append({"id": "note", "type": "text", "label": {"zh-CN": "新备注", "en": "New note"}})
     body = {"document": draft, "form": "ticket", "locale": "zh-CN", "device": "phone"}
@@ -79,7 +80,7 @@ def test_a_drafts_form_is_previewed_in_the_readers_language_for_phone_and_deskto
 
 
 def test_an_invalid_draft_preview_is_a_422_with_pointers(estate):
-    web, tokens, _ = estate
+    web, tokens, _, _ = estate
     draft = copy.deepcopy(package())
     draft["forms"][3]["fields"][1]["target"] = "rom"
     answer = web.post(f"{BASE}/preview-form", json={"document": draft, "form": "ticket"}, headers=_as(tokens, "maker"))
@@ -88,7 +89,7 @@ def test_an_invalid_draft_preview_is_a_422_with_pointers(estate):
 
 
 def test_view_as_hides_a_field_and_does_not_show_a_record_outside_the_row_rule(estate):
-    web, tokens, ticket = estate
+    web, tokens, ticket, community = estate
     form_wide = web.post(f"{BASE}/view-as", json={"role": "agent", "form": "ticket"}, headers=_as(tokens, "maker")).json
     assert form_wide["fields"]["secret"] == "hidden" and form_wide["fields"]["title"] == "edit"
     assert form_wide["record"] is None and "visible" not in form_wide
@@ -96,6 +97,15 @@ def test_view_as_hides_a_field_and_does_not_show_a_record_outside_the_row_rule(e
     seen = web.post(f"{BASE}/view-as", json=body, headers=_as(tokens, "maker")).json
     assert seen["record"] is None and seen["visible"] is False  # only that role: it covers no community
     assert set(seen["fields"].values()) == {"hidden"} and seen["can"]["read"] is False
+    acting = {**body, "user": {"id": "agent", "communities": [community]}}
+    covered = web.post(f"{BASE}/view-as", json=acting, headers=_as(tokens, "maker")).json
+    assert covered["visible"] is True and covered["can"] == {
+        "read": True,
+        "create": True,
+        "update": True,
+        "delete": False,
+    }
+    assert covered["record"]["data"]["title"] == "漏水" and "secret" not in covered["record"]["data"]
     draft = copy.deepcopy(package())
     draft["permissions"][0].pop("rows")
     seen = web.post(f"{BASE}/view-as", json={**body, "document": draft}, headers=_as(tokens, "maker")).json
@@ -107,7 +117,7 @@ def test_view_as_hides_a_field_and_does_not_show_a_record_outside_the_row_rule(e
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_end_users_get_403_and_strangers_401(estate, route):
-    web, tokens, ticket = estate
+    web, tokens, ticket, _ = estate
     body = {"expression": "1", "form": "ticket", "kind": "formula", "role": "agent", "record_id": ticket}
     body = {k: v for k, v in body.items() if route == "check-expression" or k not in ("expression", "kind")}
     if route != "view-as":
@@ -131,13 +141,13 @@ def test_end_users_get_403_and_strangers_401(estate, route):
     ],
 )
 def test_garbage_bodies_are_422(estate, route, raw):
-    web, tokens, _ = estate
+    web, tokens, _, _ = estate
     answer = web.post(f"{BASE}/{route}", data=raw, content_type="application/json", headers=_as(tokens, "maker"))
     assert answer.status_code == 422, answer.get_data(as_text=True)
 
 
 def test_a_broken_draft_document_never_fails_the_server(estate):
-    web, tokens, _ = estate
+    web, tokens, _, _ = estate
     drafts = [{}, {"forms": 5}, {"forms": [{"id": "ticket"}]}, {"format": "trellis.app/1", "forms": [5]}]
     for draft in drafts:
         for route, body in (

@@ -90,6 +90,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.prop.max_rows": {"zh-CN": "最多行数", "en": "Most rows"},
     "builder.ui.prop.expression": {"zh-CN": "计算公式", "en": "Expression"},
     "builder.ui.prop.result_type": {"zh-CN": "结果类型", "en": "Result type"},
+    # the values of a key with a fixed list (the panel shows the value itself when it has no name here)
+    "builder.ui.enum.result_type.number": {"zh-CN": "数字", "en": "Number"},
+    "builder.ui.enum.result_type.money": {"zh-CN": "金额", "en": "Money"},
+    "builder.ui.enum.result_type.text": {"zh-CN": "文本", "en": "Text"},
+    "builder.ui.enum.result_type.boolean": {"zh-CN": "是或否", "en": "Yes or no"},
+    "builder.ui.enum.result_type.date": {"zh-CN": "日期", "en": "Date"},
+    "builder.ui.enum.result_type.datetime": {"zh-CN": "日期时间", "en": "Date and time"},
+    "builder.ui.enum.on_delete.restrict": {"zh-CN": "不允许删除", "en": "Refuse the deletion"},
+    "builder.ui.enum.on_delete.set_null": {"zh-CN": "清空本字段", "en": "Empty this field"},
     # the single-page app
     "builder.ui.loading": {"zh-CN": "正在加载…", "en": "Loading…"},
     "builder.ui.back": {"zh-CN": "返回", "en": "Back"},
@@ -114,6 +123,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.workspace.draft_by": {"zh-CN": "第 {revision} 稿，{who} 修改", "en": "revision {revision}, by {who}"},
     "builder.ui.workspace.unpublished": {"zh-CN": "未发布", "en": "not published"},
     "builder.ui.workspace.none": {"zh-CN": "还没有可以搭建的应用。", "en": "No apps to build yet."},
+    "builder.ui.upgrade.waiting": {
+        "zh-CN": "系统提供的新版本（第 {version} 版）因以下冲突未合并：",
+        "en": "A newer bundled version ({version}) is not merged because of:",
+    },
     "builder.ui.create.title": {"zh-CN": "新建应用", "en": "New app"},
     "builder.ui.create.id": {"zh-CN": "应用编号（小写字母）", "en": "App id (lower-case letters)"},
     "builder.ui.create.name_zh": {"zh-CN": "中文名称", "en": "Chinese name"},

@@ -9,7 +9,7 @@ from engine.i18n import LOCALES
 from engine.services.builder_checks import DEVICES
 from engine.services.builder_expressions import KINDS
 from engine.web.contract.common import Answer, Whole
-from engine.web.contract.limits import at_most, between, one_of
+from engine.web.contract.limits import at_most, between, few, one_of
 from engine.whole_numbers import MAX_ID
 
 DRAFT = {"description": "the draft package (apps/*.json format); without it, the app's current version"}
@@ -22,6 +22,9 @@ class CheckExpression(Schema):
     document = fields.Dict(allow_none=True, metadata=DRAFT)
     pointer = fields.String(
         validate=at_most(500), metadata={"description": "where it lives in the draft; the problems carry it"}
+    )
+    table = fields.String(
+        validate=at_most(100), metadata={"description": "a sub-table field: the expression runs on its rows"}
     )
     cursor = Whole(
         validate=between(0, 10_000), metadata={"description": "the caret's character offset; the end without it"}
@@ -58,11 +61,21 @@ class PreviewForm(Schema):
     device = fields.String(validate=one_of(DEVICES), metadata={"enum": list(DEVICES)})
 
 
+class ActingUser(Schema):
+    """Whom the role is held by, as row rules read ``user.*``; every part optional."""
+
+    id = fields.String(validate=at_most(64))
+    name = fields.String(validate=at_most(200))
+    groups = fields.List(fields.String(validate=at_most(64)), validate=few(100))
+    communities = fields.List(Whole(validate=between(1, MAX_ID)), validate=few(1000))
+
+
 class ViewAs(Schema):
     role = fields.String(required=True, validate=at_most(100))
     form = fields.String(required=True, validate=at_most(100))
     record_id = Whole(allow_none=True, validate=between(1, MAX_ID))
     document = fields.Dict(allow_none=True, metadata=DRAFT)
+    user = fields.Nested(ActingUser, allow_none=True, metadata={"description": "the user.* the row rules read"})
 
 
 class RoleView(Answer):
