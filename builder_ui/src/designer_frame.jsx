@@ -1,11 +1,12 @@
 // What the views, navigation and permissions designers share: the draft with undo/redo (Ctrl+Z,
 // Ctrl+Shift+Z) and autosave, the toolbar, the draft's problems, a drag-sortable list with
 // keyboard move buttons, two-language text inputs and role checkboxes.
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import Sortable from "sortablejs";
 import { locale } from "./api.js";
 import { t, pick } from "./texts.js";
 import { useDraft } from "./draft.js";
+import { fieldTypes } from "./designer.jsx";
 import * as designers from "./designers_model.js";
 import { SaveState, Conflict, Problems } from "./common.jsx";
 import "./designers.css";
@@ -13,6 +14,8 @@ import "./designers.css";
 /** The draft of `app`, with the undo keys bound and `window.trellisBuilder.designers` for tests. */
 export function useDesignerDraft(app) {
   const draft = useDraft(app);
+  const [, setTyped] = useState(false);
+  useEffect(() => { fieldTypes().then((types) => { designers.knowTypes(types); setTyped(true); }); }, []);
   const keys = useRef(null);
   keys.current = draft;
   useEffect(() => {

@@ -251,13 +251,20 @@ export function parseRule(expression) {
   return { join, conditions };
 }
 
+// Which fields hold a value (not a section heading): known once the server's palette has come
+// (/api/v1/builder/field-types says `stores_value` per type); until then every field is offered.
+let holdsValue = () => true;
+export function knowTypes(types) {
+  holdsValue = (field) => types[field.type]?.stores_value !== false;
+}
+
 /** The paths a rule or a list column may name from `formId`: its fields, then up to two relation hops. */
 export function fieldPaths(doc, formId, depth = 2) {
   const forms = Object.fromEntries((doc.forms || []).map((f) => [f.id, f]));
   const found = [];
   const walk = (form, prefix, labels, left) => {
     for (const field of form.fields || []) {
-      if (field.fields) continue; // a sub-table holds many values: not a column nor a rule's operand
+      if (field.fields || !holdsValue(field)) continue; // a sub-table holds many values, a heading none
       const path = prefix ? `${prefix}.${field.id}` : field.id;
       const label = [...labels, field.label || field.id];
       found.push({ path, label, field });
