@@ -150,6 +150,7 @@ function ViewAs({ app, doc, role, form }) {
         <input id="view-as-record" type="number" min="1" value={recordId} onInput={(e) => setRecordId(e.target.value)} />
         <button type="submit" id="view-as-go">{t("designers.view_as.go")}</button>
       </form>
+      <p class="muted hint">{t("designers.view_as.hint")}</p>
       {error && <p class="problems">{error}</p>}
       {answer && (
         <div class="view-as-answer">
