@@ -1,7 +1,7 @@
 """A readable list of what changed between two package documents, element by element (domain, pure).
 
 Each change names one element (a form, a field, an option, a flow node, a role, a permission …)
-by the names its reader knows ("工单 › 报修类型"), points at it in the newer document (a removed
+by the names its reader knows ("订单 › 类型", a form then its field), points at it in the newer document (a removed
 element: at the list it left), and says what changed in a sentence from the one catalog. Fields
 that only shift because another was added or removed are not "moved"; only a real reorder is.
 """

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from engine.flows.state import RUNNING
 from engine.storage.tables import BuilderDraftRow, FlowInstanceRow, utcnow
 
+MAX_REVISION = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class StoredDraft:
@@ -64,6 +66,8 @@ class DraftRepository:
     @staticmethod
     def save(session: Session, app_id: str, text: str, seen: int, actor: str) -> bool:
         """Write the next revision if ``seen`` is still the stored one; False when someone saved first."""
+        if not 0 < seen < MAX_REVISION:
+            return False  # never the stored one (revisions are INTEGER columns)
         result = session.execute(
             update(BuilderDraftRow)
             .where(BuilderDraftRow.app_id == app_id, BuilderDraftRow.revision == seen)

@@ -184,3 +184,11 @@ def test_what_builders_do_is_audited(installed, app):
         "builder.publish",
         "builder.export",
     ]
+
+
+def test_a_revision_past_the_column_is_stale_not_an_error(installed):
+    installed.get(f"{BASE}/{APP}/draft")
+
+    answer = installed.put(f"{BASE}/{APP}/draft", json={"document": {}, "revision": 2**31 - 1})
+
+    assert (answer.status_code, answer.json["current_revision"]) == (409, 1)

@@ -43,7 +43,7 @@ class PointedProblem(Answer):
     message = fields.String(required=True, metadata={"description": "in the caller's language"})
 
 
-class Change(Answer):
+class ReadableChange(Answer):
     kind = fields.String(required=True, metadata={"enum": ["added", "removed", "changed"]})
     area = fields.String(required=True)
     path = fields.String(required=True, metadata={"description": "JSON pointer into the newer document"})
@@ -51,7 +51,7 @@ class Change(Answer):
     detail = fields.String(required=True)
 
 
-class Conflict(Answer):
+class UpgradeConflict(Answer):
     area = fields.String(required=True)
     path = fields.String(required=True, metadata={"description": "JSON pointer into the company's version"})
     label = fields.String(required=True)
@@ -60,7 +60,7 @@ class Conflict(Answer):
 
 class Upgrade(Answer):
     version = fields.Integer(required=True, metadata={"description": "the newer bundled version stored"})
-    conflicts = fields.List(fields.Nested(Conflict), required=True)
+    conflicts = fields.List(fields.Nested(UpgradeConflict), required=True)
 
 
 class DraftInfo(Answer):
@@ -116,7 +116,7 @@ class RunningFlow(Answer):
 
 class Preview(Answer):
     unchanged = fields.Boolean(required=True)
-    changes = fields.List(fields.Nested(Change), required=True)
+    changes = fields.List(fields.Nested(ReadableChange), required=True)
     tables = fields.List(fields.Nested(TableChange), required=True)
     flows = fields.List(fields.Nested(RunningFlow), required=True)
     problems = fields.List(fields.Nested(PointedProblem), required=True)
@@ -142,4 +142,4 @@ class BuilderVersions(Answer):
 
 
 class Changes(Answer):
-    changes = fields.List(fields.Nested(Change), required=True)
+    changes = fields.List(fields.Nested(ReadableChange), required=True)
