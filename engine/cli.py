@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from engine import cli_ops, cli_secrets
 from engine.config import Settings
@@ -245,14 +245,26 @@ def cmd_import(args: argparse.Namespace) -> int:
         for path in _package_paths(args.paths):
             try:
                 document = read_package_file(path, max_bytes=built.settings.max_package_bytes)
-                result = built.apps.import_package(document, actor=_actor())
+                result = built.apps.import_package(document, actor=_actor(), origin="bundled")
             except DefinitionError as exc:
                 print(_say(args, "cli.import.refused", path=path), file=sys.stderr)
                 _print_problems(exc, _locale(args), sys.stderr)
                 failed += 1
                 continue
-            print(_say(args, "cli.import.done", path=path, **result.as_dict()))
+            _say_imported(args, path, result)
     return 1 if failed else 0
+
+
+def _say_imported(args: argparse.Namespace, path: Path, result: Any) -> None:
+    """What the import did; a company's own version kept over a newer bundled one, with why."""
+    if result.outcome == "merged":
+        print(_say(args, "cli.import.merged", path=path, **result.as_dict()))
+    elif result.outcome == "kept":
+        print(_say(args, "cli.import.kept", path=path, count=len(result.conflicts), **result.as_dict()))
+        for conflict in result.conflicts:
+            print(f"  {conflict['path']} {conflict['label']}: {conflict['detail']}")
+    else:
+        print(_say(args, "cli.import.done", path=path, **result.as_dict()))
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:

@@ -48,7 +48,7 @@ def test_library_is_imported_only_in_its_layer(library):
 
 
 def test_the_domain_core_does_not_import_storage_or_web():
-    core = ("forms", "flows", "reports", "connectors", "automations", "expressions", "schemas", "packages")
+    core = ("forms", "flows", "reports", "connectors", "automations", "expressions", "schemas", "packages", "builder")
     offenders = []
     for package in core:
         for path in (ENGINE / package).rglob("*.py"):
@@ -86,6 +86,7 @@ FORBIDDEN = {
     "connectors": ("engine.services", "engine.storage", "engine.web"),
     "automations": ("engine.services", "engine.storage", "engine.web"),
     "packages": ("engine.services", "engine.storage", "engine.web"),
+    "builder": ("engine.services", "engine.storage", "engine.web"),
     "expressions": ("engine.services", "engine.storage", "engine.web", "engine.forms", "engine.flows"),
     "i18n": ("engine.",),
     "errors": ("engine.services", "engine.storage", "engine.web", "engine.forms", "engine.flows"),
@@ -131,6 +132,8 @@ def test_no_module_imports_another_modules_private_names():
 SERVICES = {
     "AppCatalog",
     "AppService",
+    "BuilderPublishing",
+    "BuilderService",
     "AttachmentService",
     "DirectoryService",
     "ExportService",

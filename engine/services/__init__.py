@@ -19,6 +19,9 @@ from engine.services.app_secrets import AppSecretService
 from engine.services.apps import AppService
 from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
+from engine.services.builder import BuilderService
+from engine.services.builder_checks import BuilderChecks
+from engine.services.builder_publish import BuilderPublishing
 from engine.services.dashboard_views import DashboardViews
 from engine.services.directory import DirectoryService
 from engine.services.exports import ExportService
@@ -71,7 +74,10 @@ class Services:
     reports: ReportService
     dashboard_views: DashboardViews
     secrets: AppSecretService
+    builder: BuilderService
+    builder_publish: BuilderPublishing
     rate_limits: RateLimiter  # the one rate-limit storage: the services count with it, Flask-Limiter shares it
+    builder_checks: BuilderChecks
 
     def close(self) -> None:
         self.reports.cache.close()
@@ -127,6 +133,8 @@ def build_services(
     records.on_update.append(automations.record_updated)
     records.on_delete.append(automations.record_deleted)
     flows.on_saved.append(automations.flow_saved)
+    apps = AppService(database, settings.package_env)
+    builder = BuilderService(apps, directory)
     reports = ReportService(
         database, records, ReportCache(settings.redis_url, _namespace(settings.database_url)), clock=clock
     )
@@ -134,7 +142,7 @@ def build_services(
         settings=settings,
         database=database,
         catalog=catalog,
-        apps=AppService(database, settings.package_env),
+        apps=apps,
         records=records,
         record_lists=RecordListService(records),
         attachments=attachments,
@@ -155,5 +163,8 @@ def build_services(
         reports=reports,
         dashboard_views=DashboardViews(reports, records),
         secrets=AppSecretService(database, catalog, box, clock=clock),
+        builder=builder,
+        builder_publish=BuilderPublishing(builder),
         rate_limits=rate_limits,
+        builder_checks=BuilderChecks(records, settings.package_env),
     )

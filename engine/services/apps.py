@@ -9,14 +9,15 @@ version stays readable. A package of an older format is upgraded first and store
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from engine.connectors.environment import DEFAULT_POLICY, EnvPolicy
 from engine.errors import ConflictError, DefinitionError, NotFoundError
 from engine.packages import check_package, dumps, fingerprint, upgrade_package
 from engine.packages.messages import problem, refusal
+from engine.services.app_results import CUSTOMISED, ImportResult
+from engine.services.app_upgrades import bundled_upgrade
 from engine.storage import Database
 from engine.storage.apps import (
     AppInfo,
@@ -27,15 +28,7 @@ from engine.storage.apps import (
 )
 from engine.storage.database import WriteClashError
 
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    app_id: str
-    version: int
-    outcome: str  # "created" | "updated" | "unchanged"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"app_id": self.app_id, "version": self.version, "outcome": self.outcome}
+T = TypeVar("T")
 
 
 class AppService:
@@ -43,14 +36,30 @@ class AppService:
         self.repository = AppRepository(database)
         self.env_policy = env_policy  # the environment variables packages may read (host setting)
 
-    def import_package(self, document: Mapping[str, Any], *, actor: str) -> ImportResult:
-        """Validate and install a package; raises PackageInvalidError before touching the database."""
+    def import_package(self, document: Mapping[str, Any], *, actor: str, origin: str = "api") -> ImportResult:
+        """Validate and install a package; raises PackageInvalidError before touching the database.
+
+        ``origin`` says where it comes from (``bundled``: a package file of ``trellis import``). A
+        bundled package never replaces a version the company published from the builder: it is
+        stored aside and merged three-way (engine/services/app_upgrades.py)."""
         upgraded, steps = upgrade_package(document)
         check_package(upgraded, self.env_policy)
-        app_id = upgraded["id"]
+
+        def work(session: Any) -> ImportResult:
+            if origin == "bundled":
+                app = self.repository.app(session, upgraded["id"], lock=True)
+                current = None if app is None else self.stored(session, app.id, app.current_version)
+                if app is not None and current is not None and current.origin in CUSTOMISED:
+                    return bundled_upgrade(self, session, app, upgraded, actor)
+            return self.install(session, upgraded, [s.target for s in steps], actor, origin)
+
+        return self.run(upgraded["id"], work)
+
+    def run(self, app_id: str, work: Callable[[Any], T]) -> T:
+        """``work`` in one transaction, its clashes said: a concurrent import, a unique rule the data breaks."""
         try:
             with self.repository.transaction() as session:
-                return self._install(session, upgraded, [s.target for s in steps], actor)
+                return work(session)
         except WriteClashError:
             raise ConflictError.says("app.import_race", app_id=app_id) from None
         except UniqueRuleConflictError as exc:
@@ -59,43 +68,46 @@ class AppService:
             error.code = "publish_refused"
             raise error from None
 
-    def _install(self, session: Any, document: Mapping[str, Any], formats: list[str], actor: str) -> ImportResult:
+    def install(
+        self, session: Any, document: Mapping[str, Any], formats: list[str], actor: str, origin: str = "api"
+    ) -> ImportResult:
         app_id = document["id"]
         digest = fingerprint(document)
         app = self.repository.app(session, app_id, lock=True)
         previous: Mapping[str, Any] = {}
         if app is not None:
-            current = self._version(session, app_id, app.current_version)
+            current = self.stored(session, app_id, app.current_version)
             if current.fingerprint == digest:
                 return ImportResult(app_id, app.current_version, "unchanged")
             previous = json.loads(current.document)
         number = self.repository.next_number(session, app_id)
         outcome = "created" if app is None else "updated"
         self.repository.add_version(
-            session, document, number=number, fingerprint=digest, text=dumps(document), actor=actor
+            session, document, number=number, fingerprint=digest, text=dumps(document), actor=actor, origin=origin
         )
-        changes = self.repository.publish_forms(session, app_id, previous, document)
+        changes = self.repository.publish_forms(session, app_id, previous, document, number)
         details: dict[str, Any] = {
             "version": number,
             "outcome": outcome,
             "fingerprint": digest,
             "schema_changes": changes,
+            "origin": origin,
         }
         if formats:
             details["format_upgrades"] = formats
-        self._audit(session, actor, "app.import", app_id, details)
+        self.audit(session, actor, "app.import", app_id, details)
         return ImportResult(app_id, number, outcome)
 
-    def _audit(self, session: Any, actor: str, action: str, app_id: str, details: dict[str, Any]) -> None:
+    def audit(self, session: Any, actor: str, action: str, app_id: str, details: dict[str, Any]) -> None:
         self.repository.add_audit(session, actor, action, app_id, details)
 
     def export_text(self, app_id: str, version: int | None = None, *, actor: str | None = None) -> str:
         """The stored document of a version (the current one by default), exactly as exported."""
         with self.repository.transaction() as session:
-            app = self._app(session, app_id)
-            stored = self._version(session, app_id, version or app.current_version)
+            app = self.app(session, app_id)
+            stored = self.stored(session, app_id, version or app.current_version)
             if actor is not None:
-                self._audit(session, actor, "app.export", app_id, {"version": stored.number})
+                self.audit(session, actor, "app.export", app_id, {"version": stored.number})
             return stored.document
 
     def export(self, app_id: str, version: int | None = None) -> dict[str, Any]:
@@ -104,7 +116,7 @@ class AppService:
 
     def versions(self, app_id: str) -> list[AppVersionInfo]:
         with self.repository.transaction() as session:
-            self._app(session, app_id)
+            self.app(session, app_id)
             return self.repository.versions(session, app_id)
 
     def list_apps(self) -> list[dict[str, Any]]:
@@ -120,7 +132,7 @@ class AppService:
                 for app in self.repository.apps(session)
             ]
 
-    def _app(self, session: Any, app_id: str) -> AppInfo:
+    def app(self, session: Any, app_id: str) -> AppInfo:
         app = self.repository.app(session, app_id)
         if app is None:
             error = NotFoundError.says("app.not_found", app_id=app_id)
@@ -128,7 +140,7 @@ class AppService:
             raise error
         return app
 
-    def _version(self, session: Any, app_id: str, number: int) -> StoredVersion:
+    def stored(self, session: Any, app_id: str, number: int) -> StoredVersion:
         stored = self.repository.version(session, app_id, number)
         if stored is None:
             error = NotFoundError.says("app.no_version", app_id=app_id, version=number)

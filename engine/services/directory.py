@@ -20,6 +20,7 @@ from engine.people import passwords, rules
 from engine.people.rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, TOKEN_PREFIX, normalize_mobile
 from engine.principal import Principal
 from engine.registry import suggest
+from engine.services.builder_access import BUILDER_ROLE
 from engine.services.directory_problems import change_problems, detail, field_problem, field_problems, scope_problem
 from engine.services.directory_views import decode_cursor, describe_users, encode_cursor, group_tree
 from engine.services.refusals import field_text, invalid, refusal
@@ -464,8 +465,8 @@ class DirectoryService:
     def check_roles(self, tx: Any, pairs: Iterable[tuple[str, str]]) -> None:
         known: dict[str, list[str]] = {}
         for app_id, role in pairs:
-            if app_id not in known:
-                known[app_id] = self.app_roles(tx, app_id)
+            if app_id not in known:  # besides the app's own roles, the engine's reserved builder role
+                known[app_id] = [*self.app_roles(tx, app_id), BUILDER_ROLE]
             if role not in known[app_id]:
                 raise NotFoundError.says(
                     "directory.no_role", app_id=app_id, role=role, hint=suggest(role, known[app_id])

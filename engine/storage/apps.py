@@ -8,7 +8,8 @@ unique rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,10 +20,20 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.errors import Problem
 from engine.forms.spec import FormSpec
 from engine.reports.indexes import report_indexes
 from engine.storage.database import Database
-from engine.storage.form_tables import apply_tables, build_tables, evolution_problems, refuse
+from engine.storage.form_tables import (
+    TableStep,
+    apply_tables,
+    build_tables,
+    evolution_problems,
+    past_columns,
+    plan_tables,
+    refuse,
+    returning_problems,
+)
 from engine.storage.report_summaries import sync_summaries
 from engine.storage.tables import AppRow, AppVersionRow, AuditEventRow, utcnow
 
@@ -37,6 +48,7 @@ class AppVersionInfo:
     fingerprint: str
     created_at: datetime
     created_by: str
+    origin: str = "api"  # bundled | builder | api | rollback
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +58,7 @@ class AppVersionInfo:
             "fingerprint": self.fingerprint,
             "created_at": self.created_at.isoformat(),
             "created_by": self.created_by,
+            "origin": self.origin,
         }
 
 
@@ -65,6 +78,7 @@ class StoredVersion:
     number: int
     fingerprint: str
     document: str
+    origin: str = "api"
 
 
 class UniqueRuleConflictError(Exception):
@@ -76,18 +90,43 @@ class UniqueRuleConflictError(Exception):
 
 
 def publish_forms(
-    connection: Connection, app_id: str, previous: Mapping[str, Any], document: Mapping[str, Any]
+    connection: Connection,
+    app_id: str,
+    previous: Mapping[str, Any],
+    document: Mapping[str, Any],
+    earlier: Sequence[tuple[int, Mapping[str, Any]]] = (),
 ) -> list[str]:
-    """Bring the app's form tables to the new version inside the import's transaction."""
-    old_forms = {f["id"]: FormSpec.from_definition(app_id, f) for f in previous.get("forms", [])}
-    new_forms = [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
-    refuse(evolution_problems(old_forms, enumerate(new_forms)))
+    """Bring the app's form tables to the new version inside the import's transaction; ``earlier``:
+    every stored version (number, document), whose columns a returning field must still fit."""
+    refuse(form_problems(app_id, previous, document, earlier))
     try:
-        tables = build_tables(app_id, new_forms, report_indexes(document))
+        tables = build_tables(app_id, _forms(app_id, document), report_indexes(document))
         return apply_tables(connection, tables) + sync_summaries(connection, app_id, document, tables.main)
     except IntegrityError as exc:
         # a new unique index over existing duplicates: the data decides, so say which rule it breaks
         raise UniqueRuleConflictError(str(exc.orig).splitlines()[0][:200]) from None
+
+
+def form_problems(
+    app_id: str,
+    previous: Mapping[str, Any],
+    document: Mapping[str, Any],
+    earlier: Sequence[tuple[int, Mapping[str, Any]]],
+) -> list[Problem]:
+    """What the new version asks of stored columns that they cannot give (any earlier version's)."""
+    old_forms = {form.id: form for form in _forms(app_id, previous)}
+    new_forms = list(enumerate(_forms(app_id, document)))
+    past = past_columns((number, _forms(app_id, doc)) for number, doc in earlier)
+    return evolution_problems(old_forms, new_forms) + returning_problems(past, old_forms, new_forms)
+
+
+def plan_forms(connection: Connection, app_id: str, document: Mapping[str, Any]) -> list[TableStep]:
+    """The schema changes publishing ``document`` would make, changing nothing."""
+    return plan_tables(connection, build_tables(app_id, _forms(app_id, document), report_indexes(document)))
+
+
+def _forms(app_id: str, document: Mapping[str, Any]) -> list[FormSpec]:
+    return [FormSpec.from_definition(app_id, f) for f in document.get("forms", [])]
 
 
 class AppRepository:
@@ -115,7 +154,24 @@ class AppRepository:
                 select(AppVersionRow).where(AppVersionRow.app_id == app_id, AppVersionRow.number == number)
             )
         )
-        return None if row is None else StoredVersion(row.number, row.fingerprint, row.document)
+        return None if row is None else StoredVersion(row.number, row.fingerprint, row.document, row.origin)
+
+    @staticmethod
+    def documents(session: Session, app_id: str) -> list[tuple[int, dict[str, Any]]]:
+        """Every stored version's document, oldest first."""
+        rows = session.execute(
+            select(AppVersionRow.number, AppVersionRow.document)
+            .where(AppVersionRow.app_id == app_id)
+            .order_by(AppVersionRow.number)
+        )
+        return [(number, json.loads(text)) for number, text in rows]
+
+    @staticmethod
+    def stored_versions(session: Session, app_id: str) -> list[StoredVersion]:
+        rows = session.scalars(
+            select(AppVersionRow).where(AppVersionRow.app_id == app_id).order_by(AppVersionRow.number)
+        )
+        return [StoredVersion(r.number, r.fingerprint, r.document, r.origin) for r in rows]
 
     @staticmethod
     def next_number(session: Session, app_id: str) -> int:
@@ -130,15 +186,18 @@ class AppRepository:
         fingerprint: str,
         text: str,
         actor: str,
+        origin: str = "api",
+        current: bool = True,
     ) -> None:
-        """Make ``number`` the app's current version, creating the app on its first version."""
+        """Make ``number`` the app's current version, creating the app on its first version;
+        ``current=False`` only stores it (a bundled upgrade kept aside for a merge)."""
         app_id = document["id"]
         now = utcnow()
         app = session.get(AppRow, app_id)
         if app is None:
             app = AppRow(id=app_id, name=document["name"], current_version=number, created_at=now, updated_at=now)
             session.add(app)
-        else:
+        elif current:
             app.name = document["name"]
             app.current_version = number
             app.updated_at = now
@@ -152,15 +211,26 @@ class AppRepository:
                 document=text,
                 created_at=now,
                 created_by=actor,
+                origin=origin,
             )
         )
         session.flush()
 
     @staticmethod
     def publish_forms(
-        session: Session, app_id: str, previous: Mapping[str, Any], document: Mapping[str, Any]
+        session: Session, app_id: str, previous: Mapping[str, Any], document: Mapping[str, Any], number: int = 0
     ) -> list[str]:
-        return publish_forms(session.connection(), app_id, previous, document)
+        """``number``: the version being published (its own row is not an earlier version)."""
+        earlier = [(n, doc) for n, doc in AppRepository.documents(session, app_id) if n != number]
+        return publish_forms(session.connection(), app_id, previous, document, earlier)
+
+    @staticmethod
+    def plan_publish(
+        session: Session, app_id: str, previous: Mapping[str, Any], document: Mapping[str, Any]
+    ) -> tuple[list[TableStep], list[Problem]]:
+        """A publish's dry run: the schema changes it would make and the problems that would refuse it."""
+        problems = form_problems(app_id, previous, document, AppRepository.documents(session, app_id))
+        return ([] if problems else plan_forms(session.connection(), app_id, document)), problems
 
     @staticmethod
     def add_audit(session: Session, actor: str, action: str, app_id: str, details: dict[str, Any]) -> None:
@@ -173,7 +243,7 @@ class AppRepository:
             select(AppVersionRow).where(AppVersionRow.app_id == app_id).order_by(AppVersionRow.number)
         )
         return [
-            AppVersionInfo(r.app_id, r.number, r.package_version, r.fingerprint, r.created_at, r.created_by)
+            AppVersionInfo(r.app_id, r.number, r.package_version, r.fingerprint, r.created_at, r.created_by, r.origin)
             for r in rows
         ]
 

@@ -10,7 +10,7 @@ import difflib
 import json
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -102,6 +102,27 @@ def compile_app(app_id: str, version: int, document: Mapping[str, Any]) -> Compi
             },
         )
     return CompiledApp(app_id, version, document, tables, forms, permissions)
+
+
+def judged_by(app: CompiledApp, document: Mapping[str, Any]) -> CompiledApp:
+    """The published ``app`` judged by the permissions of ``document`` (a builder's draft of it): the
+    records, tables and formulas stay the published ones, who sees what is the draft's. A row rule
+    path the published forms cannot follow raises ``PathError``."""
+    permissions = replace(AppPermissions.from_definition(document), app_id=app.app_id)
+    written = forms_of(app.document)
+    forms = {
+        form_id: replace(
+            form,
+            rule_paths={
+                path: RulePath(
+                    tuple((app.tables.main[hop.form], hop.field) for hop in resolve_path(written, form_id, path))
+                )
+                for path in permissions.paths_on(form_id)
+            },
+        )
+        for form_id, form in app.forms.items()
+    }
+    return replace(app, permissions=permissions, forms=forms)
 
 
 class AppCatalog:

@@ -24,6 +24,7 @@ from engine.storage.tables import (
     AppRow,
     AppVersionRow,
     AuditEventRow,
+    BuilderDraftRow,
     GroupMemberRow,
     GroupRow,
     LoginThrottleRow,
@@ -183,10 +184,11 @@ class DirectoryRepository:
 
     @staticmethod
     def app_roles(session: Session, app_id: str) -> list[str] | None:
-        """The role ids the app's current version declares; None when there is no such app."""
+        """The role ids the app's current version declares; None when there is no such app (an app
+        the builder created and never published has a draft and declares no role yet)."""
         app = session.get(AppRow, app_id)
         if app is None:
-            return None
+            return [] if session.get(BuilderDraftRow, app_id) is not None else None
         document = session.scalar(
             select(AppVersionRow.document).where(
                 AppVersionRow.app_id == app_id, AppVersionRow.number == app.current_version

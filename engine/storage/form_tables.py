@@ -237,6 +237,52 @@ def evolution_problems(old_forms: Mapping[str, FormSpec], new_forms: Iterable[tu
     return problems
 
 
+PastColumns = Mapping[str, Mapping[str, tuple[int, ColumnSpec]]]
+
+
+def past_columns(versions: Iterable[tuple[int, Iterable[FormSpec]]]) -> dict[str, dict[str, tuple[int, ColumnSpec]]]:
+    """Form id -> field key -> (the last version that had the field, its column then), over every
+    earlier version, oldest first. Columns are never dropped: a field removed from a version keeps
+    its column, with the data and the type it had then."""
+    found: dict[str, dict[str, tuple[int, ColumnSpec]]] = {}
+    for number, forms in versions:
+        for form in forms:
+            for key, spec in column_specs(form).items():
+                found.setdefault(form.id, {})[key] = (number, spec)
+    return found
+
+
+def returning_problems(
+    past: PastColumns, previous: Mapping[str, FormSpec], new_forms: Iterable[tuple[int, FormSpec]]
+) -> list[Problem]:
+    """A field removed in some version and added again later must fit the column it left behind.
+
+    The engine refuses rather than giving the field a new column: the column's name is the field's
+    id (what customers' SQL and BI tools read), and a renamed column would split one field's
+    history in two. The builder is told to pick a new id, which gets a column of its own."""
+    problems: list[Problem] = []
+    for index, form in new_forms:
+        before = column_specs(previous[form.id]) if form.id in previous else {}
+        earlier = past.get(form.id, {})
+        for key, spec in column_specs(form).items():
+            if key in before or key not in earlier or _compatible(earlier[key][1], spec):
+                continue
+            number, old = earlier[key]
+            position = next(i for i, f in enumerate(form.fields) if f.id == key.split("/")[0])
+            problems.append(
+                problem(
+                    f"/forms/{index}/fields/{position}",
+                    "form.returning_field_retyped",
+                    field=key,
+                    form=form.id,
+                    version=number,
+                    before=_describe(old),
+                    after=_describe(spec),
+                )
+            )
+    return problems
+
+
 def _compatible(old: ColumnSpec, new: ColumnSpec) -> bool:
     if old == new:
         return True
@@ -259,36 +305,68 @@ def _describe(spec: ColumnSpec) -> Phrase | str:
     return phrase(code, length=spec.length, scale=spec.scale, target=spec.target)
 
 
-def apply_tables(connection: Connection, tables: FormTables) -> list[str]:
-    """Create missing tables, add missing columns and indexes, widen columns; return what was done."""
-    done: list[str] = []
+@dataclass(frozen=True, slots=True)
+class TableStep:
+    """One schema change a publish makes: ``create_table``, ``add_column``, ``widen_column`` or ``create_index``."""
+
+    action: str
+    table: str
+    name: str = ""  # the column or index
+    target: Any = dataclasses.field(default=None, compare=False, repr=False)  # what to create or alter
+
+    def said(self) -> str:
+        """The English line of the audit trail and the import's answer."""
+        if self.action == "create_table":
+            return f"created table {self.table}"
+        if self.action == "create_index":
+            return f"created index {self.name}"
+        verb = "added" if self.action == "add_column" else "widened"
+        return f"{verb} column {self.table}.{self.name}"
+
+
+def plan_tables(connection: Connection, tables: FormTables) -> list[TableStep]:
+    """What ``apply_tables`` would do to the database as it is: missing tables, columns, indexes, wider columns."""
+    steps: list[TableStep] = []
     inspector = inspect(connection)
     existing = set(inspector.get_table_names())
-    operations = Operations(MigrationContext.configure(connection))
     for table in tables.metadata.sorted_tables:
         if table.name not in existing:
-            table.create(connection)
-            done.append(f"created table {table.name}")
+            steps.append(TableStep("create_table", table.name, target=table))
             continue
         present = {c["name"]: c for c in inspector.get_columns(table.name)}
         for column in table.columns:
             if column.name not in present:
-                operations.add_column(table.name, _detached(column))
-                done.append(f"added column {table.name}.{column.name}")
-                if column.unique:
-                    operations.create_index(
-                        f"uq_{table.name}_{column.name}"[:MAX_NAME], table.name, [column.name], unique=True
-                    )
-                elif column.index:
-                    operations.create_index(f"ix_{table.name}_{column.name}"[:MAX_NAME], table.name, [column.name])
+                steps.append(TableStep("add_column", table.name, column.name, column))
             elif connection.dialect.name == "postgresql" and _wider(present[column.name]["type"], column.type):
-                operations.alter_column(table.name, column.name, type_=column.type)
-                done.append(f"widened column {table.name}.{column.name}")
+                steps.append(TableStep("widen_column", table.name, column.name, column))
         index_names = {ix["name"] for ix in inspector.get_indexes(table.name)}
         for index in table.indexes:
             if index.name and index.name not in index_names and all(c.name in present for c in index.columns):
-                index.create(connection)
-                done.append(f"created index {index.name}")
+                steps.append(TableStep("create_index", table.name, index.name, index))
+    return steps
+
+
+def apply_tables(connection: Connection, tables: FormTables) -> list[str]:
+    """Create missing tables, add missing columns and indexes, widen columns; return what was done."""
+    operations = Operations(MigrationContext.configure(connection))
+    done: list[str] = []
+    for step in plan_tables(connection, tables):
+        done.append(step.said())
+        if step.action == "create_table":
+            step.target.create(connection)
+        elif step.action == "create_index":
+            step.target.create(connection)
+        elif step.action == "widen_column":
+            operations.alter_column(step.table, step.name, type_=step.target.type)
+        else:
+            column = step.target
+            operations.add_column(step.table, _detached(column))
+            if column.unique:
+                operations.create_index(
+                    f"uq_{step.table}_{column.name}"[:MAX_NAME], step.table, [column.name], unique=True
+                )
+            elif column.index:
+                operations.create_index(f"ix_{step.table}_{column.name}"[:MAX_NAME], step.table, [column.name])
     done.extend(
         ensure_search_indexes(connection, {tables.main[form]: names for form, names in tables.searchable.items()})
     )

@@ -64,6 +64,22 @@ class AppVersionRow(Base):
     document: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
+    # where the version came from: bundled (a package file, `trellis import`), builder, api, rollback
+    origin: Mapped[str] = mapped_column(String(16), server_default="api")
+
+
+class BuilderDraftRow(Base):
+    """The one draft of an app a builder edits; ``revision`` counts saves (optimistic locking)."""
+
+    __tablename__ = "trellis_builder_drafts"
+
+    app_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    based_on_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AuditEventRow(Base):

@@ -15,6 +15,7 @@ from engine.errors import EngineError, NotFoundError, SubmissionError
 from engine.forms.spec import localized
 from engine.people import rules
 from engine.people.rules import MAX_PASSWORD_LENGTH
+from engine.services.builder_access import BUILDER_ROLE
 from engine.web.admin_common import MAX_TEXT, actor, bp, page, refusal, text
 from engine.web.context import services
 from engine.web.pages import current_locale
@@ -267,6 +268,8 @@ def _role_catalog() -> list[dict[str, Any]]:
             {"value": f"{app['id']}:{role['id']}", "label": localized(role.get("name"), locale, role["id"])}
             for role in document.get("roles", [])
         ]
+        builder = f"{app['id']}:{BUILDER_ROLE}"
+        roles.append({"value": builder, "label": text("role_builder")})  # the engine's own, in every app
         catalog.append({"id": app["id"], "label": localized(app["name"], locale, app["id"]), "roles": roles})
     return catalog
 

@@ -128,6 +128,9 @@ def register_error_handlers(app: Flask) -> None:
             extra["errors"] = error.field_errors
         if isinstance(error, ConflictError) and "current_version" in error.details:
             extra["current_version"] = error.details["current_version"]
+        if isinstance(error, ConflictError) and "current_revision" in error.details:
+            # a builder's stale draft: who saved since, and what changed (engine/services/builder.py)
+            extra.update({k: error.details[k] for k in ("current_revision", "changed_by", "changes")})
         title = status_title(status if status in ENGINE_TITLED else 0, locale)
         response = problem_response(status, title, error.localized(locale), error.code, **extra)
         if isinstance(error, RateLimitedError):

@@ -16,6 +16,9 @@ from engine.web import (
     api_apps,
     api_attachments,
     api_automations,
+    api_builder,
+    api_builder_checks,
+    api_builder_palette,
     api_directory,
     api_docs,
     api_exports,
@@ -23,6 +26,7 @@ from engine.web import (
     api_records,
     api_reports,
     app_home,
+    builder_pages,
     dashboard_pages,
     form_pages,
     health,
@@ -75,6 +79,9 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         api_directory.bp,
         api_flows.bp,
         api_automations.bp,
+        api_builder_checks.bp,
+        api_builder_palette.bp,
+        api_builder.bp,
         api_docs.bp,
         form_pages.bp,
         health.bp,
@@ -92,6 +99,7 @@ def create_app(settings: Settings | None = None, test_config: Mapping[str, Any] 
         search_pages.bp,
         notification_pages.bp,
         dashboard_pages.bp,
+        builder_pages.bp,
     ):
         app.register_blueprint(blueprint)
     init_rate_limits(app, built.rate_limits)

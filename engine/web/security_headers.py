@@ -5,7 +5,8 @@
   blocks, which are data, not script; tests/web/test_security_headers.py checks every template),
   images also from ``data:``/``blob:`` URLs (a photo previewed before it is uploaded), no plugins, no
   ``<base>``, forms posting only here, and no framing by any page (``frame-ancestors 'none'``, with
-  ``X-Frame-Options: DENY`` for older browsers).
+  ``X-Frame-Options: DENY`` for older browsers) — except the builder's form preview, which sets
+  ``FRAMED_BY_THIS_SITE`` itself (``frame-ancestors 'self'``) to be shown in the builder's iframe.
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin`` (a tracking link's token never
   leaves in a Referer), ``Permissions-Policy``: location for this site (a technician's check-in), no
   camera or microphone (a file input's camera capture needs neither), nothing else.
@@ -32,6 +33,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+#: the one exception: the designer's form preview, drawn inside the builder's own page
+FRAMED_BY_THIS_SITE = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'"),
+    "X-Frame-Options": "SAMEORIGIN",
+}
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=(), usb=()"
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -34,6 +34,7 @@ def staff_bar() -> dict[str, Any]:
     """What the bar shows: ``signed_in`` is false for the public and for tokens (no name, no sign-out)."""
     from engine.web.account_pages import account_links
     from engine.web.auth import current_principal
+    from engine.web.builder_pages import may_use_builder
     from engine.web.context import services
     from engine.web.notification_pages import bell
     from engine.web.pages import current_locale
@@ -51,6 +52,8 @@ def staff_bar() -> dict[str, Any]:
             {"id": "tasks-link", "label": t["tasks"], "href": f"{url_for('task_pages.inbox')}?lang={locale}"},
             *({**link, "href": f"{link['href']}?lang={locale}"} for link in account_links()),
         ]
+        if may_use_builder(principal):  # only builders see the way in; everyone else gets no link at all
+            bar["links"].insert(2, {"id": "builder-link", "label": t["builder"], "href": f"/builder?lang={locale}"})
         if services().search.may_search(principal):  # owners and others who read no form get no box
             bar["search_url"] = url_for("search_pages.search_page")
     return bar

@@ -4,6 +4,8 @@ Every page any test opens reports what the server's Content-Security-Policy bloc
 ``securitypolicyviolation`` listener added before the page's own scripts): a test that saw any fails.
 """
 
+import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,3 +94,15 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def api_post(live_server: Any, path: str, body: object) -> dict[str, Any]:
+    """POST JSON to the live server with its administrator's token; the answer's JSON."""
+    request = urllib.request.Request(
+        f"{live_server}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {live_server.token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        found: dict[str, Any] = json.loads(answer.read() or b"{}")
+        return found

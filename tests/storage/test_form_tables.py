@@ -169,3 +169,51 @@ def test_a_new_unique_index_over_duplicates_is_refused_cleanly(database):
 
     assert caught.value.code == "publish_refused"
     assert [v.number for v in store.versions("inspection")] == [1]
+
+
+def test_a_field_removed_and_added_back_with_another_type_is_refused_at_its_pointer(database):
+    store = AppService(database)
+    package = _with_note(example_package())
+    store.import_package(package, actor="test")
+    removed = copy.deepcopy(package)
+    removed["forms"][0]["fields"].pop()
+    store.import_package(removed, actor="test")
+    retyped = copy.deepcopy(removed)
+    retyped["forms"][0]["fields"].append({"id": "note", "type": "number"})
+
+    with pytest.raises(DefinitionError) as caught:
+        store.import_package(retyped, actor="test")
+
+    (found,) = caught.value.problems
+    assert (found.pointer, found.code) == (
+        f"/forms/0/fields/{len(retyped['forms'][0]['fields']) - 1}",
+        "form.returning_field_retyped",
+    )
+    assert found.message == (
+        "field 'note' of form 'device' was removed after version 1, where it held text of up to 200 characters; "
+        "its column still keeps those records' values, so it cannot come back as a number with 6 decimal places "
+        "— give the field a new id (it gets a column of its own)"
+    )
+    assert [v.number for v in store.versions("inspection")] == [1, 2]
+
+
+def test_a_field_added_back_with_its_old_type_finds_its_old_values(database):
+    store = AppService(database)
+    package = _with_note(example_package())
+    store.import_package(package, actor="test")
+    with database.engine.begin() as connection:
+        connection.execute(text(INSERT_DEVICE), {"uuid": "a1", "code": "D-1", "name": "水泵"})
+        connection.execute(text("UPDATE inspection__device SET note = '旧备注'"))
+    removed = copy.deepcopy(package)
+    removed["forms"][0]["fields"].pop()
+    store.import_package(removed, actor="test")
+
+    assert store.import_package(package, actor="test").version == 3
+
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT note FROM inspection__device")).scalar() == "旧备注"
+
+
+def _with_note(package):
+    package["forms"][0]["fields"].append({"id": "note", "type": "text", "label": "备注"})
+    return package

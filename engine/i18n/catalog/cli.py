@@ -12,6 +12,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     # validate, import, export
     "cli.valid": {"en": "ok", "zh-CN": "没有问题"},
     "cli.import.refused": {"en": "{path}: refused, nothing was changed", "zh-CN": "{path}:已拒绝,没有做任何改动"},
+    "cli.import.merged": {
+        "en": "{path}: {app_id}: the newer bundled package was merged with your own changes (version {version})",
+        "zh-CN": "{path}：{app_id}：新的内置应用包已与贵公司自己的修改合并（版本 {version}）",
+    },
+    "cli.import.kept": {
+        "en": "{path}: {app_id}: your own version {version} stays current — the newer bundled package "
+        "conflicts with your changes in {count} places; open the builder to settle them",
+        "zh-CN": "{path}：{app_id}：仍使用贵公司自己的版本 {version}——新的内置应用包与贵公司的修改有 {count} 处冲突；"
+        "请在搭建工具中处理",
+    },
     "cli.import.done": {
         "en": "{path}: {app_id} {outcome} (version {version})",
         "zh-CN": "{path}:{app_id} {outcome}(版本 {version})",

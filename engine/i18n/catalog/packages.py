@@ -76,6 +76,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "表单“{form}”的字段“{field}”将从{before}改为{after};"
         "已有记录无法安全转换——请改为新增一个字段并保留旧字段",
     },
+    "form.returning_field_retyped": {
+        "en": "field '{field}' of form '{form}' was removed after version {version}, where it held {before}; "
+        "its column still keeps those records' values, so it cannot come back as {after} — "
+        "give the field a new id (it gets a column of its own)",
+        "zh-CN": "表单“{form}”的字段“{field}”在第 {version} 版之后被删除，当时存放的是{before}；"
+        "该列仍保留着已有记录的值，不能再改作{after}——请给该字段换一个新标识（会得到自己的新列）",
+    },
     # the kinds of column a field is stored in (form.unsafe_change's before and after)
     "form.column.string": {"en": "text of up to {length} characters", "zh-CN": "最多 {length} 个字符的文本"},
     "form.column.text": {"en": "long text", "zh-CN": "长文本"},

@@ -407,6 +407,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请选择“中文”或“English”",
         "en": "Choose 中文 or English",
     },
+    "page.admin.role_builder": {
+        "en": "Builder (edits and publishes this app in the builder)",
+        "zh-CN": "搭建者（可在搭建工具中修改并发布此应用）",
+    },
     "page.admin.role_unknown": {
         "zh-CN": "角色“{value}”不存在,请刷新页面后重新选择",
         "en": "There is no role '{value}'; reload the page and choose again",

@@ -26,6 +26,11 @@ class Problem(Answer):
         metadata={"description": "per field, its messages (422); or the definition's problems with JSON pointers"}
     )
     current_version = fields.Integer(metadata={"description": "the record's version now (409)"})
+    current_revision = fields.Integer(metadata={"description": "a builder's draft: its revision now (409)"})
+    changed_by = fields.String(metadata={"description": "a builder's draft: who saved it last (409)"})
+    changes = fields.List(
+        fields.Dict(), metadata={"description": "a builder's draft: what differs from the caller's (409)"}
+    )
 
 
 class Items(Answer):

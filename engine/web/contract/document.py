@@ -64,6 +64,14 @@ def build_document(app: Flask) -> dict[str, Any]:
     for status, text in PROBLEMS.items():
         spec.components.response(f"Problem{status}", _problem(text))
     spec.components.response("Problem", _problem("any other error, as a problem document"))
+    # gunicorn refuses an over-long request line itself, with its own page, before Trellis sees it
+    spec.components.response(
+        "RequestLineTooLong",
+        {
+            "description": "the URL is longer than the HTTP server accepts (the server's own page)",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+    )
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         described = getattr(app.view_functions.get(rule.endpoint), "__operation__", None)
         if described is None:
@@ -149,6 +157,7 @@ def _responses(described: Operation) -> dict[str, Any]:
         answers[str(status)] = _answer(answer)
     for status in PROBLEMS:
         answers.setdefault(str(status), f"Problem{status}")
+    answers.setdefault("414", "RequestLineTooLong")
     answers["default"] = "Problem"
     return answers
 

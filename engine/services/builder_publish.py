@@ -1,0 +1,167 @@
+"""Publishing a builder's draft, and an app's history (services layer).
+
+Publishing runs what an import runs — full validation, then the additive evolution of the form
+tables, checked against every earlier version's columns — and makes the next immutable version
+(origin ``builder``). A draft equal to the current version (same fingerprint) publishes nothing
+and says "unchanged". The preview is the same work without the commit: the readable changes, the
+planned schema changes, the problems, and the flows whose running instances stay on their
+version. A rollback publishes an earlier version's document again as a new version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from engine.builder.changes import changes
+from engine.errors import NotFoundError
+from engine.forms.spec import localized
+from engine.i18n import translate
+from engine.packages import check_package, fingerprint, package_problems, upgrade_package
+from engine.packages.messages import problem, refusal
+from engine.packages.validation import PackageInvalidError
+from engine.principal import Principal
+from engine.services.app_results import ImportResult
+from engine.services.builder import BuilderService, actor_of, said_problems, stale
+from engine.services.builder_access import require_builder
+from engine.storage.builder_drafts import StoredDraft, running_instances
+from engine.storage.form_tables import TableStep
+
+
+class BuilderPublishing:
+    def __init__(self, builder: BuilderService):
+        self.builder = builder
+        self.apps = builder.apps
+        self.repository = builder.repository
+        self.drafts = builder.drafts
+
+    def preview(self, principal: Principal, app_id: str, revision: int, locale: str) -> dict[str, Any]:
+        """What publishing the draft at ``revision`` would do, changing nothing."""
+        require_builder(principal, app_id)
+        with self.repository.transaction() as session:
+            draft = self._draft(session, app_id, revision, locale)
+            raw = json.loads(draft.document)
+            problems = package_problems(raw, self.apps.env_policy)
+            document = upgrade_package(raw)[0] if not problems else raw
+            app = self.repository.app(session, app_id)
+            current = self.apps.stored(session, app_id, app.current_version) if app else None
+            previous = json.loads(current.document) if current else {}
+            tables: list[TableStep] = []
+            if not problems:
+                tables, more = self.repository.plan_publish(session, app_id, previous, document)
+                problems = [*problems, *more]
+            running = running_instances(session, app_id)
+        return {
+            "unchanged": current is not None and fingerprint(document) == current.fingerprint,
+            "changes": [c.as_dict() for c in changes(previous, document, locale)],
+            "tables": [_said_step(step, locale) for step in tables],
+            "flows": [
+                {
+                    "flow": flow["id"],
+                    "name": localized(flow.get("name"), locale, flow["id"]),
+                    "running_instances": running[flow["id"]],
+                    "stays_on_version": True,
+                }
+                for flow in previous.get("flows", [])
+                if running.get(flow.get("id"), 0)
+            ],
+            "problems": said_problems(problems, locale),
+        }
+
+    def publish(self, principal: Principal, app_id: str, revision: int, locale: str) -> ImportResult:
+        """The draft at ``revision`` becomes the next version; refused with problems when it is not valid."""
+        require_builder(principal, app_id)
+        actor = actor_of(principal)
+        with self.repository.transaction() as session:
+            raw = json.loads(self._draft(session, app_id, revision, locale).document)
+        document = self._checked(raw, app_id)
+
+        def work(session: Any) -> ImportResult:
+            self._draft(session, app_id, revision, locale)  # still the revision the builder looked at
+            result = self.apps.install(session, document, [], actor, "builder")
+            self.drafts.rebase(session, app_id, result.version)
+            self.repository.add_audit(
+                session, actor, "builder.publish", app_id, {**result.as_dict(), "revision": revision}
+            )
+            return result
+
+        return self.apps.run(app_id, work)
+
+    def rollback(self, principal: Principal, app_id: str, version: int) -> ImportResult:
+        """Publish an earlier version's document again, as the next version (origin ``rollback``)."""
+        require_builder(principal, app_id)
+        actor = actor_of(principal)
+        with self.repository.transaction() as session:
+            self.apps.app(session, app_id)
+            document = json.loads(self.apps.stored(session, app_id, version).document)
+        check_package(document, self.apps.env_policy)
+
+        def work(session: Any) -> ImportResult:
+            result = self.apps.install(session, document, [], actor, "rollback")
+            self.repository.add_audit(session, actor, "builder.rollback", app_id, {**result.as_dict(), "from": version})
+            return result
+
+        return self.apps.run(app_id, work)
+
+    def versions(self, principal: Principal, app_id: str) -> list[dict[str, Any]]:
+        require_builder(principal, app_id)
+        with self.repository.transaction() as session:
+            app = self.apps.app(session, app_id)
+            found = self.repository.versions(session, app_id)
+        return [{**v.as_dict(), "current": v.number == app.current_version} for v in found]
+
+    def diff(self, principal: Principal, app_id: str, older: int, newer: int | None, locale: str) -> dict[str, Any]:
+        """The readable changes from version ``older`` to version ``newer`` (None: to the draft)."""
+        require_builder(principal, app_id)
+        with self.repository.transaction() as session:
+            self.apps.app(session, app_id)
+            before = json.loads(self.apps.stored(session, app_id, older).document)
+            if newer is None:
+                draft = self.drafts.get(session, app_id)
+                after = json.loads(draft.document) if draft else before
+            else:
+                after = json.loads(self.apps.stored(session, app_id, newer).document)
+        return {"changes": [c.as_dict() for c in changes(before, after, locale)]}
+
+    def export_text(self, principal: Principal, app_id: str, version: int | None) -> str:
+        """A version's package (the current one by default; the draft of an app never published)."""
+        require_builder(principal, app_id)
+        actor = actor_of(principal)
+        with self.repository.transaction() as session:
+            app = self.repository.app(session, app_id)
+            if app is None and version is None and (draft := self.drafts.get(session, app_id)) is not None:
+                text = draft.document
+            else:
+                app = self.apps.app(session, app_id)
+                text = self.apps.stored(session, app_id, version or app.current_version).document
+            self.repository.add_audit(session, actor, "builder.export", app_id, {"version": version})
+        return text
+
+    def _draft(self, session: Any, app_id: str, revision: int, locale: str) -> StoredDraft:
+        draft = self.drafts.get(session, app_id)
+        if draft is None:
+            error = NotFoundError.says("builder.no_draft", app=app_id)
+            error.details = {"app_id": app_id}
+            raise error
+        if draft.revision != revision:
+            raise stale(draft, None, locale)
+        return draft
+
+    def _checked(self, raw: Mapping[str, Any], app_id: str) -> Mapping[str, Any]:
+        problems = package_problems(raw, self.apps.env_policy)
+        if raw.get("id") != app_id:
+            problems = [problem("/id", "builder.id_changed", app=app_id), *problems]
+        if problems:
+            code = "package.invalid_one" if len(problems) == 1 else "package.invalid_many"
+            raise refusal(PackageInvalidError, code, problems, count=len(problems))
+        return upgrade_package(raw)[0]
+
+
+def _said_step(step: TableStep, locale: str) -> dict[str, str]:
+    return {
+        "action": step.action,
+        "table": step.table,
+        "name": step.name,
+        "detail": translate(f"builder.table.{step.action}", locale, table=step.table, name=step.name),
+    }

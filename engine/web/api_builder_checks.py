@@ -1,0 +1,83 @@
+"""The designer's helpers (web layer): check an expression as it is typed, preview a form of the draft
+with the engine's own form page, and show what a role would see of a real record.
+
+Only the app's builders (and administrators) may ask; the draft in the body is never saved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template
+
+from engine.i18n import other_locale
+from engine.web.context import services
+from engine.web.contract import operation
+from engine.web.contract.builder_checks import CheckExpression, ExpressionCheck, PreviewForm, RoleView, ViewAs
+from engine.web.contract.operations import Answer
+from engine.web.form_pages import FORM_TEXT
+from engine.web.http import json_response, locale, principal
+from engine.web.page_text import page_texts
+from engine.web.security_headers import FRAMED_BY_THIS_SITE
+
+bp = Blueprint("api_builder_checks", __name__, url_prefix="/api/v1/builder")
+
+
+@bp.post("/apps/<app_id>/check-expression")
+@operation(
+    "Check an expression of a draft where it will run, and complete it",
+    tags="builder",
+    body=CheckExpression,
+    answers={200: Answer("its problems, located by character offsets, and what may follow the caret", ExpressionCheck)},
+)
+def check_expression(app_id: str, body: dict[str, Any]) -> Response:
+    """The package validator's own checks (names, relation paths, aggregates, `user.*`, row rule
+    shapes), so what is accepted here is what publish accepts; messages in the request's language."""
+    return json_response(services().builder_checks.check_expression(principal(), app_id[:64], body, locale()))
+
+
+@bp.post("/apps/<app_id>/preview-form")
+@operation(
+    "Draw a form of the draft as its users will see it",
+    tags="builder",
+    body=PreviewForm,
+    answers={200: Answer("the form page, for the builder's iframe", media="text/html")},
+)
+def preview_form(app_id: str, body: dict[str, Any]) -> Response:
+    """The engine's own form page (the public link's steps on a phone, the staff entry form on a
+    desktop) drawn from the draft; nothing is saved and its submit button is off. An invalid draft is
+    a 422 listing its problems with their pointers."""
+    lang = body.get("locale") or locale()
+    device = body.get("device") or "phone"
+    ui = services().builder_checks.preview_form(principal(), app_id[:64], body, lang)
+    html = render_template(
+        "form.html",
+        ui=ui,
+        t=page_texts(FORM_TEXT, lang),
+        locale=lang,
+        other=other_locale(lang),
+        mode="single" if device == "desktop" else "steps",
+        device=device,
+        submit_url="",
+        preview_url="",
+        options_url="",
+        upload_url="",
+        config={"ui": ui, "prefill": {}},
+        switch_url="#",
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers.update(FRAMED_BY_THIS_SITE)  # this answer only: shown inside the builder's page
+    return response
+
+
+@bp.post("/apps/<app_id>/view-as")
+@operation(
+    "What a role would see of a form and of one of its records",
+    tags="builder",
+    body=ViewAs,
+    answers={200: Answer("its actions, its field modes, its rows in words and the record as it gets it", RoleView)},
+)
+def view_as(app_id: str, body: dict[str, Any]) -> Response:
+    """Judged by the permission code the records service enforces, for someone holding only that role;
+    with a `document`, by the draft's permissions over the published records."""
+    return json_response(services().builder_checks.view_as(principal(), app_id[:64], body, locale()))

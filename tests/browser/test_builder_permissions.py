@@ -1,0 +1,114 @@
+"""A builder adds a list view and a read grant with a row rule picked from lists, then publishes:
+a clerk sees only the rows the rule lets through, a visitor without the grant does not get the list."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import api_post, screenshot
+from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
+
+APP = "desk"
+PASSWORD = "a-long-password"
+
+
+def _label(zh: str, en: str) -> dict[str, str]:
+    return {"zh-CN": zh, "en": en}
+
+
+PACKAGE = {
+    "format": "trellis.app/1",
+    "id": APP,
+    "version": "1.0.0",
+    "name": _label("服务台", "Desk"),
+    "roles": [{"id": "clerk", "name": _label("办事员", "Clerk")}, {"id": "visitor", "name": _label("访客", "Visitor")}],
+    "forms": [
+        {
+            "id": "ticket",
+            "name": _label("事项", "Ticket"),
+            "title_field": "title",
+            "fields": [
+                {"id": "title", "type": "text", "label": _label("标题", "Title")},
+                {"id": "handler", "type": "user", "label": _label("经办人", "Handler")},
+            ],
+        }
+    ],
+}
+
+
+def _sign_in(page: Page, url: str, login: str, password: str) -> None:
+    page.goto(url)
+    page.fill("#login", login)
+    page.fill("#password", password)
+    page.click("button.submit")
+
+
+def _saved(page: Page) -> None:
+    page.wait_for_selector(".save-state.saved")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_row_rule_picked_in_the_designer_limits_the_published_list(live_server, browser):
+    api_post(live_server, "/api/v1/apps", PACKAGE)
+    ids = {}
+    for login, role in (("ann", "clerk"), ("bob", "clerk"), ("vic", "visitor")):
+        user = {"login": login, "password": PASSWORD, "name": login, "roles": [f"{APP}:{role}"]}
+        ids[login] = api_post(live_server, "/api/v1/users", user)["id"]
+    records = f"/api/v1/apps/{APP}/forms/ticket/records"
+    mine = api_post(live_server, records, {"title": "交给安", "handler": ids["ann"]})
+    api_post(live_server, records, {"title": "交给博", "handler": ids["bob"]})
+
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page()
+    _sign_in(page, f"{live_server}/builder/apps/{APP}/views", ADMIN_LOGIN, ADMIN_PASSWORD)
+    page.fill("#new-view-id", "mine")
+    page.click("#add-view")
+    page.select_option("#add-column-path", "handler")
+    page.click("#add-column")
+    page.check('#view-roles input[value="clerk"]')
+    assert page.locator(".records-preview th").all_inner_texts() == ["标题", "经办人"]
+    _saved(page)
+    screenshot(page, "builder-views-designer")
+
+    page.click('.designer-tabs a[href$="/navigation"]')
+    page.click("#add-entry")
+    page.select_option("#entry-kind", "view")
+    expect(page.locator(".menu-preview li")).to_have_count(1)
+    screenshot(page, "builder-navigation-designer")
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    expect(page.locator(".nav-top .sortable-row")).to_have_count(0)
+    _saved(page)
+
+    page.click('.designer-tabs a[href$="/permissions"]')
+    cell = page.locator('td.grant[data-role="clerk"][data-form="ticket"]')
+    cell.locator('input[data-action="read"]').check()
+    cell.locator("button.details").click()
+    page.click("#add-condition")
+    page.select_option(".condition .rule-path", "handler")
+    assert page.locator(".condition .rule-user").input_value() == "user.id"
+    expect(page.locator("#rule-expression")).to_have_text("handler == user.id")
+    _saved(page)
+    page.fill("#view-as-record", str(mine["id"]))
+    page.click("#view-as-go")
+    page.wait_for_selector(".view-as-answer")
+    expect(page.locator("#view-as-rows")).to_contain_text("经办人")  # the rule, in words
+    screenshot(page, "builder-permissions-designer")
+
+    page.click(".toolbar a >> nth=0")
+    page.click("#publish-preview")
+    page.click("#publish-confirm")
+    assert "2" in page.locator("#publish-result").inner_text()
+    page.context.close()
+
+    for login, rows in (("ann", ["交给安"]), ("vic", None)):
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        reader = context.new_page()
+        _sign_in(reader, f"{live_server}/apps/{APP}/forms/ticket/records?view=mine", login, PASSWORD)
+        if rows is None:
+            reader.wait_for_load_state()
+            assert reader.locator("tr[data-record]").count() == 0
+            assert reader.locator("table.records").count() == 0
+        else:
+            reader.wait_for_selector("table.records")
+            found = reader.locator("tr[data-record]")
+            assert [found.nth(i).inner_text().split("\t")[0].strip() for i in range(found.count())] == rows
+        context.close()

@@ -1,0 +1,159 @@
+"""The designer's helpers over HTTP: builders check expressions, preview a draft's form in an iframe
+and view a real record as a role; end users get 403 and garbage bodies a 422, never a 500."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tests.row_rules_app import APP, package
+
+BASE = f"/api/v1/builder/apps/{APP}"
+ROUTES = ("check-expression", "preview-form", "view-as")
+PASSWORD = "builder-checks-1"
+
+
+@pytest.fixture
+def estate(client, app):
+    """The estates app with one ticket; a builder of it and an agent (an end user), each with a token."""
+    assert client.post("/api/v1/apps", json=package()).status_code == 201
+
+    def make(form: str, **data):
+        response = client.post(f"/api/v1/apps/{APP}/forms/{form}/records", json=data)
+        assert response.status_code == 201, response.json
+        return response.json["id"]
+
+    community = make("community", name="一区")
+    room = make("room", building=make("building", community=community, name="1栋"), number="101")
+    ticket = make("ticket", title="漏水", room=room, secret="内部")
+    directory = app.extensions["trellis"].directory
+    directory.create_user("maker", PASSWORD, roles=[(APP, "builder")])
+    directory.create_user("agent", PASSWORD, roles=[(APP, "agent")], communities=[community])
+    tokens = {
+        who: directory.create_token(who, "tests", [f"app:{APP}:read", f"app:{APP}:write"])[0]
+        for who in ("maker", "agent")
+    }
+    return app.test_client(), tokens, ticket, community
+
+
+def _as(tokens, who: str, lang: str = "en") -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens[who]}", "Accept-Language": lang}
+
+
+def test_an_unknown_relation_step_is_located_and_completions_follow_the_relation(estate):
+    web, tokens, _, _ = estate
+    body = {"expression": "room.buildin.name", "form": "ticket", "kind": "formula", "pointer": "/forms/3/fields/9/x"}
+    answer = web.post(f"{BASE}/check-expression", json=body, headers=_as(tokens, "maker", "zh-CN"))
+    assert answer.status_code == 200, answer.json
+    [found] = answer.json["problems"]
+    assert (found["code"], found["start"], found["end"]) == ("form.path.unknown_field", 5, 12)
+    assert found["pointer"] == "/forms/3/fields/9/x"
+    assert found["message"] == "“room.buildin.name”:表单“room”没有字段“buildin”"
+    body = {"expression": "room.", "form": "ticket", "kind": "condition"}
+    completions = web.post(f"{BASE}/check-expression", json=body, headers=_as(tokens, "maker")).json["completions"]
+    assert {"building", "parent", "number", "area"} <= {c["label"] for c in completions}
+
+
+def test_a_drafts_form_is_previewed_in_the_readers_language_for_phone_and_desktop(estate):
+    web, tokens, _, _ = estate
+    draft = copy.deepcopy(package())
+    draft["forms"][3]["fields"].append({"id": "note", "type": "text", "label": {"zh-CN": "新备注", "en": "New note"}})
+    body = {"document": draft, "form": "ticket", "locale": "zh-CN", "device": "phone"}
+    phone = web.post(f"{BASE}/preview-form", json=body, headers=_as(tokens, "maker"))
+    assert phone.status_code == 200 and phone.content_type.startswith("text/html")
+    html = phone.get_data(as_text=True)
+    assert "新备注" in html and "内部备注" in html and "device-phone" in html
+    assert "frame-ancestors 'self'" in phone.headers["Content-Security-Policy"]
+    assert phone.headers["X-Frame-Options"] == "SAMEORIGIN"
+    desktop = web.post(
+        f"{BASE}/preview-form", json={**body, "locale": "en", "device": "desktop"}, headers=_as(tokens, "maker")
+    )
+    html = desktop.get_data(as_text=True)
+    assert "New note" in html and "Internal note" in html and "device-desktop" in html and "form-single" in html
+    other = web.post(
+        f"{BASE}/check-expression",
+        json={"expression": "1", "form": "ticket", "kind": "formula"},
+        headers=_as(tokens, "maker"),
+    )
+    assert "frame-ancestors 'none'" in other.headers["Content-Security-Policy"]  # every other answer stays unframed
+
+
+def test_an_invalid_draft_preview_is_a_422_with_pointers(estate):
+    web, tokens, _, _ = estate
+    draft = copy.deepcopy(package())
+    draft["forms"][3]["fields"][1]["target"] = "rom"
+    answer = web.post(f"{BASE}/preview-form", json={"document": draft, "form": "ticket"}, headers=_as(tokens, "maker"))
+    assert answer.status_code == 422 and answer.content_type == "application/problem+json"
+    assert [e["pointer"] for e in answer.json["errors"]] == ["/forms/3/fields/1/target"]
+
+
+def test_view_as_hides_a_field_and_does_not_show_a_record_outside_the_row_rule(estate):
+    web, tokens, ticket, community = estate
+    form_wide = web.post(f"{BASE}/view-as", json={"role": "agent", "form": "ticket"}, headers=_as(tokens, "maker")).json
+    assert form_wide["fields"]["secret"] == "hidden" and form_wide["fields"]["title"] == "edit"
+    assert form_wide["record"] is None and "visible" not in form_wide
+    body = {"role": "agent", "form": "ticket", "record_id": ticket}
+    seen = web.post(f"{BASE}/view-as", json=body, headers=_as(tokens, "maker")).json
+    assert seen["record"] is None and seen["visible"] is False  # only that role: it covers no community
+    assert set(seen["fields"].values()) == {"hidden"} and seen["can"]["read"] is False
+    acting = {**body, "user": {"id": "agent", "communities": [community]}}
+    covered = web.post(f"{BASE}/view-as", json=acting, headers=_as(tokens, "maker")).json
+    assert covered["visible"] is True and covered["can"] == {
+        "read": True,
+        "create": True,
+        "update": True,
+        "delete": False,
+    }
+    assert covered["record"]["data"]["title"] == "漏水" and "secret" not in covered["record"]["data"]
+    draft = copy.deepcopy(package())
+    draft["permissions"][0].pop("rows")
+    seen = web.post(f"{BASE}/view-as", json={**body, "document": draft}, headers=_as(tokens, "maker")).json
+    assert seen["visible"] is True and seen["rows"] == "all"
+    assert seen["record"]["data"]["title"] == "漏水" and "secret" not in seen["record"]["data"]
+    owner = web.post(f"{BASE}/view-as", json={**body, "role": "owner"}, headers=_as(tokens, "maker")).json
+    assert owner["record"] is None and owner["rows"] == "rule: Created by is the viewer's sign-in name"
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_end_users_get_403_and_strangers_401(estate, route):
+    web, tokens, ticket, _ = estate
+    body = {"expression": "1", "form": "ticket", "kind": "formula", "role": "agent", "record_id": ticket}
+    body = {k: v for k, v in body.items() if route == "check-expression" or k not in ("expression", "kind")}
+    if route != "view-as":
+        body.pop("role", None), body.pop("record_id", None)
+    answer = web.post(f"{BASE}/{route}", json=body, headers=_as(tokens, "agent"))
+    assert answer.status_code == 403 and answer.content_type == "application/problem+json"
+    assert web.post(f"{BASE}/{route}", json=body).status_code == 401
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[1]",
+        b"{bad",
+        b'"x"',
+        b"{}",
+        b'{"form": 5, "kind": "nope", "expression": [], "role": {}}',
+        b'{"form": "ticket", "kind": "formula", "expression": "1", "role": "agent", "document": 5}',
+        b'{"form": "ticket", "role": "agent", "record_id": "x", "device": "tv", "cursor": -1}',
+    ],
+)
+def test_garbage_bodies_are_422(estate, route, raw):
+    web, tokens, _, _ = estate
+    answer = web.post(f"{BASE}/{route}", data=raw, content_type="application/json", headers=_as(tokens, "maker"))
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+
+
+def test_a_broken_draft_document_never_fails_the_server(estate):
+    web, tokens, _, _ = estate
+    drafts = [{}, {"forms": 5}, {"forms": [{"id": "ticket"}]}, {"format": "trellis.app/1", "forms": [5]}]
+    for draft in drafts:
+        for route, body in (
+            ("check-expression", {"expression": "a.b", "form": "ticket", "kind": "formula"}),
+            ("preview-form", {"form": "ticket"}),
+            ("view-as", {"form": "ticket", "role": "agent"}),
+        ):
+            answer = web.post(f"{BASE}/{route}", json={**body, "document": draft}, headers=_as(tokens, "maker"))
+            assert answer.status_code in (404, 422), (route, draft, answer.get_data(as_text=True))
