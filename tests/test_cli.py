@@ -210,3 +210,60 @@ def test_lang_after_a_nested_command(env, capsys, monkeypatch):
     assert capsys.readouterr().err == "trellis:没有应用“x”;可用 `trellis import` 安装\n"
     assert main(["bpmn", "export", "x", "flow", "--lang", "zh-CN"]) == 1
     assert "没有应用“x”" in capsys.readouterr().err
+
+
+def _publish_from_the_builder(change):
+    from engine.config import Settings
+    from engine.principal import Principal
+    from engine.services import build_services
+
+    built = build_services(Settings.from_env())
+    try:
+        admin = Principal(id="admin", is_admin=True)
+        draft = built.builder.draft(admin, "property_repair", "en")
+        document = json.loads(json.dumps(draft["document"]))
+        change(document)
+        built.builder.save_draft(admin, "property_repair", document, draft["revision"], "en")
+        return built.builder_publish.publish(admin, "property_repair", draft["revision"] + 1, "en").version
+    finally:
+        built.close()
+
+
+def _bundled(env, change):
+    document = json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
+    change(document)
+    path = env / "apps" / "property_repair.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_import_merges_a_newer_bundled_package_into_the_companys_version(env, capsys):
+    assert main(["import", str(PROPERTY_APP)]) == 0
+    assert _publish_from_the_builder(lambda d: d["roles"][1]["name"].update(en="Front desk")) == 2
+    newer = _bundled(env, lambda d: d.update(version="0.2.0"))
+    capsys.readouterr()
+
+    assert main(["import", str(newer.parent)]) == 0
+
+    assert capsys.readouterr().out == (
+        f"{newer}: property_repair: the newer bundled package was merged with your own changes (version 4)\n"
+    )
+    assert main(["export", "property_repair"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert (exported["version"], exported["roles"][1]["name"]["en"]) == ("0.2.0", "Front desk")
+
+
+def test_import_keeps_the_companys_version_and_lists_the_conflicts(env, capsys):
+    assert main(["import", str(PROPERTY_APP)]) == 0
+    _publish_from_the_builder(lambda d: d["roles"][1]["name"].update(en="Front desk"))
+    newer = _bundled(env, lambda d: d["roles"][1]["name"].update(en="Service desk"))
+    capsys.readouterr()
+
+    assert main(["import", str(newer)]) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        f"{newer}: property_repair: your own version 2 stays current — the newer bundled package conflicts with "
+        "your changes (conflicts: 1); open the builder to settle them",
+        "  /roles/1/name/en Front desk: changed both in your version and in the new bundled version",
+    ]

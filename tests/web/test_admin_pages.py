@@ -568,3 +568,13 @@ def test_overlong_filters_and_search_terms_are_cut_not_crashed_on(admin, directo
     ]
 
     assert [r.status_code for r in responses] == [200, 200]
+
+
+def test_an_administrator_grants_the_builder_role_of_an_app(app, admin, directory):
+    page = admin.get("/admin/users/new").get_data(as_text=True)
+
+    response = _post(admin, "/admin/users/new", {"login": "maker", "locale": "en", "roles": "property_repair:builder"})
+
+    assert 'value="property_repair:builder"' in page
+    assert response.status_code == 201
+    assert directory.get_user("maker")["roles"] == ["property_repair:builder"]

@@ -18,7 +18,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli.import.kept": {
         "en": "{path}: {app_id}: your own version {version} stays current — the newer bundled package "
-        "conflicts with your changes in {count} places; open the builder to settle them",
+        "conflicts with your changes (conflicts: {count}); open the builder to settle them",
         "zh-CN": "{path}：{app_id}：仍使用贵公司自己的版本 {version}——新的内置应用包与贵公司的修改有 {count} 处冲突；"
         "请在搭建工具中处理",
     },
