@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.builder.changes import changes
-from engine.errors import NotFoundError
+from engine.builder.merge import merge
+from engine.errors import ConflictError, NotFoundError, Problem
 from engine.forms.spec import localized
 from engine.i18n import translate
-from engine.packages import check_package, fingerprint, package_problems, upgrade_package
+from engine.packages import check_package, dumps, fingerprint, package_problems, upgrade_package
 from engine.packages.messages import problem, refusal
 from engine.packages.validation import PackageInvalidError
 from engine.principal import Principal
@@ -41,8 +42,8 @@ class BuilderPublishing:
         require_builder(principal, app_id)
         with self.repository.transaction() as session:
             draft = self._draft(session, app_id, revision, locale)
-            raw = json.loads(draft.document)
-            problems = package_problems(raw, self.apps.env_policy)
+            raw, conflicts, _ = self._onto_current(session, draft, locale)
+            problems = conflicts or package_problems(raw, self.apps.env_policy)
             document = upgrade_package(raw)[0] if not problems else raw
             app = self.repository.app(session, app_id)
             current = self.apps.stored(session, app_id, app.current_version) if app else None
@@ -74,12 +75,21 @@ class BuilderPublishing:
         require_builder(principal, app_id)
         actor = actor_of(principal)
         with self.repository.transaction() as session:
-            raw = json.loads(self._draft(session, app_id, revision, locale).document)
+            draft = self._draft(session, app_id, revision, locale)
+            raw, conflicts, seen = self._onto_current(session, draft, locale)
+        if conflicts:
+            code = "package.invalid_one" if len(conflicts) == 1 else "package.invalid_many"
+            raise refusal(PackageInvalidError, code, conflicts, count=len(conflicts))
         document = self._checked(raw, app_id)
 
         def work(session: Any) -> ImportResult:
             self._draft(session, app_id, revision, locale)  # still the revision the builder looked at
+            app = self.repository.app(session, app_id, lock=True)
+            if (app.current_version if app else None) != seen:
+                raise ConflictError.says("builder.write_race", app=app_id)  # published by someone meanwhile
             result = self.apps.install(session, document, [], actor, "builder")
+            if seen is not None and seen != draft.based_on_version:  # the draft now holds what was merged in
+                self.drafts.save(session, app_id, dumps(document), revision, actor)
             self.drafts.rebase(session, app_id, result.version)
             self.repository.add_audit(
                 session, actor, "builder.publish", app_id, {**result.as_dict(), "revision": revision}
@@ -137,6 +147,30 @@ class BuilderPublishing:
                 text = self.apps.stored(session, app_id, version or app.current_version).document
             self.repository.add_audit(session, actor, "builder.export", app_id, {"version": version})
         return text
+
+    def _onto_current(
+        self, session: Any, draft: StoredDraft, locale: str
+    ) -> tuple[Mapping[str, Any], list[Problem], int | None]:
+        """The draft as it would be published, the conflicts refusing it, and the current version seen.
+
+        A draft opened on an older version than the current one (another builder published, a
+        rollback, a merged bundled upgrade) is merged onto the current version three-way (base:
+        the version it was opened on), so publishing it never undoes what was published since;
+        a value changed on both sides refuses the publish, pointing into the draft."""
+        raw = json.loads(draft.document)
+        app = self.repository.app(session, draft.app_id)
+        if app is None:
+            return raw, [], None
+        if draft.based_on_version is None or draft.based_on_version == app.current_version:
+            return raw, [], app.current_version
+        base = json.loads(self.apps.stored(session, draft.app_id, draft.based_on_version).document)
+        current = json.loads(self.apps.stored(session, draft.app_id, app.current_version).document)
+        merged = merge(base, raw, current, locale)
+        conflicts = [
+            problem(c.path, "builder.publish_conflict", label=c.label, version=app.current_version)
+            for c in merged.conflicts
+        ]
+        return merged.document, conflicts, app.current_version
 
     def _draft(self, session: Any, app_id: str, revision: int, locale: str) -> StoredDraft:
         draft = self.drafts.get(session, app_id)

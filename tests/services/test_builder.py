@@ -204,3 +204,43 @@ def test_people_without_the_builder_role_are_refused(services, bundled):
     assert services.builder.workspace(owner, "en") == {"items": [], "may_create": False}
     with pytest.raises(NotFoundError):
         services.builder.draft(ADMIN, "no_such_app", "en")
+
+
+def test_a_draft_opened_before_a_newer_version_keeps_that_version_when_published(services, bundled):
+    draft = services.builder.draft(ADMIN, APP, "en")
+    newer = copy.deepcopy(bundled)
+    newer["roles"].append({"id": "auditor", "name": {"zh-CN": "审计", "en": "Auditor"}})
+    services.apps.import_package(newer, actor="user:other")
+    services.builder.save_draft(ADMIN, APP, _with_field(draft["document"]), 1, "en")
+
+    result = services.builder_publish.publish(ADMIN, APP, 2, "en")
+
+    published = services.apps.export(APP)
+    assert (result.outcome, result.version) == ("updated", 3)
+    assert published["roles"][-1]["id"] == "auditor"
+    assert published == _with_field(newer)
+    after = services.builder.draft(ADMIN, APP, "en")
+    assert (after["revision"], after["based_on_version"], after["document"]) == (3, 3, published)
+
+
+def test_a_draft_conflicting_with_a_newer_version_is_refused_at_its_pointer(services, bundled):
+    draft = services.builder.draft(ADMIN, APP, "en")
+    newer = copy.deepcopy(bundled)
+    newer["roles"][1]["name"]["en"] = "Service desk"
+    services.apps.import_package(newer, actor="user:other")
+    ours = copy.deepcopy(draft["document"])
+    ours["roles"][1]["name"]["en"] = "Front desk"
+    services.builder.save_draft(ADMIN, APP, ours, 1, "en")
+
+    preview = services.builder_publish.preview(ADMIN, APP, 2, "zh-CN")
+    with pytest.raises(DefinitionError) as caught:
+        services.builder_publish.publish(ADMIN, APP, 2, "en")
+
+    assert preview["problems"] == [
+        {
+            "pointer": "/roles/1/name/en",
+            "message": "“客服”在本草稿打开之后发布的第 2 版中也被修改了：请先在草稿中处理，再发布",
+        }
+    ]
+    assert [(p.pointer, p.code) for p in caught.value.problems] == [("/roles/1/name/en", "builder.publish_conflict")]
+    assert services.apps.export(APP)["roles"][1]["name"]["en"] == "Service desk"

@@ -99,7 +99,7 @@ def test_a_failure_half_way_leaves_no_rows(database, property_package, monkeypat
     def audit_fails(*args, **kwargs):
         raise OSError("disk full while writing the audit event")
 
-    monkeypatch.setattr(store, "_audit", audit_fails)  # fault injection after the app and version rows
+    monkeypatch.setattr(store, "audit", audit_fails)  # fault injection after the app and version rows
     with pytest.raises(OSError):
         store.import_package(property_package, actor="test")
 
@@ -111,7 +111,7 @@ def test_a_failed_update_keeps_the_previous_version_current(database, property_p
     store.import_package(property_package, actor="test")
     changed = copy.deepcopy(property_package)
     changed["version"] = "0.2.0"
-    monkeypatch.setattr(store, "_audit", lambda *a, **k: (_ for _ in ()).throw(OSError("lost connection")))
+    monkeypatch.setattr(store, "audit", lambda *a, **k: (_ for _ in ()).throw(OSError("lost connection")))
 
     with pytest.raises(OSError):
         store.import_package(changed, actor="test")

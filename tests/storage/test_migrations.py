@@ -60,3 +60,40 @@ def test_the_migrations_match_the_table_definitions(database):
 
     engine_only = [d for d in diff if "trellis_" in str(d)]
     assert engine_only == []
+
+
+def test_versions_stored_before_0017_say_where_they_came_from(database_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from engine.storage.migrate import MIGRATIONS
+
+    database = Database(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0016")
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO trellis_apps (id, name, current_version, created_at, updated_at) "
+                "VALUES ('a', '\"A\"', 2, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        for number, actor in ((1, "cli:ops"), (2, "user:u1")):
+            connection.execute(
+                text(
+                    "INSERT INTO trellis_app_versions (app_id, number, package_version, fingerprint, document, "
+                    "created_at, created_by) VALUES ('a', :n, '1.0.0', 'f', '{}', CURRENT_TIMESTAMP, :by)"
+                ),
+                {"n": number, "by": actor},
+            )
+
+    upgrade(database)
+
+    with database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT number, origin FROM trellis_app_versions ORDER BY number")).all()
+    assert [tuple(r) for r in rows] == [(1, "bundled"), (2, "api")]
+    database.dispose()

@@ -281,6 +281,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "App “{app}” has no draft to publish: open it in the builder first.",
         "zh-CN": "应用“{app}”没有可发布的草稿：请先在搭建工具中打开它。",
     },
+    "builder.publish_conflict": {
+        "en": "“{label}” was also changed in version {version}, published after this draft was opened: "
+        "settle it in the draft, then publish",
+        "zh-CN": "“{label}”在本草稿打开之后发布的第 {version} 版中也被修改了：请先在草稿中处理，再发布",
+    },
     "builder.table.create_table": {"en": "new table {table}", "zh-CN": "新建数据表 {table}"},
     "builder.table.add_column": {"en": "new column {name} in {table}", "zh-CN": "在数据表 {table} 中新增列 {name}"},
     "builder.table.widen_column": {"en": "column {table}.{name} made wider", "zh-CN": "加宽列 {table}.{name}"},
