@@ -111,7 +111,10 @@ function addField(draft, formId, types, type, index = null, parent = null) {
   let made = null;
   draft.apply((doc) => {
     made = newField(doc, formId, types, type, parent);
-    return model.addField(doc, formId, made, index, parent);
+    const added = model.addField(doc, formId, made, index, parent);
+    // a form's first text field names its records (in pickers, lists, titles) until the builder picks another
+    const untitled = !parent && type === "text" && !added.forms.find((f) => f.id === formId).title_field;
+    return untitled ? model.setFormProp(added, formId, "title_field", made.id) : added;
   });
   return made;
 }
@@ -140,7 +143,7 @@ function Preview({ app, formId, doc }) {
         ))}
       </div>
       {error && <p class="problems">{error}</p>}
-      <iframe title={t("preview")} class={`preview-frame ${device}`} srcdoc={html} sandbox="allow-same-origin" />
+      <iframe title={t("preview")} class={`preview-frame ${device}`} srcdoc={html} sandbox="allow-same-origin allow-scripts" />
     </section>
   );
 }

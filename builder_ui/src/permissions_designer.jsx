@@ -76,7 +76,8 @@ function FieldGrid({ doc, draft, role, form }) {
 function RowRule({ app, doc, draft, role, form }) {
   const rows = m.grantOf(doc, role, form.id)?.rows || "";
   const parsed = m.parseRule(rows);
-  const paths = m.fieldPaths(doc, form.id);
+  // the form's fields and relation paths, then who created the record ("their own records")
+  const paths = [...m.fieldPaths(doc, form.id), { path: "created_by", label: [{ [locale()]: t("designers.system.created_by") }] }];
   const [problems, setProblems] = useState([]);
   const write = (conditions, join) => draft.apply((d) => m.setRowRule(d, role, form.id, m.ruleExpression(conditions, join)));
   const conditions = parsed?.conditions || [];

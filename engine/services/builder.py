@@ -173,6 +173,12 @@ class BuilderService:
         draft = self._draft(principal, app_id)
         return draft_view(draft, package_problems(json.loads(draft.document), self.apps.env_policy), locale)
 
+    def draft_document(self, principal: Principal, app_id: str) -> dict[str, Any]:
+        """The draft's document alone, unchecked: what the designer's live preview evaluates as one types."""
+        require_builder(principal, app_id)
+        found: dict[str, Any] = json.loads(self._draft(principal, app_id).document)
+        return found
+
     def save_draft(
         self, principal: Principal, app_id: str, document: Any, revision: int, locale: str
     ) -> dict[str, Any]:

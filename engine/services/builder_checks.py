@@ -19,6 +19,7 @@ from engine.forms.permissions import AppPermissions, FormAccess
 from engine.forms.row_rule_checks import PathError
 from engine.forms.spec import FieldSpec, FormSpec, localized
 from engine.forms.ui import form_ui
+from engine.forms.validation import FormValidator
 from engine.i18n import translate
 from engine.packages.format_upgrade import upgrade_package
 from engine.packages.messages import refusal
@@ -89,6 +90,21 @@ class BuilderChecks:
         document = self._valid(app_id, body.get("document"))
         spec = FormSpec.from_definition(app_id, find_form(document, body["form"]))
         return form_ui(spec, locale, staff=body.get("device") == "desktop")
+
+    def preview_values(
+        self, principal: Principal, app_id: str, form_id: str, document: Mapping[str, Any], values: Any
+    ) -> dict[str, Any]:
+        """What the draft's form shows, requires and computes for the values typed into its preview: the
+        answer the published form's preview gives, from the draft's rules (a visible-when or formula
+        being written reacts at once). Relations read the published records, as the draft will."""
+        require_builder(principal, app_id)
+        checked = self._valid(app_id, document)
+        validator = FormValidator(FormSpec.from_definition(app_id, find_form(checked, form_id)))
+        published = self._published(app_id)
+        if published is None or form_id not in published.forms:
+            return validator.preview(values)
+        with self.records.rows.transaction() as session:
+            return validator.preview(values, related=self.records.related(session, published, principal))
 
     # -- view-as -------------------------------------------------------------------------------
     def view_as(self, principal: Principal, app_id: str, body: Mapping[str, Any], locale: str) -> dict[str, Any]:

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, url_for
 
 from engine.i18n import other_locale
 from engine.web.context import services
 from engine.web.contract import operation
-from engine.web.contract.builder_checks import CheckExpression, ExpressionCheck, PreviewForm, RoleView, ViewAs
+from engine.web.contract.builder_checks import (
+    CheckExpression,
+    ExpressionCheck,
+    FormPreview,
+    PreviewForm,
+    RoleView,
+    ViewAs,
+)
 from engine.web.contract.operations import Answer
 from engine.web.form_pages import FORM_TEXT
-from engine.web.http import json_response, locale, principal
+from engine.web.http import json_response, locale, principal, read_record_body
 from engine.web.page_text import page_texts
 from engine.web.security_headers import FRAMED_BY_THIS_SITE
 
@@ -59,7 +66,7 @@ def preview_form(app_id: str, body: dict[str, Any]) -> Response:
         mode="single" if device == "desktop" else "steps",
         device=device,
         submit_url="",
-        preview_url="",
+        preview_url=url_for("api_builder_checks.preview_values", app_id=app_id, form_id=body["form"]),
         options_url="",
         upload_url="",
         config={"ui": ui, "prefill": {}},
@@ -68,6 +75,23 @@ def preview_form(app_id: str, body: dict[str, Any]) -> Response:
     response = Response(html, mimetype="text/html")
     response.headers.update(FRAMED_BY_THIS_SITE)  # this answer only: shown inside the builder's page
     return response
+
+
+@bp.post("/apps/<app_id>/forms/<form_id>/preview-values")
+@operation(
+    "What a form of the saved draft shows, requires and computes for the values typed into its preview",
+    tags="builder",
+    raw_body="free_object",
+    answers={200: Answer("which fields show and are required, and the formulas' values", FormPreview)},
+)
+def preview_values(app_id: str, form_id: str) -> Response:
+    """The preview page's script asks this as the builder types into it (the draft saves itself as it
+    is edited), so a visible-when or a formula is tried on the draft before it is published."""
+    who = principal()
+    document = services().builder.draft_document(who, app_id[:64])
+    return json_response(
+        services().builder_checks.preview_values(who, app_id[:64], form_id[:100], document, read_record_body())
+    )
 
 
 @bp.post("/apps/<app_id>/view-as")

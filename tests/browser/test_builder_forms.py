@@ -1,6 +1,8 @@
 """The builder in a real browser against the real server: a builder creates an app from nothing,
 designs its forms from the palette (a text, a select with options, a mobile number, relations with a
-cascading filter, a formula), publishes it ("unchanged" the second time), a concurrent save is caught
+cascading filter, a formula) and tries a formula in the live preview, adds roles, grants with a row rule
+("their own records") and a list view, publishes it ("unchanged" the second time); a resident then fills
+the form in the browser and finds the visit in the list, a guard does not; a concurrent save is caught
 and kept on top of theirs, the draft survives a reload, and the property repair order form rebuilt
 through the designer's own model operations equals the bundled one.
 """
@@ -10,12 +12,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import api_post, screenshot
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, PROPERTY_APP
 
 APP = "estate"
+PASSWORD = "a-long-password"
 
 
 def rebuild_operations(form: dict[str, Any]) -> list[list[Any]]:
@@ -66,6 +69,47 @@ def _back_to_app(page: Page) -> None:
     _saved(page)
     page.click(".designer .toolbar a")
     page.wait_for_selector("#add-form")
+
+
+def _sign_in(page: Page, url: str, login: str, password: str) -> None:
+    page.goto(url)
+    page.fill("#login", login)
+    page.fill("#password", password)
+    page.click("button.submit")
+
+
+def _grant(page: Page, role: str, form: str, *actions: str) -> None:
+    cell = page.locator(f'td.grant[data-role="{role}"][data-form="{form}"]')
+    for action in actions:
+        cell.locator(f'input[data-action="{action}"]').check()
+
+
+def _their_own(page: Page, role: str) -> None:
+    """The row rule "records they created", picked from the lists, on ``role``'s grant for visits."""
+    page.locator(f'td.grant[data-role="{role}"][data-form="visit"] button.details').click()
+    page.click("#add-condition")
+    page.select_option(".condition .rule-path", "created_by")
+    expect(page.locator("#rule-expression")).to_have_text("created_by == user.id")
+
+
+def _pick(page: Page, field: str, typed: str, offered: list[str]) -> None:
+    """Type into a relation picker, check what it offers, take the first."""
+    page.fill(f"#f-{field}", typed)
+    results = page.locator(f'.field[data-field="{field}"] .picker-results li')
+    expect(results).to_have_text(offered)
+    results.first.click()
+
+
+def _end_users(live_server: Any) -> None:
+    """What an administrator does outside the builder: people with the new roles, buildings and rooms."""
+    for login, name, role in (("ren", "任住户", "resident"), ("gao", "高门岗", "guard")):
+        user = {"login": login, "password": PASSWORD, "name": name, "roles": [f"{APP}:{role}"]}
+        api_post(live_server, "/api/v1/users", user)
+    records = f"/api/v1/apps/{APP}/forms/%s/records"
+    one = api_post(live_server, records % "building", {"text": "一号楼"})["id"]
+    two = api_post(live_server, records % "building", {"text": "二号楼"})["id"]
+    api_post(live_server, records % "room", {"relation": one, "text": "一号楼101"})
+    api_post(live_server, records % "room", {"relation": two, "text": "二号楼201"})
 
 
 def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, browser):
@@ -121,6 +165,9 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.keyboard.press("Control+z")  # undo the move
     _saved(page)
     page.wait_for_selector(".preview-frame")
+    preview = page.frame_locator(".preview-frame")
+    preview.locator("#f-text").fill("王先生")  # the formula answers from the draft as one types
+    expect(preview.locator('.field[data-field="formula"] output')).to_have_text("王先生")
     screenshot(page, "builder-form-designer")
 
     draft_url = f"{live_server}/api/v1/builder/apps/{APP}/draft"
@@ -159,6 +206,33 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     _saved(page)
 
     _back_to_app(page)
+    page.click("#open-permissions")
+    for role, zh, en in (("resident", "住户", "Resident"), ("guard", "门岗", "Guard")):
+        page.fill("#new-role-id", role)
+        page.fill("#new-role-name-zh", zh)
+        page.fill("#new-role-name-en", en)
+        page.click("#add-role")
+        page.wait_for_selector(f'tr[data-role="{role}"]')
+    _grant(page, "resident", "visit", "create", "read")
+    _grant(page, "resident", "building", "read")
+    _grant(page, "resident", "room", "read")
+    _grant(page, "guard", "visit", "read")
+    _their_own(page, "resident")
+    _their_own(page, "guard")
+    _saved(page)
+    page.click('.designer-tabs a[href$="/views"]')
+    page.select_option("#views-form", "visit")
+    page.fill("#new-view-id", "visits")
+    page.click("#add-view")
+    for column in ("mobile", "relation_2", "formula"):
+        page.select_option("#add-column-path", column)
+        page.click("#add-column")
+    page.check('#view-roles input[value="resident"]')
+    page.check('#view-roles input[value="guard"]')
+    expect(page.locator(".records-preview th")).to_have_count(4)
+    _saved(page)
+    page.click(".designer .toolbar a >> nth=0")
+    page.wait_for_selector("#publish-preview")
     page.click("#publish-preview")
     page.wait_for_selector("#publish-dialog .changes")
     screenshot(page, "builder-publish-preview")
@@ -170,6 +244,37 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.wait_for_selector(f'tr[data-app="{APP}"]')
     screenshot(page, "builder-workspace")
     assert page.inner_text(f'tr[data-app="{APP}"] td:nth-child(2)') == "1"
+
+    _end_users(live_server)
+    for login, seen in (("ren", ["王先生"]), ("gao", [])):
+        person = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        end_user = person.new_page()
+        _sign_in(end_user, f"{live_server}/apps/{APP}", login, PASSWORD)
+        visits = end_user.locator('li.card[data-form="visit"]')
+        if login == "ren":
+            visits.locator("a.new").click()
+            end_user.fill("#f-text", "王先生")
+            end_user.check('input[name="select"][value="水电"]')
+            end_user.fill("#f-mobile", "13812345678")
+            _pick(end_user, "relation", "一号", ["一号楼"])
+            _pick(end_user, "relation_2", "号楼", ["一号楼101"])  # only the rooms of the chosen building
+            expect(end_user.locator('.field[data-field="formula"] output')).to_have_text("王先生")
+            end_user.click("button.submit")
+            end_user.wait_for_selector(".done:not([hidden])")
+            end_user.goto(f"{live_server}/apps/{APP}")
+        visits.locator("a.list").click()
+        end_user.click('a[data-view="visits"]')  # the list view the builder made
+        expect(end_user.locator('a[data-view="visits"]')).to_have_attribute("aria-current", "page")
+        if seen:
+            rows = end_user.locator("tr[data-record]")
+            expect(rows).to_have_count(len(seen))
+            assert [rows.nth(i).inner_text().split("\t")[0].strip() for i in range(rows.count())] == seen
+            expect(end_user.locator("table.records th")).to_have_text(["业主姓名", "手机号", "关联记录", "公式"])
+        else:  # the rule lets the guard see only visits they registered: none
+            expect(end_user.locator("p.empty")).to_be_visible()
+            assert end_user.locator("tr[data-record]").count() == 0
+        screenshot(end_user, f"builder-built-app-list-{login}")
+        person.close()
 
     package = json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
     repair = next(form for form in package["forms"] if form["id"] == "repair_order")

@@ -115,6 +115,43 @@ def test_view_as_hides_a_field_and_does_not_show_a_record_outside_the_row_rule(e
     assert owner["record"] is None and owner["rows"] == "rule: Created by is the viewer's sign-in name"
 
 
+def test_the_preview_reacts_to_typing_with_the_saved_drafts_rules(estate):
+    """The preview page's script posts what is typed; the answer comes from the draft, not the published app."""
+    web, tokens, _, _ = estate
+    headers = _as(tokens, "maker")
+    stored = web.get(f"{BASE}/draft", headers=headers).json
+    draft = copy.deepcopy(stored["document"])
+    ticket = draft["forms"][3]
+    ticket["fields"] += [
+        {"id": "why", "type": "text", "label": {"zh-CN": "原因", "en": "Why"}, "visible_when": "urgent"},
+        {
+            "id": "shout",
+            "type": "formula",
+            "label": {"zh-CN": "大写", "en": "Shout"},
+            "expression": "title + '!'",
+            "result_type": "text",
+        },
+    ]
+    saved = web.put(f"{BASE}/draft", json={"document": draft, "revision": stored["revision"]}, headers=headers)
+    assert saved.status_code == 200, saved.json
+    page = web.post(f"{BASE}/preview-form", json={"form": "ticket", "document": draft}, headers=headers)
+    assert f'data-preview="{BASE}/forms/ticket/preview-values"' in page.get_data(as_text=True)
+    calm = web.post(f"{BASE}/forms/ticket/preview-values", json={"title": "漏水"}, headers=headers)
+    assert calm.status_code == 200, calm.json
+    assert (calm.json["visible"]["why"], calm.json["formulas"]["shout"]) == (False, "漏水!")
+    urgent = web.post(f"{BASE}/forms/ticket/preview-values", json={"title": "停电", "urgent": True}, headers=headers)
+    assert (urgent.json["visible"]["why"], urgent.json["formulas"]["shout"]) == (True, "停电!")
+    assert web.post(f"{BASE}/forms/ticket/preview-values", json={}, headers=_as(tokens, "agent")).status_code == 403
+    for raw in (b"{bad", b"[1]", b'"x"', b"\xff\xfe"):
+        answer = web.post(
+            f"{BASE}/forms/ticket/preview-values", data=raw, content_type="application/json", headers=headers
+        )
+        assert answer.status_code in (200, 422), answer.get_data(
+            as_text=True
+        )  # values that do not clean count as empty
+    assert web.post(f"{BASE}/forms/nope/preview-values", json={}, headers=headers).status_code == 404
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_end_users_get_403_and_strangers_401(estate, route):
     web, tokens, ticket, _ = estate

@@ -139,6 +139,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.rule.title": {"zh-CN": "数据范围（行规则）", "en": "Rows (row rule)"},
     "builder.designers.rule.add": {"zh-CN": "添加条件", "en": "Add a condition"},
     "builder.designers.rule.field": {"zh-CN": "字段或关联路径", "en": "Field or relation path"},
+    "builder.designers.system.created_by": {
+        "zh-CN": "创建人（提交这条记录的人）",
+        "en": "Created by (who submitted the record)",
+    },
     "builder.designers.rule.operator": {"zh-CN": "比较", "en": "Operator"},
     "builder.designers.rule.value": {"zh-CN": "值", "en": "Value"},
     "builder.designers.rule.literal": {"zh-CN": "固定值", "en": "A fixed value"},

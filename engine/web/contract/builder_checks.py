@@ -1,5 +1,6 @@
 """Bodies of the designer's helpers under ``/api/v1/builder/apps/<app>``: check-expression,
-preview-form and view-as. A ``document`` is a draft package, checked by the service as publish would."""
+preview-form (and the values typed into it) and view-as. A ``document`` is a draft package, checked by
+the service as publish would."""
 
 from __future__ import annotations
 
@@ -59,6 +60,14 @@ class PreviewForm(Schema):
     form = fields.String(required=True, validate=at_most(100))
     locale = fields.String(validate=one_of(LOCALES), metadata={"enum": list(LOCALES)})
     device = fields.String(validate=one_of(DEVICES), metadata={"enum": list(DEVICES)})
+
+
+class FormPreview(Answer):
+    """What the form page's script redraws while someone types (the published form's preview answer)."""
+
+    visible = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True)
+    required = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True)
+    formulas = fields.Dict(keys=fields.String(), required=True)
 
 
 class ActingUser(Schema):

@@ -257,6 +257,7 @@ async function upload(input) {
 }
 
 async function submit() {
+  if (!form.dataset.submit) return;  // the builder's preview of a draft: nothing to send it to
   clearErrors();
   for (let n = 0; n < steps.length; n += 1) {
     if (!checkStep(n)) { show(n); return; }
