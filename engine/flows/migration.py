@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.expressions.phrases import Phrase, phrase
 from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec
 from engine.flows.state import Event, InstanceState
 from engine.flows.status import TokenState
-from engine.i18n import LOG_LOCALE, translate
+from engine.i18n import LOG_LOCALE
 
 
 @dataclass
@@ -28,31 +29,31 @@ class InstancePlan:
     moves: list[tuple[str, str]] = field(default_factory=list)  # (old node, new node) of each token
     tasks: list[tuple[str, str, str]] = field(default_factory=list)  # (task id, old node, new node)
     dropped_timers: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Phrase] = field(default_factory=list)  # said in the reader's language when reported
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, locale: str = LOG_LOCALE) -> dict[str, Any]:
         return {
             "instance": self.instance_id,
             "record_id": self.record_id,
             "moves": [{"from": a, "to": b} for a, b in self.moves],
             "tasks": [{"task": t, "from": a, "to": b} for t, a, b in self.tasks],
             "dropped_timers": self.dropped_timers,
-            "problems": self.problems,
+            "problems": [p.render(locale) for p in self.problems],
         }
 
 
-def map_problems(old: FlowSpec, new: FlowSpec, mapping: Mapping[str, str]) -> list[str]:
+def map_problems(old: FlowSpec, new: FlowSpec, mapping: Mapping[str, str]) -> list[Phrase]:
     """What is wrong with the map itself, whatever the instances."""
     found = []
     for source, target in mapping.items():
         if source not in old.nodes:
-            found.append(_says("flow.migrate.old_no_node", node=source))
+            found.append(phrase("flow.migrate.old_no_node", node=source))
         if target not in new.nodes:
-            found.append(_says("flow.migrate.new_no_node", node=target))
+            found.append(phrase("flow.migrate.new_no_node", node=target))
     return found
 
 
@@ -62,17 +63,17 @@ def plan_instance(old: FlowSpec, new: FlowSpec, state: InstanceState, mapping: M
         target = mapping.get(token.node, token.node)
         plan.moves.append((token.node, target))
         if target not in new.nodes:
-            plan.problems.append(_says("flow.migrate.stranded", node=token.node, target=target))
+            plan.problems.append(phrase("flow.migrate.stranded", node=token.node, target=target))
             continue
         before, after = old.node(token.node), new.node(target)
         if before.type != after.type:
             kinds = {"kind": before.type, "target_kind": after.type}
-            plan.problems.append(_says("flow.migrate.kind_changed", node=token.node, target=target, **kinds))
+            plan.problems.append(phrase("flow.migrate.kind_changed", node=token.node, target=target, **kinds))
         else:
             plan.problems.extend(kind_of(after).migration_problems(before, after, state))
         if token.state == TokenState.WAITING and token.via and len(after.incoming) > 1:
             if token.via not in {edge.id for edge in after.incoming}:
-                plan.problems.append(_says("flow.migrate.join_edge", target=target, edge=token.via))
+                plan.problems.append(phrase("flow.migrate.join_edge", target=target, edge=token.via))
     for task in state.open_tasks():
         target = mapping.get(task.node, task.node)
         plan.tasks.append((task.id, task.node, target))
@@ -124,8 +125,3 @@ def apply_plan(
             details={"from_version": old_version, "to_version": version, "map": dict(mapping), "plan": plan.as_dict()},
         )
     )
-
-
-def _says(code: str, **params: Any) -> str:
-    """A problem as the English sentence of the report (the dry run an administrator reads)."""
-    return translate(code, LOG_LOCALE, **params)

@@ -21,6 +21,7 @@ from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
 from engine.services.builder import BuilderService
 from engine.services.builder_checks import BuilderChecks
+from engine.services.builder_moves import BuilderMoves
 from engine.services.builder_publish import BuilderPublishing
 from engine.services.dashboard_views import DashboardViews
 from engine.services.directory import DirectoryService
@@ -78,6 +79,7 @@ class Services:
     builder_publish: BuilderPublishing
     rate_limits: RateLimiter  # the one rate-limit storage: the services count with it, Flask-Limiter shares it
     builder_checks: BuilderChecks
+    builder_moves: BuilderMoves
 
     def close(self) -> None:
         self.reports.cache.close()
@@ -167,4 +169,5 @@ def build_services(
         builder_publish=BuilderPublishing(builder),
         rate_limits=rate_limits,
         builder_checks=BuilderChecks(records, settings.package_env),
+        builder_moves=BuilderMoves(builder, flows),
     )

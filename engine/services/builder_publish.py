@@ -53,6 +53,7 @@ class BuilderPublishing:
                 tables, more = self.repository.plan_publish(session, app_id, previous, document)
                 problems = [*problems, *more]
             running = running_instances(session, app_id)
+        drafted = {flow.get("id"): flow for flow in document.get("flows", []) if isinstance(flow, Mapping)}
         return {
             "unchanged": current is not None and fingerprint(document) == current.fingerprint,
             "changes": [c.as_dict() for c in changes(previous, document, locale)],
@@ -63,6 +64,7 @@ class BuilderPublishing:
                     "name": localized(flow.get("name"), locale, flow["id"]),
                     "running_instances": running[flow["id"]],
                     "stays_on_version": True,
+                    "changed": flow != drafted.get(flow["id"]),  # the builder may try moving them (a dry run)
                 }
                 for flow in previous.get("flows", [])
                 if running.get(flow.get("id"), 0)

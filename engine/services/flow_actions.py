@@ -5,7 +5,8 @@ handler reads what its action needs from the body (``outcome``, ``comment``, ``t
 and calls the flow engine. An action without a handler of its own (``save``, ``check_in``) is
 noted in the instance's history. Which actions carry field values is the node type's to say
 (``data_actions``: ``complete``/``save``/``check_in`` on a user task, ``approve``/``reject``/``save``
-on an approval).
+on an approval). ``write_task_data`` puts the values a task action carries into the record (or, for
+an approval, onto the signer's task first).
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from typing import Any
 from engine.errors import SubmissionError
 from engine.flows import actions
 from engine.flows.interpreter import Run
+from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec, NodeSpec
 from engine.flows.state import Task
 from engine.forms.spec import FormSpec
 from engine.i18n import translate
 from engine.registry import Registry
+from engine.services.records import RecordService
+from engine.storage.catalog import CompiledApp
+from engine.storage.records import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,3 +192,55 @@ def task_data(
         return None
     required = frozenset(k for k, mode in modes.items() if mode == "required") if action in finishing else frozenset()
     return data, required
+
+
+def write_task_data(
+    records: RecordService,
+    session: Transaction,
+    app: CompiledApp,
+    spec: FlowSpec,
+    run: Run,
+    task: Task,
+    data: Any,
+    action: str,
+    locale: str,
+    stamped: Mapping[str, Any],
+) -> None:
+    """Data sent with a task: only the fields this step makes editable; required ones must be filled to finish.
+
+    ``stamped`` are values the server sets (a check-in's moment and place): no editable field needed.
+    A node type that ``keeps_values`` (an approval) keeps each signer's values on their task (a
+    draft merged in), checked like a task's, and writes to the record what it says.
+    """
+    form = app.form(spec.form)
+    node = spec.node(task.node)
+    kind = kind_of(node)
+    found = task_data(node, form.spec, data, action, kind.finishing_actions, locale)
+    if found is None and not stamped:
+        return
+    typed, required = found or ({}, frozenset())
+    if kind.keeps_values:
+        if not (typed or required or task.data):
+            return  # a decision on a step without fields to fill
+        merged = {**task.data, **typed}
+        cleaned = records.flow_check(
+            session, app, form, run.state.record_id, merged, run.actor, locale=locale, required=required
+        )
+        actions.keep_values(run, task.id, cleaned)
+        signer = run.actor.name or run.actor.id
+        typed, required = kind.record_values(node, action, cleaned, run.record, signer), frozenset()
+        if not typed:
+            return
+    data = {**typed, **stamped}
+    run.record = records.flow_write(
+        session,
+        app,
+        form,
+        run.state.record_id,
+        data,
+        run.actor,
+        locale=locale,
+        trusted=frozenset(k for k in data),
+        required=required,
+        action=f"task:{action}",
+    )

@@ -22,17 +22,17 @@ from engine.flows.assignment import Assigner
 from engine.flows.entry import entry_fields
 from engine.flows.environment import Environment
 from engine.flows.interpreter import LazyRecord, Run
-from engine.flows.migration import apply_plan, map_problems, plan_instance
+from engine.flows.migration import InstancePlan, apply_plan, map_problems, plan_instance
 from engine.flows.nodes import kind_of
 from engine.flows.spec import FlowSpec, compile_flow, localized
 from engine.flows.state import RUNNING, Candidate, InstanceState, Task, new_id
 from engine.forms import relation_paths
 from engine.forms.permissions import scoped_actions
-from engine.i18n import DEFAULT_LOCALE
+from engine.i18n import DEFAULT_LOCALE, LOG_LOCALE
 from engine.packages.semantics import public_hidden_fields
 from engine.principal import SYSTEM, Principal
 from engine.services import flow_views
-from engine.services.flow_actions import TaskCall, check_in_stamp, dispatch, refusal, task_data, text
+from engine.services.flow_actions import TaskCall, check_in_stamp, dispatch, refusal, text, write_task_data
 from engine.services.record_checks import people_refusal
 from engine.services.records import RecordService
 from engine.storage.catalog import CompiledApp, CompiledForm
@@ -197,7 +197,7 @@ class FlowService:
             actions.ensure_allowed(run, task_id, action)
             if action in kind_of(spec.node(task.node)).data_actions:
                 stamped = check_in_stamp(spec, task, body, self.clock()) if action == "check_in" else {}
-                self._write_task_data(session, app, spec, run, task, body.get("data"), action, locale, stamped)
+                write_task_data(self.records, session, app, spec, run, task, body.get("data"), action, locale, stamped)
             comment = text(body.get("comment"), "comment", 2000, locale)
             user = self._users(session, locale)
             dispatch(TaskCall(run, task_id, action, body, comment, locale, user))
@@ -251,6 +251,7 @@ class FlowService:
         *,
         dry_run: bool = True,
         actor: str = "admin",
+        locale: str = LOG_LOCALE,
     ) -> dict[str, Any]:
         """Plan (and unless ``dry_run``, carry out) moving running instances between versions.
 
@@ -271,8 +272,8 @@ class FlowService:
                 "from_version": from_version,
                 "to_version": to_version,
                 "dry_run": dry_run,
-                "problems": problems,
-                "instances": [plan.as_dict() for plan in plans],
+                "problems": [p.render(locale) for p in problems],
+                "instances": [plan.as_dict(locale) for plan in plans],
                 "refused": bool(problems) or any(not plan.ok for plan in plans),
             }
             if dry_run or report["refused"]:
@@ -287,6 +288,26 @@ class FlowService:
             subject = f"{app_id}/{flow_id}"
             self.repository.audit(session, actor, "flow.migrate", "flow", subject, {**details, "instances": len(plans)})
             return report
+
+    def plan_moves(
+        self, app_id: str, flow_id: str, new: FlowSpec, mapping: Mapping[str, str]
+    ) -> list[tuple[int, FlowSpec, InstancePlan]]:
+        """Every unfinished instance of the flow, on whichever version it runs, planned onto ``new``
+        (a draft's flow not yet published): its version, that version's flow, its plan. Changes nothing."""
+        planned = []
+        with self.database.transaction() as session:
+            for version in self.repository.unfinished_versions(session, app_id, flow_id, UNFINISHED):
+                old = self.spec(self.catalog.version(session, app_id, version), flow_id)
+                for instance_id in self.repository.movable(session, app_id, flow_id, version, UNFINISHED):
+                    state = self._load(session, instance_id)[2]
+                    planned.append((version, old, plan_instance(old, new, state, mapping)))
+            self.repository.rollback(session)
+        return planned
+
+    def unfinished_versions(self, app_id: str, flow_id: str) -> list[int]:
+        """The versions some unfinished instance of the flow still runs on, oldest first."""
+        with self.database.transaction() as session:
+            return self.repository.unfinished_versions(session, app_id, flow_id, UNFINISHED)
 
     # -- timers ------------------------------------------------------------------------------------
     def due_timers(self, limit: int = 100, now: datetime | None = None) -> list[str]:
@@ -436,57 +457,6 @@ class FlowService:
             return found
 
         return user
-
-    def _write_task_data(
-        self,
-        session: Session,
-        app: CompiledApp,
-        spec: FlowSpec,
-        run: Run,
-        task: Task,
-        data: Any,
-        action: str,
-        locale: str,
-        stamped: Mapping[str, Any],
-    ) -> None:
-        """Data sent with a task: only the fields this step makes editable; required ones must be filled to finish.
-
-        ``stamped`` are values the server sets (a check-in's moment and place): no editable field needed.
-        A node type that ``keeps_values`` (an approval) keeps each signer's values on their task (a
-        draft merged in), checked like a task's, and writes to the record what it says.
-        """
-        form = app.form(spec.form)
-        node = spec.node(task.node)
-        kind = kind_of(node)
-        found = task_data(node, form.spec, data, action, kind.finishing_actions, locale)
-        if found is None and not stamped:
-            return
-        typed, required = found or ({}, frozenset())
-        if kind.keeps_values:
-            if not (typed or required or task.data):
-                return  # a decision on a step without fields to fill
-            merged = {**task.data, **typed}
-            cleaned = self.records.flow_check(
-                session, app, form, run.state.record_id, merged, run.actor, locale=locale, required=required
-            )
-            actions.keep_values(run, task.id, cleaned)
-            signer = run.actor.name or run.actor.id
-            typed, required = kind.record_values(node, action, cleaned, run.record, signer), frozenset()
-            if not typed:
-                return
-        data = {**typed, **stamped}
-        run.record = self.records.flow_write(
-            session,
-            app,
-            form,
-            run.state.record_id,
-            data,
-            run.actor,
-            locale=locale,
-            trusted=frozenset(k for k in data),
-            required=required,
-            action=f"task:{action}",
-        )
 
     def _save(
         self, session: Session, app: CompiledApp, spec: FlowSpec, state: InstanceState, run: Run, *, new: bool = False

@@ -178,6 +178,21 @@ class FlowRepository:
             ).all()
         )
 
+    def unfinished_versions(self, session: Session, app_id: str, flow_id: str, statuses: Sequence[str]) -> list[int]:
+        """The app versions that instances of a flow in one of ``statuses`` run on, oldest first."""
+        return list(
+            session.scalars(
+                select(FlowInstanceRow.app_version)
+                .where(
+                    FlowInstanceRow.app_id == app_id,
+                    FlowInstanceRow.flow_id == flow_id,
+                    FlowInstanceRow.status.in_(tuple(statuses)),
+                )
+                .distinct()
+                .order_by(FlowInstanceRow.app_version)
+            ).all()
+        )
+
     def instance_ids_of(self, session: Session, app_id: str, form_id: str, record_id: int) -> list[str]:
         return list(
             session.scalars(

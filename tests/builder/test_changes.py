@@ -76,3 +76,16 @@ def test_a_permission_is_named_by_its_role_and_form():
         "业主 › 报修单",
         "修改了行规则 created_by == user.id → True",
     )
+
+
+def test_every_area_a_change_can_be_in_has_a_heading_in_both_languages():
+    from engine.builder.elements import TOP
+    from engine.i18n import translate
+
+    def areas(collections) -> set[str]:
+        return {c.area for c in collections} | {a for c in collections for a in areas(c.children)}
+
+    for area in areas(TOP):
+        for locale in ("zh-CN", "en"):
+            heading = translate(f"builder.ui.area.{area}", locale)
+            assert heading and not heading.startswith("builder."), (area, locale)

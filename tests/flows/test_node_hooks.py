@@ -61,7 +61,7 @@ def test_an_approval_refuses_a_migration_that_changes_how_votes_are_counted():
 
     state = InstanceState("i", "a", 1, "f", "t", 1, "u", datetime.now(UTC), tokens=[Token("t1", "sign", "waiting")])
     plan = plan_instance(spec("countersign"), spec("or_sign"), state, {})
-    assert plan.problems == [
+    assert plan.as_dict()["problems"] == [
         "'sign' collects countersign votes and 'sign' or_sign ones: the votes cast so far would be lost"
     ]
     assert plan_instance(spec("countersign"), spec("countersign"), state, {}).ok

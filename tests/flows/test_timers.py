@@ -296,7 +296,7 @@ def test_a_live_path_migrates_by_the_node_map_like_any_branch():
     unmapped = plan_instance(flow.spec, new, flow.state, {})
     mapped = plan_instance(flow.spec, new, flow.state, {"look_in": "supervisor_look"})
 
-    assert unmapped.problems == [
+    assert unmapped.as_dict()["problems"] == [
         "a token at 'look_in' would be stranded: the new version has no node 'look_in'; map it, e.g. look_in=<new node>"
     ]
     assert mapped.ok

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine.errors import InvalidTransitionError
+from engine.expressions.phrases import Phrase
 from engine.flows.spec import NodeSpec, TimerSpec
 from engine.flows.state import Candidate, InstanceState, Task, Timer, Token
 from engine.flows.timers import TIMER_ACTIONS
@@ -89,7 +90,7 @@ class NodeType(ABC):
         """A boundary timer (or the node's own wait) fired: do what the timer's ``action`` says."""
         TIMER_ACTIONS.get(timer.action)(run, self, node, timer, task, token)
 
-    def migration_problems(self, old: NodeSpec, new: NodeSpec, instance: InstanceState) -> list[str]:
+    def migration_problems(self, old: NodeSpec, new: NodeSpec, instance: InstanceState) -> list[Phrase]:
         """Why ``instance``'s work at ``old`` (same type as ``new``) cannot move to ``new``; nothing by default."""
         return []
 

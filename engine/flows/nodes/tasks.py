@@ -18,12 +18,12 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from engine.expressions.phrases import Phrase, phrase
 from engine.flows.assignment import Assignment, Signers
 from engine.flows.nodes.base import NodeType
 from engine.flows.nodes.signing import APPROVED, REJECTED, SIGNING_MODES, ApprovalTally, Signer, Verdict
 from engine.flows.spec import NodeSpec
 from engine.flows.state import InstanceState, Task, Timer, Token, new_id
-from engine.i18n import LOG_LOCALE, translate
 
 if TYPE_CHECKING:
     from engine.flows.interpreter import Run
@@ -202,12 +202,12 @@ class Approval(NodeType):
     def release(self, run: Run, node: NodeSpec, token: str) -> None:
         run.state.variables.get("votes", {}).pop(token, None)
 
-    def migration_problems(self, old: NodeSpec, new: NodeSpec, instance: InstanceState) -> list[str]:
+    def migration_problems(self, old: NodeSpec, new: NodeSpec, instance: InstanceState) -> list[Phrase]:
         before, after = old.definition.get("mode"), new.definition.get("mode")
         if before == after:
             return []
         params = {"node": old.id, "target": new.id, "mode": before, "target_mode": after}
-        return [translate("flow.migrate.votes_lost", LOG_LOCALE, **params)]
+        return [phrase("flow.migrate.votes_lost", **params)]
 
     @staticmethod
     def _ask(run: Run, node: NodeSpec, token_id: str, verdict: Verdict) -> None:

@@ -169,8 +169,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.publish.tables": {"zh-CN": "数据表的变化", "en": "Table changes"},
     "builder.ui.publish.flows": {"zh-CN": "流程", "en": "Flows"},
     "builder.ui.publish.flow_line": {
-        "zh-CN": "流程 {flow}：{count} 个进行中的实例仍按第 {version} 版运行",
-        "en": "Flow {flow}: {count} running instances stay on version {version}",
+        "zh-CN": "流程 {flow}：{count} 个进行中的实例仍按各自开始时的版本运行，除非迁移它们",
+        "en": "Flow {flow}: {count} running instances stay on the version they started on unless you move them",
+    },
+    "builder.ui.publish.move_try": {"zh-CN": "试迁移（不改变任何数据）", "en": "Try moving them (changes nothing)"},
+    "builder.ui.publish.move_map": {"zh-CN": "步骤 {step} 移到", "en": "Step {step} moves to"},
+    "builder.ui.publish.move_record": {"zh-CN": "记录", "en": "Record"},
+    "builder.ui.publish.move_from": {"zh-CN": "当前版本", "en": "Runs on"},
+    "builder.ui.publish.move_steps": {"zh-CN": "步骤", "en": "Steps"},
+    "builder.ui.publish.move_version": {"zh-CN": "第 {version} 版", "en": "version {version}"},
+    "builder.ui.publish.move_ok": {
+        "zh-CN": "全部实例都可以迁移：发布后可以把它们移到新版本。",
+        "en": "Every instance can move: after publishing you can move them onto the new version.",
+    },
+    "builder.ui.publish.move_refused": {
+        "zh-CN": "有实例不能迁移：为消失的步骤选择对应的新步骤，或让它们按原版本运行完。",
+        "en": "Some instances cannot move: pick a new step for each step that is gone, "
+        "or let them finish on their version.",
+    },
+    "builder.ui.publish.move_title": {
+        "zh-CN": "流程 {flow} 的 {count} 个进行中的实例",
+        "en": "The {count} running instances of flow {flow}",
+    },
+    "builder.ui.publish.move_now": {"zh-CN": "迁移到新版本", "en": "Move them onto the new version"},
+    "builder.ui.publish.moved": {
+        "zh-CN": "已把 {count} 个实例迁移到第 {version} 版。",
+        "en": "Moved {count} instances onto version {version}.",
     },
     "builder.ui.publish.created": {"zh-CN": "已发布第 {version} 版。", "en": "Published version {version}."},
     "builder.ui.publish.updated": {"zh-CN": "已发布第 {version} 版。", "en": "Published version {version}."},
@@ -198,6 +222,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.ui.area.form": {"zh-CN": "表单", "en": "Forms"},
     "builder.ui.area.field": {"zh-CN": "字段", "en": "Fields"},
     "builder.ui.area.flow": {"zh-CN": "流程", "en": "Flows"},
+    "builder.ui.area.option": {"zh-CN": "选项", "en": "Options"},
+    "builder.ui.area.node": {"zh-CN": "流程步骤", "en": "Flow steps"},
+    "builder.ui.area.edge": {"zh-CN": "流程连线", "en": "Flow connections"},
+    "builder.ui.area.widget": {"zh-CN": "看板组件", "en": "Dashboard widgets"},
     "builder.ui.area.role": {"zh-CN": "角色", "en": "Roles"},
     "builder.ui.area.permission": {"zh-CN": "权限", "en": "Permissions"},
     "builder.ui.area.view": {"zh-CN": "列表视图", "en": "Views"},
@@ -285,6 +313,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{label}” was also changed in version {version}, published after this draft was opened: "
         "settle it in the draft, then publish",
         "zh-CN": "“{label}”在本草稿打开之后发布的第 {version} 版中也被修改了：请先在草稿中处理，再发布",
+    },
+    "builder.moves_no_flow": {
+        "en": "The draft has no flow “{flow}”: its running instances stay on the version they started on.",
+        "zh-CN": "草稿中没有流程“{flow}”：它正在运行的实例会留在各自开始时的版本上。",
+    },
+    "builder.moves_refused": {
+        "en": "The running instances of flow “{flow}” cannot all move ({count} version(s) refused): "
+        "try the dry run to see why, or map their steps.",
+        "zh-CN": "流程“{flow}”正在运行的实例不能全部迁移（{count} 个版本被拒绝）："
+        "请先试迁移查看原因，或为步骤指定对应关系。",
     },
     "builder.table.create_table": {"en": "new table {table}", "zh-CN": "新建数据表 {table}"},
     "builder.table.add_column": {"en": "new column {name} in {table}", "zh-CN": "在数据表 {table} 中新增列 {name}"},

@@ -112,6 +112,7 @@ class RunningFlow(Answer):
     name = fields.String()
     running_instances = fields.Integer(required=True)
     stays_on_version = fields.Boolean(required=True)
+    changed = fields.Boolean(required=True, metadata={"description": "the draft changes it: a move can be tried"})
 
 
 class Preview(Answer):
