@@ -9,6 +9,7 @@ import { useDraft } from "./draft.js";
 import { fieldTypes } from "./designer.jsx";
 import * as designers from "./designers_model.js";
 import { SaveState, Conflict, Problems } from "./common.jsx";
+import { pointerTarget } from "./model.js";
 import "./designers.css";
 
 /** The draft of `app`, with the undo keys bound and `window.trellisBuilder.designers` for tests. */
@@ -40,7 +41,27 @@ export function useDesignerDraft(app) {
   return draft;
 }
 
-export function DesignerFrame({ app, draft, title, navigate, kind, children }) {
+/** A problem's pointer opens what it points at: the designer's own element (``select`` says whether
+ * it knew it: a view, a grant, a menu entry), else a form's field in the form designer. */
+function opener(app, draft, navigate, select) {
+  return (pointer) => {
+    const parts = pointer.split("/").slice(1);
+    if (select?.(parts)) return;
+    const base = `/builder/apps/${encodeURIComponent(app)}`;
+    const doc = draft.doc;
+    const found = pointerTarget(doc, pointer);
+    const view = parts[0] === "views" && (doc.views || [])[Number(parts[1])];
+    const grant = parts[0] === "permissions" && (doc.permissions || [])[Number(parts[1])];
+    let href = null;
+    if (found?.form) href = `${base}/forms/${found.form}` + (found.field ? `?field=${found.field}` + (found.parent ? `&parent=${found.parent}` : "") : "");
+    else if (view) href = `${base}/views?form=${encodeURIComponent(view.form)}&view=${encodeURIComponent(view.id)}`;
+    else if (grant) href = `${base}/permissions?role=${encodeURIComponent(grant.role)}&form=${encodeURIComponent(grant.form)}`;
+    else if (parts[0] === "navigation") href = `${base}/navigation`;
+    if (href) draft.flush().finally(() => navigate({ preventDefault() {}, currentTarget: { getAttribute: () => href } }));
+  };
+}
+
+export function DesignerFrame({ app, draft, title, navigate, kind, select, children }) {
   const doc = draft.doc;
   const appHref = `/builder/apps/${encodeURIComponent(app)}`;
   // leave only once the last edits are saved: the next screen loads the draft afresh
@@ -64,7 +85,7 @@ export function DesignerFrame({ app, draft, title, navigate, kind, children }) {
         <SaveState meta={draft.meta} />
       </div>
       <Conflict conflict={draft.meta.conflict} reload={draft.reload} overwrite={draft.overwrite} />
-      <Problems problems={draft.meta.problems} />
+      <Problems problems={draft.meta.problems} open={opener(app, draft, navigate, select)} />
       {children}
     </div>
   );
@@ -81,10 +102,14 @@ export function notReady(draft) {
  * A list drawn from the document and reordered by drag (SortableJS, handle `.drag`) or by the
  * move buttons; `onMove(from, to)` changes the document, Preact redraws.
  */
-export function SortableList({ items, keyOf, onMove, render, class: cls, group }) {
+/** A list reordered by drag or by its ↑/↓ buttons. Lists sharing a `group` name trade rows by drag:
+ * `onTransfer(key, toGroupKey, index)` is called on the list the row left (`groupKey` names each list). */
+export function SortableList({ items, keyOf, onMove, onTransfer, render, class: cls, group, groupKey }) {
   const list = useRef(null);
   const move = useRef(onMove);
   move.current = onMove;
+  const transfer = useRef(onTransfer);
+  transfer.current = onTransfer;
   useEffect(() => {
     if (!list.current) return undefined;
     const sortable = Sortable.create(list.current, {
@@ -92,17 +117,18 @@ export function SortableList({ items, keyOf, onMove, render, class: cls, group }
       handle: ".drag",
       group: group || undefined,
       onEnd: (evt) => {
-        if (evt.oldIndex === evt.newIndex) return;
-        const { from, item, oldIndex, newIndex } = evt;
-        item.remove();
+        const { from, to, item, oldIndex, newIndex } = evt;
+        if (from === to && oldIndex === newIndex) return;
+        item.remove();  // the DOM back as it was: the draft changes and the lists redraw from it
         from.insertBefore(item, from.children[oldIndex] || null);
-        move.current(oldIndex, newIndex);
+        if (from === to) move.current(oldIndex, newIndex);
+        else transfer.current?.(item.dataset.key, to.dataset.group, newIndex);
       },
     });
     return () => sortable.destroy();
   }, [items.length]);
   return (
-    <ol ref={list} class={`sortable ${cls || ""}`}>
+    <ol ref={list} class={`sortable ${cls || ""}`} data-group={groupKey ?? ""}>
       {items.map((item, index) => (
         <li key={keyOf(item)} data-key={keyOf(item)} class="sortable-row">
           <span class="drag" aria-hidden="true">⠿</span>

@@ -142,13 +142,14 @@ export function setNavProp(doc, id, key, value, group = null) {
 }
 
 /** Move an entry (not a group) into group `to` (null: the top level), at the end. */
-export function regroupNavEntry(doc, id, from, to) {
+export function regroupNavEntry(doc, id, from, to, index = null) {
   return navEdit(doc, (nav) => {
     const source = entries(nav, from);
     const at = source.findIndex((e) => e.id === id);
-    if (at < 0 || from === to) return;
+    if (at < 0 || from === to || (to && source[at].items)) return;  // one level of groups: a group stays on top
     const [entry] = source.splice(at, 1);
-    entries(nav, to).push(entry);
+    const target = entries(nav, to);
+    target.splice(index == null ? target.length : Math.min(index, target.length), 0, entry);
     if (from && !source.length) nav.splice(nav.findIndex((e) => e.id === from), 1);
   });
 }

@@ -101,18 +101,27 @@ export function NavigationDesigner({ app, navigate }) {
       <span class="muted"> {entry.items ? t("designers.nav.group") : t(`designers.nav.kind.${m.targetOf(entry)}`)}</span>
       <button type="button" class="remove" aria-label={t("remove")} onClick={() => draft.apply((d) => m.removeNavEntry(d, entry.id, group))}>✕</button>
       {entry.items && (
-        <SortableList items={entry.items} keyOf={(i) => i.id} class="nav-items"
+        <SortableList items={entry.items} keyOf={(i) => i.id} class="nav-items" group="nav" groupKey={entry.id}
           onMove={(from, to) => draft.apply((d) => m.moveNavEntry(d, from, to, entry.id))}
+          onTransfer={(id, to, index) => draft.apply((d) => m.regroupNavEntry(d, id, entry.id, to || null, index))}
           render={(item) => row(item, entry.id)} />
       )}
     </span>
   );
+  const select = ([area, index, sub, item]) => {  // a problem at /navigation/<n>[/items/<m>] opens that entry
+    const top = area === "navigation" && nav[Number(index)];
+    const inner = top && sub === "items" && (top.items || [])[Number(item)];
+    if (top) setSelected(inner ? { id: inner.id, group: top.id } : { id: top.id, group: null });
+    return Boolean(top);
+  };
   return (
-    <DesignerFrame app={app} draft={draft} title={t("designers.tab.navigation")} navigate={navigate} kind="navigation">
+    <DesignerFrame app={app} draft={draft} title={t("designers.tab.navigation")} navigate={navigate} kind="navigation" select={select}>
       {!nav.length && <p class="muted">{t("designers.nav.generated")}</p>}
       <div class="nav-grid">
         <section class="nav-tree" aria-label={t("designers.tab.navigation")}>
-          <SortableList items={nav} keyOf={(e) => e.id} class="nav-top" onMove={(from, to) => draft.apply((d) => m.moveNavEntry(d, from, to))}
+          <SortableList items={nav} keyOf={(e) => e.id} class="nav-top" group="nav" groupKey=""
+            onMove={(from, to) => draft.apply((d) => m.moveNavEntry(d, from, to))}
+            onTransfer={(id, to, index) => draft.apply((d) => m.regroupNavEntry(d, id, null, to || null, index))}
             render={(entry) => row(entry, null)} />
           <button type="button" id="add-entry" onClick={add}>{t("designers.nav.add")}</button>
         </section>

@@ -199,14 +199,20 @@ function NewRole({ doc, draft }) {
 
 export function PermissionsDesigner({ app, navigate }) {
   const draft = useDesignerDraft(app);
-  const [selected, setSelected] = useState({ role: null, form: null });
+  const params = new URLSearchParams(location.search);  // a problem elsewhere may open a grant here
+  const [selected, setSelected] = useState({ role: params.get("role"), form: params.get("form") });
   const waiting = notReady(draft);
   if (waiting) return waiting;
   const doc = draft.doc;
   const role = (doc.roles || []).find((r) => r.id === selected.role);
   const form = (doc.forms || []).find((f) => f.id === selected.form);
+  const select = ([area, index]) => {  // a problem at /permissions/<n>/… opens that grant's details
+    const grant = area === "permissions" && (doc.permissions || [])[Number(index)];
+    if (grant) setSelected({ role: grant.role, form: grant.form });
+    return Boolean(grant);
+  };
   return (
-    <DesignerFrame app={app} draft={draft} title={t("designers.tab.permissions")} navigate={navigate} kind="permissions">
+    <DesignerFrame app={app} draft={draft} title={t("designers.tab.permissions")} navigate={navigate} kind="permissions" select={select}>
       <p class="muted">{t("designers.perm.intro")}</p>
       <Grid doc={doc} draft={draft} selected={selected} select={setSelected} />
       <NewRole doc={doc} draft={draft} />

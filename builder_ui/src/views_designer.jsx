@@ -228,8 +228,13 @@ export function ViewsDesigner({ app, navigate }) {
   if (!form) return <DesignerFrame app={app} draft={draft} title={t("designers.tab.views")} navigate={navigate} kind="views"><p class="muted">{t("designers.no_forms")}</p></DesignerFrame>;
   const views = m.viewsOf(doc, form.id).map((x) => x.view);
   const view = views.find((v) => v.id === selected) || views[0] || null;
+  const select = ([area, index]) => {  // a problem at /views/<n>/… opens that view
+    const found = area === "views" && (doc.views || [])[Number(index)];
+    if (found) { setFormId(found.form); setSelected(found.id); }
+    return Boolean(found);
+  };
   return (
-    <DesignerFrame app={app} draft={draft} title={t("designers.tab.views")} navigate={navigate} kind="views">
+    <DesignerFrame app={app} draft={draft} title={t("designers.tab.views")} navigate={navigate} kind="views" select={select}>
       <div class="prop form-pick">
         <label for="views-form">{t("designers.form")}</label>
         <select id="views-form" value={form.id} onChange={(e) => { setFormId(e.target.value); setSelected(null); }}>
