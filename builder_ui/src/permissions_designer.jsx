@@ -2,8 +2,8 @@
 // for the chosen role and form, a field grid (hidden / read-only / editable) and the row rule built
 // from pick lists (field or relation path, operator, user.* value) or typed as an expression; and
 // "view as role": what that role would see of a real record, from the server (view-as).
-import { useState } from "preact/hooks";
-import { post, locale } from "./api.js";
+import { useEffect, useState } from "preact/hooks";
+import { get, post, locale } from "./api.js";
 import { t, pick } from "./texts.js";
 import * as m from "./designers_model.js";
 import { ExpressionInput } from "./expression.jsx";
@@ -125,6 +125,11 @@ function RowRule({ app, doc, draft, role, form }) {
 
 function ViewAs({ app, doc, role, form }) {
   const [recordId, setRecordId] = useState("");
+  const [people, setPeople] = useState([]);  // who holds the role: their user.* for the row rules
+  const [userId, setUserId] = useState("");
+  useEffect(() => {
+    get(`/apps/${encodeURIComponent(app)}/roles/${encodeURIComponent(role)}/people`).then((a) => setPeople(a.items), () => setPeople([]));
+  }, [role]);
   const [answer, setAnswer] = useState(null);
   const [error, setError] = useState(null);
   const ask = async (e) => {
@@ -133,6 +138,7 @@ function ViewAs({ app, doc, role, form }) {
     try {
       const body = { role, form: form.id, document: doc };
       if (recordId) body.record_id = Number(recordId);
+      if (userId) body.user_id = userId;
       setAnswer(await post(`/apps/${encodeURIComponent(app)}/view-as`, body));
     } catch (err) {
       setAnswer(null);
@@ -149,6 +155,11 @@ function ViewAs({ app, doc, role, form }) {
       <form class="inline-add" onSubmit={ask}>
         <label for="view-as-record">{t("designers.view_as.record")}</label>
         <input id="view-as-record" type="number" min="1" value={recordId} onInput={(e) => setRecordId(e.target.value)} />
+        <label for="view-as-user">{t("designers.view_as.person")}</label>
+        <select id="view-as-user" value={userId} onChange={(e) => setUserId(e.target.value)}>
+          <option value="">{t("designers.view_as.nobody")}</option>
+          {people.map((p) => <option value={p.id}>{p.name}</option>)}
+        </select>
         <button type="submit" id="view-as-go">{t("designers.view_as.go")}</button>
       </form>
       <p class="muted hint">{t("designers.view_as.hint")}</p>

@@ -168,6 +168,6 @@ def build_services(
         builder=builder,
         builder_publish=BuilderPublishing(builder),
         rate_limits=rate_limits,
-        builder_checks=BuilderChecks(records, settings.package_env),
+        builder_checks=BuilderChecks(records, settings.package_env, directory),
         builder_moves=BuilderMoves(builder, flows),
     )

@@ -28,6 +28,7 @@ from engine.packages.validation import PackageInvalidError, check_package
 from engine.principal import Principal
 from engine.services.builder_access import require_builder
 from engine.services.builder_expressions import expression_report, find_form
+from engine.services.directory import DirectoryService
 from engine.services.records import RecordService
 from engine.services.row_rule_words import rows_in_words
 from engine.storage.catalog import CompiledApp, judged_by
@@ -37,9 +38,12 @@ VIEW_ACTIONS = ("read", "create", "update", "delete")
 
 
 class BuilderChecks:
-    def __init__(self, records: RecordService, env_policy: EnvPolicy = DEFAULT_POLICY):
+    def __init__(
+        self, records: RecordService, env_policy: EnvPolicy = DEFAULT_POLICY, directory: DirectoryService | None = None
+    ):
         self.records = records
         self.env_policy = env_policy
+        self.directory = directory
 
     # -- the document a question is about ------------------------------------------------------
     def _published(self, app_id: str) -> CompiledApp | None:
@@ -116,7 +120,7 @@ class BuilderChecks:
         form = find_form(document, form_id)
         if role not in {r["id"] for r in document.get("roles", [])}:
             raise NotFoundError.says("builder_checks.no_role", role=role)
-        acting = body.get("user") or {}  # who to be, for rules on user.*: nobody in particular without it
+        acting = self._acting(app_id, role, body)  # who to be, for rules on user.*: nobody in particular without it
         who = Principal(
             id=acting.get("id") or f"view-as:{role}",
             name=acting.get("name") or role,
@@ -145,6 +149,21 @@ class BuilderChecks:
         if app is not None and record_id is not None:
             answer.update(self._seen(who, app, form_id, record_id, role, locale))
         return answer
+
+    def people(self, principal: Principal, app_id: str, role: str) -> list[dict[str, str]]:
+        """Who holds ``role`` in the app: a builder views a record as one of them (their ``user.*``)."""
+        require_builder(principal, app_id)
+        return self.directory.people_with_role(app_id, role) if self.directory else []
+
+    def _acting(self, app_id: str, role: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``user`` as sent, or the real person ``user_id`` who holds ``role``: their id, name, groups, communities."""
+        user_id = body.get("user_id")
+        if not user_id or self.directory is None:
+            return body.get("user") or {}
+        if user_id not in {p["id"] for p in self.directory.people_with_role(app_id, role, limit=10_000)}:
+            raise NotFoundError.says("builder_checks.no_holder", role=role)
+        person = self.directory.principal_for(user_id)
+        return {"id": person.id, "name": person.name, "groups": person.groups, "communities": person.communities}
 
     def _judging(self, published: CompiledApp, document: Mapping[str, Any]) -> CompiledApp:
         try:

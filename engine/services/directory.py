@@ -349,6 +349,13 @@ class DirectoryService:
         next_cursor = encode_cursor(rows[-1].login) if more and rows else None
         return {"items": items, "next_cursor": next_cursor}
 
+    def people_with_role(self, app_id: str, role: str, limit: int = 200) -> list[dict[str, str]]:
+        """Who holds ``role`` in ``app_id`` (id and name, never more): a builder picks one to view as."""
+        with self.repository.transaction() as tx:
+            return [
+                {"id": u.id, "name": u.name or u.login} for u in self.repository.role_holders(tx, app_id, role, limit)
+            ]
+
     def get_user(self, ref: str) -> dict[str, Any]:
         """One user (``ref`` is an id or login) as the administration API shows it; never the password hash."""
         with self.repository.transaction() as tx:

@@ -149,6 +149,19 @@ class DirectoryRepository:
         return session.get(UserRoleRow, (user_id, app_id, role)) is not None
 
     @staticmethod
+    def role_holders(session: Session, app_id: str, role: str, limit: int) -> list[UserRow]:
+        """The active people holding ``role`` in ``app_id``, by name."""
+        return list(
+            session.scalars(
+                select(UserRow)
+                .join(UserRoleRow, UserRoleRow.user_id == UserRow.id)
+                .where(UserRoleRow.app_id == app_id, UserRoleRow.role == role, UserRow.active.is_(True))
+                .order_by(UserRow.name, UserRow.login)
+                .limit(limit)
+            ).all()
+        )
+
+    @staticmethod
     def add_role(session: Session, user_id: str, app_id: str, role: str) -> None:
         session.add(UserRoleRow(user_id=user_id, app_id=app_id, role=role))
 

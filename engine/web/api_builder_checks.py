@@ -18,6 +18,7 @@ from engine.web.contract.builder_checks import (
     ExpressionCheck,
     FormPreview,
     PreviewForm,
+    RoleHolders,
     RoleView,
     ViewAs,
 )
@@ -105,3 +106,13 @@ def view_as(app_id: str, body: dict[str, Any]) -> Response:
     """Judged by the permission code the records service enforces, for someone holding only that role;
     with a `document`, by the draft's permissions over the published records."""
     return json_response(services().builder_checks.view_as(principal(), app_id[:64], body, locale()))
+
+
+@bp.get("/apps/<app_id>/roles/<role>/people")
+@operation(
+    "Who holds a role in the app, to view a record as one of them",
+    tags="builder",
+    answers={200: Answer("their ids and names", RoleHolders)},
+)
+def role_people(app_id: str, role: str) -> Response:
+    return json_response({"items": services().builder_checks.people(principal(), app_id[:64], role[:100])})

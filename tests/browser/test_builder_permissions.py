@@ -98,6 +98,11 @@ def test_a_row_rule_picked_in_the_designer_limits_the_published_list(live_server
     page.click("#view-as-go")
     page.wait_for_selector(".view-as-answer")
     expect(page.locator("#view-as-rows")).to_contain_text("经办人")  # the rule, in words
+    expect(page.locator("#view-as-hidden")).to_be_visible()  # an unnamed clerk is not its handler
+    page.select_option("#view-as-user", label="ann")  # the clerks, by name
+    page.click("#view-as-go")
+    expect(page.locator("#view-as-hidden")).to_have_count(0)
+    expect(page.locator('.view-as-fields tr[data-field="title"]')).to_contain_text("交给安")
     screenshot(page, "builder-permissions-designer")
 
     page.click(".toolbar a >> nth=0")

@@ -152,6 +152,22 @@ def test_the_preview_reacts_to_typing_with_the_saved_drafts_rules(estate):
     assert web.post(f"{BASE}/forms/nope/preview-values", json={}, headers=headers).status_code == 404
 
 
+def test_view_as_a_real_holder_of_the_role_reads_their_user_values(estate):
+    web, tokens, ticket, _ = estate
+    people = web.get(f"{BASE}/roles/agent/people", headers=_as(tokens, "maker"))
+    assert people.status_code == 200 and [p["name"] for p in people.json["items"]] == ["agent"]
+    assert web.get(f"{BASE}/roles/agent/people", headers=_as(tokens, "agent")).status_code == 403
+    agent = people.json["items"][0]["id"]
+    body = {"role": "agent", "form": "ticket", "record_id": ticket}
+    seen = web.post(f"{BASE}/view-as", json={**body, "user_id": agent}, headers=_as(tokens, "maker")).json
+    assert seen["visible"] is True and seen["record"]["data"]["title"] == "漏水"  # the agent's community
+    for stranger in ("nobody", "x" * 64):
+        refused = web.post(f"{BASE}/view-as", json={**body, "user_id": stranger}, headers=_as(tokens, "maker", "zh-CN"))
+        assert refused.status_code == 404 and "agent" in refused.json["detail"]
+    too_long = web.post(f"{BASE}/view-as", json={**body, "user_id": "x" * 65}, headers=_as(tokens, "maker"))
+    assert too_long.status_code == 422
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_end_users_get_403_and_strangers_401(estate, route):
     web, tokens, ticket, _ = estate

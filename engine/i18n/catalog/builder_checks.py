@@ -107,6 +107,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder_checks.no_form": _t("There is no form “{form}” in this app.", "此应用中没有表单“{form}”。"),
     "builder_checks.no_table": _t("Form “{form}” has no sub-table “{table}”.", "表单“{form}”中没有子表“{table}”。"),
     "builder_checks.no_role": _t("There is no role “{role}” in this app.", "此应用中没有角色“{role}”。"),
+    "builder_checks.no_holder": _t(
+        "That person does not hold role “{role}” in this app (or is no longer active).",
+        "此人在本应用中没有角色“{role}”（或已停用）。",
+    ),
     "builder_checks.forms_unreadable": _t(
         "The draft's forms cannot be read yet; fix the problems listed first.",
         "草稿中的表单暂时无法读取，请先修正列出的问题。",

@@ -166,9 +166,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.view_as.role": {"zh-CN": "角色", "en": "Role"},
     "builder.designers.view_as.record": {"zh-CN": "记录编号", "en": "Record id"},
     "builder.designers.view_as.go": {"zh-CN": "查看", "en": "Show"},
+    "builder.designers.view_as.person": {"zh-CN": "以谁的身份", "en": "As whom"},
+    "builder.designers.view_as.nobody": {"zh-CN": "该角色的任意一人", "en": "Anyone with the role"},
     "builder.designers.view_as.hint": {
-        "zh-CN": "按草稿判断；行规则里的当前用户是一个不具名的该角色用户，不是记录上的任何人。",
-        "en": "Judged on the draft; in row rules the person is an unnamed holder of the role, no one on the record.",
+        "zh-CN": "按草稿判断；不选人时，行规则里的当前用户是一个不具名的该角色用户；"
+        "选一个人，就按他的身份、分组和小区判断。",
+        "en": "Judged on the draft. Without a person, row rules see an unnamed holder of the role; "
+        "pick one to judge by their identity, groups and communities.",
     },
     "builder.designers.view_as.rows": {"zh-CN": "能看到的记录：", "en": "Rows seen:"},
     "builder.designers.seen.hidden": {"zh-CN": "看不到", "en": "hidden"},

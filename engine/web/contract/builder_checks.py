@@ -85,6 +85,11 @@ class ViewAs(Schema):
     record_id = Whole(allow_none=True, validate=between(1, MAX_ID))
     document = fields.Dict(allow_none=True, metadata=DRAFT)
     user = fields.Nested(ActingUser, allow_none=True, metadata={"description": "the user.* the row rules read"})
+    user_id = fields.String(
+        allow_none=True,
+        validate=at_most(64),
+        metadata={"description": "a real person holding the role: their user.* (instead of `user`)"},
+    )
 
 
 class RoleView(Answer):
@@ -102,3 +107,12 @@ class RoleView(Answer):
     record = fields.Dict(allow_none=True, required=True)
     visible = fields.Boolean(metadata={"description": "with a record_id: whether the role sees that record"})
     reason = fields.String(metadata={"description": "why the role does not see it"})
+
+
+class RoleHolder(Answer):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class RoleHolders(Answer):
+    items = fields.List(fields.Nested(RoleHolder), required=True)
