@@ -56,8 +56,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "无法读取 {path}:{reason}",
     },
     "package.missing_file": {
-        "en": "no file named 'package' in the upload; attach the package JSON as the field 'package'",
-        "zh-CN": "上传内容中没有名为“package”的文件;请以“package”字段附上应用包 JSON",
+        "en": "no file named '{field}' in the upload; attach the package JSON as the field '{field}'",
+        "zh-CN": "上传内容中没有名为“{field}”的文件;请以“{field}”字段附上应用包 JSON",
     },
     "package.too_many_problems": {
         "en": "{count} more problems not shown; fix the ones above first",
