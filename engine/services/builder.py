@@ -24,10 +24,11 @@ from engine.forms.spec import localized
 from engine.i18n import LOCALES, LOG_LOCALE, translate
 from engine.packages import dumps, fingerprint, package_problems
 from engine.packages.messages import localize, problem
+from engine.packages.semantics import BUILDER_ROLE
 from engine.principal import Principal
 from engine.services.app_upgrades import pending_upgrade
 from engine.services.apps import AppService
-from engine.services.builder_access import BUILDER_ROLE, can_build, may_create_apps, require_builder
+from engine.services.builder_access import can_build, may_create_apps, require_builder
 from engine.services.directory import DirectoryService
 from engine.services.refusals import field_text, invalid
 from engine.storage.builder_drafts import DraftRepository, StoredDraft

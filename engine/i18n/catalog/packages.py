@@ -148,6 +148,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "{kind} 标识“{id}”重复(首次出现在 {first})",
     },
     "ref.unknown": {"en": "unknown {kind} '{id}'{hint}", "zh-CN": "未知的{kind}“{id}”{hint}"},
+    "role.reserved_id": {
+        "en": "the role id '{id}' is reserved for the app's builders; choose another id",
+        "zh-CN": "角色标识“{id}”为搭建者保留,请换一个标识",
+    },
     "flow.no_start": {"en": "the flow has no start node; add one", "zh-CN": "流程没有开始节点,请添加一个"},
     "flow.many_starts": {
         "en": "the flow has {count} start nodes; keep exactly one",
