@@ -117,6 +117,16 @@ def database(database_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """The test Redis (TRELLIS_TEST_REDIS_URL). A test that asks for it fails without one, never skips:
+    what it checks (counts shared through Redis) cannot be tested any other way."""
+    if not REDIS_URL:
+        needed = "TRELLIS_TEST_REDIS_URL is not set: this test needs the test Redis, e.g. redis://127.0.0.1:6379/10"
+        pytest.fail(needed, pytrace=False)
+    return REDIS_URL
+
+
+@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     env = {"TRELLIS_DATABASE_URL": database_url, "TRELLIS_INSTANCE_DIR": str(tmp_path / "instance")}
     if REDIS_URL:

@@ -169,7 +169,7 @@ function ViewAs({ app, doc, role, form }) {
           <p class="can">{m.ACTIONS.filter((a) => a in (answer.can || {})).map((a) => (
             <span class={`badge ${answer.can[a] ? "yes" : "no"}`} data-can={a}>{t(`designers.action.${a}`)} {answer.can[a] ? "✓" : "✗"}</span>
           ))}</p>
-          <p class="rows" id="view-as-rows">{t("designers.view_as.rows")} {answer.rows}</p>
+          <p class="rows" id="view-as-rows">{t("designers.view_as.rows")} {answer.rows_text}</p>
           {answer.visible === false && <p class="problems" id="view-as-hidden">{answer.reason}</p>}
           <table class="view-as-fields">
             <tbody>

@@ -32,6 +32,9 @@ RESERVED_FIELD_IDS = frozenset(
     {"id", "uuid", "app_version", "created_at", "updated_at", "created_by", "updated_by", "lock_version", "deleted_at"}
 )
 RESERVED_ROW_IDS = frozenset({"id", "parent_id", "position"})
+#: the engine's own per-app role: who may build the app (engine/services/builder_access.py). A package
+#: may not declare it, or it could hand itself builders and its end users would open the builder.
+BUILDER_ROLE = "builder"
 SPLIT_KINDS = {"parallel_gateway": "parallel", "inclusive_gateway": "inclusive"}
 
 
@@ -81,6 +84,9 @@ class _PackageChecker:
         self.problems: list[Problem] = []
         p = self.problems
         self.roles = _Ids("role", _indexed(document.get("roles", []), "/roles"), p)
+        for i, role in enumerate(document.get("roles", [])):
+            if role["id"] == BUILDER_ROLE:
+                p.append(problem(f"/roles/{i}/id", "role.reserved_id", id=BUILDER_ROLE))
         self.forms = _Ids("form", _indexed(document.get("forms", []), "/forms"), p)
         self.flows = _Ids("flow", _indexed(document.get("flows", []), "/flows"), p)
         self.reports = _Ids("report", _indexed(document.get("reports", []), "/reports"), p)

@@ -5,6 +5,10 @@ A builder edits a draft of an app's package document; nothing reaches users unti
 is asked for. Every save names the revision it started from: a stale one is refused with who
 saved since and what changed, so two builders never overwrite each other silently. Creating an
 app makes its creator its builder. Everything is audited (``builder.*``).
+
+Who saved is stored as an actor (``user:ID``) and shown by the person's name from the directory.
+The name is looked up once the storage transaction is over: on SQLite a directory read inside a
+write transaction waits on that very transaction.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from typing import Any, TypeVar
 from engine.builder.changes import changes
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, Problem
 from engine.forms.spec import localized
-from engine.i18n import LOCALES
+from engine.i18n import LOCALES, LOG_LOCALE, translate
 from engine.packages import dumps, fingerprint, package_problems
 from engine.packages.messages import localize, problem
+from engine.packages.semantics import BUILDER_ROLE
 from engine.principal import Principal
 from engine.services.app_upgrades import pending_upgrade
 from engine.services.apps import AppService
-from engine.services.builder_access import BUILDER_ROLE, can_build, may_create_apps, require_builder
+from engine.services.builder_access import can_build, may_create_apps, require_builder
 from engine.services.directory import DirectoryService
 from engine.services.refusals import field_text, invalid
 from engine.storage.builder_drafts import DraftRepository, StoredDraft
@@ -36,6 +41,17 @@ FORMAT = "trellis.app/1"
 
 def actor_of(principal: Principal) -> str:
     return f"user:{principal.id}"
+
+
+def person_named(directory: DirectoryService, actor: str) -> str:
+    """The display name of who ``actor`` is (``user:ID``, an id or a login); the actor itself for
+    someone the directory does not know (a command line's ``cli:ops``, a person since removed).
+
+    Call it outside any storage transaction: it reads the directory in a transaction of its own."""
+    try:
+        return str(directory.get_user(actor.removeprefix("user:"))["name"])
+    except NotFoundError:
+        return actor
 
 
 def said_problems(problems: Sequence[Problem], locale: str) -> list[dict[str, str]]:
@@ -57,13 +73,15 @@ def stale(draft: StoredDraft, theirs: Mapping[str, Any] | None, locale: str) -> 
     return error
 
 
-def draft_view(draft: StoredDraft, problems: Sequence[Problem], locale: str) -> dict[str, Any]:
+def draft_view(draft: StoredDraft, problems: Sequence[Problem], locale: str, who: str) -> dict[str, Any]:
+    """The draft as the designer opens it; ``who`` is the name of whoever saved it last."""
     return {
         "app_id": draft.app_id,
         "document": json.loads(draft.document),
         "revision": draft.revision,
         "based_on_version": draft.based_on_version,
         "updated_by": draft.updated_by,
+        "who": who,
         "updated_at": draft.updated_at.isoformat(),
         "problems": said_problems(problems, locale),
     }
@@ -81,7 +99,7 @@ class BuilderService:
     def workspace(self, principal: Principal, locale: str) -> dict[str, Any]:
         """The apps ``principal`` may build, with their drafts and any bundled upgrade waiting for them."""
         require_signed_in(principal)
-        items = []
+        items: list[dict[str, Any]] = []
         with self.repository.transaction() as session:
             drafts = {d.app_id: d for d in self.drafts.all(session)}
             apps = {a.id: a for a in self.repository.apps(session)}
@@ -111,6 +129,9 @@ class BuilderService:
                         "upgrade": None if pending is None else pending.as_dict(),
                     }
                 )
+        for item in items:  # named now that the transaction is over
+            if item["draft"] is not None:
+                item["draft"]["updated_by"] = person_named(self.directory, item["draft"]["updated_by"])
         return {"items": items, "may_create": may_create_apps(principal)}
 
     def create_app(self, principal: Principal, app_id: Any, name: Any, locale: str) -> dict[str, Any]:
@@ -131,7 +152,7 @@ class BuilderService:
 
         draft = self._write(app_id, work)
         self._make_builder(principal, app_id, actor)
-        return draft_view(draft, package_problems(document, self.apps.env_policy), locale)
+        return self._view(draft, package_problems(document, self.apps.env_policy), locale)
 
     def import_draft(self, principal: Principal, document: Any, locale: str) -> dict[str, Any]:
         """A package becomes the draft of its app (a new app, or the next revision); never published here."""
@@ -163,7 +184,7 @@ class BuilderService:
         draft = self._write(app_id, work)
         if not known:
             self._make_builder(principal, app_id, actor)
-        return draft_view(draft, problems, locale)
+        return self._view(draft, problems, locale)
 
     # one app's draft
 
@@ -171,7 +192,7 @@ class BuilderService:
         """The app's draft, made from its current version when there is none yet."""
         require_builder(principal, app_id)
         draft = self._draft(principal, app_id)
-        return draft_view(draft, package_problems(json.loads(draft.document), self.apps.env_policy), locale)
+        return self._view(draft, package_problems(json.loads(draft.document), self.apps.env_policy), locale)
 
     def draft_document(self, principal: Principal, app_id: str) -> dict[str, Any]:
         """The draft's document alone, unchecked: what the designer's live preview evaluates as one types."""
@@ -229,12 +250,29 @@ class BuilderService:
             with self.repository.transaction() as session:
                 return self.drafts.get(session, app_id) or work(session)
 
+    def named(self, clash: ConflictError) -> ConflictError:
+        """``clash`` saying who saved by the person's name instead of the stored actor (``user:ID``).
+
+        Only outside the transaction that found the clash (see the module's docstring)."""
+        if "changed_by" in clash.details:
+            clash.details["changed_by"] = person_named(self.directory, clash.details["changed_by"])
+        if clash.message_code is not None and "by" in clash.params:
+            clash.params["by"] = person_named(self.directory, clash.params["by"])
+            clash.message = translate(clash.message_code, LOG_LOCALE, **clash.params)
+        return clash
+
+    def _view(self, draft: StoredDraft, problems: Sequence[Problem], locale: str) -> dict[str, Any]:
+        return draft_view(draft, problems, locale, person_named(self.directory, draft.updated_by))
+
     def _write(self, app_id: str, work: Callable[[Any], T]) -> T:
         try:
             with self.repository.transaction() as session:
                 return work(session)
         except WriteClashError:
             raise ConflictError.says("builder.write_race", app=app_id) from None
+        except ConflictError as clash:  # someone else saved: named now that the transaction is over
+            self.named(clash)
+            raise
 
     def _make_builder(self, principal: Principal, app_id: str, actor: str) -> None:
         if not principal.is_admin:  # administrators build every app already

@@ -1,13 +1,13 @@
 """Who may build an app: administrators, and people an administrator gave the reserved ``builder``
-role in that app. Packages never declare this role; it is the engine's own, so no package can hand
-itself builders and an end user's roles never open the builder."""
+role in that app. Packages never declare this role (the package checker refuses it: see
+``engine.packages.semantics.BUILDER_ROLE``); it is the engine's own, so no package can hand itself
+builders and an end user's roles never open the builder."""
 
 from __future__ import annotations
 
 from engine.errors import NotAuthenticatedError, PermissionDeniedError
+from engine.packages.semantics import BUILDER_ROLE
 from engine.principal import Principal
-
-BUILDER_ROLE = "builder"
 
 
 def can_build(principal: Principal, app_id: str) -> bool:

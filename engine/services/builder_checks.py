@@ -30,7 +30,7 @@ from engine.services.builder_access import require_builder
 from engine.services.builder_expressions import expression_report, find_form
 from engine.services.directory import DirectoryService
 from engine.services.records import RecordService
-from engine.services.row_rule_words import rows_in_words
+from engine.services.row_rule_words import rows_in_words, rows_text
 from engine.storage.catalog import CompiledApp, judged_by
 
 DEVICES = ("phone", "desktop")
@@ -118,7 +118,8 @@ class BuilderChecks:
         document = self._valid(app_id, body.get("document"))
         role, form_id = body["role"], body["form"]
         form = find_form(document, form_id)
-        if role not in {r["id"] for r in document.get("roles", [])}:
+        declared = next((r for r in document.get("roles", []) if r["id"] == role), None)
+        if declared is None:
             raise NotFoundError.says("builder_checks.no_role", role=role)
         acting = self._acting(app_id, role, body)  # who to be, for rules on user.*: nobody in particular without it
         who = Principal(
@@ -134,10 +135,12 @@ class BuilderChecks:
         app = self._judging(published, document) if drafted and published is not None else published
         permissions = app.permissions if app is not None else _permissions(app_id, document)
         access = permissions.effective(who, app_id, form_id)
+        rule = access.rows_for("read")
         answer: dict[str, Any] = {
             "role": role,
             "form": form_id,
-            "rows": rows_in_words(access.rows_for("read"), document, form_id, locale),
+            "rows": rows_in_words(rule, document, form_id, locale),
+            "rows_text": rows_text(rule, document, form_id, locale),
             "record": None,
         }
         record_id = body.get("record_id")
@@ -147,7 +150,8 @@ class BuilderChecks:
         answer["fields"] = {f.id: _mode(access, f.id, stored) for f in fields}
         answer["labels"] = {f.id: localized(f.label, locale, f.id) for f in fields}
         if app is not None and record_id is not None:
-            answer.update(self._seen(who, app, form_id, record_id, role, locale))
+            named = localized(declared.get("name"), locale, role)
+            answer.update(self._seen(who, app, form_id, record_id, named, locale))
         return answer
 
     def people(self, principal: Principal, app_id: str, role: str) -> list[dict[str, str]]:
@@ -187,7 +191,8 @@ class BuilderChecks:
     def _seen(
         self, who: Principal, app: CompiledApp, form_id: str, record_id: int, role: str, locale: str
     ) -> dict[str, Any]:
-        """The record as the records service hands it to ``who`` (hidden fields left out), or why not."""
+        """The record as the records service hands it to ``who`` (hidden fields left out), or why not
+        (``role``: the role's name in the reader's language)."""
         try:
             return {"record": self.records.get_in(who, app, form_id, record_id), "visible": True}
         except PermissionDeniedError:

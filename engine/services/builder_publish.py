@@ -10,9 +10,10 @@ version. A rollback publishes an earlier version's document again as a new versi
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from engine.builder.changes import changes
 from engine.builder.merge import merge
@@ -29,6 +30,28 @@ from engine.services.builder_access import require_builder
 from engine.storage.builder_drafts import StoredDraft, running_instances
 from engine.storage.form_tables import TableStep
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _naming_who_saved(
+    method: Callable[Concatenate[BuilderPublishing, P], T],
+) -> Callable[Concatenate[BuilderPublishing, P], T]:
+    """A stale revision refused by ``method`` names who saved since by the person's name.
+
+    The clash is found inside a storage transaction; the name is looked up here, once that
+    transaction is over (see engine/services/builder.py)."""
+
+    def naming(self: BuilderPublishing, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except ConflictError as clash:
+            self.builder.named(clash)
+            raise
+
+    functools.update_wrapper(naming, method)
+    return naming
+
 
 class BuilderPublishing:
     def __init__(self, builder: BuilderService):
@@ -37,6 +60,7 @@ class BuilderPublishing:
         self.repository = builder.repository
         self.drafts = builder.drafts
 
+    @_naming_who_saved
     def preview(self, principal: Principal, app_id: str, revision: int, locale: str) -> dict[str, Any]:
         """What publishing the draft at ``revision`` would do, changing nothing."""
         require_builder(principal, app_id)
@@ -72,6 +96,7 @@ class BuilderPublishing:
             "problems": said_problems(problems, locale),
         }
 
+    @_naming_who_saved
     def publish(self, principal: Principal, app_id: str, revision: int, locale: str) -> ImportResult:
         """The draft at ``revision`` becomes the next version; refused with problems when it is not valid."""
         require_builder(principal, app_id)

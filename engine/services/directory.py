@@ -16,11 +16,11 @@ from typing import Any
 
 from engine.errors import ConflictError, NotFoundError, PermissionDeniedError
 from engine.i18n import DEFAULT_LOCALE
+from engine.packages.semantics import BUILDER_ROLE
 from engine.people import passwords, rules
 from engine.people.rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, TOKEN_PREFIX, normalize_mobile
 from engine.principal import Principal
 from engine.registry import suggest
-from engine.services.builder_access import BUILDER_ROLE
 from engine.services.directory_problems import change_problems, detail, field_problem, field_problems, scope_problem
 from engine.services.directory_views import decode_cursor, describe_users, encode_cursor, group_tree
 from engine.services.refusals import field_text, invalid, refusal

@@ -21,10 +21,18 @@ _SYSTEM = frozenset({"id", "created_at", "updated_at", "created_by", "updated_by
 
 
 def rows_in_words(rule: RowRule | None, document: Mapping[str, Any], form_id: str, locale: str) -> str:
-    """``all`` for every record, else ``rule: <the rule in words>``."""
+    """``all`` for every record, else ``rule: <the rule in words>`` (for programs: the prefix is fixed)."""
     if rule is None:
         return "all"
     return "rule: " + _Words(document, form_id, locale).rule(rule, top=True)
+
+
+def rows_text(rule: RowRule | None, document: Mapping[str, Any], form_id: str, locale: str) -> str:
+    """The records a role reads, as a phrase in the reader's language: "every record" without a
+    row rule, else "the records where <the rule in words>" (for people: nothing left in English)."""
+    if rule is None:
+        return translate("builder_checks.rows_all", locale)
+    return translate("builder_checks.rows_where", locale, rule=_Words(document, form_id, locale).rule(rule, top=True))
 
 
 class _Words:

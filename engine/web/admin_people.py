@@ -13,9 +13,9 @@ from flask import Response, flash, redirect, request, url_for
 
 from engine.errors import EngineError, NotFoundError, SubmissionError
 from engine.forms.spec import localized
+from engine.packages.semantics import BUILDER_ROLE
 from engine.people import rules
 from engine.people.rules import MAX_PASSWORD_LENGTH
-from engine.services.builder_access import BUILDER_ROLE
 from engine.web.admin_common import MAX_TEXT, actor, bp, page, refusal, text
 from engine.web.context import services
 from engine.web.pages import current_locale

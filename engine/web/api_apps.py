@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, request, url_for
 
 from engine.errors import NotFoundError
-from engine.packages import PackageReadError, parse_package
-from engine.packages.messages import problem, refusal
 from engine.web.auth import require_admin
 from engine.web.context import services
 from engine.web.contract import operation
 from engine.web.contract.apps import AppList, AppVersions, ImportResult, VersionQuery
 from engine.web.contract.common import FreeObject
 from engine.web.contract.operations import Answer
-from engine.web.http import json_response
+from engine.web.http import json_response, read_package
 from engine.whole_numbers import parse_id
 
 bp = Blueprint("api_apps", __name__, url_prefix="/api/v1/apps")
@@ -41,15 +39,7 @@ def import_app() -> Response:
     """Import a package sent as the JSON body, or as the file field ``package`` of a multipart form."""
     actor = _actor()
     svc = services()
-    limit = svc.settings.max_package_bytes
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("package")
-        if upload is None:
-            raise refusal(PackageReadError, "app.missing_file_field", [problem("", "package.missing_file")])
-        raw = upload.read(limit + 1)
-    else:
-        raw = request.get_data(cache=False)
-    document = parse_package(raw, max_bytes=limit)
+    document = read_package("package", svc.settings.max_package_bytes)
     result = svc.apps.import_package(document, actor=actor)
     status = 201 if result.outcome == "created" else 200
     location = url_for("api_apps.export_app", app_id=result.app_id, version=result.version)

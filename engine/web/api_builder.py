@@ -11,8 +11,6 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from engine.errors import NotFoundError
-from engine.packages import PackageReadError, parse_package
-from engine.packages.messages import problem, refusal
 from engine.web.context import services
 from engine.web.contract import operation
 from engine.web.contract.apps import VersionQuery
@@ -32,7 +30,7 @@ from engine.web.contract.builder import (
 )
 from engine.web.contract.common import FreeObject
 from engine.web.contract.operations import Answer
-from engine.web.http import json_response, locale, principal
+from engine.web.http import json_response, locale, principal, read_package
 from engine.whole_numbers import parse_id
 
 bp = Blueprint("api_builder", __name__, url_prefix="/api/v1/builder")
@@ -63,15 +61,8 @@ def import_app() -> Response:
     """The package as the JSON body, or as the file field ``file`` of a multipart form."""
     svc = services()
     who = principal()
-    limit = svc.settings.max_package_bytes
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None:
-            raise refusal(PackageReadError, "app.missing_file_field", [problem("", "package.missing_file")])
-        raw = upload.read(limit + 1)
-    else:
-        raw = request.get_data(cache=False)
-    return json_response(svc.builder.import_draft(who, parse_package(raw, max_bytes=limit), locale()))
+    document = read_package("file", svc.settings.max_package_bytes)
+    return json_response(svc.builder.import_draft(who, document, locale()))
 
 
 @bp.get("/apps/<app_id>/draft")

@@ -9,7 +9,8 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 from engine.errors import EngineError, SubmissionError
 from engine.i18n import pick_locale
-from engine.packages import parse_json
+from engine.packages import PackageReadError, parse_json, parse_package
+from engine.packages.messages import problem, refusal
 from engine.principal import Principal
 from engine.whole_numbers import parse_id
 
@@ -39,6 +40,24 @@ def read_record_body() -> Any:
         return parse_json(request.get_data(cache=False), max_bytes=MAX_RECORD_BYTES)
     except EngineError as exc:
         raise SubmissionError(exc.message, {"_record": [exc.message]}) from None
+
+
+def read_package(file_field: str, max_bytes: int) -> dict[str, Any]:
+    """The app package a request carries: its JSON body, or the file ``file_field`` of a multipart form.
+
+    An upload is read one byte past ``max_bytes`` at most (enough to refuse it); then every limit of
+    ``parse_package`` applies. A missing file, too many bytes, bytes that are not UTF-8, text that is
+    not JSON or JSON that is not an object is a 422 naming what is wrong and how to send it, never a 500.
+    """
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get(file_field)
+        if upload is None:
+            missing = [problem("", "package.missing_file", field=file_field)]
+            raise refusal(PackageReadError, "app.missing_file_field", missing, field=file_field)
+        raw = upload.read(max_bytes + 1)
+    else:
+        raw = request.get_data(cache=False)
+    return parse_package(raw, max_bytes=max_bytes)
 
 
 class IdConverter(BaseConverter):

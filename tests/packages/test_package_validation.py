@@ -8,6 +8,7 @@ import pytest
 
 from engine.packages import check_package, package_problems
 from engine.packages.messages import localize
+from engine.packages.semantics import BUILDER_ROLE
 from engine.packages.validation import PackageInvalidError
 
 HERE = Path(__file__).resolve().parent
@@ -74,6 +75,20 @@ def test_problems_read_in_chinese():
     first = localize(package_problems(broken)[0], "zh-CN")
 
     assert first.message == "未知的节点“dones” (did you mean 'done'?)"
+
+
+def test_a_package_may_not_declare_the_builders_role(property_package):
+    role = {"id": BUILDER_ROLE, "name": {"zh-CN": "搭建者", "en": "Builder"}}
+    broken = jsonpatch.apply_patch(property_package, [{"op": "add", "path": "/roles/-", "value": role}])
+
+    (found,) = package_problems(broken)
+
+    assert (found.pointer, found.code) == (f"/roles/{len(property_package['roles'])}/id", "role.reserved_id")
+    said = {locale: localize(found, locale).message for locale in ("en", "zh-CN")}
+    assert said == {
+        "en": "the role id 'builder' is reserved for the app's builders; choose another id",
+        "zh-CN": "角色标识“builder”为搭建者保留,请换一个标识",
+    }
 
 
 def test_check_package_raises_with_every_problem():

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from engine.errors import ConflictError, DefinitionError, NotFoundError, PermissionDeniedError
 from engine.principal import Principal
+from engine.services.builder import person_named
 from engine.storage.tables import AuditEventRow
 
 ADMIN = Principal(id="admin", is_admin=True)
@@ -19,9 +20,13 @@ def bundled(services, property_package):
     return property_package
 
 
+#: builders' names, not their logins, are what the builder shows
+NAMES = {"li": "李明", "wang": "王芳", "zhao": "赵强"}
+
+
 def _builder(services, login, app_id=APP):
     directory = services.directory
-    user = directory.create_user(login, "builder-password-1", name=login)
+    user = directory.create_user(login, "builder-password-1", name=NAMES[login])
     directory.grant_role(user, app_id, "builder")
     return directory.principal_for(user)
 
@@ -61,11 +66,47 @@ def test_a_second_builder_saving_a_stale_revision_is_told_who_and_what(services,
 
     assert saved == {"revision": 2, "problems": []}
     details = caught.value.details
-    assert (details["current_revision"], details["changed_by"]) == (2, f"user:{first.id}")
+    assert (details["current_revision"], details["changed_by"]) == (2, "李明")
+    assert caught.value.localized("zh-CN") == (
+        "您打开“property_repair”的草稿后，李明 又保存了它（现在是第 2 次修订）：请先查看对方的修改再保存。"
+    )
+    assert str(caught.value).startswith("李明 saved the draft of “property_repair”")
     assert [(c["kind"], c["label"], c["detail"]) for c in details["changes"]] == [
         ("added", "房屋 › 楼层备注", "新增字段")
     ]
-    assert services.builder.draft(second, APP, "en")["document"] == _with_field(opened["document"])
+    again = services.builder.draft(second, APP, "en")
+    assert (again["document"], again["updated_by"], again["who"]) == (
+        _with_field(opened["document"]),
+        f"user:{first.id}",
+        "李明",
+    )
+    (item,) = services.builder.workspace(second, "en")["items"]
+    assert (item["draft"]["revision"], item["draft"]["updated_by"]) == (2, "李明")
+
+
+def test_previewing_or_publishing_a_stale_revision_names_who_saved_since(services, bundled):
+    first, second = _builder(services, "li"), _builder(services, "wang")
+    opened = services.builder.draft(first, APP, "en")
+    services.builder.save_draft(second, APP, _with_field(opened["document"]), 1, "en")
+
+    with pytest.raises(ConflictError) as previewing:
+        services.builder_publish.preview(first, APP, 1, "en")
+    with pytest.raises(ConflictError) as publishing:
+        services.builder_publish.publish(first, APP, 1, "en")
+
+    for caught in (previewing, publishing):
+        assert (caught.value.details["current_revision"], caught.value.details["changed_by"]) == (2, "王芳")
+        assert caught.value.localized("en").startswith("王芳 saved the draft of “property_repair”")
+
+
+def test_who_the_directory_does_not_know_is_shown_as_stored(services, bundled):
+    services.builder.draft(ADMIN, APP, "en")  # the administrator of these tests is nobody in the directory
+
+    assert services.builder.draft(ADMIN, APP, "en")["who"] == "user:admin"
+    assert person_named(services.directory, "cli:ops") == "cli:ops"
+    assert person_named(services.directory, "li") == "li"
+    _builder(services, "li")
+    assert person_named(services.directory, "li") == "李明"
 
 
 def test_publishing_a_change_previews_it_then_makes_a_builder_version(services, bundled):

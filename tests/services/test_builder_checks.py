@@ -145,13 +145,19 @@ def test_view_as_hides_a_field_and_leaves_out_a_record_its_row_rule_excludes(est
     assert seen["can"] == {"read": True, "create": True, "update": True, "delete": False}
     assert seen["fields"]["secret"] == "hidden" and seen["fields"]["title"] == "edit"
     assert seen["rows"] == "rule: 房间 › 楼栋 › 小区属于查看者负责的小区"
+    assert seen["rows_text"] == "满足“房间 › 楼栋 › 小区属于查看者负责的小区”的记录"
     # a role holding only that role covers no community: the ticket is not shown
     excluded = services.builder_checks.view_as(
         BUILDER, APP, {"role": "agent", "form": "ticket", "record_id": ticket}, "en"
     )
     assert excluded["record"] is None and excluded["visible"] is False
-    assert excluded["reason"] == "Role “agent” does not see this record: its row rule leaves it out."
+    assert excluded["reason"] == "Role “Agent” does not see this record: its row rule leaves it out."
+    assert excluded["rows_text"] == "the records where Room › Building › Community is one of the viewer's communities"
     assert excluded["can"]["read"] is False
+    in_chinese = services.builder_checks.view_as(
+        BUILDER, APP, {"role": "agent", "form": "ticket", "record_id": ticket}, "zh-CN"
+    )
+    assert in_chinese["reason"] == "角色“客服”看不到这条记录：行规则把它排除了。"
 
 
 def test_view_as_with_a_draft_uses_the_drafts_permissions_over_the_real_record(estate):
@@ -162,9 +168,14 @@ def test_view_as_with_a_draft_uses_the_drafts_permissions_over_the_real_record(e
         BUILDER, APP, {"role": "agent", "form": "ticket", "record_id": ticket, "document": draft}, "en"
     )
     assert seen["visible"] is True and seen["rows"] == "all"
+    assert seen["rows_text"] == "every record"
     assert seen["record"]["data"]["title"] == "漏水"
     assert "secret" not in seen["record"]["data"]
     assert seen["fields"]["secret"] == "hidden"
+    in_chinese = services.builder_checks.view_as(
+        BUILDER, APP, {"role": "agent", "form": "ticket", "document": draft}, "zh-CN"
+    )
+    assert in_chinese["rows_text"] == "全部记录"
 
 
 def test_an_invalid_draft_is_refused_with_pointers(estate):

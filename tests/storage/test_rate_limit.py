@@ -8,52 +8,50 @@ import pytest
 import redis
 
 from engine.storage.rate_limit import RateLimiter, storage_uri
-from tests.conftest import REDIS_URL
-
-KINDS = ["memory"] + (["redis"] if REDIS_URL else [])
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_hits_over_the_limit_are_refused(kind):
-    limiter = RateLimiter(REDIS_URL if kind == "redis" else None, namespace=uuid.uuid4().hex)
+@pytest.fixture(params=["memory", "redis"])
+def counts_in(request: pytest.FixtureRequest) -> str | None:
+    """Where a limiter counts: in memory (None), or in the test Redis, which must be there."""
+    return request.getfixturevalue("redis_url") if request.param == "redis" else None
+
+
+def test_hits_over_the_limit_are_refused(counts_in):
+    limiter = RateLimiter(counts_in, namespace=uuid.uuid4().hex)
     assert [limiter.allow("form:1.2.3.4", 3) for _ in range(5)] == [True, True, True, False, False]
     assert limiter.allow("form:5.6.7.8", 3) is True
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_a_refused_caller_is_told_the_seconds_left_in_its_window(kind):
-    limiter = RateLimiter(REDIS_URL if kind == "redis" else None, namespace=uuid.uuid4().hex)
+def test_a_refused_caller_is_told_the_seconds_left_in_its_window(counts_in):
+    limiter = RateLimiter(counts_in, namespace=uuid.uuid4().hex)
     limiter.allow("k", 1, 3600)
     assert 3590 <= limiter.retry_after("k", 1, 3600) <= 3600
     assert limiter.retry_after("never-hit", 1, 60) == 60
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_a_cost_counts_as_that_many_hits(kind):
-    limiter = RateLimiter(REDIS_URL if kind == "redis" else None, namespace=uuid.uuid4().hex)
+def test_a_cost_counts_as_that_many_hits(counts_in):
+    limiter = RateLimiter(counts_in, namespace=uuid.uuid4().hex)
     assert limiter.allow("bytes", 1000, 3600, cost=600) is True
     assert limiter.allow("bytes", 1000, 3600, cost=600) is False
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_two_processes_of_one_deployment_share_the_count(kind):
+def test_two_processes_of_one_deployment_share_the_count(counts_in):
     namespace = uuid.uuid4().hex
-    first = RateLimiter(REDIS_URL if kind == "redis" else None, namespace=namespace)
-    second = RateLimiter(REDIS_URL if kind == "redis" else None, namespace=namespace)
+    first = RateLimiter(counts_in, namespace=namespace)
+    second = RateLimiter(counts_in, namespace=namespace)
     first.allow("k", 2)
     first.allow("k", 2)
-    expected = kind == "memory"  # each process counts alone without Redis
+    expected = counts_in is None  # each process counts alone without Redis
     assert second.allow("k", 2) is expected
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="needs TRELLIS_TEST_REDIS_URL")
-def test_deployments_sharing_one_redis_count_apart_under_their_own_prefix():
-    one, other = RateLimiter(REDIS_URL, namespace=uuid.uuid4().hex), RateLimiter(REDIS_URL, namespace=uuid.uuid4().hex)
+def test_deployments_sharing_one_redis_count_apart_under_their_own_prefix(redis_url):
+    one, other = RateLimiter(redis_url, namespace=uuid.uuid4().hex), RateLimiter(redis_url, namespace=uuid.uuid4().hex)
     assert [one.allow("k", 1), one.allow("k", 1)] == [True, False]
     assert other.allow("k", 1) is True
     prefix = one.storage_options["key_prefix"]
     assert prefix.startswith("trellis:rate:") and prefix != other.storage_options["key_prefix"]
-    assert redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*")
+    assert redis.Redis.from_url(redis_url).keys(f"{prefix}:*")
 
 
 def test_an_unreachable_redis_falls_back_to_counting_in_memory():

@@ -23,10 +23,10 @@ def installed(client):
     return client
 
 
-def _token_client(app, login, roles):
+def _token_client(app, login, roles, name=None):
     """A client acting as a non-administrator with ``roles`` (``app:role``) through an API token."""
     directory = app.extensions["trellis"].directory
-    directory.create_user(login, "some-password-1", name=login, roles=[tuple(r.split(":")) for r in roles])
+    directory.create_user(login, "some-password-1", name=name or login, roles=[tuple(r.split(":")) for r in roles])
     token, _ = directory.create_token(login, "tests", [f"app:{APP}:write"])
     test_client = app.test_client()
     test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
@@ -53,7 +53,7 @@ def test_open_the_bundled_app_and_publish_without_a_change_says_unchanged(instal
 
 
 def test_a_concurrent_save_is_a_409_with_who_and_what_changed(installed, app):
-    other = _token_client(app, "builder2", [f"{APP}:builder"])
+    other = _token_client(app, "builder2", [f"{APP}:builder"], name="周敏")
     document = installed.get(f"{BASE}/{APP}/draft").json["document"]
     first = other.put(f"{BASE}/{APP}/draft", json={"document": _with_field(document), "revision": 1})
 
@@ -63,10 +63,14 @@ def test_a_concurrent_save_is_a_409_with_who_and_what_changed(installed, app):
     assert (second.status_code, second.content_type) == (409, PROBLEM)
     body = second.json
     assert (body["code"], body["current_revision"]) == ("draft_changed", 2)
-    assert body["changed_by"].startswith("user:")
+    assert body["changed_by"] == app.extensions["trellis"].directory.get_user("builder2")["name"] == "周敏"
+    assert "周敏" in body["detail"]
     assert [(c["kind"], c["area"], c["label"], c["detail"]) for c in body["changes"]] == [
         ("added", "field", "Room › Floor note", "new field")
     ]
+    assert installed.get(f"{BASE}/{APP}/draft").json["who"] == "周敏"
+    (item,) = installed.get(BASE).json["items"]
+    assert item["draft"]["updated_by"] == "周敏"
 
 
 def test_publish_rollback_versions_diff_and_export(installed):

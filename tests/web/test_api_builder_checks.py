@@ -96,6 +96,7 @@ def test_view_as_hides_a_field_and_does_not_show_a_record_outside_the_row_rule(e
     body = {"role": "agent", "form": "ticket", "record_id": ticket}
     seen = web.post(f"{BASE}/view-as", json=body, headers=_as(tokens, "maker")).json
     assert seen["record"] is None and seen["visible"] is False  # only that role: it covers no community
+    assert seen["reason"] == "Role “Agent” does not see this record: its row rule leaves it out."
     assert set(seen["fields"].values()) == {"hidden"} and seen["can"]["read"] is False
     acting = {**body, "user": {"id": "agent", "communities": [community]}}
     covered = web.post(f"{BASE}/view-as", json=acting, headers=_as(tokens, "maker")).json
@@ -109,10 +110,14 @@ def test_view_as_hides_a_field_and_does_not_show_a_record_outside_the_row_rule(e
     draft = copy.deepcopy(package())
     draft["permissions"][0].pop("rows")
     seen = web.post(f"{BASE}/view-as", json={**body, "document": draft}, headers=_as(tokens, "maker")).json
-    assert seen["visible"] is True and seen["rows"] == "all"
+    assert seen["visible"] is True and (seen["rows"], seen["rows_text"]) == ("all", "every record")
     assert seen["record"]["data"]["title"] == "漏水" and "secret" not in seen["record"]["data"]
     owner = web.post(f"{BASE}/view-as", json={**body, "role": "owner"}, headers=_as(tokens, "maker")).json
     assert owner["record"] is None and owner["rows"] == "rule: Created by is the viewer's sign-in name"
+    assert owner["rows_text"] == "the records where Created by is the viewer's sign-in name"
+    in_chinese = web.post(f"{BASE}/view-as", json={**body, "role": "owner"}, headers=_as(tokens, "maker", "zh-CN"))
+    assert in_chinese.json["rows_text"] == "满足“创建人等于查看者的登录名”的记录"
+    assert in_chinese.json["reason"] == "角色“业主”看不到这条记录：行规则把它排除了。"
 
 
 def test_the_preview_reacts_to_typing_with_the_saved_drafts_rules(estate):

@@ -8,7 +8,6 @@ import itertools
 import pytest
 import redis
 
-from tests.conftest import REDIS_URL
 from tests.web.test_form_pages import _order, place, site  # noqa: F401 (fixtures)
 
 FORM = "/f/property_repair/repair_order"
@@ -81,12 +80,11 @@ def test_public_relation_choices_are_limited_per_address(app, site, place):  # n
     assert neighbour.get(url).json["items"] == [{"id": place["room"], "title": "1201"}]
 
 
-@pytest.mark.skipif(not REDIS_URL, reason="needs TRELLIS_TEST_REDIS_URL")
-def test_the_counts_live_in_redis_under_the_deployments_prefix(app, site):  # noqa: F811
+def test_the_counts_live_in_redis_under_the_deployments_prefix(redis_url, app, site):  # noqa: F811
     preview(phone(app))
 
     prefix = app.extensions["trellis"].rate_limits.storage_options["key_prefix"]
-    keys = [key.decode() for key in redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*")]
+    keys = [key.decode() for key in redis.Redis.from_url(redis_url).keys(f"{prefix}:*")]
     assert any("public_preview" in key for key in keys)
 
 

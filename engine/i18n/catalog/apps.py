@@ -16,8 +16,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "“{raw}”不是版本号;版本号为 1、2、3……",
     },
     "app.missing_file_field": {
-        "en": "send the package as the file field 'package'",
-        "zh-CN": "请以文件字段“package”发送应用包",
+        "en": "send the package as the file field '{field}'",
+        "zh-CN": "请以文件字段“{field}”发送应用包",
     },
     "app.import_race": {
         "en": "another import of app '{app_id}' finished at the same moment; import again to see the result",

@@ -76,6 +76,8 @@ NAMES: dict[str, dict[str, str]] = {
 
 #: a row rule in words, for "view as role"
 ROWS: dict[str, dict[str, str]] = {
+    "builder_checks.rows_all": _t("every record", "全部记录"),
+    "builder_checks.rows_where": _t("the records where {rule}", "满足“{rule}”的记录"),
     "builder_checks.rows.all": _t("every record", "全部记录"),
     "builder_checks.rows.none": _t("no record", "没有记录"),
     "builder_checks.rows.eq": _t("{field} is {value}", "{field}等于{value}"),

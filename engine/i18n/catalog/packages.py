@@ -56,8 +56,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "无法读取 {path}:{reason}",
     },
     "package.missing_file": {
-        "en": "no file named 'package' in the upload; attach the package JSON as the field 'package'",
-        "zh-CN": "上传内容中没有名为“package”的文件;请以“package”字段附上应用包 JSON",
+        "en": "no file named '{field}' in the upload; attach the package JSON as the field '{field}'",
+        "zh-CN": "上传内容中没有名为“{field}”的文件;请以“{field}”字段附上应用包 JSON",
     },
     "package.too_many_problems": {
         "en": "{count} more problems not shown; fix the ones above first",
@@ -148,6 +148,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "{kind} 标识“{id}”重复(首次出现在 {first})",
     },
     "ref.unknown": {"en": "unknown {kind} '{id}'{hint}", "zh-CN": "未知的{kind}“{id}”{hint}"},
+    "role.reserved_id": {
+        "en": "the role id '{id}' is reserved for the app's builders; choose another id",
+        "zh-CN": "角色标识“{id}”为搭建者保留,请换一个标识",
+    },
     "flow.no_start": {"en": "the flow has no start node; add one", "zh-CN": "流程没有开始节点,请添加一个"},
     "flow.many_starts": {
         "en": "the flow has {count} start nodes; keep exactly one",

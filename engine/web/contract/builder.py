@@ -65,7 +65,7 @@ class Upgrade(Answer):
 
 class DraftInfo(Answer):
     revision = fields.Integer(required=True)
-    updated_by = fields.String(required=True)
+    updated_by = fields.String(required=True, metadata={"description": "the name of who saved it last"})
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
@@ -88,7 +88,8 @@ class Draft(Answer):
     document = fields.Dict(required=True)
     revision = fields.Integer(required=True)
     based_on_version = fields.Integer(required=True, allow_none=True)
-    updated_by = fields.String(required=True)
+    updated_by = fields.String(required=True, metadata={"description": "who saved it last (`user:ID`)"})
+    who = fields.String(required=True, metadata={"description": "the name of who saved it last"})
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
     problems = fields.List(fields.Nested(PointedProblem), required=True)
 

@@ -104,9 +104,12 @@ class RoleView(Answer):
     )
     labels = fields.Dict(keys=fields.String(), values=fields.String())
     rows = fields.String(required=True, metadata={"description": "`all`, or `rule: ` and the row rule in words"})
+    rows_text = fields.String(
+        required=True, metadata={"description": "the records the role reads, in words in the reader's language"}
+    )
     record = fields.Dict(allow_none=True, required=True)
     visible = fields.Boolean(metadata={"description": "with a record_id: whether the role sees that record"})
-    reason = fields.String(metadata={"description": "why the role does not see it"})
+    reason = fields.String(metadata={"description": "why the role does not see it (naming the role by its name)"})
 
 
 class RoleHolder(Answer):

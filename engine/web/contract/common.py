@@ -27,7 +27,7 @@ class Problem(Answer):
     )
     current_version = fields.Integer(metadata={"description": "the record's version now (409)"})
     current_revision = fields.Integer(metadata={"description": "a builder's draft: its revision now (409)"})
-    changed_by = fields.String(metadata={"description": "a builder's draft: who saved it last (409)"})
+    changed_by = fields.String(metadata={"description": "a builder's draft: the name of who saved it last (409)"})
     changes = fields.List(
         fields.Dict(), metadata={"description": "a builder's draft: what differs from the caller's (409)"}
     )
