@@ -148,7 +148,8 @@ function ViewAs({ app, doc, role, form }) {
   // in the form's order, not the answer's
   const order = form.fields.map((f) => f.id);
   const ordered = (fields) => Object.entries(fields).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
-  const value = (v) => (v == null ? "" : typeof v === "object" ? v.label ?? v.title ?? JSON.stringify(v) : String(v));
+  const value = (v) => (v == null ? "" : Array.isArray(v) ? v.map(value).join("、")
+    : typeof v === "object" ? v.label ?? v.title ?? JSON.stringify(v) : answer?.names?.[v] ?? String(v));
   return (
     <section class="view-as" aria-labelledby="view-as-title">
       <h3 id="view-as-title">{t("designers.view_as.title", { role: name((doc.roles || []).find((r) => r.id === role) || { id: role }) })}</h3>

@@ -26,6 +26,7 @@ from engine.packages.messages import refusal
 from engine.packages.structure import structure_problems
 from engine.packages.validation import PackageInvalidError, check_package
 from engine.principal import Principal
+from engine.services.builder import person_named
 from engine.services.builder_access import require_builder
 from engine.services.builder_expressions import expression_report, find_form
 from engine.services.directory import DirectoryService
@@ -152,7 +153,17 @@ class BuilderChecks:
         if app is not None and record_id is not None:
             named = localized(declared.get("name"), locale, role)
             answer.update(self._seen(who, app, form_id, record_id, named, locale))
+            answer["names"] = self._people_in(answer.get("record"), fields)
         return answer
+
+    def _people_in(self, record: Mapping[str, Any] | None, fields: list[FieldSpec]) -> dict[str, str]:
+        """The names of the people the record's person fields hold, so the builder reads names, not ids."""
+        data = (record or {}).get("data") or {}
+        held = [data.get(f.id) for f in fields if f.type == "user"]
+        ids = {v for value in held for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)}
+        if self.directory is None:
+            return {}
+        return {i: person_named(self.directory, i) for i in ids}
 
     def people(self, principal: Principal, app_id: str, role: str) -> list[dict[str, str]]:
         """Who holds ``role`` in the app: a builder views a record as one of them (their ``user.*``)."""

@@ -25,7 +25,7 @@ from engine.packages.messages import problem, refusal
 from engine.packages.validation import PackageInvalidError
 from engine.principal import Principal
 from engine.services.app_results import ImportResult
-from engine.services.builder import BuilderService, actor_of, said_problems, stale
+from engine.services.builder import BuilderService, actor_of, person_named, said_problems, stale
 from engine.services.builder_access import require_builder
 from engine.storage.builder_drafts import StoredDraft, running_instances
 from engine.storage.form_tables import TableStep
@@ -146,7 +146,11 @@ class BuilderPublishing:
         with self.repository.transaction() as session:
             app = self.apps.app(session, app_id)
             found = self.repository.versions(session, app_id)
-        return [{**v.as_dict(), "current": v.number == app.current_version} for v in found]
+        names = {who: person_named(self.builder.directory, who) for who in {v.created_by for v in found}}
+        return [
+            {**v.as_dict(), "created_by": names[v.created_by], "current": v.number == app.current_version}
+            for v in found
+        ]
 
     def diff(self, principal: Principal, app_id: str, older: int, newer: int | None, locale: str) -> dict[str, Any]:
         """The readable changes from version ``older`` to version ``newer`` (None: to the draft)."""

@@ -103,6 +103,7 @@ def test_a_row_rule_picked_in_the_designer_limits_the_published_list(live_server
     page.click("#view-as-go")
     expect(page.locator("#view-as-hidden")).to_have_count(0)
     expect(page.locator('.view-as-fields tr[data-field="title"]')).to_contain_text("交给安")
+    expect(page.locator('.view-as-fields tr[data-field="handler"]')).to_contain_text("ann")  # a name, not an id
     screenshot(page, "builder-permissions-designer")
 
     page.click(".toolbar a >> nth=0")

@@ -85,10 +85,10 @@ def test_publish_rollback_versions_diff_and_export(installed):
     assert published == {"app_id": APP, "version": 2, "outcome": "updated"}
     assert rolled == {"app_id": APP, "version": 3, "outcome": "updated"}
     versions = installed.get(f"{BASE}/{APP}/versions").json["items"]
-    assert [(v["version"], v["origin"], v["current"]) for v in versions] == [
-        (1, "api", False),
-        (2, "builder", False),
-        (3, "rollback", True),
+    assert [(v["version"], v["origin"], v["current"], v["created_by"]) for v in versions] == [
+        (1, "api", False, "管理员"),  # by name, not "user:<id>"
+        (2, "builder", False, "管理员"),
+        (3, "rollback", True, "管理员"),
     ]
     diff = installed.get(f"{BASE}/{APP}/diff?from=1&to=2").json["changes"]
     assert [(c["kind"], c["path"]) for c in diff] == [("added", "/forms/2/fields/5")]

@@ -113,10 +113,10 @@ def test_view_as_hides_a_field_and_does_not_show_a_record_outside_the_row_rule(e
     assert seen["visible"] is True and (seen["rows"], seen["rows_text"]) == ("all", "every record")
     assert seen["record"]["data"]["title"] == "漏水" and "secret" not in seen["record"]["data"]
     owner = web.post(f"{BASE}/view-as", json={**body, "role": "owner"}, headers=_as(tokens, "maker")).json
-    assert owner["record"] is None and owner["rows"] == "rule: Created by is the viewer's sign-in name"
-    assert owner["rows_text"] == "the records where Created by is the viewer's sign-in name"
+    assert owner["record"] is None and owner["rows"] == "rule: Created by is the viewer themself"
+    assert owner["rows_text"] == "the records where Created by is the viewer themself"
     in_chinese = web.post(f"{BASE}/view-as", json={**body, "role": "owner"}, headers=_as(tokens, "maker", "zh-CN"))
-    assert in_chinese.json["rows_text"] == "满足“创建人等于查看者的登录名”的记录"
+    assert in_chinese.json["rows_text"] == "满足“创建人等于查看者本人”的记录"
     assert in_chinese.json["reason"] == "角色“业主”看不到这条记录：行规则把它排除了。"
 
 

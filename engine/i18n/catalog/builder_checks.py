@@ -55,7 +55,7 @@ FUNCTIONS: dict[str, dict[str, str]] = {
 #: what the acting person and a record's system columns offer, beside their completions
 NAMES: dict[str, dict[str, str]] = {
     "builder_checks.user": _t("the person acting", "当前操作的人"),
-    "builder_checks.user.id": _t("the person's sign-in name", "当前人员的登录名"),
+    "builder_checks.user.id": _t("the person themself", "当前人员本人"),
     "builder_checks.user.name": _t("the person's name", "当前人员的姓名"),
     "builder_checks.user.groups": _t("the groups the person belongs to", "当前人员所属的组"),
     "builder_checks.user.communities": _t("the communities the person covers", "当前人员负责的小区"),
@@ -93,7 +93,7 @@ ROWS: dict[str, dict[str, str]] = {
     "builder_checks.rows.not": _t("not ({rule})", "并非（{rule}）"),
     "builder_checks.rows.and": _t(" and ", "并且"),
     "builder_checks.rows.or": _t(" or ", "或者"),
-    "builder_checks.rows.user.id": _t("the viewer's sign-in name", "查看者的登录名"),
+    "builder_checks.rows.user.id": _t("the viewer themself", "查看者本人"),
     "builder_checks.rows.user.name": _t("the viewer's name", "查看者的姓名"),
     "builder_checks.rows.user.groups": _t("the viewer's groups", "查看者所属的组"),
     "builder_checks.rows.user.communities": _t("the viewer's communities", "查看者负责的小区"),

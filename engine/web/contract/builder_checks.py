@@ -110,6 +110,11 @@ class RoleView(Answer):
     record = fields.Dict(allow_none=True, required=True)
     visible = fields.Boolean(metadata={"description": "with a record_id: whether the role sees that record"})
     reason = fields.String(metadata={"description": "why the role does not see it (naming the role by its name)"})
+    names = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "with a record_id: the names of the people its person fields hold, by id"},
+    )
 
 
 class RoleHolder(Answer):
