@@ -33,6 +33,28 @@ _KINDS = {
     "notify": ("通知", "Notify"),
     "subflow": ("子流程", "Subflow"),
 }
+# bpmn-js's own sentences (context pad, popup menu), looked up by their English text
+_BPMN = {
+    "Append end event": ("追加结束", "Append end event"),
+    "Append gateway": ("追加网关", "Append gateway"),
+    "Append task": ("追加任务", "Append task"),
+    "Append intermediate/boundary event": ("追加中间/边界事件", "Append intermediate/boundary event"),
+    "Append timer intermediate catch event": ("追加定时等待", "Append timer"),
+    "Append user task": ("追加人工任务", "Append user task"),
+    "Append text annotation": ("追加注释", "Append text annotation"),
+    "Add text annotation": ("添加注释", "Add text annotation"),
+    "Change element": ("更换类型", "Change element"),
+    "Change type": ("更换类型", "Change type"),
+    "Connect to other element": ("连到其他元素", "Connect to other element"),
+    "Connect using sequence flow": ("用连线连接", "Connect using sequence flow"),
+    "Delete": ("删除", "Delete"),
+    "Search in diagram": ("在图中搜索", "Search in diagram"),
+}
+_TOOLS = {
+    "hand": ("抓手：拖动画布", "Hand: move the canvas"),
+    "lasso": ("框选", "Lasso: select several"),
+    "connect": ("连线", "Connect"),
+}
 
 MESSAGES: dict[str, dict[str, str]] = {
     "builder.flows.not_drawable": {
@@ -94,3 +116,7 @@ for _key, (_zh, _en) in _MODES.items():
     MESSAGES[f"builder.designers.flow.mode.{_key}"] = {"zh-CN": _zh, "en": _en}
 for _key, (_zh, _en) in _KINDS.items():
     MESSAGES[f"builder.designers.flow.kind.{_key}"] = {"zh-CN": _zh, "en": _en}
+for _key, (_zh, _en) in _BPMN.items():
+    MESSAGES[f"builder.designers.flow.bpmn.{_key}"] = {"zh-CN": _zh, "en": _en}
+for _key, (_zh, _en) in _TOOLS.items():
+    MESSAGES[f"builder.designers.flow.tool.{_key}"] = {"zh-CN": _zh, "en": _en}
