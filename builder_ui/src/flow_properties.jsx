@@ -90,6 +90,33 @@ function Approval({ node, set }) {
   );
 }
 
+/** The form's fields × how each shows at this task (hidden / read-only / editable / required). */
+function FieldPermissions({ doc, draft, flow, node }) {
+  const fields = ((doc.forms || []).find((f) => f.id === flow.form)?.fields || []).filter((f) => f.id && f.label);
+  const grid = node.field_permissions || {};
+  if (!fields.length) return null;
+  return (
+    <fieldset class="field-permissions">
+      <legend>{t("designers.flow.field_permissions")}</legend>
+      <table class="field-grid">
+        <thead><tr><th>{t("designers.flow.field")}</th>{["", ...m.FIELD_MODES].map((mode) => <th>{t(`designers.flow.field_mode.${mode || "default"}`)}</th>)}</tr></thead>
+        <tbody>
+          {fields.map((field) => (
+            <tr data-field={field.id}>
+              <td>{pick(field.label, locale())}</td>
+              {["", ...m.FIELD_MODES].map((mode) => (
+                <td><input type="radio" name={`fp-${field.id}`} value={mode} checked={(grid[field.id] || "") === mode}
+                  aria-label={`${pick(field.label, locale())} · ${t(`designers.flow.field_mode.${mode || "default"}`)}`}
+                  onChange={() => draft.apply((d) => m.setFieldPermission(d, flow.id, node.id, field.id, mode || null))} /></td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </fieldset>
+  );
+}
+
 function Duration({ value, onChange }) {
   return (
     <div class="prop">
@@ -161,6 +188,7 @@ export function FlowProperties({ app, doc, draft, flow, selected }) {
       <TextPair key={`name-${item.id}`} id="node-name" label={t("designers.flow.name")} value={item.name} onChange={(v) => set("name", v)} />
       {m.TASKS.includes(item.type) && <Assignee doc={doc} flow={flow} node={item} set={set} />}
       {item.type === "approval" && <Approval node={item} set={set} />}
+      {m.TASKS.includes(item.type) && <FieldPermissions doc={doc} draft={draft} flow={flow} node={item} />}
       {item.type === "timer" && <Duration value={item.after} onChange={(v) => set("after", v)} />}
     </div>
   );

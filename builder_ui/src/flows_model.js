@@ -53,6 +53,22 @@ export function setTaskKind(doc, flowId, nodeId, kind) {
   }));
 }
 
+export const FIELD_MODES = ["hidden", "read_only", "editable", "required"];
+
+/** How `field` shows at a task (null: as the form says); an empty grid is left out. */
+export function setFieldPermission(doc, flowId, nodeId, field, mode) {
+  return changeFlow(doc, flowId, (f) => ({
+    ...f,
+    nodes: f.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      const grid = { ...(n.field_permissions || {}) };
+      if (mode) grid[field] = mode;
+      else delete grid[field];
+      return Object.keys(grid).length ? { ...n, field_permissions: grid } : without(n, "field_permissions");
+    }),
+  }));
+}
+
 export function setEdgeProp(doc, flowId, edgeId, key, value) {
   return changeFlow(doc, flowId, (f) => ({
     ...f,

@@ -96,18 +96,31 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
     page.select_option("#assignee-type", "role")
     page.select_option("#assignee-role", "clerk")
+    page.check('.field-permissions tr[data-field="amount"] input[value="read_only"]')
     _settled(page)
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["back"])
     page.check("#edge-default")
     _settled(page)
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["onward"])
     page.click("#edge-condition")
+    page.keyboard.type("amout > 100")
+    _settled(page)
+    # a misspelt field: the draft's problem is marked on the line and, clicked in the list, selects it
+    problem = page.locator(".designer > .problems a").first
+    expect(problem).to_be_visible()
+    expect(page.locator(f'.flow-canvas .djs-element.problem[data-element-id="{ids["onward"]}"]')).to_have_count(1)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
+    problem.click()
+    expect(page.locator(".flow-props")).to_have_attribute("data-element", ids["onward"])
+    page.click("#edge-condition")
+    page.keyboard.press("Control+a")
     page.keyboard.type("amount > 100")
     _settled(page)
     flow = page.evaluate("() => window.trellisBuilder.flows.flow()")
     assert [n["type"] for n in flow["nodes"]] == ["start", "end", "user_task", "exclusive_gateway"]
     task = next(n for n in flow["nodes"] if n["id"] == ids["task"])
     assert task["assignee"] == {"type": "role", "role": "clerk"} and task["name"] == {"zh-CN": "审核"}
+    assert task["field_permissions"] == {"amount": "read_only"}
     edges = {e["id"]: e for e in flow["edges"]}
     assert edges[ids["onward"]]["condition"] == "amount > 100" and edges[ids["back"]]["default"] is True
     expect(page.locator(".designer > .problems li")).to_have_count(0)

@@ -50,6 +50,13 @@ _BPMN = {
     "Delete": ("删除", "Delete"),
     "Search in diagram": ("在图中搜索", "Search in diagram"),
 }
+_FIELD_MODES = {
+    "default": ("按表单", "As the form says"),
+    "hidden": ("隐藏", "Hidden"),
+    "read_only": ("只读", "Read-only"),
+    "editable": ("可编辑", "Editable"),
+    "required": ("必填", "Required"),
+}
 _TOOLS = {
     "hand": ("抓手：拖动画布", "Hand: move the canvas"),
     "lasso": ("框选", "Lasso: select several"),
@@ -93,6 +100,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "通过比例（0–1，空为全部）",
         "en": "Pass ratio (0–1, empty for all)",
     },
+    "builder.designers.flow.field_permissions": {"zh-CN": "这一步的字段权限", "en": "Fields at this step"},
     "builder.designers.flow.condition": {"zh-CN": "分支条件", "en": "Branch condition"},
     "builder.designers.flow.default": {
         "zh-CN": "默认分支（其他条件都不成立时）",
@@ -120,3 +128,5 @@ for _key, (_zh, _en) in _BPMN.items():
     MESSAGES[f"builder.designers.flow.bpmn.{_key}"] = {"zh-CN": _zh, "en": _en}
 for _key, (_zh, _en) in _TOOLS.items():
     MESSAGES[f"builder.designers.flow.tool.{_key}"] = {"zh-CN": _zh, "en": _en}
+for _key, (_zh, _en) in _FIELD_MODES.items():
+    MESSAGES[f"builder.designers.flow.field_mode.{_key}"] = {"zh-CN": _zh, "en": _en}
