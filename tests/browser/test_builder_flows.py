@@ -58,6 +58,16 @@ DRAW = """() => {
   return { task: task.id, gateway: gateway.id, onward: onward.id, back: back.id };
 }"""
 
+REFUSED = """() => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  const root = modeler.get("canvas").getRootElement();
+  return modeler.get("modeling").createShape({ type: "bpmn:SubProcess" }, { x: 400, y: 380 }, root).id;
+}"""
+REMOVE = """(id) => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  modeler.get("modeling").removeElements([modeler.get("elementRegistry").get(id)]);
+}"""
+
 
 def _api_get(live_server, path: str) -> dict:
     request = urllib.request.Request(f"{live_server}{path}", headers={"Authorization": f"Bearer {live_server.token}"})
@@ -93,6 +103,16 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
 
     ids = page.evaluate(DRAW)
     _settled(page)
+    # something the engine does not run (a sub-process, through bpmn-js's own API) is refused on the
+    # element with the reason, and the draft keeps the flow that runs until it is removed
+    refused = page.evaluate(REFUSED)
+    _settled(page)
+    expect(page.locator(".flow-refusal")).to_have_count(1)
+    expect(page.locator(f'.flow-findings.refused li[data-element="{refused}"]')).to_have_count(1)
+    assert refused not in {n["id"] for n in page.evaluate("() => window.trellisBuilder.flows.flow()")["nodes"]}
+    page.evaluate(REMOVE, refused)
+    _settled(page)
+    expect(page.locator(".flow-refusal")).to_have_count(0)
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
     page.select_option("#assignee-type", "role")
     page.select_option("#assignee-role", "clerk")
