@@ -169,7 +169,11 @@ export function FlowProperties({ app, doc, draft, flow, selected }) {
       <div class="flow-props" data-element={item.id}>
         <h4>{t("designers.flow.kind.boundary_timer")} · {nameOf(found.holder)}</h4>
         <Duration value={item.after} onChange={(v) => set("after", v)} />
-        <p class="muted">{t("designers.flow.timer_interrupting")}: {item.interrupting === false ? "✗" : "✓"}</p>
+        <p class="muted timer-action">{t("designers.flow.timer_action")}: {t(`designers.flow.timer.${item.action}`, {}, item.action)}</p>
+        {item.action === "route" && (
+          <label class="check"><input type="checkbox" id="timer-interrupting" checked={item.interrupting !== false}
+            onChange={(e) => set("interrupting", e.target.checked ? null : false)} />{t("designers.flow.timer_interrupting")}</label>
+        )}
       </div>
     );
   }

@@ -63,6 +63,18 @@ REFUSED = """() => {
   const root = modeler.get("canvas").getRootElement();
   return modeler.get("modeling").createShape({ type: "bpmn:SubProcess" }, { x: 400, y: 380 }, root).id;
 }"""
+BOUNDARY = """(id) => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  const modeling = modeler.get("modeling"), registry = modeler.get("elementRegistry"), bpmn = modeler.get("bpmnFactory");
+  const task = registry.get(id);
+  const wait = bpmn.create("bpmn:FormalExpression", { body: "PT1H" });
+  const definition = bpmn.create("bpmn:TimerEventDefinition", { timeDuration: wait });
+  const event = bpmn.create("bpmn:BoundaryEvent", { eventDefinitions: [definition], attachedToRef: task.businessObject });
+  const shape = modeler.get("elementFactory").createShape({ type: "bpmn:BoundaryEvent", businessObject: event });
+  const timer = modeling.createShape(shape, { x: task.x + task.width / 2, y: task.y + task.height }, task, { attach: true });
+  modeling.connect(timer, registry.get("end"));
+  return timer.id;
+}"""
 REMOVE = """(id) => {
   const modeler = window.trellisBuilder.flows.modeler();
   modeler.get("modeling").removeElements([modeler.get("elementRegistry").get(id)]);
@@ -136,11 +148,21 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     page.keyboard.press("Control+a")
     page.keyboard.type("amount > 100")
     _settled(page)
+    # a boundary timer on the task, drawn with a line to the end: 15 minutes, not interrupting
+    timer = page.evaluate(BOUNDARY, ids["task"])
+    _settled(page)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", timer)
+    page.fill("#timer-after", "PT15M")
+    page.press("#timer-after", "Tab")
+    page.uncheck("#timer-interrupting")
+    _settled(page)
     flow = page.evaluate("() => window.trellisBuilder.flows.flow()")
     assert [n["type"] for n in flow["nodes"]] == ["start", "end", "user_task", "exclusive_gateway"]
     task = next(n for n in flow["nodes"] if n["id"] == ids["task"])
     assert task["assignee"] == {"type": "role", "role": "clerk"} and task["name"] == {"zh-CN": "审核"}
     assert task["field_permissions"] == {"amount": "read_only"}
+    [late] = task["timers"]
+    assert (late["id"], late["after"], late["action"], late["interrupting"]) == (timer, "PT15M", "route", False)
     edges = {e["id"]: e for e in flow["edges"]}
     assert edges[ids["onward"]]["condition"] == "amount > 100" and edges[ids["back"]]["default"] is True
     expect(page.locator(".designer > .problems li")).to_have_count(0)

@@ -57,6 +57,12 @@ _FIELD_MODES = {
     "editable": ("可编辑", "Editable"),
     "required": ("必填", "Required"),
 }
+_TIMER_ACTIONS = {
+    "route": ("走连出的线", "Take the line leaving it"),
+    "notify": ("发通知，任务继续", "Notify; the task stays open"),
+    "escalate": ("升级", "Escalate"),
+    "complete": ("自动完成任务", "Complete the task"),
+}
 _TOOLS = {
     "hand": ("抓手：拖动画布", "Hand: move the canvas"),
     "lasso": ("框选", "Lasso: select several"),
@@ -130,3 +136,5 @@ for _key, (_zh, _en) in _TOOLS.items():
     MESSAGES[f"builder.designers.flow.tool.{_key}"] = {"zh-CN": _zh, "en": _en}
 for _key, (_zh, _en) in _FIELD_MODES.items():
     MESSAGES[f"builder.designers.flow.field_mode.{_key}"] = {"zh-CN": _zh, "en": _en}
+for _key, (_zh, _en) in _TIMER_ACTIONS.items():
+    MESSAGES[f"builder.designers.flow.timer.{_key}"] = {"zh-CN": _zh, "en": _en}
