@@ -65,13 +65,16 @@ REFUSED = """() => {
 }"""
 BOUNDARY = """(id) => {
   const modeler = window.trellisBuilder.flows.modeler();
-  const modeling = modeler.get("modeling"), registry = modeler.get("elementRegistry"), bpmn = modeler.get("bpmnFactory");
+  const modeling = modeler.get("modeling"), registry = modeler.get("elementRegistry");
+  const bpmn = modeler.get("bpmnFactory");
   const task = registry.get(id);
   const wait = bpmn.create("bpmn:FormalExpression", { body: "PT1H" });
   const definition = bpmn.create("bpmn:TimerEventDefinition", { timeDuration: wait });
-  const event = bpmn.create("bpmn:BoundaryEvent", { eventDefinitions: [definition], attachedToRef: task.businessObject });
+  const event = bpmn.create("bpmn:BoundaryEvent", { eventDefinitions: [definition] });
+  event.attachedToRef = task.businessObject;
   const shape = modeler.get("elementFactory").createShape({ type: "bpmn:BoundaryEvent", businessObject: event });
-  const timer = modeling.createShape(shape, { x: task.x + task.width / 2, y: task.y + task.height }, task, { attach: true });
+  const border = { x: task.x + task.width / 2, y: task.y + task.height };
+  const timer = modeling.createShape(shape, border, task, { attach: true });
   modeling.connect(timer, registry.get("end"));
   return timer.id;
 }"""
