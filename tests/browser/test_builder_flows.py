@@ -169,6 +169,15 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     edges = {e["id"]: e for e in flow["edges"]}
     assert edges[ids["onward"]]["condition"] == "amount > 100" and edges[ids["back"]]["default"] is True
     expect(page.locator(".designer > .problems li")).to_have_count(0)
+    # exported as a .bpmn file and imported back: the same flow
+    with page.expect_download() as download:
+        page.click("#bpmn-export")
+    exported = download.value.path()
+    assert "审核" in exported.read_text(encoding="utf-8")
+    page.set_input_files("#bpmn-import", str(exported))
+    _settled(page)
+    assert page.evaluate("() => window.trellisBuilder.flows.flow()") == flow
+    expect(page.locator(".flow-findings")).to_have_count(0)
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
     screenshot(page, "builder-flow-designer")
 
