@@ -19,7 +19,7 @@ export default defineConfig({
         format: "es",
         entryFileNames: "builder.js",
         chunkFileNames: "builder-[name].js",
-        assetFileNames: "builder[extname]",
+        assetFileNames: (asset) => (asset.names?.[0]?.endsWith(".css") ? "builder[extname]" : "builder-[name][extname]"),
       },
     },
   },

@@ -1,0 +1,132 @@
+// The flow designer's BPMN canvas (bpmn-js Modeler), loaded as its own chunk only when a flow is
+// opened. Its palette holds only what the engine runs; new elements get lower-case ids
+// ("activity_0abc") so they are Trellis ids as they are; texts come from the catalog.
+import Modeler from "bpmn-js/lib/Modeler";
+import { t } from "./texts.js";
+import "./flow_canvas.css";
+
+/** Palette entries: [key, BPMN type, icon class, catalog kind, extra shape options]. */
+const ENTRIES = [
+  ["start", "bpmn:StartEvent", "bpmn-icon-start-event-none", "start"],
+  ["user-task", "bpmn:UserTask", "bpmn-icon-user-task", "user_task"],
+  ["approval", "bpmn:UserTask", "bpmn-icon-user-task trellis-approval", "approval"],
+  ["exclusive", "bpmn:ExclusiveGateway", "bpmn-icon-gateway-xor", "exclusive_gateway"],
+  ["parallel", "bpmn:ParallelGateway", "bpmn-icon-gateway-parallel", "parallel_gateway"],
+  ["inclusive", "bpmn:InclusiveGateway", "bpmn-icon-gateway-or", "inclusive_gateway"],
+  ["timer", "bpmn:IntermediateCatchEvent", "bpmn-icon-intermediate-event-catch-timer", "timer"],
+  ["end", "bpmn:EndEvent", "bpmn-icon-end-event-none", "end"],
+];
+
+function TrellisPalette(palette, create, elementFactory, bpmnFactory, handTool, lassoTool, globalConnect) {
+  this.getPaletteEntries = () => {
+    const entries = {
+      "hand-tool": { group: "tools", className: "bpmn-icon-hand-tool", title: t("designers.flow.tool.hand"), action: { click: (e) => handTool.activateHand(e) } },
+      "lasso-tool": { group: "tools", className: "bpmn-icon-lasso-tool", title: t("designers.flow.tool.lasso"), action: { click: (e) => lassoTool.activateSelection(e) } },
+      "global-connect-tool": { group: "tools", className: "bpmn-icon-connection-multi", title: t("designers.flow.tool.connect"), action: { click: (e) => globalConnect.start(e) } },
+      "tool-separator": { group: "tools", separator: true },
+    };
+    for (const [key, type, className, kind] of ENTRIES) {
+      const start = (event) => create.start(event, shapeOf(elementFactory, bpmnFactory, key, type));
+      entries[`create.${key}`] = { group: type.includes("Gateway") ? "gateway" : type.includes("Event") ? "event" : "activity", className, title: t(`designers.flow.kind.${kind}`), action: { dragstart: start, click: start } };
+    }
+    return entries;
+  };
+  palette.registerProvider(this);
+}
+TrellisPalette.$inject = ["palette", "create", "elementFactory", "bpmnFactory", "handTool", "lassoTool", "globalConnect"];
+
+/** The shape a palette entry creates: an approval is a multi-instance user task, a timer waits an hour. */
+function shapeOf(elementFactory, bpmnFactory, key, type) {
+  if (key === "approval") {
+    const businessObject = bpmnFactory.create(type, { loopCharacteristics: bpmnFactory.create("bpmn:MultiInstanceLoopCharacteristics") });
+    return elementFactory.createShape({ type, businessObject });
+  }
+  if (key === "timer") {
+    const definition = bpmnFactory.create("bpmn:TimerEventDefinition", { timeDuration: bpmnFactory.create("bpmn:FormalExpression", { body: "PT1H" }) });
+    const businessObject = bpmnFactory.create(type, { eventDefinitions: [definition] });
+    definition.$parent = businessObject;
+    return elementFactory.createShape({ type, businessObject });
+  }
+  return elementFactory.createShape({ type });
+}
+
+/** bpmn-js's own sentences (context pad, tools) from the catalog where it has them. */
+function catalogTranslate(template, replacements = {}) {
+  const found = t(`designers.flow.bpmn.${template}`, {}, template);
+  return found.replace(/{([^}]+)}/g, (_, key) => replacements[key] ?? `{${key}}`);
+}
+
+const trellisModule = {
+  __init__: ["trellisPalette"],
+  trellisPalette: ["type", TrellisPalette],
+  paletteProvider: ["value", { getPaletteEntries: () => ({}) }],  // bpmn-js's full palette is off
+  translate: ["value", catalogTranslate],
+};
+
+/**
+ * A modeler in `container`. `onChange()` after every edit on the canvas, `onSelect(id|null)` as the
+ * selection changes. `show(xml)` draws a flow and keeps the view and the selection.
+ */
+export function createCanvas(container, { onChange, onSelect }) {
+  const modeler = new Modeler({ container, additionalModules: [trellisModule] });
+  const moddle = modeler.get("moddle");
+  const next = moddle.ids.nextPrefixed.bind(moddle.ids);
+  moddle.ids.nextPrefixed = (prefix, element) => next(prefix.toLowerCase(), element);
+  let importing = false;
+  modeler.on("commandStack.changed", () => { if (!importing) onChange(); });
+  modeler.on("selection.changed", ({ newSelection }) => onSelect(newSelection.length === 1 ? newSelection[0].id : null));
+  const canvas = modeler.get("canvas");
+  let first = true;
+  return {
+    modeler,
+    async show(xml) {
+      const view = first ? null : canvas.viewbox();
+      const selected = modeler.get("selection").get().map((e) => e.id);
+      importing = true;
+      try {
+        await modeler.importXML(xml);
+      } finally {
+        importing = false;
+      }
+      if (view) canvas.viewbox(view);
+      else canvas.zoom("fit-viewport", "auto");
+      first = false;
+      const registry = modeler.get("elementRegistry");
+      const again = selected.map((id) => registry.get(id)).filter(Boolean);
+      if (again.length) modeler.get("selection").select(again);
+    },
+    async xml() {
+      return (await modeler.saveXML({ format: true })).xml;
+    },
+    ids() {
+      return modeler.get("elementRegistry").getAll().map((e) => e.id);
+    },
+    select(id) {
+      const element = modeler.get("elementRegistry").get(id);
+      if (!element) return false;
+      modeler.get("selection").select(element);
+      canvas.scrollToElement(element);
+      return true;
+    },
+    /** Mark elements with why: `type` "refusal" (the engine cannot run it) or "problem" (the draft's
+     * validation); each finding is {element, message}. Marks of that type are replaced. */
+    mark(findings, type) {
+      const overlays = modeler.get("overlays");
+      overlays.remove({ type });
+      const registry = modeler.get("elementRegistry");
+      for (const element of registry.getAll()) canvas.removeMarker(element, type);
+      for (const finding of findings) {
+        const element = registry.get(finding.element);
+        if (!element || element.type === "label") continue;
+        canvas.addMarker(element, type);
+        const note = document.createElement("div");
+        note.className = `flow-mark flow-${type}`;
+        note.textContent = finding.message;
+        overlays.add(element, type, { position: { bottom: type === "refusal" ? -6 : -26, left: 0 }, html: note });
+      }
+    },
+    destroy() {
+      modeler.destroy();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The flow designer's pure operations on the draft document: each takes the document and returns a
+// new one (the draft's undo history keeps the old). The canvas's flow comes whole from the server's
+// BPMN import; the properties panel changes one node, edge or timer of it.
+
+export const ASSIGNEE_TYPES = ["role", "roles", "group", "users", "field", "submitter", "submitter_manager"];
+export const MODES = ["countersign", "or_sign", "sequential"];
+export const TASKS = ["user_task", "approval"];
+
+export const flowIndex = (doc, flowId) => (doc.flows || []).findIndex((f) => f.id === flowId);
+export const flowOf = (doc, flowId) => (doc.flows || [])[flowIndex(doc, flowId)] || null;
+
+/** A new flow on `form`: a start joined to an end, ready for steps to be dropped onto the line. */
+export function addFlow(doc, { id, form, name }) {
+  const flow = {
+    id, name, form,
+    nodes: [{ id: "start", type: "start" }, { id: "end", type: "end" }],
+    edges: [{ id: "start_end", source: "start", target: "end" }],
+  };
+  return { ...doc, flows: [...(doc.flows || []), flow] };
+}
+
+export function setFlow(doc, flowId, flow) {
+  return { ...doc, flows: (doc.flows || []).map((f) => (f.id === flowId ? flow : f)) };
+}
+
+function changeFlow(doc, flowId, change) {
+  return { ...doc, flows: (doc.flows || []).map((f) => (f.id === flowId ? change(f) : f)) };
+}
+
+const without = (item, key) => {
+  const copy = { ...item };
+  delete copy[key];
+  return copy;
+};
+
+/** Set `key` of a node (null/"" removes it). */
+export function setNodeProp(doc, flowId, nodeId, key, value) {
+  return changeFlow(doc, flowId, (f) => ({
+    ...f,
+    nodes: f.nodes.map((n) => (n.id !== nodeId ? n : value == null || value === "" ? without(n, key) : { ...n, [key]: value })),
+  }));
+}
+
+/** A user task becomes an approval (countersign by default) and back. */
+export function setTaskKind(doc, flowId, nodeId, kind) {
+  return changeFlow(doc, flowId, (f) => ({
+    ...f,
+    nodes: f.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      if (kind === "approval") return { ...n, type: "approval", mode: n.mode || "countersign" };
+      return without(without({ ...n, type: "user_task" }, "mode"), "pass_ratio");
+    }),
+  }));
+}
+
+export const FIELD_MODES = ["hidden", "read_only", "editable", "required"];
+
+/** How `field` shows at a task (null: as the form says); an empty grid is left out. */
+export function setFieldPermission(doc, flowId, nodeId, field, mode) {
+  return changeFlow(doc, flowId, (f) => ({
+    ...f,
+    nodes: f.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      const grid = { ...(n.field_permissions || {}) };
+      if (mode) grid[field] = mode;
+      else delete grid[field];
+      return Object.keys(grid).length ? { ...n, field_permissions: grid } : without(n, "field_permissions");
+    }),
+  }));
+}
+
+export function setEdgeProp(doc, flowId, edgeId, key, value) {
+  return changeFlow(doc, flowId, (f) => ({
+    ...f,
+    edges: f.edges.map((e) => (e.id !== edgeId ? e : value == null || value === "" || value === false ? without(e, key) : { ...e, [key]: value })),
+  }));
+}
+
+/** Set `key` of the boundary timer `timerId` of whichever task holds it. */
+export function setTimerProp(doc, flowId, timerId, key, value) {
+  return changeFlow(doc, flowId, (f) => ({
+    ...f,
+    nodes: f.nodes.map((n) => (!(n.timers || []).some((x) => x.id === timerId) ? n : {
+      ...n,
+      timers: n.timers.map((x) => (x.id !== timerId ? x : value == null || value === "" ? without(x, key) : { ...x, [key]: value })),
+    })),
+  }));
+}
+
+/** What the canvas element `id` is in the flow: {kind: "node"|"edge"|"timer", item, holder?}. */
+export function elementOf(flow, id) {
+  if (!flow || !id) return null;
+  const node = flow.nodes.find((n) => n.id === id);
+  if (node) return { kind: "node", item: node };
+  const edge = flow.edges.find((e) => e.id === id);
+  if (edge) return { kind: "edge", item: edge };
+  for (const holder of flow.nodes) {
+    const timer = (holder.timers || []).find((x) => x.id === id);
+    if (timer) return { kind: "timer", item: timer, holder };
+  }
+  return null;
+}
+
+/** The canvas element a problem's pointer (/flows/N/nodes/M/...) names: {flow, element} ids, or null. */
+export function pointerElement(doc, parts) {
+  if (parts[0] !== "flows") return null;
+  const flow = (doc.flows || [])[Number(parts[1])];
+  if (!flow) return null;
+  const item = parts[2] === "nodes" || parts[2] === "edges" ? (flow[parts[2]] || [])[Number(parts[3])] : null;
+  const timer = item && parts[4] === "timers" ? (item.timers || [])[Number(parts[5])] : null;
+  return { flow: flow.id, element: (timer || item)?.id || null };
+}

@@ -1,0 +1,194 @@
+"""A builder adds a flow for a form and draws it on the BPMN canvas — start, a user task, an
+exclusive gateway with a condition and a default line back, end — sets the task's assignee and the
+condition in the properties panel, publishes, and a record created over the API starts an
+instance that waits at the task."""
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import api_post, screenshot
+from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
+
+APP = "repairs"
+
+
+def _label(zh: str, en: str) -> dict[str, str]:
+    return {"zh-CN": zh, "en": en}
+
+
+PACKAGE = {
+    "format": "trellis.app/1",
+    "id": APP,
+    "version": "1.0.0",
+    "name": _label("报修", "Repairs"),
+    "roles": [{"id": "clerk", "name": _label("办事员", "Clerk")}, {"id": "chief", "name": _label("主管", "Chief")}],
+    "forms": [
+        {
+            "id": "ticket",
+            "name": _label("报修单", "Ticket"),
+            "title_field": "title",
+            "fields": [
+                {"id": "title", "type": "text", "label": _label("标题", "Title")},
+                {"id": "amount", "type": "number", "label": _label("金额", "Amount")},
+            ],
+        }
+    ],
+}
+
+# drawn through the modeler's own API, as a person's drags would: the start→end line replaced by
+# start → task → gateway → end, with a line from the gateway back to the task
+DRAW = """() => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  const modeling = modeler.get("modeling"), registry = modeler.get("elementRegistry");
+  const root = modeler.get("canvas").getRootElement();
+  const start = registry.get("start"), end = registry.get("end");
+  modeling.removeConnection(registry.get("start_end"));
+  const y = start.y + start.height / 2;
+  const task = modeling.createShape({ type: "bpmn:UserTask" }, { x: start.x + 200, y }, root);
+  const gateway = modeling.createShape({ type: "bpmn:ExclusiveGateway" }, { x: start.x + 380, y }, root);
+  modeling.moveShape(end, { x: start.x + 520 - end.x, y: 0 });
+  modeling.connect(start, task);
+  modeling.connect(task, gateway);
+  const onward = modeling.connect(gateway, end);
+  const back = modeling.connect(gateway, task);
+  modeling.updateLabel(task, "审核");
+  return { task: task.id, gateway: gateway.id, onward: onward.id, back: back.id };
+}"""
+
+REFUSED = """() => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  const root = modeler.get("canvas").getRootElement();
+  return modeler.get("modeling").createShape({ type: "bpmn:SubProcess" }, { x: 400, y: 380 }, root).id;
+}"""
+BOUNDARY = """(id) => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  const modeling = modeler.get("modeling"), registry = modeler.get("elementRegistry");
+  const bpmn = modeler.get("bpmnFactory");
+  const task = registry.get(id);
+  const wait = bpmn.create("bpmn:FormalExpression", { body: "PT1H" });
+  const definition = bpmn.create("bpmn:TimerEventDefinition", { timeDuration: wait });
+  const event = bpmn.create("bpmn:BoundaryEvent", { eventDefinitions: [definition] });
+  event.attachedToRef = task.businessObject;
+  const shape = modeler.get("elementFactory").createShape({ type: "bpmn:BoundaryEvent", businessObject: event });
+  const border = { x: task.x + task.width / 2, y: task.y + task.height };
+  const timer = modeling.createShape(shape, border, task, { attach: true });
+  modeling.connect(timer, registry.get("end"));
+  return timer.id;
+}"""
+REMOVE = """(id) => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  modeler.get("modeling").removeElements([modeler.get("elementRegistry").get(id)]);
+}"""
+
+
+def _api_get(live_server, path: str) -> dict:
+    request = urllib.request.Request(f"{live_server}{path}", headers={"Authorization": f"Bearer {live_server.token}"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        found: dict = json.loads(answer.read())
+        return found
+
+
+def _settled(page: Page) -> None:
+    page.wait_for_function("() => window.trellisBuilder?.flows && !window.trellisBuilder.flows.busy()")
+    page.wait_for_selector(".save-state.saved")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
+    api_post(live_server, "/api/v1/apps", PACKAGE)
+    page = browser.new_context(viewport={"width": 1500, "height": 950}, locale="zh-CN").new_page()
+    page.goto(f"{live_server}/builder/apps/{APP}")
+    page.fill("#login", ADMIN_LOGIN)
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button.submit")
+    page.click("#open-flows")
+    page.fill("#new-flow-id", "repair")
+    page.fill("#new-flow-zh", "报修流程")
+    page.fill("#new-flow-en", "Repair")
+    page.click("#add-flow")
+    page.wait_for_selector(".flow-canvas .djs-palette")
+    _settled(page)
+    palette = page.locator(".djs-palette .entry").evaluate_all(
+        "(es) => es.map((e) => e.getAttribute('aria-label') || '')"
+    )
+    assert "审批" in palette and "排他网关" in palette and not any("sub" in p.lower() for p in palette)
+
+    ids = page.evaluate(DRAW)
+    _settled(page)
+    # something the engine does not run (a sub-process, through bpmn-js's own API) is refused on the
+    # element with the reason, and the draft keeps the flow that runs until it is removed
+    refused = page.evaluate(REFUSED)
+    _settled(page)
+    expect(page.locator(".flow-refusal")).to_have_count(1)
+    expect(page.locator(f'.flow-findings.refused li[data-element="{refused}"]')).to_have_count(1)
+    assert refused not in {n["id"] for n in page.evaluate("() => window.trellisBuilder.flows.flow()")["nodes"]}
+    page.evaluate(REMOVE, refused)
+    _settled(page)
+    expect(page.locator(".flow-refusal")).to_have_count(0)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
+    page.select_option("#assignee-type", "role")
+    page.select_option("#assignee-role", "clerk")
+    page.check('.field-permissions tr[data-field="amount"] input[value="read_only"]')
+    _settled(page)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["back"])
+    page.check("#edge-default")
+    _settled(page)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["onward"])
+    page.click("#edge-condition")
+    page.keyboard.type("amout > 100")
+    _settled(page)
+    # a misspelt field: the draft's problem is marked on the line and, clicked in the list, selects it
+    problem = page.locator(".designer > .problems a").first
+    expect(problem).to_be_visible()
+    expect(page.locator(f'.flow-canvas .djs-element.problem[data-element-id="{ids["onward"]}"]')).to_have_count(1)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
+    problem.click()
+    expect(page.locator(".flow-props")).to_have_attribute("data-element", ids["onward"])
+    page.click("#edge-condition")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("amount > 100")
+    _settled(page)
+    # a boundary timer on the task, drawn with a line to the end: 15 minutes, not interrupting
+    timer = page.evaluate(BOUNDARY, ids["task"])
+    _settled(page)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", timer)
+    page.fill("#timer-after", "PT15M")
+    page.press("#timer-after", "Tab")
+    page.uncheck("#timer-interrupting")
+    _settled(page)
+    flow = page.evaluate("() => window.trellisBuilder.flows.flow()")
+    assert [n["type"] for n in flow["nodes"]] == ["start", "end", "user_task", "exclusive_gateway"]
+    task = next(n for n in flow["nodes"] if n["id"] == ids["task"])
+    assert task["assignee"] == {"type": "role", "role": "clerk"} and task["name"] == {"zh-CN": "审核"}
+    assert task["field_permissions"] == {"amount": "read_only"}
+    [late] = task["timers"]
+    assert (late["id"], late["after"], late["action"], late["interrupting"]) == (timer, "PT15M", "route", False)
+    edges = {e["id"]: e for e in flow["edges"]}
+    assert edges[ids["onward"]]["condition"] == "amount > 100" and edges[ids["back"]]["default"] is True
+    expect(page.locator(".designer > .problems li")).to_have_count(0)
+    # exported as a .bpmn file and imported back: the same flow
+    with page.expect_download() as download:
+        page.click("#bpmn-export")
+    exported = download.value.path()
+    assert "审核" in exported.read_text(encoding="utf-8")
+    page.set_input_files("#bpmn-import", str(exported))
+    _settled(page)
+    assert page.evaluate("() => window.trellisBuilder.flows.flow()") == flow
+    expect(page.locator(".flow-findings")).to_have_count(0)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
+    screenshot(page, "builder-flow-designer")
+
+    page.click(".toolbar a >> nth=0")
+    page.click("#publish-preview")
+    page.click("#publish-confirm")
+    expect(page.locator("#publish-result")).to_be_visible()
+    page.context.close()
+
+    record = api_post(live_server, f"/api/v1/apps/{APP}/forms/ticket/records", {"title": "水管漏水", "amount": 500})
+    # the flow starts on a new record (start_on defaults to record_created)
+    [instance] = _api_get(live_server, f"/api/v1/apps/{APP}/forms/ticket/records/{record['id']}/flows")["items"]
+    assert instance["status"] == "running"
+    assert [(t["node"], t["name"]) for t in instance["tasks"]] == [(ids["task"], {"zh-CN": "审核"})]
