@@ -9,10 +9,11 @@ import { FormDesigner } from "./designer.jsx";
 import { ViewsDesigner } from "./views_designer.jsx";
 import { NavigationDesigner } from "./navigation_designer.jsx";
 import { PermissionsDesigner } from "./permissions_designer.jsx";
+import { AutomationsDesigner } from "./automations_designer.jsx";
 import * as model from "./model.js";
 import "./styles.css";
 
-const DESIGNERS = { views: ViewsDesigner, navigation: NavigationDesigner, permissions: PermissionsDesigner };
+const DESIGNERS = { views: ViewsDesigner, navigation: NavigationDesigner, permissions: PermissionsDesigner, automations: AutomationsDesigner };
 
 function route(path) {
   const parts = path.replace(/^\/builder\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
