@@ -32,7 +32,12 @@ PACKAGE = {
             "title_field": "title",
             "fields": [
                 {"id": "title", "type": "text", "label": _label("标题", "Title")},
-                {"id": "level", "type": "select", "label": _label("级别", "Level"), "options": [{"value": "高"}, {"value": "低"}]},
+                {
+                    "id": "level",
+                    "type": "select",
+                    "label": _label("级别", "Level"),
+                    "options": [{"value": "高"}, {"value": "低"}],
+                },
                 {"id": "note", "type": "text", "label": _label("备注", "Note")},
             ],
         }
