@@ -73,7 +73,7 @@ function Pairs({ id, label, value, form, onChange, context, pointer }) {
 }
 
 /** Who is notified: the recipient kinds and each kind's keys from the shared `assignment` definition. */
-function Recipient({ id, label, value, resolved, doc, form, onChange }) {
+function Recipient({ id, label, value, resolved, doc, form, onChange, context, pointer }) {
   const kinds = resolved?.properties?.type?.enum || [];
   const current = value || {};
   const branch = (resolved?.allOf || []).find((b) => b.if?.properties?.type?.const === current.type);
@@ -99,12 +99,82 @@ function Recipient({ id, label, value, resolved, doc, form, onChange }) {
         if (key === "roles") return <RoleChoice id={here} doc={doc} label={title} value={current.roles} onChange={(v) => set(key, v)} />;
         if (key === "field" || key === "match_community") return <Choice id={here} label={title} value={current[key]} items={form?.fields || []} onChange={(v) => set(key, v)} />;
         if (schema.type === "boolean") return <label class="check"><input type="checkbox" id={here} checked={!!current[key]} onChange={(e) => set(key, e.target.checked || undefined)} />{title}</label>;
+        if (schema.type === "array" && schema.items?.type === "object") {
+          return <RowsTable id={here} label={title} schema={schema} value={current[key]} onChange={(v) => set(key, v)} context={context} pointer={`${pointer}/${key}`} />;
+        }
         if (schema.type === "array" && schema.items?.type === "string") {
           return <div class="prop"><label for={here}>{title}</label><input id={here} value={(current[key] || []).join(", ")} onChange={(e) => set(key, e.target.value.split(",").map((s) => s.trim()).filter(Boolean))} /></div>;
         }
-        if (schema.type === "string" || schema.enum) return <div class="prop"><label for={here}>{title}</label><input id={here} value={current[key] || ""} onChange={(e) => set(key, e.target.value)} /></div>;
+        if (schema.enum) {
+          return (
+            <div class="prop"><label for={here}>{title}</label>
+              <select id={here} value={current[key] || ""} onChange={(e) => set(key, e.target.value)}>
+                <option value="">—</option>
+                {schema.enum.map((v) => <option value={v}>{t(`designers.auto.enum.${key}.${v}`, {}, v)}</option>)}
+              </select>
+            </div>
+          );
+        }
+        if (schema.type === "string") return <div class="prop"><label for={here}>{title}</label><input id={here} value={current[key] || ""} onChange={(e) => set(key, e.target.value)} /></div>;
         return <Json id={here} label={title} value={current[key]} onChange={(v) => set(key, v)} />;
       })}
+    </fieldset>
+  );
+}
+
+/** An array of objects (a dispatch table: when -> group, first match wins) as a table: one column per
+ * key of the items' schema, rows moved with ↑/↓; warns when no row is left without a condition. */
+function RowsTable({ id, label, schema, value, onChange, context, pointer }) {
+  const rows = value || [];
+  // conditions first: a row reads "when … then …" (the server's JSON has its keys sorted)
+  const columns = Object.entries(schema.items?.properties || {}).sort(([, a], [, b]) => isExpression(b) - isExpression(a));
+  const needed = new Set(schema.items?.required || []);
+  const write = (next) => onChange(next.length ? next : undefined);
+  const cell = (r, key, v) => write(rows.map((row, k) => {
+    if (k !== r) return row;
+    const next = { ...row };
+    if (v === undefined || v === "") delete next[key];
+    else next[key] = v;
+    return next;
+  }));
+  const move = (from, to) => {
+    const next = [...rows];
+    const [row] = next.splice(from, 1);
+    next.splice(to, 0, row);
+    write(next);
+  };
+  const catchAll = columns.some(([key, s]) => isExpression(s) && !needed.has(key)) && rows.length > 0 &&
+    rows.every((row) => columns.some(([key, s]) => isExpression(s) && row[key]));
+  return (
+    <fieldset class="rows-table" id={id}>
+      <legend>{label}</legend>
+      <table>
+        <thead><tr>{columns.map(([key]) => <th>{keyLabel(key)}{needed.has(key) ? " *" : ""}</th>)}<th /></tr></thead>
+        <tbody>
+          {rows.map((row, r) => (
+            <tr data-row={r}>
+              {columns.map(([key, s]) => (
+                <td data-key={key}>
+                  {isExpression(s) ? (
+                    <ExpressionInput key={`${r}-${key}-${rows.length}`} label={`${label} ${r + 1} · ${keyLabel(key)}`} value={row[key] || ""}
+                      context={context(`${pointer}/${r}/${key}`)} onChange={(text) => text !== (row[key] || "") && cell(r, key, text)} />
+                  ) : (
+                    <input aria-label={`${label} ${r + 1} · ${keyLabel(key)}`} value={row[key] ?? ""} onChange={(e) => cell(r, key, e.target.value)} />
+                  )}
+                </td>
+              ))}
+              <td class="row-actions">
+                <button type="button" aria-label={t("move_up")} disabled={r === 0} onClick={() => move(r, r - 1)}>↑</button>
+                <button type="button" aria-label={t("move_down")} disabled={r === rows.length - 1} onClick={() => move(r, r + 1)}>↓</button>
+                <button type="button" class="remove" aria-label={t("remove")} onClick={() => write(rows.filter((_, k) => k !== r))}>✕</button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" class="add-row" onClick={() => write([...rows, {}])}>{t("designers.auto.add_row")}</button>
+      <p class="muted hint">{t("designers.auto.rows_hint")}</p>
+      {catchAll && <p class="warning">{t("designers.auto.rows_gap")}</p>}
     </fieldset>
   );
 }
@@ -142,7 +212,9 @@ function KeyInput({ id, prop, value, set, doc, trigger, owner, context, pointer 
     );
   }
   if (isPairs(schema)) return <Pairs id={id} label={label} value={value} form={m.pairsForm(doc, trigger, owner, key)} onChange={set} context={context} pointer={pointer} />;
-  if (ref.endsWith("/assignment")) return <Recipient id={id} label={label} value={value} resolved={resolved} doc={doc} form={form} onChange={set} />;
+  if (ref.endsWith("/assignment")) {
+    return <Recipient id={id} label={label} value={value} resolved={resolved} doc={doc} form={form} onChange={set} context={context} pointer={pointer} />;
+  }
   if (ref.endsWith("/text")) return <TextPair id={id} label={label} value={value} onChange={set} />;
   if (schema.enum) {
     return (
@@ -276,7 +348,7 @@ export function AutomationsDesigner({ app, navigate }) {
   const add = () => {
     const firstForm = (doc.forms || [])[0];
     const trigger = { type: types.triggers[0].key, ...(firstForm ? { form: firstForm.id } : {}) };
-    const base = m.addAutomation(doc, { id: "automation", name: { [locale()]: t("designers.auto.new_name") }, trigger });
+    const base = m.addAutomation(doc, { id: "automation", name: { [locale()]: t("designers.auto.new_name") + (automations.length ? ` ${automations.length + 1}` : "") }, trigger });
     const made = base.automations[base.automations.length - 1];
     draft.apply((d) => m.addAutomation(d, { id: made.id, name: made.name, trigger }));
     setChosen(made.id);

@@ -103,3 +103,21 @@ def test_an_automation_designed_in_the_builder_runs_and_shows_in_its_run_log(liv
     expect(run).to_have_count(1)
     expect(run).to_contain_text(f"记录 #{made['id']}")
     screenshot(page, "builder-automation-designer")
+
+    # a dispatch table is edited as a table: rows of condition -> group, with the gap warned about
+    page.click("#add-automation")
+    page.select_option("#add-action", "notify")
+    page.select_option("#action-0-to-type", "dispatch")
+    page.click("#action-0-to-table .add-row")
+    _type(page, '#action-0-to-table tr[data-row="0"] td[data-key="when"] .cm-content', "level == '高'")
+    page.fill('#action-0-to-table tr[data-row="0"] td[data-key="group"] input', "维修组")
+    page.press('#action-0-to-table tr[data-row="0"] td[data-key="group"] input', "Tab")
+    expect(page.locator("#action-0-to-table .warning")).to_be_visible()
+    page.click("#action-0-to-table .add-row")
+    page.fill('#action-0-to-table tr[data-row="1"] td[data-key="group"] input', "综合组")
+    page.press('#action-0-to-table tr[data-row="1"] td[data-key="group"] input', "Tab")
+    expect(page.locator("#action-0-to-table .warning")).to_have_count(0)
+    page.wait_for_selector(".save-state.saved")
+    table = page.evaluate("() => window.trellisBuilder.designers.document().automations[1].actions[0].to.table")
+    assert table == [{"when": "level == '高'", "group": "维修组"}, {"group": "综合组"}]
+    screenshot(page, "builder-automation-dispatch-table")

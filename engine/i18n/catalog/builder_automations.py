@@ -49,6 +49,12 @@ _KEYS = {
     "users": _t("用户(逗号分隔)", "Users (comma separated)"),
     "leader": _t("发给组长", "To the leader"),
     "match_community": _t("按小区匹配的字段", "Field matched to the community"),
+    "table": _t("派单表", "Dispatch table"),
+    "when": _t("条件", "When"),
+    "strategy": _t("分配方式", "Strategy"),
+    "only_on_duty": _t("只派给在岗的人", "Only people on duty"),
+    "fallback": _t("找不到时", "When no one is found"),
+    "write": _t("写回记录的字段", "Fields written back"),
 }
 _RECIPIENTS = {
     "role": _t("某个角色", "A role"),
@@ -83,6 +89,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     **{f"builder.designers.auto.to.{k}": v for k, v in _RECIPIENTS.items()},
     **{f"builder.designers.auto.enum.event.{k}": v for k, v in _FLOW_EVENTS.items()},
     **{f"builder.designers.auto.outcome.{k}": v for k, v in _OUTCOMES.items()},
+    "builder.designers.auto.enum.strategy.least_loaded": _t("派给手头任务最少的人", "the least loaded person"),
+    "builder.designers.auto.enum.strategy.round_robin": _t("轮流派", "round robin"),
+    "builder.designers.auto.enum.fallback.group_leader": _t("派给组长", "the group's leader"),
+    "builder.designers.auto.enum.fallback.none": _t("不派给任何人", "nobody"),
     "builder.designers.tab.automations": _t("自动化", "Automations"),
     "builder.designers.auto.intro": _t(
         "自动化:当某件事发生(触发),且条件成立时,执行一个或多个动作。每次运行都记在右侧的运行记录中(发布后生效)。",
@@ -119,6 +129,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Changes in the draft take effect once published; these are the published version's runs.",
     ),
     "builder.designers.auto.new_name": _t("新自动化", "New automation"),
+    "builder.designers.auto.add_row": _t("添加一行", "Add a row"),
+    "builder.designers.auto.rows_hint": _t(
+        "从上到下逐行判断,第一行条件成立的生效;不填条件的一行总是成立。",
+        "Rows are tried from the top; the first whose condition holds applies. A row without a condition always holds.",
+    ),
+    "builder.designers.auto.rows_gap": _t(
+        "每一行都有条件:没有一行成立时,按“找不到时”的设置处理。可在最后加一行不填条件的兜底行。",
+        "Every row has a condition: when none holds, the fallback setting applies. "
+        "Add a last row without a condition to catch the rest.",
+    ),
     "builder_checks.automation.before": _t(
         "修改前的记录(变化字段的旧值)", "the record as it was (changed fields' earlier values)"
     ),
