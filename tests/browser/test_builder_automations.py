@@ -121,3 +121,6 @@ def test_an_automation_designed_in_the_builder_runs_and_shows_in_its_run_log(liv
     table = page.evaluate("() => window.trellisBuilder.designers.document().automations[1].actions[0].to.table")
     assert table == [{"when": "level == '高'", "group": "维修组"}, {"group": "综合组"}]
     screenshot(page, "builder-automation-dispatch-table")
+    page.click('.automation-list li[data-automation="automation"] button')  # a problem opens its automation
+    page.click(".designer > .problems a")
+    expect(page.locator(".automation-list li.selected")).to_have_attribute("data-automation", "automation_2")
