@@ -192,6 +192,8 @@ export function AppPage({ app, go }) {
   const open = (pointer) => {
     const found = model.pointerTarget(doc, pointer);
     if (found?.form) go(`/builder/apps/${app}/forms/${found.form}` + (found.field ? `?field=${found.field}` + (found.parent ? `&parent=${found.parent}` : "") : ""));
+    const automation = !found?.form && pointer.startsWith("/automations/") && (doc.automations || [])[Number(pointer.split("/")[2])];
+    if (automation) go(`/builder/apps/${app}/automations?automation=${encodeURIComponent(automation.id)}`);
   };
   const discard = async () => {
     if (!confirm(t("discard.confirm"))) return;
@@ -223,7 +225,7 @@ export function AppPage({ app, go }) {
         <NewForm draft={draft} go={go} app={app} />
       </section>
       <nav class="designer-links">
-        {["views", "navigation", "permissions", "flows"].map((k) => (
+        {["views", "navigation", "permissions", "flows", "automations"].map((k) => (
           <a id={`open-${k}`} href={`/builder/apps/${app}/${k}`} onClick={link(`/builder/apps/${app}/${k}`)}>{t(`designers.tab.${k}`)}</a>
         ))}
       </nav>

@@ -57,6 +57,7 @@ function opener(app, draft, navigate, select) {
     else if (view) href = `${base}/views?form=${encodeURIComponent(view.form)}&view=${encodeURIComponent(view.id)}`;
     else if (grant) href = `${base}/permissions?role=${encodeURIComponent(grant.role)}&form=${encodeURIComponent(grant.form)}`;
     else if (parts[0] === "navigation") href = `${base}/navigation`;
+    else if (parts[0] === "automations" && (doc.automations || [])[Number(parts[1])]) href = `${base}/automations?automation=${encodeURIComponent(doc.automations[Number(parts[1])].id)}`;
     if (href) draft.flush().finally(() => navigate({ preventDefault() {}, currentTarget: { getAttribute: () => href } }));
   };
 }
@@ -76,7 +77,7 @@ export function DesignerFrame({ app, draft, title, navigate, kind, select, child
         <a href={appHref} onClick={leave}>← {pick(doc.name, locale()) || app}</a>
         <h2>{title}</h2>
         <nav class="designer-tabs">
-          {["views", "navigation", "permissions", "flows"].map((k) => (
+          {["views", "navigation", "permissions", "flows", "automations"].map((k) => (
             <a href={`${appHref}/${k}`} onClick={leave} aria-current={k === kind ? "page" : undefined}>{t(`designers.tab.${k}`)}</a>
           ))}
         </nav>

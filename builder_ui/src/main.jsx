@@ -10,10 +10,14 @@ import { ViewsDesigner } from "./views_designer.jsx";
 import { NavigationDesigner } from "./navigation_designer.jsx";
 import { PermissionsDesigner } from "./permissions_designer.jsx";
 import { FlowsDesigner } from "./flows_designer.jsx";
+import { AutomationsDesigner } from "./automations_designer.jsx";
 import * as model from "./model.js";
 import "./styles.css";
 
-const DESIGNERS = { views: ViewsDesigner, navigation: NavigationDesigner, permissions: PermissionsDesigner, flows: FlowsDesigner };
+const DESIGNERS = {
+  views: ViewsDesigner, navigation: NavigationDesigner, permissions: PermissionsDesigner,
+  flows: FlowsDesigner, automations: AutomationsDesigner,
+};
 
 function route(path) {
   const parts = path.replace(/^\/builder\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);

@@ -26,6 +26,7 @@ from engine.forms import relation_paths
 from engine.i18n import CATALOG, DEFAULT_LOCALE, translate
 from engine.principal import SYSTEM, Principal
 from engine.services.automation_runs import FAILED, AutomationRunner, AutomationTopic, error_columns, jsonable
+from engine.services.builder_access import can_build
 from engine.services.flows import FlowService
 from engine.services.notifications import NotificationService
 from engine.services.records import RecordService
@@ -245,10 +246,11 @@ class AutomationService:
         cursor: str | None = None,
         locale: str = DEFAULT_LOCALE,
     ) -> dict[str, Any]:
-        """The app's runs, newest first, for administrators: ``cursor`` is the previous page's ``next_cursor``."""
+        """The app's runs, newest first, for administrators and the app's builders (the automation designer
+        shows them beside each automation): ``cursor`` is the previous page's ``next_cursor``."""
         if principal.anonymous:
             raise NotAuthenticatedError.says("automation.runs.admin_only", app=app_id[:63])
-        if not principal.is_admin:
+        if not can_build(principal, app_id):
             raise PermissionDeniedError.says("automation.runs.admin_only", app=app_id[:63])
         most = _limit(limit)
         before = _cursor(cursor)

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.automations import TRIGGER_TYPES, PackageIndex, expression_names
 from engine.errors import ExpressionError, NotFoundError, Problem
 from engine.expressions import AGGREGATE_NAMES, HELPER_NAMES, Expression, LocatedExpressionError, compile_expression
 from engine.expressions.aggregates import SIGNATURES
@@ -32,13 +33,14 @@ from engine.packages.messages import localize
 from engine.packages.path_checks import PathChecker
 
 #: the places an expression is written, and what each offers
-KINDS = ("formula", "default", "visible_when", "required_when", "row_rule", "condition")
+KINDS = ("formula", "default", "visible_when", "required_when", "row_rule", "condition", "automation")
 #: a form's own field expressions: aggregates across records are computed there
 FORM_KINDS = frozenset({"formula", "default", "visible_when", "required_when"})
 _CHAIN = re.compile(r"\w+(?:\s*\.\s*\w+)*")
 _BEFORE_CURSOR = re.compile(r"((?:[^\W\d]\w*\s*\.\s*)*)([^\W\d]\w*)?$")
 _WORD = re.compile(r"\w+")
 _LOOK_BACK = 400
+_AUTOMATION = re.compile(r"^/automations/(\d{1,4})(?:/|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,26 @@ def find_form(document: Mapping[str, Any], form_id: str) -> Mapping[str, Any]:
     if found is not None:
         return found
     raise NotFoundError.says("builder_checks.no_form", form=form_id)
+
+
+def automation_place(document: Mapping[str, Any], pointer: str, paths: PathChecker) -> Place:
+    """An automation's condition, action expression or schedule ``where`` (the automation at ``pointer``):
+    the names its trigger offers, as the package check gives them (``before``, ``event`` ...)."""
+    found = _AUTOMATION.match(pointer)
+    automations = document.get("automations")
+    index = int(found.group(1)) if found else -1
+    if not isinstance(automations, list) or not 0 <= index < len(automations):
+        raise NotFoundError.says("builder_checks.no_automation", pointer=pointer[:100])
+    trigger = automations[index].get("trigger") if isinstance(automations[index], Mapping) else None
+    if not isinstance(trigger, Mapping) or trigger.get("type") not in TRIGGER_TYPES:
+        raise NotFoundError.says("builder_checks.no_automation", pointer=pointer[:100])
+    flows = [f for f in document.get("flows", []) if isinstance(f, Mapping) and isinstance(f.get("id"), str)]
+    package = PackageIndex.from_document({"forms": document.get("forms", []), "flows": flows})
+    names = expression_names(trigger, package)
+    record_form = TRIGGER_TYPES.get(trigger["type"]).record_form(trigger, package)
+    if names is None:  # the trigger names a form or flow the draft does not have
+        raise NotFoundError.says("builder_checks.no_form", form=str(trigger.get("form") or trigger.get("flow"))[:100])
+    return Place(tuple(names), paths.fields_of(record_form) or () if record_form else (), True, None, True)
 
 
 def place_of(
@@ -95,7 +117,10 @@ def expression_report(
 ) -> dict[str, Any]:
     """``{"problems": [...], "completions": [...], "from", "to"}`` for ``source`` as a ``kind`` of ``form_id``."""
     paths = PathChecker(document)
-    place = place_of(document, form_id, kind, paths, table)
+    if kind == "automation":  # its names are its trigger's: the automation at ``pointer`` says which
+        place = automation_place(document, pointer, paths)
+    else:
+        place = place_of(document, form_id, kind, paths, table)
     located = _problems(document, form_id, kind, source, pointer, place, paths)
     at = len(source) if cursor is None else max(0, min(cursor, len(source)))
     completions, start = _completions(document, kind, source[:at], place, paths, locale)
@@ -241,6 +266,10 @@ def _top(kind: str, place: Place, locale: str) -> list[dict[str, str]]:
             found.append({"label": name, "type": "field", "detail": _system(name, locale)})
         elif name in ("outcome", "instance"):
             found.append({"label": name, "type": "field", "detail": translate(f"builder_checks.flow.{name}", locale)})
+        elif name in ("before", "event"):  # an automation's trigger: the record as it was, what happened
+            found.append(
+                {"label": name, "type": "field", "detail": translate(f"builder_checks.automation.{name}", locale)}
+            )
         elif name == "user":
             found.append({"label": "user", "type": "user", "detail": translate("builder_checks.user", locale)})
             found += [_user(attribute, locale, dotted=True) for attribute in USER_ATTRIBUTES]

@@ -1,4 +1,5 @@
-"""REST API for the automation run log: ``GET /api/v1/apps/<app>/automations/runs`` (administrators).
+"""REST API for the automation run log: ``GET /api/v1/apps/<app>/automations/runs`` (administrators
+and the app's builders, whose automation designer shows it).
 
 Query: ``automation`` (one automation's runs), ``limit`` (1-200, default 50) and ``cursor`` (the
 ``next_cursor`` of the page before). Garbled parameters are a 400 naming the parameter.
@@ -19,7 +20,7 @@ bp = Blueprint("api_automations", __name__, url_prefix="/api/v1/apps/<app_id>/au
 
 @bp.get("/runs")
 @operation(
-    "The automation run log (administrators)",
+    "The automation run log (administrators and the app's builders)",
     tags="automations",
     access="signed_in",  # the service refuses others, naming the app
     query=RunsQuery,

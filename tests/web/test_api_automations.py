@@ -1,4 +1,5 @@
-"""``GET /api/v1/apps/<app>/automations/runs``: administrators read the run log; nobody else; garbage is a 400."""
+"""``GET /api/v1/apps/<app>/automations/runs``: administrators and the app's builders read the run log; nobody
+else; garbage is a 400."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def test_a_loop_stop_reads_in_the_readers_language(plant, client):
     )
 
 
-def test_someone_who_is_not_an_administrator_is_refused(plant, app):
+def test_someone_who_neither_administers_nor_builds_the_app_is_refused(plant, app):
     directory = app.extensions["trellis"].directory
     directory.create_user("ins", "Secret-pass-1", roles=[("plant", "inspector")])
     token, _ = directory.create_token("ins", "tests", ["app:plant:read", "app:plant:write"])
@@ -78,7 +79,7 @@ def test_someone_who_is_not_an_administrator_is_refused(plant, app):
     anonymous = app.test_client().get(RUNS)
 
     assert refused.status_code == 403
-    assert refused.json["detail"] == "only administrators may read the automation runs of app 'plant'"
+    assert refused.json["detail"] == "only administrators and the builders of app 'plant' may read its automation runs"
     assert anonymous.status_code == 401
 
 

@@ -52,8 +52,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # the run log over the API
     "automation.runs.admin_only": {
-        "en": "only administrators may read the automation runs of app '{app}'",
-        "zh-CN": "只有管理员可以查看应用“{app}”的自动化运行记录",
+        "en": "only administrators and the builders of app '{app}' may read its automation runs",
+        "zh-CN": "只有管理员和应用“{app}”的搭建者可以查看它的自动化运行记录",
     },
     "automation.runs.bad_limit": {
         "en": "'limit' must be a whole number from 1 to {most}, not '{value}'",
