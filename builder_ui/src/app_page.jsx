@@ -223,7 +223,7 @@ export function AppPage({ app, go }) {
         <NewForm draft={draft} go={go} app={app} />
       </section>
       <nav class="designer-links">
-        {["views", "navigation", "permissions"].map((k) => (
+        {["views", "navigation", "permissions", "reports", "dashboards"].map((k) => (
           <a id={`open-${k}`} href={`/builder/apps/${app}/${k}`} onClick={link(`/builder/apps/${app}/${k}`)}>{t(`designers.tab.${k}`)}</a>
         ))}
       </nav>
