@@ -11,7 +11,7 @@ import { freeName } from "./designers_model.js";
 import * as m from "./reports_model.js";
 import { DesignerFrame, TextPair, notReady, useDesignerDraft } from "./designer_frame.jsx";
 import { LiveResult, reportName } from "./report_result.jsx";
-import { reportFields } from "./report_designer.jsx";
+import { pageLanguageName, reportFields } from "./report_designer.jsx";
 
 const COLUMNS = 24;
 const ROW_PX = 44;
@@ -143,7 +143,7 @@ function BoardEditor({ app, doc, board, draft }) {
           <ul>
             {reports.map((r) => (
               <li data-report={r.id}>
-                <span>{reportName(r)}</span>
+                <span class="report-chip">{reportName(r)}</span>
                 <button type="button" class="place-report" onClick={() => draft.apply((d) => m.addWidget(d, board.id, r.id))}>{t("designers.dash.place")}</button>
               </li>
             ))}
@@ -176,7 +176,7 @@ export function DashboardsDesigner({ app, navigate, item }) {
   const board = boards.find((b) => b.id === selected);
   const add = () => {
     const id = freeName(boards.map((b) => b.id), (newId.trim() || "dashboard").toLowerCase().replace(/[^a-z0-9_]/g, "_").replace(/^[^a-z]+/, "") || "dashboard");
-    draft.apply((d) => m.addDashboard(d, { id, name: { "zh-CN": id, en: id }, widgets: [] }));
+    draft.apply((d) => m.addDashboard(d, { id, name: pageLanguageName("designers.dash.default_name", { n: boards.length + 1 }), widgets: [] }));
     setNewId("");
     choose(id);
   };

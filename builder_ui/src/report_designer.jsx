@@ -12,6 +12,9 @@ import * as m from "./reports_model.js";
 import { DesignerFrame, TextPair, notReady, pathLabel, useDesignerDraft } from "./designer_frame.jsx";
 import { LiveResult, reportName } from "./report_result.jsx";
 
+/** A default name in the page's language only (the shell embeds that one; the builder adds the other). */
+export const pageLanguageName = (code, params) => ({ [locale()]: t(code, params) });
+
 let kindsAsked = null;
 /** The engine's chart types, measures, buckets and filter operators (asked once per page). */
 export function useReportKinds() {
@@ -106,7 +109,6 @@ function MeasureItem({ item, field, kinds, set }) {
         {offered.map((k) => <option value={k.key}>{k.name}</option>)}
       </select>
       {item.agg === "percentile" && <input class="p" type="number" min="1" max="99" value={item.p ?? ""} aria-label="p" onChange={(e) => set("p", e.target.value ? Number(e.target.value) : undefined)} />}
-      <code class="muted">{item.id}</code>
     </span>
   );
 }
@@ -168,7 +170,7 @@ function FilterRows({ report, fields, kinds, draft }) {
   );
 }
 
-function ChartAndOrder({ report, kinds, draft }) {
+function ChartAndOrder({ report, kinds, draft, heads }) {
   const chart = report.chart || { type: "table" };
   const keys = m.keysOf(report);
   const sort = (report.sort || [])[0] || {};
@@ -191,7 +193,7 @@ function ChartAndOrder({ report, kinds, draft }) {
         <span>
           <select id="report-sort" value={sort.by || ""} onChange={(e) => draft.apply((d) => m.setSort(d, report.id, e.target.value, sort.desc))}>
             <option value="">{t("designers.report.no_sort")}</option>
-            {[...keys.dimensions, ...keys.measures].map((k) => <option value={k}>{k}</option>)}
+            {[...keys.dimensions, ...keys.measures].map((k) => <option value={k}>{heads[k] || k}</option>)}
           </select>
           <label class="check"><input type="checkbox" id="report-sort-desc" disabled={!sort.by} checked={!!sort.desc} onChange={(e) => draft.apply((d) => m.setSort(d, report.id, sort.by, e.target.checked))} />{t("designers.report.descending")}</label>
         </span>
@@ -236,7 +238,7 @@ function ReportEditor({ app, doc, report, kinds, draft }) {
             {m.ZONES.map((zone) => <Zone report={report} zone={zone} fields={fields} kinds={kinds} draft={draft} onDrop={onDrop} />)}
           </div>
         </div>
-        <ChartAndOrder report={report} kinds={kinds} draft={draft} />
+        <ChartAndOrder report={report} kinds={kinds} draft={draft} heads={heads} />
         <FilterRows report={report} fields={fields} kinds={kinds} draft={draft} />
       </div>
       <section class="report-live" aria-live="polite">
@@ -266,7 +268,8 @@ export function ReportsDesigner({ app, navigate, item }) {
   const add = () => {
     const id = freeName(reports.map((r) => r.id), (newId.trim() || "report").toLowerCase().replace(/[^a-z0-9_]/g, "_").replace(/^[^a-z]+/, "") || "report");
     const form = (doc.forms || [])[0];
-    draft.apply((d) => m.addReport(d, m.newReport(id, { "zh-CN": id, en: id }, form?.id)));
+    const n = reports.length + 1;
+    draft.apply((d) => m.addReport(d, m.newReport(id, pageLanguageName("designers.report.default_name", { n }), form?.id)));
     setNewId("");
     choose(id);
   };

@@ -19,7 +19,8 @@ PREFIX = "builder.report_kind"
 
 
 def _report_schema() -> dict[str, Any]:
-    return load_schema("report.schema.json")["$defs"]
+    defs: dict[str, Any] = load_schema("report.schema.json")["$defs"]
+    return defs
 
 
 def chart_types() -> list[str]:

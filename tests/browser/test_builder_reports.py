@@ -43,7 +43,9 @@ PACKAGE = {
 
 
 def _pie_total(page: Page) -> float:
-    script = "() => document.querySelector('[data-widget=\"by_kind\"] .chart').data[0].values.reduce((a, b) => a + b, 0)"
+    script = (
+        "() => document.querySelector('[data-widget=\"by_kind\"] .chart').data[0].values.reduce((a, b) => a + b, 0)"
+    )
     return float(page.evaluate(script))
 
 
@@ -79,10 +81,18 @@ def test_a_pie_report_built_by_drag_lands_on_a_published_dashboard(live_server, 
     widget = page.locator('.grid-stack-item[data-widget="by_kind"]')
     expect(widget.locator(".mini-chart.pie .slice")).to_have_count(2)
     widget.locator(".widget-wider").click()
+    # gridstack: the widget dragged by its title to the right half of the grid
+    head = widget.locator(".widget-head strong").bounding_box()
+    page.mouse.move(head["x"] + 5, head["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(head["x"] + 300, head["y"] + 8, steps=6)
+    page.mouse.move(head["x"] + 400, head["y"] + 10, steps=4)
+    page.mouse.up()
     page.click("#add-board-filter")
     page.wait_for_selector(".save-state.saved")
     board = page.evaluate("() => window.trellisBuilder.designers.document().dashboards[0]")
     assert board["widgets"][0]["w"] == 13 and board["filters"][0]["kind"] == "date_range"
+    assert board["widgets"][0]["x"] > 0
     screenshot(page, "builder-dashboard-designer")
 
     page.click(".toolbar a >> nth=0")

@@ -13,8 +13,12 @@ from tests.row_rules_app import APP, package
 KINDS = "/api/v1/builder/report-kinds"
 PREVIEW = f"/api/v1/apps/{APP}/reports/preview"
 PASSWORD = "builder-reports-1"
-PIE = {"source": {"form": "ticket"}, "rows": [{"field": "urgent"}], "measures": [{"id": "n", "agg": "count"}],
-       "chart": {"type": "pie"}}
+PIE = {
+    "source": {"form": "ticket"},
+    "rows": [{"field": "urgent"}],
+    "measures": [{"id": "n", "agg": "count"}],
+    "chart": {"type": "pie"},
+}
 
 
 @pytest.fixture
@@ -75,8 +79,13 @@ def test_the_preview_counts_with_the_callers_own_permissions(estate, client):
 
 @pytest.mark.parametrize(
     "body",
-    [[], "pie", {"source": {"form": "nothing"}, "measures": [{"id": "n", "agg": "count"}]},
-     {**PIE, "rows": [{"field": "title", "bucket": "month"}]}, {**PIE, "measures": []}],
+    [
+        [],
+        "pie",
+        {"source": {"form": "nothing"}, "measures": [{"id": "n", "agg": "count"}]},
+        {**PIE, "rows": [{"field": "title", "bucket": "month"}]},
+        {**PIE, "measures": []},
+    ],
 )
 def test_garbage_previews_are_4xx_with_pointers(client, estate, body):
     answer = client.post(PREVIEW, json=body)
