@@ -62,6 +62,7 @@ def test_a_pie_report_built_by_drag_lands_on_a_published_dashboard(live_server, 
     page.click("button.submit")
     page.fill("#new-report-id", "by_kind")
     page.click("#add-report")
+    page.wait_for_url(f"**/builder/apps/{APP}/reports/by_kind")  # the address opens this report again
     page.drag_and_drop('.report-fields li[data-path="kind"] .drag', "#zone-rows")
     expect(page.locator('#zone-rows li[data-field="kind"]')).to_have_count(1)
     page.click('.report-fields li[data-path="day"] .to-columns')  # the keyboard way: a month pivot column
