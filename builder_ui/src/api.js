@@ -15,7 +15,8 @@ function withLang(path) {
   return path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(locale());
 }
 
-export async function call(method, path, body, { raw = false } = {}) {
+/** `base` reaches the rest of /api/v1 (a report preview) with the same token, language and refusals. */
+export async function call(method, path, body, { raw = false, base = "/api/v1/builder" } = {}) {
   const headers = { "X-CSRFToken": csrf(), Accept: raw ? "text/html" : "application/json" };
   const init = { method, headers, credentials: "same-origin" };
   if (body instanceof FormData) init.body = body;
@@ -23,7 +24,7 @@ export async function call(method, path, body, { raw = false } = {}) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(withLang("/api/v1/builder" + path), init);
+  const response = await fetch(withLang(base + path), init);
   if (raw && response.ok) return response.text();
   const text = await response.text();
   let data = null;

@@ -225,7 +225,7 @@ export function AppPage({ app, go }) {
         <NewForm draft={draft} go={go} app={app} />
       </section>
       <nav class="designer-links">
-        {["views", "navigation", "permissions", "flows", "automations"].map((k) => (
+        {["views", "navigation", "permissions", "flows", "automations", "reports", "dashboards"].map((k) => (
           <a id={`open-${k}`} href={`/builder/apps/${app}/${k}`} onClick={link(`/builder/apps/${app}/${k}`)}>{t(`designers.tab.${k}`)}</a>
         ))}
       </nav>

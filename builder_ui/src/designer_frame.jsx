@@ -77,7 +77,7 @@ export function DesignerFrame({ app, draft, title, navigate, kind, select, child
         <a href={appHref} onClick={leave}>← {pick(doc.name, locale()) || app}</a>
         <h2>{title}</h2>
         <nav class="designer-tabs">
-          {["views", "navigation", "permissions", "flows", "automations"].map((k) => (
+          {["views", "navigation", "permissions", "flows", "automations", "reports", "dashboards"].map((k) => (
             <a href={`${appHref}/${k}`} onClick={leave} aria-current={k === kind ? "page" : undefined}>{t(`designers.tab.${k}`)}</a>
           ))}
         </nav>

@@ -1,0 +1,304 @@
+// The report designer (/builder/apps/<app>/reports[/<report>]): a report's source (a form's records,
+// with relation paths), dimensions and measures dragged from the field list onto rows, columns and
+// values (SortableJS groups; every field also has keyboard buttons), time buckets, the chart type,
+// filters, sort and top-N — with the live result beside it. Every kind offered comes from the server
+// (GET /api/v1/builder/report-kinds), the draft's problems from each save.
+import { useEffect, useRef, useState } from "preact/hooks";
+import Sortable from "sortablejs";
+import { get, locale } from "./api.js";
+import { t, pick } from "./texts.js";
+import { fieldPaths, freeName } from "./designers_model.js";
+import * as m from "./reports_model.js";
+import { DesignerFrame, TextPair, notReady, pathLabel, useDesignerDraft } from "./designer_frame.jsx";
+import { LiveResult, reportName } from "./report_result.jsx";
+
+/** A default name in the page's language only (the shell embeds that one; the builder adds the other). */
+export const pageLanguageName = (code, params) => ({ [locale()]: t(code, params) });
+
+let kindsAsked = null;
+/** The engine's chart types, measures, buckets and filter operators (asked once per page). */
+export function useReportKinds() {
+  const [kinds, setKinds] = useState(null);
+  useEffect(() => {
+    kindsAsked = kindsAsked || get("/report-kinds");
+    kindsAsked.then(setKinds).catch(() => { kindsAsked = null; });
+  }, []);
+  return kinds;
+}
+
+/** The fields a report over `formId` may name: the form's (through relations) and the built-in times. */
+export function reportFields(doc, formId) {
+  const own = fieldPaths(doc, formId).map((p) => ({ path: p.path, label: pathLabel(p.label), type: p.field.type }));
+  const system = ["created_at", "updated_at"].map((path) => ({ path, label: t(`designers.system.${path}`), type: "datetime" }));
+  return [...own, ...system];
+}
+
+/** A SortableJS list; `onDrop(fromZone, fromIndex, toZone, toIndex, path)` changes the draft, and the
+ * DOM is put back as it was first (Preact redraws from the draft). */
+function useSortable(ref, options, onDrop, deps) {
+  const drop = useRef(onDrop);
+  drop.current = onDrop;
+  useEffect(() => {
+    if (!ref.current) return undefined;
+    const sortable = Sortable.create(ref.current, {
+      animation: 120,
+      ...options,
+      onEnd: (evt) => {
+        const { from, to, item, oldIndex, newIndex, pullMode, clone } = evt;
+        if (from === to && oldIndex === newIndex) return;
+        if (pullMode === "clone") clone.parentNode.replaceChild(item, clone);
+        else {
+          item.remove();
+          from.insertBefore(item, from.children[oldIndex] || null);
+        }
+        if (!to.dataset.zone) return;  // dropped back on the field list
+        drop.current(from.dataset.zone || null, oldIndex, to.dataset.zone, newIndex, item.dataset.path || null);
+      },
+    });
+    return () => sortable.destroy();
+  }, deps);
+}
+
+function FieldList({ fields, onAdd, onDrop }) {
+  const list = useRef(null);
+  useSortable(list, { group: { name: "report-fields", pull: "clone", put: false }, sort: false }, onDrop, [fields.length]);
+  return (
+    <ul ref={list} class="report-fields" aria-label={t("designers.report.fields")}>
+      {fields.map((f) => (
+        <li key={f.path} data-path={f.path} class="report-field">
+          <span class="drag" aria-hidden="true">⠿</span>
+          <span class="field-name">{f.label}</span>
+          <span class="row-actions">
+            {m.ZONES.map((zone) => (
+              <button type="button" class={`to-${zone}`} aria-label={`${t(`designers.report.to_${zone === "measures" ? "values" : zone}`)}: ${f.label}`} title={t(`designers.report.to_${zone === "measures" ? "values" : zone}`)} onClick={() => onAdd(zone, f.path)}>
+                {zone === "rows" ? "≡" : zone === "columns" ? "Ⅲ" : "Σ"}
+              </button>
+            ))}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DimensionItem({ item, field, kinds, set }) {
+  const temporal = field && m.TEMPORAL_TYPES.includes(field.type);
+  return (
+    <span class="zone-item-body">
+      <strong>{field?.label || item.field}</strong>
+      {temporal && (
+        <select class="bucket" aria-label={t("designers.report.bucket")} value={item.bucket || ""} onChange={(e) => set("bucket", e.target.value || undefined)}>
+          <option value="">{t("designers.report.no_bucket")}</option>
+          {kinds.buckets.map((b) => <option value={b.key}>{b.name}</option>)}
+        </select>
+      )}
+      {!item.bucket && (
+        <input class="top" type="number" min="1" max="1000" placeholder={t("designers.report.top")} aria-label={t("designers.report.top")} value={item.top ?? ""}
+          onChange={(e) => set("top", e.target.value ? Number(e.target.value) : undefined)} />
+      )}
+    </span>
+  );
+}
+
+function MeasureItem({ item, field, kinds, set }) {
+  const offered = kinds.measures.filter((k) => (item.field ? k.field !== "none" : k.key === "count" || k.field === "none"));
+  return (
+    <span class="zone-item-body">
+      <strong>{item.field ? field?.label || item.field : t("designers.report.records")}</strong>
+      <select class="agg" aria-label={t("designers.report.agg")} value={item.agg} onChange={(e) => set("agg", e.target.value)}>
+        {offered.map((k) => <option value={k.key}>{k.name}</option>)}
+      </select>
+      {item.agg === "percentile" && <input class="p" type="number" min="1" max="99" value={item.p ?? ""} aria-label="p" onChange={(e) => set("p", e.target.value ? Number(e.target.value) : undefined)} />}
+    </span>
+  );
+}
+
+function Zone({ report, zone, fields, kinds, draft, onDrop }) {
+  const list = useRef(null);
+  const items = report[zone] || [];
+  useSortable(list, { group: "report-fields", handle: ".drag" }, onDrop, [items.length, report.id]);
+  const byPath = Object.fromEntries(fields.map((f) => [f.path, f]));
+  const title = t(`designers.report.${zone === "measures" ? "values" : zone}`);
+  return (
+    <section class={`report-zone zone-${zone}`}>
+      <h4>{title}</h4>
+      <ol ref={list} data-zone={zone} id={`zone-${zone}`} aria-label={title} data-empty={t("designers.report.drop_here")}>
+        {items.map((item, index) => {
+          const set = (key, value) => draft.apply((d) => m.setZoneItem(d, report.id, zone, index, key, value));
+          return (
+            <li key={`${zone}-${index}-${item.field || item.id}`} class="zone-item" data-field={item.field || ""}>
+              <span class="drag" aria-hidden="true">⠿</span>
+              {zone === "measures"
+                ? <MeasureItem item={item} field={byPath[item.field]} kinds={kinds} set={set} />
+                : <DimensionItem item={item} field={byPath[item.field]} kinds={kinds} set={set} />}
+              <span class="row-actions">
+                <button type="button" class="up" aria-label={t("move_up")} disabled={index === 0} onClick={() => draft.apply((d) => m.moveInZones(d, report.id, zone, index, zone, index - 1))}>↑</button>
+                <button type="button" class="down" aria-label={t("move_down")} disabled={index === items.length - 1} onClick={() => draft.apply((d) => m.moveInZones(d, report.id, zone, index, zone, index + 1))}>↓</button>
+                <button type="button" class="remove" aria-label={t("remove")} onClick={() => draft.apply((d) => m.removeFromZone(d, report.id, zone, index))}>✕</button>
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function FilterRows({ report, fields, kinds, draft }) {
+  const filters = report.filters || [];
+  const set = (index, key, value) => draft.apply((d) => m.setFilter(d, report.id, index, key, value));
+  const text = (value) => (Array.isArray(value) ? value.join(",") : value ?? "");
+  return (
+    <fieldset class="report-filters">
+      <legend>{t("designers.report.filters")}</legend>
+      {filters.map((f, index) => (
+        <div class="filter-row">
+          <select class="filter-field" aria-label={t("designers.field")} value={f.field} onChange={(e) => set(index, "field", e.target.value)}>
+            {fields.map((x) => <option value={x.path}>{x.label}</option>)}
+          </select>
+          <select class="filter-op" aria-label={t("designers.report.filters")} value={f.op} onChange={(e) => { set(index, "op", e.target.value); }}>
+            {kinds.filter_ops.map((o) => <option value={o.key}>{o.name}</option>)}
+          </select>
+          {!["is_null", "not_null"].includes(f.op) && (
+            <input class="filter-value" aria-label={t("designers.report.value")} value={text(f.value)} onChange={(e) => set(index, "value", m.filterValue(f.op, e.target.value))} />
+          )}
+          <button type="button" class="remove" aria-label={t("remove")} onClick={() => draft.apply((d) => m.removeFilter(d, report.id, index))}>✕</button>
+        </div>
+      ))}
+      <button type="button" id="add-filter" disabled={!fields.length} onClick={() => draft.apply((d) => m.addFilter(d, report.id, { field: fields[0].path, op: "eq", value: "" }))}>{t("designers.report.add_filter")}</button>
+    </fieldset>
+  );
+}
+
+function ChartAndOrder({ report, kinds, draft, heads }) {
+  const chart = report.chart || { type: "table" };
+  const keys = m.keysOf(report);
+  const sort = (report.sort || [])[0] || {};
+  const flag = (key) => (
+    <label class="check"><input type="checkbox" id={`chart-${key}`} checked={!!chart[key]} onChange={(e) => draft.apply((d) => m.setChart(d, report.id, key, e.target.checked))} />{t(`designers.report.${key}`)}</label>
+  );
+  return (
+    <div class="report-chart">
+      <div class="prop">
+        <label for="chart-type">{t("designers.report.chart")}</label>
+        <select id="chart-type" value={chart.type} onChange={(e) => draft.apply((d) => m.setChart(d, report.id, "type", e.target.value))}>
+          {kinds.charts.map((c) => <option value={c.key}>{c.name}</option>)}
+        </select>
+        {chart.type === "pie" && flag("donut")}
+        {chart.type === "bar" && flag("stacked")}
+        {chart.type === "bar" && flag("horizontal")}
+      </div>
+      <div class="prop">
+        <label for="report-sort">{t("designers.report.sort")}</label>
+        <span>
+          <select id="report-sort" value={sort.by || ""} onChange={(e) => draft.apply((d) => m.setSort(d, report.id, e.target.value, sort.desc))}>
+            <option value="">{t("designers.report.no_sort")}</option>
+            {[...keys.dimensions, ...keys.measures].map((k) => <option value={k}>{heads[k] || k}</option>)}
+          </select>
+          <label class="check"><input type="checkbox" id="report-sort-desc" disabled={!sort.by} checked={!!sort.desc} onChange={(e) => draft.apply((d) => m.setSort(d, report.id, sort.by, e.target.checked))} />{t("designers.report.descending")}</label>
+        </span>
+      </div>
+      <div class="prop">
+        <label for="report-limit">{t("designers.report.limit")}</label>
+        <input id="report-limit" type="number" min="1" max="100000" value={report.limit ?? ""} onChange={(e) => draft.apply((d) => m.setReportProp(d, report.id, "limit", e.target.value ? Number(e.target.value) : undefined))} />
+      </div>
+    </div>
+  );
+}
+
+function ReportEditor({ app, doc, report, kinds, draft }) {
+  const formId = report.source?.form;
+  const fields = reportFields(doc, formId);
+  const heads = Object.fromEntries([
+    ...[...(report.rows || []), ...(report.columns || [])].map((d) => [d.id || d.field, fields.find((f) => f.path === d.field)?.label]),
+    ...(report.measures || []).map((x) => [x.id, x.field ? `${kinds.measures.find((k) => k.key === x.agg)?.name || x.agg} · ${fields.find((f) => f.path === x.field)?.label || x.field}` : t("designers.report.count_records")]),
+  ]);
+  const onDrop = (fromZone, fromIndex, toZone, toIndex, path) => {
+    if (fromZone) draft.apply((d) => m.moveInZones(d, report.id, fromZone, fromIndex, toZone, toIndex));
+    else if (path) draft.apply((d) => m.addToZone(d, report.id, toZone, path, toIndex));
+  };
+  return (
+    <div class="report-editor" data-report={report.id}>
+      <div class="report-setup">
+        <TextPair id="report-name" label={t("designers.name")} value={report.name} onChange={(v) => draft.apply((d) => m.setReportProp(d, report.id, "name", v))} />
+        <div class="prop">
+          <label for="report-source">{t("designers.report.source")}</label>
+          <select id="report-source" value={formId || ""} onChange={(e) => draft.apply((d) => m.setSource(d, report.id, { form: e.target.value }))}>
+            {!formId && <option value="">—</option>}
+            {(doc.forms || []).map((f) => <option value={f.id}>{pick(f.name, locale()) || f.id}</option>)}
+          </select>
+        </div>
+        <div class="pivot-builder">
+          <section class="field-column">
+            <h4>{t("designers.report.fields")}</h4>
+            <FieldList fields={fields} onDrop={onDrop} onAdd={(zone, path) => draft.apply((d) => m.addToZone(d, report.id, zone, path))} />
+            <button type="button" id="add-count" onClick={() => draft.apply((d) => m.addToZone(d, report.id, "measures", null))}>Σ {t("designers.report.count_records")}</button>
+          </section>
+          <div class="zones">
+            {m.ZONES.map((zone) => <Zone report={report} zone={zone} fields={fields} kinds={kinds} draft={draft} onDrop={onDrop} />)}
+          </div>
+        </div>
+        <ChartAndOrder report={report} kinds={kinds} draft={draft} heads={heads} />
+        <FilterRows report={report} fields={fields} kinds={kinds} draft={draft} />
+      </div>
+      <section class="report-live" aria-live="polite">
+        <h3>{t("designers.report.result")}</h3>
+        <p class="muted hint">{t("designers.report.result_hint")}</p>
+        <LiveResult app={app} report={report} heads={heads} />
+      </section>
+    </div>
+  );
+}
+
+export function ReportsDesigner({ app, navigate, item }) {
+  const draft = useDesignerDraft(app);
+  const kinds = useReportKinds();
+  const [selected, setSelected] = useState(item || null);
+  const [newId, setNewId] = useState("");
+  const choose = (id) => {
+    setSelected(id);
+    history.replaceState(null, "", `/builder/apps/${encodeURIComponent(app)}/reports${id ? `/${encodeURIComponent(id)}` : ""}`);
+  };
+  const waiting = notReady(draft);
+  if (waiting) return waiting;
+  if (!kinds) return <p class="muted">{t("loading")}</p>;
+  const doc = draft.doc;
+  const reports = doc.reports || [];
+  const report = reports.find((r) => r.id === selected);
+  const add = () => {
+    const id = freeName(reports.map((r) => r.id), (newId.trim() || "report").toLowerCase().replace(/[^a-z0-9_]/g, "_").replace(/^[^a-z]+/, "") || "report");
+    const form = (doc.forms || [])[0];
+    const n = reports.length + 1;
+    draft.apply((d) => m.addReport(d, m.newReport(id, pageLanguageName("designers.report.default_name", { n }), form?.id)));
+    setNewId("");
+    choose(id);
+  };
+  const select = ([area, index]) => {  // a problem at /reports/<n>/... opens that report
+    const found = area === "reports" && reports[Number(index)];
+    if (found) choose(found.id);
+    return Boolean(found);
+  };
+  return (
+    <DesignerFrame app={app} draft={draft} title={t("designers.tab.reports")} navigate={navigate} kind="reports" select={select}>
+      <div class="reports-grid">
+        <section class="view-list report-list" aria-label={t("designers.report.list")}>
+          <h3>{t("designers.report.list")}</h3>
+          {!reports.length && <p class="muted">{t("designers.report.none")}</p>}
+          <ul>
+            {reports.map((r) => (
+              <li class={r.id === selected ? "selected" : ""} data-report={r.id}>
+                <button type="button" class="link" onClick={() => choose(r.id)}>{reportName(r)}</button>
+                <button type="button" class="remove" aria-label={`${t("designers.report.remove")}: ${reportName(r)}`} onClick={() => { draft.apply((d) => m.removeReport(d, r.id)); if (r.id === selected) choose(null); }}>✕</button>
+              </li>
+            ))}
+          </ul>
+          <div class="inline-add">
+            <input id="new-report-id" aria-label={t("designers.report.new_id")} placeholder={t("designers.report.new_id")} value={newId} onInput={(e) => setNewId(e.target.value)} />
+            <button type="button" id="add-report" disabled={!(doc.forms || []).length} onClick={add}>{t("designers.report.add")}</button>
+          </div>
+        </section>
+        {report ? <ReportEditor key={report.id} app={app} doc={doc} report={report} kinds={kinds} draft={draft} /> : <p class="muted">{t("designers.report.select")}</p>}
+      </div>
+    </DesignerFrame>
+  );
+}
