@@ -18,6 +18,7 @@ from engine.errors import DefinitionError, NotFoundError, PermissionDeniedError
 from engine.forms.permissions import AppPermissions, FormAccess
 from engine.forms.row_rule_checks import PathError
 from engine.forms.spec import FieldSpec, FormSpec, localized
+from engine.forms.types import FIELD_TYPES
 from engine.forms.ui import form_ui
 from engine.forms.validation import FormValidator
 from engine.i18n import translate
@@ -159,7 +160,7 @@ class BuilderChecks:
     def _people_in(self, record: Mapping[str, Any] | None, fields: list[FieldSpec]) -> dict[str, str]:
         """The names of the people the record's person fields hold, so the builder reads names, not ids."""
         data = (record or {}).get("data") or {}
-        held = [data.get(f.id) for f in fields if f.type == "user"]
+        held = [data.get(f.id) for f in fields if FIELD_TYPES.get(f.type).people_limit(f) is not None]
         ids = {v for value in held for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)}
         if self.directory is None:
             return {}
