@@ -1,8 +1,9 @@
 """Shared fixtures: real back-ends only.
 
 ``database`` runs each storage test on SQLite and, when TRELLIS_TEST_DATABASE_URL is set, on
-PostgreSQL too (each test in a schema of its own, dropped afterwards). Under CI=true a missing
-or unreachable PostgreSQL or Redis fails the run instead of quietly testing less.
+PostgreSQL too (each test in a database of its own, dropped afterwards: a copy of one migrated once
+per test process, see tests/database_copies.py). Under CI=true a missing or unreachable PostgreSQL
+or Redis fails the run instead of quietly testing less.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy import create_engine, text
 from engine.config import Settings, normalize_database_url
 from engine.storage import Database
 from engine.storage.migrate import upgrade
+from tests.database_copies import DatabaseCopies
 
 ROOT = Path(__file__).resolve().parents[1]
 PROPERTY_APP = ROOT / "apps" / "property_repair.json"
@@ -39,6 +41,8 @@ os.environ["LANG"] = "C.UTF-8"
 os.environ.pop("LC_ALL", None)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+pytest_plugins = ["tests.validation_memo"]  # a package found sound is not walked again by jsonschema
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -93,17 +97,41 @@ class PostgresSchema:
         self._admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL on each back-end."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'trellis.db'}"
-        return
-    schema = PostgresSchema(PG_URL or "")
+@pytest.fixture(scope="session")
+def database_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseCopies]:
+    copies = DatabaseCopies(tmp_path_factory.mktemp("database-templates"), PG_URL)
     try:
-        yield schema.url
+        yield copies
     finally:
-        schema.drop()
+        copies.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, database_copies: DatabaseCopies) -> Iterator[str]:
+    """A fresh database at the newest migration on each back-end, this test's own.
+
+    It is a copy of a database migrated once per test process. A test using a fixture that seeds
+    its database (``company``, see tests/database_copies.py) gets a copy of the database that fixture
+    filled instead.
+    The tests of the migrations themselves take ``empty_database_url``.
+    """
+    copy = database_copies.for_test(request, request.param, tmp_path)
+    try:
+        yield copy.url
+    finally:
+        copy.drop()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, database_copies: DatabaseCopies
+) -> Iterator[str]:
+    """A fresh database with no tables on each back-end: for the tests that migrate from scratch."""
+    copy = database_copies.empty(request.param, tmp_path)
+    try:
+        yield copy.url
+    finally:
+        copy.drop()
 
 
 @pytest.fixture
@@ -215,7 +243,20 @@ def free_port() -> int:
 
 @pytest.fixture
 def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    """`trellis serve` as a real process on a free port; yields its base URL."""
+    """`trellis serve` as a real process on a free port; yields its base URL.
+
+    The administrator and their token are made first, in the database, as `trellis users create admin
+    --admin` and `trellis tokens create admin --scope admin` make them (those commands have tests of their
+    own; two more processes per test cost seconds)."""
+    from engine.services.directory import DirectoryService
+
+    database = Database(database_url)
+    try:
+        directory = DirectoryService(database)
+        directory.create_user(ADMIN_LOGIN, ADMIN_PASSWORD, admin=True, actor="cli:tests")
+        token, _ = directory.create_token(ADMIN_LOGIN, "cli", ["admin"], actor="cli:tests")
+    finally:
+        database.dispose()
     port = free_port()
     env = {**os.environ, "TRELLIS_DATABASE_URL": database_url, "TRELLIS_INSTANCE_DIR": str(tmp_path / "instance")}
     env.pop("TRELLIS_REDIS_URL", None)
@@ -236,24 +277,8 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         else:
             process.terminate()
             raise AssertionError(log_path.read_text())
-        token_run = subprocess.run(
-            [str(script), "users", "create", ADMIN_LOGIN, "--password", ADMIN_PASSWORD, "--admin"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert token_run.returncode == 0, token_run.stderr
-        token_run = subprocess.run(
-            [str(script), "tokens", "create", ADMIN_LOGIN, "--scope", "admin"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert token_run.returncode == 0, token_run.stderr
         try:
-            yield LiveServer(base, token_run.stdout.strip().splitlines()[-1])
+            yield LiveServer(base, token)
         finally:
             process.terminate()
             process.wait(timeout=20)

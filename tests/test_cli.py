@@ -127,7 +127,9 @@ def test_export_to_stdout(env, capsys):
     assert capsys.readouterr().out == PROPERTY_APP.read_text(encoding="utf-8")
 
 
-def test_db_upgrade_is_repeatable(env, capsys):
+def test_db_upgrade_is_repeatable(empty_database_url, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("TRELLIS_DATABASE_URL", empty_database_url)
+    monkeypatch.setenv("TRELLIS_INSTANCE_DIR", str(tmp_path / "instance"))
     assert main(["db", "upgrade"]) == 0
     assert f"upgraded from empty to {head_revision()}" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0

@@ -36,23 +36,21 @@ from engine.storage.tables import (
     OutboxRow,
     utcnow,
 )
-from tests.conftest import PG_URL, REDIS_URL, PostgresSchema
+from tests.conftest import PG_URL, REDIS_URL
+from tests.database_copies import DatabaseCopies
 from tests.flows.conftest import company  # noqa: F401 - the fixture, shared with the flow tests
 
 TRELLIS = Path(sys.executable).with_name("trellis")
 
 
 @pytest.fixture(params=["postgresql" if PG_URL else "sqlite"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, database_copies: DatabaseCopies) -> Iterator[str]:
     """Worker processes share one database: PostgreSQL when configured (as in CI), else a SQLite file."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'trellis.db'}"
-        return
-    schema = PostgresSchema(PG_URL or "")
+    copy = database_copies.for_test(request, request.param, tmp_path)
     try:
-        yield schema.url
+        yield copy.url
     finally:
-        schema.drop()
+        copy.drop()
 
 
 def due_tickets(company, database, count: int) -> None:  # noqa: F811

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +14,9 @@ from engine.services.apps import AppService
 from engine.services.directory import DirectoryService
 from engine.services.flows import FlowService
 from engine.services.records import RecordService
+from engine.storage import Database
 from engine.storage.catalog import AppCatalog
+from tests.database_copies import SEED_FACTS, Build, seeds
 
 APP = "property_repair"
 
@@ -91,14 +95,19 @@ PEOPLE = {
 }
 
 
-@pytest.fixture
-def company(database, property_package) -> Company:
-    AppService(database).import_package(property_package, actor="test")
+@seeds("company")
+def company_seed(request: pytest.FixtureRequest) -> tuple[str, Build]:
+    """The company is built once per worker, back-end and package (modules may override the package)."""
+    package = request.getfixturevalue("property_package")
+    digest = hashlib.sha256(json.dumps(package, sort_keys=True).encode()).hexdigest()[:12]
+    return f"company-{digest}", lambda database: build_company(database, package)
+
+
+def build_company(database: Database, package: dict) -> dict[str, int]:
+    """The property app, its places and parts, and people in every role; the ids of the places and parts."""
+    AppService(database).import_package(package, actor="test")
     records = RecordService(database, AppCatalog())
-    clock = Clock()
-    flows = FlowService(database, records, clock=clock)
-    directory = DirectoryService(database)
-    records.on_create.append(flows.record_created)
+    records.on_create.append(FlowService(database, records, clock=Clock()).record_created)
     admin = LOCAL_ADMIN
     community, _ = records.create(admin, APP, "community", {"name": "阳光花园", "city": "杭州"})
     other, _ = records.create(admin, APP, "community", {"name": "翠苑", "city": "杭州"})
@@ -110,6 +119,7 @@ def company(database, property_package) -> Company:
     dear, _ = records.create(
         admin, APP, "spare_part", {"code": "P2", "name": "热水器", "unit": "台", "unit_price": "2600"}
     )
+    directory = DirectoryService(database)
     for login, roles in PEOPLE.items():
         covers = [community["id"]] if login.startswith("worker") and login != "worker3" else []
         if login == "manager1":
@@ -124,8 +134,25 @@ def company(database, property_package) -> Company:
         directory.add_member("水电维修组", login)
         directory.set_on_duty(login, True)
     directory.add_member("公共设施组", "worker3")
-    found = Company(records, flows, directory, clock)
+    return {
+        "community": community["id"],
+        "other_community": other["id"],
+        "room": room["id"],
+        "cheap_part": cheap["id"],
+        "dear_part": dear["id"],
+    }
+
+
+@pytest.fixture
+def company(request: pytest.FixtureRequest, database: Database) -> Company:
+    """The company in this test's database (a copy of the one ``build_company`` made), with services of its own."""
+    records = RecordService(database, AppCatalog())
+    clock = Clock()
+    flows = FlowService(database, records, clock=clock)
+    directory = DirectoryService(database)
+    records.on_create.append(flows.record_created)
+    if request.node.stash.get(SEED_FACTS, None) is None:
+        raise pytest.UsageError("`company` needs its database from `database_url` (tests/database_copies.py)")
+    found = Company(records, flows, directory, clock, **request.node.stash[SEED_FACTS])
     found.people = {login: directory.principal_for(login) for login in PEOPLE}
-    found.community, found.other_community, found.room = community["id"], other["id"], room["id"]
-    found.cheap_part, found.dear_part = cheap["id"], dear["id"]
     return found

@@ -24,8 +24,8 @@ ENGINE_TABLES = {
 }
 
 
-def test_upgrade_creates_the_engine_tables(database_url):
-    database = Database(database_url)
+def test_upgrade_creates_the_engine_tables(empty_database_url):
+    database = Database(empty_database_url)
 
     before, after = upgrade(database)
 
@@ -49,27 +49,30 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
     database.dispose()
 
 
-def test_the_migrations_match_the_table_definitions(database):
+def test_the_migrations_match_the_table_definitions(empty_database_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from engine.storage.tables import Base
 
+    database = Database(empty_database_url)
+    upgrade(database)
     with database.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
 
     engine_only = [d for d in diff if "trellis_" in str(d)]
+    database.dispose()
     assert engine_only == []
 
 
-def test_versions_stored_before_0017_say_where_they_came_from(database_url):
+def test_versions_stored_before_0017_say_where_they_came_from(empty_database_url):
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import text
 
     from engine.storage.migrate import MIGRATIONS
 
-    database = Database(database_url)
+    database = Database(empty_database_url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with database.engine.begin() as connection:
