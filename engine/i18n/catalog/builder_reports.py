@@ -90,7 +90,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.report.count_records": {"zh-CN": "记录计数", "en": "Count of records"},
     "builder.designers.report.bucket": {"zh-CN": "时间分段", "en": "Time bucket"},
     "builder.designers.report.no_bucket": {"zh-CN": "不分段", "en": "No bucket"},
-    "builder.designers.report.top": {"zh-CN": "前 N 项", "en": "Top N"},
+    "builder.designers.report.top": {"zh-CN": "只看前几项", "en": "Top N"},
     "builder.designers.report.agg": {"zh-CN": "汇总方式", "en": "Aggregation"},
     "builder.designers.report.chart": {"zh-CN": "图表类型", "en": "Chart type"},
     "builder.designers.report.donut": {"zh-CN": "环形", "en": "Ring (donut)"},
