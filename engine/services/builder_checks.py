@@ -176,9 +176,12 @@ class BuilderChecks:
         user_id = body.get("user_id")
         if not user_id or self.directory is None:
             return body.get("user") or {}
-        if user_id not in {p["id"] for p in self.directory.people_with_role(app_id, role, limit=10_000)}:
+        try:
+            person = self.directory.principal_for(user_id)  # one read: who they are and the roles they hold
+        except NotFoundError:
+            person = None
+        if person is None or role not in person.roles_in(app_id):
             raise NotFoundError.says("builder_checks.no_holder", role=role)
-        person = self.directory.principal_for(user_id)
         return {"id": person.id, "name": person.name, "groups": person.groups, "communities": person.communities}
 
     def _judging(self, published: CompiledApp, document: Mapping[str, Any]) -> CompiledApp:

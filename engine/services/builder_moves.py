@@ -17,12 +17,10 @@ from engine.errors import NotFoundError, SubmissionError
 from engine.flows.migration import InstancePlan, map_problems
 from engine.flows.spec import FlowSpec, compile_flow, localized
 from engine.forms.spec import FormSpec
-from engine.packages import package_problems, upgrade_package
-from engine.packages.messages import refusal
-from engine.packages.validation import PackageInvalidError
 from engine.principal import Principal
 from engine.services.builder import BuilderService, actor_of
 from engine.services.builder_access import require_builder
+from engine.services.builder_publish import publishable
 from engine.services.flows import FlowService
 
 
@@ -73,11 +71,7 @@ class BuilderMoves:
     def _drafted(self, principal: Principal, app_id: str, flow_id: str) -> FlowSpec:
         """The draft's flow, compiled as publishing will compile it; the draft must be publishable."""
         raw = self.builder.draft_document(principal, app_id)
-        problems = package_problems(raw, self.builder.apps.env_policy)
-        if problems:
-            code = "package.invalid_one" if len(problems) == 1 else "package.invalid_many"
-            raise refusal(PackageInvalidError, code, problems, count=len(problems))
-        document = upgrade_package(raw)[0]
+        document = publishable(raw, app_id, self.builder.apps.env_policy)
         for index, definition in enumerate(document.get("flows", [])):
             if definition["id"] == flow_id:
                 form = next(f for f in document["forms"] if f["id"] == definition["form"])

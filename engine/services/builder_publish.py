@@ -17,6 +17,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from engine.builder.changes import changes
 from engine.builder.merge import merge
+from engine.connectors.environment import EnvPolicy
 from engine.errors import ConflictError, NotFoundError, Problem
 from engine.forms.spec import localized
 from engine.i18n import translate
@@ -214,13 +215,18 @@ class BuilderPublishing:
         return draft
 
     def _checked(self, raw: Mapping[str, Any], app_id: str) -> Mapping[str, Any]:
-        problems = package_problems(raw, self.apps.env_policy)
-        if raw.get("id") != app_id:
-            problems = [problem("/id", "builder.id_changed", app=app_id), *problems]
-        if problems:
-            code = "package.invalid_one" if len(problems) == 1 else "package.invalid_many"
-            raise refusal(PackageInvalidError, code, problems, count=len(problems))
-        return upgrade_package(raw)[0]
+        return publishable(raw, app_id, self.apps.env_policy)
+
+
+def publishable(raw: Mapping[str, Any], app_id: str, env_policy: EnvPolicy) -> Mapping[str, Any]:
+    """The draft in the current format, refused (422, every problem with its pointer) unless publish would take it."""
+    problems = package_problems(raw, env_policy)
+    if raw.get("id") != app_id:
+        problems = [problem("/id", "builder.id_changed", app=app_id), *problems]
+    if problems:
+        code = "package.invalid_one" if len(problems) == 1 else "package.invalid_many"
+        raise refusal(PackageInvalidError, code, problems, count=len(problems))
+    return upgrade_package(raw)[0]
 
 
 def _said_step(step: TableStep, locale: str) -> dict[str, str]:

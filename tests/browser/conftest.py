@@ -106,3 +106,21 @@ def api_post(live_server: Any, path: str, body: object) -> dict[str, Any]:
     with urllib.request.urlopen(request, timeout=30) as answer:
         found: dict[str, Any] = json.loads(answer.read() or b"{}")
         return found
+
+
+def label(zh: str, en: str) -> dict[str, str]:
+    """A text in both languages, as packages write names."""
+    return {"zh-CN": zh, "en": en}
+
+
+def sign_in(page: Page, url: str, login: str, password: str) -> None:
+    """Open ``url`` (which asks to sign in first) and sign in as ``login``."""
+    page.goto(url)
+    page.fill("#login", login)
+    page.fill("#password", password)
+    page.click("button.submit")
+
+
+def saved(page: Page) -> None:
+    """Wait until the builder says the draft is saved."""
+    page.wait_for_selector(".save-state.saved")

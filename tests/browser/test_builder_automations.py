@@ -9,36 +9,32 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import api_post, screenshot
+from tests.browser.conftest import api_post, label, screenshot
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
 
 APP = "desk"
-
-
-def _label(zh: str, en: str) -> dict[str, str]:
-    return {"zh-CN": zh, "en": en}
 
 
 PACKAGE = {
     "format": "trellis.app/1",
     "id": APP,
     "version": "1.0.0",
-    "name": _label("服务台", "Desk"),
-    "roles": [{"id": "clerk", "name": _label("办事员", "Clerk")}],
+    "name": label("服务台", "Desk"),
+    "roles": [{"id": "clerk", "name": label("办事员", "Clerk")}],
     "forms": [
         {
             "id": "ticket",
-            "name": _label("事项", "Ticket"),
+            "name": label("事项", "Ticket"),
             "title_field": "title",
             "fields": [
-                {"id": "title", "type": "text", "label": _label("标题", "Title")},
+                {"id": "title", "type": "text", "label": label("标题", "Title")},
                 {
                     "id": "level",
                     "type": "select",
-                    "label": _label("级别", "Level"),
+                    "label": label("级别", "Level"),
                     "options": [{"value": "高"}, {"value": "低"}],
                 },
-                {"id": "note", "type": "text", "label": _label("备注", "Note")},
+                {"id": "note", "type": "text", "label": label("备注", "Note")},
             ],
         }
     ],

@@ -9,30 +9,26 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import api_post, screenshot
+from tests.browser.conftest import api_post, label, screenshot
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
 
 APP = "repairs"
-
-
-def _label(zh: str, en: str) -> dict[str, str]:
-    return {"zh-CN": zh, "en": en}
 
 
 PACKAGE = {
     "format": "trellis.app/1",
     "id": APP,
     "version": "1.0.0",
-    "name": _label("报修", "Repairs"),
-    "roles": [{"id": "clerk", "name": _label("办事员", "Clerk")}, {"id": "chief", "name": _label("主管", "Chief")}],
+    "name": label("报修", "Repairs"),
+    "roles": [{"id": "clerk", "name": label("办事员", "Clerk")}, {"id": "chief", "name": label("主管", "Chief")}],
     "forms": [
         {
             "id": "ticket",
-            "name": _label("报修单", "Ticket"),
+            "name": label("报修单", "Ticket"),
             "title_field": "title",
             "fields": [
-                {"id": "title", "type": "text", "label": _label("标题", "Title")},
-                {"id": "amount", "type": "number", "label": _label("金额", "Amount")},
+                {"id": "title", "type": "text", "label": label("标题", "Title")},
+                {"id": "amount", "type": "number", "label": label("金额", "Amount")},
             ],
         }
     ],

@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import api_post, screenshot
+from tests.browser.conftest import api_post, saved, screenshot, sign_in
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, PROPERTY_APP
 
 APP = "estate"
@@ -53,10 +53,6 @@ def _add(page: Page, field_type: str) -> None:
     page.click(f'.palette-item[data-type="{field_type}"]')
 
 
-def _saved(page: Page) -> None:
-    page.wait_for_selector(".save-state.saved")
-
-
 def _new_form(page: Page, form_id: str, zh: str, en: str) -> None:
     page.fill("#new-form-id", form_id)
     page.fill("#new-form-zh", zh)
@@ -66,16 +62,9 @@ def _new_form(page: Page, form_id: str, zh: str, en: str) -> None:
 
 
 def _back_to_app(page: Page) -> None:
-    _saved(page)
+    saved(page)
     page.click(".designer .toolbar a")
     page.wait_for_selector("#add-form")
-
-
-def _sign_in(page: Page, url: str, login: str, password: str) -> None:
-    page.goto(url)
-    page.fill("#login", login)
-    page.fill("#password", password)
-    page.click("button.submit")
 
 
 def _grant(page: Page, role: str, form: str, *actions: str) -> None:
@@ -163,7 +152,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.keyboard.press("Escape")  # close the completions
     page.click('li[data-field="mobile"] button.up')
     page.keyboard.press("Control+z")  # undo the move
-    _saved(page)
+    saved(page)
     page.wait_for_selector(".preview-frame")
     preview = page.frame_locator(".preview-frame")
     preview.locator("#f-text").fill("王先生")  # the formula answers from the draft as one types
@@ -203,7 +192,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.wait_for_selector(".dialog.conflict")
     assert "上门登记" in page.inner_text(".dialog.conflict .changes")  # what they changed, in words
     page.click("#conflict-overwrite")  # keep mine, on top of theirs
-    _saved(page)
+    saved(page)
 
     _back_to_app(page)
     page.click("#open-permissions")
@@ -219,7 +208,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     _grant(page, "guard", "visit", "read")
     _their_own(page, "resident")
     _their_own(page, "guard")
-    _saved(page)
+    saved(page)
     page.click('.designer-tabs a[href$="/views"]')
     page.select_option("#views-form", "visit")
     page.fill("#new-view-id", "visits")
@@ -230,7 +219,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     page.check('#view-roles input[value="resident"]')
     page.check('#view-roles input[value="guard"]')
     expect(page.locator(".records-preview th")).to_have_count(4)
-    _saved(page)
+    saved(page)
     page.click(".designer .toolbar a >> nth=0")
     page.wait_for_selector("#publish-preview")
     page.click("#publish-preview")
@@ -249,7 +238,7 @@ def test_a_builder_builds_an_app_from_nothing_and_publishes_it(live_server, brow
     for login, seen in (("ren", ["王先生"]), ("gao", [])):
         person = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
         end_user = person.new_page()
-        _sign_in(end_user, f"{live_server}/apps/{APP}", login, PASSWORD)
+        sign_in(end_user, f"{live_server}/apps/{APP}", login, PASSWORD)
         visits = end_user.locator('li.card[data-form="visit"]')
         if login == "ren":
             visits.locator("a.new").click()

@@ -2,48 +2,33 @@
 a clerk sees only the rows the rule lets through, a visitor without the grant does not get the list."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.conftest import api_post, screenshot
+from tests.browser.conftest import api_post, label, saved, screenshot, sign_in
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
 
 APP = "desk"
 PASSWORD = "a-long-password"
 
 
-def _label(zh: str, en: str) -> dict[str, str]:
-    return {"zh-CN": zh, "en": en}
-
-
 PACKAGE = {
     "format": "trellis.app/1",
     "id": APP,
     "version": "1.0.0",
-    "name": _label("服务台", "Desk"),
-    "roles": [{"id": "clerk", "name": _label("办事员", "Clerk")}, {"id": "visitor", "name": _label("访客", "Visitor")}],
+    "name": label("服务台", "Desk"),
+    "roles": [{"id": "clerk", "name": label("办事员", "Clerk")}, {"id": "visitor", "name": label("访客", "Visitor")}],
     "forms": [
         {
             "id": "ticket",
-            "name": _label("事项", "Ticket"),
+            "name": label("事项", "Ticket"),
             "title_field": "title",
             "fields": [
-                {"id": "title", "type": "text", "label": _label("标题", "Title")},
-                {"id": "handler", "type": "user", "label": _label("经办人", "Handler")},
+                {"id": "title", "type": "text", "label": label("标题", "Title")},
+                {"id": "handler", "type": "user", "label": label("经办人", "Handler")},
             ],
         }
     ],
 }
-
-
-def _sign_in(page: Page, url: str, login: str, password: str) -> None:
-    page.goto(url)
-    page.fill("#login", login)
-    page.fill("#password", password)
-    page.click("button.submit")
-
-
-def _saved(page: Page) -> None:
-    page.wait_for_selector(".save-state.saved")
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -58,14 +43,14 @@ def test_a_row_rule_picked_in_the_designer_limits_the_published_list(live_server
     api_post(live_server, records, {"title": "交给博", "handler": ids["bob"]})
 
     page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page()
-    _sign_in(page, f"{live_server}/builder/apps/{APP}/views", ADMIN_LOGIN, ADMIN_PASSWORD)
+    sign_in(page, f"{live_server}/builder/apps/{APP}/views", ADMIN_LOGIN, ADMIN_PASSWORD)
     page.fill("#new-view-id", "mine")
     page.click("#add-view")
     page.select_option("#add-column-path", "handler")
     page.click("#add-column")
     page.check('#view-roles input[value="clerk"]')
     assert page.locator(".records-preview th").all_inner_texts() == ["标题", "经办人"]
-    _saved(page)
+    saved(page)
     screenshot(page, "builder-views-designer")
 
     page.click('.designer-tabs a[href$="/navigation"]')
@@ -81,7 +66,7 @@ def test_a_row_rule_picked_in_the_designer_limits_the_published_list(live_server
     for _ in range(5):
         page.keyboard.press("Control+z")
     expect(page.locator(".nav-top .sortable-row")).to_have_count(0)
-    _saved(page)
+    saved(page)
     page.click(".designer > .problems a")  # the clerk cannot read tickets yet: the problem opens its view
     expect(page.locator('.view-list li[data-view="mine"]')).to_have_class("selected")
 
@@ -93,7 +78,7 @@ def test_a_row_rule_picked_in_the_designer_limits_the_published_list(live_server
     page.select_option(".condition .rule-path", "handler")
     assert page.locator(".condition .rule-user").input_value() == "user.id"
     expect(page.locator("#rule-expression")).to_have_text("handler == user.id")
-    _saved(page)
+    saved(page)
     page.fill("#view-as-record", str(mine["id"]))
     page.click("#view-as-go")
     page.wait_for_selector(".view-as-answer")
@@ -115,7 +100,7 @@ def test_a_row_rule_picked_in_the_designer_limits_the_published_list(live_server
     for login, rows in (("ann", ["交给安"]), ("vic", None)):
         context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
         reader = context.new_page()
-        _sign_in(reader, f"{live_server}/apps/{APP}/forms/ticket/records?view=mine", login, PASSWORD)
+        sign_in(reader, f"{live_server}/apps/{APP}/forms/ticket/records?view=mine", login, PASSWORD)
         if rows is None:
             reader.wait_for_load_state()
             assert reader.locator("tr[data-record]").count() == 0

@@ -5,37 +5,33 @@ pie — which changes, on reload, when a record is added over the API."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import api_post, screenshot
+from tests.browser.conftest import api_post, label, screenshot
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
 
 APP = "shop"
 RECORDS = f"/api/v1/apps/{APP}/forms/job/records"
 
 
-def _label(zh: str, en: str) -> dict[str, str]:
-    return {"zh-CN": zh, "en": en}
-
-
 PACKAGE = {
     "format": "trellis.app/1",
     "id": APP,
     "version": "1.0.0",
-    "name": _label("门店服务", "Shop services"),
-    "roles": [{"id": "clerk", "name": _label("店员", "Clerk")}],
+    "name": label("门店服务", "Shop services"),
+    "roles": [{"id": "clerk", "name": label("店员", "Clerk")}],
     "forms": [
         {
             "id": "job",
-            "name": _label("服务单", "Job"),
+            "name": label("服务单", "Job"),
             "title_field": "title",
             "fields": [
-                {"id": "title", "type": "text", "label": _label("标题", "Title")},
+                {"id": "title", "type": "text", "label": label("标题", "Title")},
                 {
                     "id": "kind",
                     "type": "select",
-                    "label": _label("类型", "Kind"),
+                    "label": label("类型", "Kind"),
                     "options": [{"value": "维修"}, {"value": "保洁"}],
                 },
-                {"id": "day", "type": "date", "label": _label("日期", "Day")},
+                {"id": "day", "type": "date", "label": label("日期", "Day")},
             ],
         }
     ],
