@@ -50,6 +50,7 @@ export function useDraft(app) {
 
   const change = (next) => {
     dirty.current = true;
+    current.current = { ...current.current, history: next };  // a second change before the next render builds on this one
     setMeta((m) => (m.status === "conflict" ? m : { ...m, status: "pending" }));
     setHistory(next);
   };

@@ -15,7 +15,12 @@ const ENTRIES = [
   ["inclusive", "bpmn:InclusiveGateway", "bpmn-icon-gateway-or", "inclusive_gateway"],
   ["timer", "bpmn:IntermediateCatchEvent", "bpmn-icon-intermediate-event-catch-timer", "timer"],
   ["end", "bpmn:EndEvent", "bpmn-icon-end-event-none", "end"],
+  ["service", "bpmn:ServiceTask", "bpmn-icon-service-task", "service_task"],
+  ["script", "bpmn:ScriptTask", "bpmn-icon-script-task", "script_task"],
+  ["notify", "bpmn:SendTask", "bpmn-icon-send-task", "notify"],
 ];
+const TRELLIS = "https://schemas.trellis.dev/bpmn";
+const MARKED = { service: "service_task", script: "script_task", notify: "notify" };
 
 function TrellisPalette(palette, create, elementFactory, bpmnFactory, handTool, lassoTool, globalConnect) {
   this.getPaletteEntries = () => {
@@ -45,6 +50,13 @@ function shapeOf(elementFactory, bpmnFactory, key, type) {
     const definition = bpmnFactory.create("bpmn:TimerEventDefinition", { timeDuration: bpmnFactory.create("bpmn:FormalExpression", { body: "PT1H" }) });
     const businessObject = bpmnFactory.create(type, { eventDefinitions: [definition] });
     definition.$parent = businessObject;
+    return elementFactory.createShape({ type, businessObject });
+  }
+  if (MARKED[key]) {
+    const property = bpmnFactory._model.createAny("trellis:property", TRELLIS, { name: "type", $body: JSON.stringify(MARKED[key]) });
+    const extensionElements = bpmnFactory.create("bpmn:ExtensionElements", { values: [property] });
+    const businessObject = bpmnFactory.create(type, { extensionElements });
+    extensionElements.$parent = businessObject;
     return elementFactory.createShape({ type, businessObject });
   }
   return elementFactory.createShape({ type });
@@ -100,6 +112,11 @@ export function createCanvas(container, { onChange, onSelect }) {
     },
     ids() {
       return modeler.get("elementRegistry").getAll().map((e) => e.id);
+    },
+    /** The shape the palette entry `key` would create (for tests that draw as a person's drags would). */
+    shape(key) {
+      const entry = ENTRIES.find(([k]) => k === key);
+      return entry && shapeOf(modeler.get("elementFactory"), modeler.get("bpmnFactory"), key, entry[1]);
     },
     select(id) {
       const element = modeler.get("elementRegistry").get(id);

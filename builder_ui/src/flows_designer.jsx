@@ -111,6 +111,8 @@ function FlowCanvas({ app, draft, flowId, selected, setSelected, canvasRef }) {
           flow: () => m.flowOf(latest.current.doc, flowId),
           busy: () => busy.current > 0 || shown.current !== JSON.stringify(m.flowOf(latest.current.doc, flowId)),
           select: (id) => canvas.select(id),
+          shape: (key) => canvas.shape(key),
+          apply: (op, ...args) => latest.current.apply((d) => m[op](d, ...args)),  // as the panel applies them
         },
       };
       setReady(true);
