@@ -111,28 +111,6 @@ export function pointerElement(doc, parts) {
   return { flow: flow.id, element: (timer || item)?.id || null };
 }
 
-/** What a table of rules tried from the top (first match wins) misses or repeats: `gap` when every
- * row has a condition (no row catches the rest), `same` [earlier, later] rows with the identical
- * condition, `unreachable` rows after one without a condition. `conditions` are the rows' condition keys. */
-export function rowWarnings(rows, conditions) {
-  const condition = (row) => conditions.map((key) => (row[key] || "").replace(/\s+/g, " ").trim()).join("\u0000");
-  const open = (row) => conditions.every((key) => !(row[key] || "").trim());
-  const caught = rows.findIndex(open);
-  const seen = new Map();
-  const same = [];
-  rows.forEach((row, r) => {
-    if (open(row)) return;
-    const key = condition(row);
-    if (seen.has(key)) same.push([seen.get(key), r]);
-    else seen.set(key, r);
-  });
-  return {
-    gap: conditions.length > 0 && rows.length > 0 && caught < 0,
-    same,
-    unreachable: caught < 0 ? [] : rows.map((_, r) => r).filter((r) => r > caught),
-  };
-}
-
 /** A boundary timer's action; leaving "route" drops its own line (the edge from the task it took) and
  * the interrupting flag that only a path has; a reminder (notify) keeps the task open. */
 export function setTimerAction(doc, flowId, timerId, action) {

@@ -1,10 +1,11 @@
 // Inputs for rules the designers share (the automation designer's actions, the flow designer's steps
 // and dispatch tables): a choice among named items, field -> expression pairs, and rows of a table
-// (a dispatch table: when -> group, first match wins) with its gap and overlap warnings.
+// (a dispatch table: when -> group, first match wins) with the draft's gap and overlap warnings.
 import { locale } from "./api.js";
 import { t, pick } from "./texts.js";
 import { ExpressionInput } from "./expression.jsx";
-import { rowWarnings } from "./flows_model.js";
+import { useContext } from "preact/hooks";
+import { Warnings } from "./designer_frame.jsx";
 
 const name = (x) => pick(x?.name || x?.label, locale()) || x?.id || "";
 export const keyLabel = (key) => t(`designers.auto.key.${key}`, {}, key);
@@ -53,8 +54,8 @@ export function Pairs({ id, label, value, form, onChange, context, pointer }) {
 }
 
 /** An array of objects (a dispatch table: when -> group, first match wins) as a table: one column per
- * key of the items' schema, rows moved with ↑/↓; warns when no row is left without a condition (a gap),
- * when two rows have the same condition and when a row follows one that catches everything (overlaps). */
+ * key of the items' schema, rows moved with ↑/↓; beside it the engine's warnings about it (a gap: no row
+ * without a condition; overlaps: two rows with the same condition, a row after one that catches everything). */
 export function RowsTable({ id, label, schema, value, onChange, context, pointer }) {
   const rows = value || [];
   // conditions first: a row reads "when … then …" (the server's JSON has its keys sorted)
@@ -74,8 +75,9 @@ export function RowsTable({ id, label, schema, value, onChange, context, pointer
     next.splice(to, 0, row);
     write(next);
   };
-  const conditions = columns.filter(([key, s]) => isExpression(s) && !needed.has(key)).map(([key]) => key);
-  const found = rowWarnings(rows, conditions);
+  // the engine's gaps and overlaps (the draft's warnings) about this table and its rows
+  const warnings = useContext(Warnings).filter((w) => w.pointer === pointer || w.pointer.startsWith(`${pointer}/`));
+  const warned = (r) => warnings.some((w) => w.pointer === `${pointer}/${r}` || w.pointer.startsWith(`${pointer}/${r}/`));
   return (
     <fieldset class="rows-table" id={id}>
       <legend>{label}</legend>
@@ -83,7 +85,7 @@ export function RowsTable({ id, label, schema, value, onChange, context, pointer
         <thead><tr>{columns.map(([key]) => <th>{keyLabel(key)}{needed.has(key) ? " *" : ""}</th>)}<th /></tr></thead>
         <tbody>
           {rows.map((row, r) => (
-            <tr data-row={r} class={found.unreachable.includes(r) ? "unreachable" : ""}>
+            <tr data-row={r} class={warned(r) ? "warned" : ""}>
               {columns.map(([key, s]) => (
                 <td data-key={key}>
                   {isExpression(s) ? (
@@ -105,9 +107,7 @@ export function RowsTable({ id, label, schema, value, onChange, context, pointer
       </table>
       <button type="button" class="add-row" onClick={() => write([...rows, {}])}>{t("designers.auto.add_row")}</button>
       <p class="muted hint">{t("designers.auto.rows_hint")}</p>
-      {found.gap && <p class="warning rows-gap">{t("designers.auto.rows_gap")}</p>}
-      {found.same.map(([first, again]) => <p class="warning rows-same">{t("designers.rows.same", { first: first + 1, again: again + 1 })}</p>)}
-      {found.unreachable.map((r) => <p class="warning rows-unreachable">{t("designers.rows.unreachable", { row: r + 1 })}</p>)}
+      {warnings.map((w) => <p class="warning" data-pointer={w.pointer}>{w.message}</p>)}
     </fieldset>
   );
 }

@@ -1,6 +1,6 @@
 """The flow designer's automatic steps (service task, notify, subflow), its boundary timers (reminders,
-escalations, SLA targets) and dispatch tables (``builder.designers.flow.*``, ``builder.designers.rows.*``;
-embedded for the single-page app as ``designers.*``)."""
+escalations, SLA targets) and dispatch tables (``builder.designers.flow.*``, embedded for the
+single-page app as ``designers.*``), and the draft's warnings about dispatch tables (``builder.warning.*``)."""
 
 from __future__ import annotations
 
@@ -56,12 +56,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.flow.service_key": _t(
         "去重键（同一个键只发送一次，可选）", "Idempotency key (a key is sent once; optional)"
     ),
-    "builder.designers.rows.same": _t(
-        "第 {again} 行的条件与第 {first} 行相同：它永远不会生效。",
-        "Row {again} has the same condition as row {first}: it never applies.",
+    "builder.designers.warnings": _t("请注意：", "Worth a look:"),
+    "builder.warning.dispatch_gap": _t(
+        "派单表每一行都有条件：没有一行成立时找不到处理组。可在最后加一行不填条件的兜底行。",
+        "Every row of the dispatch table has a condition: when none holds, no group is found. "
+        "Add a last row without a condition to catch the rest.",
     ),
-    "builder.designers.rows.unreachable": _t(
-        "第 {row} 行在不填条件的兜底行之后：它永远不会生效。",
-        "Row {row} comes after the row that catches everything: it never applies.",
+    "builder.warning.dispatch_same": _t(
+        "派单表第 {row} 行的条件与第 {first} 行相同：它永远不会生效。",
+        "Row {row} of the dispatch table has the same condition as row {first}: it never applies.",
+    ),
+    "builder.warning.dispatch_unreachable": _t(
+        "派单表第 {row} 行在不填条件的兜底行之后：它永远不会生效。",
+        "Row {row} of the dispatch table comes after the row that catches everything: it never applies.",
     ),
 }
