@@ -100,7 +100,7 @@ def test_an_automation_designed_in_the_builder_runs_and_shows_in_its_run_log(liv
     expect(run).to_contain_text(f"记录 #{made['id']}")
     screenshot(page, "builder-automation-designer")
 
-    # a dispatch table is edited as a table: rows of condition -> group, with the gap warned about (the draft's warnings)
+    # a dispatch table is edited as a table: rows of condition -> group, the draft warning of its gap
     page.click("#add-automation")
     page.select_option("#add-action", "notify")
     page.select_option("#action-0-to-type", "dispatch")
