@@ -28,6 +28,7 @@ from engine.config import Settings, normalize_database_url
 from engine.storage import Database
 from engine.storage.migrate import upgrade
 from tests.database_copies import DatabaseCopies
+from tests.url_builders import reuse_compiled_routes
 
 ROOT = Path(__file__).resolve().parents[1]
 PROPERTY_APP = ROOT / "apps" / "property_repair.json"
@@ -38,6 +39,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # The command line speaks the language of its shell; tests run in a server's POSIX shell (English)
 # unless they ask for another (``--lang``, ``Accept-Language``).
 os.environ["LANG"] = "C.UTF-8"
+reuse_compiled_routes()
 os.environ.pop("LC_ALL", None)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

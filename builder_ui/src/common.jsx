@@ -30,10 +30,10 @@ export function Changes({ changes }) {
 }
 
 /** Problems in plain words; each with a pointer into a form opens the designer at that element. */
-export function Problems({ problems, open }) {
+export function Problems({ problems, open, kind = "problems" }) {
   if (!problems || !problems.length) return null;
   return (
-    <ul class="problems" role="alert">
+    <ul class={kind} role={kind === "problems" ? "alert" : undefined} aria-label={kind === "warnings" ? t("designers.warnings") : undefined}>
       {problems.map((p) => (
         <li>
           {open && p.pointer ? <a href="#" onClick={(e) => { e.preventDefault(); open(p.pointer); }}>{p.message}</a> : p.message}

@@ -1,6 +1,7 @@
 // What the views, navigation and permissions designers share: the draft with undo/redo (Ctrl+Z,
 // Ctrl+Shift+Z) and autosave, the toolbar, the draft's problems, a drag-sortable list with
 // keyboard move buttons, two-language text inputs and role checkboxes.
+import { createContext } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import Sortable from "sortablejs";
 import { locale } from "./api.js";
@@ -87,10 +88,15 @@ export function DesignerFrame({ app, draft, title, navigate, kind, select, child
       </div>
       <Conflict conflict={draft.meta.conflict} reload={draft.reload} overwrite={draft.overwrite} />
       <Problems problems={draft.meta.problems} open={opener(app, draft, navigate, select)} />
-      {children}
+      <Problems problems={draft.meta.warnings} open={opener(app, draft, navigate, select)} kind="warnings" />
+      <Warnings.Provider value={draft.meta.warnings || []}>{children}</Warnings.Provider>
     </div>
   );
 }
+
+/** The draft's warnings (what publish takes but may not work as meant), each with its pointer: an
+ * editor shows the ones about what it edits beside it. */
+export const Warnings = createContext([]);
 
 /** The loading / failed states every designer shows before its draft is there. */
 export function notReady(draft) {

@@ -9,7 +9,7 @@ const SAVE_DELAY = 700;
 
 export function useDraft(app) {
   const [history, setHistory] = useState(null);
-  const [meta, setMeta] = useState({ revision: null, problems: [], status: "loading", conflict: null, error: null });
+  const [meta, setMeta] = useState({ revision: null, problems: [], warnings: [], status: "loading", conflict: null, error: null });
   const dirty = useRef(false);
   const current = useRef({ history: null, meta: null });
   current.current = { history, meta };
@@ -20,7 +20,7 @@ export function useDraft(app) {
       const draft = await get(path);
       dirty.current = false;
       setHistory(History.start(draft.document));
-      setMeta({ revision: draft.revision, problems: draft.problems || [], status: "saved", conflict: null, error: null, draft });
+      setMeta({ revision: draft.revision, problems: draft.problems || [], warnings: draft.warnings || [], status: "saved", conflict: null, error: null, draft });
     } catch (error) {
       setMeta((m) => ({ ...m, status: "error", error }));
     }
@@ -35,7 +35,7 @@ export function useDraft(app) {
     try {
       const answer = await put(path, { document: h.present, revision: revision ?? m.revision });
       dirty.current = current.current.history.present !== h.present;
-      setMeta((now) => ({ ...now, revision: answer.revision, problems: answer.problems || [], status: dirty.current ? "pending" : "saved", conflict: null, error: null }));
+      setMeta((now) => ({ ...now, revision: answer.revision, problems: answer.problems || [], warnings: answer.warnings || [], status: dirty.current ? "pending" : "saved", conflict: null, error: null }));
     } catch (error) {
       if (error.status === 409) setMeta((now) => ({ ...now, status: "conflict", conflict: error.body }));
       else setMeta((now) => ({ ...now, status: "error", error }));
@@ -72,7 +72,7 @@ export function useDraft(app) {
       const answer = await put(path, { document: next, revision: current.current.meta.revision });
       dirty.current = false;
       setHistory(History.push(current.current.history, next));
-      setMeta((now) => ({ ...now, revision: answer.revision, problems: answer.problems || [], status: "saved" }));
+      setMeta((now) => ({ ...now, revision: answer.revision, problems: answer.problems || [], warnings: answer.warnings || [], status: "saved" }));
     },
   };
 }

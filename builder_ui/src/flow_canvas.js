@@ -5,7 +5,7 @@ import Modeler from "bpmn-js/lib/Modeler";
 import { t } from "./texts.js";
 import "./flow_canvas.css";
 
-/** Palette entries: [key, BPMN type, icon class, catalog kind, extra shape options]. */
+/** Palette entries: [key, BPMN type, icon class, catalog kind, the Trellis type it is marked with]. */
 const ENTRIES = [
   ["start", "bpmn:StartEvent", "bpmn-icon-start-event-none", "start"],
   ["user-task", "bpmn:UserTask", "bpmn-icon-user-task", "user_task"],
@@ -13,16 +13,15 @@ const ENTRIES = [
   ["exclusive", "bpmn:ExclusiveGateway", "bpmn-icon-gateway-xor", "exclusive_gateway"],
   ["parallel", "bpmn:ParallelGateway", "bpmn-icon-gateway-parallel", "parallel_gateway"],
   ["inclusive", "bpmn:InclusiveGateway", "bpmn-icon-gateway-or", "inclusive_gateway"],
+  ["service-task", "bpmn:ServiceTask", "bpmn-icon-service-task", "service_task", "service_task"],
+  ["script-task", "bpmn:ScriptTask", "bpmn-icon-script-task", "script_task", "script_task"],
+  ["notify", "bpmn:SendTask", "bpmn-icon-send-task", "notify", "notify"],
+  ["subflow", "bpmn:CallActivity", "bpmn-icon-call-activity", "subflow", "subflow"],
   ["timer", "bpmn:IntermediateCatchEvent", "bpmn-icon-intermediate-event-catch-timer", "timer"],
   ["end", "bpmn:EndEvent", "bpmn-icon-end-event-none", "end"],
-  ["service", "bpmn:ServiceTask", "bpmn-icon-service-task", "service_task"],
-  ["script", "bpmn:ScriptTask", "bpmn-icon-script-task", "script_task"],
-  ["notify", "bpmn:SendTask", "bpmn-icon-send-task", "notify"],
 ];
-const TRELLIS = "https://schemas.trellis.dev/bpmn";
-const MARKED = { service: "service_task", script: "script_task", notify: "notify" };
 
-function TrellisPalette(palette, create, elementFactory, bpmnFactory, handTool, lassoTool, globalConnect) {
+function TrellisPalette(palette, create, elementFactory, bpmnFactory, moddle, handTool, lassoTool, globalConnect) {
   this.getPaletteEntries = () => {
     const entries = {
       "hand-tool": { group: "tools", className: "bpmn-icon-hand-tool", title: t("designers.flow.tool.hand"), action: { click: (e) => handTool.activateHand(e) } },
@@ -30,18 +29,30 @@ function TrellisPalette(palette, create, elementFactory, bpmnFactory, handTool, 
       "global-connect-tool": { group: "tools", className: "bpmn-icon-connection-multi", title: t("designers.flow.tool.connect"), action: { click: (e) => globalConnect.start(e) } },
       "tool-separator": { group: "tools", separator: true },
     };
-    for (const [key, type, className, kind] of ENTRIES) {
-      const start = (event) => create.start(event, shapeOf(elementFactory, bpmnFactory, key, type));
+    for (const [key, type, className, kind, marked] of ENTRIES) {
+      const start = (event) => create.start(event, shapeOf({ elementFactory, bpmnFactory, moddle }, key, type, marked));
       entries[`create.${key}`] = { group: type.includes("Gateway") ? "gateway" : type.includes("Event") ? "event" : "activity", className, title: t(`designers.flow.kind.${kind}`), action: { dragstart: start, click: start } };
     }
     return entries;
   };
   palette.registerProvider(this);
 }
-TrellisPalette.$inject = ["palette", "create", "elementFactory", "bpmnFactory", "handTool", "lassoTool", "globalConnect"];
+TrellisPalette.$inject = ["palette", "create", "elementFactory", "bpmnFactory", "moddle", "handTool", "lassoTool", "globalConnect"];
 
-/** The shape a palette entry creates: an approval is a multi-instance user task, a timer waits an hour. */
-function shapeOf(elementFactory, bpmnFactory, key, type) {
+const TRELLIS = "https://schemas.trellis.dev/bpmn";
+
+/** The shape a palette entry creates: an approval is a multi-instance user task, a timer waits an hour,
+ * an automatic step carries the Trellis property the importer reads its node type from (a service
+ * task, send task or call activity without it is not one the engine runs). */
+function shapeOf({ elementFactory, bpmnFactory, moddle }, key, type, marked) {
+  if (marked) {
+    const mark = moddle.createAny("trellis:property", TRELLIS, { name: "type", $body: JSON.stringify(marked) });
+    const extensionElements = bpmnFactory.create("bpmn:ExtensionElements", { values: [mark] });
+    const businessObject = bpmnFactory.create(type, { extensionElements });
+    extensionElements.$parent = businessObject;
+    mark.$parent = extensionElements;
+    return elementFactory.createShape({ type, businessObject });
+  }
   if (key === "approval") {
     const businessObject = bpmnFactory.create(type, { loopCharacteristics: bpmnFactory.create("bpmn:MultiInstanceLoopCharacteristics") });
     return elementFactory.createShape({ type, businessObject });
@@ -50,13 +61,6 @@ function shapeOf(elementFactory, bpmnFactory, key, type) {
     const definition = bpmnFactory.create("bpmn:TimerEventDefinition", { timeDuration: bpmnFactory.create("bpmn:FormalExpression", { body: "PT1H" }) });
     const businessObject = bpmnFactory.create(type, { eventDefinitions: [definition] });
     definition.$parent = businessObject;
-    return elementFactory.createShape({ type, businessObject });
-  }
-  if (MARKED[key]) {
-    const property = bpmnFactory._model.createAny("trellis:property", TRELLIS, { name: "type", $body: JSON.stringify(MARKED[key]) });
-    const extensionElements = bpmnFactory.create("bpmn:ExtensionElements", { values: [property] });
-    const businessObject = bpmnFactory.create(type, { extensionElements });
-    extensionElements.$parent = businessObject;
     return elementFactory.createShape({ type, businessObject });
   }
   return elementFactory.createShape({ type });
@@ -116,7 +120,8 @@ export function createCanvas(container, { onChange, onSelect }) {
     /** The shape the palette entry `key` would create (for tests that draw as a person's drags would). */
     shape(key) {
       const entry = ENTRIES.find(([k]) => k === key);
-      return entry && shapeOf(modeler.get("elementFactory"), modeler.get("bpmnFactory"), key, entry[1]);
+      const services = { elementFactory: modeler.get("elementFactory"), bpmnFactory: modeler.get("bpmnFactory"), moddle };
+      return entry && shapeOf(services, key, entry[1], entry[4]);
     },
     select(id) {
       const element = modeler.get("elementRegistry").get(id);

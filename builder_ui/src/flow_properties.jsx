@@ -1,74 +1,24 @@
 // The flow designer's properties panel: the selected node, line or boundary timer of the canvas,
 // edited as Trellis flow JSON in the draft (names in both languages, who gets a task, how an
-// approval counts, a line's condition, a timer's wait). The canvas redraws from the draft.
+// approval counts, a line's condition, a timer's wait; automatic steps, reminders and dispatch tables
+// in their own modules). The canvas redraws from the draft.
 import { useState } from "preact/hooks";
 import { locale } from "./api.js";
 import { t, pick } from "./texts.js";
 import * as m from "./flows_model.js";
 import { ExpressionInput } from "./expression.jsx";
-import { TextPair, RoleChoice } from "./designer_frame.jsx";
+import { TextPair } from "./designer_frame.jsx";
+import { Recipient } from "./flow_recipient.jsx";
+import { TimerProperties, Duration } from "./flow_timers.jsx";
+import { AutomaticProperties } from "./flow_automatic.jsx";
 
 const nameOf = (x) => pick(x?.name, locale()) || x?.id || "";
 
-function Assignee({ doc, flow, node, set }) {
-  const value = node.assignee || { type: "submitter" };
-  const fields = ((doc.forms || []).find((f) => f.id === flow.form)?.fields || []).filter((f) => f.id);
-  const change = (patch) => set("assignee", { ...value, ...patch });
-  const retype = (type) => {
-    const fresh = { type };
-    if (type === "role") fresh.role = doc.roles?.[0]?.id || "";
-    if (type === "roles") fresh.roles = (doc.roles || []).slice(0, 1).map((r) => r.id);
-    if (type === "group") fresh.group = "";
-    if (type === "users") fresh.users = [];
-    if (type === "field") fresh.field = fields[0]?.id || "";
-    set("assignee", fresh);
-  };
-  return (
-    <fieldset class="assignee">
-      <legend>{t("designers.flow.assignee")}</legend>
-      <label for="assignee-type">{t("designers.flow.assignee_type")}</label>
-      <select id="assignee-type" value={value.type} onChange={(e) => retype(e.target.value)}>
-        {m.ASSIGNEE_TYPES.map((k) => <option value={k}>{t(`designers.flow.assignee.${k}`)}</option>)}
-        {!m.ASSIGNEE_TYPES.includes(value.type) && <option value={value.type}>{value.type}</option>}
-      </select>
-      {value.type === "role" && (
-        <>
-          <label for="assignee-role">{t("designers.flow.role")}</label>
-          <select id="assignee-role" value={value.role} onChange={(e) => change({ role: e.target.value })}>
-            {(doc.roles || []).map((r) => <option value={r.id}>{nameOf(r)}</option>)}
-          </select>
-        </>
-      )}
-      {value.type === "roles" && (
-        <RoleChoice id="assignee-roles" doc={doc} value={value.roles} label={t("designers.flow.role")} onChange={(roles) => change({ roles })} />
-      )}
-      {value.type === "group" && (
-        <>
-          <label for="assignee-group">{t("designers.flow.group")}</label>
-          <input id="assignee-group" value={value.group || ""} onChange={(e) => change({ group: e.target.value })} />
-        </>
-      )}
-      {value.type === "users" && (
-        <>
-          <label for="assignee-users">{t("designers.flow.users")}</label>
-          <input id="assignee-users" value={(value.users || []).join(", ")}
-            onChange={(e) => change({ users: e.target.value.split(/[,，\s]+/).filter(Boolean) })} />
-        </>
-      )}
-      {value.type === "field" && (
-        <>
-          <label for="assignee-field">{t("designers.flow.field")}</label>
-          <select id="assignee-field" value={value.field} onChange={(e) => change({ field: e.target.value })}>
-            {fields.map((f) => <option value={f.id}>{pick(f.label, locale()) || f.id}</option>)}
-          </select>
-        </>
-      )}
-      {(value.type === "group" || value.type === "field") && (
-        <label class="check"><input type="checkbox" id="assignee-leader" checked={!!value.leader}
-          onChange={(e) => change({ leader: e.target.checked || undefined })} />{t("designers.flow.leader")}</label>
-      )}
-    </fieldset>
-  );
+function Assignee({ app, doc, draft, flow, node, set }) {
+  const context = (at) => () => ({ app, form: flow.form, kind: "condition", document: () => draft.doc, pointer: at });
+  const pointer = `/flows/${m.flowIndex(doc, flow.id)}/nodes/${flow.nodes.indexOf(node)}/assignee`;
+  return <Recipient id="assignee" legend={t("designers.flow.assignee")} doc={doc} flow={flow} value={node.assignee}
+    types={[...m.ASSIGNEE_TYPES, "dispatch"]} onChange={(v) => set("assignee", v)} context={context} pointer={pointer} />;
 }
 
 function Approval({ node, set }) {
@@ -117,16 +67,6 @@ function FieldPermissions({ doc, draft, flow, node }) {
   );
 }
 
-function Duration({ value, onChange }) {
-  return (
-    <div class="prop">
-      <label for="timer-after">{t("designers.flow.after")}</label>
-      <input id="timer-after" value={value || ""} pattern="P.*" onChange={(e) => onChange(e.target.value.trim().toUpperCase())} />
-      <p class="muted hint">{t("designers.flow.after_hint")}</p>
-    </div>
-  );
-}
-
 function Edge({ app, doc, draft, flow, edge }) {
   const [problems, setProblems] = useState([]);
   const set = (key, value) => draft.apply((d) => m.setEdgeProp(d, flow.id, edge.id, key, value));
@@ -164,18 +104,7 @@ export function FlowProperties({ app, doc, draft, flow, selected }) {
   const { kind, item } = found;
   if (kind === "edge") return <div class="flow-props" data-element={item.id}><Edge key={item.id} app={app} doc={doc} draft={draft} flow={flow} edge={item} /></div>;
   if (kind === "timer") {
-    const set = (key, value) => draft.apply((d) => m.setTimerProp(d, flow.id, item.id, key, value));
-    return (
-      <div class="flow-props" data-element={item.id}>
-        <h4>{t("designers.flow.kind.boundary_timer")} · {nameOf(found.holder)}</h4>
-        <Duration value={item.after} onChange={(v) => set("after", v)} />
-        <p class="muted timer-action">{t("designers.flow.timer_action")}: {t(`designers.flow.timer.${item.action}`, {}, item.action)}</p>
-        {item.action === "route" && (
-          <label class="check"><input type="checkbox" id="timer-interrupting" checked={item.interrupting !== false}
-            onChange={(e) => set("interrupting", e.target.checked ? null : false)} />{t("designers.flow.timer_interrupting")}</label>
-        )}
-      </div>
-    );
+    return <div class="flow-props" data-element={item.id}><TimerProperties key={item.id} app={app} doc={doc} draft={draft} flow={flow} timer={item} holder={found.holder} /></div>;
   }
   const set = (key, value) => draft.apply((d) => m.setNodeProp(d, flow.id, item.id, key, value));
   return (
@@ -190,10 +119,11 @@ export function FlowProperties({ app, doc, draft, flow, selected }) {
         </>
       )}
       <TextPair key={`name-${item.id}`} id="node-name" label={t("designers.flow.name")} value={item.name} onChange={(v) => set("name", v)} />
-      {m.TASKS.includes(item.type) && <Assignee doc={doc} flow={flow} node={item} set={set} />}
+      {m.TASKS.includes(item.type) && <Assignee app={app} doc={doc} draft={draft} flow={flow} node={item} set={set} />}
       {item.type === "approval" && <Approval node={item} set={set} />}
       {m.TASKS.includes(item.type) && <FieldPermissions doc={doc} draft={draft} flow={flow} node={item} />}
       {item.type === "timer" && <Duration value={item.after} onChange={(v) => set("after", v)} />}
+      <AutomaticProperties app={app} doc={doc} draft={draft} flow={flow} node={item} set={set} />
     </div>
   );
 }

@@ -110,3 +110,29 @@ export function pointerElement(doc, parts) {
   const timer = item && parts[4] === "timers" ? (item.timers || [])[Number(parts[5])] : null;
   return { flow: flow.id, element: (timer || item)?.id || null };
 }
+
+/** A boundary timer's action; leaving "route" drops its own line (the edge from the task it took) and
+ * the interrupting flag that only a path has; a reminder (notify) keeps the task open. */
+export function setTimerAction(doc, flowId, timerId, action) {
+  return changeFlow(doc, flowId, (f) => {
+    const timer = f.nodes.flatMap((n) => n.timers || []).find((x) => x.id === timerId);
+    if (!timer || timer.action === action) return f;
+    let next = { ...timer, action };
+    let edges = f.edges;
+    if (action !== "route") {
+      edges = f.edges.filter((e) => e.id !== timer.edge);
+      next = without(without(next, "edge"), "interrupting");
+    }
+    if (action !== "notify" && action !== "escalate") next = without(next, "to");
+    return { ...f, edges, nodes: f.nodes.map((n) => ({ ...n, ...(n.timers ? { timers: n.timers.map((x) => (x.id === timerId ? next : x)) } : {}) })) };
+  });
+}
+
+const DURATION = /^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/** An ISO 8601 duration's parts as [count, unit] (units Y M W D h m s), or null when it is not one. */
+export function durationParts(text) {
+  const found = DURATION.exec(text || "");
+  if (!found) return null;
+  return ["Y", "M", "W", "D", "h", "m", "s"].map((unit, k) => [Number(found[k + 1] || 0), unit]).filter(([n]) => n > 0);
+}

@@ -117,3 +117,8 @@ TIMER_ACTIONS.register("notify", _notify)
 TIMER_ACTIONS.register("escalate", _escalate)
 TIMER_ACTIONS.register("complete", _complete)
 TIMER_ACTIONS.register("route", _route)
+
+#: the actions that reach people named by the timer's ``to`` (else the task's own candidates)
+RECIPIENT_ACTIONS = frozenset({"notify", "escalate"})
+#: the actions that take the timer's own line (``edge``), interrupting the task or not
+PATH_ACTIONS = frozenset({"route"})

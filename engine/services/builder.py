@@ -23,6 +23,7 @@ from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, P
 from engine.forms.spec import localized
 from engine.i18n import LOCALES, LOG_LOCALE, translate
 from engine.packages import dumps, fingerprint, package_problems
+from engine.packages.dispatch_checks import dispatch_warnings
 from engine.packages.messages import localize, problem
 from engine.packages.semantics import BUILDER_ROLE
 from engine.principal import Principal
@@ -84,6 +85,7 @@ def draft_view(draft: StoredDraft, problems: Sequence[Problem], locale: str, who
         "who": who,
         "updated_at": draft.updated_at.isoformat(),
         "problems": said_problems(problems, locale),
+        "warnings": said_problems(dispatch_warnings(json.loads(draft.document)), locale),
     }
 
 
@@ -221,7 +223,12 @@ class BuilderService:
             return revision + 1
 
         saved = self._write(app_id, work)
-        return {"revision": saved, "problems": said_problems(problems, locale)}
+        warnings = dispatch_warnings(document)
+        return {
+            "revision": saved,
+            "problems": said_problems(problems, locale),
+            "warnings": said_problems(warnings, locale),
+        }
 
     def discard_draft(self, principal: Principal, app_id: str) -> None:
         require_builder(principal, app_id)

@@ -100,7 +100,7 @@ def test_an_automation_designed_in_the_builder_runs_and_shows_in_its_run_log(liv
     expect(run).to_contain_text(f"记录 #{made['id']}")
     screenshot(page, "builder-automation-designer")
 
-    # a dispatch table is edited as a table: rows of condition -> group, with the gap warned about
+    # a dispatch table is edited as a table: rows of condition -> group, the draft warning of its gap
     page.click("#add-automation")
     page.select_option("#add-action", "notify")
     page.select_option("#action-0-to-type", "dispatch")
@@ -112,6 +112,14 @@ def test_an_automation_designed_in_the_builder_runs_and_shows_in_its_run_log(liv
     page.click("#action-0-to-table .add-row")
     page.fill('#action-0-to-table tr[data-row="1"] td[data-key="group"] input', "综合组")
     page.press('#action-0-to-table tr[data-row="1"] td[data-key="group"] input', "Tab")
+    expect(page.locator("#action-0-to-table .warning")).to_have_count(0)
+    # …and a row after the one that catches everything is an overlap, warned on the row
+    page.click("#action-0-to-table .add-row")
+    page.fill('#action-0-to-table tr[data-row="2"] td[data-key="group"] input', "多余组")
+    page.press('#action-0-to-table tr[data-row="2"] td[data-key="group"] input', "Tab")
+    expect(page.locator('#action-0-to-table tr[data-row="2"].warned')).to_be_visible()
+    expect(page.locator("#action-0-to-table .warning")).to_contain_text("永远不会生效")
+    page.click('#action-0-to-table tr[data-row="2"] .remove')
     expect(page.locator("#action-0-to-table .warning")).to_have_count(0)
     page.wait_for_selector(".save-state.saved")
     table = page.evaluate("() => window.trellisBuilder.designers.document().automations[1].actions[0].to.table")

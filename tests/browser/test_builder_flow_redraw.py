@@ -28,8 +28,8 @@ PALETTE = {
     "user_task": "user-task",
     "approval": "approval",
     "exclusive_gateway": "exclusive",
-    "service_task": "service",
-    "script_task": "script",
+    "service_task": "service-task",
+    "script_task": "script-task",
     "notify": "notify",
 }
 #: what a node's element carries itself; the rest is set in the properties panel

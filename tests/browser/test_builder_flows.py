@@ -1,7 +1,8 @@
-"""A builder adds a flow for a form and draws it on the BPMN canvas — start, a user task, an
-exclusive gateway with a condition and a default line back, end — sets the task's assignee and the
-condition in the properties panel, publishes, and a record created over the API starts an
-instance that waits at the task."""
+"""A builder adds a flow for a form and draws it on the BPMN canvas — start, a notification dropped
+from the palette, a user task, an exclusive gateway with a condition and a default line back, end —
+sets the task's assignee, the notification's recipients and the condition in the properties panel,
+turns a boundary timer into a 15-minute reminder to the supervisor (超时提醒), publishes, and a record
+created over the API starts an instance that waits at the task."""
 
 import json
 import urllib.request
@@ -20,7 +21,7 @@ PACKAGE = {
     "id": APP,
     "version": "1.0.0",
     "name": label("报修", "Repairs"),
-    "roles": [{"id": "clerk", "name": label("办事员", "Clerk")}, {"id": "chief", "name": label("主管", "Chief")}],
+    "roles": [{"id": "clerk", "name": label("办事员", "Clerk")}, {"id": "chief", "name": label("主管", "Supervisor")}],
     "forms": [
         {
             "id": "ticket",
@@ -74,6 +75,23 @@ BOUNDARY = """(id) => {
   modeling.connect(timer, registry.get("end"));
   return timer.id;
 }"""
+# where a person clicks to drop what they took from the palette: below the line start → task
+DROP_AT = """(id) => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  const canvas = modeler.get("canvas"), task = modeler.get("elementRegistry").get(id);
+  const box = canvas.viewbox(), rect = canvas.getContainer().getBoundingClientRect();
+  const at = { x: task.x - 60, y: task.y + task.height + 90 };
+  return { x: rect.left + (at.x - box.x) * box.scale, y: rect.top + (at.y - box.y) * box.scale };
+}"""
+# the dropped step put on the line: start → step → task
+BETWEEN = """([step, id]) => {
+  const modeler = window.trellisBuilder.flows.modeler();
+  const modeling = modeler.get("modeling"), registry = modeler.get("elementRegistry");
+  const start = registry.get("start"), task = registry.get(id), notify = registry.get(step);
+  modeling.removeConnection(start.outgoing[0]);
+  modeling.connect(start, notify);
+  modeling.connect(notify, task);
+}"""
 REMOVE = """(id) => {
   const modeler = window.trellisBuilder.flows.modeler();
   modeler.get("modeling").removeElements([modeler.get("elementRegistry").get(id)]);
@@ -111,8 +129,27 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
         "(es) => es.map((e) => e.getAttribute('aria-label') || '')"
     )
     assert "审批" in palette and "排他网关" in palette and not any("sub" in p.lower() for p in palette)
+    assert {"服务任务", "通知", "子流程"} <= set(palette), palette
 
     ids = page.evaluate(DRAW)
+    _settled(page)
+    # a notification taken from the palette and dropped on the canvas is read as a notify step
+    before = set(page.evaluate("() => window.trellisBuilder.flows.flow().nodes.map((n) => n.id)"))
+    page.click('.djs-palette .entry[data-action="create.notify"]')
+    drop = page.evaluate(DROP_AT, ids["task"])
+    page.mouse.move(drop["x"] - 20, drop["y"] - 20)
+    page.mouse.move(drop["x"], drop["y"], steps=4)
+    page.mouse.click(drop["x"], drop["y"])
+    _settled(page)
+    [notify] = [n for n in page.evaluate("() => window.trellisBuilder.flows.flow().nodes") if n["id"] not in before]
+    assert notify["type"] == "notify"
+    page.evaluate(BETWEEN, [notify["id"], ids["task"]])
+    _settled(page)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", notify["id"])
+    page.select_option("#notify-to-type", "role")
+    page.select_option("#notify-to-role", "chief")
+    page.fill("#notify-message-zh", "有新的报修单")
+    page.fill("#notify-message-en", "A new ticket")
     _settled(page)
     # something the engine does not run (a sub-process, through bpmn-js's own API) is refused on the
     # element with the reason, and the draft keeps the flow that runs until it is removed
@@ -125,6 +162,12 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     _settled(page)
     expect(page.locator(".flow-refusal")).to_have_count(0)
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
+    # a dispatch table is offered with the engine's strategies (tried, then the task goes to a role)
+    page.select_option("#assignee-type", "dispatch")
+    page.fill('#assignee-table tr[data-row="0"] td[data-key="group"] input', "维修组")
+    page.press('#assignee-table tr[data-row="0"] td[data-key="group"] input', "Tab")
+    expect(page.locator("#assignee-strategy option")).to_contain_text(["—", "派给手头任务最少的人", "轮流派"])
+    screenshot(page, "builder-flow-dispatch")
     page.select_option("#assignee-type", "role")
     page.select_option("#assignee-role", "clerk")
     page.check('.field-permissions tr[data-field="amount"] input[value="read_only"]')
@@ -155,13 +198,36 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     page.press("#timer-after", "Tab")
     page.uncheck("#timer-interrupting")
     _settled(page)
+    drawn = page.evaluate("() => window.trellisBuilder.flows.flow()")
+    [late] = next(n for n in drawn["nodes"] if n["id"] == ids["task"])["timers"]
+    assert (late["id"], late["after"], late["action"], late["interrupting"]) == (timer, "PT15M", "route", False)
+    # …and made a reminder instead (超时提醒): the supervisor is told, the task stays open, the line goes
+    page.select_option("#timer-action", "notify")
+    _settled(page)
+    page.select_option("#timer-to-type", "role")
+    page.select_option("#timer-to-role", "chief")
+    page.fill("#timer-message-zh", "超过十五分钟未审核")
+    page.fill("#timer-message-en", "Not reviewed in 15 minutes")
+    _settled(page)
+    expect(page.locator(".duration-words")).to_have_text("即 15 分钟")
+    screenshot(page, "builder-flow-timer")
     flow = page.evaluate("() => window.trellisBuilder.flows.flow()")
-    assert [n["type"] for n in flow["nodes"]] == ["start", "end", "user_task", "exclusive_gateway"]
+    assert [n["type"] for n in flow["nodes"]] == ["start", "end", "user_task", "exclusive_gateway", "notify"]
+    step = next(n for n in flow["nodes"] if n["type"] == "notify")
+    assert step["to"] == {"type": "role", "role": "chief"}
+    assert step["message"] == {"zh-CN": "有新的报修单", "en": "A new ticket"}
     task = next(n for n in flow["nodes"] if n["id"] == ids["task"])
     assert task["assignee"] == {"type": "role", "role": "clerk"} and task["name"] == {"zh-CN": "审核"}
     assert task["field_permissions"] == {"amount": "read_only"}
-    [late] = task["timers"]
-    assert (late["id"], late["after"], late["action"], late["interrupting"]) == (timer, "PT15M", "route", False)
+    reminder = {
+        "id": timer,
+        "after": "PT15M",
+        "action": "notify",
+        "to": {"type": "role", "role": "chief"},
+        "message": {"zh-CN": "超过十五分钟未审核", "en": "Not reviewed in 15 minutes"},
+    }
+    assert task["timers"] == [reminder]
+    assert not [e for e in flow["edges"] if e["source"] == ids["task"] and e["target"] == "end"]
     edges = {e["id"]: e for e in flow["edges"]}
     assert edges[ids["onward"]]["condition"] == "amount > 100" and edges[ids["back"]]["default"] is True
     expect(page.locator(".designer > .problems li")).to_have_count(0)
@@ -182,6 +248,10 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     page.click("#publish-confirm")
     expect(page.locator("#publish-result")).to_be_visible()
     page.context.close()
+
+    published = _api_get(live_server, f"/api/v1/apps/{APP}/export")
+    [repair] = [f for f in published["flows"] if f["id"] == "repair"]
+    assert next(n for n in repair["nodes"] if n["id"] == ids["task"])["timers"] == [reminder]
 
     record = api_post(live_server, f"/api/v1/apps/{APP}/forms/ticket/records", {"title": "水管漏水", "amount": 500})
     # the flow starts on a new record (start_on defaults to record_created)

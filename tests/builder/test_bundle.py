@@ -20,11 +20,12 @@ TOP_LEVEL = ("package.json", "package-lock.json", "vite.config.js")
 NAMESPACES = re.compile(r"^http://www\.w3\.org/(1998/Math/MathML|1999/xhtml|2000/svg|1999/xlink|XML/1998/namespace)$")
 #: what the BPMN canvas (bpmn-js) names but never fetches: the BPMN, DD and XML Schema namespaces of
 #: the files it reads and writes, the SVG DTD's public identifier, the "powered by bpmn.io" link its
-#: licence asks to keep (a person may click it) and the issues its console warnings cite
+#: licence asks to keep (a person may click it), the issues its console warnings cite, and the Trellis
+#: extension namespace the palette marks automatic steps with
 BPMN_IDENTIFIERS = re.compile(
     r"^(http://www\.omg\.org/spec/(BPMN|DD)/[\w/.-]+|http://bpmn\.io/schema/bpmn(/biocolor/1\.0)?|https?://bpmn\.io"
     r"|http://www\.w3\.org/(1999/XPath|2001/XMLSchema(-instance)?|Graphics/SVG/1\.1/DTD/svg11\.dtd)"
-    r"|https://github\.com/bpmn-io/diagram-js/(issues|pull)/\d+)$"
+    r"|https://github\.com/bpmn-io/diagram-js/(issues|pull)/\d+|https://schemas\.trellis\.dev/bpmn)$"
 )
 URL = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s\"'`)]*")
 

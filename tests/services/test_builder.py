@@ -64,7 +64,7 @@ def test_a_second_builder_saving_a_stale_revision_is_told_who_and_what(services,
     with pytest.raises(ConflictError) as caught:
         services.builder.save_draft(second, APP, opened["document"], 1, "zh-CN")
 
-    assert saved == {"revision": 2, "problems": []}
+    assert saved == {"revision": 2, "problems": [], "warnings": []}
     details = caught.value.details
     assert (details["current_revision"], details["changed_by"]) == (2, "李明")
     assert caught.value.localized("zh-CN") == (

@@ -13,6 +13,7 @@ from tests.conftest import PROPERTY_APP
 PROBLEM = "application/problem+json"
 BASE = "/api/v1/builder/apps"
 APP = "property_repair"
+ZH = {"Accept-Language": "zh-CN"}
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_a_concurrent_save_is_a_409_with_who_and_what_changed(installed, app):
 
     second = installed.put(f"{BASE}/{APP}/draft", json={"document": document, "revision": 1})
 
-    assert first.status_code == 200 and first.json == {"revision": 2, "problems": []}
+    assert first.status_code == 200 and first.json == {"revision": 2, "problems": [], "warnings": []}
     assert (second.status_code, second.content_type) == (409, PROBLEM)
     body = second.json
     assert (body["code"], body["current_revision"]) == ("draft_changed", 2)
@@ -196,3 +197,17 @@ def test_a_revision_past_the_column_is_stale_not_an_error(installed):
     answer = installed.put(f"{BASE}/{APP}/draft", json={"document": {}, "revision": 2**31 - 1})
 
     assert (answer.status_code, answer.json["current_revision"]) == (409, 1)
+
+
+def test_a_dispatch_table_without_a_catch_all_row_is_a_warning_not_a_problem(installed):
+    document = installed.get(f"{BASE}/{APP}/draft").json["document"]
+    flow = next(k for k, f in enumerate(document["flows"]) if f["id"] == "repair")
+    node = next(k for k, n in enumerate(document["flows"][flow]["nodes"]) if n["id"] == "repair")
+    document["flows"][flow]["nodes"][node]["assignee"]["table"].pop()  # the last row caught the rest
+    saved = installed.put(f"{BASE}/{APP}/draft", json={"document": document, "revision": 1}, headers=ZH).json
+    reopened = installed.get(f"{BASE}/{APP}/draft", headers=ZH).json
+
+    assert saved["problems"] == [] and installed.post(f"{BASE}/{APP}/publish", json={"revision": 2}).status_code == 200
+    [warning] = saved["warnings"]
+    assert warning["pointer"] == f"/flows/{flow}/nodes/{node}/assignee/table" and "兜底" in warning["message"]
+    assert reopened["warnings"] == saved["warnings"]

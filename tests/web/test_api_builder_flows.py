@@ -1,11 +1,14 @@
 """The flow designer's conversions over HTTP: a draft's flow drawn as BPMN (laid out when it has no
 positions) and read back the same; a canvas element the engine cannot run refused by id with the
-reason in the caller's language; garbage bodies a 422 and end users a 403, never a 500."""
+reason in the caller's language; steps dropped from the palette read as their node types and a
+reminder to a supervisor kept through the round trip; the designer's palette (timer actions,
+dispatch strategies); garbage bodies a 422 and end users a 403, never a 500."""
 
 from __future__ import annotations
 
 import pytest
 
+from engine.flows.timers import TIMER_ACTIONS
 from tests.row_rules_app import APP, package
 
 BASE = f"/api/v1/builder/apps/{APP}"
@@ -44,7 +47,8 @@ SUBPROCESS = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @pytest.fixture
-def web(client, app):
+def people(client, app):
+    """A builder of the app and an end user: the test client and the headers each of them sends."""
     assert client.post("/api/v1/apps", json=package()).status_code == 201
     directory = app.extensions["trellis"].directory
     directory.create_user("maker", PASSWORD, roles=[(APP, "builder")])
@@ -53,13 +57,28 @@ def web(client, app):
         who: directory.create_token(who, "tests", [f"app:{APP}:read", f"app:{APP}:write"])[0]
         for who in ("maker", "agent")
     }
-    test_client = app.test_client()
+
+    def headers(who: str, lang: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[who]}", "Accept-Language": lang}
+
+    return app.test_client(), headers
+
+
+@pytest.fixture
+def web(people):
+    test_client, headers = people
 
     def post(route: str, body, who: str = "maker", lang: str = "en"):
-        headers = {"Authorization": f"Bearer {tokens[who]}", "Accept-Language": lang}
-        return test_client.post(f"{BASE}/{route}", json=body, headers=headers)
+        return test_client.post(f"{BASE}/{route}", json=body, headers=headers(who, lang))
 
     return post
+
+
+@pytest.fixture
+def flow_types(people):
+    """``GET /api/v1/builder/flow-types``, the flow designer's palette."""
+    test_client, headers = people
+    return lambda who="maker", lang="en": test_client.get("/api/v1/builder/flow-types", headers=headers(who, lang))
 
 
 def test_a_flow_without_positions_is_laid_out_and_reads_back_unchanged(web):
@@ -117,3 +136,73 @@ def test_garbage_is_a_422(web, route, body):
 def test_end_users_are_refused(web, route):
     body = {"flow": FLOW} if route == "flow-bpmn" else {"xml": SUBPROCESS}
     assert web(route, body, who="agent").status_code == 403
+
+
+def test_a_reminder_that_notifies_a_supervisor_survives_the_canvas_round_trip(web):
+    reminder = {
+        "id": "fix_late",
+        "after": "PT15M",
+        "business_hours": True,
+        "until_claimed": True,
+        "action": "notify",
+        "to": {"type": "role", "role": "agent"},
+        "message": {"zh-CN": "十五分钟未处理", "en": "Not handled in 15 minutes"},
+    }
+    flow = {**FLOW, "nodes": [{**n, "timers": [reminder]} if n["id"] == "fix" else n for n in FLOW["nodes"]]}
+    xml = web("flow-bpmn", {"flow": flow}).json["xml"]
+    assert 'cancelActivity="false"' in xml  # drawn as BPMN's non-interrupting boundary timer
+    back = web("bpmn-flow", {"xml": xml, "flow": "handle", "form": "ticket"})
+    assert back.status_code == 200 and back.json["unsupported"] == [], back.json
+    [timer] = next(n for n in back.json["flow"]["nodes"] if n["id"] == "fix")["timers"]
+    assert timer == reminder
+
+
+MARKED = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:trellis="https://schemas.trellis.dev/bpmn" id="D" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="P" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:{tag} id="step">
+      <bpmn:extensionElements><trellis:property name="type">"{kind}"</trellis:property></bpmn:extensionElements>
+    </bpmn:{tag}>
+    <bpmn:{tag} id="bare" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="e1" sourceRef="start" targetRef="step" />
+    <bpmn:sequenceFlow id="e2" sourceRef="step" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+@pytest.mark.parametrize(
+    ("tag", "kind"), [("serviceTask", "service_task"), ("sendTask", "notify"), ("callActivity", "subflow")]
+)
+def test_a_step_dropped_from_the_palette_is_read_as_its_node_type_and_an_unmarked_one_refused(web, tag, kind):
+    xml = MARKED.replace("{tag}", tag).replace("{kind}", kind)
+    answer = web("bpmn-flow", {"xml": xml, "flow": "handle", "form": "ticket"})
+    assert answer.status_code == 200, answer.json
+    assert [(n["id"], n["type"]) for n in answer.json["flow"]["nodes"]] == [
+        ("start", "start"),
+        ("step", kind),
+        ("end", "end"),
+    ]
+    assert [u["element"] for u in answer.json["unsupported"]] == ["bare"]
+
+
+def test_the_palette_lists_the_registered_timer_actions_and_dispatch_strategies(flow_types):
+    answer = flow_types(lang="zh-CN")
+    assert answer.status_code == 200, answer.json
+    actions = {a["key"]: a for a in answer.json["timer_actions"]}
+    # a boundary timer names every registered action but the timer node's own "continue"
+    assert list(actions) == [key for key, _ in TIMER_ACTIONS.items() if key != "continue"]
+    assert [k for k, a in actions.items() if a["recipient"]] == ["notify", "escalate"]
+    assert [k for k, a in actions.items() if a["path"]] == ["route"]
+    assert actions["notify"]["name"] == "发通知，任务继续" and actions["notify"]["names"]["en"]
+    assert [s["key"] for s in answer.json["strategies"]] == ["least_loaded", "round_robin"]
+    assert [f["key"] for f in answer.json["fallbacks"]] == ["group_leader", "none"]
+    assert all(not x["name"].isascii() for x in answer.json["strategies"] + answer.json["fallbacks"])
+    rows = answer.json["dispatch_table"]["items"]  # a dispatch table's rows: when -> group
+    assert set(rows["properties"]) == {"when", "group"} and rows["required"] == ["group"]
+
+
+def test_end_users_get_no_flow_palette(flow_types):
+    assert flow_types("agent").status_code == 403

@@ -134,11 +134,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "从上到下逐行判断,第一行条件成立的生效;不填条件的一行总是成立。",
         "Rows are tried from the top; the first whose condition holds applies. A row without a condition always holds.",
     ),
-    "builder.designers.auto.rows_gap": _t(
-        "每一行都有条件:没有一行成立时,按“找不到时”的设置处理。可在最后加一行不填条件的兜底行。",
-        "Every row has a condition: when none holds, the fallback setting applies. "
-        "Add a last row without a condition to catch the rest.",
-    ),
     "builder_checks.automation.before": _t(
         "修改前的记录(变化字段的旧值)", "the record as it was (changed fields' earlier values)"
     ),

@@ -83,6 +83,9 @@ class Workspace(Answer):
     may_create = fields.Boolean(required=True)
 
 
+WARNINGS = {"description": "what may not work as meant though publish takes it (a dispatch table's gaps and overlaps)"}
+
+
 class Draft(Answer):
     app_id = fields.String(required=True)
     document = fields.Dict(required=True)
@@ -92,11 +95,13 @@ class Draft(Answer):
     who = fields.String(required=True, metadata={"description": "the name of who saved it last"})
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
     problems = fields.List(fields.Nested(PointedProblem), required=True)
+    warnings = fields.List(fields.Nested(PointedProblem), required=True, metadata=WARNINGS)
 
 
 class Saved(Answer):
     revision = fields.Integer(required=True)
     problems = fields.List(fields.Nested(PointedProblem), required=True)
+    warnings = fields.List(fields.Nested(PointedProblem), required=True, metadata=WARNINGS)
 
 
 class TableChange(Answer):

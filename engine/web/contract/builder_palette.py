@@ -1,5 +1,6 @@
-"""Bodies of the designers' palettes: ``GET /api/v1/builder/field-types`` (field types) and
-``GET /api/v1/builder/automation-types`` (automation trigger and action types)."""
+"""Bodies of the designers' palettes: ``GET /api/v1/builder/field-types`` (field types),
+``GET /api/v1/builder/automation-types`` (automation trigger and action types) and
+``GET /api/v1/builder/flow-types`` (the flow designer's timer actions, dispatch strategies and fallbacks)."""
 
 from __future__ import annotations
 
@@ -48,3 +49,21 @@ class ActionTypeEntry(PaletteEntry):
 class AutomationTypes(Answer):
     triggers = fields.List(fields.Nested(TriggerTypeEntry), required=True)
     actions = fields.List(fields.Nested(ActionTypeEntry), required=True)
+
+
+class NamedChoice(Answer):
+    key = fields.String(required=True, metadata={"description": "the value a definition holds"})
+    name = fields.String(required=True, metadata={"description": "its name in the caller's language"})
+    names = fields.Dict(required=True, metadata={"description": "its name in every language"})
+
+
+class TimerActionEntry(NamedChoice):
+    recipient = fields.Boolean(required=True, metadata={"description": "reaches the people the timer's `to` names"})
+    path = fields.Boolean(required=True, metadata={"description": "takes the timer's own line (`edge`)"})
+
+
+class FlowTypes(Answer):
+    timer_actions = fields.List(fields.Nested(TimerActionEntry), required=True)
+    strategies = fields.List(fields.Nested(NamedChoice), required=True)
+    fallbacks = fields.List(fields.Nested(NamedChoice), required=True)
+    dispatch_table = fields.Dict(required=True, metadata={"description": "the JSON Schema of a dispatch table"})
