@@ -4,6 +4,8 @@ reason in the caller's language; garbage bodies a 422 and end users a 403, never
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.row_rules_app import APP, package
@@ -117,3 +119,21 @@ def test_garbage_is_a_422(web, route, body):
 def test_end_users_are_refused(web, route):
     body = {"flow": FLOW} if route == "flow-bpmn" else {"xml": SUBPROCESS}
     assert web(route, body, who="agent").status_code == 403
+
+
+def test_a_modelers_file_with_lanes_reads_with_the_drafts_roles_and_draws_back_as_a_pool(web):
+    xml = (Path(__file__).resolve().parents[1] / "flows" / "bpmn_files" / "lanes.bpmn").read_text(encoding="utf-8")
+
+    answer = web("bpmn-flow", {"xml": xml, "flow": "repair", "form": "ticket"}, lang="zh-CN")
+
+    assert answer.status_code == 200, answer.json
+    assert answer.json["complete"] is True and answer.json["notes"] == []
+    flow = answer.json["flow"]
+    assert [(lane["name"], lane["assignee"]) for lane in flow["lanes"]] == [
+        ({"zh-CN": "客服"}, {"type": "role", "role": "agent"}),  # the draft's role 客服
+        ({"en": "Owner"}, {"type": "role", "role": "owner"}),
+    ]
+    drawn = web("flow-bpmn", {"flow": flow})
+    assert drawn.status_code == 200, drawn.json
+    assert "<bpmn:participant" in drawn.json["xml"] and "<bpmn:laneSet" in drawn.json["xml"]
+    assert web("bpmn-flow", {"xml": drawn.json["xml"], "flow": "repair", "form": "ticket"}).json["flow"] == flow
