@@ -15,9 +15,20 @@ const ENTRIES = [
   ["inclusive", "bpmn:InclusiveGateway", "bpmn-icon-gateway-or", "inclusive_gateway"],
   ["timer", "bpmn:IntermediateCatchEvent", "bpmn-icon-intermediate-event-catch-timer", "timer"],
   ["end", "bpmn:EndEvent", "bpmn-icon-end-event-none", "end"],
+  ["pool", "bpmn:Participant", "bpmn-icon-participant", "pool"],  // a pool of two lanes (who does what)
 ];
+const GROUPS = { "bpmn:Participant": "collaboration" };
 
-function TrellisPalette(palette, create, elementFactory, bpmnFactory, handTool, lassoTool, globalConnect) {
+function TrellisPalette(palette, create, elementFactory, bpmnFactory, handTool, lassoTool, globalConnect, eventBus, modeling) {
+  const pools = new WeakSet();  // pools dropped from the palette, given two lanes once created
+  eventBus.on("commandStack.shape.create.postExecuted", 500, ({ context }) => {
+    if (!pools.has(context.shape)) return;
+    pools.delete(context.shape);
+    modeling.addLane(context.shape, "bottom");  // one lane around what is drawn already, a free one below
+    // the lanes' node lists say so
+    const inside = context.shape.children;
+    modeling.updateLaneRefs(inside.filter((c) => c.businessObject?.$instanceOf("bpmn:FlowNode")), inside.filter((c) => c.type === "bpmn:Lane"));
+  });
   this.getPaletteEntries = () => {
     const entries = {
       "hand-tool": { group: "tools", className: "bpmn-icon-hand-tool", title: t("designers.flow.tool.hand"), action: { click: (e) => handTool.activateHand(e) } },
@@ -26,17 +37,24 @@ function TrellisPalette(palette, create, elementFactory, bpmnFactory, handTool, 
       "tool-separator": { group: "tools", separator: true },
     };
     for (const [key, type, className, kind] of ENTRIES) {
-      const start = (event) => create.start(event, shapeOf(elementFactory, bpmnFactory, key, type));
-      entries[`create.${key}`] = { group: type.includes("Gateway") ? "gateway" : type.includes("Event") ? "event" : "activity", className, title: t(`designers.flow.kind.${kind}`), action: { dragstart: start, click: start } };
+      const start = (event) => {
+        const shape = shapeOf(elementFactory, bpmnFactory, key, type);
+        if (key === "pool") pools.add(shape);
+        create.start(event, shape);
+      };
+      const group = GROUPS[type] || (type.includes("Gateway") ? "gateway" : type.includes("Event") ? "event" : "activity");
+      entries[`create.${key}`] = { group, className, title: t(`designers.flow.kind.${kind}`), action: { dragstart: start, click: start } };
     }
     return entries;
   };
   palette.registerProvider(this);
 }
-TrellisPalette.$inject = ["palette", "create", "elementFactory", "bpmnFactory", "handTool", "lassoTool", "globalConnect"];
+TrellisPalette.$inject = ["palette", "create", "elementFactory", "bpmnFactory", "handTool", "lassoTool", "globalConnect", "eventBus", "modeling"];
 
-/** The shape a palette entry creates: an approval is a multi-instance user task, a timer waits an hour. */
+/** The shape a palette entry creates: an approval is a multi-instance user task, a timer waits an hour,
+ * a pool is an expanded participant (around what is drawn already). */
 function shapeOf(elementFactory, bpmnFactory, key, type) {
+  if (key === "pool") return elementFactory.createParticipantShape({ isExpanded: true });
   if (key === "approval") {
     const businessObject = bpmnFactory.create(type, { loopCharacteristics: bpmnFactory.create("bpmn:MultiInstanceLoopCharacteristics") });
     return elementFactory.createShape({ type, businessObject });

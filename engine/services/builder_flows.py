@@ -40,13 +40,14 @@ def _drawable(flow: Any) -> bool:
     )
 
 
-def flow_as_bpmn(principal: Principal, app_id: str, flow: Any) -> str:
-    """The flow as BPMN XML with a diagram: each node's ``position``, a layered layout without one."""
+def flow_as_bpmn(principal: Principal, app_id: str, flow: Any, locale: str | None = None) -> str:
+    """The flow as BPMN XML with a diagram: each node's ``position``, a layered layout without one;
+    labels in the builder's ``locale``."""
     require_builder(principal, app_id)
     if not _drawable(flow):
         raise DefinitionError.says("builder.flows.not_drawable")
     try:
-        return flow_to_bpmn(flow).decode("utf-8")
+        return flow_to_bpmn(flow, locale=locale).decode("utf-8")
     except (KeyError, TypeError, ValueError, AttributeError) as error:  # a half-edited node the writer cannot say
         raise DefinitionError.says("builder.flows.not_drawable") from error
 

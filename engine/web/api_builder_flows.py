@@ -28,7 +28,7 @@ bp = Blueprint("api_builder_flows", __name__, url_prefix="/api/v1/builder")
     answers={200: Answer("the BPMN XML, laid out when the flow has no positions", FlowBpmn)},
 )
 def flow_bpmn(app_id: str, body: dict[str, Any]) -> Response:
-    return json_response({"xml": flow_as_bpmn(principal(), app_id[:64], body["flow"])})
+    return json_response({"xml": flow_as_bpmn(principal(), app_id[:64], body["flow"], locale())})
 
 
 @bp.post("/apps/<app_id>/bpmn-flow")

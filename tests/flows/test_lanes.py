@@ -188,6 +188,17 @@ def test_a_lane_without_people_round_trips_without_any_even_when_its_name_is_a_r
     assert again.flow["lanes"][0] == {"id": "clerks", "name": {"en": "clerk"}, "nodes": ["start"]}
 
 
+def test_the_designers_canvas_labels_lanes_in_its_builders_language_and_reads_them_back_the_same():
+    flow = _flow_with_lanes()
+    flow["lanes"][1]["name"] = {"en": "Bosses", "zh-CN": "主管"}
+
+    xml = flow_to_bpmn(flow, locale="zh-CN")
+
+    lanes = fromstring(xml).findall(f"{MODEL}process/{MODEL}laneSet/{MODEL}lane")
+    assert [lane.get("name") for lane in lanes] == ["办事员", "主管"]
+    assert bpmn_to_flow(xml).flow == flow
+
+
 # -- at run time ----------------------------------------------------------------------------------
 def test_a_task_in_a_role_lane_goes_to_that_roles_holders_and_a_nodes_own_assignee_wins():
     lanes = [{**CLERKS_LANE, "nodes": ["start", "a"]}, {**BOSS_LANE, "nodes": ["b", "c", "end"]}]

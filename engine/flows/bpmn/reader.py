@@ -44,7 +44,7 @@ from engine.flows.bpmn.namespaces import (
     split,
     text_of,
 )
-from engine.flows.bpmn.naming import display_text, trellis_id
+from engine.flows.bpmn.naming import labels_text, trellis_id
 from engine.flows.bpmn.security import MAX_BPMN_BYTES, index_ids, parse_document, refuse
 from engine.flows.bpmn.text import Text, says
 from engine.packages.messages import problem
@@ -299,7 +299,7 @@ class _ProcessReader:
 
     def _text(self, label: str | None, props: Mapping[str, Any], key: str) -> Any:
         """The Trellis text of a label: the exported one while the modeler left it unchanged."""
-        if key in props and display_text(props[key]).strip() == (label or "").strip():
+        if key in props and labels_text(props[key], label):
             return props[key]
         return derive_text(label, self.locale)
 
@@ -414,7 +414,7 @@ class _ProcessReader:
             label=boundary.get("name"),
             locale=self.locale,
         )
-        if "message" in props and display_text(props["message"]).strip() != (boundary.get("name") or "").strip():
+        if "message" in props and not labels_text(props["message"], boundary.get("name")):
             del props["message"]  # relabelled in the modeler: the label wins
         timer.update({k: v for k, v in props.items() if k != "id"})
         if timer.get("action") != "route":  # a Trellis action that takes no path: the drawn flow is not its edge

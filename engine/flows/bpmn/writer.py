@@ -48,9 +48,10 @@ FORMAL = {q(XSI, "type"): "bpmn:tFormalExpression"}
 NAMESPACES = {"bpmn": MODEL, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI, "trellis": TRELLIS}
 
 
-def flow_to_bpmn(flow: Mapping[str, Any]) -> bytes:
-    """BPMN 2.0 XML (UTF-8) for a flow definition that passed the flow schema."""
-    return _Writer(flow).write()
+def flow_to_bpmn(flow: Mapping[str, Any], *, locale: str | None = None) -> bytes:
+    """BPMN 2.0 XML (UTF-8) for a flow definition that passed the flow schema; labels in ``locale``
+    where a text has it (the designer's canvas), else in a text's first language."""
+    return _Writer(flow, locale).write()
 
 
 def _num(value: Any) -> str:
@@ -73,8 +74,9 @@ def _differs(derived: Mapping[str, Any], key: str, value: Any) -> bool:
 
 
 class _Writer:
-    def __init__(self, flow: Mapping[str, Any]):
+    def __init__(self, flow: Mapping[str, Any], locale: str | None = None):
         self.flow = flow
+        self.locale = locale
         self.ids = XmlIds()
         self.nodes: list[Mapping[str, Any]] = [n for n in flow.get("nodes", []) if isinstance(n, Mapping)]
         self.edges: list[Mapping[str, Any]] = [e for e in flow.get("edges", []) if isinstance(e, Mapping)]
@@ -126,13 +128,13 @@ class _Writer:
     def _texts(self, element: Element, item: Mapping[str, Any], props: dict[str, Any]) -> None:
         """``name`` as the attribute and ``description`` as documentation; properties where lossy."""
         if "name" in item:
-            label = display_text(item["name"])
+            label = display_text(item["name"], self.locale)
             if label:
                 element.set("name", label)
             if derive_text(label) != item["name"]:
                 props["name"] = item["name"]
         if "description" in item:
-            text = display_text(item["description"])
+            text = display_text(item["description"], self.locale)
             if text:
                 SubElement(element, bpmn("documentation")).text = text
             if derive_text(text) != item["description"]:
@@ -144,7 +146,7 @@ class _Writer:
         collaboration.set("id", ident)
         pool_id = self.ids.allocate(f"Participant_{flow_id}")
         participant = SubElement(collaboration, bpmn("participant"), {"id": pool_id})
-        label = display_text(self.flow.get("name"))
+        label = display_text(self.flow.get("name"), self.locale)
         if label:
             participant.set("name", label)
         participant.set("processRef", process.get("id", ""))
@@ -235,7 +237,7 @@ class _Writer:
             return
         xml_id = self.ids.allocate(str(timer.get("id", "timer")))
         element = SubElement(process, bpmn("boundaryEvent"), {"id": xml_id})
-        label = display_text(timer.get("message"))
+        label = display_text(timer.get("message"), self.locale)
         if label:
             element.set("name", label)
         interrupting = bool(timer.get("interrupting", timer.get("action") in ("route", "complete")))
@@ -282,7 +284,7 @@ class _Writer:
             if trellis_id(xml_id, set(), fallback="edge") != edge["id"]:
                 props["id"] = edge["id"]
             if "name" in edge:
-                label = display_text(edge["name"])
+                label = display_text(edge["name"], self.locale)
                 if label:
                     element.set("name", label)
                 if derive_text(label) != edge["name"]:
