@@ -90,6 +90,21 @@ def test_a_lane_no_role_is_called_after_goes_to_the_group_of_its_name_with_a_not
     assert result.complete
 
 
+def test_an_unnamed_lane_names_nobody_and_its_tasks_wait_for_it_to_say_who():
+    xml = (FILES / "lanes.bpmn").read_text(encoding="utf-8").replace(' name="Owner"', "")
+
+    result = bpmn_to_flow(xml.encode("utf-8"), form="ticket", roles=role_names(ROLES))
+
+    assert result.flow["lanes"][1] == {"id": "lane_0y9t4bd", "nodes": ["activity_1c6pw2r", "event_0v8jh3s"]}
+    assert "assignee" not in result.flow["nodes"][3]  # no submitter guessed: the lane is to say who
+    assert [note.line() for note in result.notes] == [
+        "Lane_0y9t4bd (bpmn:lane): the lane has no name: choose the role or group that does its tasks"
+    ]
+    assert [(p.pointer, p.code) for p in package_problems(_package(result.flow))] == [
+        ("/flows/0/nodes/3", "flow.lane.lane_needs_assignee")
+    ]
+
+
 def test_the_imported_lanes_export_and_import_again_unchanged():
     flow = _lanes_file(roles=role_names(ROLES)).flow
 

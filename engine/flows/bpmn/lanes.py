@@ -35,7 +35,7 @@ class LaneReading:
     lanes: list[tuple[Element, dict[str, Any], list[str]]] = field(default_factory=list)
     unsupported: list[UnsupportedElement] = field(default_factory=list)
     notes: list[ImportNote] = field(default_factory=list)
-    assigned: set[str] = field(default_factory=set)  # BPMN ids of nodes whose lane names their people
+    members: set[str] = field(default_factory=set)  # BPMN ids of the nodes in some lane: it says who does them
     assignees: dict[int, dict[str, Any] | None] = field(default_factory=dict)
 
     def flow_lanes(self, nodes: Mapping[str, Mapping[str, Any]], text: Callable[..., Any]) -> list[dict[str, Any]]:
@@ -84,8 +84,7 @@ def read_lanes(process: Element, roles: Mapping[str, str]) -> LaneReading:
                     note = says("bpmn.note.lane_group", name=name)
                     reading.notes.append(ImportNote.of(lane.get("id", "?"), prefixed(lane.tag), note))
             reading.assignees[len(reading.lanes)] = assignee
-            if assignee is not None:
-                reading.assigned.update(refs)
+            reading.members.update(refs)
             reading.lanes.append((lane, props, refs))
     return reading
 

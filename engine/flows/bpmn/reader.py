@@ -291,7 +291,7 @@ class _ProcessReader:
         for key, value in props.items():
             if key not in HANDLED_PROPERTIES:
                 node[key] = value
-        in_lane = element.get("id", "") in self.lanes.assigned
+        in_lane = element.get("id", "") in self.lanes.members  # its lane says who, or is to say it
         if node["type"] in ("user_task", "approval") and "assignee" not in node and not in_lane:
             node["assignee"] = dict(STARTER_FIELD)
             self.note(element, says("bpmn.note.no_assignee"))

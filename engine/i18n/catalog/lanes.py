@@ -30,7 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "没有名为“{name}”的角色:该泳道的任务交给分组“{name}”",
     },
     "bpmn.note.lane_unnamed": {
-        "en": "the lane has no name: its tasks need an assignee of their own",
-        "zh-CN": "泳道没有名称:其中的任务需要各自指定处理人",
+        "en": "the lane has no name: choose the role or group that does its tasks",
+        "zh-CN": "泳道没有名称:请为其中的任务选择处理的角色或分组",
     },
 }
