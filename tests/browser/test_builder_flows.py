@@ -210,6 +210,15 @@ def _lanes_in_the_designer(live_server, browser) -> None:
     page = browser.new_context(viewport={"width": 1500, "height": 950}, locale="zh-CN").new_page()
     sign_in(page, f"{live_server}/builder/apps/{APP}/flows", ADMIN_LOGIN, ADMIN_PASSWORD)
     _add_flow(page, "lanes", "分工报修", "Repairs by team")
+    # the palette's pool: two lanes, what was drawn already in the first
+    page.click('.djs-palette .entry[data-action="create.pool"]')
+    canvas = page.locator(".flow-canvas").bounding_box()
+    assert canvas is not None
+    page.mouse.move(canvas["x"] + 400, canvas["y"] + 250)
+    page.mouse.click(canvas["x"] + 420, canvas["y"] + 260)
+    _settled(page)
+    drawn = page.evaluate("() => window.trellisBuilder.flows.flow().lanes")
+    assert [lane["nodes"] for lane in drawn] == [["start", "end"], []]
     page.set_input_files("#bpmn-import", str(LANES_FILE))
     _settled(page)
     for lane in ("lane_1a5kq0e", "lane_0y9t4bd"):
