@@ -18,8 +18,6 @@ from engine.registry import suggest
 
 #: the node types whose people a lane names
 TASK_TYPES = frozenset({"user_task", "approval"})
-#: what a lane may say about its people: roles and groups, the way an organisation chart does
-LANE_ASSIGNEES = ("role", "roles", "group")
 
 
 def lanes_of(definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
