@@ -55,7 +55,7 @@ def test_import_with_unsupported_elements_lists_them_and_exits_1(capsys):
         "unsupported: Activity_1h6nc0v (bpmn:serviceTask): not supported "
         "(camunda:class com.example.claims.CheckPolicyDelegate)" in lines
     )
-    assert lines[-1] == f"{path}: 16 elements not imported; finish the flow by hand"
+    assert lines[-1] == f"{path}: 14 elements not imported; finish the flow by hand"
 
 
 def test_import_of_a_missing_file_exits_2(tmp_path, capsys):
@@ -117,7 +117,7 @@ def test_import_findings_follow_the_readers_language(capsys):
     lines = capsys.readouterr().err.splitlines()
     assert "未导入:Activity_0y3gd6k (bpmn:subProcess): 不支持" in lines
     assert "提示:TextAnnotation_0q5re2n (bpmn:textAnnotation): 已忽略(注释和分组不影响流程运行)" in lines
-    assert lines[-1] == f"{path}:16 个元素未导入,请手动补全流程"
+    assert lines[-1] == f"{path}:14 个元素未导入,请手动补全流程"
 
 
 def test_a_refused_file_is_explained_in_the_readers_language(tmp_path, capsys):

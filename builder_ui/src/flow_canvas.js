@@ -19,9 +19,20 @@ const ENTRIES = [
   ["subflow", "bpmn:CallActivity", "bpmn-icon-call-activity", "subflow", "subflow"],
   ["timer", "bpmn:IntermediateCatchEvent", "bpmn-icon-intermediate-event-catch-timer", "timer"],
   ["end", "bpmn:EndEvent", "bpmn-icon-end-event-none", "end"],
+  ["pool", "bpmn:Participant", "bpmn-icon-participant", "pool"],  // a pool of two lanes (who does what)
 ];
+const GROUPS = { "bpmn:Participant": "collaboration" };
 
-function TrellisPalette(palette, create, elementFactory, bpmnFactory, moddle, handTool, lassoTool, globalConnect) {
+function TrellisPalette(palette, create, elementFactory, bpmnFactory, moddle, handTool, lassoTool, globalConnect, eventBus, modeling) {
+  const pools = new WeakSet();  // pools dropped from the palette, given two lanes once created
+  eventBus.on("commandStack.shape.create.postExecuted", 500, ({ context }) => {
+    if (!pools.has(context.shape)) return;
+    pools.delete(context.shape);
+    modeling.addLane(context.shape, "bottom");  // one lane around what is drawn already, a free one below
+    // the lanes' node lists say so
+    const inside = context.shape.children;
+    modeling.updateLaneRefs(inside.filter((c) => c.businessObject?.$instanceOf("bpmn:FlowNode")), inside.filter((c) => c.type === "bpmn:Lane"));
+  });
   this.getPaletteEntries = () => {
     const entries = {
       "hand-tool": { group: "tools", className: "bpmn-icon-hand-tool", title: t("designers.flow.tool.hand"), action: { click: (e) => handTool.activateHand(e) } },
@@ -30,21 +41,28 @@ function TrellisPalette(palette, create, elementFactory, bpmnFactory, moddle, ha
       "tool-separator": { group: "tools", separator: true },
     };
     for (const [key, type, className, kind, marked] of ENTRIES) {
-      const start = (event) => create.start(event, shapeOf({ elementFactory, bpmnFactory, moddle }, key, type, marked));
-      entries[`create.${key}`] = { group: type.includes("Gateway") ? "gateway" : type.includes("Event") ? "event" : "activity", className, title: t(`designers.flow.kind.${kind}`), action: { dragstart: start, click: start } };
+      const start = (event) => {
+        const shape = shapeOf({ elementFactory, bpmnFactory, moddle }, key, type, marked);
+        if (key === "pool") pools.add(shape);
+        create.start(event, shape);
+      };
+      const group = GROUPS[type] || (type.includes("Gateway") ? "gateway" : type.includes("Event") ? "event" : "activity");
+      entries[`create.${key}`] = { group, className, title: t(`designers.flow.kind.${kind}`), action: { dragstart: start, click: start } };
     }
     return entries;
   };
   palette.registerProvider(this);
 }
-TrellisPalette.$inject = ["palette", "create", "elementFactory", "bpmnFactory", "moddle", "handTool", "lassoTool", "globalConnect"];
+TrellisPalette.$inject = ["palette", "create", "elementFactory", "bpmnFactory", "moddle", "handTool", "lassoTool", "globalConnect", "eventBus", "modeling"];
 
 const TRELLIS = "https://schemas.trellis.dev/bpmn";
 
 /** The shape a palette entry creates: an approval is a multi-instance user task, a timer waits an hour,
- * an automatic step carries the Trellis property the importer reads its node type from (a service
- * task, send task or call activity without it is not one the engine runs). */
+ * a pool is an expanded participant (around what is drawn already), an automatic step carries the
+ * Trellis property the importer reads its node type from (a service task, send task or call activity
+ * without it is not one the engine runs). */
 function shapeOf({ elementFactory, bpmnFactory, moddle }, key, type, marked) {
+  if (key === "pool") return elementFactory.createParticipantShape({ isExpanded: true });
   if (marked) {
     const mark = moddle.createAny("trellis:property", TRELLIS, { name: "type", $body: JSON.stringify(marked) });
     const extensionElements = bpmnFactory.create("bpmn:ExtensionElements", { values: [mark] });

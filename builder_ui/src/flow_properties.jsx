@@ -8,6 +8,7 @@ import { t, pick } from "./texts.js";
 import * as m from "./flows_model.js";
 import { ExpressionInput } from "./expression.jsx";
 import { TextPair } from "./designer_frame.jsx";
+import { LaneNote, LaneProperties } from "./flow_lanes.jsx";
 import { Recipient } from "./flow_recipient.jsx";
 import { TimerProperties, Duration } from "./flow_timers.jsx";
 import { AutomaticProperties } from "./flow_automatic.jsx";
@@ -102,6 +103,7 @@ export function FlowProperties({ app, doc, draft, flow, selected }) {
   const found = m.elementOf(flow, selected);
   if (!found) return <p class="muted">{t("designers.flow.select_hint")}</p>;
   const { kind, item } = found;
+  if (kind === "lane") return <LaneProperties doc={doc} draft={draft} flow={flow} lane={item} />;
   if (kind === "edge") return <div class="flow-props" data-element={item.id}><Edge key={item.id} app={app} doc={doc} draft={draft} flow={flow} edge={item} /></div>;
   if (kind === "timer") {
     return <div class="flow-props" data-element={item.id}><TimerProperties key={item.id} app={app} doc={doc} draft={draft} flow={flow} timer={item} holder={found.holder} /></div>;
@@ -119,7 +121,8 @@ export function FlowProperties({ app, doc, draft, flow, selected }) {
         </>
       )}
       <TextPair key={`name-${item.id}`} id="node-name" label={t("designers.flow.name")} value={item.name} onChange={(v) => set("name", v)} />
-      {m.TASKS.includes(item.type) && <Assignee app={app} doc={doc} draft={draft} flow={flow} node={item} set={set} />}
+      {m.TASKS.includes(item.type) && <LaneNote flow={flow} node={item} set={set} />}
+      {m.TASKS.includes(item.type) && !m.takesLaneAssignee(flow, item) && <Assignee app={app} doc={doc} draft={draft} flow={flow} node={item} set={set} />}
       {item.type === "approval" && <Approval node={item} set={set} />}
       {m.TASKS.includes(item.type) && <FieldPermissions doc={doc} draft={draft} flow={flow} node={item} />}
       {item.type === "timer" && <Duration value={item.after} onChange={(v) => set("after", v)} />}

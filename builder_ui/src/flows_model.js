@@ -87,13 +87,15 @@ export function setTimerProp(doc, flowId, timerId, key, value) {
   }));
 }
 
-/** What the canvas element `id` is in the flow: {kind: "node"|"edge"|"timer", item, holder?}. */
+/** What the canvas element `id` is in the flow: {kind: "node"|"edge"|"lane"|"timer", item, holder?}. */
 export function elementOf(flow, id) {
   if (!flow || !id) return null;
   const node = flow.nodes.find((n) => n.id === id);
   if (node) return { kind: "node", item: node };
   const edge = flow.edges.find((e) => e.id === id);
   if (edge) return { kind: "edge", item: edge };
+  const lane = (flow.lanes || []).find((l) => l.id === id);
+  if (lane) return { kind: "lane", item: lane };
   for (const holder of flow.nodes) {
     const timer = (holder.timers || []).find((x) => x.id === id);
     if (timer) return { kind: "timer", item: timer, holder };
@@ -106,7 +108,7 @@ export function pointerElement(doc, parts) {
   if (parts[0] !== "flows") return null;
   const flow = (doc.flows || [])[Number(parts[1])];
   if (!flow) return null;
-  const item = parts[2] === "nodes" || parts[2] === "edges" ? (flow[parts[2]] || [])[Number(parts[3])] : null;
+  const item = ["nodes", "edges", "lanes"].includes(parts[2]) ? (flow[parts[2]] || [])[Number(parts[3])] : null;
   const timer = item && parts[4] === "timers" ? (item.timers || [])[Number(parts[5])] : null;
   return { flow: flow.id, element: (timer || item)?.id || null };
 }
@@ -136,3 +138,32 @@ export function durationParts(text) {
   if (!found) return null;
   return ["Y", "M", "W", "D", "h", "m", "s"].map((unit, k) => [Number(found[k + 1] || 0), unit]).filter(([n]) => n > 0);
 }
+
+// -- swimlanes: who does the tasks drawn in each lane (a task's own assignee wins) ----------------
+export const LANE_ASSIGNEES = ["role", "group"];
+
+/** Set `key` of lane `laneId` (null/"" removes it). */
+export function setLaneProp(doc, flowId, laneId, key, value) {
+  return changeFlow(doc, flowId, (f) => ({
+    ...f,
+    lanes: (f.lanes || []).map((l) => (l.id !== laneId ? l : value == null || value === "" ? without(l, key) : { ...l, [key]: value })),
+  }));
+}
+
+/** The lane's tasks go to `assignee`; a lane without a name (or with `rename`) takes `name`, the role's. */
+export function setLaneAssignee(doc, flowId, laneId, assignee, name, rename = false) {
+  return changeFlow(doc, flowId, (f) => ({
+    ...f,
+    lanes: (f.lanes || []).map((l) => {
+      if (l.id !== laneId) return l;
+      const named = l.name && Object.values(typeof l.name === "string" ? { x: l.name } : l.name).some(Boolean);
+      return (named && !rename) || !name ? { ...l, assignee } : { ...l, assignee, name };
+    }),
+  }));
+}
+
+/** The lane that holds node `nodeId`, or null. */
+export const laneOfNode = (flow, nodeId) => (flow?.lanes || []).find((l) => (l.nodes || []).includes(nodeId)) || null;
+
+/** Whether task `node` takes its lane's people (it names none of its own and its lane names some). */
+export const takesLaneAssignee = (flow, node) => !node.assignee && !!laneOfNode(flow, node.id)?.assignee;

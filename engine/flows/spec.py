@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.errors import DefinitionError, ExpressionError, Problem
 from engine.expressions import Expression, LocatedExpressionError, compile_expression, parse_duration
+from engine.flows.lanes import nodes_with_lane_assignees
 from engine.i18n import DEFAULT_LOCALE, LOG_LOCALE, translate
 
 SYSTEM_NAMES = ("id", "created_at", "updated_at", "created_by", "updated_by")
@@ -135,7 +136,7 @@ def compile_flow(definition: Mapping[str, Any], *, fields: Iterable[str], pointe
         paths.update(compiled.paths)
         return compiled
 
-    raw_nodes = list(definition.get("nodes", []))
+    raw_nodes = nodes_with_lane_assignees(definition)  # a task in a lane has its lane's people
     index = {node.get("id"): n for n, node in enumerate(raw_nodes)}
     edges: dict[str, EdgeSpec] = {}
     incoming: dict[str, list[EdgeSpec]] = {node_id: [] for node_id in index}

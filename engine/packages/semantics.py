@@ -16,6 +16,7 @@ from engine.automations import ACTION_TYPES, TRIGGER_TYPES, PackageIndex
 from engine.errors import ExpressionError, Problem
 from engine.expressions import RESERVED_NAMES, parse_duration
 from engine.flows.facts import flow_facts_problems
+from engine.flows.lanes import lane_problems
 from engine.forms.spec import FieldSpec
 from engine.forms.types import FIELD_TYPES, FieldValueError
 from engine.packages.cascades import cascade_problems
@@ -332,6 +333,11 @@ class _FlowChecker:
         for s, stage in enumerate(self.flow.get("stages", [])):
             for k, node_id in enumerate(stage["nodes"]):
                 self.nodes.check(f"{self.base}/stages/{s}/nodes/{k}", node_id, p)
+        _Ids("lane", _indexed(self.flow.get("lanes", []), f"{self.base}/lanes"), p)
+        for s, lane in enumerate(self.flow.get("lanes", [])):
+            if "assignee" in lane:
+                self.pkg.check_assignment(f"{self.base}/lanes/{s}/assignee", lane["assignee"], self.form_id)
+        p.extend(lane_problems(self.flow, self.base))
         tracking = self.flow.get("tracking", {})
         hidden = public_hidden_fields(self.pkg.doc, self.form_id) if self.form_id else set()
         for k, field_id in enumerate(tracking.get("outcome_fields", [])):

@@ -9,12 +9,13 @@ Nothing is saved here; the designer puts the flow into the draft, whose save jud
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.errors import DefinitionError
 from engine.flows.bpmn import MAX_BPMN_BYTES, bpmn_to_flow, flow_to_bpmn
 from engine.flows.bpmn.document import Finding
+from engine.flows.lanes import role_names
 from engine.principal import Principal
 from engine.services.builder_access import require_builder
 
@@ -39,13 +40,14 @@ def _drawable(flow: Any) -> bool:
     )
 
 
-def flow_as_bpmn(principal: Principal, app_id: str, flow: Any) -> str:
-    """The flow as BPMN XML with a diagram: each node's ``position``, a layered layout without one."""
+def flow_as_bpmn(principal: Principal, app_id: str, flow: Any, locale: str | None = None) -> str:
+    """The flow as BPMN XML with a diagram: each node's ``position``, a layered layout without one;
+    labels in the builder's ``locale``."""
     require_builder(principal, app_id)
     if not _drawable(flow):
         raise DefinitionError.says("builder.flows.not_drawable")
     try:
-        return flow_to_bpmn(flow).decode("utf-8")
+        return flow_to_bpmn(flow, locale=locale).decode("utf-8")
     except (KeyError, TypeError, ValueError, AttributeError) as error:  # a half-edited node the writer cannot say
         raise DefinitionError.says("builder.flows.not_drawable") from error
 
@@ -55,12 +57,22 @@ def _finding(finding: Finding, locale: str) -> dict[str, str]:
 
 
 def bpmn_as_flow(
-    principal: Principal, app_id: str, xml: str, *, flow_id: str | None, form: str | None, locale: str
+    principal: Principal,
+    app_id: str,
+    xml: str,
+    *,
+    flow_id: str | None,
+    form: str | None,
+    locale: str,
+    roles: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """The canvas (or an imported ``.bpmn`` file) as a flow for ``form``: what the engine runs, and
-    each element it would not, with the reason, by the element's id on the canvas."""
+    each element it would not, with the reason, by the element's id on the canvas. A lane named
+    after one of ``roles`` (the draft's) gives its tasks that role; another name, that group."""
     require_builder(principal, app_id)
-    found = bpmn_to_flow(xml.encode("utf-8"), flow_id=flow_id, form=form, locale=None, max_bytes=MAX_BPMN_BYTES)
+    found = bpmn_to_flow(
+        xml.encode("utf-8"), flow_id=flow_id, form=form, locale=None, max_bytes=MAX_BPMN_BYTES, roles=role_names(roles)
+    )
     return {
         "flow": found.flow,
         "complete": found.complete,

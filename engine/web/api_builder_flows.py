@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from engine.services.builder_flows import bpmn_as_flow, flow_as_bpmn
+from engine.web.context import services
 from engine.web.contract import operation
 from engine.web.contract.builder_flows import BpmnFlow, BpmnToFlow, FlowBpmn, FlowToBpmn
 from engine.web.contract.operations import Answer
@@ -27,7 +28,7 @@ bp = Blueprint("api_builder_flows", __name__, url_prefix="/api/v1/builder")
     answers={200: Answer("the BPMN XML, laid out when the flow has no positions", FlowBpmn)},
 )
 def flow_bpmn(app_id: str, body: dict[str, Any]) -> Response:
-    return json_response({"xml": flow_as_bpmn(principal(), app_id[:64], body["flow"])})
+    return json_response({"xml": flow_as_bpmn(principal(), app_id[:64], body["flow"], locale())})
 
 
 @bp.post("/apps/<app_id>/bpmn-flow")
@@ -38,8 +39,11 @@ def flow_bpmn(app_id: str, body: dict[str, Any]) -> Response:
     answers={200: Answer("the flow and, per element, what was refused and why", BpmnFlow)},
 )
 def bpmn_flow(app_id: str, body: dict[str, Any]) -> Response:
-    """A file that is not readable, consistent BPMN is a 422 listing its problems in the caller's language."""
+    """A file that is not readable, consistent BPMN is a 422 listing its problems in the caller's language.
+    Lanes named after the draft's roles give their tasks those roles."""
+    who, app = principal(), app_id[:64]
+    roles = services().builder.draft_document(who, app).get("roles", []) if "lane" in body["xml"] else []
     found = bpmn_as_flow(
-        principal(), app_id[:64], body["xml"], flow_id=body.get("flow"), form=body.get("form"), locale=locale()
+        who, app, body["xml"], flow_id=body.get("flow"), form=body.get("form"), locale=locale(), roles=roles
     )
     return json_response(found)

@@ -6,14 +6,16 @@ created over the API starts an instance that waits at the task."""
 
 import json
 import urllib.request
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import api_post, label, screenshot
+from tests.browser.conftest import api_post, label, screenshot, sign_in
 from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
 
 APP = "repairs"
+LANES_FILE = Path(__file__).resolve().parents[1] / "flows" / "bpmn_files" / "lanes.bpmn"  # Camunda Modeler's dialect
 
 
 PACKAGE = {
@@ -21,7 +23,11 @@ PACKAGE = {
     "id": APP,
     "version": "1.0.0",
     "name": label("报修", "Repairs"),
-    "roles": [{"id": "clerk", "name": label("办事员", "Clerk")}, {"id": "chief", "name": label("主管", "Supervisor")}],
+    "roles": [
+        {"id": "clerk", "name": label("办事员", "Clerk")},
+        {"id": "chief", "name": label("主管", "Supervisor")},
+        {"id": "agent", "name": label("客服", "Agent")},
+    ],
     "forms": [
         {
             "id": "ticket",
@@ -110,6 +116,16 @@ def _settled(page: Page) -> None:
     page.wait_for_selector(".save-state.saved")
 
 
+def _add_flow(page: Page, flow_id: str, zh: str, en: str) -> None:
+    """From the list of flows, add one for the first form and wait for its canvas."""
+    page.fill("#new-flow-id", flow_id)
+    page.fill("#new-flow-zh", zh)
+    page.fill("#new-flow-en", en)
+    page.click("#add-flow")
+    page.wait_for_selector(".flow-canvas .djs-palette")
+    _settled(page)
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     api_post(live_server, "/api/v1/apps", PACKAGE)
@@ -119,17 +135,13 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     page.fill("#password", ADMIN_PASSWORD)
     page.click("button.submit")
     page.click("#open-flows")
-    page.fill("#new-flow-id", "repair")
-    page.fill("#new-flow-zh", "报修流程")
-    page.fill("#new-flow-en", "Repair")
-    page.click("#add-flow")
-    page.wait_for_selector(".flow-canvas .djs-palette")
-    _settled(page)
+    _add_flow(page, "repair", "报修流程", "Repair")
     palette = page.locator(".djs-palette .entry").evaluate_all(
         "(es) => es.map((e) => e.getAttribute('aria-label') || '')"
     )
     assert "审批" in palette and "排他网关" in palette and not any("sub" in p.lower() for p in palette)
     assert {"服务任务", "通知", "子流程"} <= set(palette), palette
+    assert "泳池与泳道（谁做哪一步）" in palette
 
     ids = page.evaluate(DRAW)
     _settled(page)
@@ -258,3 +270,47 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     [instance] = _api_get(live_server, f"/api/v1/apps/{APP}/forms/ticket/records/{record['id']}/flows")["items"]
     assert instance["status"] == "running"
     assert [(t["node"], t["name"]) for t in instance["tasks"]] == [(ids["task"], {"zh-CN": "审核"})]
+
+    _lanes_in_the_designer(live_server, browser)
+
+
+def _lanes_in_the_designer(live_server, browser) -> None:
+    """A modeler's file with a pool of two lanes opens with its lanes: the lane named after the role
+    客服 gives its tasks that role, the other (no role is called 'Owner') a group, changed here to a role."""
+    page = browser.new_context(viewport={"width": 1500, "height": 950}, locale="zh-CN").new_page()
+    sign_in(page, f"{live_server}/builder/apps/{APP}/flows", ADMIN_LOGIN, ADMIN_PASSWORD)
+    _add_flow(page, "lanes", "分工报修", "Repairs by team")
+    # the palette's pool: two lanes, what was drawn already in the first
+    page.click('.djs-palette .entry[data-action="create.pool"]')
+    canvas = page.locator(".flow-canvas").bounding_box()
+    assert canvas is not None
+    page.mouse.move(canvas["x"] + 400, canvas["y"] + 250)
+    page.mouse.click(canvas["x"] + 420, canvas["y"] + 260)
+    _settled(page)
+    drawn = page.evaluate("() => window.trellisBuilder.flows.flow().lanes")
+    assert [lane["nodes"] for lane in drawn] == [["start", "end"], []]
+    page.set_input_files("#bpmn-import", str(LANES_FILE))
+    _settled(page)
+    for lane in ("lane_1a5kq0e", "lane_0y9t4bd"):
+        expect(page.locator(f'.flow-canvas .djs-element[data-element-id="{lane}"]')).to_have_count(1)
+    flow = page.evaluate("() => window.trellisBuilder.flows.flow()")
+    assert [(lane["id"], lane["assignee"]) for lane in flow["lanes"]] == [
+        ("lane_1a5kq0e", {"type": "role", "role": "agent"}),
+        ("lane_0y9t4bd", {"type": "group", "group": "Owner"}),
+    ]
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", "lane_0y9t4bd")
+    expect(page.locator(".lane-props")).to_have_attribute("data-element", "lane_0y9t4bd")
+    page.select_option("#lane-assignee-type", "role")
+    page.select_option("#lane-role", "chief")
+    page.fill("#lane-name-zh", "主管")
+    page.press("#lane-name-zh", "Tab")
+    _settled(page)
+    lanes = page.evaluate("() => window.trellisBuilder.flows.flow().lanes")
+    assert lanes[1]["assignee"] == {"type": "role", "role": "chief"} and lanes[1]["name"]["zh-CN"] == "主管"
+    expect(page.locator('.lane-tasks li[data-node="activity_1c6pw2r"]')).to_have_text("业主确认费用")
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", "activity_1c6pw2r")
+    expect(page.locator(".lane-note")).to_contain_text("由泳道“主管”指定的人处理")
+    expect(page.locator("#assignee-type")).to_have_count(0)  # the lane says who; no assignee of its own
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", "lane_0y9t4bd")
+    screenshot(page, "builder-flow-lanes")
+    page.context.close()

@@ -111,8 +111,11 @@ class Flow:
         record: dict[str, Any] | None = None,
         *,
         clerks: list[str] = CLERKS,
+        lanes: list[dict[str, Any]] | None = None,
     ):
         raw = definition(nodes, edges)
+        if lanes:
+            raw["lanes"] = lanes
         check_package(package(raw))  # every flow here is one an app could publish
         self.spec = compile_flow(raw, fields=[f["id"] for f in FIELDS])
         self.clock = Clock()

@@ -144,8 +144,6 @@ def test_unsupported_elements_are_reported_by_id_and_type_never_dropped():
 
     assert [item.line() for item in result.unsupported] == [
         "Flow_1e0ox3d (bpmn:messageFlow): not supported",
-        "Lane_0b9x1rk (bpmn:lane): lanes are not supported; give each task an assignee instead",
-        "Lane_1s5ty8e (bpmn:lane): lanes are not supported; give each task an assignee instead",
         "StartEvent_1 (bpmn:startEvent): bpmn:messageEventDefinition is not supported; imported as a plain start event",
         "Activity_0p2lk4s (camunda:taskListener): not supported",
         "Activity_1h6nc0v (bpmn:serviceTask): not supported (camunda:class com.example.claims.CheckPolicyDelegate)",
@@ -164,7 +162,12 @@ def test_unsupported_elements_are_reported_by_id_and_type_never_dropped():
     assert not result.complete
     declined = next(edge for edge in result.flow["edges"] if edge["id"] == "flow_1v9hp2m")
     assert declined["condition"] == '${execution.getVariable("covered") == false}'  # kept for the author to fix
-    assert [note.element_id for note in result.notes] == ["TextAnnotation_0q5re2n", "Association_1g2mk7v"]
+    assert [note.element_id for note in result.notes] == [
+        "TextAnnotation_0q5re2n",
+        "Association_1g2mk7v",
+        "Lane_0b9x1rk",  # no role is called 'Clerk': taken as the group of that name
+        "Lane_1s5ty8e",
+    ]
 
 
 FIELDS = {

@@ -55,7 +55,7 @@ def test_unsupported_elements_and_notes_read_in_chinese():
     lines = [item.line("zh-CN") for item in findings]
     assert len(lines) == 18
     assert "Activity_0y3gd6k (bpmn:subProcess): 不支持" in lines
-    assert "Lane_0b9x1rk (bpmn:lane): 不支持泳道;请改为给每个任务指定处理人" in lines
+    assert "Lane_0b9x1rk (bpmn:lane): 没有名为“Clerk”的角色:该泳道的任务交给分组“Clerk”" in lines
     assert (
         'Flow_1v9hp2m (bpmn:sequenceFlow): 无法转换条件“${execution.getVariable("covered") == false}”'
         "(“execution”在 Trellis 中没有对应写法);请改写为 Trellis 表达式" in lines

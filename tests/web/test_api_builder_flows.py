@@ -6,6 +6,8 @@ dispatch strategies); garbage bodies a 422 and end users a 403, never a 500."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engine.flows.timers import TIMER_ACTIONS
@@ -206,3 +208,21 @@ def test_the_palette_lists_the_registered_timer_actions_and_dispatch_strategies(
 
 def test_end_users_get_no_flow_palette(flow_types):
     assert flow_types("agent").status_code == 403
+
+
+def test_a_modelers_file_with_lanes_reads_with_the_drafts_roles_and_draws_back_as_a_pool(web):
+    xml = (Path(__file__).resolve().parents[1] / "flows" / "bpmn_files" / "lanes.bpmn").read_text(encoding="utf-8")
+
+    answer = web("bpmn-flow", {"xml": xml, "flow": "repair", "form": "ticket"}, lang="zh-CN")
+
+    assert answer.status_code == 200, answer.json
+    assert answer.json["complete"] is True and answer.json["notes"] == []
+    flow = answer.json["flow"]
+    assert [(lane["name"], lane["assignee"]) for lane in flow["lanes"]] == [
+        ({"zh-CN": "客服"}, {"type": "role", "role": "agent"}),  # the draft's role 客服
+        ({"en": "Owner"}, {"type": "role", "role": "owner"}),
+    ]
+    drawn = web("flow-bpmn", {"flow": flow})
+    assert drawn.status_code == 200, drawn.json
+    assert "<bpmn:participant" in drawn.json["xml"] and "<bpmn:laneSet" in drawn.json["xml"]
+    assert web("bpmn-flow", {"xml": drawn.json["xml"], "flow": "repair", "form": "ticket"}).json["flow"] == flow

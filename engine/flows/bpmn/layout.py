@@ -50,15 +50,28 @@ def size_of(node_type: str) -> tuple[int, int]:
     return SIZES.get(node_type, TASK_SIZE)
 
 
-def layout(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]]) -> dict[str, Bounds]:
-    """Bounds for every node: its own position, or a place in the layered layout."""
+def layout(
+    nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]], bands: Mapping[str, int] | None = None
+) -> dict[str, Bounds]:
+    """Bounds for every node: its own position, or a place in the layered layout. ``bands`` (node id
+    → its lane's index) stacks the lanes as horizontal bands, each as high as its busiest column."""
     ids = [node["id"] for node in nodes]
     outgoing: dict[str, list[str]] = {n: [] for n in ids}
     for edge in edges:
         if edge.get("source") in outgoing and edge.get("target") in outgoing:
             outgoing[edge["source"]].append(edge["target"])
     layer, order = _layers(ids, [n["id"] for n in nodes if n.get("type") == "start"], outgoing)
-    rows: dict[int, int] = {}
+    band = {node_id: (bands or {}).get(node_id, len(bands or {})) for node_id in ids}
+    counts: dict[tuple[int, int], int] = {}
+    for node_id in order:
+        counts[band[node_id], layer[node_id]] = counts.get((band[node_id], layer[node_id]), 0) + 1
+    heights: dict[int, int] = {}
+    for (lane, _), count in counts.items():
+        heights[lane] = max(heights.get(lane, 1), count)
+    offset, top = {}, 0
+    for lane in sorted(heights):
+        offset[lane], top = top, top + heights[lane]
+    rows: dict[tuple[int, int], int] = {}
     placed: dict[str, Bounds] = {}
     for node in nodes:
         width, height = size_of(node.get("type", ""))
@@ -66,13 +79,13 @@ def layout(nodes: Sequence[Mapping[str, Any]], edges: Sequence[Mapping[str, Any]
         if isinstance(position, Mapping) and "x" in position and "y" in position:
             placed[node["id"]] = Bounds(position["x"], position["y"], width, height)
     for node_id in order:
-        column = layer[node_id]
-        row = rows.get(column, 0)
-        rows[column] = row + 1
+        column, lane = layer[node_id], band[node_id]
+        row = rows.get((lane, column), 0)
+        rows[lane, column] = row + 1
         if node_id in placed:
             continue
         width, height = size_of(next(n.get("type", "") for n in nodes if n["id"] == node_id))
-        cx, cy = ORIGIN[0] + column * COLUMN, ORIGIN[1] + row * ROW
+        cx, cy = ORIGIN[0] + column * COLUMN, ORIGIN[1] + (offset[lane] + row) * ROW
         placed[node_id] = Bounds(cx - width // 2, cy - height // 2, width, height)
     return placed
 

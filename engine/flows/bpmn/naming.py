@@ -39,15 +39,25 @@ class XmlIds:
         return candidate
 
 
-def display_text(value: Any) -> str:
-    """The one string a BPMN ``name`` attribute can hold: a plain text, or its first locale."""
+def display_text(value: Any, locale: str | None = None) -> str:
+    """The one string a BPMN ``name`` attribute can hold: a plain text, or its ``locale``'s (the
+    designer's canvas speaks its builder's language), else its first locale."""
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):
+        preferred = value.get(locale) if locale else None
+        if isinstance(preferred, str) and preferred:
+            return preferred
         for text in value.values():
             if isinstance(text, str) and text:
                 return text
     return ""
+
+
+def labels_text(value: Any, label: str | None) -> bool:
+    """Whether a modeler's ``label`` still shows ``value``: it is one of the text's languages."""
+    texts = [value] if isinstance(value, str) else list(value.values()) if isinstance(value, Mapping) else []
+    return (label or "").strip() in {text.strip() for text in texts if isinstance(text, str)}
 
 
 def text_from_label(label: str, locale: str | None = None) -> dict[str, str] | None:

@@ -33,6 +33,7 @@ from engine.flows.bpmn.document import (
     valid_trellis_id,
 )
 from engine.flows.bpmn.extensions import read_properties
+from engine.flows.bpmn.lanes import participant_name, read_lanes
 from engine.flows.bpmn.namespaces import (
     CAMUNDA_LIKE,
     TRELLIS,
@@ -43,13 +44,13 @@ from engine.flows.bpmn.namespaces import (
     split,
     text_of,
 )
-from engine.flows.bpmn.naming import display_text, trellis_id
+from engine.flows.bpmn.naming import labels_text, trellis_id
 from engine.flows.bpmn.security import MAX_BPMN_BYTES, index_ids, parse_document, refuse
 from engine.flows.bpmn.text import Text, says
 from engine.packages.messages import problem
 
 DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
-FLOW_ORDER = ("id", "name", "description", "form", "start_on", "stages", "nodes", "edges")
+FLOW_ORDER = ("id", "name", "description", "form", "start_on", "stages", "lanes", "nodes", "edges")
 NODE_ORDER = (
     "id", "type", "name", "description", "position", "mode", "pass_ratio", "assignee", "to", "message",
     "channels", "actions", "outcomes", "field_permissions", "due", "timers", "connector", "operation", "set",
@@ -94,23 +95,25 @@ def bpmn_to_flow(
     form: str | None = None,
     locale: str | None = None,
     max_bytes: int = MAX_BPMN_BYTES,
+    roles: Mapping[str, str] | None = None,
 ) -> BpmnImport:
     """Read a ``.bpmn`` file into a flow definition for ``form``.
 
     ``flow_id`` and ``form`` override what the file says (a Trellis export records both);
-    ``locale`` ("zh-CN" or "en") is the language of the modeler's labels, guessed when omitted.
+    ``locale`` ("zh-CN" or "en") is the language of the modeler's labels, guessed when omitted;
+    ``roles`` maps the names a lane may give a role (``engine.flows.lanes.role_names``) to its id.
     Raises ``DefinitionError`` when the file is not a readable, consistent BPMN document.
     """
     root = parse_document(data, max_bytes=max_bytes)
     index_ids(root)
     process, unsupported = choose_process(root)
-    reader = _ProcessReader(root, process, locale)
+    reader = _ProcessReader(root, process, locale, roles or {})
     reader.unsupported.extend(unsupported)
     return reader.read(flow_id, form)
 
 
 class _ProcessReader:
-    def __init__(self, root: Element, process: Element, locale: str | None):
+    def __init__(self, root: Element, process: Element, locale: str | None, roles: Mapping[str, str]):
         self.root = root
         self.process = process
         self.locale = locale
@@ -122,6 +125,7 @@ class _ProcessReader:
         self.edge_ids: dict[str, str] = {}  # BPMN id of a sequence flow → edge id
         self.sources: dict[str, str] = {}  # BPMN id of an accepted boundary timer → its task's BPMN id
         self.skipped_flows: dict[str, Text] = {}  # flows a boundary event made unsupported → reason
+        self.lanes = read_lanes(process, roles)
 
     # -- findings ------------------------------------------------------------------------------
     def report(self, element: Element, reason: Text = NOT_SUPPORTED) -> None:
@@ -157,7 +161,8 @@ class _ProcessReader:
             or valid_trellis_id(props.get("id"))
             or trellis_id(self.process.get("id", "flow"), set(), fallback="flow")
         )
-        result["name"] = self._text(self.process.get("name"), props, "name") or {"en": self.process.get("id", "flow")}
+        label = self.process.get("name") or participant_name(self.root, self.process)
+        result["name"] = self._text(label, props, "name") or {"en": self.process.get("id", "flow")}
         description = self._text(self._documentation(self.process), props, "description")
         if description is not None:
             result["description"] = description
@@ -169,6 +174,11 @@ class _ProcessReader:
         for key, value in props.items():
             if key not in ("id", "form", "name", "description"):
                 result[key] = value
+        lanes = self.lanes.flow_lanes(self.nodes, self._text)
+        if lanes:
+            result["lanes"] = lanes
+        self.unsupported.extend(self.lanes.unsupported)
+        self.notes.extend(self.lanes.notes)
         result["nodes"] = [ordered(node, NODE_ORDER) for node in self.nodes.values()]
         result["edges"] = edges
         return BpmnImport(ordered(result, FLOW_ORDER), self.unsupported, self.notes)
@@ -217,8 +227,7 @@ class _ProcessReader:
             elif local == "boundaryEvent":
                 boundaries.append(child)
             elif local == "laneSet":
-                for lane in child.iter(bpmn("lane")):
-                    self.report(lane, says("bpmn.unsupported.lane"))
+                continue  # read by engine.flows.bpmn.lanes
             elif local in ARTIFACTS:
                 self.note(child, says("bpmn.note.artifact"))
             elif local:
@@ -282,14 +291,15 @@ class _ProcessReader:
         for key, value in props.items():
             if key not in HANDLED_PROPERTIES:
                 node[key] = value
-        if node["type"] in ("user_task", "approval") and "assignee" not in node:
+        in_lane = element.get("id", "") in self.lanes.members  # its lane says who, or is to say it
+        if node["type"] in ("user_task", "approval") and "assignee" not in node and not in_lane:
             node["assignee"] = dict(STARTER_FIELD)
             self.note(element, says("bpmn.note.no_assignee"))
         return node
 
     def _text(self, label: str | None, props: Mapping[str, Any], key: str) -> Any:
         """The Trellis text of a label: the exported one while the modeler left it unchanged."""
-        if key in props and display_text(props[key]).strip() == (label or "").strip():
+        if key in props and labels_text(props[key], label):
             return props[key]
         return derive_text(label, self.locale)
 
@@ -404,7 +414,7 @@ class _ProcessReader:
             label=boundary.get("name"),
             locale=self.locale,
         )
-        if "message" in props and display_text(props["message"]).strip() != (boundary.get("name") or "").strip():
+        if "message" in props and not labels_text(props["message"], boundary.get("name")):
             del props["message"]  # relabelled in the modeler: the label wins
         timer.update({k: v for k, v in props.items() if k != "id"})
         if timer.get("action") != "route":  # a Trellis action that takes no path: the drawn flow is not its edge

@@ -17,11 +17,13 @@ from engine import __version__
 from engine.flows.bpmn.conditions import completion, completion_condition, to_python
 from engine.flows.bpmn.document import derive_text, derive_timer, number
 from engine.flows.bpmn.extensions import write_properties
+from engine.flows.bpmn.lanes import lane_bounds, write_lanes
 from engine.flows.bpmn.layout import Bounds, boundary_bounds, layout, waypoints
 from engine.flows.bpmn.namespaces import BPMNDI, DC, DI, MODEL, TRELLIS, XSI, bpmn, q, serialize
 from engine.flows.bpmn.naming import XmlIds, display_text, trellis_id
 from engine.flows.bpmn.security import refuse
 from engine.flows.bpmn.text import says
+from engine.flows.lanes import lane_by_node, lanes_of
 from engine.packages.messages import problem
 
 TAGS = {
@@ -46,9 +48,10 @@ FORMAL = {q(XSI, "type"): "bpmn:tFormalExpression"}
 NAMESPACES = {"bpmn": MODEL, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI, "trellis": TRELLIS}
 
 
-def flow_to_bpmn(flow: Mapping[str, Any]) -> bytes:
-    """BPMN 2.0 XML (UTF-8) for a flow definition that passed the flow schema."""
-    return _Writer(flow).write()
+def flow_to_bpmn(flow: Mapping[str, Any], *, locale: str | None = None) -> bytes:
+    """BPMN 2.0 XML (UTF-8) for a flow definition that passed the flow schema; labels in ``locale``
+    where a text has it (the designer's canvas), else in a text's first language."""
+    return _Writer(flow, locale).write()
 
 
 def _num(value: Any) -> str:
@@ -71,8 +74,9 @@ def _differs(derived: Mapping[str, Any], key: str, value: Any) -> bool:
 
 
 class _Writer:
-    def __init__(self, flow: Mapping[str, Any]):
+    def __init__(self, flow: Mapping[str, Any], locale: str | None = None):
         self.flow = flow
+        self.locale = locale
         self.ids = XmlIds()
         self.nodes: list[Mapping[str, Any]] = [n for n in flow.get("nodes", []) if isinstance(n, Mapping)]
         self.edges: list[Mapping[str, Any]] = [e for e in flow.get("edges", []) if isinstance(e, Mapping)]
@@ -82,6 +86,8 @@ class _Writer:
         self.edge_xml: list[str] = []
         self.boundary_of_edge: dict[int, str] = {}  # edge index → XML id of the boundary timer it leaves from
         self.boundaries: list[tuple[str, str, int]] = []  # (XML id, task XML id, index on the task)
+        self.lanes = lanes_of(flow)
+        self.pool: tuple[str, str, list[str]] | None = None  # collaboration, participant and lane XML ids
 
     def write(self) -> bytes:
         flow_id = str(self.flow.get("id", "flow"))
@@ -90,6 +96,7 @@ class _Writer:
         definitions.set("targetNamespace", "http://bpmn.io/schema/bpmn")
         definitions.set("exporter", "Trellis")
         definitions.set("exporterVersion", __version__)
+        collaboration = SubElement(definitions, bpmn("collaboration")) if self.lanes else None
         process = SubElement(definitions, bpmn("process"), {"id": self.ids.allocate(f"Process_{flow_id}")})
         process.set("isExecutable", "true")
         diagram_id, plane_id = self.ids.allocate("BPMNDiagram_1"), self.ids.allocate("BPMNPlane_1")
@@ -98,7 +105,11 @@ class _Writer:
             self.node_xml.setdefault(node["id"], xml_id)
         self.edge_xml = [self.ids.allocate(str(edge["id"])) for edge in self.edges]
         self._process_header(process, flow_id)
-        places = layout(self.nodes, self.edges)
+        if collaboration is not None:
+            self._pool(collaboration, process, flow_id)
+        lane_of = lane_by_node(self.flow)
+        bands = {node_id: self.lanes.index(lane) for node_id, lane in lane_of.items()} if self.lanes else None
+        places = layout(self.nodes, self.edges, bands)
         for node, xml_id in zip(self.nodes, xml_ids, strict=True):
             self._node(process, node, xml_id, places)
         self._edges(process)
@@ -110,24 +121,37 @@ class _Writer:
         props: dict[str, Any] = {"id": flow_id, "form": self.flow.get("form")}
         self._texts(process, self.flow, props)
         for key, value in self.flow.items():
-            if key not in ("id", "form", "name", "description", "nodes", "edges"):
+            if key not in ("id", "form", "name", "description", "lanes", "nodes", "edges"):
                 props[key] = value
         write_properties(process, props)
 
     def _texts(self, element: Element, item: Mapping[str, Any], props: dict[str, Any]) -> None:
         """``name`` as the attribute and ``description`` as documentation; properties where lossy."""
         if "name" in item:
-            label = display_text(item["name"])
+            label = display_text(item["name"], self.locale)
             if label:
                 element.set("name", label)
             if derive_text(label) != item["name"]:
                 props["name"] = item["name"]
         if "description" in item:
-            text = display_text(item["description"])
+            text = display_text(item["description"], self.locale)
             if text:
                 SubElement(element, bpmn("documentation")).text = text
             if derive_text(text) != item["description"]:
                 props["description"] = item["description"]
+
+    def _pool(self, collaboration: Element, process: Element, flow_id: str) -> None:
+        """The flow as one pool of the collaboration, its lanes in the process's lane set."""
+        ident = self.ids.allocate(f"Collaboration_{flow_id}")
+        collaboration.set("id", ident)
+        pool_id = self.ids.allocate(f"Participant_{flow_id}")
+        participant = SubElement(collaboration, bpmn("participant"), {"id": pool_id})
+        label = display_text(self.flow.get("name"), self.locale)
+        if label:
+            participant.set("name", label)
+        participant.set("processRef", process.get("id", ""))
+        lanes = write_lanes(process, self.lanes, self.node_xml, self.ids, self._texts)
+        self.pool = (ident, participant.get("id", ""), lanes)
 
     # -- nodes -----------------------------------------------------------------------------------
     def _node(self, process: Element, node: Mapping[str, Any], xml_id: str, places: Mapping[str, Bounds]) -> None:
@@ -213,7 +237,7 @@ class _Writer:
             return
         xml_id = self.ids.allocate(str(timer.get("id", "timer")))
         element = SubElement(process, bpmn("boundaryEvent"), {"id": xml_id})
-        label = display_text(timer.get("message"))
+        label = display_text(timer.get("message"), self.locale)
         if label:
             element.set("name", label)
         interrupting = bool(timer.get("interrupting", timer.get("action") in ("route", "complete")))
@@ -260,7 +284,7 @@ class _Writer:
             if trellis_id(xml_id, set(), fallback="edge") != edge["id"]:
                 props["id"] = edge["id"]
             if "name" in edge:
-                label = display_text(edge["name"])
+                label = display_text(edge["name"], self.locale)
                 if label:
                     element.set("name", label)
                 if derive_text(label) != edge["name"]:
@@ -296,7 +320,13 @@ class _Writer:
         self, definitions: Element, process_id: str, diagram_id: str, plane_id: str, places: Mapping[str, Bounds]
     ) -> None:
         diagram = SubElement(definitions, q(BPMNDI, "BPMNDiagram"), {"id": diagram_id})
-        plane = SubElement(diagram, q(BPMNDI, "BPMNPlane"), {"id": plane_id, "bpmnElement": process_id})
+        drawn = self.pool[0] if self.pool else process_id
+        plane = SubElement(diagram, q(BPMNDI, "BPMNPlane"), {"id": plane_id, "bpmnElement": drawn})
+        if self.pool is not None:
+            pool, lanes = lane_bounds(places, self.lanes)
+            for xml_id, bounds in [(self.pool[1], pool), *zip(self.pool[2], lanes, strict=True)]:
+                attrs = {"id": self.ids.allocate(f"{xml_id}_di"), "bpmnElement": xml_id, "isHorizontal": "true"}
+                self._shape(plane, attrs, bounds)
         shapes: dict[str, Bounds] = {}
         for node, element in zip(self.nodes, self.elements, strict=True):
             xml_id = element.get("id", "")

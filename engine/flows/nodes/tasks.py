@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from engine.flows.interpreter import Run
 
 TASK_CONFIG: dict[str, Any] = {
-    "required": ["assignee"],
+    # ``assignee`` may come from the node's lane instead (engine.flows.lanes checks one of them is there)
     "properties": {
         "assignee": {"$ref": "common.schema.json#/$defs/assignment"},
         "field_permissions": {"$ref": "#/$defs/fieldPermissions"},
@@ -121,7 +121,7 @@ class Approval(NodeType):
     """A user task whose people decide: its schema is the task's plus how the votes count."""
 
     config_schema = {
-        "required": [*TASK_CONFIG["required"], "mode"],
+        "required": ["mode"],
         "properties": {
             **TASK_CONFIG["properties"],
             "mode": {"enum": ["countersign", "or_sign", "sequential"]},

@@ -94,10 +94,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a second process; Trellis imports one per file (took '{chosen}')",
         "zh-CN": "第二个流程;Trellis 每个文件只导入一个流程(已选用“{chosen}”)",
     },
-    "bpmn.unsupported.lane": {
-        "en": "lanes are not supported; give each task an assignee instead",
-        "zh-CN": "不支持泳道;请改为给每个任务指定处理人",
-    },
     "bpmn.unsupported.plain_start": {
         "en": "{definition} is not supported; imported as a plain start event",
         "zh-CN": "不支持 {definition},已按普通开始事件导入",
