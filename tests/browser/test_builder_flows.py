@@ -1,8 +1,11 @@
-"""A builder adds a flow for a form and draws it on the BPMN canvas — start, a notification dropped
-from the palette, a user task, an exclusive gateway with a condition and a default line back, end —
-sets the task's assignee, the notification's recipients and the condition in the properties panel,
-turns a boundary timer into a 15-minute reminder to the supervisor (超时提醒), publishes, and a record
-created over the API starts an instance that waits at the task."""
+"""Business staff holding only the app's builder role add a flow for a form and draw it on the BPMN
+canvas from an empty start → end — a notification dropped from the palette, a user task, an
+exclusive gateway with a condition and a default line back, a countersign of the three supervisors
+(会签), end — set the task's assignee, the notification's recipients, the approval mode and the
+condition in the properties panel, turn a boundary timer into a non-interrupting 15-minute reminder to
+the supervisor (超时提醒), publish, and run an instance through it over the API: the clerk's review,
+the condition's line, three approvals, done. Then swimlanes: a pool from the palette and a modeler's
+file with lanes."""
 
 import json
 import urllib.request
@@ -12,9 +15,19 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import api_post, label, screenshot, sign_in
-from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
+from engine.services.directory import DirectoryService
+from engine.storage import Database
 
 APP = "repairs"
+PASSWORD = "a-long-password"
+#: business staff with the app's builder role and nothing else; a clerk; the three supervisors who countersign
+PEOPLE = [
+    ("bao", "鲍搭建", "builder"),
+    ("qian", "钱办事", "clerk"),
+    ("zhao", "赵主管", "chief"),
+    ("sun", "孙主管", "chief"),
+    ("li", "李主管", "chief"),
+]
 LANES_FILE = Path(__file__).resolve().parents[1] / "flows" / "bpmn_files" / "lanes.bpmn"  # Camunda Modeler's dialect
 
 
@@ -42,7 +55,8 @@ PACKAGE = {
 }
 
 # drawn through the modeler's own API, as a person's drags would: the start→end line replaced by
-# start → task → gateway → end, with a line from the gateway back to the task
+# start → task → gateway → countersign (the palette's approval) → end, with a line from the gateway
+# back to the task
 DRAW = """() => {
   const modeler = window.trellisBuilder.flows.modeler();
   const modeling = modeler.get("modeling"), registry = modeler.get("elementRegistry");
@@ -52,13 +66,16 @@ DRAW = """() => {
   const y = start.y + start.height / 2;
   const task = modeling.createShape({ type: "bpmn:UserTask" }, { x: start.x + 200, y }, root);
   const gateway = modeling.createShape({ type: "bpmn:ExclusiveGateway" }, { x: start.x + 380, y }, root);
-  modeling.moveShape(end, { x: start.x + 520 - end.x, y: 0 });
+  const approval = modeling.createShape(window.trellisBuilder.flows.shape("approval"), { x: start.x + 540, y }, root);
+  modeling.moveShape(end, { x: start.x + 700 - end.x, y: 0 });
   modeling.connect(start, task);
   modeling.connect(task, gateway);
-  const onward = modeling.connect(gateway, end);
+  const onward = modeling.connect(gateway, approval);
+  modeling.connect(approval, end);
   const back = modeling.connect(gateway, task);
   modeling.updateLabel(task, "审核");
-  return { task: task.id, gateway: gateway.id, onward: onward.id, back: back.id };
+  modeling.updateLabel(approval, "主管会签");
+  return { task: task.id, gateway: gateway.id, approval: approval.id, onward: onward.id, back: back.id };
 }"""
 
 REFUSED = """() => {
@@ -111,6 +128,33 @@ def _api_get(live_server, path: str) -> dict:
         return found
 
 
+def _tokens(database_url: str, logins: list[str]) -> dict[str, str]:
+    """API tokens for these people, made in the database as `trellis tokens create` makes them."""
+    database = Database(database_url)
+    try:
+        directory = DirectoryService(database)
+        scopes = [f"app:{APP}:read", f"app:{APP}:write"]
+        return {login: directory.create_token(login, "tests", scopes)[0] for login in logins}
+    finally:
+        database.dispose()
+
+
+def _act(live_server, token: str, path: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        f"{live_server}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        found: dict = json.loads(answer.read())
+        return found
+
+
+def _open_tasks(live_server, record_id: int) -> list[dict]:
+    [instance] = _api_get(live_server, f"/api/v1/apps/{APP}/forms/ticket/records/{record_id}/flows")["items"]
+    return [t for t in instance["tasks"] if t["status"] == "open"]
+
+
 def _settled(page: Page) -> None:
     page.wait_for_function("() => window.trellisBuilder?.flows && !window.trellisBuilder.flows.busy()")
     page.wait_for_selector(".save-state.saved")
@@ -127,13 +171,14 @@ def _add_flow(page: Page, flow_id: str, zh: str, en: str) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
+def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser, database_url):
     api_post(live_server, "/api/v1/apps", PACKAGE)
+    login_of = {}  # user id → login
+    for login, name, role in PEOPLE:
+        person = {"login": login, "password": PASSWORD, "name": name, "roles": [f"{APP}:{role}"]}
+        login_of[api_post(live_server, "/api/v1/users", person)["id"]] = login
     page = browser.new_context(viewport={"width": 1500, "height": 950}, locale="zh-CN").new_page()
-    page.goto(f"{live_server}/builder/apps/{APP}")
-    page.fill("#login", ADMIN_LOGIN)
-    page.fill("#password", ADMIN_PASSWORD)
-    page.click("button.submit")
+    sign_in(page, f"{live_server}/builder/apps/{APP}", "bao", PASSWORD)
     page.click("#open-flows")
     _add_flow(page, "repair", "报修流程", "Repair")
     palette = page.locator(".djs-palette .entry").evaluate_all(
@@ -184,6 +229,12 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     page.select_option("#assignee-role", "clerk")
     page.check('.field-permissions tr[data-field="amount"] input[value="read_only"]')
     _settled(page)
+    # the countersign: all three supervisors must approve (会签)
+    page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["approval"])
+    page.check('input[name="approval-mode"][value="countersign"]')
+    page.select_option("#assignee-type", "role")
+    page.select_option("#assignee-role", "chief")
+    _settled(page)
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["back"])
     page.check("#edge-default")
     _settled(page)
@@ -224,7 +275,10 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     expect(page.locator(".duration-words")).to_have_text("即 15 分钟")
     screenshot(page, "builder-flow-timer")
     flow = page.evaluate("() => window.trellisBuilder.flows.flow()")
-    assert [n["type"] for n in flow["nodes"]] == ["start", "end", "user_task", "exclusive_gateway", "notify"]
+    assert [n["type"] for n in flow["nodes"]] == ["start", "end", "user_task", "exclusive_gateway", "approval", "notify"]
+    countersign = next(n for n in flow["nodes"] if n["id"] == ids["approval"])
+    assert (countersign["mode"], countersign["assignee"]) == ("countersign", {"type": "role", "role": "chief"})
+    assert countersign["name"] == {"zh-CN": "主管会签"}
     step = next(n for n in flow["nodes"] if n["type"] == "notify")
     assert step["to"] == {"type": "role", "role": "chief"}
     assert step["message"] == {"zh-CN": "有新的报修单", "en": "A new ticket"}
@@ -253,6 +307,7 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     assert page.evaluate("() => window.trellisBuilder.flows.flow()") == flow
     expect(page.locator(".flow-findings")).to_have_count(0)
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", ids["task"])
+    page.evaluate("() => window.trellisBuilder.flows.modeler().get('canvas').zoom('fit-viewport')")
     screenshot(page, "builder-flow-designer")
 
     page.click(".toolbar a >> nth=0")
@@ -270,6 +325,18 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser):
     [instance] = _api_get(live_server, f"/api/v1/apps/{APP}/forms/ticket/records/{record['id']}/flows")["items"]
     assert instance["status"] == "running"
     assert [(t["node"], t["name"]) for t in instance["tasks"]] == [(ids["task"], {"zh-CN": "审核"})]
+    # …and runs through it over the API: the clerk finishes the review, the amount takes the line with
+    # the condition, each of the three supervisors gets a countersign task, and the third approval ends it
+    tokens = _tokens(database_url, [login for login, _, role in PEOPLE if role != "builder"])
+    [review] = instance["tasks"]
+    _act(live_server, tokens["qian"], f"/api/v1/tasks/{review['id']}/complete", {})
+    signs = _open_tasks(live_server, record["id"])
+    assert sorted(login_of[t["assignee"]] for t in signs) == ["li", "sun", "zhao"]
+    assert {t["node"] for t in signs} == {ids["approval"]}
+    for sign in signs:
+        _act(live_server, tokens[login_of[sign["assignee"]]], f"/api/v1/tasks/{sign['id']}/approve", {"comment": "同意"})
+    [done] = _api_get(live_server, f"/api/v1/apps/{APP}/forms/ticket/records/{record['id']}/flows")["items"]
+    assert done["status"] == "completed", done
 
     _lanes_in_the_designer(live_server, browser)
 
@@ -278,7 +345,7 @@ def _lanes_in_the_designer(live_server, browser) -> None:
     """A modeler's file with a pool of two lanes opens with its lanes: the lane named after the role
     客服 gives its tasks that role, the other (no role is called 'Owner') a group, changed here to a role."""
     page = browser.new_context(viewport={"width": 1500, "height": 950}, locale="zh-CN").new_page()
-    sign_in(page, f"{live_server}/builder/apps/{APP}/flows", ADMIN_LOGIN, ADMIN_PASSWORD)
+    sign_in(page, f"{live_server}/builder/apps/{APP}/flows", "bao", PASSWORD)
     _add_flow(page, "lanes", "分工报修", "Repairs by team")
     # the palette's pool: two lanes, what was drawn already in the first
     page.click('.djs-palette .entry[data-action="create.pool"]')
