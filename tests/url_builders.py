@@ -5,8 +5,9 @@ that builds its URLs; with some 130 routes that is most of the 0.1 s an app take
 again by every test that makes one. What binding produces is a function of the rule and of how the
 map parses it, so the first app's result serves every later one: the parsed parts, the rule's
 arguments, the converters (their ``map`` is only read for settings every app shares) and the
-builders, which read the rule's converters through their ``self`` argument at call time. Only the test run does this: a server makes
-its app once, and every test still gets an app, a map and rules of its own.
+builders, which read the rule's converters through their ``self`` argument at call time. Only the
+test run does this: a server makes its app once, and every test still gets an app, a map and rules
+of its own.
 """
 
 from __future__ import annotations

@@ -5,14 +5,14 @@ A Problem's ``message`` is the English sentence (logs, ``str``); ``localize`` re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from engine.errors import DefinitionError, Problem
 from engine.expressions.phrases import Phrase, sentence
 from engine.i18n import CATALOG, DEFAULT_LOCALE, LOCALES, LOG_LOCALE, normalize_locale, pick_locale
 
-__all__ = ["DEFAULT_LOCALE", "LOCALES", "localize", "pick_locale", "problem", "refusal", "render"]
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "localize", "localize_named", "pick_locale", "problem", "refusal", "render"]
 
 RefusalT = TypeVar("RefusalT", bound=DefinitionError)
 
@@ -42,6 +42,38 @@ def localize(item: Problem, locale: str) -> Problem:
     if locale == LOG_LOCALE or (item.code not in CATALOG and not item.code.startswith("expression")):
         return item
     return Problem(item.pointer, item.code, render(item.code, dict(item.params), locale), item.params)
+
+
+#: parameters that hold the id of a package's role or form, and the list of the package that names them
+NAMED_PARAMS = {"role": "roles", "form": "forms"}
+
+
+def localize_named(item: Problem, locale: str, document: Any) -> Problem:
+    """``localize``, saying the roles and forms of ``document`` by their names: a business reader of
+    a draft knows 办事员 and 报修单, not ``clerk`` and ``ticket``. The params keep the ids."""
+    params = dict(item.params)
+    for key, listing in NAMED_PARAMS.items():
+        name = _name_of(document, listing, params.get(key), normalize_locale(locale))
+        if name:
+            params[key] = name
+    if params == item.params or item.code not in CATALOG:
+        return localize(item, locale)
+    return Problem(item.pointer, item.code, render(item.code, params, normalize_locale(locale)), item.params)
+
+
+def _name_of(document: Any, listing: str, element_id: Any, locale: str) -> str | None:
+    if not isinstance(document, Mapping) or not isinstance(element_id, str):
+        return None
+    elements = document.get(listing)
+    listed = elements if isinstance(elements, list) else []
+    found = next((x for x in listed if isinstance(x, Mapping) and x.get("id") == element_id), None)
+    name = found.get("name") if found else None
+    if isinstance(name, str):
+        return name or None
+    if isinstance(name, Mapping):
+        texts = [name.get(locale), name.get(DEFAULT_LOCALE), name.get("en"), *name.values()]
+        return next((t for t in texts if isinstance(t, str) and t), None)
+    return None
 
 
 def refusal(kind: type[RefusalT], message_code: str, problems: Sequence[Problem], /, **params: Any) -> RefusalT:

@@ -24,7 +24,7 @@ from engine.forms.spec import localized
 from engine.i18n import LOCALES, LOG_LOCALE, translate
 from engine.packages import dumps, fingerprint, package_problems
 from engine.packages.dispatch_checks import dispatch_warnings
-from engine.packages.messages import localize, problem
+from engine.packages.messages import localize_named, problem
 from engine.packages.semantics import BUILDER_ROLE
 from engine.principal import Principal
 from engine.services.app_upgrades import pending_upgrade
@@ -55,9 +55,10 @@ def person_named(directory: DirectoryService, actor: str) -> str:
         return actor
 
 
-def said_problems(problems: Sequence[Problem], locale: str) -> list[dict[str, str]]:
-    """Problems in the reader's language, each with the JSON pointer of the element it is about."""
-    return [{"pointer": p.pointer, "message": localize(p, locale).message} for p in problems]
+def said_problems(problems: Sequence[Problem], locale: str, document: Any = None) -> list[dict[str, str]]:
+    """Problems in the reader's language, each with the JSON pointer of the element it is about; the
+    roles and forms of ``document`` (the draft) said by their names."""
+    return [{"pointer": p.pointer, "message": localize_named(p, locale, document).message} for p in problems]
 
 
 def stale(draft: StoredDraft, theirs: Mapping[str, Any] | None, locale: str) -> ConflictError:
@@ -76,16 +77,17 @@ def stale(draft: StoredDraft, theirs: Mapping[str, Any] | None, locale: str) -> 
 
 def draft_view(draft: StoredDraft, problems: Sequence[Problem], locale: str, who: str) -> dict[str, Any]:
     """The draft as the designer opens it; ``who`` is the name of whoever saved it last."""
+    document = json.loads(draft.document)
     return {
         "app_id": draft.app_id,
-        "document": json.loads(draft.document),
+        "document": document,
         "revision": draft.revision,
         "based_on_version": draft.based_on_version,
         "updated_by": draft.updated_by,
         "who": who,
         "updated_at": draft.updated_at.isoformat(),
-        "problems": said_problems(problems, locale),
-        "warnings": said_problems(dispatch_warnings(json.loads(draft.document)), locale),
+        "problems": said_problems(problems, locale, document),
+        "warnings": said_problems(dispatch_warnings(document), locale, document),
     }
 
 
@@ -226,8 +228,8 @@ class BuilderService:
         warnings = dispatch_warnings(document)
         return {
             "revision": saved,
-            "problems": said_problems(problems, locale),
-            "warnings": said_problems(warnings, locale),
+            "problems": said_problems(problems, locale, document),
+            "warnings": said_problems(warnings, locale, document),
         }
 
     def discard_draft(self, principal: Principal, app_id: str) -> None:

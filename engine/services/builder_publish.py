@@ -94,7 +94,7 @@ class BuilderPublishing:
                 for flow in previous.get("flows", [])
                 if running.get(flow.get("id"), 0)
             ],
-            "problems": said_problems(problems, locale),
+            "problems": said_problems(problems, locale, document),
         }
 
     @_naming_who_saved

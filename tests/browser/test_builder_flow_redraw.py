@@ -62,6 +62,9 @@ DRAW = """({ nodes, edges, palette }) => {
 }"""
 
 
+ON_CANVAS = "() => window.trellisBuilder.flows.modeler().get('elementRegistry').getAll().map((e) => e.id)"
+
+
 def _settled(page: Page) -> None:
     page.wait_for_function("() => window.trellisBuilder?.flows && !window.trellisBuilder.flows.busy()")
     saved(page)
@@ -75,7 +78,8 @@ def _panel_operations(flow: dict[str, Any]) -> list[list[Any]]:
         for timer in node.get("timers", []):
             operations += [["setTimerProp", REDRAWN, timer["id"], k, v] for k, v in timer.items() if k != "id"]
     for edge in flow["edges"]:
-        operations += [["setEdgeProp", REDRAWN, edge["id"], k, v] for k, v in edge.items() if k not in ("id", "source", "target")]
+        said = {k: v for k, v in edge.items() if k not in ("id", "source", "target")}
+        operations += [["setEdgeProp", REDRAWN, edge["id"], k, v] for k, v in said.items()]
     return operations
 
 
@@ -116,7 +120,7 @@ def test_the_property_repair_flow_redrawn_in_the_designer_is_the_bundled_one(liv
     assert _by_id(redrawn["nodes"]) == _by_id(bundled["nodes"])
     assert _by_id(redrawn["edges"]) == _by_id(bundled["edges"])
     # and the canvas shows it: every step, line and timer is an element of the diagram
-    on_canvas = set(page.evaluate("() => window.trellisBuilder.flows.modeler().get('elementRegistry').getAll().map((e) => e.id)"))
+    on_canvas = set(page.evaluate(ON_CANVAS))
     timers = {t["id"] for n in bundled["nodes"] for t in n.get("timers", [])}
     assert {n["id"] for n in bundled["nodes"]} | {e["id"] for e in bundled["edges"]} | timers <= on_canvas
     page.evaluate("() => window.trellisBuilder.flows.modeler().get('canvas').zoom('fit-viewport')")

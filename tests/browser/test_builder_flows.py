@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import api_post, label, screenshot, sign_in
 from engine.services.directory import DirectoryService
 from engine.storage import Database
+from tests.browser.conftest import api_post, label, screenshot, sign_in
 
 APP = "repairs"
 PASSWORD = "a-long-password"
@@ -275,7 +275,14 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser, 
     expect(page.locator(".duration-words")).to_have_text("即 15 分钟")
     screenshot(page, "builder-flow-timer")
     flow = page.evaluate("() => window.trellisBuilder.flows.flow()")
-    assert [n["type"] for n in flow["nodes"]] == ["start", "end", "user_task", "exclusive_gateway", "approval", "notify"]
+    assert [n["type"] for n in flow["nodes"]] == [
+        "start",
+        "end",
+        "user_task",
+        "exclusive_gateway",
+        "approval",
+        "notify",
+    ]
     countersign = next(n for n in flow["nodes"] if n["id"] == ids["approval"])
     assert (countersign["mode"], countersign["assignee"]) == ("countersign", {"type": "role", "role": "chief"})
     assert countersign["name"] == {"zh-CN": "主管会签"}
@@ -334,7 +341,9 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser, 
     assert sorted(login_of[t["assignee"]] for t in signs) == ["li", "sun", "zhao"]
     assert {t["node"] for t in signs} == {ids["approval"]}
     for sign in signs:
-        _act(live_server, tokens[login_of[sign["assignee"]]], f"/api/v1/tasks/{sign['id']}/approve", {"comment": "同意"})
+        _act(
+            live_server, tokens[login_of[sign["assignee"]]], f"/api/v1/tasks/{sign['id']}/approve", {"comment": "同意"}
+        )
     [done] = _api_get(live_server, f"/api/v1/apps/{APP}/forms/ticket/records/{record['id']}/flows")["items"]
     assert done["status"] == "completed", done
 

@@ -211,3 +211,21 @@ def test_a_dispatch_table_without_a_catch_all_row_is_a_warning_not_a_problem(ins
     [warning] = saved["warnings"]
     assert warning["pointer"] == f"/flows/{flow}/nodes/{node}/assignee/table" and "兜底" in warning["message"]
     assert reopened["warnings"] == saved["warnings"]
+
+
+def test_a_draft_problem_names_roles_and_forms_as_the_builder_named_them(installed):
+    document = installed.get(f"{BASE}/{APP}/draft").json["document"]
+    parts = {"id": "parts", "form": "spare_part", "name": {"zh-CN": "备件", "en": "Parts"}, "roles": ["agent", "owner"]}
+    document["views"].append(parts)
+
+    said = {}
+    pointer = f"/views/{len(document['views']) - 1}/roles/1"
+    for lang in ("zh-CN", "en"):
+        saved = installed.put(f"{BASE}/{APP}/draft?lang={lang}", json={"document": document, "revision": 1})
+        said[lang] = [p for p in saved.json["problems"] if p["pointer"] == pointer]
+        installed.delete(f"{BASE}/{APP}/draft")
+
+    assert [p["message"] for p in said["zh-CN"]] == [
+        "角色“业主”不能查看表单“备件”,因此打不开此视图;请授予查看权限或移除该角色"
+    ]
+    assert "role 'Owner' cannot read form 'Spare part'" in said["en"][0]["message"]
