@@ -81,12 +81,22 @@ class ReportService:
             return self._answer(session, app, spec, principal, _viewer_filters(viewer), locale, f"report:{report_id}")
 
     def preview(
-        self, principal: Principal, app_id: str, definition: Any, args: Sequence[tuple[str, str]], locale: str
+        self,
+        principal: Principal,
+        app_id: str,
+        definition: Any,
+        args: Sequence[tuple[str, str]],
+        locale: str,
+        *,
+        judged: Callable[[CompiledApp], CompiledApp] | None = None,
     ) -> dict[str, Any]:
+        """An unsaved definition's answer; ``judged`` gives the published app other permissions (a
+        builder's draft, when the dashboard designer previews as one of its roles)."""
         if not isinstance(definition, Mapping):
             raise ReportDefinitionError.says("report.not_object")
         with self.records.rows.transaction() as session:
             app = self.records.catalog.current(session, app_id)
+            app = judged(app) if judged is not None else app
             definition = {"id": "preview", "name": "preview", **definition}
             document = copy.deepcopy(dict(app.document))
             # the app's own reports stay (its dashboards and navigation name them); the preview comes first
