@@ -23,9 +23,11 @@ from engine.expressions.dates import COMPANY_ZONE, app_zone
 from engine.forms.list_filters import OPERATORS
 from engine.forms.row_rule_checks import PathError
 from engine.forms.row_rules import bind
+from engine.forms.spec import localized
 from engine.i18n import translate
 from engine.packages.validation import package_problems
 from engine.principal import Principal
+from engine.reports.flow_source import NODE_COLUMNS, find_flow, split_key
 from engine.reports.results import OTHER, Raw, derive, drill_filters, figure, ordered, top_values
 from engine.reports.spec import SOURCES, FieldRef, ReportSpec, parse_report, source_hops, source_of
 from engine.services.records import RecordService
@@ -258,6 +260,8 @@ class ReportService:
                     row[dim.key] = other
                     if dim.ref.kind == "reference":
                         row[f"{dim.key}_label"] = other
+        if spec.source_kind == "flow":
+            _name_nodes(app.document, spec, rows, locale)
         answer: dict[str, Any] = {"rows": rows, "totals": totals, "figure": figure(spec, rows, totals, locale)}
         if spec.source_kind == "flow":
             answer["drill"] = None  # the totals of process facts have no id list (docs/reports.md)
@@ -350,6 +354,17 @@ class ReportService:
         if kind == "date":
             return day.isoformat()
         return datetime.combine(day, time(), tzinfo=zone or self.zone).isoformat()
+
+
+def _name_nodes(document: Mapping[str, Any], spec: ReportSpec, rows: list[dict[str, Any]], locale: str) -> None:
+    """A fact row's step (``node``, ``current_node``) labelled with the node's name, as a relation's title is."""
+    flow = find_flow(document, split_key(spec.source)[0]) or {}
+    names = {n["id"]: localized(n.get("name"), locale, n["id"]) for n in flow.get("nodes", ())}
+    for dim in spec.dimensions:
+        if dim.ref.path in NODE_COLUMNS:
+            for row in rows:
+                if row.get(dim.key) in names:
+                    row[f"{dim.key}_label"] = names[row[dim.key]]
 
 
 def _source_kind(definition: Mapping[str, Any]) -> str:

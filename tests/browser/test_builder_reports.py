@@ -1,6 +1,8 @@
-"""A builder drags a select field onto a report's rows, picks a pie and sees the live result; places
-the report on a dashboard with a date-range filter, publishes, and the published dashboard draws the
-pie — which changes, on reload, when a record is added over the API."""
+"""A builder drags a select field onto a report's rows, picks a pie and sees the live result; builds a
+pivot (a relation's titles × the month of creation) and a report over a flow's task facts; places the
+reports on a dashboard with a date-range filter (one dragged in from the list), previews the board as
+a clerk who sees less and as a role that may read nothing, publishes, and the published dashboard draws
+the pie — which changes, on reload, when a record is added over the API."""
 
 import pytest
 from playwright.sync_api import Page, expect

@@ -186,6 +186,7 @@ def test_task_facts_per_node_count_overdue_open_tasks_and_their_durations(client
         ("rate", 3, 0, 0, 3600),  # T1's first rating: done 03:00, rated 04:00
         ("repair", 4, 1, 1, 6600),  # T1's first repair: 01:10 -> 03:00 (created when reviewed)
     ]
+    assert rows_of(answer, "node_label") == [("Agent review",), ("Owner confirms and rates",), ("Repair",)]  # names
     per_node = {
         "accept": [tickets["t1"], tickets["t2"], tickets["t3"]],
         "rate": [tickets["t1"], tickets["t2"]],
