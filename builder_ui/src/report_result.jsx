@@ -106,7 +106,9 @@ export function PivotTable({ report, answer, heads }) {
   const rows = answer.rows || [];
   const columns = [...new Map(rows.map((r) => [String(r[colKey]), r])).values()];
   const lines = [...new Map(rows.map((r) => [JSON.stringify(rowKeys.map((k) => r[k])), r])).values()];
-  const cell = (line, column) => rows.find((r) => String(r[colKey]) === String(column[colKey]) && rowKeys.every((k) => r[k] === line[k]));
+  const place = (r) => JSON.stringify([...rowKeys.map((k) => r[k]), String(r[colKey])]);
+  const cells = new Map(rows.map((r) => [place(r), r]));
+  const cell = (line, column) => cells.get(JSON.stringify([...rowKeys.map((k) => line[k]), String(column[colKey])]));
   return (
     <table class="records-preview report-result pivot-result">
       <thead><tr>{rowKeys.map((k) => <th>{heads[k] || k}</th>)}{columns.map((c) => <th class="pivot-column">{shown(c, colKey)}</th>)}</tr></thead>
