@@ -27,13 +27,14 @@ from engine.forms.spec import localized
 from engine.i18n import translate
 from engine.packages.validation import package_problems
 from engine.principal import Principal
-from engine.reports.flow_source import NODE_COLUMNS, find_flow, split_key
+from engine.reports.flow_source import NODE_COLUMNS, PERSON_COLUMNS, find_flow, split_key
 from engine.reports.results import OTHER, Raw, derive, drill_filters, figure, ordered, top_values
 from engine.reports.spec import SOURCES, FieldRef, ReportSpec, parse_report, source_hops, source_of
 from engine.services.records import RecordService
 from engine.services.report_periods import kpi, previous_period
 from engine.storage.catalog import CompiledApp
 from engine.storage.database import Database
+from engine.storage.flow_steps import user_names
 from engine.storage.record_queries import MAX_IDS, QueryError
 from engine.storage.report_cache import ReportCache
 from engine.storage.report_flow_source import RECORD_IDS, FlowReportQuery
@@ -261,7 +262,7 @@ class ReportService:
                     if dim.ref.kind == "reference":
                         row[f"{dim.key}_label"] = other
         if spec.source_kind == "flow":
-            _name_nodes(app.document, spec, rows, locale)
+            _name_facts(session, app.document, spec, rows, locale)
         answer: dict[str, Any] = {"rows": rows, "totals": totals, "figure": figure(spec, rows, totals, locale)}
         if spec.source_kind == "flow":
             answer["drill"] = None  # the totals of process facts have no id list (docs/reports.md)
@@ -356,15 +357,23 @@ class ReportService:
         return datetime.combine(day, time(), tzinfo=zone or self.zone).isoformat()
 
 
-def _name_nodes(document: Mapping[str, Any], spec: ReportSpec, rows: list[dict[str, Any]], locale: str) -> None:
-    """A fact row's step (``node``, ``current_node``) labelled with the node's name, as a relation's title is."""
+def _name_facts(
+    session: Any, document: Mapping[str, Any], spec: ReportSpec, rows: list[dict[str, Any]], locale: str
+) -> None:
+    """A fact row's step (``node``, ``current_node``) labelled with the node's name and its ``assignee``
+    with the person's, as a relation is with its record's title."""
     flow = find_flow(document, split_key(spec.source)[0]) or {}
-    names = {n["id"]: localized(n.get("name"), locale, n["id"]) for n in flow.get("nodes", ())}
+    nodes = {n["id"]: localized(n.get("name"), locale, n["id"]) for n in flow.get("nodes", ())}
     for dim in spec.dimensions:
         if dim.ref.path in NODE_COLUMNS:
-            for row in rows:
-                if row.get(dim.key) in names:
-                    row[f"{dim.key}_label"] = names[row[dim.key]]
+            names = nodes
+        elif dim.ref.path in PERSON_COLUMNS:
+            names = user_names(session, {str(row[dim.key]) for row in rows if row.get(dim.key)})
+        else:
+            continue
+        for row in rows:
+            if row.get(dim.key) in names:
+                row[f"{dim.key}_label"] = names[row[dim.key]]
 
 
 def _source_kind(definition: Mapping[str, Any]) -> str:

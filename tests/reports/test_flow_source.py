@@ -195,6 +195,16 @@ def test_task_facts_per_node_count_overdue_open_tasks_and_their_durations(client
     assert_drills_list(client, answer.json, lambda row: per_node[row["node"]])
 
 
+def test_a_task_rows_assignee_is_labelled_with_the_persons_name(client, tickets, company):
+    company.directory.update_user("worker1", {"name": "王师傅"})
+    answer = preview(
+        client, {"source": {"facts": "tasks", "flow": "repair"}, "rows": [{"field": "assignee"}], "measures": [COUNT]}
+    )
+    labels = {user: label for user, label in rows_of(answer, "assignee", "assignee_label") if user}
+    assert labels["worker1"] == "王师傅"
+    assert all(label == company.directory.get_user(user)["name"] for user, label in labels.items())
+
+
 def test_an_empty_selection_answers_zero_and_nulls(client, tickets):
     answer = preview(
         client,
