@@ -1,5 +1,6 @@
 // The report designer (/builder/apps/<app>/reports[/<report>]): a report's source (a form's records,
-// with relation paths), dimensions and measures dragged from the field list onto rows, columns and
+// with relation paths, or a flow's process facts: one row per instance or per task, the fact columns
+// named by the server, GET .../fact-sources, and the record's fields), dimensions and measures dragged from the field list onto rows, columns and
 // values (SortableJS groups; every field also has keyboard buttons), time buckets, the chart type,
 // filters, sort and top-N — with the live result beside it. Every kind offered comes from the server
 // (GET /api/v1/builder/report-kinds), the draft's problems from each save.
@@ -31,6 +32,44 @@ export function reportFields(doc, formId) {
   const own = fieldPaths(doc, formId).map((p) => ({ path: p.path, label: pathLabel(p.label), type: p.field.type }));
   const system = ["created_at", "updated_at"].map((path) => ({ path, label: t(`designers.system.${path}`), type: "datetime" }));
   return [...own, ...system];
+}
+
+let factsAsked = {};
+/** The draft's flows whose process facts a report may count, their columns named (asked again when the
+ * draft's flows change: a milestone added is a new column). */
+export function useFactSources(app, doc) {
+  const [sources, setSources] = useState([]);
+  const key = `${app}:${JSON.stringify(doc?.flows || [])}`;
+  useEffect(() => {
+    factsAsked[key] = factsAsked[key] || get(`/apps/${encodeURIComponent(app)}/fact-sources`);
+    factsAsked[key].then((a) => setSources(a.items), () => { delete factsAsked[key]; setSources([]); });
+  }, [key]);
+  return sources;
+}
+
+/** A flow source's own entry ({flow, name, form, facts}) among the fact sources, if the draft has it. */
+export const factSource = (sources, source) => sources.find((s) => s.flow === source?.flow);
+
+/** The fields a report over `source` may name: a form's, or a flow's fact columns and its record's fields. */
+export function sourceFields(doc, source, sources) {
+  if (!source?.flow) return reportFields(doc, source?.form);
+  const found = factSource(sources, source);
+  if (!found) return [];
+  const columns = (found.facts[source.facts || "instances"] || []).map((c) => ({ path: c.path, label: c.name, type: c.type }));
+  const record = fieldPaths(doc, found.form, 1).map((p) => ({
+    path: `record.${p.path}`, label: pathLabel([{ [locale()]: t("designers.fact.record") }, ...p.label]), type: p.field.type,
+  }));
+  return [...columns, ...record];
+}
+
+/** The source picker's value: `form:<id>` or `flow:<id>/<instances|tasks>`, and back. */
+export const sourceValue = (source) =>
+  (source?.flow ? `flow:${source.flow}/${source.facts || "instances"}` : source?.form ? `form:${source.form}` : "");
+export function sourceOf(value) {
+  const [kind, rest] = [value.slice(0, value.indexOf(":")), value.slice(value.indexOf(":") + 1)];
+  if (kind !== "flow") return { form: rest };
+  const [flow, facts] = rest.split("/");
+  return facts === "tasks" ? { flow, facts } : { flow };
 }
 
 /** A SortableJS list; `onDrop(fromZone, fromIndex, toZone, toIndex, path)` changes the draft, and the
@@ -206,13 +245,42 @@ function ChartAndOrder({ report, kinds, draft, heads }) {
   );
 }
 
-function ReportEditor({ app, doc, report, kinds, draft }) {
-  const formId = report.source?.form;
-  const fields = reportFields(doc, formId);
-  const heads = Object.fromEntries([
-    ...[...(report.rows || []), ...(report.columns || [])].map((d) => [d.id || d.field, fields.find((f) => f.path === d.field)?.label]),
-    ...(report.measures || []).map((x) => [x.id, x.field ? `${kinds.measures.find((k) => k.key === x.agg)?.name || x.agg} · ${fields.find((f) => f.path === x.field)?.label || x.field}` : t("designers.report.count_records")]),
+function SourcePicker({ doc, report, sources, draft }) {
+  const value = sourceValue(report.source);
+  const known = (doc.forms || []).some((f) => `form:${f.id}` === value) || sources.some((s) => value.startsWith(`flow:${s.flow}/`));
+  return (
+    <div class="prop">
+      <label for="report-source">{t("designers.report.source")}</label>
+      <select id="report-source" value={value} onChange={(e) => draft.apply((d) => m.setSource(d, report.id, sourceOf(e.target.value)))}>
+        {!known && <option value={value}>—</option>}
+        <optgroup label={t("designers.report.source_forms")}>
+          {(doc.forms || []).map((f) => <option value={`form:${f.id}`}>{pick(f.name, locale()) || f.id}</option>)}
+        </optgroup>
+        {sources.length > 0 && (
+          <optgroup label={t("designers.report.source_flows")}>
+            {sources.flatMap((s) => ["instances", "tasks"].map((facts) => (
+              <option value={`flow:${s.flow}/${facts}`}>{t(`designers.report.facts_${facts}`, { flow: s.name })}</option>
+            )))}
+          </optgroup>
+        )}
+      </select>
+    </div>
+  );
+}
+
+/** The result's column heads: each dimension's field label, each measure's kind and field (never a key). */
+export function reportHeads(report, fields, kinds) {
+  const label = (path) => fields.find((f) => f.path === path)?.label;
+  const kind = (agg) => kinds?.measures.find((k) => k.key === agg)?.name || agg;
+  return Object.fromEntries([
+    ...[...(report.rows || []), ...(report.columns || [])].map((d) => [d.id || d.field, label(d.field)]),
+    ...(report.measures || []).map((x) => [x.id, x.field ? `${kind(x.agg)} · ${label(x.field) || x.field}` : t("designers.report.count_records")]),
   ]);
+}
+
+function ReportEditor({ app, doc, report, kinds, draft, sources }) {
+  const fields = sourceFields(doc, report.source, sources);
+  const heads = reportHeads(report, fields, kinds);
   const onDrop = (fromZone, fromIndex, toZone, toIndex, path) => {
     if (fromZone) draft.apply((d) => m.moveInZones(d, report.id, fromZone, fromIndex, toZone, toIndex));
     else if (path) draft.apply((d) => m.addToZone(d, report.id, toZone, path, toIndex));
@@ -221,13 +289,7 @@ function ReportEditor({ app, doc, report, kinds, draft }) {
     <div class="report-editor" data-report={report.id}>
       <div class="report-setup">
         <TextPair id="report-name" label={t("designers.name")} value={report.name} onChange={(v) => draft.apply((d) => m.setReportProp(d, report.id, "name", v))} />
-        <div class="prop">
-          <label for="report-source">{t("designers.report.source")}</label>
-          <select id="report-source" value={formId || ""} onChange={(e) => draft.apply((d) => m.setSource(d, report.id, { form: e.target.value }))}>
-            {!formId && <option value="">—</option>}
-            {(doc.forms || []).map((f) => <option value={f.id}>{pick(f.name, locale()) || f.id}</option>)}
-          </select>
-        </div>
+        <SourcePicker doc={doc} report={report} sources={sources} draft={draft} />
         <div class="pivot-builder">
           <section class="field-column">
             <h4>{t("designers.report.fields")}</h4>
@@ -253,6 +315,7 @@ function ReportEditor({ app, doc, report, kinds, draft }) {
 export function ReportsDesigner({ app, navigate, item }) {
   const draft = useDesignerDraft(app);
   const kinds = useReportKinds();
+  const sources = useFactSources(app, draft.doc);
   const [selected, setSelected] = useState(item || null);
   const [newId, setNewId] = useState("");
   const choose = (id) => {
@@ -297,7 +360,7 @@ export function ReportsDesigner({ app, navigate, item }) {
             <button type="button" id="add-report" disabled={!(doc.forms || []).length} onClick={add}>{t("designers.report.add")}</button>
           </div>
         </section>
-        {report ? <ReportEditor key={report.id} app={app} doc={doc} report={report} kinds={kinds} draft={draft} /> : <p class="muted">{t("designers.report.select")}</p>}
+        {report ? <ReportEditor key={report.id} app={app} doc={doc} report={report} kinds={kinds} draft={draft} sources={sources} /> : <p class="muted">{t("designers.report.select")}</p>}
       </div>
     </DesignerFrame>
   );

@@ -97,9 +97,39 @@ export function ResultTable({ report, answer, heads }) {
   );
 }
 
+/** A pivot's rows (the row dimensions) against the values of its first column dimension, each cell the
+ * first measure: the cross table a pivot chart draws. */
+export function PivotTable({ report, answer, heads }) {
+  const rowKeys = (report.rows || []).map((d) => d.id || d.field);
+  const colKey = (report.columns || []).map((d) => d.id || d.field)[0];
+  const measure = (report.measures || [])[0]?.id;
+  const rows = answer.rows || [];
+  const columns = [...new Map(rows.map((r) => [String(r[colKey]), r])).values()];
+  const lines = [...new Map(rows.map((r) => [JSON.stringify(rowKeys.map((k) => r[k])), r])).values()];
+  const place = (r) => JSON.stringify([...rowKeys.map((k) => r[k]), String(r[colKey])]);
+  const cells = new Map(rows.map((r) => [place(r), r]));
+  const cell = (line, column) => cells.get(JSON.stringify([...rowKeys.map((k) => line[k]), String(column[colKey])]));
+  return (
+    <table class="records-preview report-result pivot-result">
+      <thead><tr>{rowKeys.map((k) => <th>{heads[k] || k}</th>)}{columns.map((c) => <th class="pivot-column">{shown(c, colKey)}</th>)}</tr></thead>
+      <tbody>
+        {lines.map((line) => (
+          <tr>{rowKeys.map((k) => <th scope="row">{shown(line, k)}</th>)}{columns.map((c) => { const found = cell(line, c); return <td>{found ? shown(found, measure) : ""}</td>; })}</tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** The live result of `report`, or why there is none (the server's refusal, in the page language). */
 export function LiveResult({ app, report, heads = {}, compact = false }) {
   const { answer, error, busy } = usePreview(app, report);
+  return <ResultView report={report} answer={answer} error={error} busy={busy} heads={heads} compact={compact} />;
+}
+
+/** An answer of the report preview drawn (or the server's refusal); `refused`: what a role may not read. */
+export function ResultView({ report, answer, error, busy = false, refused = null, heads = {}, compact = false }) {
+  if (refused) return <p class="problems result-refused widget-refused" role="status">{refused}</p>;
   if (!(report.measures || []).length) return <p class="muted">{t("designers.report.needs_measure")}</p>;
   if (error) {
     const found = error.body?.errors || error.body?.problems || [];
@@ -113,7 +143,9 @@ export function LiveResult({ app, report, heads = {}, compact = false }) {
   return (
     <div class={`live-result${busy ? " busy" : ""}`} data-rows={(answer.rows || []).length}>
       <MiniChart report={report} rows={answer.rows || []} size={compact ? 120 : 180} />
-      {!compact && <ResultTable report={report} answer={answer} heads={heads} />}
+      {(!compact || ["table", "pivot", "kpi"].includes(report.chart?.type || "table")) && (report.chart?.type === "pivot" && (report.columns || []).length && (report.rows || []).length
+        ? <PivotTable report={report} answer={answer} heads={heads} />
+        : <ResultTable report={report} answer={answer} heads={heads} />)}
     </div>
   );
 }

@@ -21,6 +21,9 @@ FACTS = ("instances", "tasks")
 RECORD = "record"  # the fact row's relation to its record
 PREFIX = "__facts__"  # synthetic form ids start with it; no package form id can (ids are [a-z][a-z0-9_]*)
 
+NODE_COLUMNS = ("node", "current_node")  # fact columns holding a node id: shown by the node's name
+PERSON_COLUMNS = ("assignee",)  # fact columns holding a user id: shown by the person's name
+
 _INTEGERS = frozenset(
     {"instance_id", "record_id", "task_id", "app_version", "reopen_count", "deadline_misses", "sla_met", "overdue"}
 )

@@ -21,6 +21,7 @@ from engine.services.attachments import AttachmentService
 from engine.services.automations import AutomationService
 from engine.services.builder import BuilderService
 from engine.services.builder_checks import BuilderChecks
+from engine.services.builder_dashboards import BuilderDashboards
 from engine.services.builder_moves import BuilderMoves
 from engine.services.builder_publish import BuilderPublishing
 from engine.services.dashboard_views import DashboardViews
@@ -79,6 +80,7 @@ class Services:
     builder_publish: BuilderPublishing
     rate_limits: RateLimiter  # the one rate-limit storage: the services count with it, Flask-Limiter shares it
     builder_checks: BuilderChecks
+    builder_dashboards: BuilderDashboards
     builder_moves: BuilderMoves
 
     def close(self) -> None:
@@ -140,6 +142,7 @@ def build_services(
     reports = ReportService(
         database, records, ReportCache(settings.redis_url, _namespace(settings.database_url)), clock=clock
     )
+    checks = BuilderChecks(records, settings.package_env, directory)
     return Services(
         settings=settings,
         database=database,
@@ -168,6 +171,7 @@ def build_services(
         builder=builder,
         builder_publish=BuilderPublishing(builder),
         rate_limits=rate_limits,
-        builder_checks=BuilderChecks(records, settings.package_env, directory),
+        builder_checks=checks,
+        builder_dashboards=BuilderDashboards(builder, checks, reports),
         builder_moves=BuilderMoves(builder, flows),
     )

@@ -123,18 +123,9 @@ class BuilderChecks:
         declared = next((r for r in document.get("roles", []) if r["id"] == role), None)
         if declared is None:
             raise NotFoundError.says("builder_checks.no_role", role=role)
-        acting = self._acting(app_id, role, body)  # who to be, for rules on user.*: nobody in particular without it
-        who = Principal(
-            id=acting.get("id") or f"view-as:{role}",
-            name=acting.get("name") or role,
-            app_roles={app_id: frozenset({role})},
-            groups=frozenset(acting.get("groups", ())),
-            communities=frozenset(acting.get("communities", ())),
-            locale=locale,
-            ui_locale=locale,
-        )
+        who = self.acting_as(app_id, role, body, locale)
         published = self._published(app_id)
-        app = self._judging(published, document) if drafted and published is not None else published
+        app = self.judging(published, document) if drafted and published is not None else published
         permissions = app.permissions if app is not None else _permissions(app_id, document)
         access = permissions.effective(who, app_id, form_id)
         rule = access.rows_for("read")
@@ -171,6 +162,20 @@ class BuilderChecks:
         require_builder(principal, app_id)
         return self.directory.people_with_role(app_id, role) if self.directory else []
 
+    def acting_as(self, app_id: str, role: str, body: Mapping[str, Any], locale: str) -> Principal:
+        """Someone holding only ``role``: the person ``user_id`` (their ``user.*`` for row rules), or
+        nobody in particular."""
+        acting = self._acting(app_id, role, body)
+        return Principal(
+            id=acting.get("id") or f"view-as:{role}",
+            name=acting.get("name") or role,
+            app_roles={app_id: frozenset({role})},
+            groups=frozenset(acting.get("groups", ())),
+            communities=frozenset(acting.get("communities", ())),
+            locale=locale,
+            ui_locale=locale,
+        )
+
     def _acting(self, app_id: str, role: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
         """``user`` as sent, or the real person ``user_id`` who holds ``role``: their id, name, groups, communities."""
         user_id = body.get("user_id")
@@ -184,7 +189,7 @@ class BuilderChecks:
             raise NotFoundError.says("builder_checks.no_holder", role=role)
         return {"id": person.id, "name": person.name, "groups": person.groups, "communities": person.communities}
 
-    def _judging(self, published: CompiledApp, document: Mapping[str, Any]) -> CompiledApp:
+    def judging(self, published: CompiledApp, document: Mapping[str, Any]) -> CompiledApp:
         try:
             return judged_by(published, document)
         except PathError as exc:

@@ -23,15 +23,18 @@ from engine.expressions.dates import COMPANY_ZONE, app_zone
 from engine.forms.list_filters import OPERATORS
 from engine.forms.row_rule_checks import PathError
 from engine.forms.row_rules import bind
+from engine.forms.spec import localized
 from engine.i18n import translate
 from engine.packages.validation import package_problems
 from engine.principal import Principal
+from engine.reports.flow_source import NODE_COLUMNS, PERSON_COLUMNS, find_flow, split_key
 from engine.reports.results import OTHER, Raw, derive, drill_filters, figure, ordered, top_values
 from engine.reports.spec import SOURCES, FieldRef, ReportSpec, parse_report, source_hops, source_of
 from engine.services.records import RecordService
 from engine.services.report_periods import kpi, previous_period
 from engine.storage.catalog import CompiledApp
 from engine.storage.database import Database
+from engine.storage.flow_steps import user_names
 from engine.storage.record_queries import MAX_IDS, QueryError
 from engine.storage.report_cache import ReportCache
 from engine.storage.report_flow_source import RECORD_IDS, FlowReportQuery
@@ -81,12 +84,22 @@ class ReportService:
             return self._answer(session, app, spec, principal, _viewer_filters(viewer), locale, f"report:{report_id}")
 
     def preview(
-        self, principal: Principal, app_id: str, definition: Any, args: Sequence[tuple[str, str]], locale: str
+        self,
+        principal: Principal,
+        app_id: str,
+        definition: Any,
+        args: Sequence[tuple[str, str]],
+        locale: str,
+        *,
+        judged: Callable[[CompiledApp], CompiledApp] | None = None,
     ) -> dict[str, Any]:
+        """An unsaved definition's answer; ``judged`` gives the published app other permissions (a
+        builder's draft, when the dashboard designer previews as one of its roles)."""
         if not isinstance(definition, Mapping):
             raise ReportDefinitionError.says("report.not_object")
         with self.records.rows.transaction() as session:
             app = self.records.catalog.current(session, app_id)
+            app = judged(app) if judged is not None else app
             definition = {"id": "preview", "name": "preview", **definition}
             document = copy.deepcopy(dict(app.document))
             # the app's own reports stay (its dashboards and navigation name them); the preview comes first
@@ -248,6 +261,8 @@ class ReportService:
                     row[dim.key] = other
                     if dim.ref.kind == "reference":
                         row[f"{dim.key}_label"] = other
+        if spec.source_kind == "flow":
+            _name_facts(session, app.document, spec, rows, locale)
         answer: dict[str, Any] = {"rows": rows, "totals": totals, "figure": figure(spec, rows, totals, locale)}
         if spec.source_kind == "flow":
             answer["drill"] = None  # the totals of process facts have no id list (docs/reports.md)
@@ -340,6 +355,25 @@ class ReportService:
         if kind == "date":
             return day.isoformat()
         return datetime.combine(day, time(), tzinfo=zone or self.zone).isoformat()
+
+
+def _name_facts(
+    session: Any, document: Mapping[str, Any], spec: ReportSpec, rows: list[dict[str, Any]], locale: str
+) -> None:
+    """A fact row's step (``node``, ``current_node``) labelled with the node's name and its ``assignee``
+    with the person's, as a relation is with its record's title."""
+    flow = find_flow(document, split_key(spec.source)[0]) or {}
+    nodes = {n["id"]: localized(n.get("name"), locale, n["id"]) for n in flow.get("nodes", ())}
+    for dim in spec.dimensions:
+        if dim.ref.path in NODE_COLUMNS:
+            names = nodes
+        elif dim.ref.path in PERSON_COLUMNS:
+            names = user_names(session, {str(row[dim.key]) for row in rows if row.get(dim.key)})
+        else:
+            continue
+        for row in rows:
+            if row.get(dim.key) in names:
+                row[f"{dim.key}_label"] = names[row[dim.key]]
 
 
 def _source_kind(definition: Mapping[str, Any]) -> str:

@@ -186,12 +186,23 @@ def test_task_facts_per_node_count_overdue_open_tasks_and_their_durations(client
         ("rate", 3, 0, 0, 3600),  # T1's first rating: done 03:00, rated 04:00
         ("repair", 4, 1, 1, 6600),  # T1's first repair: 01:10 -> 03:00 (created when reviewed)
     ]
+    assert rows_of(answer, "node_label") == [("Agent review",), ("Owner confirms and rates",), ("Repair",)]  # names
     per_node = {
         "accept": [tickets["t1"], tickets["t2"], tickets["t3"]],
         "rate": [tickets["t1"], tickets["t2"]],
         "repair": [tickets["t1"], tickets["t2"], tickets["t3"]],
     }
     assert_drills_list(client, answer.json, lambda row: per_node[row["node"]])
+
+
+def test_a_task_rows_assignee_is_labelled_with_the_persons_name(client, tickets, company):
+    company.directory.update_user("worker1", {"name": "王师傅"})
+    answer = preview(
+        client, {"source": {"facts": "tasks", "flow": "repair"}, "rows": [{"field": "assignee"}], "measures": [COUNT]}
+    )
+    labels = {user: label for user, label in rows_of(answer, "assignee", "assignee_label") if user}
+    assert labels["worker1"] == "王师傅"
+    assert all(label == company.directory.get_user(user)["name"] for user, label in labels.items())
 
 
 def test_an_empty_selection_answers_zero_and_nulls(client, tickets):

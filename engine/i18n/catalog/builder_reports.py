@@ -55,6 +55,46 @@ _OPS = {
 }
 
 
+_FACT_COLUMNS = {
+    "instance_id": ("流程实例编号", "Process instance no."),
+    "record_id": ("记录编号", "Record no."),
+    "app_version": ("应用版本", "App version"),
+    "status": ("状态", "Status"),
+    "outcome": ("结果", "Outcome"),
+    "current_node": ("当前步骤", "Current step"),
+    "reopen_count": ("返工次数", "Times reopened"),
+    "deadline_misses": ("超时次数", "Deadlines missed"),
+    "sla_met": ("是否达标", "Target met"),
+    "started_at": ("开始时间", "Started at"),
+    "ended_at": ("结束时间", "Ended at"),
+    "total_seconds": ("总耗时（秒）", "Total time (seconds)"),
+    "total_business_seconds": ("总耗时（工作时间，秒）", "Total time (business hours, seconds)"),
+    "task_id": ("任务编号", "Task no."),
+    "node": ("步骤", "Step"),
+    "assignee": ("处理人", "Assignee"),
+    "created_at": ("创建时间", "Created at"),
+    "claimed_at": ("认领时间", "Claimed at"),
+    "completed_at": ("完成时间", "Completed at"),
+    "due_at": ("截止时间", "Due at"),
+    "wait_seconds": ("等待时长（秒）", "Waiting time (seconds)"),
+    "wait_business_seconds": ("等待时长（工作时间，秒）", "Waiting time (business hours, seconds)"),
+    "duration_seconds": ("耗时（秒）", "Time taken (seconds)"),
+    "duration_business_seconds": ("耗时（工作时间，秒）", "Time taken (business hours, seconds)"),
+    "overdue": ("是否超时", "Overdue"),
+}
+_FACT_TEXTS = {
+    "moment.started": ("开始", "start"),
+    "moment.ended": ("结束", "end"),
+    "event.entered": ("{node}开始", "{node} entered"),
+    "event.claimed": ("{node}认领", "{node} claimed"),
+    "event.checked_in": ("{node}签到", "{node} checked in"),
+    "event.completed": ("{node}完成", "{node} completed"),
+    "at": ("{moment}时间", "Time of {moment}"),
+    "span.seconds": ("{start}至{end}耗时（秒）", "From {start} to {end} (seconds)"),
+    "span.business": ("{start}至{end}耗时（工作时间，秒）", "From {start} to {end} (business hours, seconds)"),
+}
+
+
 def _kinds(group: str, names: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
     return {f"builder.report_kind.{group}.{key}": {"zh-CN": zh, "en": en} for key, (zh, en) in names.items()}
 
@@ -64,6 +104,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     **_kinds("measure", _MEASURES),
     **_kinds("bucket", _BUCKETS),
     **_kinds("op", _OPS),
+    **{f"builder.designers.fact.column.{key}": {"zh-CN": zh, "en": en} for key, (zh, en) in _FACT_COLUMNS.items()},
+    **{f"builder.designers.fact.{key}": {"zh-CN": zh, "en": en} for key, (zh, en) in _FACT_TEXTS.items()},
     "builder.designers.tab.reports": {"zh-CN": "报表", "en": "Reports"},
     "builder.designers.tab.dashboards": {"zh-CN": "仪表盘", "en": "Dashboards"},
     # the report designer
@@ -75,6 +117,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.report.add": {"zh-CN": "新建报表", "en": "New report"},
     "builder.designers.report.select": {"zh-CN": "选择或新建一个报表。", "en": "Pick or create a report."},
     "builder.designers.report.source": {"zh-CN": "数据来源", "en": "Source"},
+    "builder.designers.report.source_forms": {"zh-CN": "表单的记录", "en": "A form's records"},
+    "builder.designers.report.source_flows": {"zh-CN": "流程的过程数据", "en": "A flow's process facts"},
+    "builder.designers.report.facts_instances": {
+        "zh-CN": "{flow}：每个流程实例一行",
+        "en": "{flow}: one row per process instance",
+    },
+    "builder.designers.report.facts_tasks": {"zh-CN": "{flow}：每个任务一行", "en": "{flow}: one row per task"},
+    "builder.designers.fact.record": {"zh-CN": "记录", "en": "Record"},
     "builder.designers.report.fields": {
         "zh-CN": "字段（拖到行、列或数值）",
         "en": "Fields (drag onto rows, columns or values)",
@@ -122,9 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.dash.add": {"zh-CN": "新建仪表盘", "en": "New dashboard"},
     "builder.designers.dash.select": {"zh-CN": "选择或新建一个仪表盘。", "en": "Pick or create a dashboard."},
     "builder.designers.dash.reports": {
-        "zh-CN": "报表（点“放到仪表盘”）",
-        "en": "Reports (press “Place on the dashboard”)",
+        "zh-CN": "报表（拖到右边的网格上，或点“放到仪表盘”）",
+        "en": "Reports (drag onto the grid, or press “Place on the dashboard”)",
     },
+    "builder.designers.dash.drag_in": {"zh-CN": "拖到网格上放置", "en": "Drag onto the grid to place it"},
     "builder.designers.dash.place": {"zh-CN": "放到仪表盘", "en": "Place on the dashboard"},
     "builder.designers.dash.no_reports": {
         "zh-CN": "先在“报表”里建一个报表。",
@@ -153,4 +204,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.dash.taller": {"zh-CN": "加高", "en": "Taller"},
     "builder.designers.dash.shorter": {"zh-CN": "变矮", "en": "Shorter"},
     "builder.designers.dash.remove": {"zh-CN": "删除仪表盘", "en": "Delete dashboard"},
+    "builder.designers.dash.preview_as": {"zh-CN": "以…身份预览", "en": "Preview as"},
+    "builder.designers.dash.as_myself": {"zh-CN": "我自己（按我的权限）", "en": "Myself (my own permissions)"},
+    "builder.designers.dash.as_person": {"zh-CN": "具体人员", "en": "Person"},
+    "builder.designers.dash.anyone": {"zh-CN": "不指定人员", "en": "Nobody in particular"},
+    "builder.designers.dash.previewing": {
+        "zh-CN": "正在以“{role}”的身份预览：按这个角色在草稿中的权限和数据范围计算。",
+        "en": "Previewing as “{role}”: counted with this role's permissions and row rules in the draft.",
+    },
+    "builder.designers.dash.no_report": {"zh-CN": "这个报表已不存在。", "en": "This report no longer exists."},
+    "builder.designers.dash.cannot_read": {
+        "zh-CN": "无权查看：“{role}”不能读取这个报表的数据。",
+        "en": "No access: “{role}” may not read this report's data.",
+    },
 }
