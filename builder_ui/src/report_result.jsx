@@ -1,5 +1,5 @@
-// A report's live result in the designers: the definition sent to the report preview API
-// (POST /api/v1/apps/<app>/reports/preview, counted with the builder's own read permissions) after a
+// A report's live result in the designers: the definition sent to the builder's report preview
+// (POST /api/v1/builder/apps/<app>/report-preview, over every published record of the app) after a
 // pause in typing, drawn as a small SVG chart and a table. The answer's rows are the server's; this
 // file only lays them out (the published pages draw the server's plotly figure instead).
 import { useEffect, useState } from "preact/hooks";
@@ -18,7 +18,7 @@ export function usePreview(app, report) {
     let live = true;
     setState((s) => ({ ...s, busy: true }));
     const timer = setTimeout(() => {
-      call("POST", `/apps/${encodeURIComponent(app)}/reports/preview`, JSON.parse(body), { base: "/api/v1" })
+      call("POST", `/apps/${encodeURIComponent(app)}/report-preview`, JSON.parse(body))
         .then((answer) => live && setState({ answer, error: null, busy: false }))
         .catch((error) => live && setState({ answer: null, error, busy: false }));
     }, PAUSE);

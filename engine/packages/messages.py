@@ -50,7 +50,7 @@ NAMED_PARAMS = {"role": "roles", "form": "forms"}
 
 def localize_named(item: Problem, locale: str, document: Any) -> Problem:
     """``localize``, saying the roles and forms of ``document`` by their names: a business reader of
-    a draft knows 办事员 and 报修单, not ``clerk`` and ``ticket``. The params keep the ids."""
+    a draft knows the names they gave, not the ids behind them. The params keep the ids."""
     params = dict(item.params)
     for key, listing in NAMED_PARAMS.items():
         name = _name_of(document, listing, params.get(key), normalize_locale(locale))

@@ -1,6 +1,9 @@
-"""The dashboard designer's "preview as" (services layer): each widget of a draft dashboard, answered as
-someone holding only one role of the draft - the published records, counted with the draft's
-permissions and row rules, as the report service counts them for every viewer.
+"""The report and dashboard designers' previews (services layer). The live result of a report being
+designed counts every published record of the app: its builders design who may read what, so the
+builder role reads what the app holds while designing (a builder who is nothing else in the app still
+sees their report fill). "Preview as" answers each widget of a draft dashboard as someone holding only
+one role of the draft - the published records, counted with the draft's permissions and row rules, as
+the report service counts them for every viewer.
 
 A widget over what that role may not read answers ``refused`` with a sentence naming the role (never
 an error for the whole board): the builder sees which widgets that role would find empty-handed.
@@ -14,10 +17,13 @@ from typing import Any
 from engine.errors import EngineError, NotFoundError, PermissionDeniedError
 from engine.forms.spec import localized
 from engine.i18n import translate
+from engine.packages.semantics import BUILDER_ROLE
 from engine.principal import Principal
 from engine.services.builder import BuilderService
+from engine.services.builder_access import require_builder
 from engine.services.builder_checks import BuilderChecks
 from engine.services.reports import ReportService
+from engine.storage.catalog import CompiledApp
 from engine.storage.record_queries import QueryError
 
 
@@ -26,6 +32,20 @@ class BuilderDashboards:
         self.builder = builder
         self.checks = checks
         self.reports = reports
+
+    def report_preview(
+        self, principal: Principal, app_id: str, definition: Any, args: list[tuple[str, str]], locale: str
+    ) -> dict[str, Any]:
+        """A report being designed, counted over every published record of the app (builders only)."""
+        require_builder(principal, app_id)
+        me = {"user": {"id": principal.id, "name": principal.name}}
+        builder = self.checks.acting_as(app_id, BUILDER_ROLE, me, locale)
+
+        def reading_everything(app: CompiledApp) -> CompiledApp:
+            grants = [{"role": BUILDER_ROLE, "form": form, "actions": ["read"]} for form in app.forms]
+            return self.checks.judging(app, {"id": app.app_id, "permissions": grants})
+
+        return self.reports.preview(builder, app_id, definition, args, locale, judged=reading_everything)
 
     def preview_as(self, principal: Principal, app_id: str, body: Mapping[str, Any], locale: str) -> dict[str, Any]:
         """``{"dashboard", "role", "user_id"?}`` -> the role's and person's names and each widget's answer."""

@@ -62,7 +62,7 @@ FACT = "builder.designers.fact"
 
 
 def _milestone_name(facts: FlowFacts, milestone_id: str, nodes: Mapping[str, Any], locale: str) -> str:
-    """``开始`` / ``结束`` for the built-ins, else the node's name and the event (``维修完成``)."""
+    """``开始`` / ``结束`` for the built-ins, else the node's name and the event (``<step>完成``)."""
     milestone = facts.milestone(milestone_id)
     if milestone.node is None:
         return translate(f"{FACT}.moment.{milestone.event}", locale)

@@ -1,15 +1,15 @@
 """``GET /api/v1/builder/report-kinds`` (web layer): the report designer's chart types, measures,
 time buckets and filter operators, for builders only; ``GET .../apps/<app>/fact-sources``, the draft's
 flows whose process facts a report may count; ``POST .../apps/<app>/dashboard-preview-as``, a draft
-dashboard's widgets as one of its roles sees them. The live result needs no builder route: the
-designer calls ``POST /api/v1/apps/<app>/reports/preview``, which counts with the caller's own read
-permissions like every report."""
+dashboard's widgets as one of its roles sees them; ``POST .../apps/<app>/report-preview``, the live
+result of a report being designed, over every published record of the app (its builders design who
+may read what)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from engine.errors import PermissionDeniedError
 from engine.services.builder_access import may_create_apps
@@ -18,6 +18,7 @@ from engine.web.context import services
 from engine.web.contract import operation
 from engine.web.contract.builder_reports import DashboardPreview, FactSources, PreviewAs, ReportKinds
 from engine.web.contract.operations import Answer
+from engine.web.contract.reports import ReportFilters, ReportResult
 from engine.web.http import json_response, locale, principal
 
 bp = Blueprint("api_builder_reports", __name__, url_prefix="/api/v1/builder")
@@ -44,6 +45,21 @@ def kinds() -> Response:
 def facts(app_id: str) -> Response:
     document = services().builder.draft_document(principal(), app_id[:64])
     return json_response({"items": fact_sources(document, locale())})
+
+
+@bp.post("/apps/<app_id>/report-preview")
+@operation(
+    "The live result of a report being designed, over every published record of the app (builders)",
+    tags="builder",
+    raw_body="free_object",
+    query=ReportFilters,
+    answers={200: Answer("rows, totals and a plotly figure", ReportResult)},
+)
+def report_preview(app_id: str) -> Response:
+    definition = request.get_json(silent=True)
+    args = list(request.args.items(multi=True))
+    preview = services().builder_dashboards.report_preview(principal(), app_id[:64], definition, args, locale())
+    return json_response(preview)
 
 
 @bp.post("/apps/<app_id>/dashboard-preview-as")

@@ -1,6 +1,7 @@
 """The report designer's kinds over HTTP, and the preview it draws its live result from: builders get
 the engine's chart types, measures, buckets and operators named in their language; end users 403,
-strangers 401; the preview counts with the caller's own read permissions, and garbage is a 4xx."""
+strangers 401; the published preview counts with the caller's own read permissions, the designer's
+live result every record for the app's builders, and garbage is a 4xx."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.row_rules_app import APP, package
 
 KINDS = "/api/v1/builder/report-kinds"
 PREVIEW = f"/api/v1/apps/{APP}/reports/preview"
+BUILDER_PREVIEW = f"/api/v1/builder/apps/{APP}/report-preview"
 PASSWORD = "builder-reports-1"
 PIE = {
     "source": {"form": "ticket"},
@@ -73,8 +75,21 @@ def test_the_preview_counts_with_the_callers_own_permissions(estate, client):
     assert answer.status_code == 200, answer.json
     assert sorted(row["n"] for row in answer.json["rows"]) == [1, 1]
     assert answer.json["figure"]["data"][0]["type"] == "pie"
-    # a builder is not a reader: the designer shows the refusal instead of numbers it may not see
+    # a builder is not a reader of the app's published reports…
     assert web.post(PREVIEW, json=PIE, headers=_as(tokens, "maker")).status_code == 403
+
+
+def test_the_designers_live_result_counts_every_record_for_the_apps_builders_only(estate):
+    web, tokens = estate
+    # …but the report they design counts every published record in the designer: they design who reads what
+    answer = web.post(BUILDER_PREVIEW, json=PIE, headers=_as(tokens, "maker"))
+    assert answer.status_code == 200, answer.json
+    assert sorted(row["n"] for row in answer.json["rows"]) == [1, 1]
+    refused = web.post(BUILDER_PREVIEW, json=PIE, headers=_as(tokens, "agent"))
+    assert refused.status_code == 403 and refused.content_type == "application/problem+json"
+    for garbage in ([], "pie", {**PIE, "measures": []}, {"source": {"form": "nothing"}, "measures": PIE["measures"]}):
+        answer = web.post(BUILDER_PREVIEW, json=garbage, headers=_as(tokens, "maker"))
+        assert 400 <= answer.status_code < 500 and answer.content_type == "application/problem+json", garbage
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ def read_lanes(process: Element, roles: Mapping[str, str]) -> LaneReading:
                     reading.notes.append(
                         ImportNote.of(lane.get("id", "?"), prefixed(lane.tag), says("bpmn.note.lane_unnamed"))
                     )
-                elif assignee["type"] == "group":
+                elif "group" in assignee:  # no role has the lane's name: the group of that name
                     note = says("bpmn.note.lane_group", name=name)
                     reading.notes.append(ImportNote.of(lane.get("id", "?"), prefixed(lane.tag), note))
             reading.assignees[len(reading.lanes)] = assignee
