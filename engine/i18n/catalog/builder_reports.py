@@ -155,8 +155,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.report.limit": {"zh-CN": "最多行数", "en": "Row limit"},
     "builder.designers.report.result": {"zh-CN": "实时结果", "en": "Live result"},
     "builder.designers.report.result_hint": {
-        "zh-CN": "已发布版本的真实数据，按你自己的查看权限计算。",
-        "en": "Real records of the published version, counted with your own read permissions.",
+        "zh-CN": "已发布版本的全部真实数据（搭建者看得到应用的所有记录）。",
+        "en": "Every real record of the published version (an app's builders see all of its records).",
     },
     "builder.designers.report.total": {"zh-CN": "合计", "en": "Total"},
     "builder.designers.report.empty_value": {"zh-CN": "（空）", "en": "(empty)"},
