@@ -123,6 +123,10 @@ export function FlowProperties({ app, doc, draft, flow, selected }) {
       <TextPair key={`name-${item.id}`} id="node-name" label={t("designers.flow.name")} value={item.name} onChange={(v) => set("name", v)} />
       {m.TASKS.includes(item.type) && <LaneNote flow={flow} node={item} set={set} />}
       {m.TASKS.includes(item.type) && !m.takesLaneAssignee(flow, item) && <Assignee app={app} doc={doc} draft={draft} flow={flow} node={item} set={set} />}
+      {m.TASKS.includes(item.type) && (
+        <Duration key={`due-${item.id}`} id="task-due" label={t("designers.flow.due")} hint={t("designers.flow.due_hint")}
+          value={item.due} onChange={(v) => set("due", v)} />
+      )}
       {item.type === "approval" && <Approval node={item} set={set} />}
       {m.TASKS.includes(item.type) && <FieldPermissions doc={doc} draft={draft} flow={flow} node={item} />}
       {item.type === "timer" && <Duration value={item.after} onChange={(v) => set("after", v)} />}

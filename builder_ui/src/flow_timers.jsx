@@ -13,18 +13,19 @@ import { Recipient } from "./flow_recipient.jsx";
 import { useFlowTypes } from "./flow_dispatch.jsx";
 
 /** The wait of a timer (a boundary timer's or a timer step's) with its meaning in words. */
-export function Duration({ value, onChange }) {
+/** An ISO 8601 duration typed in, said back in words ("即 15 分钟"); a timer's wait, or a task's time limit. */
+export function Duration({ value, onChange, id = "timer-after", label = t("designers.flow.after"), hint = t("designers.flow.after_hint") }) {
   const [text, setText] = useState(value || "");
   useEffect(() => setText(value || ""), [value]);  // undo, redo, another timer
   const parts = m.durationParts(text);
   return (
     <div class="prop">
-      <label for="timer-after">{t("designers.flow.after")}</label>
-      <input id="timer-after" value={text} pattern="P.*" onInput={(e) => setText(e.target.value.trim().toUpperCase())}
+      <label for={id}>{label}</label>
+      <input id={id} value={text} pattern="P.*" onInput={(e) => setText(e.target.value.trim().toUpperCase())}
         onChange={(e) => onChange(e.target.value.trim().toUpperCase())} />
       <p class="muted hint duration-words">
         {parts ? t("designers.flow.duration_is", { text: parts.map(([n, unit]) => t(`designers.flow.unit.${unit}`, { n })).join(" ") })
-          : text ? t("designers.flow.duration_bad") : t("designers.flow.after_hint")}
+          : text ? t("designers.flow.duration_bad") : hint}
       </p>
     </div>
   );

@@ -227,6 +227,8 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser, 
     screenshot(page, "builder-flow-dispatch")
     page.select_option("#assignee-type", "role")
     page.select_option("#assignee-role", "clerk")
+    page.fill("#task-due", "PT2H")  # the step's time limit (SLA target)
+    page.press("#task-due", "Tab")
     page.check('.field-permissions tr[data-field="amount"] input[value="read_only"]')
     _settled(page)
     # the countersign: all three supervisors must approve (会签)
@@ -291,7 +293,7 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser, 
     assert step["message"] == {"zh-CN": "有新的报修单", "en": "A new ticket"}
     task = next(n for n in flow["nodes"] if n["id"] == ids["task"])
     assert task["assignee"] == {"type": "role", "role": "clerk"} and task["name"] == {"zh-CN": "审核"}
-    assert task["field_permissions"] == {"amount": "read_only"}
+    assert task["field_permissions"] == {"amount": "read_only"} and task["due"] == "PT2H"
     reminder = {
         "id": timer,
         "after": "PT15M",

@@ -52,6 +52,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Starts the chosen flow on the same record and goes on once it has ended.",
     ),
     "builder.designers.flow.service_set": _t("设置字段", "Set fields"),
+    "builder.designers.flow.due": _t("办理时限（时效目标）", "Time limit (SLA target)"),
+    "builder.designers.flow.due_hint": _t(
+        "这一步应在多长时间内办完：写法同超时提醒的等待时长；过了时限的任务在待办和列表里标为超时。留空表示不限时。",
+        "How long this step may take, written like a reminder's wait; a task past it shows as late in inboxes"
+        " and lists. Empty: no limit.",
+    ),
     "builder.designers.flow.script_assign": _t("计算并写入字段", "Compute into fields"),
     "builder.designers.flow.service_call": _t("调用连接器", "Call a connector"),
     "builder.designers.flow.service_key": _t(
