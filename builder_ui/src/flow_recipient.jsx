@@ -2,6 +2,7 @@
 // people, the person in a field, the submitter (or their manager) — and, for a task, a dispatch table.
 // The task's assignee, a notify step's recipients and a timer's `to` are all this chooser.
 import { locale } from "./api.js";
+import { PeoplePicker } from "./flow_people.jsx";
 import { t, pick } from "./texts.js";
 import * as m from "./flows_model.js";
 import { RoleChoice } from "./designer_frame.jsx";
@@ -56,8 +57,7 @@ export function Recipient({ id, legend, doc, flow, value, onChange, types = m.AS
       {current.type === "users" && (
         <>
           <label for={`${id}-users`}>{t("designers.flow.users")}</label>
-          <input id={`${id}-users`} value={(current.users || []).join(", ")}
-            onChange={(e) => change({ users: e.target.value.split(/[,，\s]+/).filter(Boolean) })} />
+          <PeoplePicker id={`${id}-users`} app={doc.id} value={current.users || []} onChange={(users) => change({ users })} />
         </>
       )}
       {current.type === "field" && (

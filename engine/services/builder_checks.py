@@ -162,6 +162,23 @@ class BuilderChecks:
         require_builder(principal, app_id)
         return self.directory.people_with_role(app_id, role) if self.directory else []
 
+    def find_people(self, principal: Principal, app_id: str, query: str, logins: list[str]) -> list[dict[str, str]]:
+        """People a builder names in a flow (a task's or a notice's "people"): at most 20 whose name or
+        login holds ``query``, or the ``logins`` already chosen; their login (what the flow stores) and name."""
+        require_builder(principal, app_id)
+        if self.directory is None:
+            return []
+        if logins:
+            people = []
+            for login in logins[:50]:
+                try:
+                    people.append(self.directory.get_user(login))
+                except NotFoundError:
+                    continue
+        else:
+            people = [p for p in self.directory.list_users(query[:100], limit=20)["items"] if p.get("active", True)]
+        return [{"login": p["login"], "name": p.get("name") or p["login"]} for p in people]
+
     def acting_as(self, app_id: str, role: str, body: Mapping[str, Any], locale: str) -> Principal:
         """Someone holding only ``role``: the person ``user_id`` (their ``user.*`` for row rules), or
         nobody in particular."""

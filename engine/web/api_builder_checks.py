@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from engine.i18n import other_locale
 from engine.web.context import services
@@ -17,6 +17,8 @@ from engine.web.contract.builder_checks import (
     CheckExpression,
     ExpressionCheck,
     FormPreview,
+    PeopleFound,
+    PeopleQuery,
     PreviewForm,
     RoleHolders,
     RoleView,
@@ -116,3 +118,16 @@ def view_as(app_id: str, body: dict[str, Any]) -> Response:
 )
 def role_people(app_id: str, role: str) -> Response:
     return json_response({"items": services().builder_checks.people(principal(), app_id[:64], role[:100])})
+
+
+@bp.get("/apps/<app_id>/people")
+@operation(
+    "People a builder may name in a flow: found by part of a name or login, or named by their logins",
+    tags="builder",
+    query=PeopleQuery,
+    answers={200: Answer("their logins and names", PeopleFound)},
+)
+def find_people(app_id: str) -> Response:
+    query = request.args.get("q", "")[:100]
+    logins = [x for x in request.args.get("logins", "")[:2000].split(",") if x]
+    return json_response({"items": services().builder_checks.find_people(principal(), app_id[:64], query, logins)})

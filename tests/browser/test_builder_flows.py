@@ -203,8 +203,13 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser, 
     page.evaluate(BETWEEN, [notify["id"], ids["task"]])
     _settled(page)
     page.evaluate("(id) => window.trellisBuilder.flows.select(id)", notify["id"])
-    page.select_option("#notify-to-type", "role")
-    page.select_option("#notify-to-role", "chief")
+    # told by name: two supervisors found in the directory by typing part of their names
+    page.select_option("#notify-to-type", "users")
+    for typed, name in (("赵", "赵主管"), ("孙", "孙主管")):
+        _settled(page)  # the canvas redrawn after the last change
+        page.fill("#notify-to-users", typed)
+        page.click(f'.people-picker .found button:text-is("{name}")')
+    expect(page.locator("#notify-to-users-picker .chosen li")).to_have_text(["赵主管✕", "孙主管✕"])
     page.fill("#notify-message-zh", "有新的报修单")
     page.fill("#notify-message-en", "A new ticket")
     _settled(page)
@@ -289,7 +294,7 @@ def test_a_flow_drawn_in_the_designer_runs_once_published(live_server, browser, 
     assert (countersign["mode"], countersign["assignee"]) == ("countersign", {"type": "role", "role": "chief"})
     assert countersign["name"] == {"zh-CN": "主管会签"}
     step = next(n for n in flow["nodes"] if n["type"] == "notify")
-    assert step["to"] == {"type": "role", "role": "chief"}
+    assert step["to"] == {"type": "users", "users": ["zhao", "sun"]}
     assert step["message"] == {"zh-CN": "有新的报修单", "en": "A new ticket"}
     task = next(n for n in flow["nodes"] if n["id"] == ids["task"])
     assert task["assignee"] == {"type": "role", "role": "clerk"} and task["name"] == {"zh-CN": "审核"}

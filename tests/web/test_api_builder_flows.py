@@ -226,3 +226,25 @@ def test_a_modelers_file_with_lanes_reads_with_the_drafts_roles_and_draws_back_a
     assert drawn.status_code == 200, drawn.json
     assert "<bpmn:participant" in drawn.json["xml"] and "<bpmn:laneSet" in drawn.json["xml"]
     assert web("bpmn-flow", {"xml": drawn.json["xml"], "flow": "repair", "form": "ticket"}).json["flow"] == flow
+
+
+def test_builders_find_people_by_name_and_name_the_logins_a_flow_stores(client, app):
+    assert client.post("/api/v1/apps", json=package()).status_code == 201
+    directory = app.extensions["trellis"].directory
+    directory.create_user("maker", PASSWORD, roles=[(APP, "builder")])
+    directory.create_user("agent", PASSWORD, name="赵客服", roles=[(APP, "agent")])
+    directory.create_user("zhao", PASSWORD, name="赵主管")
+    directory.create_user("qian", PASSWORD, name="钱会计")
+    token = {who: directory.create_token(who, "tests", [f"app:{APP}:read"])[0] for who in ("maker", "agent")}
+    people = f"{BASE}/people"
+
+    def get(who: str, query: str):
+        return app.test_client().get(f"{people}?{query}", headers={"Authorization": f"Bearer {token[who]}"})
+
+    found = get("maker", "q=赵")
+    assert found.status_code == 200, found.json
+    assert sorted((p["login"], p["name"]) for p in found.json["items"]) == [("agent", "赵客服"), ("zhao", "赵主管")]
+    named = get("maker", "logins=zhao,nobody,qian")
+    assert named.json["items"] == [{"login": "zhao", "name": "赵主管"}, {"login": "qian", "name": "钱会计"}]
+    assert get("agent", "q=赵").status_code == 403  # end users find nobody here
+    assert get("maker", "q=" + "赵" * 500).status_code in (200, 422)  # a long query is cut or refused, never a 500

@@ -52,6 +52,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Starts the chosen flow on the same record and goes on once it has ended.",
     ),
     "builder.designers.flow.service_set": _t("设置字段", "Set fields"),
+    "builder.designers.flow.people_search": _t("输入姓名查找", "Type a name to find them"),
+    "builder.designers.flow.people_remove": _t("移除", "Remove"),
     "builder.designers.flow.due": _t("办理时限（时效目标）", "Time limit (SLA target)"),
     "builder.designers.flow.due_hint": _t(
         "这一步应在多长时间内办完：写法同超时提醒的等待时长；过了时限的任务在待办和列表里标为超时。留空表示不限时。",

@@ -98,7 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.flow.assignee_type": {"zh-CN": "处理人来自", "en": "Assigned to"},
     "builder.designers.flow.role": {"zh-CN": "角色", "en": "Role"},
     "builder.designers.flow.group": {"zh-CN": "分组名称", "en": "Group name"},
-    "builder.designers.flow.users": {"zh-CN": "人员账号（逗号分隔）", "en": "People's logins (comma separated)"},
+    "builder.designers.flow.users": {"zh-CN": "人员", "en": "People"},
     "builder.designers.flow.field": {"zh-CN": "字段", "en": "Field"},
     "builder.designers.flow.leader": {"zh-CN": "交给其负责人", "en": "To their leader"},
     "builder.designers.flow.mode": {"zh-CN": "审批方式", "en": "Approval mode"},

@@ -124,3 +124,19 @@ class RoleHolder(Answer):
 
 class RoleHolders(Answer):
     items = fields.List(fields.Nested(RoleHolder), required=True)
+
+
+class NamedPerson(Answer):
+    login = fields.String(required=True, metadata={"description": "what a flow stores"})
+    name = fields.String(required=True)
+
+
+class PeopleFound(Answer):
+    items = fields.List(fields.Nested(NamedPerson), required=True)
+
+
+class PeopleQuery(Schema):
+    q = fields.String(load_default="", validate=at_most(100), metadata={"description": "part of a name or login"})
+    logins = fields.String(
+        load_default="", validate=at_most(2000), metadata={"description": "comma-separated logins to name"}
+    )
