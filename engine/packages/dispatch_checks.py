@@ -18,22 +18,23 @@ from typing import Any
 
 from engine.errors import Problem
 from engine.packages.messages import problem
+from engine.packages.structure import pointer_of
 
 
 def dispatch_warnings(document: Any) -> list[Problem]:
     """The gaps and overlaps of every dispatch table in ``document``, in document order."""
-    return [found for pointer, table in _tables(document, "") for found in _table_warnings(pointer, table)]
+    return [found for path, table in _tables(document, ()) for found in _table_warnings(pointer_of(path), table)]
 
 
-def _tables(value: Any, pointer: str) -> Iterator[tuple[str, list[Any]]]:
+def _tables(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], list[Any]]]:
     if isinstance(value, Mapping):
         if value.get("type") == "dispatch" and isinstance(value.get("table"), list):
-            yield f"{pointer}/table", value["table"]
+            yield (*path, "table"), value["table"]
         for key, item in value.items():
-            yield from _tables(item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+            yield from _tables(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _tables(item, f"{pointer}/{index}")
+            yield from _tables(item, (*path, index))
 
 
 def _condition(row: Any) -> str:

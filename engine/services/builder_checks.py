@@ -169,15 +169,9 @@ class BuilderChecks:
         if self.directory is None:
             return []
         if logins:
-            people = []
-            for login in logins[:50]:
-                try:
-                    people.append(self.directory.get_user(login))
-                except NotFoundError:
-                    continue
-        else:
-            people = [p for p in self.directory.list_users(query[:100], limit=20)["items"] if p.get("active", True)]
-        return [{"login": p["login"], "name": p.get("name") or p["login"]} for p in people]
+            return self.directory.people_by_login(logins[:50])
+        found = self.directory.list_users(query[:100], limit=20)["items"]
+        return [{"login": p["login"], "name": p.get("name") or p["login"]} for p in found if p.get("active", True)]
 
     def acting_as(self, app_id: str, role: str, body: Mapping[str, Any], locale: str) -> Principal:
         """Someone holding only ``role``: the person ``user_id`` (their ``user.*`` for row rules), or

@@ -108,7 +108,7 @@ class BuilderPublishing:
         if conflicts:
             code = "package.invalid_one" if len(conflicts) == 1 else "package.invalid_many"
             raise refusal(PackageInvalidError, code, conflicts, count=len(conflicts))
-        document = self._checked(raw, app_id)
+        document = publishable(raw, app_id, self.apps.env_policy)
 
         def work(session: Any) -> ImportResult:
             self._draft(session, app_id, revision, locale)  # still the revision the builder looked at
@@ -213,9 +213,6 @@ class BuilderPublishing:
         if draft.revision != revision:
             raise stale(draft, None, locale)
         return draft
-
-    def _checked(self, raw: Mapping[str, Any], app_id: str) -> Mapping[str, Any]:
-        return publishable(raw, app_id, self.apps.env_policy)
 
 
 def publishable(raw: Mapping[str, Any], app_id: str, env_policy: EnvPolicy) -> Mapping[str, Any]:

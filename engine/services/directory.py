@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -355,6 +355,12 @@ class DirectoryService:
             return [
                 {"id": u.id, "name": u.name or u.login} for u in self.repository.role_holders(tx, app_id, role, limit)
             ]
+
+    def people_by_login(self, logins: Sequence[str]) -> list[dict[str, str]]:
+        """Logins (or ids) as a builder reads them: login and name, in the order asked; unknown ones left out."""
+        with self.repository.transaction() as tx:
+            rows = [self.repository.user(tx, ref) for ref in logins]
+        return [{"login": row.login, "name": row.name or row.login} for row in rows if row is not None]
 
     def get_user(self, ref: str) -> dict[str, Any]:
         """One user (``ref`` is an id or login) as the administration API shows it; never the password hash."""
