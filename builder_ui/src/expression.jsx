@@ -1,7 +1,7 @@
 // An expression input: a one-line CodeMirror editor that asks the server's validator
 // (check-expression) as the builder types, marks its problems and offers its completions.
 import { useEffect, useRef } from "preact/hooks";
-import { EditorState } from "@codemirror/state";
+import { Annotation, EditorState, Transaction } from "@codemirror/state";
 import { EditorView, keymap, placeholder as placeholderExt } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { autocompletion } from "@codemirror/autocomplete";
@@ -62,6 +62,8 @@ function lintSource(context, report) {
   };
 }
 
+const fromOutside = Annotation.define();
+
 /** `context()` returns {app, form, kind, document: () => doc}; `onChange(text)` gets every edit. */
 export function ExpressionInput({ id, value, onChange, context, label, onProblems }) {
   const host = useRef(null);
@@ -94,7 +96,10 @@ export function ExpressionInput({ id, value, onChange, context, label, onProblem
           placeholderExt(""),
           EditorView.contentAttributes.of({ "aria-label": label, id: id || "" }),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) latest.current.onChange(update.state.doc.toString());
+            // a value set from outside is already the document's: echoing it back would add a second undo step
+            if (update.docChanged && !update.transactions.some((tr) => tr.annotation(fromOutside))) {
+              latest.current.onChange(update.state.doc.toString());
+            }
           }),
         ],
       }),
@@ -106,7 +111,10 @@ export function ExpressionInput({ id, value, onChange, context, label, onProblem
     // only changes from outside (undo, another field): while typing, the editor is ahead of the document
     const current = view.current;
     if (current && !current.hasFocus && current.state.doc.toString() !== (value || "")) {
-      current.dispatch({ changes: { from: 0, to: current.state.doc.length, insert: value || "" } });
+      current.dispatch({
+        changes: { from: 0, to: current.state.doc.length, insert: value || "" },
+        annotations: [fromOutside.of(true), Transaction.addToHistory.of(false)],
+      });
     }
   }, [value]);
 

@@ -10,6 +10,7 @@ through the designer's own model operations equals the bundled one.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -75,8 +76,12 @@ def _grant(page: Page, role: str, form: str, *actions: str) -> None:
 
 def _their_own(page: Page, role: str) -> None:
     """The row rule "records they created", picked from the lists, on ``role``'s grant for visits."""
-    page.locator(f'td.grant[data-role="{role}"][data-form="visit"] button.details').click()
+    grant = page.locator(f'td.grant[data-role="{role}"][data-form="visit"]')
+    grant.locator("button.details").click()
+    expect(grant).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.locator(".row-rule .condition")).to_have_count(0)  # this grant's own panel, with no rule yet
     page.click("#add-condition")
+    expect(page.locator(".row-rule .condition")).to_have_count(1)
     page.select_option(".condition .rule-path", "created_by")
     expect(page.locator("#rule-expression")).to_have_text("created_by == user.id")
 
