@@ -114,6 +114,7 @@ function Publish({ app, draft, done }) {
               {f.changed && <FlowMoves app={app} draft={draft} flow={f} published={false} {...mapOf(f)} />}</li>
           ))}</ul></>}
           <Problems problems={preview.problems} />
+          {preview.warnings?.length > 0 && <><h4>{t("designers.warnings")}</h4><Problems problems={preview.warnings} kind="warnings" /></>}
           <div class="actions">
             <button type="button" id="publish-confirm" disabled={preview.unchanged || preview.problems?.length > 0} onClick={publish}>{t("publish.confirm")}</button>
             <button type="button" onClick={() => setPreview(null)}>{t("cancel")}</button>

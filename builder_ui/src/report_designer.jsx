@@ -12,6 +12,7 @@ import { fieldPaths, freeName } from "./designers_model.js";
 import * as m from "./reports_model.js";
 import { DesignerFrame, TextPair, notReady, pathLabel, useDesignerDraft } from "./designer_frame.jsx";
 import { LiveResult, reportName } from "./report_result.jsx";
+import { ExpressionInput } from "./expression.jsx";
 
 /** A default name in the page's language only (the shell embeds that one; the builder adds the other). */
 export const pageLanguageName = (code, params) => ({ [locale()]: t(code, params) });
@@ -139,20 +140,66 @@ function DimensionItem({ item, field, kinds, set }) {
   );
 }
 
-function MeasureItem({ item, field, kinds, set }) {
+/** A measure: its kind, what that kind needs (a share's measure, a formula over the measures before
+ * it, a percentile's p), and, folded, the name it is shown under, its number format and "only records
+ * where" (a condition on the source's fields, checked as the builder types; not on a worked-out measure). */
+function MeasureItem({ app, report, index, item, field, kinds, heads, draft, set }) {
   const offered = kinds.measures.filter((k) => (item.field ? k.field !== "none" : k.key === "count" || k.field === "none"));
+  const kind = kinds.measures.find((k) => k.key === item.agg);
+  const needs = kind?.needs || [];
+  const earlier = (report.measures || []).slice(0, index);
+  const form = report.source?.form;
+  const at = `measure-${index}`;
+  const named = (x) => heads[x.id] || x.id;
   return (
     <span class="zone-item-body">
-      <strong>{item.field ? field?.label || item.field : t("designers.report.records")}</strong>
-      <select class="agg" aria-label={t("designers.report.agg")} value={item.agg} onChange={(e) => set("agg", e.target.value)}>
+      <strong>{pick(item.label, locale()) || (item.field ? field?.label || item.field : item.agg === "count" ? t("designers.report.records") : kind?.name)}</strong>
+      <select class="agg" aria-label={t("designers.report.agg")} value={item.agg}
+        onChange={(e) => draft.apply((d) => m.setMeasureKind(d, report.id, index, kinds.measures.find((k) => k.key === e.target.value)))}>
         {offered.map((k) => <option value={k.key}>{k.name}</option>)}
       </select>
       {item.agg === "percentile" && <input class="p" type="number" min="1" max="99" value={item.p ?? ""} aria-label="p" onChange={(e) => set("p", e.target.value ? Number(e.target.value) : undefined)} />}
+      {needs.includes("of") && (
+        <select class="of" aria-label={t("designers.report.measure_of")} value={item.of || ""} onChange={(e) => set("of", e.target.value || undefined)}>
+          <option value="">{t("designers.report.measure_of")}</option>
+          {earlier.map((x) => <option value={x.id}>{named(x)}</option>)}
+        </select>
+      )}
+      {needs.includes("expression") && (
+        <span class="measure-formula">
+          <input class="formula" aria-label={t("designers.report.measure_formula")} placeholder={t("designers.report.measure_formula")}
+            value={item.expression || ""} onChange={(e) => set("expression", e.target.value.trim() || undefined)} />
+          <small class="muted hint">{earlier.length
+            ? t("designers.report.measure_names", { names: earlier.map((x) => `${x.id}（${named(x)}）`).join("，") })
+            : t("designers.report.measure_first")}</small>
+        </span>
+      )}
+      <details class="measure-more" open={Boolean(item.label || item.format || item.where)}>
+        <summary>{t("designers.report.measure_more")}</summary>
+        <TextPair id={`${at}-label`} label={t("designers.report.measure_label")} value={item.label} onChange={(v) => set("label", v)} />
+        <div class="prop">
+          <label for={`${at}-format`}>{t("designers.report.measure_format")}</label>
+          <select id={`${at}-format`} class="format" value={item.format || ""} onChange={(e) => set("format", e.target.value || undefined)}>
+            <option value="">{t("designers.report.format_auto")}</option>
+            {kinds.formats.map((f) => <option value={f.key}>{f.name}</option>)}
+          </select>
+        </div>
+        {!kind?.derived && (
+          <div class="prop">
+            <label for={`${at}-where`}>{t("designers.report.measure_where")}</label>
+            {form
+              ? <ExpressionInput id={`${at}-where`} label={t("designers.report.measure_where")} value={item.where || ""}
+                  context={() => ({ app, form, kind: "row_rule", document: () => draft.doc })}
+                  onChange={(text) => text.trim() !== (item.where || "") && set("where", text.trim() || undefined)} />
+              : <input id={`${at}-where`} class="where" value={item.where || ""} onChange={(e) => set("where", e.target.value.trim() || undefined)} />}
+          </div>
+        )}
+      </details>
     </span>
   );
 }
 
-function Zone({ report, zone, fields, kinds, draft, onDrop }) {
+function Zone({ app, report, zone, fields, kinds, heads, draft, onDrop }) {
   const list = useRef(null);
   const items = report[zone] || [];
   useSortable(list, { group: "report-fields", handle: ".drag" }, onDrop, [items.length, report.id]);
@@ -168,7 +215,7 @@ function Zone({ report, zone, fields, kinds, draft, onDrop }) {
             <li key={`${zone}-${index}-${item.field || item.id}`} class="zone-item" data-field={item.field || ""}>
               <span class="drag" aria-hidden="true">⠿</span>
               {zone === "measures"
-                ? <MeasureItem item={item} field={byPath[item.field]} kinds={kinds} set={set} />
+                ? <MeasureItem app={app} report={report} index={index} item={item} field={byPath[item.field]} kinds={kinds} heads={heads} draft={draft} set={set} />
                 : <DimensionItem item={item} field={byPath[item.field]} kinds={kinds} set={set} />}
               <span class="row-actions">
                 <button type="button" class="up" aria-label={t("move_up")} disabled={index === 0} onClick={() => draft.apply((d) => m.moveInZones(d, report.id, zone, index, zone, index - 1))}>↑</button>
@@ -274,7 +321,8 @@ export function reportHeads(report, fields, kinds) {
   const kind = (agg) => kinds?.measures.find((k) => k.key === agg)?.name || agg;
   return Object.fromEntries([
     ...[...(report.rows || []), ...(report.columns || [])].map((d) => [d.id || d.field, label(d.field)]),
-    ...(report.measures || []).map((x) => [x.id, x.field ? `${kind(x.agg)} · ${label(x.field) || x.field}` : t("designers.report.count_records")]),
+    ...(report.measures || []).map((x) => [x.id, pick(x.label, locale())
+      || (x.field ? `${kind(x.agg)} · ${label(x.field) || x.field}` : x.agg === "count" ? t("designers.report.count_records") : kind(x.agg))]),
   ]);
 }
 
@@ -297,7 +345,7 @@ function ReportEditor({ app, doc, report, kinds, draft, sources }) {
             <button type="button" id="add-count" onClick={() => draft.apply((d) => m.addToZone(d, report.id, "measures", null))}>Σ {t("designers.report.count_records")}</button>
           </section>
           <div class="zones">
-            {m.ZONES.map((zone) => <Zone report={report} zone={zone} fields={fields} kinds={kinds} draft={draft} onDrop={onDrop} />)}
+            {m.ZONES.map((zone) => <Zone app={app} report={report} zone={zone} fields={fields} kinds={kinds} heads={heads} draft={draft} onDrop={onDrop} />)}
           </div>
         </div>
         <ChartAndOrder report={report} kinds={kinds} draft={draft} heads={heads} />

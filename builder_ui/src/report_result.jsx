@@ -29,11 +29,16 @@ export function usePreview(app, report) {
 
 const dimensionKeys = (report) => [...(report.rows || []), ...(report.columns || [])].map((d) => d.id || d.field);
 
-function shown(row, key) {
+/** Each measure's number format, as the published pages read it (a share is a percentage unless told). */
+const formatsOf = (report) => Object.fromEntries((report.measures || []).map((x) => [x.id, x.format || (x.agg === "share" ? "percent" : "number")]));
+
+function shown(row, key, format = "number") {
   const value = row[`${key}_label`] ?? row[key];
   if (value === null || value === undefined || value === "") return t("designers.report.empty_value");
-  if (typeof value === "number") return value.toLocaleString(locale());
-  return String(value);
+  if (typeof value !== "number") return String(value);
+  if (format === "percent") return `${(value * 100).toLocaleString(locale(), { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+  if (format === "money") return `¥${value.toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return value.toLocaleString(locale(), { maximumFractionDigits: 2 });
 }
 
 /** Pie slices, or bars for every other chart type, of the first measure by the first dimension. */
@@ -84,14 +89,15 @@ export function ResultTable({ report, answer, heads }) {
   const dims = dimensionKeys(report);
   const measures = (report.measures || []).map((m) => m.id);
   const rows = answer.rows || [];
+  const formats = formatsOf(report);
   return (
     <table class="records-preview report-result">
       <thead><tr>{[...dims, ...measures].map((k) => <th>{heads[k] || k}</th>)}</tr></thead>
       <tbody>
-        {rows.map((row) => <tr>{[...dims, ...measures].map((k) => <td>{shown(row, k)}</td>)}</tr>)}
+        {rows.map((row) => <tr>{[...dims, ...measures].map((k) => <td>{shown(row, k, formats[k])}</td>)}</tr>)}
       </tbody>
       {answer.totals && (
-        <tfoot><tr>{dims.length > 0 && <th colSpan={dims.length}>{t("designers.report.total")}</th>}{measures.map((k) => <td>{shown(answer.totals, k)}</td>)}</tr></tfoot>
+        <tfoot><tr>{dims.length > 0 && <th colSpan={dims.length}>{t("designers.report.total")}</th>}{measures.map((k) => <td>{shown(answer.totals, k, formats[k])}</td>)}</tr></tfoot>
       )}
     </table>
   );
@@ -114,7 +120,7 @@ export function PivotTable({ report, answer, heads }) {
       <thead><tr>{rowKeys.map((k) => <th>{heads[k] || k}</th>)}{columns.map((c) => <th class="pivot-column">{shown(c, colKey)}</th>)}</tr></thead>
       <tbody>
         {lines.map((line) => (
-          <tr>{rowKeys.map((k) => <th scope="row">{shown(line, k)}</th>)}{columns.map((c) => { const found = cell(line, c); return <td>{found ? shown(found, measure) : ""}</td>; })}</tr>
+          <tr>{rowKeys.map((k) => <th scope="row">{shown(line, k)}</th>)}{columns.map((c) => { const found = cell(line, c); return <td>{found ? shown(found, measure, formatsOf(report)[measure]) : ""}</td>; })}</tr>
         ))}
       </tbody>
     </table>

@@ -116,6 +116,17 @@ export function setZoneItem(doc, id, zone, index, key, value) {
   return edit(doc, "reports", id, (r) => setKey(r[zone][index], key, value));
 }
 
+/** A measure's kind changed: the keys the new kind does not read go with the old one (a share's
+ * "of", a formula, a percentile's p; "where" on a measure worked out from the others). */
+export function setMeasureKind(doc, id, index, kind) {
+  return edit(doc, "reports", id, (r) => {
+    const measure = r.measures[index];
+    measure.agg = kind.key;
+    for (const key of ["of", "expression", "p"]) if (!kind.needs.includes(key)) delete measure[key];
+    if (kind.derived) delete measure.where;
+  });
+}
+
 export function removeFromZone(doc, id, zone, index) {
   return edit(doc, "reports", id, (r) => {
     r[zone].splice(index, 1);

@@ -22,6 +22,7 @@ from engine.errors import ConflictError, NotFoundError, Problem
 from engine.forms.spec import localized
 from engine.i18n import translate
 from engine.packages import check_package, dumps, fingerprint, package_problems, upgrade_package
+from engine.packages.dispatch_checks import dispatch_warnings
 from engine.packages.messages import problem, refusal
 from engine.packages.validation import PackageInvalidError
 from engine.principal import Principal
@@ -95,6 +96,8 @@ class BuilderPublishing:
                 if running.get(flow.get("id"), 0)
             ],
             "problems": said_problems(problems, locale, document),
+            # what publishing takes but may not work as meant (a dispatch table with a gap, say), said once more
+            "warnings": said_problems(dispatch_warnings(document) if not problems else [], locale, document),
         }
 
     @_naming_who_saved

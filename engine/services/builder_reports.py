@@ -35,6 +35,10 @@ def filter_ops() -> list[str]:
     return list(_report_schema()["filter"]["properties"]["op"]["enum"])
 
 
+def measure_formats() -> list[str]:
+    return list(_report_schema()["measure"]["properties"]["format"]["enum"])
+
+
 def _named(group: str, key: str, locale: str) -> dict[str, Any]:
     return {"key": key, "name": translate(f"{PREFIX}.{group}.{key}", locale)}
 
@@ -49,9 +53,11 @@ def report_kinds(locale: str) -> dict[str, Any]:
                 "field": kind.field,
                 "accepts": sorted(kind.accepts) if kind.accepts is not None else None,
                 "needs": list(kind.needs),
+                "derived": kind.sql is None,  # worked out from the measures before it: no "where" of its own
             }
             for kind in MEASURES.values()
         ],
+        "formats": [_named("format", key, locale) for key in measure_formats()],
         "buckets": [_named("bucket", name, locale) for name in BUCKETS],
         "filter_ops": [_named("op", op, locale) for op in filter_ops()],
     }

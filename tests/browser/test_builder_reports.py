@@ -133,6 +133,30 @@ def test_a_pie_report_built_by_drag_lands_on_a_published_dashboard(live_server, 
     page.click('.report-fields li[data-path="record.kind"] .to-rows')
     expect(page.locator(".report-result tbody tr", has_text="维修")).to_contain_text("2")
 
+    # values worked out in the designer: the repairs alone (a condition), then their share of each building's jobs
+    page.fill("#new-report-id", "repair_rate")
+    page.click("#add-report")
+    page.click('.report-fields li[data-path="site"] .to-rows')
+    page.click("#add-count")
+    repairs = page.locator("#zone-measures > li").nth(1)
+    repairs.locator("summary").click()
+    repairs.locator("#measure-1-label-zh").fill("维修单")
+    repairs.locator(".cm-content").click()
+    page.keyboard.type("kind == '维修'")
+    page.keyboard.press("Escape")  # close the completions
+    page.click("#add-count")
+    rate = page.locator("#zone-measures > li").nth(2)
+    rate.locator(".agg").select_option("ratio")
+    expect(rate.locator(".hint")).to_contain_text("records_2（维修单）")  # the ids a formula may use, named
+    rate.locator(".formula").fill("records_2 / records")
+    rate.locator("summary").click()
+    rate.locator("#measure-2-format").select_option("percent")
+    first = page.locator(".report-result tbody tr", has_text="甲栋").locator("td")
+    expect(first).to_have_text(["甲栋", "2", "1", "50.0%"])
+    expect(page.locator(".report-result thead th").nth(2)).to_have_text("维修单")
+    page.wait_for_selector(".save-state.saved")
+    screenshot(page, "builder-report-measures")
+
     page.click('.designer-tabs a[href$="/dashboards"]')
     page.fill("#new-dashboard-id", "overview")
     page.click("#add-dashboard")

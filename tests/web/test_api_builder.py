@@ -49,7 +49,7 @@ def test_open_the_bundled_app_and_publish_without_a_change_says_unchanged(instal
     published = installed.post(f"{BASE}/{APP}/publish", json={"revision": draft["revision"]})
 
     assert (draft["revision"], draft["based_on_version"], draft["problems"]) == (1, 1, [])
-    assert preview.json == {"unchanged": True, "changes": [], "tables": [], "flows": [], "problems": []}
+    assert preview.json == {"unchanged": True, "changes": [], "tables": [], "flows": [], "problems": [], "warnings": []}
     assert published.json == {"app_id": APP, "version": 1, "outcome": "unchanged"}
 
 
@@ -206,11 +206,12 @@ def test_a_dispatch_table_without_a_catch_all_row_is_a_warning_not_a_problem(ins
     document["flows"][flow]["nodes"][node]["assignee"]["table"].pop()  # the last row caught the rest
     saved = installed.put(f"{BASE}/{APP}/draft", json={"document": document, "revision": 1}, headers=ZH).json
     reopened = installed.get(f"{BASE}/{APP}/draft", headers=ZH).json
+    preview = installed.post(f"{BASE}/{APP}/publish/preview", json={"revision": 2}, headers=ZH).json
 
     assert saved["problems"] == [] and installed.post(f"{BASE}/{APP}/publish", json={"revision": 2}).status_code == 200
     [warning] = saved["warnings"]
     assert warning["pointer"] == f"/flows/{flow}/nodes/{node}/assignee/table" and "兜底" in warning["message"]
-    assert reopened["warnings"] == saved["warnings"]
+    assert reopened["warnings"] == saved["warnings"] == preview["warnings"]  # said again before publishing
 
 
 def test_a_draft_problem_names_roles_and_forms_as_the_builder_named_them(installed):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from engine.reports.kinds import BUCKETS, MEASURES
-from engine.services.builder_reports import chart_types, filter_ops
+from engine.services.builder_reports import chart_types, filter_ops, measure_formats
 from tests.row_rules_app import APP, package
 
 KINDS = "/api/v1/builder/report-kinds"
@@ -53,11 +53,14 @@ def test_the_kinds_are_the_engines_own_named_in_the_builders_language(estate):
     assert [m["key"] for m in kinds["measures"]] == list(MEASURES)
     assert [b["key"] for b in kinds["buckets"]] == list(BUCKETS)
     assert [o["key"] for o in kinds["filter_ops"]] == filter_ops()
-    named = kinds["charts"] + kinds["measures"] + kinds["buckets"] + kinds["filter_ops"]
+    assert [f["key"] for f in kinds["formats"]] == measure_formats()
+    named = kinds["charts"] + kinds["measures"] + kinds["buckets"] + kinds["filter_ops"] + kinds["formats"]
     assert all(k["name"] and "builder." not in k["name"] for k in named)  # every kind has a sentence
     assert next(c["name"] for c in kinds["charts"] if c["key"] == "pie") == "饼图"
     sums = next(m for m in kinds["measures"] if m["key"] == "sum")
-    assert (sums["field"], sums["accepts"]) == ("required", ["decimal", "integer"])
+    assert (sums["field"], sums["accepts"], sums["derived"]) == ("required", ["decimal", "integer"], False)
+    shares = next(m for m in kinds["measures"] if m["key"] == "share")
+    assert (shares["needs"], shares["derived"]) == (["of"], True)  # worked out from another: no "where"
     english = web.get(KINDS, headers=_as(tokens, "maker")).json
     assert next(c["name"] for c in english["charts"] if c["key"] == "pie") == "Pie chart"
 

@@ -27,6 +27,12 @@ _MEASURES = {
     "ratio": ("比率", "Ratio"),
     "calc": ("计算", "Calculation"),
 }
+_FORMATS = {
+    "number": ("数字", "Number"),
+    "percent": ("百分比", "Percent"),
+    "money": ("金额", "Money"),
+    "duration": ("时长", "Duration"),
+}
 _BUCKETS = {
     "hour": ("按小时", "By hour"),
     "day": ("按天", "By day"),
@@ -103,6 +109,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **_kinds("chart", _CHARTS),
     **_kinds("measure", _MEASURES),
     **_kinds("bucket", _BUCKETS),
+    **_kinds("format", _FORMATS),
     **_kinds("op", _OPS),
     **{f"builder.designers.fact.column.{key}": {"zh-CN": zh, "en": en} for key, (zh, en) in _FACT_COLUMNS.items()},
     **{f"builder.designers.fact.{key}": {"zh-CN": zh, "en": en} for key, (zh, en) in _FACT_TEXTS.items()},
@@ -110,6 +117,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.tab.dashboards": {"zh-CN": "仪表盘", "en": "Dashboards"},
     # the report designer
     "builder.designers.report.list": {"zh-CN": "报表", "en": "Reports"},
+    "builder.designers.report.measure_more": {"zh-CN": "名称、格式与条件", "en": "Name, format and condition"},
+    "builder.designers.report.measure_label": {"zh-CN": "显示名称", "en": "Shown as"},
+    "builder.designers.report.measure_format": {"zh-CN": "数字格式", "en": "Number format"},
+    "builder.designers.report.format_auto": {"zh-CN": "自动", "en": "Automatic"},
+    "builder.designers.report.measure_where": {
+        "zh-CN": "只统计满足条件的记录",
+        "en": "Only count records where",
+    },
+    "builder.designers.report.measure_of": {"zh-CN": "占哪一项的比例", "en": "Share of"},
+    "builder.designers.report.measure_formula": {"zh-CN": "公式", "en": "Formula"},
+    "builder.designers.report.measure_names": {
+        "zh-CN": "公式可用前面各项的标识：{names}",
+        "en": "The formula may use the values before it by their ids: {names}",
+    },
+    "builder.designers.report.measure_first": {
+        "zh-CN": "先在前面加上要计算的数值，再写公式。",
+        "en": "Add the values it works from before it first.",
+    },
     "builder.designers.report.none": {"zh-CN": "这个应用还没有报表。", "en": "This app has no report yet."},
     "builder.designers.report.new_id": {"zh-CN": "新报表标识", "en": "New report id"},
     "builder.designers.report.default_name": {"zh-CN": "报表 {n}", "en": "Report {n}"},

@@ -127,6 +127,7 @@ class Preview(Answer):
     tables = fields.List(fields.Nested(TableChange), required=True)
     flows = fields.List(fields.Nested(RunningFlow), required=True)
     problems = fields.List(fields.Nested(PointedProblem), required=True)
+    warnings = fields.List(fields.Nested(PointedProblem), required=True, metadata=WARNINGS)
 
 
 class Published(Answer):

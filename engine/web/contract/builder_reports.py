@@ -20,6 +20,9 @@ class MeasureKindEntry(NamedKind):
         fields.String(), allow_none=True, metadata={"description": "the field kinds it reads (null: any)"}
     )
     needs = fields.List(fields.String(), required=True, metadata={"description": "keys it also needs (p, of …)"})
+    derived = fields.Boolean(
+        required=True, metadata={"description": "worked out from the measures before it (it takes no where)"}
+    )
 
 
 class ReportKinds(Answer):
@@ -27,6 +30,7 @@ class ReportKinds(Answer):
     measures = fields.List(fields.Nested(MeasureKindEntry), required=True)
     buckets = fields.List(fields.Nested(NamedKind), required=True)
     filter_ops = fields.List(fields.Nested(NamedKind), required=True)
+    formats = fields.List(fields.Nested(NamedKind), required=True, metadata={"description": "a measure's formats"})
 
 
 class FactColumn(Answer):
