@@ -275,7 +275,7 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
                 urllib.request.urlopen(f"{base}/healthz", timeout=1).close()
                 break
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         else:
             process.terminate()
             raise AssertionError(log_path.read_text())
