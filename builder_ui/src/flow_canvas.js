@@ -108,7 +108,10 @@ export function createCanvas(container, { onChange, onSelect }) {
   moddle.ids.nextPrefixed = (prefix, element) => next(prefix.toLowerCase(), element);
   let importing = false;
   modeler.on("commandStack.changed", () => { if (!importing) onChange(); });
-  modeler.on("selection.changed", ({ newSelection }) => onSelect(newSelection.length === 1 ? newSelection[0].id : null));
+  const told = (selection) => (selection.length === 1 ? selection[0].id : null);
+  // while a redraw replaces the diagram the selection is cleared and put back: the panel is not told, so
+  // what is half-typed in it (a people search) survives the redraw
+  modeler.on("selection.changed", ({ newSelection }) => { if (!importing) onSelect(told(newSelection)); });
   const canvas = modeler.get("canvas");
   let first = true;
   return {
@@ -117,17 +120,19 @@ export function createCanvas(container, { onChange, onSelect }) {
       const view = first ? null : canvas.viewbox();
       const selected = modeler.get("selection").get().map((e) => e.id);
       importing = true;
+      let again = [];
       try {
         await modeler.importXML(xml);
+        if (view) canvas.viewbox(view);
+        else canvas.zoom("fit-viewport", "auto");
+        first = false;
+        const registry = modeler.get("elementRegistry");
+        again = selected.map((id) => registry.get(id)).filter(Boolean);
+        if (again.length) modeler.get("selection").select(again);
       } finally {
         importing = false;
       }
-      if (view) canvas.viewbox(view);
-      else canvas.zoom("fit-viewport", "auto");
-      first = false;
-      const registry = modeler.get("elementRegistry");
-      const again = selected.map((id) => registry.get(id)).filter(Boolean);
-      if (again.length) modeler.get("selection").select(again);
+      if (told(again) !== told(selected.map((id) => ({ id })))) onSelect(told(again));  // it is gone
     },
     async xml() {
       return (await modeler.saveXML({ format: true })).xml;

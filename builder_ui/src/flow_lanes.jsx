@@ -4,6 +4,7 @@ import { locale } from "./api.js";
 import { t, pick } from "./texts.js";
 import * as m from "./flows_model.js";
 import { TextPair } from "./designer_frame.jsx";
+import { GroupInput } from "./flow_groups.jsx";
 
 const nameOf = (x) => pick(x?.name, locale()) || x?.id || "";
 
@@ -46,7 +47,7 @@ export function LaneProperties({ doc, draft, flow, lane }) {
         {value.type === "group" && (
           <>
             <label for="lane-group">{t("designers.flow.group")}</label>
-            <input id="lane-group" value={value.group || ""} onChange={(e) => assign({ ...value, group: e.target.value })} />
+            <GroupInput id="lane-group" app={doc.id} value={value.group} label={t("designers.flow.group")} onChange={(group) => assign({ ...value, group })} />
           </>
         )}
         <p class="muted hint">{t("designers.flow.lane.hint")}</p>

@@ -3,6 +3,7 @@
 // The task's assignee, a notify step's recipients and a timer's `to` are all this chooser.
 import { locale } from "./api.js";
 import { PeoplePicker } from "./flow_people.jsx";
+import { GroupInput } from "./flow_groups.jsx";
 import { t, pick } from "./texts.js";
 import * as m from "./flows_model.js";
 import { RoleChoice } from "./designer_frame.jsx";
@@ -51,7 +52,7 @@ export function Recipient({ id, legend, doc, flow, value, onChange, types = m.AS
       {current.type === "group" && (
         <>
           <label for={`${id}-group`}>{t("designers.flow.group")}</label>
-          <input id={`${id}-group`} value={current.group || ""} onChange={(e) => change({ group: e.target.value })} />
+          <GroupInput id={`${id}-group`} app={doc.id} value={current.group} label={t("designers.flow.group")} onChange={(group) => change({ group })} />
         </>
       )}
       {current.type === "users" && (

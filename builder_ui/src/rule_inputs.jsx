@@ -6,6 +6,7 @@ import { t, pick } from "./texts.js";
 import { ExpressionInput } from "./expression.jsx";
 import { useContext } from "preact/hooks";
 import { Warnings } from "./designer_frame.jsx";
+import { GroupInput } from "./flow_groups.jsx";
 
 const name = (x) => pick(x?.name || x?.label, locale()) || x?.id || "";
 export const keyLabel = (key) => t(`designers.auto.key.${key}`, {}, key);
@@ -91,6 +92,9 @@ export function RowsTable({ id, label, schema, value, onChange, context, pointer
                   {isExpression(s) ? (
                     <ExpressionInput key={`${r}-${key}-${rows.length}`} label={`${label} ${r + 1} · ${keyLabel(key)}`} value={row[key] || ""}
                       context={context(`${pointer}/${r}/${key}`)} onChange={(text) => text !== (row[key] || "") && cell(r, key, text)} />
+                  ) : key === "group" ? (  // a dispatch row's group: the directory's groups offered
+                    <GroupInput id={`${id}-${r}-group`} app={context(pointer)().app} label={`${label} ${r + 1} · ${keyLabel(key)}`}
+                      value={row[key]} onChange={(v) => cell(r, key, v)} />
                   ) : (
                     <input aria-label={`${label} ${r + 1} · ${keyLabel(key)}`} value={row[key] ?? ""} onChange={(e) => cell(r, key, e.target.value)} />
                   )}

@@ -173,6 +173,15 @@ class BuilderChecks:
         found = self.directory.list_users(query[:100], limit=20)["items"]
         return [{"login": p["login"], "name": p.get("name") or p["login"]} for p in found if p.get("active", True)]
 
+    def groups(self, principal: Principal, app_id: str) -> list[dict[str, Any]]:
+        """The directory's groups a flow may send tasks to, as the organisation chart orders them: their
+        names (what the flow stores), depth and how many people each has."""
+        require_builder(principal, app_id)
+        if self.directory is None:
+            return []
+        groups = self.directory.list_groups()
+        return [{"name": g["name"], "depth": g["depth"], "members": len(g["members"])} for g in groups]
+
     def acting_as(self, app_id: str, role: str, body: Mapping[str, Any], locale: str) -> Principal:
         """Someone holding only ``role``: the person ``user_id`` (their ``user.*`` for row rules), or
         nobody in particular."""

@@ -77,6 +77,12 @@ class FlowFeed:
         self.channel = "trellis:flows:" + hashlib.sha1(database.url.encode()).hexdigest()[:12]
         self._bell = _LocalBell()
         self._redis = connect(redis_url) if redis_url else None
+        self.stopping = threading.Event()  # the process is stopping: live pages end instead of waiting on
+
+    def stop(self) -> None:
+        """Tell every live page of this process to end now (the server was asked to stop)."""
+        self.stopping.set()
+        self._bell.ring()
 
     # -- announcing ------------------------------------------------------------------------------
     def publish(self, change: Mapping[str, Any]) -> None:

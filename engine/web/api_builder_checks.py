@@ -17,6 +17,7 @@ from engine.web.contract.builder_checks import (
     CheckExpression,
     ExpressionCheck,
     FormPreview,
+    GroupsFound,
     PeopleFound,
     PeopleQuery,
     PreviewForm,
@@ -131,3 +132,13 @@ def find_people(app_id: str) -> Response:
     query = request.args.get("q", "")[:100]
     logins = [x for x in request.args.get("logins", "")[:2000].split(",") if x]
     return json_response({"items": services().builder_checks.find_people(principal(), app_id[:64], query, logins)})
+
+
+@bp.get("/apps/<app_id>/groups")
+@operation(
+    "The directory's groups a flow may send tasks to, in the organisation chart's order",
+    tags="builder",
+    answers={200: Answer("their names, depth and member counts", GroupsFound)},
+)
+def groups(app_id: str) -> Response:
+    return json_response({"items": services().builder_checks.groups(principal(), app_id[:64])})

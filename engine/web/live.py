@@ -7,6 +7,8 @@ looks for changes nobody announced). Heartbeat comments keep proxies from cuttin
 most ``TRELLIS_LIVE_STREAMS`` streams (8 by default, half of ``trellis serve``'s threads) run in one
 process at a time; the next one is told to come back later instead of taking the last thread.
 
+When the server is asked to stop, every stream of the process ends at once (``stop_streams``).
+
 Changes are noticed by a cheap cursor (the newest flow event id) checked on every wake-up - a
 Redis pub/sub message from any web process, this process's own announcement, or a short poll for
 what nobody announced (timers fired by the worker).
@@ -56,6 +58,14 @@ def live(app: Flask | None = None) -> Live:
         return found
 
 
+def stop_streams(app: Flask) -> None:
+    """End this process's live streams now (the server is stopping): each says ``bye`` and the browser
+    reconnects to another process, instead of the stop waiting out its grace for them."""
+    found: Live | None = app.extensions.get("trellis_live")
+    if found is not None:
+        found.feed.stop()
+
+
 def event_stream(cursor: Callable[[], int], snapshot: Callable[[], Any], *, event: str) -> Response:
     """An SSE response: ``snapshot()`` now, and again each time ``cursor()`` moves and the snapshot differs.
 
@@ -79,7 +89,7 @@ def _frames(state: Live, cursor: Callable[[], int], snapshot: Callable[[], Any],
     with state.feed.listen() as listener:
         now = time.monotonic()
         deadline, beat = now + state.seconds, now + HEARTBEAT_SECONDS
-        while (left := deadline - time.monotonic()) > 0:
+        while (left := deadline - time.monotonic()) > 0 and not state.feed.stopping.is_set():
             listener.wait(max(0.0, min(poll, left, beat - time.monotonic())))
             moved = cursor()
             if moved != seen:

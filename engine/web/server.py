@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import timedelta
+from types import FrameType
 from typing import Any
 
 from flask import Flask
@@ -10,6 +12,7 @@ from gunicorn.app.base import BaseApplication
 
 from engine.config import Settings
 from engine.web.factory import create_app
+from engine.web.live import stop_streams
 from engine.web.slow_bodies import SlowBodyGuard
 
 GRACEFUL_SECONDS = 3
@@ -40,7 +43,7 @@ def serve(
     # connections opened while starting up must not be shared with forked worker processes
     app.extensions["trellis"].database.dispose()
     print(f"Trellis is serving at http://{host}:{port}/  (Ctrl-C stops)", flush=True)
-    hooks = _background_worker_hooks(app) if background_worker else {}
+    hooks = _worker_hooks(app, background_worker)
     # half the threads at most read request bodies; the rest answer everything else (see slow_bodies)
     app.wsgi_app = SlowBodyGuard(app.wsgi_app, readers=max(1, threads // 2))  # type: ignore[method-assign]
     _Gunicorn(
@@ -62,10 +65,11 @@ def serve(
     ).run()
 
 
-def _background_worker_hooks(app: Flask) -> dict[str, Any]:
-    """Gunicorn hooks starting the in-process worker thread after each web process forks.
+def _worker_hooks(app: Flask, background_worker: bool) -> dict[str, Any]:
+    """Gunicorn hooks: live streams end as soon as a web process is told to stop (SIGTERM), and, with
+    ``background_worker``, the in-process worker thread starts after each web process forks.
 
-    Several web processes each run one: the row lock in ``FlowService.fire`` and the outbox's
+    Several web processes each run one worker: the row lock in ``FlowService.fire`` and the outbox's
     claims keep them from doing the same work twice.
     """
     from engine.worker import Worker
@@ -73,6 +77,9 @@ def _background_worker_hooks(app: Flask) -> dict[str, Any]:
     running: list[Worker] = []
 
     def post_worker_init(_worker: Any) -> None:
+        _end_live_streams_on_stop(app)
+        if not background_worker:
+            return
         services = app.extensions["trellis"]
         worker = Worker(
             services.database,
@@ -89,3 +96,16 @@ def _background_worker_hooks(app: Flask) -> dict[str, Any]:
             worker.stop()
 
     return {"post_worker_init": post_worker_init, "worker_exit": worker_exit}
+
+
+def _end_live_streams_on_stop(app: Flask) -> None:
+    """Chain onto gunicorn's SIGTERM handler of this web process: an open live page (SSE) would otherwise
+    hold the graceful stop until its next write, up to ``GRACEFUL_SECONDS``."""
+    gunicorns = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        stop_streams(app)
+        if callable(gunicorns):
+            gunicorns(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_term)

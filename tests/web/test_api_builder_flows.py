@@ -248,3 +248,33 @@ def test_builders_find_people_by_name_and_name_the_logins_a_flow_stores(client, 
     assert named.json["items"] == [{"login": "zhao", "name": "赵主管"}, {"login": "qian", "name": "钱会计"}]
     assert get("agent", "q=赵").status_code == 403  # end users find nobody here
     assert get("maker", "q=" + "赵" * 500).status_code in (200, 422)  # a long query is cut or refused, never a 500
+
+
+def test_builders_pick_groups_from_the_directory_in_the_organisation_charts_order(client, app):
+    assert client.post("/api/v1/apps", json=package()).status_code == 201
+    directory = app.extensions["trellis"].directory
+    directory.create_user("maker", PASSWORD, roles=[(APP, "builder")])
+    directory.create_user("agent", PASSWORD, roles=[(APP, "agent")])
+    directory.create_user("wu", PASSWORD, name="吴师傅")
+    directory.create_group("工程部")
+    directory.create_group("水电组", parent="工程部")
+    directory.add_member("水电组", "wu")
+    directory.create_group("保安部")
+    token = {who: directory.create_token(who, "tests", [f"app:{APP}:read"])[0] for who in ("maker", "agent")}
+
+    def get(who: str, where: str = APP):
+        url = f"/api/v1/builder/apps/{where}/groups"
+        return app.test_client().get(url, headers={"Authorization": f"Bearer {token[who]}"})
+
+    found = get("maker")
+    assert found.status_code == 200, found.json
+    items = found.json["items"]
+    assert sorted(items, key=lambda g: g["name"]) == [
+        {"name": "保安部", "depth": 0, "members": 0},
+        {"name": "工程部", "depth": 0, "members": 0},
+        {"name": "水电组", "depth": 1, "members": 1},
+    ]
+    names = [g["name"] for g in items]
+    assert names.index("水电组") == names.index("工程部") + 1  # a sub-group right under its parent
+    assert get("agent").status_code == 403  # end users list no groups here
+    assert get("maker", "nope" * 40).status_code in (403, 404)  # an app they do not build, never a 500

@@ -98,6 +98,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "builder.designers.flow.assignee_type": {"zh-CN": "处理人来自", "en": "Assigned to"},
     "builder.designers.flow.role": {"zh-CN": "角色", "en": "Role"},
     "builder.designers.flow.group": {"zh-CN": "分组名称", "en": "Group name"},
+    "builder.designers.flow.group_members": {"zh-CN": "{count} 人", "en": "{count} people"},
+    "builder.designers.flow.group_unknown": {
+        "zh-CN": "通讯录里还没有这个组：建好之前，派给它的任务找不到人。",
+        "en": "The directory has no such group yet: until it is made, its tasks find nobody.",
+    },
     "builder.designers.flow.users": {"zh-CN": "人员", "en": "People"},
     "builder.designers.flow.field": {"zh-CN": "字段", "en": "Field"},
     "builder.designers.flow.leader": {"zh-CN": "交给其负责人", "en": "To their leader"},

@@ -140,3 +140,13 @@ class PeopleQuery(Schema):
     logins = fields.String(
         load_default="", validate=at_most(2000), metadata={"description": "comma-separated logins to name"}
     )
+
+
+class DirectoryGroup(Answer):
+    name = fields.String(required=True, metadata={"description": "the group's name: what a flow's assignee stores"})
+    depth = fields.Integer(required=True, metadata={"description": "0 for a top group, 1 for its sub-groups …"})
+    members = fields.Integer(required=True, metadata={"description": "how many people it has"})
+
+
+class GroupsFound(Answer):
+    items = fields.List(fields.Nested(DirectoryGroup), required=True)
