@@ -108,10 +108,10 @@ export function createCanvas(container, { onChange, onSelect }) {
   moddle.ids.nextPrefixed = (prefix, element) => next(prefix.toLowerCase(), element);
   let importing = false;
   modeler.on("commandStack.changed", () => { if (!importing) onChange(); });
-  const told = (selection) => (selection.length === 1 ? selection[0].id : null);
+  const one = (ids) => (ids.length === 1 ? ids[0] : null);
   // while a redraw replaces the diagram the selection is cleared and put back: the panel is not told, so
   // what is half-typed in it (a people search) survives the redraw
-  modeler.on("selection.changed", ({ newSelection }) => { if (!importing) onSelect(told(newSelection)); });
+  modeler.on("selection.changed", ({ newSelection }) => { if (!importing) onSelect(one(newSelection.map((e) => e.id))); });
   const canvas = modeler.get("canvas");
   let first = true;
   return {
@@ -120,19 +120,20 @@ export function createCanvas(container, { onChange, onSelect }) {
       const view = first ? null : canvas.viewbox();
       const selected = modeler.get("selection").get().map((e) => e.id);
       importing = true;
-      let again = [];
+      let again = [];  // the ids selected before that are still there
       try {
         await modeler.importXML(xml);
         if (view) canvas.viewbox(view);
         else canvas.zoom("fit-viewport", "auto");
         first = false;
         const registry = modeler.get("elementRegistry");
-        again = selected.map((id) => registry.get(id)).filter(Boolean);
-        if (again.length) modeler.get("selection").select(again);
+        const elements = selected.map((id) => registry.get(id)).filter(Boolean);
+        if (elements.length) modeler.get("selection").select(elements);
+        again = elements.map((e) => e.id);
       } finally {
         importing = false;
       }
-      if (told(again) !== told(selected.map((id) => ({ id })))) onSelect(told(again));  // it is gone
+      if (one(again) !== one(selected)) onSelect(one(again));  // the selected element is gone
     },
     async xml() {
       return (await modeler.saveXML({ format: true })).xml;

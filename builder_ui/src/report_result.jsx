@@ -109,6 +109,7 @@ export function PivotTable({ report, answer, heads }) {
   const rowKeys = (report.rows || []).map((d) => d.id || d.field);
   const colKey = (report.columns || []).map((d) => d.id || d.field)[0];
   const measure = (report.measures || [])[0]?.id;
+  const format = formatsOf(report)[measure];
   const rows = answer.rows || [];
   const columns = [...new Map(rows.map((r) => [String(r[colKey]), r])).values()];
   const lines = [...new Map(rows.map((r) => [JSON.stringify(rowKeys.map((k) => r[k])), r])).values()];
@@ -120,7 +121,7 @@ export function PivotTable({ report, answer, heads }) {
       <thead><tr>{rowKeys.map((k) => <th>{heads[k] || k}</th>)}{columns.map((c) => <th class="pivot-column">{shown(c, colKey)}</th>)}</tr></thead>
       <tbody>
         {lines.map((line) => (
-          <tr>{rowKeys.map((k) => <th scope="row">{shown(line, k)}</th>)}{columns.map((c) => { const found = cell(line, c); return <td>{found ? shown(found, measure, formatsOf(report)[measure]) : ""}</td>; })}</tr>
+          <tr>{rowKeys.map((k) => <th scope="row">{shown(line, k)}</th>)}{columns.map((c) => { const found = cell(line, c); return <td>{found ? shown(found, measure, format) : ""}</td>; })}</tr>
         ))}
       </tbody>
     </table>

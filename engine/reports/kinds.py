@@ -96,6 +96,11 @@ class MeasureKind:
     sql: str | None = None  # the aggregate storage computes (None: derived from other measures)
     needs: tuple[str, ...] = ()  # keys the measure must also carry
 
+    @property
+    def derived(self) -> bool:
+        """Worked out from the measures before it (share, ratio, calc), not aggregated by storage."""
+        return self.sql is None
+
 
 MEASURES: dict[str, MeasureKind] = {
     kind.name: kind

@@ -80,7 +80,7 @@ class Measure:
 
     @property
     def derived(self) -> bool:
-        return MEASURES[self.kind].sql is None
+        return MEASURES[self.kind].derived
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +341,7 @@ def _measure_problems(
             found.append(problem(f"{here}/p", "report.measure_reads_no_key", kind=kind.name, key="p"))
         if "of" in measure and measure["of"] not in earlier:
             found.append(problem(f"{here}/of", "report.unknown_measure", name=measure["of"], known=", ".join(earlier)))
-        if "expression" in measure and kind.sql is None:
+        if "expression" in measure and kind.derived:
             try:
                 names = compile_expression(measure["expression"]).names
             except ExpressionError:  # the expression checks report its own faults
@@ -351,7 +351,7 @@ def _measure_problems(
                     problem(f"{here}/expression", "report.unknown_measure", name=name, known=", ".join(earlier))
                 )
         if "where" in measure:
-            if kind.sql is None:
+            if kind.derived:
                 found.append(problem(f"{here}/where", "report.measure_reads_no_key", kind=kind.name, key="where"))
             else:
                 found.extend(one_rule_problems(document, source, measure["where"], f"{here}/where"))

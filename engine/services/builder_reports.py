@@ -53,7 +53,7 @@ def report_kinds(locale: str) -> dict[str, Any]:
                 "field": kind.field,
                 "accepts": sorted(kind.accepts) if kind.accepts is not None else None,
                 "needs": list(kind.needs),
-                "derived": kind.sql is None,  # worked out from the measures before it: no "where" of its own
+                "derived": kind.derived,  # worked out from the measures before it: no "where" of its own
             }
             for kind in MEASURES.values()
         ],
