@@ -359,10 +359,10 @@ def test_the_evening_round_reminds_the_supervisor_once_a_day(estate):
     """A schedule automation (item 6): the five-part cron falls due at 22:00 in the app's time zone, once
     per due moment however often the workers look."""
     services = estate.app.extensions["trellis"]
-    tomorrow = datetime.now(UTC) + timedelta(days=1)
-    evening = tomorrow.astimezone(ZoneInfo("Asia/Shanghai"))
-    if evening.hour < 22:  # the last 22:00 before that moment
-        evening -= timedelta(days=1)
+    # 10:00 UTC (18:00 in Shanghai) the day after tomorrow: the last 22:00 before it is tomorrow's, after
+    # the app was published, and no 22:00 falls in the five minutes after it, whenever the test runs
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    evening = tomorrow.astimezone(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)
 
     assert services.automations.fire_schedules(tomorrow) == 1
     assert services.automations.fire_schedules(tomorrow + timedelta(minutes=5)) == 0
