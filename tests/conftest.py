@@ -8,6 +8,7 @@ or Redis fails the run instead of quietly testing less.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -27,7 +28,7 @@ from sqlalchemy import create_engine, text
 from engine.config import Settings, normalize_database_url
 from engine.storage import Database
 from engine.storage.migrate import upgrade
-from tests.database_copies import DatabaseCopies
+from tests.database_copies import Build, DatabaseCopies, seeds
 from tests.url_builders import reuse_compiled_routes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,6 +217,24 @@ def anonymous_client(app):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def property_package() -> dict:
     return json.loads(PROPERTY_APP.read_text(encoding="utf-8"))
+
+
+@seeds("installed_property_app")
+def installed_property_app_seed(request: pytest.FixtureRequest) -> tuple[str, Build]:
+    """Installed once per worker, back-end and package (a module may override ``property_package``)."""
+    from engine.services.apps import AppService
+
+    package = request.getfixturevalue("property_package")
+    digest = hashlib.sha256(json.dumps(package, sort_keys=True).encode()).hexdigest()[:12]
+    return f"installed-{digest}", lambda database: AppService(database).import_package(package, actor="test")
+
+
+@pytest.fixture
+def installed_property_app(property_package: dict) -> dict:
+    """``property_package`` installed and published in the test's database before the test starts, as an
+    import leaves it: the database is a copy of one it was installed in once (tests/database_copies.py).
+    For tests of something else than installing; the tests of installing post the package themselves."""
+    return property_package
 
 
 class LiveServer(str):

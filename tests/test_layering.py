@@ -3,6 +3,7 @@ migrations), RestrictedPython only in expressions/. The domain core stays free o
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ ALLOWED = {
 }
 
 
-def _imports(path: Path) -> set[str]:
+@cache  # each library's test reads the same files: parsed once per test process
+def _imports(path: Path) -> frozenset[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -34,7 +36,7 @@ def _imports(path: Path) -> set[str]:
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 @pytest.mark.parametrize("library", sorted(ALLOWED))

@@ -11,7 +11,7 @@ from werkzeug.test import encode_multipart
 
 from engine.services.directory import DirectoryService
 from engine.storage.audit import AuditLog
-from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, PROPERTY_APP
+from tests.conftest import ADMIN_LOGIN, ADMIN_PASSWORD
 
 PAGES = ["/admin/", "/admin/users", "/admin/users/new", "/admin/users/admin", "/admin/groups", "/admin/import"]
 PAGES += ["/admin/audit", "/admin/operations"]
@@ -27,11 +27,8 @@ FORMS = [
 
 
 @pytest.fixture
-def directory(app, client) -> DirectoryService:
+def directory(app, client, installed_property_app) -> DirectoryService:
     """The property app installed (its roles are what people get), the administrator and one agent."""
-    assert (
-        client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json").status_code == 201
-    )
     store = DirectoryService(app.extensions["trellis"].database)
     store.create_user("agent01", "agent-pass-1", name="客服小李", roles=[("property_repair", "agent")])
     return store

@@ -6,7 +6,6 @@ import pytest
 from openpyxl import Workbook
 
 from engine.services.directory import DirectoryService
-from tests.conftest import PROPERTY_APP
 
 ROUTES = [
     ("get", "/api/v1/users"),
@@ -22,11 +21,8 @@ ROUTES = [
 
 
 @pytest.fixture
-def admin(client):
+def admin(client, installed_property_app):
     """The administrator's client, with the property app installed (its roles are what people get)."""
-    assert (
-        client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json").status_code == 201
-    )
     return client
 
 

@@ -8,14 +8,11 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from tests.conftest import PROPERTY_APP
-
 BASE = "/api/v1/apps/property_repair/forms"
 
 
 @pytest.fixture
-def api(client):
-    client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json")
+def api(client, installed_property_app):
     return client
 
 

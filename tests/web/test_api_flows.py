@@ -43,8 +43,7 @@ class Api:
 
 
 @pytest.fixture
-def api(app, client, property_package) -> Api:
-    assert client.post("/api/v1/apps", json=property_package).status_code in (200, 201)
+def api(app, client, installed_property_app) -> Api:
     services = app.extensions["trellis"]
     directory = services.directory
     from engine.principal import LOCAL_ADMIN

@@ -4,14 +4,11 @@ import json
 
 import pytest
 
-from tests.conftest import PROPERTY_APP
-
 BASE = "/api/v1/apps/property_repair/forms"
 
 
 @pytest.fixture
-def api(client):
-    client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json")
+def api(client, installed_property_app):
     return client
 
 

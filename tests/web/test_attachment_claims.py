@@ -5,8 +5,6 @@ import io
 import pytest
 from PIL import Image
 
-from tests.conftest import PROPERTY_APP
-
 BASE = "/api/v1/apps/property_repair/forms"
 UPLOAD = f"{BASE}/repair_order/fields/media/attachments"
 PUBLIC = "/f/property_repair/repair_order"
@@ -19,8 +17,7 @@ def _jpeg() -> bytes:
 
 
 @pytest.fixture
-def room(client) -> int:
-    client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json")
+def room(client, installed_property_app) -> int:
     community = client.post(f"{BASE}/community/records", json={"name": "阳光花园"}).json["id"]
     building = client.post(f"{BASE}/building/records", json={"community": community, "name": "1栋"}).json["id"]
     return int(client.post(f"{BASE}/room/records", json={"building": building, "room_no": "101"}).json["id"])

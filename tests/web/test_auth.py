@@ -5,14 +5,12 @@ import re
 import pytest
 
 from engine.services.directory import DirectoryService
-from tests.conftest import PROPERTY_APP
 
 BASE = "/api/v1/apps/property_repair/forms"
 
 
 @pytest.fixture
-def site(app, client):
-    client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json")
+def site(app, client, installed_property_app):
     directory = DirectoryService(app.extensions["trellis"].database)
     directory.create_user("wang", "owner-pass-1", roles=[("property_repair", "owner")], user_id="wang")
     directory.create_user("li", "owner-pass-2", roles=[("property_repair", "owner")], user_id="li")

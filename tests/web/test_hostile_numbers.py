@@ -32,8 +32,7 @@ def _paths(rule, value: str) -> str:
 
 
 @pytest.fixture
-def site(app, client, property_package):
-    assert client.post("/api/v1/apps", json=property_package).status_code in (200, 201)
+def site(app, client, installed_property_app):
     return client
 
 

@@ -7,8 +7,7 @@ BASE = "/api/v1/apps/property_repair/forms"
 
 
 @pytest.fixture
-def places(client, property_package) -> dict:
-    client.post("/api/v1/apps", json=property_package)
+def places(client, installed_property_app) -> dict:
     found: dict = {}
     for community_name in ("阳光花园", "翠湖苑"):
         community = client.post(f"{BASE}/community/records", json={"name": community_name}).json["id"]

@@ -5,8 +5,6 @@ import io
 import pytest
 from PIL import Image
 
-from tests.conftest import PROPERTY_APP
-
 BASE = "/api/v1/apps/property_repair/forms"
 
 
@@ -17,8 +15,7 @@ def _jpeg() -> bytes:
 
 
 @pytest.fixture
-def api(client):
-    client.post("/api/v1/apps", data=PROPERTY_APP.read_bytes(), content_type="application/json")
+def api(client, installed_property_app):
     community = client.post(f"{BASE}/community/records", json={"name": "阳光花园"}).json["id"]
     building = client.post(f"{BASE}/building/records", json={"community": community, "name": "1栋"}).json["id"]
     client.room = client.post(f"{BASE}/room/records", json={"building": building, "room_no": "101"}).json["id"]

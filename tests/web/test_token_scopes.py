@@ -50,8 +50,7 @@ def _writes(app) -> list[tuple[str, str, bool]]:
 
 
 @pytest.fixture
-def tokens(app, client, property_package):
-    assert client.post("/api/v1/apps", json=property_package).status_code in (200, 201)
+def tokens(app, client, installed_property_app):
     directory = app.extensions["trellis"].directory
     directory.create_user("reader", "a-long-password", roles=[(APP, "agent")])
     read, _ = directory.create_token("reader", "read", [f"app:{APP}:read"])
