@@ -45,8 +45,6 @@ os.environ.pop("LC_ALL", None)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
-pytest_plugins = ["tests.validation_memo"]  # a package found sound is not walked again by jsonschema
-
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not IN_CI:

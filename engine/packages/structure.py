@@ -3,13 +3,24 @@
 jsonschema reports every failed keyword; people want one sentence per real mistake. So:
 an unknown ``type`` gets a did-you-mean, a property left "unevaluated" only because its own
 value was wrong is not reported twice, and the text-or-translations union reads as one rule.
+
+Walking a whole package takes jsonschema 0.1–0.3 s, and the builder asks again about the same draft
+on every check it makes while someone types (an expression, a report preview, the publish preview).
+So the last few documents found sound are remembered: a document is a pure input and the validator
+is rebuilt whenever a registry changes, so the same text judged by the same validator is sound
+again. Documents with problems are always walked (their problems are what the person reads).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from engine.errors import Problem
@@ -40,8 +51,56 @@ def pointer_of(path: Iterable[Any]) -> str:
     return "/" + "/".join(parts) if parts else ""
 
 
+SOUND_REMEMBERED = 32  # documents: a handful of drafts being edited at once, each in a few versions
+
+
+class _SoundDocuments:
+    """The digests of the documents a validator last found sound, most recent last (bounded)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._seen: OrderedDict[bytes, Draft202012Validator] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def digest(document: Any) -> bytes | None:
+        try:
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):  # not JSON (a caller's garbage): never remembered
+            return None
+        return hashlib.blake2b(text.encode(), digest_size=32).digest()
+
+    def holds(self, digest: bytes, validator: Draft202012Validator) -> bool:
+        with self._lock:
+            if self._seen.get(digest) is not validator:  # another validator (a registry changed) judges anew
+                return False
+            self._seen.move_to_end(digest)
+            return True
+
+    def add(self, digest: bytes, validator: Draft202012Validator) -> None:
+        with self._lock:
+            self._seen[digest] = validator
+            self._seen.move_to_end(digest)
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+
+
+_SOUND = _SoundDocuments(SOUND_REMEMBERED)
+
+
 def structure_problems(document: Any) -> list[Problem]:
-    errors = list(app_validator().iter_errors(document))
+    validator = app_validator()
+    digest = _SOUND.digest(document)
+    if digest is not None and _SOUND.holds(digest, validator):
+        return []
+    found = _problems(validator, document)
+    if digest is not None and not found:
+        _SOUND.add(digest, validator)
+    return found
+
+
+def _problems(validator: Draft202012Validator, document: Any) -> list[Problem]:
+    errors = list(validator.iter_errors(document))
     found = [_convert(error) for error in errors if not _is_echo(error, errors)]
     unique: dict[tuple[str, str], Problem] = {}
     for item in found:
