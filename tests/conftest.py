@@ -8,7 +8,6 @@ or Redis fails the run instead of quietly testing less.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
@@ -28,7 +27,7 @@ from sqlalchemy import create_engine, text
 from engine.config import Settings, normalize_database_url
 from engine.storage import Database
 from engine.storage.migrate import upgrade
-from tests.database_copies import Build, DatabaseCopies, seeds
+from tests.database_copies import Build, DatabaseCopies, content_name, seeds
 from tests.url_builders import reuse_compiled_routes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,8 +222,7 @@ def installed_property_app_seed(request: pytest.FixtureRequest) -> tuple[str, Bu
     from engine.services.apps import AppService
 
     package = request.getfixturevalue("property_package")
-    digest = hashlib.sha256(json.dumps(package, sort_keys=True).encode()).hexdigest()[:12]
-    return f"installed-{digest}", lambda database: AppService(database).import_package(package, actor="test")
+    return content_name("installed", package), lambda db: AppService(db).import_package(package, actor="test")
 
 
 @pytest.fixture

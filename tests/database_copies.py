@@ -14,6 +14,8 @@ of the server; dropping a schema is an ordinary transaction.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -40,6 +42,12 @@ Build = Callable[[Database], Any]  # fills a migrated database; returns what tes
 Seeder = Callable[[pytest.FixtureRequest], tuple[str, Build]]
 SEEDS: dict[str, Seeder] = {}
 SEED_FACTS = pytest.StashKey[Any]()
+
+
+def content_name(prefix: str, package: Any) -> str:
+    """A kind's name for a database filled from ``package``: one template per distinct package, so a
+    module overriding the package gets a database of its own."""
+    return f"{prefix}-{hashlib.sha256(json.dumps(package, sort_keys=True).encode()).hexdigest()[:12]}"
 
 
 def seeds(fixture: str) -> Callable[[Seeder], Seeder]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +14,7 @@ from engine.services.flows import FlowService
 from engine.services.records import RecordService
 from engine.storage import Database
 from engine.storage.catalog import AppCatalog
-from tests.database_copies import SEED_FACTS, Build, seeds
+from tests.database_copies import SEED_FACTS, Build, content_name, seeds
 
 APP = "property_repair"
 
@@ -99,8 +97,7 @@ PEOPLE = {
 def company_seed(request: pytest.FixtureRequest) -> tuple[str, Build]:
     """The company is built once per worker, back-end and package (modules may override the package)."""
     package = request.getfixturevalue("property_package")
-    digest = hashlib.sha256(json.dumps(package, sort_keys=True).encode()).hexdigest()[:12]
-    return f"company-{digest}", lambda database: build_company(database, package)
+    return content_name("company", package), lambda database: build_company(database, package)
 
 
 def build_company(database: Database, package: dict) -> dict[str, int]:
